@@ -1,0 +1,1 @@
+//! Per-customer churn risk from ticket history (see the churn issue).

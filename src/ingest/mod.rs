@@ -1,0 +1,1 @@
+//! Ingest: CSV/JSONL → typed [`crate::Ticket`] rows, with rejects.

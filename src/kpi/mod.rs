@@ -1,0 +1,1 @@
+//! Support KPIs: timings, rates, groups and periods.

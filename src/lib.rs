@@ -1,0 +1,28 @@
+//! ticketlens: turn a support ticket backlog into decisions, offline.
+//!
+//! Data flows one way through small stages, each a module with its own tests:
+//!
+//! ```text
+//! ingest (CSV/JSONL → typed Ticket rows, rejects with line numbers)
+//!   → text (clean, tokenize, length-bucketed batches)
+//!   → model (ONNX Runtime session: sentiment, topic, embedding per ticket)
+//!   → analyse: kpi · themes · churn
+//!   → report (enriched tickets, tables, JSON, HTML report, terminal summary)
+//! ```
+//!
+//! The binary (`src/main.rs`) is a thin CLI over these modules.
+#![warn(missing_docs)]
+
+pub mod churn;
+pub mod error;
+pub mod ingest;
+pub mod kpi;
+pub mod model;
+pub mod report;
+pub mod synth;
+pub mod text;
+pub mod themes;
+pub mod ticket;
+
+pub use error::{Error, Result};
+pub use ticket::{EnrichedTicket, Prediction, Sentiment, ThemeRef, Ticket};

@@ -1,0 +1,1 @@
+//! The ONNX model: config, runtime loading, inference backend.

@@ -1,0 +1,1 @@
+//! Outputs: enriched CSV, JSON, HTML report, terminal summary.

@@ -1,0 +1,1 @@
+//! Seeded synthetic ticket world for fixtures, tests and benchmarks.

@@ -1,0 +1,1 @@
+//! Text preparation: cleaning and length-bucketed batching.

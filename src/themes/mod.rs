@@ -1,0 +1,1 @@
+//! Root-cause themes: clustering, c-TF-IDF keywords, trends.
