@@ -14,10 +14,12 @@
 #![warn(missing_docs)]
 
 pub mod churn;
+pub mod embeddings;
 pub mod error;
 pub mod ingest;
 pub mod kpi;
 pub mod model;
+pub mod period;
 pub mod report;
 pub mod synth;
 pub mod text;

@@ -1,1 +1,3 @@
 //! Outputs: enriched CSV, JSON, HTML report, terminal summary.
+
+pub mod safe_csv;

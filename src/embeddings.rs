@@ -1,0 +1,123 @@
+//! Ticket embeddings: a dense row-major `n × dim` f32 matrix and its `.npy` file.
+//!
+//! Embeddings do not belong in a CSV (384 columns of floats); `classify` writes
+//! them to a NumPy `.npy` side file in output row order, which both ticketlens
+//! and Python (`np.load`) read.
+
+use crate::error::{Error, Result};
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+/// A row-major matrix of L2-normalised embeddings, one row per ticket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Embeddings {
+    /// Vector width.
+    pub dim: usize,
+    /// `rows × dim` values, row-major.
+    pub data: Vec<f32>,
+}
+
+impl Embeddings {
+    /// An empty matrix of the given width.
+    pub fn new(dim: usize) -> Self {
+        Embeddings { dim, data: Vec::new() }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        if self.dim == 0 { 0 } else { self.data.len() / self.dim }
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
+    }
+
+    /// Append one row (must have `dim` values).
+    pub fn push(&mut self, row: &[f32]) {
+        debug_assert_eq!(row.len(), self.dim);
+        self.data.extend_from_slice(row);
+    }
+
+    /// Write as a little-endian f32 `.npy` (format 1.0).
+    pub fn write_npy(&self, path: &Path) -> Result<()> {
+        let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+        let mut w = BufWriter::new(f);
+        let mut header = format!(
+            "{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}",
+            self.rows(),
+            self.dim
+        );
+        // magic(6) + version(2) + len(2) + header + '\n' must be a multiple of 64.
+        let total = 10 + header.len() + 1;
+        header.push_str(&" ".repeat((64 - total % 64) % 64));
+        header.push('\n');
+        let mut bytes = Vec::with_capacity(10 + header.len() + self.data.len() * 4);
+        bytes.extend_from_slice(b"\x93NUMPY\x01\x00");
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        for v in &self.data {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        w.write_all(&bytes).and_then(|_| w.flush()).map_err(|e| Error::io(path, e))
+    }
+
+    /// Read a 2-D little-endian f32 `.npy` written by [`Embeddings::write_npy`] or NumPy.
+    pub fn read_npy(path: &Path) -> Result<Self> {
+        let bad = |m: &str| Error::Data(format!("{}: not a 2-D float32 .npy file ({m})", path.display()));
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut r = BufReader::new(f);
+        let mut pre = [0u8; 10];
+        r.read_exact(&mut pre).map_err(|e| Error::io(path, e))?;
+        if &pre[..6] != b"\x93NUMPY" {
+            return Err(bad("bad magic"));
+        }
+        let hlen = if pre[6] == 1 {
+            u16::from_le_bytes([pre[8], pre[9]]) as usize
+        } else {
+            let mut two = [0u8; 2];
+            r.read_exact(&mut two).map_err(|e| Error::io(path, e))?;
+            u32::from_le_bytes([pre[8], pre[9], two[0], two[1]]) as usize
+        };
+        let mut h = vec![0u8; hlen];
+        r.read_exact(&mut h).map_err(|e| Error::io(path, e))?;
+        let h = String::from_utf8_lossy(&h);
+        if !h.contains("'<f4'") || h.contains("'fortran_order': True") {
+            return Err(bad("expected descr '<f4', C order"));
+        }
+        let shape = h
+            .split("'shape':")
+            .nth(1)
+            .and_then(|s| s.split(')').next())
+            .map(|s| s.trim().trim_start_matches('('))
+            .ok_or_else(|| bad("no shape"))?;
+        let dims: Vec<usize> = shape.split(',').filter_map(|p| p.trim().parse().ok()).collect();
+        let (rows, dim) = match dims.as_slice() {
+            [r, d] => (*r, *d),
+            _ => return Err(bad("expected 2 dimensions")),
+        };
+        let mut raw = Vec::with_capacity(rows * dim * 4);
+        r.read_to_end(&mut raw).map_err(|e| Error::io(path, e))?;
+        if raw.len() != rows * dim * 4 {
+            return Err(bad("data length does not match shape"));
+        }
+        let data = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        Ok(Embeddings { dim, data })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npy_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("e.npy");
+        let e = Embeddings { dim: 3, data: vec![1.0, 2.0, 3.0, -4.0, 5.5, 6.25] };
+        e.write_npy(&p).unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!((bytes.len() - 24) % 64, 0, "header padded to 64 bytes");
+        assert_eq!(Embeddings::read_npy(&p).unwrap(), e);
+    }
+}
