@@ -20,12 +20,19 @@ pub struct Embeddings {
 impl Embeddings {
     /// An empty matrix of the given width.
     pub fn new(dim: usize) -> Self {
-        Embeddings { dim, data: Vec::new() }
+        Embeddings {
+            dim,
+            data: Vec::new(),
+        }
     }
 
     /// Number of rows.
     pub fn rows(&self) -> usize {
-        if self.dim == 0 { 0 } else { self.data.len() / self.dim }
+        if self.dim == 0 {
+            0
+        } else {
+            self.data.len() / self.dim
+        }
     }
 
     /// Row `i`.
@@ -59,12 +66,19 @@ impl Embeddings {
         for v in &self.data {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
-        w.write_all(&bytes).and_then(|_| w.flush()).map_err(|e| Error::io(path, e))
+        w.write_all(&bytes)
+            .and_then(|_| w.flush())
+            .map_err(|e| Error::io(path, e))
     }
 
     /// Read a 2-D little-endian f32 `.npy` written by [`Embeddings::write_npy`] or NumPy.
     pub fn read_npy(path: &Path) -> Result<Self> {
-        let bad = |m: &str| Error::Data(format!("{}: not a 2-D float32 .npy file ({m})", path.display()));
+        let bad = |m: &str| {
+            Error::Data(format!(
+                "{}: not a 2-D float32 .npy file ({m})",
+                path.display()
+            ))
+        };
         let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut r = BufReader::new(f);
         let mut pre = [0u8; 10];
@@ -91,7 +105,10 @@ impl Embeddings {
             .and_then(|s| s.split(')').next())
             .map(|s| s.trim().trim_start_matches('('))
             .ok_or_else(|| bad("no shape"))?;
-        let dims: Vec<usize> = shape.split(',').filter_map(|p| p.trim().parse().ok()).collect();
+        let dims: Vec<usize> = shape
+            .split(',')
+            .filter_map(|p| p.trim().parse().ok())
+            .collect();
         let (rows, dim) = match dims.as_slice() {
             [r, d] => (*r, *d),
             _ => return Err(bad("expected 2 dimensions")),
@@ -101,7 +118,10 @@ impl Embeddings {
         if raw.len() != rows * dim * 4 {
             return Err(bad("data length does not match shape"));
         }
-        let data = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let data = raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
         Ok(Embeddings { dim, data })
     }
 }
@@ -114,10 +134,109 @@ mod tests {
     fn npy_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("e.npy");
-        let e = Embeddings { dim: 3, data: vec![1.0, 2.0, 3.0, -4.0, 5.5, 6.25] };
+        let e = Embeddings {
+            dim: 3,
+            data: vec![1.0, 2.0, 3.0, -4.0, 5.5, 6.25],
+        };
         e.write_npy(&p).unwrap();
         let bytes = std::fs::read(&p).unwrap();
         assert_eq!((bytes.len() - 24) % 64, 0, "header padded to 64 bytes");
         assert_eq!(Embeddings::read_npy(&p).unwrap(), e);
+    }
+}
+
+/// Streams embedding rows to a `.npy` file whose row count is unknown up
+/// front: the header is written with room to spare and rewritten with the
+/// final shape on [`NpyStreamWriter::finish`]; the file is created atomically.
+pub struct NpyStreamWriter {
+    file: crate::report::atomic::AtomicFile,
+    dim: usize,
+    rows: u64,
+}
+
+/// Fixed header size for streamed files (room for any realistic shape).
+const STREAM_HEADER: usize = 128;
+
+fn npy_header(rows: u64, dim: usize, total: usize) -> Vec<u8> {
+    let mut header =
+        format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {dim}), }}");
+    header.push_str(&" ".repeat(total - 10 - header.len() - 1));
+    header.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    bytes.extend_from_slice(header.as_bytes());
+    bytes
+}
+
+impl NpyStreamWriter {
+    /// Start a file of `dim`-wide rows.
+    pub fn create(path: &Path, dim: usize) -> Result<Self> {
+        let mut file = crate::report::atomic::AtomicFile::create(path)?;
+        file.write_all(&npy_header(0, dim, STREAM_HEADER))
+            .map_err(|e| Error::io(path, e))?;
+        Ok(NpyStreamWriter { file, dim, rows: 0 })
+    }
+
+    /// Append rows (row-major, a multiple of `dim` values).
+    pub fn write(&mut self, e: &Embeddings) -> Result<()> {
+        if e.dim != self.dim {
+            return Err(Error::Data(format!(
+                "embedding width {} != {}",
+                e.dim, self.dim
+            )));
+        }
+        let mut buf = Vec::with_capacity(e.data.len() * 4);
+        for v in &e.data {
+            buf.extend_from_slice(&v.to_le_bytes());
+        }
+        let path = self.file.path().to_path_buf();
+        self.file
+            .write_all(&buf)
+            .map_err(|err| Error::io(&path, err))?;
+        self.rows += e.rows() as u64;
+        Ok(())
+    }
+
+    /// Fix the header's shape and move the file into place.
+    pub fn finish(mut self) -> Result<u64> {
+        use std::io::{Seek, SeekFrom};
+        let path = self.file.path().to_path_buf();
+        let header = npy_header(self.rows, self.dim, STREAM_HEADER);
+        let rows = self.rows;
+        self.file.flush().map_err(|e| Error::io(&path, e))?;
+        let mut f = self.file;
+        f.seek_start(|file| {
+            file.seek(SeekFrom::Start(0))?;
+            file.write_all(&header)
+        })
+        .map_err(|e| Error::io(&path, e))?;
+        f.commit()?;
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    #[test]
+    fn streamed_npy_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.npy");
+        let mut w = NpyStreamWriter::create(&p, 2).unwrap();
+        w.write(&Embeddings {
+            dim: 2,
+            data: vec![1.0, 2.0],
+        })
+        .unwrap();
+        w.write(&Embeddings {
+            dim: 2,
+            data: vec![3.0, 4.0, 5.0, 6.0],
+        })
+        .unwrap();
+        assert_eq!(w.finish().unwrap(), 3);
+        let e = Embeddings::read_npy(&p).unwrap();
+        assert_eq!(e.rows(), 3);
+        assert_eq!(e.row(2), &[5.0, 6.0]);
     }
 }

@@ -1,3 +1,4 @@
 //! Outputs: enriched CSV, JSON, HTML report, terminal summary.
 
+pub mod atomic;
 pub mod safe_csv;

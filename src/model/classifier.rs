@@ -1,0 +1,299 @@
+//! Classifying texts: tokenize, batch by token budget, infer, restore order.
+//!
+//! Identical texts are inferred once (ticket exports repeat auto-replies and
+//! templated forms a lot). Batches are spread over a small pool of backends
+//! so several sessions can run at once when that beats one session with
+//! more intra-op threads (it often does for short texts; see the bench).
+
+use super::backend::{Backend, OrtBackend};
+use super::config::ModelConfig;
+use super::source::{ModelFiles, ModelSource};
+use crate::embeddings::Embeddings;
+use crate::error::{Error, Result};
+use crate::text::batch::{encode_all, load_tokenizer, plan_batches, to_token_batch};
+use crate::ticket::{Prediction, Sentiment};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tokenizers::Tokenizer;
+
+/// Tuning knobs for inference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassifierOptions {
+    /// Padded tokens per batch (`--batch-tokens`).
+    pub batch_tokens: usize,
+    /// Upper bound on rows per batch.
+    pub max_batch_rows: usize,
+    /// Total CPU threads for inference (`--threads`, 0 = all cores).
+    pub threads: usize,
+    /// Concurrent sessions; threads are split between them (0 = auto).
+    pub sessions: usize,
+}
+
+impl Default for ClassifierOptions {
+    fn default() -> Self {
+        ClassifierOptions {
+            batch_tokens: 4096,
+            max_batch_rows: 128,
+            threads: 0,
+            sessions: 0,
+        }
+    }
+}
+
+impl ClassifierOptions {
+    /// Resolve `(sessions, intra-op threads per session)` for this machine.
+    pub fn layout(&self) -> (usize, usize) {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let threads = if self.threads == 0 {
+            cores
+        } else {
+            self.threads
+        };
+        let sessions = if self.sessions == 0 {
+            1
+        } else {
+            self.sessions.min(threads)
+        };
+        (sessions, (threads / sessions).max(1))
+    }
+}
+
+/// Model output for a list of texts, in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classified {
+    /// One prediction per text.
+    pub predictions: Vec<Prediction>,
+    /// One embedding row per text.
+    pub embeddings: Embeddings,
+    /// Number of distinct texts that were actually inferred.
+    pub unique_texts: usize,
+}
+
+/// Texts tokenized and planned into batches, ready for [`Classifier::run`].
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    slot: Vec<usize>,
+    unique: usize,
+    /// Total real (unpadded) tokens.
+    pub tokens: usize,
+    batches: Vec<Vec<crate::text::batch::Encoded>>,
+}
+
+impl Prepared {
+    /// Number of input texts.
+    pub fn len(&self) -> usize {
+        self.slot.len()
+    }
+
+    /// True when there are no texts.
+    pub fn is_empty(&self) -> bool {
+        self.slot.is_empty()
+    }
+}
+
+/// A loaded model ready to classify.
+pub struct Classifier {
+    tokenizer: Tokenizer,
+    config: ModelConfig,
+    backends: Vec<Mutex<Box<dyn Backend>>>,
+    options: ClassifierOptions,
+    origin: String,
+    sha256: String,
+}
+
+impl Classifier {
+    /// Load a model (bundled or directory) and open its ONNX Runtime sessions.
+    pub fn load(source: &ModelSource, options: ClassifierOptions) -> Result<Self> {
+        let files = source.load()?;
+        let (sessions, intra) = options.layout();
+        let backends = (0..sessions)
+            .map(|_| {
+                OrtBackend::new(&files, intra).map(|b| Mutex::new(Box::new(b) as Box<dyn Backend>))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Self::with_backends(&files, backends, options)
+    }
+
+    /// Build from already-opened backends (any [`Backend`] implementation).
+    pub fn with_backends(
+        files: &ModelFiles,
+        backends: Vec<Mutex<Box<dyn Backend>>>,
+        options: ClassifierOptions,
+    ) -> Result<Self> {
+        if backends.is_empty() {
+            return Err(Error::Data("no inference backend".into()));
+        }
+        let tokenizer = load_tokenizer(
+            &files.tokenizer,
+            files.config.max_sequence_length,
+            &files.origin,
+        )?;
+        Ok(Classifier {
+            tokenizer,
+            config: files.config.clone(),
+            backends,
+            options,
+            origin: files.origin.clone(),
+            sha256: files.config.model_sha256.clone(),
+        })
+    }
+
+    /// The model's `ticketlens.json`.
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// Where the model came from (`<bundled>` or a directory).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// sha256 of `model.onnx`.
+    pub fn model_sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Classify texts (already cleaned). Output is in input order.
+    pub fn classify(&self, texts: &[String]) -> Result<Classified> {
+        let prepared = self.prepare(texts)?;
+        self.run(prepared)
+    }
+
+    /// CPU-side preparation (dedupe, tokenize, plan batches). Split from
+    /// [`Classifier::run`] so a pipeline can prepare the next chunk while the
+    /// current one is being inferred.
+    pub fn prepare(&self, texts: &[String]) -> Result<Prepared> {
+        // Deduplicate: `slot[i]` is the unique-text index of texts[i].
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(texts.len());
+        let mut unique: Vec<&str> = Vec::new();
+        let slot: Vec<usize> = texts
+            .iter()
+            .map(|t| {
+                *first.entry(t.as_str()).or_insert_with(|| {
+                    unique.push(t.as_str());
+                    unique.len() - 1
+                })
+            })
+            .collect();
+        let encoded = encode_all(&self.tokenizer, &unique)?;
+        let tokens = encoded.iter().map(|e| e.ids.len()).sum();
+        let batches = plan_batches(
+            encoded,
+            self.options.batch_tokens,
+            self.options.max_batch_rows,
+        );
+        Ok(Prepared {
+            slot,
+            unique: unique.len(),
+            tokens,
+            batches,
+        })
+    }
+
+    /// Run inference on prepared batches and assemble per-text outputs.
+    pub fn run(&self, prepared: Prepared) -> Result<Classified> {
+        let Prepared {
+            slot,
+            unique,
+            batches,
+            ..
+        } = prepared;
+        let n_sent = self.config.sentiment().labels.len();
+        let n_topic = self.config.topic().labels.len();
+        let dim = self.config.embedding.dim;
+        let results: Vec<(Vec<usize>, super::BatchOutput)> = batches
+            .par_iter()
+            .enumerate()
+            .map(|(i, batch)| {
+                let tb = to_token_batch(batch);
+                let mut backend = self.backends[i % self.backends.len()]
+                    .lock()
+                    .map_err(|_| Error::Runtime("an inference thread panicked".into()))?;
+                let out = backend.infer(&tb)?;
+                Ok((batch.iter().map(|e| e.index).collect(), out))
+            })
+            .collect::<Result<_>>()?;
+
+        let mut preds: Vec<Option<Prediction>> = vec![None; unique];
+        let mut emb = vec![0f32; unique * dim];
+        for (indices, out) in results {
+            for (r, &u) in indices.iter().enumerate() {
+                let s = softmax(&out.sentiment_logits[r * n_sent..(r + 1) * n_sent]);
+                let t = softmax(&out.topic_logits[r * n_topic..(r + 1) * n_topic]);
+                preds[u] = Some(self.prediction(&s, &t));
+                emb[u * dim..(u + 1) * dim]
+                    .copy_from_slice(&out.embeddings[r * dim..(r + 1) * dim]);
+            }
+        }
+        let mut embeddings = Embeddings {
+            dim,
+            data: Vec::with_capacity(slot.len() * dim),
+        };
+        let mut predictions = Vec::with_capacity(slot.len());
+        for &u in &slot {
+            let p = preds[u]
+                .clone()
+                .ok_or_else(|| Error::Runtime("a text was not inferred".into()))?;
+            predictions.push(p);
+            embeddings.push(&emb[u * dim..(u + 1) * dim]);
+        }
+        Ok(Classified {
+            predictions,
+            embeddings,
+            unique_texts: unique,
+        })
+    }
+
+    fn prediction(&self, s: &[f32], t: &[f32]) -> Prediction {
+        let (si, sc) = argmax(s);
+        let (ti, tc) = argmax(t);
+        let sentiment = [Sentiment::Negative, Sentiment::Neutral, Sentiment::Positive][si];
+        Prediction {
+            sentiment,
+            sentiment_confidence: sc,
+            p_negative: s[0],
+            p_neutral: s[1],
+            p_positive: s[2],
+            topic: self.config.topic().labels[ti].clone(),
+            topic_confidence: tc,
+        }
+    }
+}
+
+/// Numerically stable softmax.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let m = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let e: Vec<f32> = logits.iter().map(|x| (x - m).exp()).collect();
+    let s: f32 = e.iter().sum();
+    e.into_iter().map(|x| x / s).collect()
+}
+
+fn argmax(p: &[f32]) -> (usize, f32) {
+    p.iter()
+        .copied()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |best, (i, v)| {
+            if v > best.1 {
+                (i, v)
+            } else {
+                best
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_sums_to_one_and_argmax_picks_first_max() {
+        let p = softmax(&[1.0, 3.0, 3.0]);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert_eq!(argmax(&p).0, 1);
+        let p = softmax(&[1000.0, 0.0]);
+        assert!(p[0] > 0.999 && p[1].is_finite());
+    }
+}

@@ -1,0 +1,110 @@
+//! The real ONNX Runtime path, on the tiny test model (fast).
+
+use std::path::PathBuf;
+use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
+use ticketlens::Sentiment;
+
+fn tiny() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/models/tiny")
+}
+
+#[test]
+fn tiny_model_classifies_in_input_order_with_dedup() {
+    let c = Classifier::load(&ModelSource::Dir(tiny()), ClassifierOptions::default()).unwrap();
+    let texts: Vec<String> = vec![
+        "where is my refund".into(),
+        "I love this, thanks!".into(),
+        "where is my refund".into(),
+        "a much longer text about an invoice that was charged twice and nobody answers my emails"
+            .into(),
+    ];
+    let out = c.classify(&texts).unwrap();
+    assert_eq!(out.predictions.len(), 4);
+    assert_eq!(out.unique_texts, 3);
+    assert_eq!(out.predictions[0], out.predictions[2]);
+    assert_eq!(out.embeddings.rows(), 4);
+    assert_eq!(out.embeddings.dim, c.config().embedding.dim);
+    assert_eq!(out.embeddings.row(0), out.embeddings.row(2));
+    for (i, p) in out.predictions.iter().enumerate() {
+        let s = p.p_negative + p.p_neutral + p.p_positive;
+        assert!((s - 1.0).abs() < 1e-4, "row {i}: probabilities sum to {s}");
+        assert!(c.config().topic().labels.contains(&p.topic));
+        let norm: f32 = out
+            .embeddings
+            .row(i)
+            .iter()
+            .map(|v| v * v)
+            .sum::<f32>()
+            .sqrt();
+        assert!((norm - 1.0).abs() < 1e-3, "row {i}: embedding norm {norm}");
+    }
+    // Padding does not change a text's answer beyond int8 activation noise
+    // (dynamic quantisation scales activations per batch).
+    let alone = c.classify(&texts[3..4].to_vec()).unwrap();
+    let d = (alone.predictions[0].p_negative - out.predictions[3].p_negative).abs();
+    assert!(
+        d < 0.05,
+        "p_negative moved by {d} between batch and single run"
+    );
+    let _ = Sentiment::Negative;
+}
+
+#[test]
+fn output_does_not_depend_on_input_order() {
+    let c = Classifier::load(&ModelSource::Dir(tiny()), ClassifierOptions::default()).unwrap();
+    let texts: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "ticket number {i} about {}",
+                ["refunds", "a late parcel", "my invoice"][i % 3]
+            )
+        })
+        .collect();
+    let a = c.classify(&texts).unwrap();
+    let mut rev = texts.clone();
+    rev.reverse();
+    let b = c.classify(&rev).unwrap();
+    for i in 0..texts.len() {
+        assert_eq!(a.predictions[i], b.predictions[texts.len() - 1 - i]);
+        assert_eq!(a.embeddings.row(i), b.embeddings.row(texts.len() - 1 - i));
+    }
+}
+
+#[test]
+fn broken_model_dirs_give_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Classifier::load(
+        &ModelSource::Dir(dir.path().join("nope")),
+        ClassifierOptions::default(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(e.contains("not a directory"), "{e}");
+
+    for f in ["model.onnx", "tokenizer.json", "ticketlens.json"] {
+        std::fs::copy(tiny().join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("model.onnx"), b"garbage").unwrap();
+    let e = Classifier::load(
+        &ModelSource::Dir(dir.path().into()),
+        ClassifierOptions::default(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(e.contains("sha256") && !e.contains('\n'), "{e}");
+
+    std::fs::remove_file(dir.path().join("tokenizer.json")).unwrap();
+    let e = Classifier::load(
+        &ModelSource::Dir(dir.path().into()),
+        ClassifierOptions::default(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        e.contains("model.onnx") || e.contains("tokenizer.json"),
+        "{e}"
+    );
+}
