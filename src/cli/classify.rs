@@ -1,0 +1,79 @@
+//! `ticketlens classify`.
+
+use super::common::{InputArgs, ModelArgs};
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+use ticketlens::pipeline::classify::{default_rejects_path, run_classify, ClassifyJob, DEFAULT_CHUNK_ROWS};
+use ticketlens::pipeline::progress::Progress;
+use ticketlens::report::enriched::OutputFormat;
+
+/// Add sentiment and topic columns to every ticket; write embeddings to a side file.
+///
+/// Output = all input columns + sentiment, sentiment_confidence, p_negative,
+/// p_neutral, p_positive, topic, topic_confidence. Rejected rows go to
+/// `<OUTPUT>.rejects.csv` with their line number and reason.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Output file (default: stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format (default: from the output extension, else csv).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Embeddings side file (.npy, f32, one row per output row). Default: `<OUTPUT>.embeddings.npy` when writing to a file.
+    #[arg(long, value_name = "FILE")]
+    pub embeddings: Option<PathBuf>,
+    /// Do not write embeddings.
+    #[arg(long, conflicts_with = "embeddings")]
+    pub no_embeddings: bool,
+    /// Rejects file (default: `<OUTPUT>.rejects.csv`, or ./ticketlens.rejects.csv for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// No progress display.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn run(a: ClassifyArgs) -> Result<()> {
+    let ingest = a.input.options(false)?;
+    a.input.explain(&ingest)?;
+    let classifier = a.model.load()?;
+    let format = a.format.unwrap_or_else(|| a.output.as_deref().map(OutputFormat::from_path).unwrap_or(OutputFormat::Csv));
+    let embeddings = if a.no_embeddings {
+        None
+    } else {
+        a.embeddings.clone().or_else(|| {
+            a.output.as_ref().map(|o| {
+                let mut s = o.as_os_str().to_owned();
+                s.push(".embeddings.npy");
+                PathBuf::from(s)
+            })
+        })
+    };
+    let job = ClassifyJob {
+        input: a.input.source(),
+        ingest,
+        rejects: a.rejects.clone().unwrap_or_else(|| default_rejects_path(a.output.as_deref())),
+        output: a.output.clone(),
+        format,
+        embeddings,
+        chunk_rows: DEFAULT_CHUNK_ROWS,
+        strict: a.input.strict,
+    };
+    let progress = Progress::new("classify", None, a.quiet);
+    let counts = run_classify(&job, &classifier, &progress);
+    progress.finish();
+    let counts = counts?;
+    if !a.quiet {
+        eprintln!("classify: {}", counts.summary_line());
+        if counts.rejected > 0 {
+            eprintln!("classify: rejected rows are in {}", job.rejects.display());
+        }
+    }
+    Ok(())
+}

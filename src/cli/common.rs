@@ -1,0 +1,129 @@
+//! Argument groups shared by several commands.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use ticketlens::ingest::{IngestOptions, InputFormat, InputSource};
+use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
+
+/// How to read and map the ticket input.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Ticket export: CSV (any delimiter) or JSONL; `-` reads stdin.
+    pub input: String,
+    /// Map a ticket field to an input column, e.g. `--map created_at="Opened On"` (repeatable).
+    /// Fields: ticket_id customer_id created_at first_response resolved status channel priority
+    /// agent team escalated reopens replies csat nps ces subject body tags.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// Build the model text from these columns instead of subject + body (repeatable).
+    #[arg(long = "text-column", value_name = "COLUMN")]
+    pub text_columns: Vec<String>,
+    /// Time zone of timestamps without an offset (IANA name).
+    #[arg(long, default_value = "UTC", value_name = "TZ")]
+    pub timezone: String,
+    /// Input format (default: from the extension or the first byte).
+    #[arg(long = "input-format", value_enum)]
+    pub input_format: Option<InputFormatArg>,
+    /// Field delimiter for CSV (default: sniffed from the header).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+    /// Print how input columns were mapped to ticket fields.
+    #[arg(long)]
+    pub explain_mapping: bool,
+    /// Exit non-zero if any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `--input-format` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum InputFormatArg {
+    /// Comma/semicolon/tab separated.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl InputArgs {
+    /// Where to read from.
+    pub fn source(&self) -> InputSource {
+        if self.input == "-" {
+            InputSource::Stdin
+        } else {
+            InputSource::Path(PathBuf::from(&self.input))
+        }
+    }
+
+    /// Ingest options; `require_created_at` for commands that need timings.
+    pub fn options(&self, require_created_at: bool) -> Result<IngestOptions> {
+        let map = self
+            .map
+            .iter()
+            .map(|m| {
+                m.split_once('=')
+                    .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
+                    .with_context(|| format!("invalid --map `{m}`: expected FIELD=COLUMN"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let timezone: chrono_tz::Tz = self
+            .timezone
+            .parse()
+            .map_err(|_| anyhow::anyhow!("invalid --timezone `{}`: not an IANA time zone name", self.timezone))?;
+        let delimiter = match self.delimiter {
+            None => None,
+            Some(c) if c.is_ascii() => Some(c as u8),
+            Some(c) => anyhow::bail!("invalid --delimiter `{c}`: must be one ASCII character"),
+        };
+        Ok(IngestOptions {
+            map,
+            text_columns: self.text_columns.clone(),
+            timezone,
+            format: self.input_format.map(|f| match f {
+                InputFormatArg::Csv => InputFormat::Csv,
+                InputFormatArg::Jsonl => InputFormat::Jsonl,
+            }),
+            delimiter,
+            require_created_at,
+        })
+    }
+
+    /// Print the column mapping when asked.
+    pub fn explain(&self, opts: &IngestOptions) -> Result<()> {
+        if self.explain_mapping {
+            let reader = ticketlens::ingest::open(&self.source(), opts)?;
+            eprintln!("{}", reader.mapping());
+        }
+        Ok(())
+    }
+}
+
+/// Which model and how to run it.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Model directory with model.onnx, tokenizer.json, ticketlens.json (default: the bundled ticket-minilm).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Padded tokens per inference batch.
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    pub batch_tokens: usize,
+    /// CPU threads for inference (0 = all cores).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Concurrent ONNX Runtime sessions sharing those threads (0 = auto).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub sessions: usize,
+}
+
+impl ModelArgs {
+    /// Load the classifier.
+    pub fn load(&self) -> Result<Classifier> {
+        let opts = ClassifierOptions {
+            batch_tokens: self.batch_tokens.max(16),
+            threads: self.threads,
+            sessions: self.sessions,
+            ..Default::default()
+        };
+        Ok(Classifier::load(&ModelSource::from_option(self.model.as_deref()), opts)?)
+    }
+}

@@ -1,0 +1,31 @@
+//! Command definitions (clap) and dispatch. Each command lives in its own file
+//! and only turns arguments into library calls.
+
+mod classify;
+mod common;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// ticketlens: turn a support ticket backlog into decisions — sentiment, topics,
+/// KPIs, root-cause themes and churn risk — offline, on a laptop.
+#[derive(Debug, Parser)]
+#[command(name = "ticketlens", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify tickets: sentiment, topic and embedding per ticket.
+    Classify(classify::ClassifyArgs),
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Classify(a) => classify::run(a),
+    }
+}

@@ -1,0 +1,234 @@
+//! Writing enriched tickets: every input column, then the model's columns.
+//!
+//! Column names are part of the interface (other tools read them):
+//! `sentiment, sentiment_confidence, p_negative, p_neutral, p_positive,
+//! topic, topic_confidence`, and with themes `theme_id, theme_label,
+//! theme_distance`. An input column with one of these names is replaced, so
+//! re-classifying an enriched file does not duplicate columns.
+
+use super::atomic::AtomicFile;
+use super::safe_csv::neutralize;
+use crate::error::{Error, Result};
+use crate::ticket::EnrichedTicket;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Columns added by classification.
+pub const PREDICTION_COLUMNS: [&str; 7] =
+    ["sentiment", "sentiment_confidence", "p_negative", "p_neutral", "p_positive", "topic", "topic_confidence"];
+/// Columns added by themes.
+pub const THEME_COLUMNS: [&str; 3] = ["theme_id", "theme_label", "theme_distance"];
+
+/// Output file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// Comma-separated, RFC 4180, formula-guarded.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl OutputFormat {
+    /// Guess from a file name (`.jsonl`/`.ndjson`/`.json` → JSONL, else CSV).
+    pub fn from_path(p: &Path) -> Self {
+        match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("jsonl" | "ndjson" | "json") => OutputFormat::Jsonl,
+            _ => OutputFormat::Csv,
+        }
+    }
+}
+
+enum Sink {
+    File(AtomicFile),
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Stdout(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Stdout(s) => s.flush(),
+        }
+    }
+}
+
+/// Streams enriched tickets to a file (atomically) or stdout.
+pub struct EnrichedWriter {
+    format: OutputFormat,
+    csv: Option<csv::Writer<Sink>>,
+    jsonl: Option<Sink>,
+    keep: Vec<usize>,
+    headers: Vec<String>,
+    with_theme: bool,
+    target: String,
+    rows: u64,
+}
+
+impl EnrichedWriter {
+    /// Open the output (`None` = stdout) with the input's header row.
+    pub fn create(path: Option<&Path>, format: OutputFormat, input_headers: &[String], with_theme: bool) -> Result<Self> {
+        let sink = match path {
+            Some(p) => Sink::File(AtomicFile::create(p)?),
+            None => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
+        };
+        let target = path.map(|p| p.display().to_string()).unwrap_or_else(|| "<stdout>".into());
+        let ours: Vec<&str> = PREDICTION_COLUMNS
+            .iter()
+            .chain(if with_theme { THEME_COLUMNS.iter() } else { [].iter() })
+            .copied()
+            .collect();
+        let keep: Vec<usize> = (0..input_headers.len()).filter(|&i| !ours.contains(&input_headers[i].as_str())).collect();
+        let mut headers: Vec<String> = keep.iter().map(|&i| input_headers[i].clone()).collect();
+        headers.extend(ours.iter().map(|s| s.to_string()));
+        let mut w = EnrichedWriter { format, csv: None, jsonl: None, keep, headers, with_theme, target, rows: 0 };
+        match format {
+            OutputFormat::Csv => {
+                let mut c = csv::WriterBuilder::new().from_writer(sink);
+                let guarded: Vec<String> = w.headers.iter().map(|h| neutralize(h).into_owned()).collect();
+                c.write_record(&guarded).map_err(|e| w.csv_err(e))?;
+                w.csv = Some(c);
+            }
+            OutputFormat::Jsonl => w.jsonl = Some(sink),
+        }
+        Ok(w)
+    }
+
+    fn csv_err(&self, e: csv::Error) -> Error {
+        Error::Csv { context: format!("writing {}", self.target), source: e }
+    }
+
+    /// Column names written.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Append one ticket.
+    pub fn write(&mut self, t: &EnrichedTicket) -> Result<()> {
+        let raw = &t.ticket.raw;
+        let cell = |i: usize| raw.get(i).map(String::as_str).unwrap_or("");
+        let p = t.prediction.as_ref();
+        let f4 = |v: f32| format!("{v:.4}");
+        let mut ours: Vec<String> = vec![
+            p.map(|p| p.sentiment.to_string()).unwrap_or_default(),
+            p.map(|p| f4(p.sentiment_confidence)).unwrap_or_default(),
+            p.map(|p| f4(p.p_negative)).unwrap_or_default(),
+            p.map(|p| f4(p.p_neutral)).unwrap_or_default(),
+            p.map(|p| f4(p.p_positive)).unwrap_or_default(),
+            p.map(|p| p.topic.clone()).unwrap_or_default(),
+            p.map(|p| f4(p.topic_confidence)).unwrap_or_default(),
+        ];
+        if self.with_theme {
+            let th = t.theme.as_ref();
+            ours.push(th.map(|th| th.id.to_string()).unwrap_or_default());
+            ours.push(th.map(|th| th.label.clone()).unwrap_or_default());
+            ours.push(th.map(|th| f4(th.distance)).unwrap_or_default());
+        }
+        match self.format {
+            OutputFormat::Csv => {
+                let mut rec: Vec<std::borrow::Cow<'_, str>> = self.keep.iter().map(|&i| neutralize(cell(i))).collect();
+                rec.extend(ours.iter().map(|s| neutralize(s)));
+                let c = self.csv.as_mut().expect("csv writer");
+                if let Err(e) = c.write_record(rec.iter().map(|s| s.as_ref())) {
+                    return Err(self.csv_err(e));
+                }
+            }
+            OutputFormat::Jsonl => {
+                let mut obj = serde_json::Map::new();
+                for (k, &i) in self.keep.iter().enumerate() {
+                    obj.insert(self.headers[k].clone(), serde_json::Value::String(cell(i).to_string()));
+                }
+                let n = self.keep.len();
+                for (j, v) in ours.into_iter().enumerate() {
+                    let key = self.headers[n + j].clone();
+                    let num = (j != 0 && j != 5 && key != "theme_label").then(|| v.parse::<f64>().ok()).flatten();
+                    let val = match num {
+                        Some(x) => serde_json::json!(x),
+                        None if v.is_empty() => serde_json::Value::Null,
+                        None => serde_json::Value::String(v),
+                    };
+                    obj.insert(key, val);
+                }
+                let sink = self.jsonl.as_mut().expect("jsonl sink");
+                serde_json::to_writer(&mut *sink, &obj).map_err(|e| Error::Json { context: self.target.clone(), source: e })?;
+                sink.write_all(b"\n").map_err(|e| Error::io(&self.target, e))?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Flush and (for files) move into place; returns rows written.
+    pub fn finish(self) -> Result<(u64, Option<PathBuf>)> {
+        let target = self.target.clone();
+        let sink = match (self.csv, self.jsonl) {
+            (Some(c), _) => c.into_inner().map_err(|e| Error::io(&target, e.into_error()))?,
+            (None, Some(s)) => s,
+            _ => unreachable!("one writer is always set"),
+        };
+        match sink {
+            Sink::File(f) => Ok((self.rows, Some(f.commit()?))),
+            Sink::Stdout(mut s) => {
+                s.flush().map_err(|e| Error::io(&target, e))?;
+                Ok((self.rows, None))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ticket::{Prediction, Sentiment, Ticket};
+
+    fn ticket(raw: &[&str]) -> EnrichedTicket {
+        let mut t = EnrichedTicket::new(Ticket { raw: raw.iter().map(|s| s.to_string()).collect(), ..Default::default() });
+        t.prediction = Some(Prediction {
+            sentiment: Sentiment::Negative,
+            sentiment_confidence: 0.9,
+            p_negative: 0.9,
+            p_neutral: 0.05,
+            p_positive: 0.05,
+            topic: "REFUND".into(),
+            topic_confidence: 0.8,
+        });
+        t
+    }
+
+    #[test]
+    fn csv_guards_formulas_and_replaces_our_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o.csv");
+        let headers = vec!["id".to_string(), "body".into(), "topic".into()];
+        let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Csv, &headers, false).unwrap();
+        w.write(&ticket(&["1", "=HYPERLINK(\"http://x\")", "old"])).unwrap();
+        assert_eq!(w.finish().unwrap().0, 1);
+        let out = std::fs::read_to_string(&p).unwrap();
+        let mut lines = out.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "id,body,sentiment,sentiment_confidence,p_negative,p_neutral,p_positive,topic,topic_confidence"
+        );
+        assert_eq!(lines.next().unwrap(), "1,\"'=HYPERLINK(\"\"http://x\"\")\",negative,0.9000,0.9000,0.0500,0.0500,REFUND,0.8000");
+    }
+
+    #[test]
+    fn jsonl_has_typed_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o.jsonl");
+        let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Jsonl, &["id".to_string()], true).unwrap();
+        w.write(&ticket(&["7"])).unwrap();
+        w.finish().unwrap();
+        let v: serde_json::Value = serde_json::from_str(std::fs::read_to_string(&p).unwrap().trim()).unwrap();
+        assert_eq!(v["id"], "7");
+        assert_eq!(v["sentiment"], "negative");
+        assert_eq!(v["p_negative"], 0.9);
+        assert!(v["theme_id"].is_null());
+    }
+}
