@@ -4,9 +4,9 @@
 //! `NMI = I(U;V) / ((H(U) + H(V)) / 2)`. ARI is Hubert & Arabie's adjusted
 //! Rand index. Both are 1 for identical partitions (up to renaming).
 
-use super::cluster;
 use super::select::KSelection;
 use super::ThemeOptions;
+use super::{cluster, kmeans};
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -147,6 +147,47 @@ pub fn eval_clustering(
         nmi: normalized_mutual_info(gold, &c.labels),
         ari: adjusted_rand_index(gold, &c.labels),
         k_selection: c.selection,
+        seconds,
+    })
+}
+
+/// Baseline for comparison: plain spherical k-means with a given k on all
+/// rows (k-means++ start, up to 100 Lloyd iterations), no micro-clusters or
+/// Ward merge.
+pub fn eval_kmeans(emb: &Embeddings, gold: &[String], k: usize, seed: u64) -> Result<ClusterEval> {
+    let n = emb.rows();
+    if gold.len() != n || n == 0 || k == 0 {
+        return Err(Error::Data(format!(
+            "eval: {} embedding rows, {} gold labels, k = {k}",
+            n,
+            gold.len()
+        )));
+    }
+    let t = std::time::Instant::now();
+    let f = kmeans::fit(
+        kmeans::Rows {
+            data: &emb.data,
+            dim: emb.dim,
+        },
+        k,
+        seed,
+        100,
+    );
+    let seconds = t.elapsed().as_secs_f64();
+    Ok(ClusterEval {
+        n,
+        gold_classes: gold.iter().collect::<std::collections::HashSet<_>>().len(),
+        k: f.labels.iter().max().map_or(0, |m| m + 1),
+        nmi: normalized_mutual_info(gold, &f.labels),
+        ari: adjusted_rand_index(gold, &f.labels),
+        k_selection: KSelection {
+            method: "kmeans".into(),
+            range: (k, k),
+            candidates: Vec::new(),
+            sample_size: 0,
+            chosen: k,
+            micro_clusters: 0,
+        },
         seconds,
     })
 }

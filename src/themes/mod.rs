@@ -20,7 +20,8 @@ mod write;
 
 pub use ctfidf::{ctfidf, Keyword};
 pub use eval::{
-    adjusted_rand_index, eval_banking77, eval_clustering, normalized_mutual_info, ClusterEval,
+    adjusted_rand_index, eval_banking77, eval_clustering, eval_kmeans, normalized_mutual_info,
+    ClusterEval,
 };
 pub use seeds::{load_seed_themes, parse_seed_themes, SeedTheme};
 pub use select::{KScore, KSelection};
@@ -52,8 +53,6 @@ pub struct ThemeOptions {
     pub k_range: Option<(usize, usize)>,
     /// Time zone for period boundaries.
     pub timezone: Tz,
-    /// Clusters whose centres are more similar than this (cosine) are merged.
-    pub merge_cosine: f32,
     /// A theme needs at least this many tickets in the recent periods to trend.
     pub min_trend_count: u64,
     /// One-sided p-value below which a growing theme is listed as trending.
@@ -70,7 +69,6 @@ impl Default for ThemeOptions {
             seed_themes: None,
             k_range: None,
             timezone: chrono_tz::UTC,
-            merge_cosine: 0.95,
             min_trend_count: 10,
             trend_alpha: 0.01,
         }
@@ -212,7 +210,7 @@ pub fn discover(
                 candidates: Vec::new(),
                 sample_size: 0,
                 chosen: 0,
-                after_merge: 0,
+                micro_clusters: 0,
             },
             period: opts.period,
             within_negative: opts.within_negative,

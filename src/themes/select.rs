@@ -1,12 +1,16 @@
-//! Choosing k (silhouette on a seeded sample) and merging near-duplicate clusters.
+//! Merging micro-clusters into themes (Ward) and choosing k (silhouette).
 //!
-//! Running k-means for every candidate k on all rows would dominate the run
-//! time, so candidates are fitted on a seeded sample (≤ [`SELECT_SAMPLE`]
-//! rows) and scored by the mean cosine silhouette of a sub-sample
-//! (≤ [`SILHOUETTE_POINTS`] rows) measured against the whole sample. The
-//! similarity block is computed once and reused for every candidate.
+//! k-means with a few hundred micro-clusters is followed by Ward
+//! agglomeration of the micro-cluster centres, which yields every cut
+//! 1…K₀ at once. Each candidate cut in the range is scored by the mean
+//! cosine silhouette of a seeded sub-sample (≤ [`SILHOUETTE_POINTS`] rows)
+//! measured against a seeded sample (≤ [`SELECT_SAMPLE`] rows); the
+//! similarity block is computed once and reused for every candidate, so
+//! trying many k costs almost nothing.
 
-use super::kmeans::{self, dot, Rows};
+#[cfg(test)]
+use super::kmeans;
+use super::kmeans::{dot, Rows};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -14,8 +18,8 @@ use serde::Serialize;
 pub const SELECT_SAMPLE: usize = 2500;
 /// Rows whose silhouette is averaged.
 pub const SILHOUETTE_POINTS: usize = 1000;
-/// Number of candidate k values tried (geometric grid).
-pub const CANDIDATES: usize = 8;
+/// Most candidate k values scored (a geometric grid over the range).
+pub const CANDIDATES: usize = 40;
 
 /// How k was chosen, for the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,10 +32,10 @@ pub struct KSelection {
     pub candidates: Vec<KScore>,
     /// Rows in the selection sample.
     pub sample_size: usize,
-    /// k fitted.
+    /// Number of themes.
     pub chosen: usize,
-    /// Themes left after merging near-duplicate clusters.
-    pub after_merge: usize,
+    /// Micro-clusters fitted by k-means before the Ward merge.
+    pub micro_clusters: usize,
 }
 
 /// One candidate k and its score.
@@ -109,12 +113,10 @@ fn silhouette(sim: &[f32], m: usize, labels: &[usize], points: usize, k: usize) 
     total / points.max(1) as f64
 }
 
-/// Score each candidate k on `sample` (rows in canonical, seeded-shuffled
-/// order) and return the scores; the first [`SILHOUETTE_POINTS`] rows are the
-/// scored points.
-pub(crate) fn score_candidates(sample: Rows<'_>, ks: &[usize], seed: u64) -> Vec<KScore> {
+/// Cosine similarities of the first `points` rows of `sample` with all rows
+/// (`points × m`, row-major), computed once and reused for every candidate.
+pub(crate) fn similarity_block(sample: Rows<'_>, points: usize) -> Vec<f32> {
     let m = sample.len();
-    let points = m.min(SILHOUETTE_POINTS);
     let mut sim = vec![0f32; points * m];
     sim.par_chunks_mut(m.max(1))
         .enumerate()
@@ -124,21 +126,13 @@ pub(crate) fn score_candidates(sample: Rows<'_>, ks: &[usize], seed: u64) -> Vec
                 *o = dot(x, sample.row(j));
             }
         });
-    ks.iter()
-        .map(|&k| {
-            let f = kmeans::fit(
-                sample,
-                k,
-                seed ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                30,
-            );
-            let k_eff = f.centres.len() / sample.dim.max(1);
-            KScore {
-                k,
-                silhouette: silhouette(&sim, m, &f.labels, points, k_eff),
-            }
-        })
-        .collect()
+    sim
+}
+
+/// Mean silhouette of the first `points` sample rows under `labels` (one per
+/// sample row, `k` clusters), from a [`similarity_block`].
+pub(crate) fn mean_silhouette(sim: &[f32], labels: &[usize], points: usize, k: usize) -> f64 {
+    silhouette(sim, labels.len(), labels, points, k)
 }
 
 /// Best candidate: highest silhouette, ties to the smaller k.
@@ -152,41 +146,99 @@ pub fn best(scores: &[KScore]) -> Option<usize> {
         .map(|s| s.k)
 }
 
-/// Merge clusters whose centres have cosine similarity above `threshold`
-/// (single linkage over the centre graph). Returns a map old → new cluster
-/// index, new indices numbered by their smallest old index.
-pub(crate) fn merge_map(centres: Rows<'_>, threshold: f32) -> Vec<usize> {
+/// Ward agglomeration of weighted unit centres: the merge order, as pairs
+/// `(kept, absorbed)` of centre indices, until one cluster is left. The merge
+/// cost of two clusters is `wᵢwⱼ/(wᵢ+wⱼ)·‖cᵢ − cⱼ‖²` (the increase in
+/// within-cluster sum of squares), so merging micro-clusters this way
+/// approximates Ward clustering of the rows themselves at a fraction of the cost.
+pub(crate) fn ward(centres: Rows<'_>, weights: &[f64]) -> Vec<(usize, usize)> {
     let k = centres.len();
-    let mut parent: Vec<usize> = (0..k).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
+    let dim = centres.dim;
+    let mut c: Vec<f64> = centres.data.iter().map(|&v| v as f64).collect();
+    let mut w = weights.to_vec();
+    let mut active: Vec<bool> = vec![true; k];
+    let cost = |c: &[f64], w: &[f64], a: usize, b: usize| -> f64 {
+        let d2: f64 = c[a * dim..(a + 1) * dim]
+            .iter()
+            .zip(&c[b * dim..(b + 1) * dim])
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum();
+        w[a] * w[b] / (w[a] + w[b]).max(f64::MIN_POSITIVE) * d2
+    };
+    let mut d = vec![f64::INFINITY; k * k];
+    let rows: Vec<Vec<f64>> = (0..k)
+        .into_par_iter()
+        .map(|a| {
+            (0..k)
+                .map(|b| {
+                    if b > a {
+                        cost(&c, &w, a, b)
+                    } else {
+                        f64::INFINITY
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for (a, r) in rows.into_iter().enumerate() {
+        d[a * k..(a + 1) * k].copy_from_slice(&r);
     }
-    for a in 0..k {
-        for b in a + 1..k {
-            if dot(centres.row(a), centres.row(b)) > threshold {
-                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-                if ra != rb {
-                    parent[ra.max(rb)] = ra.min(rb);
+    let mut merges = Vec::with_capacity(k.saturating_sub(1));
+    for _ in 1..k {
+        let mut best = (f64::INFINITY, usize::MAX, usize::MAX);
+        for a in (0..k).filter(|&a| active[a]) {
+            for b in a + 1..k {
+                if active[b] && d[a * k + b] < best.0 {
+                    best = (d[a * k + b], a, b);
                 }
             }
         }
-    }
-    let mut new_id = vec![usize::MAX; k];
-    let mut next = 0;
-    let mut out = vec![0; k];
-    for i in 0..k {
-        let r = root(&mut parent, i);
-        if new_id[r] == usize::MAX {
-            new_id[r] = next;
-            next += 1;
+        let (_, a, b) = best;
+        if a == usize::MAX {
+            break;
         }
-        out[i] = new_id[r];
+        let (wa, wb) = (w[a], w[b]);
+        for i in 0..dim {
+            c[a * dim + i] =
+                (c[a * dim + i] * wa + c[b * dim + i] * wb) / (wa + wb).max(f64::MIN_POSITIVE);
+        }
+        w[a] = wa + wb;
+        active[b] = false;
+        for x in (0..k).filter(|&x| active[x] && x != a) {
+            let v = cost(&c, &w, a, x);
+            let (lo, hi) = (a.min(x), a.max(x));
+            d[lo * k + hi] = v;
+        }
+        merges.push((a, b));
     }
-    out
+    merges
+}
+
+/// Map each of `k0` centres to one of `k` clusters by replaying the first
+/// `k0 − k` merges; clusters are numbered by their smallest centre index.
+pub(crate) fn cut(k0: usize, merges: &[(usize, usize)], k: usize) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..k0).collect();
+    for &(a, b) in merges.iter().take(k0.saturating_sub(k)) {
+        parent[b] = a;
+    }
+    let root = |mut i: usize| {
+        while parent[i] != i {
+            i = parent[i];
+        }
+        i
+    };
+    let mut id = vec![usize::MAX; k0];
+    let mut next = 0;
+    (0..k0)
+        .map(|i| {
+            let r = root(i);
+            if id[r] == usize::MAX {
+                id[r] = next;
+                next += 1;
+            }
+            id[r]
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -212,7 +264,7 @@ mod tests {
 
     #[test]
     fn silhouette_prefers_the_true_number_of_groups() {
-        // Three orthogonal groups of 6 points each.
+        // Three orthogonal groups of 6 points each, labelled with 2, 3 and 6 clusters.
         let mut data = Vec::new();
         for i in 0..18 {
             let mut v = [0.0f32; 3];
@@ -221,21 +273,44 @@ mod tests {
             kmeans::normalize(&mut v);
             data.extend_from_slice(&v);
         }
-        let scores = score_candidates(
-            Rows {
-                data: &data,
-                dim: 3,
+        let rows = Rows {
+            data: &data,
+            dim: 3,
+        };
+        let sim = similarity_block(rows, 18);
+        let two: Vec<usize> = (0..18).map(|i| (i % 3).min(1)).collect();
+        let three: Vec<usize> = (0..18).map(|i| i % 3).collect();
+        let six: Vec<usize> = (0..18).map(|i| i % 3 + 3 * ((i / 3) % 2)).collect();
+        let s2 = mean_silhouette(&sim, &two, 18, 2);
+        let s3 = mean_silhouette(&sim, &three, 18, 3);
+        let s6 = mean_silhouette(&sim, &six, 18, 6);
+        assert!(s3 > s2 && s3 > s6, "{s2} {s3} {s6}");
+        let scores = vec![
+            KScore {
+                k: 2,
+                silhouette: s2,
             },
-            &[2, 3, 4, 6],
-            1,
-        );
-        assert_eq!(best(&scores), Some(3), "{scores:?}");
+            KScore {
+                k: 3,
+                silhouette: s3,
+            },
+            KScore {
+                k: 6,
+                silhouette: s6,
+            },
+        ];
+        assert_eq!(best(&scores), Some(3));
     }
 
     #[test]
-    fn merge_joins_only_near_duplicates() {
-        let c = [1.0f32, 0.0, 0.999, 0.0447, 0.0, 1.0];
-        let m = merge_map(Rows { data: &c, dim: 2 }, 0.99);
-        assert_eq!(m, vec![0, 0, 1]);
+    fn ward_merges_the_cheapest_pair_first_weighted_by_size() {
+        // Centres on a line at 0, 1, 3 (as 1-d "unit" rows) with weights 1, 1, 10:
+        // cost(0,1) = 1·1/2·1 = 0.5; cost(1,2) = 10/11·4 = 3.64; cost(0,2) = 10/11·9.
+        let c = [0.0f32, 1.0, 3.0];
+        let m = ward(Rows { data: &c, dim: 1 }, &[1.0, 1.0, 10.0]);
+        assert_eq!(m, vec![(0, 1), (0, 2)]);
+        assert_eq!(cut(3, &m, 3), vec![0, 1, 2]);
+        assert_eq!(cut(3, &m, 2), vec![0, 0, 1]);
+        assert_eq!(cut(3, &m, 1), vec![0, 0, 0]);
     }
 }
