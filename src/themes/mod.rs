@@ -226,3 +226,6 @@ pub fn discover(
     let c = cluster::cluster(&data, dim, &keys, opts);
     stats::build(tickets, texts, &selected, &keys, &c, opts)
 }
+
+#[cfg(test)]
+mod tests;
