@@ -13,11 +13,12 @@
 //! order with a seeded RNG, so the same tickets in any input order, with any
 //! number of threads, give the same themes.
 
-use super::kmeans::{self, assign, dot, normalize, Rows};
+use super::kmeans::{self, dot, normalize, Rows};
 use super::select::{self, KScore, KSelection};
 use super::ThemeOptions;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 
 /// Rows used to fit the micro-clusters (all rows are then assigned).
 pub const FIT_SAMPLE: usize = 12_000;
@@ -71,10 +72,28 @@ pub(crate) struct Clustering {
     pub selection: KSelection,
 }
 
-/// Cluster `data` (row-major, `dim` wide); `keys[i]` is row i's content key.
+/// Rows of `data` seen in canonical order without copying them
+/// (a million 384-d rows are 1.5 GB).
+struct Canon<'a> {
+    data: &'a [f32],
+    dim: usize,
+    /// Canonical position → row of `data`.
+    rows: Vec<usize>,
+}
+
+impl Canon<'_> {
+    fn row(&self, pos: usize) -> &[f32] {
+        let r = self.rows[pos];
+        &self.data[r * self.dim..(r + 1) * self.dim]
+    }
+}
+
+/// Cluster rows `sel` of `data` (row-major, `dim` wide); `keys[j]` is the
+/// content key of row `sel[j]`. Labels and similarities come back per `j`.
 pub(crate) fn cluster(
     data: &[f32],
     dim: usize,
+    sel: &[usize],
     keys: &[(&str, u64, u64)],
     opts: &ThemeOptions,
 ) -> Clustering {
@@ -82,11 +101,11 @@ pub(crate) fn cluster(
     // Canonical order.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    let mut canon = Vec::with_capacity(n * dim);
-    for &i in &order {
-        canon.extend_from_slice(&data[i * dim..(i + 1) * dim]);
-    }
-    let rows = Rows { data: &canon, dim };
+    let rows = Canon {
+        data,
+        dim,
+        rows: order.iter().map(|&j| sel[j]).collect(),
+    };
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(opts.seed);
     let mut sample_idx = |m: usize| -> Vec<usize> {
         if m >= n {
@@ -125,13 +144,14 @@ pub(crate) fn cluster(
     );
     drop(fit_data);
     let k0 = micro.centres.len() / dim.max(1);
-    let near = assign(
-        rows,
-        Rows {
-            data: &micro.centres,
-            dim,
-        },
-    );
+    let micro_rows = Rows {
+        data: &micro.centres,
+        dim,
+    };
+    let near: Vec<(usize, f32)> = (0..n)
+        .into_par_iter()
+        .map(|p| kmeans::nearest(rows.row(p), micro_rows))
+        .collect();
     let mut weights = vec![0f64; k0];
     near.iter().for_each(|(l, _)| weights[*l] += 1.0);
     // Ward over the non-empty micro-clusters only.

@@ -32,11 +32,11 @@ pub struct ClusterEval {
     pub seconds: f64,
 }
 
+/// Row sums, column sums and non-zero cells of a contingency table.
+type Table = (Vec<f64>, Vec<f64>, HashMap<(usize, usize), f64>);
+
 /// Contingency table of two labelings (dense ids).
-fn table<A: Eq + std::hash::Hash, B: Eq + std::hash::Hash>(
-    a: &[A],
-    b: &[B],
-) -> (Vec<f64>, Vec<f64>, HashMap<(usize, usize), f64>) {
+fn table<A: Eq + std::hash::Hash, B: Eq + std::hash::Hash>(a: &[A], b: &[B]) -> Table {
     let mut ia: HashMap<&A, usize> = HashMap::new();
     let mut ib: HashMap<&B, usize> = HashMap::new();
     let mut ra = Vec::new();
@@ -136,7 +136,8 @@ pub fn eval_clustering(
     let hashes: Vec<u64> = (0..n).map(|i| cluster::row_hash(emb.row(i))).collect();
     // Content key only: the row number is a tie-breaker for identical rows.
     let keys: Vec<(&str, u64, u64)> = (0..n).map(|i| ("", hashes[i], i as u64)).collect();
-    let c = cluster::cluster(&emb.data, emb.dim, &keys, opts);
+    let sel: Vec<usize> = (0..n).collect();
+    let c = cluster::cluster(&emb.data, emb.dim, &sel, &keys, opts);
     let seconds = t.elapsed().as_secs_f64();
     let k = c.labels.iter().max().map_or(0, |m| m + 1);
     let classes = gold.iter().collect::<std::collections::HashSet<_>>().len();

@@ -179,11 +179,6 @@ pub fn discover(
                     .is_some_and(|p| p.sentiment == Sentiment::Negative)
         })
         .collect();
-    let dim = emb.dim;
-    let mut data = Vec::with_capacity(selected.len() * dim);
-    selected
-        .iter()
-        .for_each(|&i| data.extend_from_slice(emb.row(i)));
     let hashes: Vec<(u64, u64)> = selected
         .par_iter()
         .map(|&i| {
@@ -223,7 +218,7 @@ pub fn discover(
                 .collect(),
         });
     }
-    let c = cluster::cluster(&data, dim, &keys, opts);
+    let c = cluster::cluster(&emb.data, emb.dim, &selected, &keys, opts);
     stats::build(tickets, texts, &selected, &keys, &c, opts)
 }
 
