@@ -1,1 +1,226 @@
-//! Root-cause themes: clustering, c-TF-IDF keywords, trends.
+//! Root-cause themes: "what are people complaining about, and what is getting worse?"
+//!
+//! Tickets are clustered on their (L2-normalised) embeddings with spherical
+//! k-means, k chosen by silhouette on a seeded sample ([`select`]); every
+//! clustered ticket joins its nearest theme (no outlier bin) with its cosine
+//! distance so weak assignments can be filtered. Themes are described by
+//! c-TF-IDF keywords ([`ctfidf`]), a short label, examples and KPIs, and
+//! tracked per period with a growth test ([`trends`]). See `docs/themes.md`.
+
+mod cluster;
+pub mod ctfidf;
+pub mod eval;
+mod kmeans;
+pub mod seeds;
+pub mod select;
+mod stats;
+mod stopwords;
+pub mod trends;
+mod write;
+
+pub use ctfidf::{ctfidf, Keyword};
+pub use eval::{
+    adjusted_rand_index, eval_banking77, eval_clustering, eval_kmeans, normalized_mutual_info,
+    ClusterEval,
+};
+pub use seeds::{load_seed_themes, parse_seed_themes, SeedTheme};
+pub use select::{KScore, KSelection};
+pub use stats::{Example, SentimentMix, TrendPoint};
+pub use trends::{TrendRow, Trending};
+
+use crate::embeddings::Embeddings;
+use crate::error::{Error, Result};
+use crate::period::Period;
+use crate::ticket::{EnrichedTicket, Sentiment, ThemeRef};
+use chrono_tz::Tz;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Options of [`discover`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeOptions {
+    /// Force the number of clusters (before merging); `None` chooses it.
+    pub k: Option<usize>,
+    /// Seed of every random choice (samples, k-means++).
+    pub seed: u64,
+    /// Trend period.
+    pub period: Period,
+    /// Cluster only tickets predicted negative; the others get no theme.
+    pub within_negative: bool,
+    /// Themes the team already tracks (names matched onto themes).
+    pub seed_themes: Option<Vec<SeedTheme>>,
+    /// Range of k searched (inclusive); default scales with the data size.
+    pub k_range: Option<(usize, usize)>,
+    /// Time zone for period boundaries.
+    pub timezone: Tz,
+    /// A theme needs at least this many tickets in the recent periods to trend.
+    pub min_trend_count: u64,
+    /// One-sided p-value below which a growing theme is listed as trending.
+    pub trend_alpha: f64,
+}
+
+impl Default for ThemeOptions {
+    fn default() -> Self {
+        ThemeOptions {
+            k: None,
+            seed: 42,
+            period: Period::Week,
+            within_negative: false,
+            seed_themes: None,
+            k_range: None,
+            timezone: chrono_tz::UTC,
+            min_trend_count: 10,
+            trend_alpha: 0.01,
+        }
+    }
+}
+
+/// One discovered theme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Theme {
+    /// 0-based id: themes are numbered by size (largest first).
+    pub id: usize,
+    /// Label shown to people: the matched seed theme's name, else `auto_label`.
+    pub label: String,
+    /// Label built from the top keywords.
+    pub auto_label: String,
+    /// Name of the matched seed theme, if any.
+    pub seed: Option<String>,
+    /// Top 10 c-TF-IDF keywords.
+    pub keywords: Vec<Keyword>,
+    /// Tickets in the theme.
+    pub size: usize,
+    /// Share of the clustered tickets.
+    pub share: f64,
+    /// Mean cosine distance of members to the centre (lower = tighter).
+    pub mean_distance: f64,
+    /// The 3 tickets closest to the centre.
+    pub examples: Vec<Example>,
+    /// Most frequent predicted topic.
+    pub top_topic: Option<String>,
+    /// Share of the theme's predicted tickets that have `top_topic`.
+    pub top_topic_share: Option<f64>,
+    /// Sentiment shares.
+    pub sentiment: SentimentMix,
+    /// Median first response time, minutes.
+    pub frt_median_minutes: Option<f64>,
+    /// Share of CSAT answers that are 4 or 5.
+    pub csat_rate: Option<f64>,
+    /// Number of CSAT answers.
+    pub csat_responses: usize,
+    /// Volume per period.
+    pub trend: Vec<TrendPoint>,
+}
+
+/// Everything [`discover`] found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeReport {
+    /// Themes, largest first.
+    pub themes: Vec<Theme>,
+    /// Per input ticket (same order), its theme; `None` when not clustered.
+    #[serde(skip)]
+    pub assignments: Vec<Option<ThemeRef>>,
+    /// Every theme × period row (for `trends.csv`).
+    #[serde(skip)]
+    pub trends: Vec<TrendRow>,
+    /// Themes growing now, most significant first.
+    pub trending: Vec<Trending>,
+    /// How k was chosen.
+    pub k_selection: KSelection,
+    /// Period used for trends.
+    pub period: Period,
+    /// Whether only negative tickets were clustered.
+    pub within_negative: bool,
+    /// Tickets clustered.
+    pub clustered: usize,
+    /// Seed themes that matched no discovered theme (still worth a look).
+    pub unmatched_seeds: Vec<String>,
+}
+
+/// Cluster tickets into themes, describe them and track their trends.
+///
+/// `texts` and the rows of `emb` must be in the same order as `tickets`.
+/// With `within_negative`, only tickets predicted negative are clustered
+/// (others get `None`); when no ticket qualifies the report is empty.
+pub fn discover(
+    tickets: &[EnrichedTicket],
+    texts: &[String],
+    emb: &Embeddings,
+    opts: &ThemeOptions,
+) -> Result<ThemeReport> {
+    let n = tickets.len();
+    if texts.len() != n || emb.rows() != n || emb.data.len() != n * emb.dim {
+        return Err(Error::Data(format!(
+            "themes: {} tickets but {} texts and {} embedding rows",
+            n,
+            texts.len(),
+            emb.rows()
+        )));
+    }
+    if n > 0 && emb.dim == 0 {
+        return Err(Error::Data("themes: embeddings have width 0".into()));
+    }
+    if let Some(i) = emb
+        .data
+        .par_chunks(emb.dim.max(1))
+        .position_first(|r| r.iter().any(|v| !v.is_finite()))
+    {
+        return Err(Error::Data(format!(
+            "themes: embedding row {} (ticket {}) is not finite",
+            i, tickets[i].ticket.id
+        )));
+    }
+    let selected: Vec<usize> = (0..n)
+        .filter(|&i| {
+            !opts.within_negative
+                || tickets[i]
+                    .prediction
+                    .as_ref()
+                    .is_some_and(|p| p.sentiment == Sentiment::Negative)
+        })
+        .collect();
+    let hashes: Vec<(u64, u64)> = selected
+        .par_iter()
+        .map(|&i| {
+            (
+                cluster::fnv64(texts[i].as_bytes()),
+                cluster::row_hash(emb.row(i)),
+            )
+        })
+        .collect();
+    let keys: Vec<(&str, u64, u64)> = selected
+        .iter()
+        .zip(&hashes)
+        .map(|(&i, h)| (tickets[i].ticket.id.as_str(), h.0, h.1))
+        .collect();
+    if selected.is_empty() {
+        return Ok(ThemeReport {
+            themes: Vec::new(),
+            assignments: vec![None; n],
+            trends: Vec::new(),
+            trending: Vec::new(),
+            k_selection: KSelection {
+                method: "trivial".into(),
+                range: (0, 0),
+                candidates: Vec::new(),
+                sample_size: 0,
+                chosen: 0,
+                micro_clusters: 0,
+            },
+            period: opts.period,
+            within_negative: opts.within_negative,
+            clustered: 0,
+            unmatched_seeds: opts
+                .seed_themes
+                .iter()
+                .flatten()
+                .map(|s| s.name.clone())
+                .collect(),
+        });
+    }
+    let c = cluster::cluster(&emb.data, emb.dim, &selected, &keys, opts);
+    stats::build(tickets, texts, &selected, &keys, &c, opts)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,90 @@
+//! Quality harness for themes on a labelled corpus (BANKING77 by default).
+//!
+//! ```text
+//! cargo run --release --example eval_themes -- \
+//!     /work/shared/datasets/banking77/train.csv /work/scratch/themes/banking77_train.npy
+//! ```
+//!
+//! Prints NMI/ARI/k for automatic k, for KMeans with k = number of gold
+//! classes, and the largest themes' keywords.
+
+use chrono::{TimeZone, Utc};
+use std::path::PathBuf;
+use ticketlens::themes::{self, eval, ThemeOptions};
+use ticketlens::{EnrichedTicket, Ticket};
+
+fn main() -> ticketlens::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let csv = PathBuf::from(
+        args.get(1)
+            .map(String::as_str)
+            .unwrap_or("/work/shared/datasets/banking77/train.csv"),
+    );
+    let npy = PathBuf::from(
+        args.get(2)
+            .map(String::as_str)
+            .unwrap_or("/work/scratch/themes/banking77_train.npy"),
+    );
+    let (texts, gold, emb) = eval::read_labelled(&csv, &npy)?;
+    let classes = gold.iter().collect::<std::collections::HashSet<_>>().len();
+    println!(
+        "{} rows, {} gold classes, dim {}",
+        emb.rows(),
+        classes,
+        emb.dim
+    );
+
+    let auto = themes::eval_clustering(&emb, &gold, &ThemeOptions::default())?;
+    println!(
+        "auto k:   k={} (fitted {}) NMI={:.4} ARI={:.4} ({:.1}s)",
+        auto.k, auto.k_selection.chosen, auto.nmi, auto.ari, auto.seconds
+    );
+    for c in &auto.k_selection.candidates {
+        println!("   k={:4} silhouette={:.4}", c.k, c.silhouette);
+    }
+    let fixed = themes::eval_clustering(
+        &emb,
+        &gold,
+        &ThemeOptions {
+            k: Some(classes),
+            ..Default::default()
+        },
+    )?;
+    println!(
+        "forced k={classes}: k={} NMI={:.4} ARI={:.4} ({:.1}s)",
+        fixed.k, fixed.nmi, fixed.ari, fixed.seconds
+    );
+    let km = themes::eval_kmeans(&emb, &gold, classes, 42)?;
+    println!(
+        "plain KMeans k={classes}: NMI={:.4} ARI={:.4} ({:.1}s)",
+        km.nmi, km.ari, km.seconds
+    );
+
+    // Keywords: run the full pipeline with placeholder tickets.
+    let t0 = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or_else(|| ticketlens::Error::Data("date".into()))?;
+    let tickets: Vec<EnrichedTicket> = (0..texts.len())
+        .map(|i| {
+            EnrichedTicket::new(Ticket {
+                id: format!("{i}"),
+                created_at: t0 + chrono::Duration::minutes(i as i64 * 13),
+                ..Default::default()
+            })
+        })
+        .collect();
+    let report = themes::discover(&tickets, &texts, &emb, &ThemeOptions::default())?;
+    println!("\ntop themes ({} in all):", report.themes.len());
+    for t in report.themes.iter().take(15) {
+        let kw: Vec<&str> = t.keywords.iter().take(6).map(|k| k.term.as_str()).collect();
+        println!(
+            "  #{:<3} n={:<4} {:<40} | {}",
+            t.id,
+            t.size,
+            t.label,
+            kw.join(", ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,316 @@
+//! Merging micro-clusters into themes (Ward) and choosing k (silhouette).
+//!
+//! k-means with a few hundred micro-clusters is followed by Ward
+//! agglomeration of the micro-cluster centres, which yields every cut
+//! 1…K₀ at once. Each candidate cut in the range is scored by the mean
+//! cosine silhouette of a seeded sub-sample (≤ [`SILHOUETTE_POINTS`] rows)
+//! measured against a seeded sample (≤ [`SELECT_SAMPLE`] rows); the
+//! similarity block is computed once and reused for every candidate, so
+//! trying many k costs almost nothing.
+
+#[cfg(test)]
+use super::kmeans;
+use super::kmeans::{dot, Rows};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Rows used to fit each candidate k.
+pub const SELECT_SAMPLE: usize = 2500;
+/// Rows whose silhouette is averaged.
+pub const SILHOUETTE_POINTS: usize = 1000;
+/// Most candidate k values scored (a geometric grid over the range).
+pub const CANDIDATES: usize = 40;
+
+/// How k was chosen, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KSelection {
+    /// `"silhouette"` (automatic), `"fixed"` (`k` given) or `"trivial"` (too few rows).
+    pub method: String,
+    /// Range searched (inclusive).
+    pub range: (usize, usize),
+    /// Candidates tried with their mean silhouette (cosine), in k order.
+    pub candidates: Vec<KScore>,
+    /// Rows in the selection sample.
+    pub sample_size: usize,
+    /// Number of themes.
+    pub chosen: usize,
+    /// Micro-clusters fitted by k-means before the Ward merge.
+    pub micro_clusters: usize,
+}
+
+/// One candidate k and its score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KScore {
+    /// Number of clusters.
+    pub k: usize,
+    /// Mean silhouette (cosine distance) on the scoring sub-sample.
+    pub silhouette: f64,
+}
+
+/// The default search range for `n` rows: `[max(2, k_hi/10), min(150, ⌈1.25·√n⌉)]`
+/// (never more than n). More tickets support finer themes, but past ~150 a
+/// theme list stops being readable.
+pub fn default_range(n: usize) -> (usize, usize) {
+    let hi = ((1.25 * (n as f64).sqrt()).ceil() as usize)
+        .clamp(2, 150)
+        .min(n.max(1));
+    let lo = (hi / 10).max(2).min(hi);
+    (lo, hi)
+}
+
+/// Up to [`CANDIDATES`] distinct k values spread geometrically over `[lo, hi]`.
+pub fn grid(lo: usize, hi: usize) -> Vec<usize> {
+    if hi <= lo {
+        return vec![hi.max(1)];
+    }
+    let mut out: Vec<usize> = (0..CANDIDATES)
+        .map(|i| {
+            let t = i as f64 / (CANDIDATES - 1) as f64;
+            ((lo as f64) * ((hi as f64) / (lo as f64)).powf(t)).round() as usize
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Mean silhouette of `points` (indices into the sample) given labels of the
+/// whole sample and the precomputed `points × sample` cosine similarities.
+fn silhouette(sim: &[f32], m: usize, labels: &[usize], points: usize, k: usize) -> f64 {
+    let mut sizes = vec![0usize; k];
+    labels.iter().for_each(|&l| sizes[l] += 1);
+    let total: f64 = (0..points)
+        .into_par_iter()
+        .map(|i| {
+            let mut sum = vec![0f64; k];
+            let row = &sim[i * m..(i + 1) * m];
+            for (j, &s) in row.iter().enumerate() {
+                if j != i {
+                    sum[labels[j]] += 1.0 - s as f64;
+                }
+            }
+            let own = labels[i];
+            if sizes[own] <= 1 {
+                return 0.0;
+            }
+            let a = sum[own] / (sizes[own] - 1) as f64;
+            let b = (0..k)
+                .filter(|&c| c != own && sizes[c] > 0)
+                .map(|c| sum[c] / sizes[c] as f64)
+                .fold(f64::INFINITY, f64::min);
+            if !b.is_finite() {
+                return 0.0;
+            }
+            let d = a.max(b);
+            if d > 0.0 {
+                (b - a) / d
+            } else {
+                0.0
+            }
+        })
+        .collect::<Vec<f64>>()
+        .iter()
+        .sum();
+    total / points.max(1) as f64
+}
+
+/// Cosine similarities of the first `points` rows of `sample` with all rows
+/// (`points × m`, row-major), computed once and reused for every candidate.
+pub(crate) fn similarity_block(sample: Rows<'_>, points: usize) -> Vec<f32> {
+    let m = sample.len();
+    let mut sim = vec![0f32; points * m];
+    sim.par_chunks_mut(m.max(1))
+        .enumerate()
+        .for_each(|(i, out)| {
+            let x = sample.row(i);
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = dot(x, sample.row(j));
+            }
+        });
+    sim
+}
+
+/// Mean silhouette of the first `points` sample rows under `labels` (one per
+/// sample row, `k` clusters), from a [`similarity_block`].
+pub(crate) fn mean_silhouette(sim: &[f32], labels: &[usize], points: usize, k: usize) -> f64 {
+    silhouette(sim, labels.len(), labels, points, k)
+}
+
+/// Best candidate: highest silhouette, ties to the smaller k.
+pub fn best(scores: &[KScore]) -> Option<usize> {
+    scores
+        .iter()
+        .fold(None::<&KScore>, |b, s| match b {
+            Some(b) if b.silhouette >= s.silhouette => Some(b),
+            _ => Some(s),
+        })
+        .map(|s| s.k)
+}
+
+/// Ward agglomeration of weighted unit centres: the merge order, as pairs
+/// `(kept, absorbed)` of centre indices, until one cluster is left. The merge
+/// cost of two clusters is `wᵢwⱼ/(wᵢ+wⱼ)·‖cᵢ − cⱼ‖²` (the increase in
+/// within-cluster sum of squares), so merging micro-clusters this way
+/// approximates Ward clustering of the rows themselves at a fraction of the cost.
+pub(crate) fn ward(centres: Rows<'_>, weights: &[f64]) -> Vec<(usize, usize)> {
+    let k = centres.len();
+    let dim = centres.dim;
+    let mut c: Vec<f64> = centres.data.iter().map(|&v| v as f64).collect();
+    let mut w = weights.to_vec();
+    let mut active: Vec<bool> = vec![true; k];
+    let cost = |c: &[f64], w: &[f64], a: usize, b: usize| -> f64 {
+        let d2: f64 = c[a * dim..(a + 1) * dim]
+            .iter()
+            .zip(&c[b * dim..(b + 1) * dim])
+            .map(|(x, y)| (x - y) * (x - y))
+            .sum();
+        w[a] * w[b] / (w[a] + w[b]).max(f64::MIN_POSITIVE) * d2
+    };
+    let mut d = vec![f64::INFINITY; k * k];
+    let rows: Vec<Vec<f64>> = (0..k)
+        .into_par_iter()
+        .map(|a| {
+            (0..k)
+                .map(|b| {
+                    if b > a {
+                        cost(&c, &w, a, b)
+                    } else {
+                        f64::INFINITY
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for (a, r) in rows.into_iter().enumerate() {
+        d[a * k..(a + 1) * k].copy_from_slice(&r);
+    }
+    let mut merges = Vec::with_capacity(k.saturating_sub(1));
+    for _ in 1..k {
+        let mut best = (f64::INFINITY, usize::MAX, usize::MAX);
+        for a in (0..k).filter(|&a| active[a]) {
+            for b in a + 1..k {
+                if active[b] && d[a * k + b] < best.0 {
+                    best = (d[a * k + b], a, b);
+                }
+            }
+        }
+        let (_, a, b) = best;
+        if a == usize::MAX {
+            break;
+        }
+        let (wa, wb) = (w[a], w[b]);
+        for i in 0..dim {
+            c[a * dim + i] =
+                (c[a * dim + i] * wa + c[b * dim + i] * wb) / (wa + wb).max(f64::MIN_POSITIVE);
+        }
+        w[a] = wa + wb;
+        active[b] = false;
+        for x in (0..k).filter(|&x| active[x] && x != a) {
+            let v = cost(&c, &w, a, x);
+            let (lo, hi) = (a.min(x), a.max(x));
+            d[lo * k + hi] = v;
+        }
+        merges.push((a, b));
+    }
+    merges
+}
+
+/// Map each of `k0` centres to one of `k` clusters by replaying the first
+/// `k0 − k` merges; clusters are numbered by their smallest centre index.
+pub(crate) fn cut(k0: usize, merges: &[(usize, usize)], k: usize) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..k0).collect();
+    for &(a, b) in merges.iter().take(k0.saturating_sub(k)) {
+        parent[b] = a;
+    }
+    let root = |mut i: usize| {
+        while parent[i] != i {
+            i = parent[i];
+        }
+        i
+    };
+    let mut id = vec![usize::MAX; k0];
+    let mut next = 0;
+    (0..k0)
+        .map(|i| {
+            let r = root(i);
+            if id[r] == usize::MAX {
+                id[r] = next;
+                next += 1;
+            }
+            id[r]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_scales_with_data_size() {
+        assert_eq!(default_range(10_000), (12, 125));
+        assert_eq!(default_range(1_000_000), (15, 150));
+        assert_eq!(default_range(9), (2, 4));
+        assert_eq!(default_range(1), (1, 1));
+    }
+
+    #[test]
+    fn grid_is_increasing_and_bounded() {
+        let g = grid(12, 125);
+        assert_eq!(g.first(), Some(&12));
+        assert_eq!(g.last(), Some(&125));
+        assert!(g.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(grid(3, 3), vec![3]);
+    }
+
+    #[test]
+    fn silhouette_prefers_the_true_number_of_groups() {
+        // Three orthogonal groups of 6 points each, labelled with 2, 3 and 6 clusters.
+        let mut data = Vec::new();
+        for i in 0..18 {
+            let mut v = [0.0f32; 3];
+            v[i % 3] = 1.0;
+            v[(i + 1) % 3] = 0.05 * (i / 3) as f32;
+            kmeans::normalize(&mut v);
+            data.extend_from_slice(&v);
+        }
+        let rows = Rows {
+            data: &data,
+            dim: 3,
+        };
+        let sim = similarity_block(rows, 18);
+        let two: Vec<usize> = (0..18).map(|i| (i % 3).min(1)).collect();
+        let three: Vec<usize> = (0..18).map(|i| i % 3).collect();
+        let six: Vec<usize> = (0..18).map(|i| i % 3 + 3 * ((i / 3) % 2)).collect();
+        let s2 = mean_silhouette(&sim, &two, 18, 2);
+        let s3 = mean_silhouette(&sim, &three, 18, 3);
+        let s6 = mean_silhouette(&sim, &six, 18, 6);
+        assert!(s3 > s2 && s3 > s6, "{s2} {s3} {s6}");
+        let scores = vec![
+            KScore {
+                k: 2,
+                silhouette: s2,
+            },
+            KScore {
+                k: 3,
+                silhouette: s3,
+            },
+            KScore {
+                k: 6,
+                silhouette: s6,
+            },
+        ];
+        assert_eq!(best(&scores), Some(3));
+    }
+
+    #[test]
+    fn ward_merges_the_cheapest_pair_first_weighted_by_size() {
+        // Centres on a line at 0, 1, 3 (as 1-d "unit" rows) with weights 1, 1, 10:
+        // cost(0,1) = 1·1/2·1 = 0.5; cost(1,2) = 10/11·4 = 3.64; cost(0,2) = 10/11·9.
+        let c = [0.0f32, 1.0, 3.0];
+        let m = ward(Rows { data: &c, dim: 1 }, &[1.0, 1.0, 10.0]);
+        assert_eq!(m, vec![(0, 1), (0, 2)]);
+        assert_eq!(cut(3, &m, 3), vec![0, 1, 2]);
+        assert_eq!(cut(3, &m, 2), vec![0, 0, 1]);
+        assert_eq!(cut(3, &m, 1), vec![0, 0, 0]);
+    }
+}

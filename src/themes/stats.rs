@@ -1,0 +1,285 @@
+//! Describing clustered themes: keywords, labels, examples, mixes, KPIs, trends.
+
+use super::cluster::{fnv64, Clustering};
+use super::ctfidf::{self, Keyword};
+use super::seeds;
+use super::trends::{self, Event, TrendSettings};
+use super::{Theme, ThemeOptions, ThemeReport};
+use crate::error::{Error, Result};
+use crate::ticket::{EnrichedTicket, Sentiment, ThemeRef};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Texts per theme fed to c-TF-IDF (a seeded, order-independent subset when
+/// larger), which bounds time and memory on million-ticket inputs.
+pub const KEYWORD_DOCS: usize = 3000;
+/// Characters kept of an example's text.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// A ticket close to a theme's centre.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    /// Ticket id.
+    pub id: String,
+    /// Text, at most 200 characters (an ellipsis marks a cut).
+    pub text: String,
+    /// Cosine distance to the centre.
+    pub distance: f32,
+}
+
+/// Sentiment shares among a theme's tickets that have a prediction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SentimentMix {
+    /// Share predicted negative.
+    pub negative: f64,
+    /// Share predicted neutral.
+    pub neutral: f64,
+    /// Share predicted positive.
+    pub positive: f64,
+    /// Tickets with a prediction (the denominator).
+    pub predicted: usize,
+}
+
+/// A theme's volume in one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    /// Period key.
+    pub period: String,
+    /// Tickets.
+    pub count: u64,
+    /// Share predicted negative.
+    pub negative_share: Option<f64>,
+}
+
+fn excerpt(text: &str) -> String {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() <= EXCERPT_CHARS {
+        return t;
+    }
+    let mut s: String = t.chars().take(EXCERPT_CHARS - 1).collect();
+    s.push('…');
+    s
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    })
+}
+
+/// Assemble the report from a clustering of `selected` tickets.
+pub(crate) fn build(
+    tickets: &[EnrichedTicket],
+    texts: &[String],
+    selected: &[usize],
+    keys: &[(&str, u64, u64)],
+    c: &Clustering,
+    opts: &ThemeOptions,
+) -> Result<ThemeReport> {
+    // Empty centres were dropped, so themes are exactly 0..=max label.
+    let k = c.labels.iter().max().map_or(0, |m| m + 1);
+    // Members of each theme in canonical (content-key) order.
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    let mut by_key: Vec<usize> = (0..selected.len()).collect();
+    by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    by_key.iter().for_each(|&j| members[c.labels[j]].push(j));
+
+    // Keywords.
+    let counts: Vec<HashMap<String, u64>> = members
+        .par_iter()
+        .map(|m| {
+            let mut docs: Vec<usize> = m.clone();
+            if docs.len() > KEYWORD_DOCS {
+                let h = |j: usize| {
+                    fnv64(
+                        &[
+                            keys[j].1.to_le_bytes(),
+                            keys[j].2.to_le_bytes(),
+                            opts.seed.to_le_bytes(),
+                        ]
+                        .concat(),
+                    )
+                };
+                docs.sort_by_key(|&j| (h(j), j));
+                docs.truncate(KEYWORD_DOCS);
+            }
+            let mut counts = HashMap::new();
+            docs.iter()
+                .for_each(|&j| ctfidf::add_terms(&texts[selected[j]], &mut counts));
+            counts
+        })
+        .collect();
+    let min_count = if selected.len() >= 100 { 2 } else { 1 };
+    let keywords: Vec<Vec<Keyword>> = ctfidf::ctfidf(&counts, 10, min_count);
+    drop(counts);
+    let auto: Vec<String> = keywords.iter().map(|kw| ctfidf::label(kw)).collect();
+    let seed_names = match &opts.seed_themes {
+        Some(s) => seeds::assign_names(&keywords, s),
+        None => vec![None; k],
+    };
+    let labels: Vec<String> = auto
+        .iter()
+        .zip(&seed_names)
+        .map(|(a, s)| s.clone().unwrap_or_else(|| a.clone()))
+        .collect();
+    let unmatched_seeds = opts
+        .seed_themes
+        .iter()
+        .flatten()
+        .filter(|s| {
+            !seed_names
+                .iter()
+                .flatten()
+                .any(|n| n == &s.name || n.starts_with(&format!("{} (", s.name)))
+        })
+        .map(|s| s.name.clone())
+        .collect();
+
+    // Trends over the span of all input tickets.
+    let span = {
+        let mut it = tickets.iter().map(|t| {
+            t.ticket
+                .created_at
+                .with_timezone(&opts.timezone)
+                .date_naive()
+        });
+        let first = it
+            .next()
+            .ok_or_else(|| Error::Data("themes: no tickets".into()))?;
+        it.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)))
+    };
+    let events: Vec<Event> = selected
+        .iter()
+        .enumerate()
+        .map(|(j, &i)| Event {
+            theme: c.labels[j],
+            at: tickets[i].ticket.created_at,
+            negative: tickets[i]
+                .prediction
+                .as_ref()
+                .map(|p| p.sentiment == Sentiment::Negative),
+        })
+        .collect();
+    let (rows, trending) = trends::compute(
+        &events,
+        &TrendSettings {
+            period: opts.period,
+            tz: opts.timezone,
+            span,
+            labels: &labels,
+            min_count: opts.min_trend_count,
+            alpha: opts.trend_alpha,
+        },
+    );
+
+    let total = selected.len().max(1) as f64;
+    let themes: Vec<Theme> = (0..k)
+        .map(|t| {
+            let m = &members[t];
+            let mut central: Vec<usize> = m.clone();
+            central.sort_by(|&a, &b| c.sims[b].total_cmp(&c.sims[a]).then(keys[a].cmp(&keys[b])));
+            let examples = central
+                .iter()
+                .take(3)
+                .map(|&j| Example {
+                    id: tickets[selected[j]].ticket.id.clone(),
+                    text: excerpt(&texts[selected[j]]),
+                    distance: 1.0 - c.sims[j],
+                })
+                .collect();
+            let mut topics: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut mix = SentimentMix::default();
+            let mut frt = Vec::new();
+            let (mut csat_n, mut csat_ok) = (0usize, 0usize);
+            for &j in m {
+                let et = &tickets[selected[j]];
+                if let Some(p) = &et.prediction {
+                    *topics.entry(p.topic.as_str()).or_insert(0) += 1;
+                    mix.predicted += 1;
+                    match p.sentiment {
+                        Sentiment::Negative => mix.negative += 1.0,
+                        Sentiment::Neutral => mix.neutral += 1.0,
+                        Sentiment::Positive => mix.positive += 1.0,
+                    }
+                }
+                if let Some(f) = et.ticket.frt_minutes() {
+                    frt.push(f);
+                }
+                if let Some(s) = et.ticket.csat.filter(|s| s.is_finite()) {
+                    csat_n += 1;
+                    csat_ok += (s >= 4.0) as usize;
+                }
+            }
+            if mix.predicted > 0 {
+                let d = mix.predicted as f64;
+                mix.negative /= d;
+                mix.neutral /= d;
+                mix.positive /= d;
+            }
+            // Most frequent topic; ties go to the alphabetically first.
+            let top = topics
+                .iter()
+                .fold(None::<(&str, usize)>, |b, (t, n)| match b {
+                    Some(b) if b.1 >= *n => Some(b),
+                    _ => Some((t, *n)),
+                });
+            let mean_distance =
+                m.iter().map(|&j| 1.0 - c.sims[j] as f64).sum::<f64>() / m.len().max(1) as f64;
+            Theme {
+                id: t,
+                label: labels[t].clone(),
+                auto_label: auto[t].clone(),
+                seed: seed_names[t].clone(),
+                keywords: keywords[t].clone(),
+                size: m.len(),
+                share: m.len() as f64 / total,
+                mean_distance,
+                examples,
+                top_topic: top.map(|t| t.0.to_string()),
+                top_topic_share: top.map(|t| t.1 as f64 / mix.predicted.max(1) as f64),
+                sentiment: mix,
+                frt_median_minutes: median(frt),
+                csat_rate: (csat_n > 0).then(|| csat_ok as f64 / csat_n as f64),
+                csat_responses: csat_n,
+                trend: rows
+                    .iter()
+                    .filter(|r| r.theme == t)
+                    .map(|r| TrendPoint {
+                        period: r.period.clone(),
+                        count: r.count,
+                        negative_share: r.negative_share,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    let mut assignments = vec![None; tickets.len()];
+    for (j, &i) in selected.iter().enumerate() {
+        let t = c.labels[j];
+        assignments[i] = Some(ThemeRef {
+            id: t,
+            label: labels[t].clone(),
+            distance: 1.0 - c.sims[j],
+        });
+    }
+    Ok(ThemeReport {
+        themes,
+        assignments,
+        trends: rows,
+        trending,
+        k_selection: c.selection.clone(),
+        period: opts.period,
+        within_negative: opts.within_negative,
+        clustered: selected.len(),
+        unmatched_seeds,
+    })
+}

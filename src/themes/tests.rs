@@ -1,0 +1,201 @@
+//! End-to-end tests of [`super::discover`] on a small planted corpus.
+
+use super::*;
+use crate::ticket::{Prediction, Ticket};
+use chrono::{Duration, TimeZone, Utc};
+
+const GROUPS: [&str; 3] = [
+    "refund not received for order",
+    "password reset link broken",
+    "delivery package late again",
+];
+
+fn corpus() -> (Vec<EnrichedTicket>, Vec<String>, Embeddings) {
+    let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).unwrap();
+    let mut tickets = Vec::new();
+    let mut texts = Vec::new();
+    let mut emb = Embeddings::new(8);
+    for i in 0..90usize {
+        let g = i % 3;
+        // Continuous pseudo-random noise, so groups have no sub-structure.
+        let mut v = [0.0f32; 8];
+        for (d, x) in v.iter_mut().enumerate() {
+            let h = super::cluster::fnv64(format!("{i}/{d}").as_bytes());
+            *x = (h % 1000) as f32 / 1000.0 * 0.15;
+        }
+        v[g] = 1.0;
+        super::kmeans::normalize(&mut v);
+        emb.push(&v);
+        texts.push(format!("{} #{i}", GROUPS[g]));
+        let sentiment = if g == 0 || i % 2 == 0 {
+            Sentiment::Negative
+        } else {
+            Sentiment::Neutral
+        };
+        tickets.push(EnrichedTicket {
+            ticket: Ticket {
+                id: format!("T{i:03}"),
+                created_at: t0 + Duration::hours(i as i64 * 17),
+                first_response_minutes: Some(10.0 * g as f64 + 1.0),
+                csat: Some(if g == 1 { 2.0 } else { 5.0 }),
+                ..Default::default()
+            },
+            prediction: Some(Prediction {
+                sentiment,
+                sentiment_confidence: 0.9,
+                p_negative: 0.5,
+                p_neutral: 0.3,
+                p_positive: 0.2,
+                topic: ["billing", "account", "shipping"][g].to_string(),
+                topic_confidence: 0.9,
+            }),
+            theme: None,
+        });
+    }
+    (tickets, texts, emb)
+}
+
+fn by_id(r: &ThemeReport, t: &[EnrichedTicket]) -> Vec<(String, String, Vec<String>)> {
+    let mut v: Vec<_> = t
+        .iter()
+        .zip(&r.assignments)
+        .map(|(t, a)| {
+            let a = a.as_ref().unwrap();
+            let kw = r.themes[a.id]
+                .keywords
+                .iter()
+                .map(|k| k.term.clone())
+                .collect();
+            (t.ticket.id.clone(), a.label.clone(), kw)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn planted_groups_are_found_every_ticket_assigned_and_described() {
+    let (t, x, e) = corpus();
+    let r = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+    assert_eq!(r.themes.len(), 3, "{:?}", r.k_selection);
+    assert!(r.assignments.iter().all(Option::is_some));
+    assert_eq!(r.themes.iter().map(|th| th.size).sum::<usize>(), 90);
+    let refund = r
+        .themes
+        .iter()
+        .find(|th| th.keywords.iter().any(|k| k.term == "refund"))
+        .unwrap();
+    assert_eq!(refund.top_topic.as_deref(), Some("billing"));
+    assert_eq!(refund.sentiment.negative, 1.0);
+    assert_eq!(refund.frt_median_minutes, Some(1.0));
+    assert_eq!(refund.csat_rate, Some(1.0));
+    assert_eq!(refund.examples.len(), 3);
+    assert!(refund.label.contains("refund"), "{}", refund.label);
+    let pw = r
+        .themes
+        .iter()
+        .find(|th| th.top_topic.as_deref() == Some("account"))
+        .unwrap();
+    assert_eq!(pw.csat_rate, Some(0.0));
+    // Tickets every 17 h from Mon 2025-03-03 09:00: the last (89 × 17 h
+    // later) is Mon 2025-05-05, so weeks W10 … W19.
+    assert_eq!(pw.trend.len(), 10);
+    assert_eq!(pw.trend[9].period, "2025-W19");
+    assert_eq!(r.trends.len(), 30);
+}
+
+#[test]
+fn output_is_deterministic_and_independent_of_input_order() {
+    let (t, x, e) = corpus();
+    let a = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+    let b = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+    assert_eq!(a, b);
+    // Reverse and interleave the rows.
+    let mut perm: Vec<usize> = (0..t.len()).rev().collect();
+    perm.rotate_left(31);
+    let t2: Vec<EnrichedTicket> = perm.iter().map(|&i| t[i].clone()).collect();
+    let x2: Vec<String> = perm.iter().map(|&i| x[i].clone()).collect();
+    let mut e2 = Embeddings::new(e.dim);
+    perm.iter().for_each(|&i| e2.push(e.row(i)));
+    let c = discover(&t2, &x2, &e2, &ThemeOptions::default()).unwrap();
+    assert_eq!(by_id(&a, &t), by_id(&c, &t2));
+    assert_eq!(a.themes, c.themes);
+}
+
+#[test]
+fn within_negative_leaves_other_tickets_without_theme() {
+    let (t, x, e) = corpus();
+    let r = discover(
+        &t,
+        &x,
+        &e,
+        &ThemeOptions {
+            within_negative: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for (tk, a) in t.iter().zip(&r.assignments) {
+        let neg = tk.prediction.as_ref().unwrap().sentiment == Sentiment::Negative;
+        assert_eq!(a.is_some(), neg);
+    }
+    assert_eq!(
+        r.clustered,
+        t.iter()
+            .filter(|tk| tk.prediction.as_ref().unwrap().sentiment == Sentiment::Negative)
+            .count()
+    );
+}
+
+#[test]
+fn seed_themes_rename_and_bad_input_is_an_error() {
+    let (t, x, e) = corpus();
+    let seeds = parse_seed_themes(
+        "Password resets: password, reset\nBilling disputes: chargeback",
+        "seeds",
+    )
+    .unwrap();
+    let r = discover(
+        &t,
+        &x,
+        &e,
+        &ThemeOptions {
+            seed_themes: Some(seeds),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(r
+        .themes
+        .iter()
+        .any(|th| th.label == "Password resets" && th.seed.is_some()));
+    assert_eq!(r.unmatched_seeds, vec!["Billing disputes".to_string()]);
+    let mut bad = e.clone();
+    bad.data[5] = f32::NAN;
+    assert!(discover(&t, &x, &bad, &ThemeOptions::default()).is_err());
+    assert!(discover(&t, &x[1..], &e, &ThemeOptions::default()).is_err());
+}
+
+#[test]
+fn write_produces_the_three_files() {
+    let (mut t, x, e) = corpus();
+    t[0].ticket.id = "=cmd()".into();
+    let r = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = r.write(&t, dir.path()).unwrap();
+    assert_eq!(files.len(), 3);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    assert_eq!(json["themes"].as_array().unwrap().len(), 3);
+    assert!(json["trending"].is_array());
+    let trends = std::fs::read_to_string(&files[1]).unwrap();
+    assert!(trends.starts_with("theme,label,period,count,share,negative_share,growth,z,p\n"));
+    assert_eq!(trends.lines().count(), 1 + 30);
+    let tt = std::fs::read_to_string(&files[2]).unwrap();
+    assert!(
+        tt.starts_with("ticket_id,theme_id,theme_label,theme_distance\n'=cmd(),"),
+        "{}",
+        &tt[..80]
+    );
+    assert_eq!(tt.lines().count(), 91);
+}
