@@ -65,7 +65,8 @@ fn cache_dir() -> PathBuf {
         .map(PathBuf::from)
         .or_else(|_| env::var("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .unwrap_or_else(|_| PathBuf::from(env::var("OUT_DIR").unwrap()));
-    base.join("ticketlens").join(format!("onnxruntime-{ORT_VERSION}"))
+    base.join("ticketlens")
+        .join(format!("onnxruntime-{ORT_VERSION}"))
 }
 
 fn sha256_file(path: &Path) -> Result<String, String> {
@@ -105,12 +106,19 @@ fn provision_runtime() -> Result<PathBuf, String> {
     let got = sha256_file(&wheel)?;
     if got != WHEEL_SHA256 {
         let _ = fs::remove_file(&wheel);
-        return Err(format!("{WHEEL}: sha256 {got} does not match the pinned {WHEEL_SHA256}"));
+        return Err(format!(
+            "{WHEEL}: sha256 {got} does not match the pinned {WHEEL_SHA256}"
+        ));
     }
     let file = fs::File::open(&wheel).map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("{WHEEL}: {e}"))?;
-    let mut entry = zip.by_name(LIB_IN_WHEEL).map_err(|e| format!("{WHEEL}: {LIB_IN_WHEEL}: {e}"))?;
-    let tmp = dir.join(format!(".libonnxruntime.so.{ORT_VERSION}.{}", std::process::id()));
+    let mut entry = zip
+        .by_name(LIB_IN_WHEEL)
+        .map_err(|e| format!("{WHEEL}: {LIB_IN_WHEEL}: {e}"))?;
+    let tmp = dir.join(format!(
+        ".libonnxruntime.so.{ORT_VERSION}.{}",
+        std::process::id()
+    ));
     {
         let mut out = fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::io::copy(&mut entry, &mut out).map_err(|e| e.to_string())?;
@@ -118,7 +126,9 @@ fn provision_runtime() -> Result<PathBuf, String> {
     let got = sha256_file(&tmp)?;
     if got != LIB_SHA256 {
         let _ = fs::remove_file(&tmp);
-        return Err(format!("{LIB_IN_WHEEL}: sha256 {got} does not match the pinned {LIB_SHA256}"));
+        return Err(format!(
+            "{LIB_IN_WHEEL}: sha256 {got} does not match the pinned {LIB_SHA256}"
+        ));
     }
     fs::rename(&tmp, &lib).map_err(|e| e.to_string())?;
     Ok(lib)
@@ -149,7 +159,12 @@ fn pip_download(dir: &Path) -> Result<(), String> {
             .output();
         match out {
             Ok(o) if o.status.success() => return Ok(()),
-            Ok(o) => last = format!("{py} -m pip download failed: {}", String::from_utf8_lossy(&o.stderr).trim()),
+            Ok(o) => {
+                last = format!(
+                    "{py} -m pip download failed: {}",
+                    String::from_utf8_lossy(&o.stderr).trim()
+                )
+            }
             Err(e) => last = format!("{py}: {e}"),
         }
     }

@@ -20,12 +20,19 @@ pub struct Embeddings {
 impl Embeddings {
     /// An empty matrix of the given width.
     pub fn new(dim: usize) -> Self {
-        Embeddings { dim, data: Vec::new() }
+        Embeddings {
+            dim,
+            data: Vec::new(),
+        }
     }
 
     /// Number of rows.
     pub fn rows(&self) -> usize {
-        if self.dim == 0 { 0 } else { self.data.len() / self.dim }
+        if self.dim == 0 {
+            0
+        } else {
+            self.data.len() / self.dim
+        }
     }
 
     /// Row `i`.
@@ -59,12 +66,19 @@ impl Embeddings {
         for v in &self.data {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
-        w.write_all(&bytes).and_then(|_| w.flush()).map_err(|e| Error::io(path, e))
+        w.write_all(&bytes)
+            .and_then(|_| w.flush())
+            .map_err(|e| Error::io(path, e))
     }
 
     /// Read a 2-D little-endian f32 `.npy` written by [`Embeddings::write_npy`] or NumPy.
     pub fn read_npy(path: &Path) -> Result<Self> {
-        let bad = |m: &str| Error::Data(format!("{}: not a 2-D float32 .npy file ({m})", path.display()));
+        let bad = |m: &str| {
+            Error::Data(format!(
+                "{}: not a 2-D float32 .npy file ({m})",
+                path.display()
+            ))
+        };
         let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut r = BufReader::new(f);
         let mut pre = [0u8; 10];
@@ -91,7 +105,10 @@ impl Embeddings {
             .and_then(|s| s.split(')').next())
             .map(|s| s.trim().trim_start_matches('('))
             .ok_or_else(|| bad("no shape"))?;
-        let dims: Vec<usize> = shape.split(',').filter_map(|p| p.trim().parse().ok()).collect();
+        let dims: Vec<usize> = shape
+            .split(',')
+            .filter_map(|p| p.trim().parse().ok())
+            .collect();
         let (rows, dim) = match dims.as_slice() {
             [r, d] => (*r, *d),
             _ => return Err(bad("expected 2 dimensions")),
@@ -101,7 +118,10 @@ impl Embeddings {
         if raw.len() != rows * dim * 4 {
             return Err(bad("data length does not match shape"));
         }
-        let data = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let data = raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
         Ok(Embeddings { dim, data })
     }
 }
@@ -114,7 +134,10 @@ mod tests {
     fn npy_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("e.npy");
-        let e = Embeddings { dim: 3, data: vec![1.0, 2.0, 3.0, -4.0, 5.5, 6.25] };
+        let e = Embeddings {
+            dim: 3,
+            data: vec![1.0, 2.0, 3.0, -4.0, 5.5, 6.25],
+        };
         e.write_npy(&p).unwrap();
         let bytes = std::fs::read(&p).unwrap();
         assert_eq!((bytes.len() - 24) % 64, 0, "header padded to 64 bytes");

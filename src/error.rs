@@ -92,16 +92,25 @@ pub enum Error {
 impl Error {
     /// Wrap an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// A model-directory error.
     pub fn model(dir: impl std::fmt::Display, message: impl Into<String>) -> Self {
-        Error::Model { dir: dir.to_string(), message: message.into() }
+        Error::Model {
+            dir: dir.to_string(),
+            message: message.into(),
+        }
     }
 
     /// An invalid-option error.
     pub fn option(option: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::InvalidOption { option: option.into(), message: message.into() }
+        Error::InvalidOption {
+            option: option.into(),
+            message: message.into(),
+        }
     }
 }

@@ -53,7 +53,11 @@ impl Period {
             Period::Day => start + Duration::days(1),
             Period::Week => start + Duration::days(7),
             Period::Month => {
-                let (y, m) = if start.month() == 12 { (start.year() + 1, 1) } else { (start.year(), start.month() + 1) };
+                let (y, m) = if start.month() == 12 {
+                    (start.year() + 1, 1)
+                } else {
+                    (start.year(), start.month() + 1)
+                };
                 NaiveDate::from_ymd_opt(y, m, 1).expect("valid month")
             }
         }
@@ -97,6 +101,9 @@ mod tests {
     fn range_includes_empty_buckets() {
         let a = NaiveDate::from_ymd_opt(2025, 1, 15).unwrap();
         let b = NaiveDate::from_ymd_opt(2025, 4, 2).unwrap();
-        assert_eq!(Period::Month.range(a, b), vec!["2025-01", "2025-02", "2025-03", "2025-04"]);
+        assert_eq!(
+            Period::Month.range(a, b),
+            vec!["2025-01", "2025-02", "2025-03", "2025-04"]
+        );
     }
 }

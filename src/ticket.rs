@@ -99,9 +99,16 @@ impl Ticket {
     pub fn is_resolved(&self) -> bool {
         if let Some(s) = &self.status {
             let s = s.trim().to_ascii_lowercase();
-            if ["solved", "closed", "resolved", "done", "complete", "completed"]
-                .iter()
-                .any(|k| s == *k || s.starts_with(k))
+            if [
+                "solved",
+                "closed",
+                "resolved",
+                "done",
+                "complete",
+                "completed",
+            ]
+            .iter()
+            .any(|k| s == *k || s.starts_with(k))
             {
                 return true;
             }
@@ -196,7 +203,11 @@ pub struct EnrichedTicket {
 impl EnrichedTicket {
     /// A ticket without model output.
     pub fn new(ticket: Ticket) -> Self {
-        EnrichedTicket { ticket, prediction: None, theme: None }
+        EnrichedTicket {
+            ticket,
+            prediction: None,
+            theme: None,
+        }
     }
 
     /// The value of a grouping dimension (`--by`), or `None` when absent.
