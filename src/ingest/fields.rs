@@ -272,8 +272,8 @@ impl Field {
                 "Reopened count",
             ],
             Field::Replies => &[
-                "replies",
                 "Agent replies",
+                "replies",
                 "Reply count",
                 "Number of replies",
                 "Agent responses",
