@@ -1,1 +1,130 @@
 //! Ingest: CSV/JSONL → typed [`crate::Ticket`] rows, with rejects.
+//!
+//! [`open`] returns a [`TicketReader`], a streaming iterator of [`Row`]s:
+//! each input record becomes either a typed ticket or a [`Reject`] that says
+//! which line and why, so nothing is dropped silently. Header spellings of
+//! the common help desks are recognised ([`Field::aliases`]); `--map`
+//! overrides them. Conversation logs (one row per message) are rebuilt into
+//! tickets by [`conversations`]. See `docs/ingest.md` for the formats.
+
+pub mod conversations;
+mod convert;
+mod fields;
+mod mapping;
+mod reader;
+mod rejects;
+mod source;
+pub mod time;
+mod values;
+
+#[cfg(test)]
+mod tests;
+
+pub use fields::{normalize_header, ColumnMapping, Field, MappedColumn};
+pub use reader::TicketReader;
+pub use rejects::RejectsWriter;
+
+use crate::error::Result;
+use crate::ticket::Ticket;
+use std::path::PathBuf;
+
+/// Where the input comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSource {
+    /// A file.
+    Path(PathBuf),
+    /// Standard input (`-` on the command line).
+    Stdin,
+}
+
+impl InputSource {
+    /// `-` means stdin, anything else a path.
+    pub fn from_arg(arg: &str) -> Self {
+        if arg == "-" {
+            InputSource::Stdin
+        } else {
+            InputSource::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+/// Input format. When not given, `.jsonl`/`.ndjson`/`.json` mean JSONL,
+/// `.csv`/`.tsv`/`.txt` mean CSV, and otherwise (stdin, other extensions) a
+/// first non-space byte `{` means JSONL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Delimited text with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// How to read and map the input.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// `--map field=Column` overrides (field names: [`Field::as_str`]).
+    pub map: Vec<(String, String)>,
+    /// `--text-column` (repeatable): when set, the model text is these columns
+    /// joined with `". "`, stored in `Ticket.body` (subject `None`).
+    pub text_columns: Vec<String>,
+    /// Zone of timestamps without an offset.
+    pub timezone: chrono_tz::Tz,
+    /// Forced format; `None` = detect.
+    pub format: Option<InputFormat>,
+    /// CSV delimiter; `None` = sniff from the header line among `,` `;` tab `|`.
+    pub delimiter: Option<u8>,
+    /// Fail when no creation-time column is found (KPI/analyze need it;
+    /// classify does not, and then `created_at` is the Unix epoch).
+    pub require_created_at: bool,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            map: Vec::new(),
+            text_columns: Vec::new(),
+            timezone: chrono_tz::Tz::UTC,
+            format: None,
+            delimiter: None,
+            require_created_at: false,
+        }
+    }
+}
+
+/// A row that could not become a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// 1-based physical line where the record starts (the CSV header is line 1).
+    pub line: u64,
+    /// One line saying why, naming the column and value.
+    pub reason: String,
+    /// The record as read (CSV re-encoded with its delimiter, or the JSONL line).
+    pub raw: String,
+}
+
+/// One input record's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    /// A typed ticket.
+    Ticket(Ticket),
+    /// A rejected record.
+    Rejected(Reject),
+}
+
+/// Counts of an ingest run (`read == accepted + rejected`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IngestStats {
+    /// Records read (header and blank JSONL lines excluded).
+    pub read: u64,
+    /// Records that became tickets.
+    pub accepted: u64,
+    /// Records rejected.
+    pub rejected: u64,
+}
+
+/// Open an input: detect format and delimiter, read the header and map the
+/// columns. Fails (before reading any row) on a missing required column or
+/// a bad `--map`/`--text-column`.
+pub fn open(source: &InputSource, opts: &IngestOptions) -> Result<TicketReader> {
+    TicketReader::new(source, opts)
+}

@@ -1,0 +1,159 @@
+//! One raw record → one typed [`Ticket`], or a reject reason.
+
+use super::fields::{ColumnMapping, Field, MappedColumn};
+use super::time::parse_timestamp;
+use super::values::{
+    is_blank, parse_bool, parse_count, parse_score, parse_tags, parse_time_or_span, show, text,
+    TimeOrSpan,
+};
+use crate::ticket::Ticket;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// Converts records using a resolved mapping.
+#[derive(Debug, Clone)]
+pub(crate) struct Converter {
+    pub mapping: ColumnMapping,
+    pub tz: Tz,
+    pub require_created_at: bool,
+    /// Number of header columns (cells past it are JSONL extras, not raw output).
+    pub n_headers: usize,
+}
+
+type Reason = String;
+
+impl Converter {
+    fn cell<'v>(&self, values: &'v [String], field: Field) -> Option<(&MappedColumn, &'v str)> {
+        let c = self.mapping.get(field)?;
+        Some((c, values.get(c.index).map_or("", String::as_str)))
+    }
+
+    fn text_field(&self, values: &[String], field: Field) -> Option<String> {
+        self.cell(values, field).and_then(|(_, v)| text(v))
+    }
+
+    /// Build the ticket for the record starting at `line`; on failure the
+    /// reason comes back with the cells (for the rejects file).
+    pub fn convert(
+        &self,
+        line: u64,
+        mut values: Vec<String>,
+    ) -> Result<Ticket, (Reason, Vec<String>)> {
+        let mut t = Ticket {
+            line,
+            ..Default::default()
+        };
+        match self.fill(&mut t, &values) {
+            Ok(()) => {
+                values.truncate(self.n_headers);
+                t.raw = values;
+                Ok(t)
+            }
+            Err(reason) => Err((reason, values)),
+        }
+    }
+
+    fn fill(&self, t: &mut Ticket, values: &[String]) -> Result<(), Reason> {
+        let line = t.line;
+
+        t.id = self
+            .text_field(values, Field::TicketId)
+            .unwrap_or_else(|| line.to_string());
+        t.customer_id = self.text_field(values, Field::CustomerId);
+
+        t.created_at = match self.cell(values, Field::CreatedAt) {
+            None => DateTime::<Utc>::UNIX_EPOCH,
+            Some((c, v)) if is_blank(v) => {
+                if self.require_created_at {
+                    return Err(format!("blank created_at in column '{}'", c.column));
+                }
+                DateTime::<Utc>::UNIX_EPOCH
+            }
+            Some((c, v)) => parse_timestamp(v, self.tz).ok_or_else(|| {
+                format!(
+                    "bad created_at timestamp '{}' in column '{}'",
+                    show(v),
+                    c.column
+                )
+            })?,
+        };
+
+        if let Some((c, v)) = self.cell(values, Field::FirstResponse) {
+            match parse_time_or_span(Field::FirstResponse, &c.column, v, c.scale, self.tz)? {
+                Some(TimeOrSpan::At(at)) => t.first_response_at = Some(at),
+                Some(TimeOrSpan::Span(m)) => t.first_response_minutes = Some(m),
+                None => {}
+            }
+        }
+        if let Some((c, v)) = self.cell(values, Field::Resolved) {
+            match parse_time_or_span(Field::Resolved, &c.column, v, c.scale, self.tz)? {
+                Some(TimeOrSpan::At(at)) => t.resolved_at = Some(at),
+                Some(TimeOrSpan::Span(h)) => t.resolution_hours = Some(h),
+                None => {}
+            }
+        }
+
+        t.status = self.text_field(values, Field::Status);
+        t.channel = self.text_field(values, Field::Channel);
+        t.priority = self.text_field(values, Field::Priority);
+        t.agent = self.text_field(values, Field::Agent);
+        t.team = self.text_field(values, Field::Team);
+
+        if let Some((c, v)) = self.cell(values, Field::Escalated) {
+            t.escalated = parse_bool(Field::Escalated, &c.column, v)?;
+        }
+        if let Some((c, v)) = self.cell(values, Field::Reopens) {
+            t.reopens = parse_count(Field::Reopens, &c.column, v)?;
+        }
+        if let Some((c, v)) = self.cell(values, Field::Replies) {
+            t.replies = parse_count(Field::Replies, &c.column, v)?;
+        }
+        for (field, slot) in [
+            (Field::Csat, &mut t.csat),
+            (Field::Nps, &mut t.nps),
+            (Field::Ces, &mut t.ces),
+        ] {
+            if let Some((c, v)) = self.cell(values, field) {
+                *slot = parse_score(field, &c.column, v)?;
+            }
+        }
+        if let Some((_, v)) = self.cell(values, Field::Tags) {
+            t.tags = parse_tags(v);
+        }
+
+        if self.mapping.text_columns.is_empty() {
+            t.subject = self.text_field(values, Field::Subject);
+            t.body = self.text_field(values, Field::Body);
+        } else {
+            let parts: Vec<&str> = self
+                .mapping
+                .text_columns
+                .iter()
+                .filter_map(|(i, _)| values.get(*i).map(|v| v.trim()))
+                .filter(|v| !v.is_empty())
+                .collect();
+            t.body = (!parts.is_empty()).then(|| parts.join(". "));
+        }
+        if t.subject.is_none() && t.body.is_none() {
+            return Err(self.empty_text_reason());
+        }
+        Ok(())
+    }
+
+    fn empty_text_reason(&self) -> String {
+        let names: Vec<String> = if self.mapping.text_columns.is_empty() {
+            [Field::Subject, Field::Body]
+                .iter()
+                .filter_map(|f| self.mapping.get(*f))
+                .map(|c| format!("'{}'", c.column))
+                .collect()
+        } else {
+            self.mapping
+                .text_columns
+                .iter()
+                .map(|(_, n)| format!("'{n}'"))
+                .collect()
+        };
+        format!("empty text: column(s) {} blank", names.join(", "))
+    }
+}

@@ -1,0 +1,117 @@
+//! [`TicketReader`]: the streaming iterator the pipeline consumes.
+
+use super::convert::Converter;
+use super::fields::ColumnMapping;
+use super::mapping::{resolve, MappingRequest};
+use super::source::{encode_cells, Item, RecordSource};
+use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
+use crate::error::Result;
+
+/// Reads one record at a time and yields typed tickets or rejects.
+///
+/// Memory is bounded by the longest record, whatever the file size. The
+/// iterator yields `Err` only for fatal I/O errors, after which it ends.
+pub struct TicketReader {
+    source: RecordSource,
+    converter: Converter,
+    stats: IngestStats,
+    done: bool,
+}
+
+impl std::fmt::Debug for TicketReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TicketReader")
+            .field("input", &self.source.label())
+            .field("headers", &self.source.headers())
+            .field("stats", &self.stats)
+            .finish()
+    }
+}
+
+impl TicketReader {
+    pub(crate) fn new(source: &InputSource, opts: &IngestOptions) -> Result<Self> {
+        let mut source = RecordSource::open(source, opts.format, opts.delimiter)?;
+        let req = MappingRequest {
+            map: &opts.map,
+            text_columns: &opts.text_columns,
+            require_created_at: opts.require_created_at,
+            label: source.label(),
+            allow_extra: source.is_jsonl(),
+        };
+        let (mapping, extra) = resolve(source.headers(), &req)?;
+        source.set_extra_keys(extra);
+        let converter = Converter {
+            mapping,
+            tz: opts.timezone,
+            require_created_at: opts.require_created_at,
+            n_headers: source.headers().len(),
+        };
+        Ok(TicketReader {
+            source,
+            converter,
+            stats: IngestStats::default(),
+            done: false,
+        })
+    }
+
+    /// Input column names, in order (the CSV header or the first JSON object's keys).
+    pub fn headers(&self) -> &[String] {
+        self.source.headers()
+    }
+
+    /// How columns were mapped to fields (print it for `--explain-mapping`).
+    pub fn mapping(&self) -> &ColumnMapping {
+        &self.converter.mapping
+    }
+
+    /// Counts so far (final once the iterator is exhausted).
+    pub fn stats(&self) -> IngestStats {
+        self.stats
+    }
+}
+
+impl Iterator for TicketReader {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = match self.source.next_item() {
+            None => {
+                self.done = true;
+                return None;
+            }
+            Some(Err(e)) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+            Some(Ok(item)) => item,
+        };
+        self.stats.read += 1;
+        let row = match item {
+            Item::Reject(r) => Row::Rejected(r),
+            Item::Record(rec) => {
+                let line = rec.line;
+                match self.converter.convert(line, rec.values) {
+                    Ok(t) => Row::Ticket(t),
+                    Err((reason, values)) => {
+                        let raw = match (self.source.last_json_line(), self.source.delimiter()) {
+                            (Some(l), _) => l,
+                            (None, d) => {
+                                let n = values.len().min(self.converter.n_headers);
+                                encode_cells(&values[..n], d.unwrap_or(b','))
+                            }
+                        };
+                        Row::Rejected(Reject { line, reason, raw })
+                    }
+                }
+            }
+        };
+        match &row {
+            Row::Ticket(_) => self.stats.accepted += 1,
+            Row::Rejected(_) => self.stats.rejected += 1,
+        }
+        Some(Ok(row))
+    }
+}
