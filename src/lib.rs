@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod kpi;
 pub mod model;
 pub mod period;
+pub mod pipeline;
 pub mod report;
 pub mod synth;
 pub mod text;

@@ -57,15 +57,7 @@ impl InputArgs {
 
     /// Ingest options; `require_created_at` for commands that need timings.
     pub fn options(&self, require_created_at: bool) -> Result<IngestOptions> {
-        let map = self
-            .map
-            .iter()
-            .map(|m| {
-                m.split_once('=')
-                    .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
-                    .with_context(|| format!("invalid --map `{m}`: expected FIELD=COLUMN"))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let map = parse_pairs(&self.map, "--map")?;
         let timezone: chrono_tz::Tz = self
             .timezone
             .parse()
@@ -96,6 +88,18 @@ impl InputArgs {
         }
         Ok(())
     }
+}
+
+/// Parse repeated `FIELD=COLUMN` options.
+pub fn parse_pairs(items: &[String], option: &str) -> Result<Vec<(String, String)>> {
+    items
+        .iter()
+        .map(|m| {
+            m.split_once('=')
+                .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
+                .with_context(|| format!("invalid {option} `{m}`: expected FIELD=COLUMN"))
+        })
+        .collect()
 }
 
 /// Which model and how to run it.

@@ -1,0 +1,85 @@
+//! `ticketlens analyze`.
+
+use super::common::{InputArgs, ModelArgs};
+use super::kpi_args::KpiArgs;
+use super::themes_args::ThemeArgs;
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
+
+/// Run every stage on a ticket export: classify → themes and trends → KPIs →
+/// churn → report.
+///
+/// Writes into DIR: tickets_enriched.csv, rejects.csv, embeddings.npy,
+/// kpis.json + kpis_by_<dims>.csv, themes.json + trends.csv +
+/// ticket_themes.csv, at_risk.csv + churn_eval.json + churn_model.json (when
+/// churn can run), run.json and report.html (self-contained; open it in any
+/// browser, offline). Every file is written atomically.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub kpi: KpiArgs,
+    #[command(flatten)]
+    pub themes: ThemeArgs,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Customers table (customer_id, churned, plan, mrr, signup_date …): trains the churn model when it has labels.
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<PathBuf>,
+    /// Map a customers-table field to a column, e.g. `--customers-map churned="Is Lost"` (repeatable).
+    #[arg(long = "customers-map", value_name = "FIELD=COLUMN")]
+    pub customers_map: Vec<String>,
+    /// Score customers with a saved churn model (from `churn train` or an earlier analyze).
+    #[arg(long = "churn-model", value_name = "FILE")]
+    pub churn_model: Option<PathBuf>,
+    /// No progress display and no terminal summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn run(a: AnalyzeArgs) -> Result<()> {
+    let ingest = a.input.options(true)?;
+    a.input.explain(&ingest)?;
+    let kpi = a.kpi.options(ingest.timezone)?;
+    let period = a.kpi.period.unwrap_or(ticketlens::period::Period::Week);
+    let themes = a.themes.options(period, ingest.timezone)?;
+    let churn = ticketlens::churn::ChurnOptions { as_of: kpi.as_of, seed: a.themes.seed, ..Default::default() };
+    let options_json = serde_json::json!({
+        "input": a.input.input, "map": a.input.map, "text_columns": a.input.text_columns,
+        "timezone": a.input.timezone, "model": a.model.model, "batch_tokens": a.model.batch_tokens,
+        "threads": a.model.threads, "by": a.kpi.by, "period": period.to_string(), "as_of": a.kpi.as_of,
+        "sla": a.kpi.sla, "sla_resolution": a.kpi.sla_resolution, "business_hours": a.kpi.business_hours,
+        "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,
+        "themes_within": a.themes.themes_within, "seed_themes": a.themes.seed_themes, "seed": a.themes.seed,
+        "customers": a.customers, "churn_model": a.churn_model, "out": a.out,
+    });
+    let customers_map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
+    let classifier = a.model.load()?;
+    let opts = AnalyzeOptions {
+        input: a.input.source(),
+        ingest,
+        out_dir: a.out.clone(),
+        customers: a.customers.clone(),
+        customers_map,
+        churn_model: a.churn_model.clone(),
+        kpi,
+        themes,
+        churn,
+        quiet: a.quiet,
+        strict: a.input.strict,
+        options_json,
+    };
+    let summary = analyze(&opts, &classifier)?;
+    if !a.quiet {
+        println!("{}", summary.summary);
+        eprintln!("analyze: {}", summary.counts.summary_line());
+        eprintln!("analyze: wrote {} files to {} (open {})", summary.files.len(), a.out.display(), a.out.join("report.html").display());
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! KPI options shared by `kpi` and `analyze`.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use ticketlens::kpi::{BusinessCalendar, KpiOptions, SlaTargets};
+use ticketlens::period::Period;
+
+/// How to compute and group KPIs.
+#[derive(Debug, Clone, Args)]
+pub struct KpiArgs {
+    /// Group KPIs by these dimensions (comma-separated): channel, priority, agent, team, status,
+    /// customer, topic, sentiment, theme, tag.
+    #[arg(long, value_delimiter = ',', value_name = "DIMS")]
+    pub by: Vec<String>,
+    /// Also report per period (ISO weeks for `week`). `analyze` defaults to week.
+    #[arg(long, value_enum)]
+    pub period: Option<Period>,
+    /// Measure backlog and SLA at this instant (RFC 3339 or YYYY-MM-DD); later tickets are ignored.
+    /// Default: the last ticket's creation time.
+    #[arg(long = "as-of", value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// First-response SLA targets per priority, e.g. `urgent=30m,high=2h,normal=8h,low=1d`
+    /// (defaults: urgent 60 min, high 240, normal 480, low 1440).
+    #[arg(long, value_name = "TARGETS")]
+    pub sla: Option<String>,
+    /// Resolution SLA targets per priority, e.g. `urgent=4h,high=1d,normal=3d,low=7d`.
+    #[arg(long = "sla-resolution", value_name = "TARGETS")]
+    pub sla_resolution: Option<String>,
+    /// Business-hours calendar, e.g. "Mon-Fri 09:00-17:00 Europe/Berlin": FRT and resolution are
+    /// also reported in business minutes/hours.
+    #[arg(long = "business-hours", value_name = "SPEC")]
+    pub business_hours: Option<String>,
+    /// Holidays for the business-hours calendar: one YYYY-MM-DD per line, `#` comments.
+    #[arg(long, value_name = "FILE", requires = "business_hours")]
+    pub holidays: Option<PathBuf>,
+}
+
+impl KpiArgs {
+    /// Build library options.
+    pub fn options(&self, timezone: chrono_tz::Tz) -> Result<KpiOptions> {
+        let as_of = match &self.as_of {
+            None => None,
+            Some(s) => Some(
+                ticketlens::ingest::time::parse_timestamp(s, timezone)
+                    .with_context(|| format!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD"))?,
+            ),
+        };
+        let sla = match &self.sla {
+            Some(s) => SlaTargets::parse(s).map_err(|e| anyhow::anyhow!("{e}"))?,
+            None => SlaTargets::default(),
+        };
+        let sla_resolution = match &self.sla_resolution {
+            Some(s) => Some(SlaTargets::parse(s).map_err(|e| anyhow::anyhow!("{e}"))?),
+            None => None,
+        };
+        let business_hours = match &self.business_hours {
+            Some(spec) => Some(BusinessCalendar::parse(spec, self.holidays.as_deref())?),
+            None => None,
+        };
+        Ok(KpiOptions {
+            as_of,
+            sla,
+            sla_resolution,
+            business_hours,
+            by: self.by.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            period: self.period,
+            timezone,
+        })
+    }
+}

@@ -1,0 +1,85 @@
+//! `ticketlens themes`.
+
+use super::common::InputArgs;
+use super::themes_args::ThemeArgs;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use ticketlens::embeddings::Embeddings;
+use ticketlens::ingest::{self, RejectsWriter, Row};
+use ticketlens::period::Period;
+use ticketlens::text::clean_text;
+use ticketlens::{EnrichedTicket, Prediction, Sentiment};
+
+/// Root-cause themes and trending complaints from classified tickets.
+///
+/// INPUT is an enriched file written by `classify` (its sentiment/topic
+/// columns are read back), EMBEDDINGS the `.npy` side file written with it
+/// (same row order). Writes DIR/themes.json, DIR/trends.csv,
+/// DIR/ticket_themes.csv.
+#[derive(Debug, Args)]
+pub struct ThemesCmdArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub themes: ThemeArgs,
+    /// Embeddings (.npy, f32) in the input's row order, as written by `classify`.
+    #[arg(long, value_name = "FILE")]
+    pub embeddings: PathBuf,
+    /// Trend period.
+    #[arg(long, value_enum, default_value = "week")]
+    pub period: Period,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn prediction_from(headers: &[String], raw: &[String]) -> Option<Prediction> {
+    let col = |name: &str| headers.iter().position(|h| h == name).and_then(|i| raw.get(i)).map(String::as_str);
+    let f = |name: &str| col(name).and_then(|v| v.parse::<f32>().ok());
+    Some(Prediction {
+        sentiment: Sentiment::parse(col("sentiment")?)?,
+        sentiment_confidence: f("sentiment_confidence").unwrap_or(0.0),
+        p_negative: f("p_negative")?,
+        p_neutral: f("p_neutral").unwrap_or(0.0),
+        p_positive: f("p_positive").unwrap_or(0.0),
+        topic: col("topic")?.to_string(),
+        topic_confidence: f("topic_confidence").unwrap_or(0.0),
+    })
+}
+
+pub fn run(a: ThemesCmdArgs) -> Result<()> {
+    let ingest_opts = a.input.options(true)?;
+    let opts = a.themes.options(a.period, ingest_opts.timezone)?;
+    let emb = Embeddings::read_npy(&a.embeddings)?;
+    std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
+    let reader = ingest::open(&a.input.source(), &ingest_opts)?;
+    let headers = reader.headers().to_vec();
+    let mut rejects = RejectsWriter::new(&a.out.join("rejects.csv"))?;
+    let (mut tickets, mut texts) = (Vec::new(), Vec::new());
+    for row in reader {
+        match row? {
+            Row::Ticket(t) => {
+                let prediction = prediction_from(&headers, &t.raw);
+                texts.push(clean_text(&t.text()));
+                tickets.push(EnrichedTicket { ticket: t, prediction, theme: None });
+            }
+            Row::Rejected(r) => rejects.write(&r)?,
+        }
+    }
+    rejects.finish()?;
+    anyhow::ensure!(
+        emb.rows() == tickets.len(),
+        "{} has {} rows but {} tickets were read: pass the embeddings written with this file by `classify`",
+        a.embeddings.display(),
+        emb.rows(),
+        tickets.len()
+    );
+    let report = ticketlens::themes::discover(&tickets, &texts, &emb, &opts).context("themes")?;
+    let files = report.write(&tickets, &a.out)?;
+    eprintln!("themes: {} themes over {} tickets; wrote {} files to {}", report.themes.len(), tickets.len(), files.len(), a.out.display());
+    for t in report.trending.iter().take(5) {
+        eprintln!("  trending: {}", serde_json::to_string(t)?);
+    }
+    Ok(())
+}

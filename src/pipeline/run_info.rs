@@ -1,0 +1,52 @@
+//! `run.json`: what produced a report, so numbers can be traced and reproduced.
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Provenance and timings of one `analyze` run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunInfo {
+    /// ticketlens version.
+    pub ticketlens_version: String,
+    /// ONNX Runtime library and version.
+    pub onnxruntime: Option<crate::model::runtime::RuntimeInfo>,
+    /// Model name.
+    pub model_name: String,
+    /// Model origin (`<bundled>` or a directory).
+    pub model_origin: String,
+    /// sha256 of `model.onnx`.
+    pub model_sha256: String,
+    /// Input file.
+    pub input: String,
+    /// sha256 of the input file (`null` for stdin).
+    pub input_sha256: Option<String>,
+    /// Row counts: read, written, rejected.
+    pub rows: BTreeMap<String, u64>,
+    /// Seconds per stage, in run order.
+    pub stage_seconds: Vec<(String, f64)>,
+    /// Options used, as given.
+    pub options: serde_json::Value,
+    /// Notes (e.g. why churn did not run).
+    pub notes: Vec<String>,
+    /// When the run finished (UTC, RFC 3339).
+    pub finished_at: String,
+}
+
+/// sha256 of a file, streamed.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
