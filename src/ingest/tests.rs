@@ -682,3 +682,76 @@ fn many_rows_stream_with_consistent_counts() {
         }
     );
 }
+
+/// Throughput figure (not a pass/fail check): `cargo test --release --lib
+/// ingest::tests::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    w.write_all(CANONICAL.as_bytes()).unwrap();
+    let rows = 300_000;
+    for i in 0..rows {
+        writeln!(
+            w,
+            "T-{i},C-{},2025-03-{:02}T09:{:02}:00Z,2025-03-01T10:00:00Z,,open,email,high,ana,tier1,no,0,2,4,,,\"Subject {i}\",\"My order {i} has not arrived, please help, it has been two weeks and nobody answers\",billing;vip",
+            i % 997,
+            1 + i % 28,
+            i % 60
+        )
+        .unwrap();
+    }
+    drop(w);
+    let bytes = std::fs::metadata(&path).unwrap().len();
+    let start = std::time::Instant::now();
+    let mut reader = open(&InputSource::Path(path), &kpi_opts()).unwrap();
+    let n = reader
+        .by_ref()
+        .filter(|r| matches!(r, Ok(Row::Ticket(_))))
+        .count();
+    let s = start.elapsed().as_secs_f64();
+    assert_eq!(n, rows);
+    eprintln!(
+        "ingest: {n} rows, {:.1} MB in {s:.2}s = {:.0} rows/s, {:.1} MB/s",
+        bytes as f64 / 1e6,
+        n as f64 / s,
+        bytes as f64 / 1e6 / s
+    );
+}
+
+/// The Kaggle support-ticket dataset (shared, not in the repo) reads without rejects.
+#[test]
+fn suraj520_dataset_reads_cleanly() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets/support_tickets_suraj520/customer_support_tickets.csv");
+    if !path.exists() {
+        eprintln!("note: {} not found; skipping", path.display());
+        return;
+    }
+    let mut reader = open(&InputSource::Path(path), &IngestOptions::default()).unwrap();
+    let mut first_reject = None;
+    let mut with_csat = 0;
+    for row in reader.by_ref() {
+        match row.unwrap() {
+            Row::Ticket(t) => with_csat += usize::from(t.csat.is_some()),
+            Row::Rejected(r) => {
+                first_reject.get_or_insert(r);
+            }
+        }
+    }
+    assert_eq!(first_reject, None);
+    assert_eq!(
+        reader.stats(),
+        IngestStats {
+            read: 8469,
+            accepted: 8469,
+            rejected: 0
+        }
+    );
+    assert_eq!(
+        with_csat, 2769,
+        "CSAT is present for the Closed tickets only"
+    );
+}
