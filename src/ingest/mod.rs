@@ -20,7 +20,8 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-pub use fields::{normalize_header, ColumnMapping, Field, MappedColumn};
+pub use fields::{normalize_header, Field};
+pub use mapping::{ColumnMapping, MappedColumn};
 pub use reader::TicketReader;
 pub use rejects::RejectsWriter;
 
