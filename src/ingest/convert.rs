@@ -1,6 +1,7 @@
 //! One raw record → one typed [`Ticket`], or a reject reason.
 
-use super::fields::{ColumnMapping, Field, MappedColumn};
+use super::fields::Field;
+use super::mapping::{ColumnMapping, MappedColumn};
 use super::time::parse_timestamp;
 use super::values::{
     is_blank, parse_bool, parse_count, parse_score, parse_tags, parse_time_or_span, show, text,

@@ -1,9 +1,6 @@
 //! Resolving input columns to ticket fields (`--map`, `--text-column`, aliases).
 
-use super::fields::{
-    duration_scale, find_column, match_alias, normalize_header, tried, ColumnMapping, Field,
-    MappedColumn,
-};
+use super::fields::{find_column, match_alias, normalize_header, tried, Field};
 use crate::error::{Error, Result};
 
 /// What the resolver needs to know about the job.
@@ -135,4 +132,159 @@ fn column_not_found(option: &str, col: &str, label: &str, headers: &[String]) ->
             cols.join(", ")
         ),
     )
+}
+
+/// One mapped field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedColumn {
+    /// The ticket field.
+    pub field: Field,
+    /// Column index (for JSONL, indices past the header are keys read by name).
+    pub index: usize,
+    /// The column's name as written in the input.
+    pub column: String,
+    /// `auto` (recognised header) or `--map`.
+    pub how: &'static str,
+    /// Multiplier from the column's numbers to the field's unit (minutes for
+    /// first response, hours for resolution), derived from the header.
+    pub scale: f64,
+}
+
+/// How input columns map to ticket fields; printed by `--explain-mapping`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnMapping {
+    pub(crate) columns: Vec<MappedColumn>,
+    /// `--text-column` columns (index, name); when set they replace subject/body.
+    pub(crate) text_columns: Vec<(usize, String)>,
+    /// Input columns, for the "not used" line.
+    pub(crate) headers: Vec<String>,
+}
+
+impl ColumnMapping {
+    /// True when the field has a column (body/subject count as mapped when
+    /// `--text-column` is used).
+    pub fn has(&self, field: Field) -> bool {
+        if matches!(field, Field::Body) && !self.text_columns.is_empty() {
+            return true;
+        }
+        self.get(field).is_some()
+    }
+
+    /// The column mapped to a field.
+    pub fn get(&self, field: Field) -> Option<&MappedColumn> {
+        self.columns.iter().find(|c| c.field == field)
+    }
+
+    /// All mapped fields, in [`Field::ALL`] order.
+    pub fn columns(&self) -> &[MappedColumn] {
+        &self.columns
+    }
+
+    /// The `--text-column` names, if any.
+    pub fn text_columns(&self) -> impl Iterator<Item = &str> {
+        self.text_columns.iter().map(|(_, n)| n.as_str())
+    }
+}
+
+impl std::fmt::Display for ColumnMapping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{:<16} {:<40} how", "field", "column")?;
+        for field in Field::ALL {
+            if !self.text_columns.is_empty() && matches!(field, Field::Subject | Field::Body) {
+                if field == Field::Body {
+                    let names: Vec<String> = self
+                        .text_columns
+                        .iter()
+                        .map(|(_, n)| format!("\"{n}\""))
+                        .collect();
+                    writeln!(f, "{:<16} {:<40} --text-column", "text", names.join(" + "))?;
+                }
+                continue;
+            }
+            match self.get(field) {
+                Some(c) => {
+                    let mut how = c.how.to_string();
+                    if c.index >= self.headers.len() {
+                        how.push_str(" (key not in first object; read by name)");
+                    }
+                    if matches!(field, Field::FirstResponse | Field::Resolved) && c.scale != 1.0 {
+                        let unit = if field == Field::FirstResponse {
+                            "minutes"
+                        } else {
+                            "hours"
+                        };
+                        how.push_str(&format!(" (numbers × {} → {unit})", trim_float(c.scale)));
+                    }
+                    writeln!(
+                        f,
+                        "{:<16} {:<40} {how}",
+                        field.as_str(),
+                        format!("\"{}\"", c.column)
+                    )?;
+                }
+                None => writeln!(f, "{:<16} {:<40} -", field.as_str(), "(not mapped)")?,
+            }
+        }
+        let used: Vec<usize> = self
+            .columns
+            .iter()
+            .map(|c| c.index)
+            .chain(self.text_columns.iter().map(|(i, _)| *i))
+            .collect();
+        let unused: Vec<String> = (0..self.headers.len())
+            .filter(|i| !used.contains(i))
+            .map(|i| format!("\"{}\"", self.headers[i]))
+            .collect();
+        if !unused.is_empty() {
+            write!(
+                f,
+                "not used (kept in enriched output): {}",
+                unused.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn trim_float(x: f64) -> String {
+    let s = format!("{x:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The unit multiplier for a first-response or resolution column, from its header.
+///
+/// First response is stored in minutes (default unit when the header names
+/// none), resolution in hours (same). `(in hrs)`, `in hours`, `in minutes`,
+/// `seconds`, `days` are recognised; an explicit `in <unit>` wins over a unit
+/// word elsewhere (`First reply time in minutes within business hours` is minutes).
+pub(crate) fn duration_scale(field: Field, header: &str) -> f64 {
+    let n = normalize_header(header);
+    let unit_minutes = unit_in_minutes(&n);
+    match (field, unit_minutes) {
+        (Field::FirstResponse, Some(m)) => m,
+        (Field::Resolved, Some(m)) => m / 60.0,
+        _ => 1.0,
+    }
+}
+
+/// Minutes per unit named in a normalised header, if any: the earliest
+/// `in<unit>` wins, else the earliest bare unit word.
+fn unit_in_minutes(n: &str) -> Option<f64> {
+    const UNITS: &[(&str, f64)] = &[
+        ("minutes", 1.0),
+        ("mins", 1.0),
+        ("hours", 60.0),
+        ("hrs", 60.0),
+        ("seconds", 1.0 / 60.0),
+        ("secs", 1.0 / 60.0),
+        ("days", 1440.0),
+    ];
+    let earliest = |prefix: &str| {
+        UNITS
+            .iter()
+            .filter_map(|(w, m)| n.find(&format!("{prefix}{w}")).map(|p| (p, *m)))
+            .min_by_key(|(p, _)| *p)
+            .map(|(_, m)| m)
+    };
+    earliest("in").or_else(|| earliest(""))
 }

@@ -20,7 +20,8 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-pub use fields::{normalize_header, ColumnMapping, Field, MappedColumn};
+pub use fields::{normalize_header, Field};
+pub use mapping::{ColumnMapping, MappedColumn};
 pub use reader::TicketReader;
 pub use rejects::RejectsWriter;
 
@@ -103,6 +104,10 @@ pub struct Reject {
 }
 
 /// One input record's outcome.
+///
+/// Tickets are the common case, so they are not boxed (boxing would cost an
+/// allocation per row to shrink the rare reject).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {
     /// A typed ticket.

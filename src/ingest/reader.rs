@@ -1,8 +1,7 @@
 //! [`TicketReader`]: the streaming iterator the pipeline consumes.
 
 use super::convert::Converter;
-use super::fields::ColumnMapping;
-use super::mapping::{resolve, MappingRequest};
+use super::mapping::{resolve, ColumnMapping, MappingRequest};
 use super::source::{encode_cells, Item, RecordSource};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
 use crate::error::Result;

@@ -1,0 +1,276 @@
+//! Header auto-detection for help-desk exports, `--map`, `--text-column`.
+
+use super::*;
+use crate::ingest::*;
+
+#[test]
+fn kaggle_suraj520_header() {
+    let header = "Ticket ID,Customer Name,Customer Email,Customer Age,Customer Gender,Product Purchased,Date of Purchase,Ticket Type,Ticket Subject,Ticket Description,Ticket Status,Resolution,Ticket Priority,Ticket Channel,First Response Time,Time to Resolution,Customer Satisfaction Rating\n";
+    let row = "1,Marisa Obrien,carrollallison@example.com,32,Other,GoPro Hero,2021-03-22,Technical issue,Product setup,\"I'm having an issue.\",Closed,Case maybe,Critical,Social media,2023-06-01 12:15:36,2023-06-01 18:05:38,3.0\n";
+    let data = format!("{header}{row}");
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &IngestOptions::default());
+    assert_eq!(mapped(&r, Field::TicketId).as_deref(), Some("Ticket ID"));
+    assert_eq!(
+        mapped(&r, Field::CustomerId).as_deref(),
+        Some("Customer Email")
+    );
+    assert_eq!(
+        mapped(&r, Field::Subject).as_deref(),
+        Some("Ticket Subject")
+    );
+    assert_eq!(
+        mapped(&r, Field::Body).as_deref(),
+        Some("Ticket Description")
+    );
+    assert_eq!(mapped(&r, Field::Status).as_deref(), Some("Ticket Status"));
+    assert_eq!(
+        mapped(&r, Field::Priority).as_deref(),
+        Some("Ticket Priority")
+    );
+    assert_eq!(
+        mapped(&r, Field::Channel).as_deref(),
+        Some("Ticket Channel")
+    );
+    assert_eq!(
+        mapped(&r, Field::FirstResponse).as_deref(),
+        Some("First Response Time")
+    );
+    assert_eq!(
+        mapped(&r, Field::Resolved).as_deref(),
+        Some("Time to Resolution")
+    );
+    assert_eq!(
+        mapped(&r, Field::Csat).as_deref(),
+        Some("Customer Satisfaction Rating")
+    );
+    assert_eq!(mapped(&r, Field::CreatedAt), None);
+    let t = tickets(&rows)[0];
+    assert_eq!(t.first_response_at, Some(utc("2023-06-01T12:15:36Z")));
+    assert_eq!(t.resolved_at, Some(utc("2023-06-01T18:05:38Z")));
+    assert_eq!(t.csat, Some(3.0));
+    assert_eq!(t.customer_id.as_deref(), Some("carrollallison@example.com"));
+}
+
+#[test]
+fn zendesk_header() {
+    let header = "Id,Requester,Requester id,Assignee,Group,Subject,Status,Via,Created at,Solved at,Satisfaction Score,Tags,Reopens,Replies,Agent replies,First reply time in minutes,First reply time in minutes within business hours,Full resolution time in hours\n";
+    let row = "101,Ann,555,Bob,Billing,Refund please,Solved,Mail,2025-01-02 08:00:00,2025-01-03 08:00:00,Good,billing refund,0,4,2,45,30,24\n";
+    let data = format!("{header}{row}");
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(mapped(&r, Field::TicketId).as_deref(), Some("Id"));
+    assert_eq!(
+        mapped(&r, Field::CustomerId).as_deref(),
+        Some("Requester id")
+    );
+    assert_eq!(mapped(&r, Field::Agent).as_deref(), Some("Assignee"));
+    assert_eq!(mapped(&r, Field::Team).as_deref(), Some("Group"));
+    assert_eq!(mapped(&r, Field::Channel).as_deref(), Some("Via"));
+    assert_eq!(mapped(&r, Field::CreatedAt).as_deref(), Some("Created at"));
+    // "Solved at" is a timestamp column and more specific than the duration column.
+    assert_eq!(mapped(&r, Field::Resolved).as_deref(), Some("Solved at"));
+    assert_eq!(mapped(&r, Field::Replies).as_deref(), Some("Agent replies"));
+    assert_eq!(
+        mapped(&r, Field::FirstResponse).as_deref(),
+        Some("First reply time in minutes")
+    );
+    assert_eq!(
+        mapped(&r, Field::Csat).as_deref(),
+        Some("Satisfaction Score")
+    );
+    assert_eq!(mapped(&r, Field::Tags).as_deref(), Some("Tags"));
+    let t = tickets(&rows)[0];
+    assert_eq!(t.customer_id.as_deref(), Some("555"));
+    assert_eq!(t.first_response_minutes, Some(45.0));
+    assert_eq!(t.resolution_hours(), Some(24.0));
+    assert_eq!(t.replies, Some(2));
+    assert_eq!(t.csat, Some(5.0));
+    assert_eq!(t.tags, vec!["billing", "refund"]);
+}
+
+#[test]
+fn zendesk_duration_only_export_uses_header_units() {
+    let data = "Id,Subject,Created at,Full resolution time in hours,Full resolution time in minutes\n7,Hi,2025-01-01,1.5,90\n";
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        mapped(&r, Field::Resolved).as_deref(),
+        Some("Full resolution time in hours")
+    );
+    assert_eq!(tickets(&rows)[0].resolution_hours, Some(1.5));
+    // Mapping the minutes column converts to hours.
+    let opts = IngestOptions {
+        map: vec![(
+            "resolution_hours".into(),
+            "Full resolution time in minutes".into(),
+        )],
+        ..kpi_opts()
+    };
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts);
+    assert_eq!(tickets(&rows)[0].resolution_hours, Some(1.5));
+}
+
+#[test]
+fn freshdesk_header_hours_become_minutes() {
+    let header = "Ticket ID,Subject,Description,Status,Priority,Source,Type,Agent,Group,Created time,Resolved time,First response time (in hrs),Contact ID,Customer satisfaction\n";
+    let row = "9,Login,Cannot log in,Resolved,High,Email,Question,Eve,Tier 2,2025-02-01 10:00:00,2025-02-01 13:00:00,1.5,C77,4\n";
+    let data = format!("{header}{row}");
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        mapped(&r, Field::CreatedAt).as_deref(),
+        Some("Created time")
+    );
+    assert_eq!(
+        mapped(&r, Field::Resolved).as_deref(),
+        Some("Resolved time")
+    );
+    assert_eq!(mapped(&r, Field::Channel).as_deref(), Some("Source"));
+    assert_eq!(mapped(&r, Field::CustomerId).as_deref(), Some("Contact ID"));
+    assert_eq!(mapped(&r, Field::Body).as_deref(), Some("Description"));
+    assert_eq!(
+        mapped(&r, Field::Csat).as_deref(),
+        Some("Customer satisfaction")
+    );
+    let t = tickets(&rows)[0];
+    assert_eq!(t.first_response_minutes, Some(90.0));
+    assert_eq!(t.frt_minutes(), Some(90.0));
+    assert_eq!(t.resolution_hours(), Some(3.0));
+    assert_eq!(t.team.as_deref(), Some("Tier 2"));
+    assert_eq!(t.agent.as_deref(), Some("Eve"));
+    assert!(r.mapping().to_string().contains("numbers × 60 → minutes"));
+}
+
+#[test]
+fn jira_header() {
+    let header = "Summary,Issue key,Issue id,Issue Type,Status,Priority,Assignee,Reporter,Created,Updated,Resolved,Description,Labels,Component/s\n";
+    let row = "App crashes,SUP-12,10012,Bug,Done,High,kim,acme-corp,2025-04-01 09:15,2025-04-02 10:00,2025-04-02 09:15,It crashes on start,crash mobile,Mobile\n";
+    let data = format!("{header}{row}");
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(mapped(&r, Field::TicketId).as_deref(), Some("Issue key"));
+    assert_eq!(mapped(&r, Field::CustomerId).as_deref(), Some("Reporter"));
+    assert_eq!(mapped(&r, Field::CreatedAt).as_deref(), Some("Created"));
+    assert_eq!(mapped(&r, Field::Resolved).as_deref(), Some("Resolved"));
+    assert_eq!(mapped(&r, Field::Subject).as_deref(), Some("Summary"));
+    assert_eq!(mapped(&r, Field::Body).as_deref(), Some("Description"));
+    assert_eq!(mapped(&r, Field::Agent).as_deref(), Some("Assignee"));
+    assert_eq!(mapped(&r, Field::Tags).as_deref(), Some("Labels"));
+    assert_eq!(mapped(&r, Field::Team).as_deref(), Some("Component/s"));
+    let t = tickets(&rows)[0];
+    assert_eq!(t.id, "SUP-12");
+    assert_eq!(t.resolution_hours(), Some(24.0));
+    assert_eq!(t.text(), "App crashes. It crashes on start");
+}
+
+#[test]
+fn aliases_belong_to_one_field_only() {
+    let mut seen = std::collections::HashMap::new();
+    for f in Field::ALL {
+        for a in f.aliases() {
+            if let Some(prev) = seen.insert(normalize_header(a), f) {
+                assert_eq!(prev, f, "alias {a:?} in both {prev} and {f}");
+            }
+        }
+        assert_eq!(Field::parse(f.as_str()), Some(f));
+    }
+    assert_eq!(
+        Field::parse("first_response_minutes"),
+        Some(Field::FirstResponse)
+    );
+    assert_eq!(Field::parse("resolved_at"), Some(Field::Resolved));
+}
+
+#[test]
+fn map_overrides_win_and_errors_are_options() {
+    let data = "Ticket ID,Opened On,Ticket Description,Notes\n1,2025-01-05 10:00,desc,note text\n";
+    let opts = IngestOptions {
+        map: vec![
+            ("created_at".into(), "Opened On".into()),
+            ("body".into(), "notes".into()),
+        ],
+        ..kpi_opts()
+    };
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &opts);
+    let c = r.mapping().get(Field::CreatedAt).unwrap();
+    assert_eq!((c.column.as_str(), c.how), ("Opened On", "--map"));
+    assert_eq!(mapped(&r, Field::Body).as_deref(), Some("Notes"));
+    let t = tickets(&rows)[0];
+    assert_eq!(t.body.as_deref(), Some("note text"));
+    assert_eq!(t.created_at, utc("2025-01-05T10:00:00Z"));
+    let shown = r.mapping().to_string();
+    assert!(
+        shown.contains("\"Opened On\"") && shown.contains("--map"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("not used (kept in enriched output): \"Ticket Description\""),
+        "{shown}"
+    );
+
+    // A --map column is not auto-claimed by another field.
+    let opts = IngestOptions {
+        map: vec![("subject".into(), "Ticket Description".into())],
+        ..Default::default()
+    };
+    let (_, _, r) = read_all(".csv", data.as_bytes(), &opts);
+    assert_eq!(
+        mapped(&r, Field::Subject).as_deref(),
+        Some("Ticket Description")
+    );
+    assert_eq!(mapped(&r, Field::Body), None);
+
+    let e = open_err(
+        ".csv",
+        data.as_bytes(),
+        &IngestOptions {
+            map: vec![("opened".into(), "Opened On".into())],
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(&e, Error::InvalidOption { option, message } if option == "--map" && message.contains("unknown field `opened`")),
+        "{e}"
+    );
+    let e = open_err(
+        ".csv",
+        data.as_bytes(),
+        &IngestOptions {
+            map: vec![("created_at".into(), "Nope".into())],
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(&e, Error::InvalidOption { option, message } if option == "--map" && message.contains("column `Nope` not found")),
+        "{e}"
+    );
+    let e = open_err(
+        ".csv",
+        data.as_bytes(),
+        &IngestOptions {
+            text_columns: vec!["Nope".into()],
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(&e, Error::InvalidOption { option, .. } if option == "--text-column"),
+        "{e}"
+    );
+}
+
+#[test]
+fn text_columns_join_into_body() {
+    let data = "id,Product,Question,Extra\n1,Router, keeps dropping ,\n2,, ,\n";
+    let opts = IngestOptions {
+        text_columns: vec!["Product".into(), "Question".into(), "Extra".into()],
+        ..Default::default()
+    };
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &opts);
+    let t = tickets(&rows)[0];
+    assert_eq!(t.body.as_deref(), Some("Router. keeps dropping"));
+    assert_eq!(t.subject, None);
+    assert!(r.mapping().has(Field::Body));
+    assert_eq!(
+        rejects(&rows),
+        vec![(
+            3,
+            "empty text: column(s) 'Product', 'Question', 'Extra' blank".to_string()
+        )]
+    );
+}

@@ -1,0 +1,420 @@
+//! Row typing, rejects and line numbers, formats, rejects file.
+
+use super::*;
+use crate::error::Error;
+use crate::ingest::*;
+use chrono::{DateTime, Utc};
+use std::io::Write;
+
+#[test]
+fn canonical_header_maps_every_field_and_types_values() {
+    let mut data = CANONICAL.to_string();
+    data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip\n");
+    let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    for f in Field::ALL {
+        assert_eq!(reader.mapping().get(f).map(|c| c.how), Some("auto"), "{f}");
+        assert!(reader.mapping().has(f));
+    }
+    let t = tickets(&rows)[0];
+    assert_eq!(
+        stats,
+        IngestStats {
+            read: 1,
+            accepted: 1,
+            rejected: 0
+        }
+    );
+    assert_eq!(t.line, 2);
+    assert_eq!(t.id, "T-1");
+    assert_eq!(t.customer_id.as_deref(), Some("C-9"));
+    assert_eq!(t.created_at, utc("2025-03-01T09:00:00Z"));
+    assert_eq!(t.frt_minutes(), Some(30.0));
+    assert_eq!(t.resolution_hours(), Some(24.0));
+    assert_eq!(t.escalated, Some(true));
+    assert_eq!((t.reopens, t.replies), (Some(1), Some(3)));
+    assert_eq!((t.csat, t.nps, t.ces), (Some(4.0), Some(9.0), Some(2.0)));
+    assert_eq!(t.text(), "Refund. Please refund me");
+    assert_eq!(t.tags, vec!["billing", "vip"]);
+    assert_eq!(t.raw.len(), 19);
+    assert_eq!(t.raw[0], "T-1");
+    assert_eq!(reader.headers().len(), 19);
+}
+
+#[test]
+fn every_reject_reason_with_line_numbers() {
+    let data = "\
+id,created_at,subject,body,csat,nps,ces,reopens,replies,escalated,first_response_at
+1,2025-01-01 10:00,Hi,\"two
+line body\",5,9,1,0,1,no,2025-01-01 11:00
+2,yesterday,S,B,,,,,,,
+3,2025-01-01,S,B
+4,,S,B,,,,,,,
+5,2025-01-01,, ,,,,,,,
+6,2025-01-01,S,B,9,,,,,,
+7,2025-01-01,S,B,abc,,,,,,
+8,2025-01-01,S,B,,11,,,,,
+9,2025-01-01,S,B,,,0,,,,
+10,2025-01-01,S,B,,,,x,,,
+11,2025-01-01,S,B,,,,,-2,,
+12,2025-01-01,S,B,,,,,,maybe,
+13,2025-01-01,S,B,,,,,,,whenever
+14,2025-01-01,\"a
+b\",c,d
+15,2025-01-02,ok,fine,,,,,,,
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let got = rejects(&rows);
+    let want: Vec<(u64, &str)> = vec![
+        (4, "bad created_at timestamp 'yesterday' in column 'created_at'"),
+        (5, "wrong column count: expected 11, got 4"),
+        (6, "blank created_at in column 'created_at'"),
+        (7, "empty text: column(s) 'subject', 'body' blank"),
+        (8, "csat value 9 in column 'csat' outside 1–5"),
+        (9, "bad csat number 'abc' in column 'csat'"),
+        (10, "nps value 11 in column 'nps' outside 0–10"),
+        (11, "ces value 0 in column 'ces' outside 1–7"),
+        (12, "bad reopens number 'x' in column 'reopens' (expected a whole number ≥ 0)"),
+        (13, "bad replies number '-2' in column 'replies' (expected a whole number ≥ 0)"),
+        (14, "bad escalated value 'maybe' in column 'escalated' (expected true/false/yes/no/y/n/1/0)"),
+        (15, "bad first_response timestamp 'whenever' in column 'first_response_at'"),
+        (16, "wrong column count: expected 11, got 5"),
+    ];
+    let got_ref: Vec<(u64, &str)> = got.iter().map(|(l, r)| (*l, r.as_str())).collect();
+    assert_eq!(got_ref, want);
+    let ok = tickets(&rows);
+    assert_eq!(ok.iter().map(|t| t.line).collect::<Vec<_>>(), vec![2, 18]);
+    assert_eq!(ok[0].body.as_deref(), Some("two\nline body"));
+    assert_eq!(ok[0].frt_minutes(), Some(60.0));
+    assert_eq!(
+        stats,
+        IngestStats {
+            read: 15,
+            accepted: 2,
+            rejected: 13
+        }
+    );
+}
+
+#[test]
+fn reject_raw_is_the_reencoded_record() {
+    let data = "id,created_at,body\n1,nope,\"hello, world\"\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    match &rows[0] {
+        Row::Rejected(r) => assert_eq!(r.raw, "1,nope,\"hello, world\""),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn invalid_utf8_names_the_column() {
+    let mut data = b"id,created_at,body\n1,2025-01-01,ok\n2,2025-01-01,bad \xff byte\n".to_vec();
+    data.extend_from_slice(b"3,2025-01-02,fine\n");
+    let (rows, _, _) = read_all(".csv", &data, &kpi_opts());
+    assert_eq!(
+        rejects(&rows),
+        vec![(3, "invalid UTF-8 in column 'body' at byte 4".to_string())]
+    );
+    assert_eq!(tickets(&rows).len(), 2);
+}
+
+#[test]
+fn created_at_optional_for_classify_defaults_to_epoch_and_id_to_line() {
+    let data = "text\nhello there\n";
+    let (rows, _, reader) = read_all(".csv", data.as_bytes(), &IngestOptions::default());
+    let t = tickets(&rows)[0];
+    assert_eq!(t.created_at, DateTime::<Utc>::UNIX_EPOCH);
+    assert_eq!(t.id, "2");
+    assert_eq!(t.body.as_deref(), Some("hello there"));
+    assert!(!reader.mapping().has(Field::CreatedAt));
+    // A blank created_at is fine too when not required.
+    let (rows, _, _) = read_all(".csv", b"created_at,body\n,hi\n", &IngestOptions::default());
+    assert_eq!(tickets(&rows)[0].created_at, DateTime::<Utc>::UNIX_EPOCH);
+}
+
+#[test]
+fn missing_required_columns() {
+    let e = open_err(".csv", b"id,subject\n1,x\n", &kpi_opts());
+    match &e {
+        Error::MissingColumn { field, tried, .. } => {
+            assert_eq!(field, "created_at");
+            assert!(
+                tried.contains("Created time") && tried.contains("created_at"),
+                "{tried}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("--map created_at=COLUMN"));
+    let e = open_err(
+        ".csv",
+        b"id,created_at\n1,2025-01-01\n",
+        &IngestOptions::default(),
+    );
+    match e {
+        Error::MissingColumn { field, tried, .. } => {
+            assert_eq!(field, "body");
+            assert!(
+                tried.contains("Ticket Description") && tried.contains("Summary"),
+                "{tried}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn delimiter_sniffing_semicolon_tab_pipe_and_bom() {
+    let data = "\u{feff}id;created_at;body\n1;01.02.2025 10:00;\"a; b\"\n";
+    let (rows, _, r) = read_all(".txt", data.as_bytes(), &kpi_opts());
+    assert_eq!(r.headers(), ["id", "created_at", "body"]);
+    let t = tickets(&rows)[0];
+    assert_eq!(t.body.as_deref(), Some("a; b"));
+    assert_eq!(t.created_at, utc("2025-02-01T10:00:00Z"));
+
+    let data = "id\tcreated_at\tbody, with comma\n1\t2025-01-01\thello, world\n";
+    let opts = IngestOptions {
+        map: vec![("body".into(), "body, with comma".into())],
+        ..kpi_opts()
+    };
+    let (rows, _, _) = read_all(".tsv", data.as_bytes(), &opts);
+    assert_eq!(tickets(&rows)[0].body.as_deref(), Some("hello, world"));
+
+    let (rows, _, _) = read_all(".csv", b"id|body\n1|x\n", &IngestOptions::default());
+    assert_eq!(tickets(&rows)[0].body.as_deref(), Some("x"));
+    // An explicit delimiter wins over sniffing.
+    let opts = IngestOptions {
+        delimiter: Some(b','),
+        map: vec![("body".into(), "body;x".into())],
+        ..Default::default()
+    };
+    let (_, _, r) = read_all(".csv", b"body;x,id\n1;2,3\n", &opts);
+    assert_eq!(r.headers(), ["body;x", "id"]);
+}
+
+#[test]
+fn jsonl_reading() {
+    let data = concat!(
+        "{\"id\":\"a1\",\"created_at\":\"2025-01-01T00:00:00Z\",\"body\":\"hi\",\"meta\":{\"k\":[1,2]},\"csat\":5}\n",
+        "\n",
+        "{\"body\":\"second\",\"id\":\"a2\",\"created_at\":1735689600,\"csat\":null,\"new_key\":\"x\"}\n",
+        "{not json}\n",
+        "[1,2]\n",
+        "{\"id\":\"a5\",\"created_at\":\"2025-01-02\",\"body\":\"\"}\n",
+    );
+    let (rows, stats, r) = read_all(".jsonl", data.as_bytes(), &kpi_opts());
+    assert_eq!(r.headers(), ["id", "created_at", "body", "meta", "csat"]);
+    let ts = tickets(&rows);
+    assert_eq!(
+        ts[0].raw,
+        vec!["a1", "2025-01-01T00:00:00Z", "hi", "{\"k\":[1,2]}", "5"]
+    );
+    assert_eq!(ts[0].csat, Some(5.0));
+    assert_eq!(ts[1].line, 3);
+    assert_eq!(ts[1].created_at, utc("2025-01-01T00:00:00Z"));
+    assert_eq!(ts[1].raw, vec!["a2", "1735689600", "second", "", ""]);
+    let rj = rejects(&rows);
+    assert_eq!(rj.len(), 3);
+    assert_eq!(rj[0].0, 4);
+    assert!(
+        rj[0].1.starts_with("invalid JSON: key must be a string"),
+        "{}",
+        rj[0].1
+    );
+    assert_eq!(
+        rj[1],
+        (5, "expected a JSON object, got an array".to_string())
+    );
+    assert_eq!(rj[2], (6, "empty text: column(s) 'body' blank".to_string()));
+    match rows.last().unwrap() {
+        Row::Rejected(x) => assert_eq!(
+            x.raw,
+            "{\"id\":\"a5\",\"created_at\":\"2025-01-02\",\"body\":\"\"}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        stats,
+        IngestStats {
+            read: 5,
+            accepted: 2,
+            rejected: 3
+        }
+    );
+}
+
+#[test]
+fn jsonl_map_reads_keys_missing_from_the_first_object() {
+    let data = "{\"id\":1,\"body\":\"a\"}\n{\"id\":2,\"body\":\"b\",\"priority_level\":\"high\"}\n";
+    let opts = IngestOptions {
+        map: vec![("priority".into(), "priority_level".into())],
+        ..Default::default()
+    };
+    let (rows, _, r) = read_all(".jsonl", data.as_bytes(), &opts);
+    let ts = tickets(&rows);
+    assert_eq!(ts[0].priority, None);
+    assert_eq!(ts[1].priority.as_deref(), Some("high"));
+    assert_eq!(ts[1].raw.len(), 2);
+    assert!(r.mapping().to_string().contains("read by name"));
+}
+
+#[test]
+fn format_detection_without_extension() {
+    let (rows, _, _) = read_all(
+        ".data",
+        b"  \n{\"text\":\"x\"}\n",
+        &IngestOptions::default(),
+    );
+    assert_eq!(tickets(&rows)[0].body.as_deref(), Some("x"));
+    assert_eq!(tickets(&rows)[0].line, 2);
+    let (rows, _, _) = read_all(".data", b"text\nx\n", &IngestOptions::default());
+    assert_eq!(tickets(&rows)[0].body.as_deref(), Some("x"));
+    let e = open_err(".json", b"[{\"text\":\"x\"}]\n", &IngestOptions::default());
+    assert!(e.to_string().contains("one JSON object per line"), "{e}");
+    let e = open_err(".csv", b"", &IngestOptions::default());
+    assert!(e.to_string().contains("no header row"), "{e}");
+}
+
+#[test]
+fn naive_times_use_the_option_zone() {
+    let opts = IngestOptions {
+        timezone: "Europe/Berlin".parse().unwrap(),
+        ..kpi_opts()
+    };
+    let (rows, _, _) = read_all(".csv", b"created_at,body\n2025-07-01 12:00,x\n", &opts);
+    assert_eq!(tickets(&rows)[0].created_at, utc("2025-07-01T10:00:00Z"));
+}
+
+#[test]
+fn rejects_writer_is_lazy_and_guards_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    std::fs::write(&path, "stale").unwrap();
+    let w = RejectsWriter::new(&path).unwrap();
+    assert!(!path.exists(), "stale file removed");
+    assert_eq!(w.finish().unwrap(), 0);
+    assert!(!path.exists(), "no file without rejects");
+
+    let mut w = RejectsWriter::new(&path).unwrap();
+    w.write(&Reject {
+        line: 7,
+        reason: "bad csat number '=1+1' in column 'csat'".into(),
+        raw: "=HYPERLINK(\"x\"),a".into(),
+    })
+    .unwrap();
+    w.write(&Reject {
+        line: 9,
+        reason: "wrong column count: expected 3, got 1".into(),
+        raw: "x".into(),
+    })
+    .unwrap();
+    assert_eq!(w.finish().unwrap(), 2);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text,
+        "line,reason,raw\n7,bad csat number '=1+1' in column 'csat',\"'=HYPERLINK(\"\"x\"\"),a\"\n9,\"wrong column count: expected 3, got 1\",x\n"
+    );
+}
+
+#[test]
+fn many_rows_stream_with_consistent_counts() {
+    let mut data = String::from("id,created_at,body\n");
+    for i in 0..5000 {
+        if i % 100 == 7 {
+            data.push_str(&format!("{i},not a date,text {i}\n"));
+        } else {
+            data.push_str(&format!("{i},2025-01-01 00:00:{:02},text {i}\n", i % 60));
+        }
+    }
+    let f = write_tmp(".csv", data.as_bytes());
+    let mut reader = open(&InputSource::Path(f.path().to_path_buf()), &kpi_opts()).unwrap();
+    let mut last_line = 0;
+    for row in reader.by_ref() {
+        let line = match row.unwrap() {
+            Row::Ticket(t) => t.line,
+            Row::Rejected(r) => r.line,
+        };
+        assert_eq!(line, last_line.max(1) + 1);
+        last_line = line;
+    }
+    assert_eq!(
+        reader.stats(),
+        IngestStats {
+            read: 5000,
+            accepted: 4950,
+            rejected: 50
+        }
+    );
+}
+
+/// Throughput figure (not a pass/fail check): `cargo test --release --lib
+/// ingest::tests::rows::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    w.write_all(CANONICAL.as_bytes()).unwrap();
+    let rows = 300_000;
+    for i in 0..rows {
+        writeln!(
+            w,
+            "T-{i},C-{},2025-03-{:02}T09:{:02}:00Z,2025-03-01T10:00:00Z,,open,email,high,ana,tier1,no,0,2,4,,,\"Subject {i}\",\"My order {i} has not arrived, please help, it has been two weeks and nobody answers\",billing;vip",
+            i % 997,
+            1 + i % 28,
+            i % 60
+        )
+        .unwrap();
+    }
+    drop(w);
+    let bytes = std::fs::metadata(&path).unwrap().len();
+    let start = std::time::Instant::now();
+    let mut reader = open(&InputSource::Path(path), &kpi_opts()).unwrap();
+    let n = reader
+        .by_ref()
+        .filter(|r| matches!(r, Ok(Row::Ticket(_))))
+        .count();
+    let s = start.elapsed().as_secs_f64();
+    assert_eq!(n, rows);
+    eprintln!(
+        "ingest: {n} rows, {:.1} MB in {s:.2}s = {:.0} rows/s, {:.1} MB/s",
+        bytes as f64 / 1e6,
+        n as f64 / s,
+        bytes as f64 / 1e6 / s
+    );
+}
+
+/// The Kaggle support-ticket dataset (shared, not in the repo) reads without rejects.
+#[test]
+fn suraj520_dataset_reads_cleanly() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets/support_tickets_suraj520/customer_support_tickets.csv");
+    if !path.exists() {
+        eprintln!("note: {} not found; skipping", path.display());
+        return;
+    }
+    let mut reader = open(&InputSource::Path(path), &IngestOptions::default()).unwrap();
+    let mut first_reject = None;
+    let mut with_csat = 0;
+    for row in reader.by_ref() {
+        match row.unwrap() {
+            Row::Ticket(t) => with_csat += usize::from(t.csat.is_some()),
+            Row::Rejected(r) => {
+                first_reject.get_or_insert(r);
+            }
+        }
+    }
+    assert_eq!(first_reject, None);
+    assert_eq!(
+        reader.stats(),
+        IngestStats {
+            read: 8469,
+            accepted: 8469,
+            rejected: 0
+        }
+    );
+    assert_eq!(
+        with_csat, 2769,
+        "CSAT is present for the Closed tickets only"
+    );
+}
