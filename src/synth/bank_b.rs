@@ -172,10 +172,7 @@ pub(super) const NEWSLETTER: TopicBank = TopicBank {
         ],
     },
     pos: Cell {
-        subjects: &[
-            "Love your newsletter",
-            "Great tips in the last newsletter",
-        ],
+        subjects: &["Love your newsletter", "Great tips in the last newsletter"],
         core: &[
             "I really enjoy your newsletter, the tips are always useful.",
             "Thanks for the discount code in the newsletter, I used it right away.",

@@ -57,10 +57,7 @@ pub(super) const PAYMENT: TopicBank = TopicBank {
             "The payment went through fine after your fix, thank you.",
             "Appreciate you helping me update my card details.",
         ],
-        detail: &[
-            "Very smooth experience.",
-            "You have been really helpful.",
-        ],
+        detail: &["Very smooth experience.", "You have been really helpful."],
     },
 };
 
@@ -108,10 +105,7 @@ pub(super) const REFUND: TopicBank = TopicBank {
         ],
     },
     pos: Cell {
-        subjects: &[
-            "Refund received, thank you",
-            "Quick refund, thanks",
-        ],
+        subjects: &["Refund received, thank you", "Quick refund, thanks"],
         core: &[
             "My refund came through already, thank you so much.",
             "Thanks for processing the refund for order {order} so fast.",
@@ -172,10 +166,7 @@ pub(super) const SHIPPING_ADDRESS: TopicBank = TopicBank {
             "Appreciate you redirecting my order so quickly.",
             "Changing my address was easy, thank you.",
         ],
-        detail: &[
-            "Very helpful team.",
-            "Saved me a lot of trouble.",
-        ],
+        detail: &["Very helpful team.", "Saved me a lot of trouble."],
     },
 };
 

@@ -110,11 +110,24 @@ pub(super) const CONTEXT: &[&str] = &[
 ];
 
 /// Greetings for e-mail and web-form messages.
-pub(super) const GREETINGS: &[&str] =
-    &["Hi,", "Hello,", "Hi there,", "Hello support team,", "Dear Sir or Madam,", "Hey team,", "Good morning,"];
+pub(super) const GREETINGS: &[&str] = &[
+    "Hi,",
+    "Hello,",
+    "Hi there,",
+    "Hello support team,",
+    "Dear Sir or Madam,",
+    "Hey team,",
+    "Good morning,",
+];
 
 /// Sign-offs placed before the name in plain signatures.
-pub(super) const SIGNOFFS: &[&str] = &["Thanks,", "Best regards,", "Kind regards,", "Cheers,", "Regards,"];
+pub(super) const SIGNOFFS: &[&str] = &[
+    "Thanks,",
+    "Best regards,",
+    "Kind regards,",
+    "Cheers,",
+    "Regards,",
+];
 
 /// Lines of an earlier agent reply, quoted under `On … wrote:`.
 pub(super) const AGENT_QUOTES: &[&str] = &[
@@ -178,8 +191,18 @@ pub(super) const PRODUCTS: &[&str] = &[
 ];
 
 /// Cities for the `{city}` slot.
-pub(super) const CITIES: &[&str] =
-    &["Manchester", "Lyon", "Rotterdam", "Leipzig", "Dublin", "Porto", "Gothenburg", "Krakow", "Bristol", "Toronto"];
+pub(super) const CITIES: &[&str] = &[
+    "Manchester",
+    "Lyon",
+    "Rotterdam",
+    "Leipzig",
+    "Dublin",
+    "Porto",
+    "Gothenburg",
+    "Krakow",
+    "Bristol",
+    "Toronto",
+];
 
 /// Plan names for the `{plan}` slot.
 pub(super) const PLANS: &[&str] = &["Starter", "Pro", "Business", "Premium"];

@@ -18,7 +18,12 @@ use crate::Sentiment;
 const CHURN_RATE: f64 = 0.22;
 
 /// Draw `n` customers with plan, signup date, MRR and latent health.
-pub(super) fn generate<R: Rng>(rng: &mut R, n: usize, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<SynthCustomer> {
+pub(super) fn generate<R: Rng>(
+    rng: &mut R,
+    n: usize,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<SynthCustomer> {
     let window_days = (end - start).num_days().max(31);
     (0..n)
         .map(|i| {
@@ -74,7 +79,12 @@ struct Experience {
 /// The logit mixes hidden health, plan, tenure and the observed service
 /// experience; the intercept is solved by bisection so the mean probability
 /// is [`CHURN_RATE`].
-pub(super) fn assign_churn<R: Rng>(rng: &mut R, customers: &mut [SynthCustomer], tickets: &[SynthTicket], end: DateTime<Utc>) {
+pub(super) fn assign_churn<R: Rng>(
+    rng: &mut R,
+    customers: &mut [SynthCustomer],
+    tickets: &[SynthTicket],
+    end: DateTime<Utc>,
+) {
     let recent_from = end - Duration::days(60);
     let mut exp = vec![Experience::default(); customers.len()];
     for t in tickets {
@@ -84,7 +94,10 @@ pub(super) fn assign_churn<R: Rng>(rng: &mut R, customers: &mut [SynthCustomer],
         if t.sentiment == Sentiment::Negative && t.created_at >= recent_from {
             e.recent_negative += 1;
         }
-        let frt = t.first_response_at.map(|f| (f - t.created_at).num_minutes()).unwrap_or(i64::MAX);
+        let frt = t
+            .first_response_at
+            .map(|f| (f - t.created_at).num_minutes())
+            .unwrap_or(i64::MAX);
         if frt > t.priority.sla_minutes() {
             e.slow += 1;
         }
@@ -106,7 +119,11 @@ pub(super) fn assign_churn<R: Rng>(rng: &mut R, customers: &mut [SynthCustomer],
             };
             let tenure_years = (end_date - c.signup_date).num_days().max(0) as f64 / 365.25;
             let tenure = -0.45 * (1.0 + tenure_years).ln();
-            let csat = if e.csat_n > 0 { 0.3 * (4.0 - e.csat_sum / e.csat_n as f64) } else { 0.0 };
+            let csat = if e.csat_n > 0 {
+                0.3 * (4.0 - e.csat_sum / e.csat_n as f64)
+            } else {
+                0.0
+            };
             let service = 0.2 * e.escalations.min(4) as f64
                 + 0.15 * e.reopens.min(4) as f64
                 + 0.3 * e.recent_negative.min(4) as f64

@@ -329,7 +329,11 @@ pub struct World {
 pub fn generate(cfg: &SynthConfig) -> World {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(cfg.seed);
     let months = cfg.months.max(1);
-    let start = cfg.start.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+    let start = cfg
+        .start
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc();
     let end = cfg
         .start
         .checked_add_months(chrono::Months::new(months))
@@ -337,7 +341,11 @@ pub fn generate(cfg: &SynthConfig) -> World {
         .and_hms_opt(0, 0, 0)
         .expect("midnight exists")
         .and_utc();
-    let n_customers = if cfg.tickets > 0 { cfg.customers.max(1) } else { cfg.customers };
+    let n_customers = if cfg.tickets > 0 {
+        cfg.customers.max(1)
+    } else {
+        cfg.customers
+    };
     let mut customers = customers::generate(&mut rng, n_customers, start, end);
     let plan = tickets::plan(&mut rng, cfg, &customers, start, end);
     let mut tickets = plan.tickets;

@@ -73,6 +73,8 @@ impl Cumulative {
     pub(super) fn draw<R: Rng>(&self, rng: &mut R) -> usize {
         let total = self.cum.last().copied().unwrap_or(0.0);
         let x = rng.gen::<f64>() * total;
-        self.cum.partition_point(|c| *c <= x).min(self.cum.len().saturating_sub(1))
+        self.cum
+            .partition_point(|c| *c <= x)
+            .min(self.cum.len().saturating_sub(1))
     }
 }

@@ -70,7 +70,10 @@ const PLAN: [(BrokenKind, &str); 8] = [
     (BrokenKind::BadCsat, "csat is `abc`, not a number"),
     (BrokenKind::MissingCreatedAt, "created_at is blank"),
     (BrokenKind::EmptyText, "subject and body are both empty"),
-    (BrokenKind::InvalidUtf8, "body contains bytes 0xE9 0xFF 0xFE (not UTF-8)"),
+    (
+        BrokenKind::InvalidUtf8,
+        "body contains bytes 0xE9 0xFF 0xFE (not UTF-8)",
+    ),
     (BrokenKind::CsatOutOfRange, "csat is `9`, outside 1-5"),
     (BrokenKind::ColumnCount, "21 fields instead of 19"),
 ];
@@ -91,21 +94,36 @@ pub(super) fn broken_rows<R: Rng>(
         .enumerate()
         .map(|(j, (kind, detail))| {
             let centre = (j + 1) * n / slots;
-            let after = (centre + rng.gen_range(0..jitter)).saturating_sub(jitter / 2).min(n);
+            let after = (centre + rng.gen_range(0..jitter))
+                .saturating_sub(jitter / 2)
+                .min(n);
             let created = match tickets.get(after) {
                 Some(t) => t.created_at,
                 None => start + (end - start) / 2,
             };
             let customer = &customers[rng.gen_range(0..customers.len())].id;
             let id = format!("T-B{:02}", j + 1);
-            BrokenRow { after, line: 0, kind: *kind, detail, bytes: row_bytes(&id, customer, created, *kind, j), id }
+            BrokenRow {
+                after,
+                line: 0,
+                kind: *kind,
+                detail,
+                bytes: row_bytes(&id, customer, created, *kind, j),
+                id,
+            }
         })
         .collect();
     out.sort_by_key(|b| b.after);
     out
 }
 
-fn row_bytes(id: &str, customer: &str, created: DateTime<Utc>, kind: BrokenKind, j: usize) -> Vec<u8> {
+fn row_bytes(
+    id: &str,
+    customer: &str,
+    created: DateTime<Utc>,
+    kind: BrokenKind,
+    j: usize,
+) -> Vec<u8> {
     let ts = |d: DateTime<Utc>| d.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let created_s = match kind {
         BrokenKind::BadCreatedAt => "not-a-date".to_string(),
@@ -119,8 +137,14 @@ fn row_bytes(id: &str, customer: &str, created: DateTime<Utc>, kind: BrokenKind,
     };
     let (subject, body): (&str, &[u8]) = match kind {
         BrokenKind::EmptyText => ("", b""),
-        BrokenKind::InvalidUtf8 => ("Caf\u{e9} order problem", b"My caf\xe9 order arrived broken \xff\xfe please help"),
-        _ => ("Question about my order", b"Could you check the status of my order please?"),
+        BrokenKind::InvalidUtf8 => (
+            "Caf\u{e9} order problem",
+            b"My caf\xe9 order arrived broken \xff\xfe please help",
+        ),
+        _ => (
+            "Question about my order",
+            b"Could you check the status of my order please?",
+        ),
     };
     let fields: Vec<Vec<u8>> = vec![
         id.into(),

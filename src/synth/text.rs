@@ -47,12 +47,18 @@ struct Slots<'a> {
     values: [Option<String>; 12],
 }
 
-const SLOT_NAMES: [&str; 12] =
-    ["order", "product", "amount", "date", "invoice", "card", "days", "plan", "email", "tracking", "city", "count"];
+const SLOT_NAMES: [&str; 12] = [
+    "order", "product", "amount", "date", "invoice", "card", "days", "plan", "email", "tracking",
+    "city", "count",
+];
 
 impl<'a> Slots<'a> {
     fn new(t: &SynthTicket, customer: &'a SynthCustomer) -> Self {
-        Slots { customer, created: t.created_at, values: Default::default() }
+        Slots {
+            customer,
+            created: t.created_at,
+            values: Default::default(),
+        }
     }
 
     fn value<R: Rng>(&mut self, rng: &mut R, i: usize) -> String {
@@ -63,7 +69,9 @@ impl<'a> Slots<'a> {
             "order" => format!("#{}", rng.gen_range(100_000..1_000_000)),
             "product" => pick(rng, bank::PRODUCTS).to_string(),
             "amount" => format!("${:.2}", lognormal(rng, 45.0, 0.8).clamp(4.99, 2500.0)),
-            "date" => (self.created - chrono::Duration::days(rng.gen_range(2..21))).format("%B %-d").to_string(),
+            "date" => (self.created - chrono::Duration::days(rng.gen_range(2..21)))
+                .format("%B %-d")
+                .to_string(),
             "invoice" => format!("INV-2025-{:05}", rng.gen_range(0..100_000)),
             "card" => format!("{:04}", rng.gen_range(0..10_000)),
             "days" => rng.gen_range(3..22).to_string(),
@@ -90,7 +98,12 @@ impl<'a> Slots<'a> {
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            match after.find('}').and_then(|close| SLOT_NAMES.iter().position(|n| *n == &after[..close]).map(|i| (i, close))) {
+            match after.find('}').and_then(|close| {
+                SLOT_NAMES
+                    .iter()
+                    .position(|n| *n == &after[..close])
+                    .map(|i| (i, close))
+            }) {
                 Some((i, close)) => {
                     out.push_str(&self.value(rng, i));
                     rest = &after[close + 1..];
@@ -110,7 +123,13 @@ fn email_of(name: &str) -> String {
     let local: String = name
         .chars()
         .filter(|c| c.is_ascii_alphabetic() || *c == ' ')
-        .map(|c| if c == ' ' { '.' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == ' ' {
+                '.'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect();
     format!("{local}@example.com")
 }
@@ -135,7 +154,11 @@ pub(super) fn render(t: &SynthTicket, customer: &SynthCustomer) -> (String, Stri
         let subject = slots.fill(&mut rng, s);
         return (subject, slots.fill(&mut rng, b));
     }
-    let cell: &Cell = if t.kind == TextKind::Surge { &bank_c::SURGE } else { bank::cell(t.topic, t.sentiment) };
+    let cell: &Cell = if t.kind == TextKind::Surge {
+        &bank_c::SURGE
+    } else {
+        bank::cell(t.topic, t.sentiment)
+    };
     let mailish = matches!(t.channel, "email" | "web");
     let mut subject = slots.fill_pick(&mut rng, cell.subjects);
     if t.kind == TextKind::Normal && t.channel == "chat" && chance(&mut rng, 0.3) {
@@ -145,7 +168,11 @@ pub(super) fn render(t: &SynthTicket, customer: &SynthCustomer) -> (String, Stri
     let paragraphs = if long {
         long_body(&mut rng, &mut slots, cell, t.sentiment)
     } else {
-        let weights: &[f64] = if mailish { &[10.0, 18.0, 22.0, 18.0, 12.0, 9.0, 6.0, 5.0] } else { &[30.0, 35.0, 20.0, 15.0] };
+        let weights: &[f64] = if mailish {
+            &[10.0, 18.0, 22.0, 18.0, 12.0, 9.0, 6.0, 5.0]
+        } else {
+            &[30.0, 35.0, 20.0, 15.0]
+        };
         let n = weighted(&mut rng, weights) + 1;
         vec![sentences(&mut rng, &mut slots, cell, t.sentiment, n).join(" ")]
     };
@@ -164,7 +191,11 @@ pub(super) fn render(t: &SynthTicket, customer: &SynthCustomer) -> (String, Stri
     }
     let html = mailish && chance(&mut rng, 0.08);
     let quoted = !html && t.channel == "email" && chance(&mut rng, 0.12);
-    let mut body = if html { to_html(&mut rng, &parts) } else { parts.join("\n\n") };
+    let mut body = if html {
+        to_html(&mut rng, &parts)
+    } else {
+        parts.join("\n\n")
+    };
     if quoted {
         subject = format!("Re: {subject}");
         body.push_str("\n\n");
@@ -174,7 +205,13 @@ pub(super) fn render(t: &SynthTicket, customer: &SynthCustomer) -> (String, Stri
 }
 
 /// `n` sentences: optional opener, one or two core lines, details, closer.
-fn sentences<R: Rng>(rng: &mut R, slots: &mut Slots<'_>, cell: &Cell, s: Sentiment, n: usize) -> Vec<String> {
+fn sentences<R: Rng>(
+    rng: &mut R,
+    slots: &mut Slots<'_>,
+    cell: &Cell,
+    s: Sentiment,
+    n: usize,
+) -> Vec<String> {
     let opener = n >= 3 && chance(rng, 0.5);
     let closer = n >= 2 && chance(rng, 0.6);
     let cores = if n >= 5 && chance(rng, 0.4) { 2 } else { 1 };
@@ -201,7 +238,10 @@ fn long_body<R: Rng>(rng: &mut R, slots: &mut Slots<'_>, cell: &Cell, s: Sentime
     let n = rng.gen_range(3..6);
     let first = sentences(rng, slots, cell, s, n).join(" ");
     let k = rng.gen_range(2..4);
-    let second: Vec<String> = distinct(rng, bank::CONTEXT, k).into_iter().map(|c| slots.fill(rng, c)).collect();
+    let second: Vec<String> = distinct(rng, bank::CONTEXT, k)
+        .into_iter()
+        .map(|c| slots.fill(rng, c))
+        .collect();
     let mut third = Vec::new();
     if let Some(d) = distinct(rng, cell.detail, 1).first() {
         third.push(slots.fill(rng, d));
@@ -217,14 +257,20 @@ fn signature<R: Rng>(rng: &mut R, c: &SynthCustomer) -> String {
         0 => format!("--\n{name}\n{company}"),
         1 => format!("{}\n{name}", pick(rng, bank::SIGNOFFS)),
         2 => "Sent from my iPhone".to_string(),
-        _ => format!("--\n{name}\n{company} | +44 20 7946 {:04}", rng.gen_range(0..10_000)),
+        _ => format!(
+            "--\n{name}\n{company} | +44 20 7946 {:04}",
+            rng.gen_range(0..10_000)
+        ),
     }
 }
 
 /// An earlier agent reply quoted under the usual `On … wrote:` line.
 fn quote<R: Rng>(rng: &mut R, created: chrono::DateTime<chrono::Utc>) -> String {
     let at = created - chrono::Duration::minutes(rng.gen_range(60..72 * 60));
-    let mut out = format!("On {} Support <help@x.com> wrote:\n", at.format("%a, %b %-d, %Y at %-I:%M %p"));
+    let mut out = format!(
+        "On {} Support <help@x.com> wrote:\n",
+        at.format("%a, %b %-d, %Y at %-I:%M %p")
+    );
     let k = rng.gen_range(2..5);
     let lines = distinct(rng, bank::AGENT_QUOTES, k);
     for (i, l) in lines.iter().enumerate() {
@@ -244,7 +290,10 @@ fn to_html<R: Rng>(rng: &mut R, parts: &[String]) -> String {
     let apos = chance(rng, 0.5);
     let nbsp = chance(rng, 0.3);
     let esc = |p: &str| {
-        let mut e = p.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let mut e = p
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         if apos {
             e = e.replace('\'', "&#39;");
         }

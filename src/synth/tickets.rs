@@ -31,12 +31,26 @@ const SENTIMENT_BASE: [(f64, f64); 11] = [
 ];
 /// Share of tickets per hour of day (UTC), business-hours heavy.
 const HOUR_WEIGHTS: [f64; 24] = [
-    1.0, 0.7, 0.5, 0.4, 0.4, 0.6, 1.2, 2.5, 4.5, 6.0, 6.5, 6.2, 5.5, 6.0, 6.3, 6.0, 5.2, 4.2, 3.2, 2.6, 2.2, 1.9, 1.6, 1.3,
+    1.0, 0.7, 0.5, 0.4, 0.4, 0.6, 1.2, 2.5, 4.5, 6.0, 6.5, 6.2, 5.5, 6.0, 6.3, 6.0, 5.2, 4.2, 3.2,
+    2.6, 2.2, 1.9, 1.6, 1.3,
 ];
 /// Channels and their shares.
-const CHANNELS: [(&str, f64); 6] =
-    [("email", 38.0), ("chat", 22.0), ("web", 16.0), ("phone", 10.0), ("social", 6.0), ("self-service", 8.0)];
-const TIER1: [&str; 6] = ["Maya Patel", "Lucas Meyer", "Aisha Bello", "Tom Nguyen", "Sofia Rossi", "Daniel Kim"];
+const CHANNELS: [(&str, f64); 6] = [
+    ("email", 38.0),
+    ("chat", 22.0),
+    ("web", 16.0),
+    ("phone", 10.0),
+    ("social", 6.0),
+    ("self-service", 8.0),
+];
+const TIER1: [&str; 6] = [
+    "Maya Patel",
+    "Lucas Meyer",
+    "Aisha Bello",
+    "Tom Nguyen",
+    "Sofia Rossi",
+    "Daniel Kim",
+];
 const TIER2: [&str; 3] = ["Grace Okafor", "Henrik Larsen", "Priya Raman"];
 const BILLING: [&str; 3] = ["Omar Haddad", "Elena Petrova", "Chris Walker"];
 /// Hostile tickets planted when `hostile_rows` is on (see `text::hostile`).
@@ -67,14 +81,19 @@ fn risk(c: &SynthCustomer) -> f64 {
 fn rate(c: &SynthCustomer, start: DateTime<Utc>, end: DateTime<Utc>) -> (f64, f64) {
     let slope = 1.8 * (-c.health - 0.3).max(0.0);
     let active_from = c.signup_date.and_time(NaiveTime::MIN).and_utc().max(start);
-    let frac = ((end - active_from).num_minutes() as f64 / (end - start).num_minutes().max(1) as f64).clamp(0.0, 1.0);
+    let frac = ((end - active_from).num_minutes() as f64
+        / (end - start).num_minutes().max(1) as f64)
+        .clamp(0.0, 1.0);
     let plan = match c.plan {
         Plan::Free => 0.6,
         Plan::Starter => 1.0,
         Plan::Pro => 1.4,
         Plan::Enterprise => 2.2,
     };
-    (plan * (-0.45 * c.health).exp() * frac * (1.0 + slope / 2.0), slope)
+    (
+        plan * (-0.45 * c.health).exp() * frac * (1.0 + slope / 2.0),
+        slope,
+    )
 }
 
 fn topic_weights(c: &SynthCustomer, u: f64) -> [f64; 11] {
@@ -109,7 +128,10 @@ fn shape_time<R: Rng>(rng: &mut R, mut draw: impl FnMut(&mut R) -> DateTime<Utc>
     }
     let hour = weighted(rng, &HOUR_WEIGHTS) as u32;
     let minute = rng.gen_range(0..60);
-    t.date_naive().and_hms_opt(hour, minute, 0).expect("valid time").and_utc()
+    t.date_naive()
+        .and_hms_opt(hour, minute, 0)
+        .expect("valid time")
+        .and_utc()
 }
 
 /// Decide how many tickets of each kind, who files them and when.
@@ -121,12 +143,19 @@ pub(super) fn plan<R: Rng>(
     end: DateTime<Utc>,
 ) -> ArrivalPlan {
     if cfg.tickets == 0 || customers.is_empty() {
-        return ArrivalPlan { tickets: Vec::new(), surge_start: None };
+        return ArrivalPlan {
+            tickets: Vec::new(),
+            surge_start: None,
+        };
     }
     let rates: Vec<(f64, f64)> = customers.iter().map(|c| rate(c, start, end)).collect();
     let weights: Vec<f64> = rates.iter().map(|r| r.0).collect();
     let picker = Cumulative::new(&weights);
-    let n_hostile = if cfg.hostile_rows { HOSTILE.len().min(cfg.tickets) } else { 0 };
+    let n_hostile = if cfg.hostile_rows {
+        HOSTILE.len().min(cfg.tickets)
+    } else {
+        0
+    };
     let window_days = (end - start).num_days();
     let surge_start = (cfg.surge && window_days >= 8 * 7).then(|| {
         let from = (end - Duration::days(SURGE_DAYS)).date_naive();
@@ -163,37 +192,74 @@ pub(super) fn plan<R: Rng>(
         let len = (end - from).num_seconds().max(60);
         let created = shape_time(rng, |r| {
             let y: f64 = r.gen();
-            let u = if slope > 1e-9 { ((1.0 + 2.0 * slope * y * (1.0 + slope / 2.0)).sqrt() - 1.0) / slope } else { y };
+            let u = if slope > 1e-9 {
+                ((1.0 + 2.0 * slope * y * (1.0 + slope / 2.0)).sqrt() - 1.0) / slope
+            } else {
+                y
+            };
             from + Duration::seconds((u.clamp(0.0, 1.0) * (len - 1) as f64) as i64)
         });
         let u = (created - start).num_seconds() as f64 / span as f64;
         let topic = Topic::ALL[weighted(rng, &topic_weights(c, u))];
         let sentiment = [Sentiment::Negative, Sentiment::Neutral, Sentiment::Positive]
             [weighted(rng, &sentiment_probs(c, topic, u))];
-        out.push(blank(ci, created, topic, sentiment, TextKind::Normal, rng.gen()));
+        out.push(blank(
+            ci,
+            created,
+            topic,
+            sentiment,
+            TextKind::Normal,
+            rng.gen(),
+        ));
     }
     if let Some(s) = surge_start {
         let len = (end - s).num_seconds();
         for _ in 0..n_surge {
             let ci = picker.draw(rng);
             let created = shape_time(rng, |r| s + Duration::seconds(r.gen_range(0..len)));
-            out.push(blank(ci, created, Topic::Delivery, Sentiment::Negative, TextKind::Surge, rng.gen()));
+            out.push(blank(
+                ci,
+                created,
+                Topic::Delivery,
+                Sentiment::Negative,
+                TextKind::Surge,
+                rng.gen(),
+            ));
         }
     }
     for (i, (topic, sentiment)) in HOSTILE.iter().take(n_hostile).enumerate() {
         let ci = rng.gen_range(0..customers.len());
-        let created = shape_time(rng, |r| start + Duration::seconds(r.gen_range(span / 5..span * 4 / 5)));
-        out.push(blank(ci, created, *topic, *sentiment, TextKind::Hostile(i as u8), rng.gen()));
+        let created = shape_time(rng, |r| {
+            start + Duration::seconds(r.gen_range(span / 5..span * 4 / 5))
+        });
+        out.push(blank(
+            ci,
+            created,
+            *topic,
+            *sentiment,
+            TextKind::Hostile(i as u8),
+            rng.gen(),
+        ));
     }
     out.sort_by_key(|t| t.created_at);
     let width = if cfg.tickets >= 1_000_000 { 7 } else { 6 };
     for (i, t) in out.iter_mut().enumerate() {
         t.id = format!("T-{:0width$}", i + 1);
     }
-    ArrivalPlan { tickets: out, surge_start }
+    ArrivalPlan {
+        tickets: out,
+        surge_start,
+    }
 }
 
-fn blank(customer: usize, created_at: DateTime<Utc>, topic: Topic, sentiment: Sentiment, kind: TextKind, seed: u64) -> SynthTicket {
+fn blank(
+    customer: usize,
+    created_at: DateTime<Utc>,
+    topic: Topic,
+    sentiment: Sentiment,
+    kind: TextKind,
+    seed: u64,
+) -> SynthTicket {
     SynthTicket {
         id: String::new(),
         line: 0,
@@ -226,7 +292,12 @@ fn minutes(m: f64) -> Duration {
 
 /// Draw channel, priority, team, agent, timings, status and survey answers
 /// for every ticket (in file order), clipping events at `as_of`.
-pub(super) fn fill_timings<R: Rng>(rng: &mut R, tickets: &mut [SynthTicket], customers: &[SynthCustomer], as_of: DateTime<Utc>) {
+pub(super) fn fill_timings<R: Rng>(
+    rng: &mut R,
+    tickets: &mut [SynthTicket],
+    customers: &[SynthCustomer],
+    as_of: DateTime<Utc>,
+) {
     for t in tickets.iter_mut() {
         let c = &customers[t.customer];
         let risk = risk(c);
@@ -238,19 +309,37 @@ pub(super) fn fill_timings<R: Rng>(rng: &mut R, tickets: &mut [SynthTicket], cus
         };
         let ch = weighted(rng, &CHANNELS.map(|c| c.1));
         t.channel = CHANNELS[ch].0;
-        let mut pw = if c.plan == Plan::Enterprise { [0.12, 0.30, 0.48, 0.10] } else { [0.06, 0.20, 0.54, 0.20] };
+        let mut pw = if c.plan == Plan::Enterprise {
+            [0.12, 0.30, 0.48, 0.10]
+        } else {
+            [0.06, 0.20, 0.54, 0.20]
+        };
         if neg {
             pw[0] *= 1.8;
             pw[1] *= 1.4;
         }
-        t.priority = [Priority::Urgent, Priority::High, Priority::Normal, Priority::Low][weighted(rng, &pw)];
-        let p_esc = 0.03
-            + if t.priority == Priority::Urgent { 0.15 } else { 0.0 }
-            + if t.priority == Priority::High { 0.06 } else { 0.0 }
-            + if neg { 0.06 } else { 0.0 }
-            + 0.04 * risk;
+        t.priority = [
+            Priority::Urgent,
+            Priority::High,
+            Priority::Normal,
+            Priority::Low,
+        ][weighted(rng, &pw)];
+        let p_esc =
+            0.03 + if t.priority == Priority::Urgent {
+                0.15
+            } else {
+                0.0
+            } + if t.priority == Priority::High {
+                0.06
+            } else {
+                0.0
+            } + if neg { 0.06 } else { 0.0 }
+                + 0.04 * risk;
         t.escalated = chance(rng, p_esc);
-        let billing = matches!(t.topic, Topic::Invoice | Topic::Payment | Topic::Refund | Topic::CancellationFee);
+        let billing = matches!(
+            t.topic,
+            Topic::Invoice | Topic::Payment | Topic::Refund | Topic::CancellationFee
+        );
         let (team, agents): (&'static str, &[&'static str]) = if t.escalated {
             ("Tier 2", &TIER2)
         } else if billing && chance(rng, 0.8) {
@@ -280,8 +369,20 @@ pub(super) fn fill_timings<R: Rng>(rng: &mut R, tickets: &mut [SynthTicket], cus
         } * if neg { 1.25 } else { 1.0 }
             * (1.0 + 0.1 * risk);
         let frt = lognormal(rng, frt_median, 1.0);
-        let lost = chance(rng, if matches!(t.channel, "social" | "web") { 0.04 } else { 0.02 });
-        let k = if chance(rng, 0.05 + if neg { 0.07 } else { 0.0 } + 0.05 * risk + if t.escalated { 0.06 } else { 0.0 }) {
+        let lost = chance(
+            rng,
+            if matches!(t.channel, "social" | "web") {
+                0.04
+            } else {
+                0.02
+            },
+        );
+        let k = if chance(
+            rng,
+            0.05 + if neg { 0.07 } else { 0.0 }
+                + 0.05 * risk
+                + if t.escalated { 0.06 } else { 0.0 },
+        ) {
             let mut k = 1;
             while k < 3 && chance(rng, 0.3) {
                 k += 1;
@@ -301,7 +402,11 @@ pub(super) fn fill_timings<R: Rng>(rng: &mut R, tickets: &mut [SynthTicket], cus
             * (1.0 + 0.7 * k as f64);
         let res_minutes = (lognormal(rng, res_median, 0.9) * 60.0).max(frt + 5.0);
         let stuck = chance(rng, 0.04);
-        let more_replies = if matches!(t.channel, "chat" | "phone" | "self-service") { 0.3 } else { 0.45 };
+        let more_replies = if matches!(t.channel, "chat" | "phone" | "self-service") {
+            0.3
+        } else {
+            0.45
+        };
         let mut replies = 1u32;
         while replies < 8 && chance(rng, more_replies) {
             replies += 1;
@@ -323,13 +428,27 @@ pub(super) fn fill_timings<R: Rng>(rng: &mut R, tickets: &mut [SynthTicket], cus
         t.reopens = k;
         t.replies = (replies + k + 2 * t.escalated as u32).clamp(1, 8);
         if stuck || resolved > as_of {
-            t.status = if k > 0 || chance(rng, 0.4) { Status::Open } else { Status::Pending };
+            t.status = if k > 0 || chance(rng, 0.4) {
+                Status::Open
+            } else {
+                Status::Pending
+            };
         } else {
-            t.status = if as_of - resolved > Duration::days(4) { Status::Closed } else { Status::Solved };
+            t.status = if as_of - resolved > Duration::days(4) {
+                Status::Closed
+            } else {
+                Status::Solved
+            };
             t.resolved_at = (!(t.status == Status::Closed && closed_blank)).then_some(resolved);
-            let slow = (frt / t.priority.sla_minutes() as f64).max(0.1).ln().clamp(-1.0, 2.0);
+            let slow = (frt / t.priority.sla_minutes() as f64)
+                .max(0.1)
+                .ln()
+                .clamp(-1.0, 2.0);
             if chance(rng, 0.48) {
-                let s = 4.7 + 1.0 * senti - 0.35 * slow - 0.4 * k as f64 - 0.3 * t.escalated as u8 as f64
+                let s = 4.7 + 1.0 * senti
+                    - 0.35 * slow
+                    - 0.4 * k as f64
+                    - 0.3 * t.escalated as u8 as f64
                     + 0.25 * c.health
                     + 0.8 * normal(rng);
                 t.csat = Some(s.round().clamp(1.0, 5.0) as u8);
@@ -339,7 +458,8 @@ pub(super) fn fill_timings<R: Rng>(rng: &mut R, tickets: &mut [SynthTicket], cus
                 t.nps = Some(s.round().clamp(0.0, 10.0) as u8);
             }
             if chance(rng, 0.35) {
-                let s = 5.3 + 0.9 * senti - 0.4 * k as f64 - 0.4 * t.escalated as u8 as f64 + normal(rng);
+                let s = 5.3 + 0.9 * senti - 0.4 * k as f64 - 0.4 * t.escalated as u8 as f64
+                    + normal(rng);
                 t.ces = Some(s.round().clamp(1.0, 7.0) as u8);
             }
         }

@@ -200,7 +200,12 @@ pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 fn stats(mut v: Vec<f64>) -> Stats {
     v.sort_by(f64::total_cmp);
     let mean = (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
-    Stats { mean, median: quantile(&v, 0.5), p90: quantile(&v, 0.9), count: v.len() }
+    Stats {
+        mean,
+        median: quantile(&v, 0.5),
+        p90: quantile(&v, 0.9),
+        count: v.len(),
+    }
 }
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
@@ -210,10 +215,15 @@ fn ratio(num: usize, den: usize) -> Option<f64> {
 /// KPI truths over `tickets` at `as_of`.
 pub fn kpi_truth(tickets: &[SynthTicket], as_of: DateTime<Utc>) -> KpiTruth {
     let minutes = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_seconds() as f64 / 60.0;
-    let frt: Vec<f64> = tickets.iter().filter_map(|t| t.first_response_at.map(|f| minutes(t.created_at, f))).collect();
+    let frt: Vec<f64> = tickets
+        .iter()
+        .filter_map(|t| t.first_response_at.map(|f| minutes(t.created_at, f)))
+        .collect();
     let resolved: Vec<&SynthTicket> = tickets.iter().filter(|t| t.status.is_resolved()).collect();
-    let res: Vec<f64> =
-        resolved.iter().filter_map(|t| t.resolved_at.map(|r| minutes(t.created_at, r) / 60.0)).collect();
+    let res: Vec<f64> = resolved
+        .iter()
+        .filter_map(|t| t.resolved_at.map(|r| minutes(t.created_at, r) / 60.0))
+        .collect();
     let csat: Vec<u8> = tickets.iter().filter_map(|t| t.csat).collect();
     let nps: Vec<u8> = tickets.iter().filter_map(|t| t.nps).collect();
     let ces: Vec<u8> = tickets.iter().filter_map(|t| t.ces).collect();
@@ -242,17 +252,38 @@ pub fn kpi_truth(tickets: &[SynthTicket], as_of: DateTime<Utc>) -> KpiTruth {
         resolution_hours: stats(res),
         csat_rate: ratio(csat.iter().filter(|&&c| c >= 4).count(), csat.len()),
         csat_responses: csat.len(),
-        nps: (!nps.is_empty()).then(|| 100.0 * (promoters as f64 - detractors as f64) / nps.len() as f64),
+        nps: (!nps.is_empty())
+            .then(|| 100.0 * (promoters as f64 - detractors as f64) / nps.len() as f64),
         nps_responses: nps.len(),
-        ces_mean: (!ces.is_empty()).then(|| ces.iter().map(|&c| c as f64).sum::<f64>() / ces.len() as f64),
+        ces_mean: (!ces.is_empty())
+            .then(|| ces.iter().map(|&c| c as f64).sum::<f64>() / ces.len() as f64),
         ces_responses: ces.len(),
-        escalation_rate: ratio(tickets.iter().filter(|t| t.escalated).count(), tickets.len()),
-        reopen_rate: ratio(resolved.iter().filter(|t| t.reopens > 0).count(), resolved.len()),
-        fcr_rate: ratio(resolved.iter().filter(|t| t.replies <= 1 && t.reopens == 0).count(), resolved.len()),
+        escalation_rate: ratio(
+            tickets.iter().filter(|t| t.escalated).count(),
+            tickets.len(),
+        ),
+        reopen_rate: ratio(
+            resolved.iter().filter(|t| t.reopens > 0).count(),
+            resolved.len(),
+        ),
+        fcr_rate: ratio(
+            resolved
+                .iter()
+                .filter(|t| t.replies <= 1 && t.reopens == 0)
+                .count(),
+            resolved.len(),
+        ),
         sla_breach_rate: ratio(breached, eligible),
         sla_breached: breached,
         sla_eligible: eligible,
-        sla_targets_minutes: [("urgent", 60), ("high", 240), ("normal", 480), ("low", 1440)].into_iter().collect(),
+        sla_targets_minutes: [
+            ("urgent", 60),
+            ("high", 240),
+            ("normal", 480),
+            ("low", 1440),
+        ]
+        .into_iter()
+        .collect(),
     }
 }
 
@@ -301,7 +332,12 @@ impl World {
             rejects: self
                 .broken_rows()
                 .iter()
-                .map(|b| RejectTruth { line: b.line, ticket_id: b.id.clone(), kind: b.kind, detail: b.detail })
+                .map(|b| RejectTruth {
+                    line: b.line,
+                    ticket_id: b.id.clone(),
+                    kind: b.kind,
+                    detail: b.detail,
+                })
                 .collect(),
             hostile: tickets
                 .iter()
@@ -321,29 +357,48 @@ impl World {
                 customers: customers.len(),
                 churned,
                 churn_rate: ratio(churned, customers.len()),
-                mean_probability: (!probs.is_empty()).then(|| probs.iter().sum::<f64>() / probs.len() as f64),
+                mean_probability: (!probs.is_empty())
+                    .then(|| probs.iter().sum::<f64>() / probs.len() as f64),
                 oracle_auc: auc(&probs, &labels),
             },
-            labels: tickets.iter().map(|t| (t.id.clone(), (t.topic.as_str(), t.sentiment.as_str()))).collect(),
+            labels: tickets
+                .iter()
+                .map(|t| (t.id.clone(), (t.topic.as_str(), t.sentiment.as_str())))
+                .collect(),
         }
     }
 
     fn surge_truth(&self) -> Option<SurgeTruth> {
         let s = self.surge_start?;
-        let is_dn = |t: &&SynthTicket| t.topic == Topic::Delivery && t.sentiment == Sentiment::Negative;
-        let first_monday = Period::Week.next_start(Period::Week.start_of(self.start().date_naive() - Duration::days(1)));
-        let first_monday = first_monday.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        let is_dn =
+            |t: &&SynthTicket| t.topic == Topic::Delivery && t.sentiment == Sentiment::Negative;
+        let first_monday = Period::Week
+            .next_start(Period::Week.start_of(self.start().date_naive() - Duration::days(1)));
+        let first_monday = first_monday
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc();
         let count_in = |a: DateTime<Utc>, b: DateTime<Utc>| {
-            self.tickets().iter().filter(is_dn).filter(|t| t.created_at >= a && t.created_at < b).count() as f64
+            self.tickets()
+                .iter()
+                .filter(is_dn)
+                .filter(|t| t.created_at >= a && t.created_at < b)
+                .count() as f64
         };
-        let days = |a: DateTime<Utc>, b: DateTime<Utc>| ((b - a).num_minutes() as f64 / 1440.0).max(1.0);
+        let days =
+            |a: DateTime<Utc>, b: DateTime<Utc>| ((b - a).num_minutes() as f64 / 1440.0).max(1.0);
         let base = 7.0 * count_in(first_monday, s) / days(first_monday, s);
         let surge = 7.0 * count_in(s, self.end()) / days(s, self.end());
         let last = self.end().date_naive() - Duration::days(1);
-        let mut weekly: BTreeMap<String, usize> =
-            Period::Week.range(self.start().date_naive(), last).into_iter().map(|k| (k, 0)).collect();
+        let mut weekly: BTreeMap<String, usize> = Period::Week
+            .range(self.start().date_naive(), last)
+            .into_iter()
+            .map(|k| (k, 0))
+            .collect();
         for t in self.tickets().iter().filter(is_dn) {
-            *weekly.entry(Period::Week.key_of_date(t.created_at.date_naive())).or_default() += 1;
+            *weekly
+                .entry(Period::Week.key_of_date(t.created_at.date_naive()))
+                .or_default() += 1;
         }
         Some(SurgeTruth {
             topic: Topic::Delivery.as_str(),
@@ -353,10 +408,18 @@ impl World {
             start: s.date_naive(),
             first_week: Period::Week.key_of_date(s.date_naive()),
             weeks: Period::Week.range(s.date_naive(), last),
-            planted_tickets: self.tickets().iter().filter(|t| t.kind == TextKind::Surge).count(),
+            planted_tickets: self
+                .tickets()
+                .iter()
+                .filter(|t| t.kind == TextKind::Surge)
+                .count(),
             baseline_weekly_rate: base,
             surge_weekly_rate: surge,
-            ratio: if base > 0.0 { surge / base } else { f64::INFINITY },
+            ratio: if base > 0.0 {
+                surge / base
+            } else {
+                f64::INFINITY
+            },
             weekly_delivery_negative: weekly,
         })
     }

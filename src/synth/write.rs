@@ -45,7 +45,8 @@ pub const TICKET_HEADER: [&str; 19] = [
 const CHUNK: usize = 4096;
 
 fn ts(t: Option<DateTime<Utc>>) -> String {
-    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default()
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
 }
 
 fn num<T: ToString>(v: Option<T>) -> String {
@@ -53,11 +54,16 @@ fn num<T: ToString>(v: Option<T>) -> String {
 }
 
 fn csv_err(context: &str) -> impl Fn(csv::Error) -> Error + '_ {
-    move |source| Error::Csv { context: context.to_string(), source }
+    move |source| Error::Csv {
+        context: context.to_string(),
+        source,
+    }
 }
 
 fn create(path: &Path) -> Result<BufWriter<File>> {
-    File::create(path).map(|f| BufWriter::with_capacity(1 << 20, f)).map_err(|e| Error::io(path, e))
+    File::create(path)
+        .map(|f| BufWriter::with_capacity(1 << 20, f))
+        .map_err(|e| Error::io(path, e))
 }
 
 impl World {
@@ -73,29 +79,44 @@ impl World {
         let path = dir.join("customers.csv");
         let mut w = csv::Writer::from_writer(create(&path)?);
         let ctx = path.display().to_string();
-        w.write_record(["customer_id", "plan", "signup_date", "mrr", "churned"]).map_err(csv_err(&ctx))?;
+        w.write_record(["customer_id", "plan", "signup_date", "mrr", "churned"])
+            .map_err(csv_err(&ctx))?;
         for c in self.customers() {
             let signup = c.signup_date.format("%Y-%m-%d").to_string();
             let mrr = format!("{:.2}", c.mrr);
-            w.write_record([c.id.as_str(), c.plan.as_str(), &signup, &mrr, if c.churned { "1" } else { "0" }])
-                .map_err(csv_err(&ctx))?;
+            w.write_record([
+                c.id.as_str(),
+                c.plan.as_str(),
+                &signup,
+                &mrr,
+                if c.churned { "1" } else { "0" },
+            ])
+            .map_err(csv_err(&ctx))?;
         }
         w.flush().map_err(|e| Error::io(&path, e))?;
 
         let path = dir.join("customers_truth.csv");
         let mut w = csv::Writer::from_writer(create(&path)?);
         let ctx = path.display().to_string();
-        w.write_record(["customer_id", "churn_probability"]).map_err(csv_err(&ctx))?;
+        w.write_record(["customer_id", "churn_probability"])
+            .map_err(csv_err(&ctx))?;
         for c in self.customers() {
-            w.write_record([c.id.as_str(), &format!("{:.6}", c.churn_probability)]).map_err(csv_err(&ctx))?;
+            w.write_record([c.id.as_str(), &format!("{:.6}", c.churn_probability)])
+                .map_err(csv_err(&ctx))?;
         }
         w.flush().map_err(|e| Error::io(&path, e))?;
 
         let path = dir.join("ground_truth.json");
         let mut f = create(&path)?;
-        serde_json::to_writer_pretty(&mut f, &self.ground_truth())
-            .map_err(|source| Error::Json { context: path.display().to_string(), source })?;
-        f.write_all(b"\n").and_then(|_| f.flush()).map_err(|e| Error::io(&path, e))
+        serde_json::to_writer_pretty(&mut f, &self.ground_truth()).map_err(|source| {
+            Error::Json {
+                context: path.display().to_string(),
+                source,
+            }
+        })?;
+        f.write_all(b"\n")
+            .and_then(|_| f.flush())
+            .map_err(|e| Error::io(&path, e))
     }
 
     /// Stream tickets.csv (header, valid rows, broken rows at their recorded
