@@ -137,7 +137,6 @@ pub(super) const AGENT_QUOTES: &[&str] = &[
     "I have forwarded your request to the responsible team.",
     "Please allow 3-5 business days for this to be processed.",
     "Is there anything else we can help you with?",
-    "Kind regards, The Support Team",
 ];
 
 /// Contact names for signatures.

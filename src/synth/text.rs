@@ -281,6 +281,9 @@ fn quote<R: Rng>(rng: &mut R, created: chrono::DateTime<chrono::Utc>) -> String 
         out.push_str(l);
         out.push('\n');
     }
+    if chance(rng, 0.5) {
+        out.push_str(">\n> Kind regards,\n> The Support Team\n");
+    }
     out.pop();
     out
 }
