@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn aliases_labels_and_map() {
-        let csv = "Customer ID,Churned?,Plan,MRR,Signup Date\nc1,yes,Pro,$1,200.5,2024-01-31\nc2,0,basic,10,\nc3,,,,\n";
+        let csv = "Customer ID,Churned?,Plan,MRR,Signup Date\nc1,yes,Pro,\"$1,200.5\",2024-01-31\nc2,0,basic,10,\nc3,,,,\n";
         // `Churned?` normalises to `churned`.
         let t = CustomerTable::from_reader(csv.as_bytes(), "x.csv", &[]).unwrap();
         assert_eq!(t.rows.len(), 3);
