@@ -181,6 +181,7 @@ pub fn build_with_schema(
         theme_idx: schema.themes.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect(),
         plan_idx: schema.plans.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect(),
         width: names.len(),
+        has_frt_data: tickets.iter().any(|t| t.ticket.frt_minutes().is_some()),
         topics_at: BASE_FEATURES.len(),
         themes_at: BASE_FEATURES.len() + schema.topics.len(),
         plans_at: BASE_FEATURES.len() + schema.topics.len() + schema.themes.len(),
@@ -213,6 +214,7 @@ struct Ctx<'a> {
     theme_idx: HashMap<&'a str, usize>,
     plan_idx: HashMap<&'a str, usize>,
     width: usize,
+    has_frt_data: bool,
     topics_at: usize,
     themes_at: usize,
     plans_at: usize,
@@ -309,19 +311,36 @@ impl Ctx<'_> {
             }
         }
 
-        // Service levels.
-        let frts: Vec<(f64, f64)> = ts
-            .iter()
-            .filter_map(|t| {
-                let m = t.ticket.frt_minutes()?;
-                let answered = t.ticket.created_at + Duration::seconds((m * 60.0) as i64);
-                (answered <= as_of).then(|| (m, sla_target_minutes(t.ticket.priority.as_deref())))
-            })
-            .collect();
+        // Service levels. A ticket still unanswered and unresolved at as_of
+        // whose age exceeds its target is a breach already (counted only when
+        // the data has response times at all, so a missing column is not
+        // read as "never answered").
+        let mut frts: Vec<f64> = Vec::new();
+        let mut breaches = 0usize;
+        for t in &ts {
+            let target = sla_target_minutes(t.ticket.priority.as_deref());
+            let answered = t.ticket.frt_minutes().filter(|m| {
+                t.ticket.created_at + Duration::seconds((m * 60.0) as i64) <= as_of
+            });
+            match answered {
+                Some(m) => {
+                    frts.push(m);
+                    breaches += (m > target) as usize;
+                }
+                None if self.has_frt_data => {
+                    let resolved = t.ticket.resolution_hours().is_some() && outcome_known(t);
+                    let age = (as_of - t.ticket.created_at).num_seconds() as f64 / 60.0;
+                    breaches += (!resolved && age > target) as usize;
+                }
+                None => {}
+            }
+        }
         if !frts.is_empty() {
-            v[pos("frt_mean_minutes")] = frts.iter().map(|f| f.0).sum::<f64>() / frts.len() as f64;
-            v[pos("frt_max_minutes")] = frts.iter().map(|f| f.0).fold(f64::MIN, f64::max);
-            v[pos("sla_breaches")] = frts.iter().filter(|(m, target)| m > target).count() as f64;
+            v[pos("frt_mean_minutes")] = mean(&frts);
+            v[pos("frt_max_minutes")] = frts.iter().copied().fold(f64::MIN, f64::max);
+        }
+        if !frts.is_empty() || (self.has_frt_data && !ts.is_empty()) {
+            v[pos("sla_breaches")] = breaches as f64;
         }
         let known: Vec<&EnrichedTicket> = ts.iter().copied().filter(|t| outcome_known(t)).collect();
         let res: Vec<f64> = known.iter().filter_map(|t| t.ticket.resolution_hours()).collect();
@@ -362,7 +381,7 @@ impl Ctx<'_> {
         let info = CustomerInfo {
             tickets_90d: n90 as u32,
             last_contact: last.map(|t| t.ticket.created_at),
-            last_sentiment: last.and_then(|t| t.prediction.as_ref()).map(|p| p.sentiment),
+            last_sentiment: preds.last().map(|(_, p)| p.sentiment),
             plan: cust.and_then(|c| c.plan.clone()),
             mrr: cust.and_then(|c| c.mrr),
             churned: cust.and_then(|c| c.churned),

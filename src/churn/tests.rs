@@ -122,6 +122,8 @@ fn hand_tickets() -> Vec<EnrichedTicket> {
             theme: Some("login"),
             ..T::default()
         },
+        // Unanswered and open 12 h before as_of: past the normal 480-minute target.
+        T { created: at(2025, 6, 29) + Duration::hours(12), ..T::default() },
     ];
     v.into_iter().enumerate().map(|(i, t)| ticket(i, t)).collect()
 }
@@ -143,11 +145,11 @@ fn features_by_hand() {
     let fm = build_features(&hand_tickets(), Some(&table), Some(as_of));
     assert_eq!(fm.customer_ids, ["a", "b"]);
     let expect = [
-        ("tickets_all", 4.0),
-        ("tickets_30d", 2.0),
-        ("tickets_90d", 3.0),
+        ("tickets_all", 5.0),
+        ("tickets_30d", 3.0),
+        ("tickets_90d", 4.0),
         // Earlier window 2025-01-01 (signup) → 2025-05-31 = 150 days, 2 tickets: 0.4 per 30 days.
-        ("ticket_rate_change", 2.0 - 0.4),
+        ("ticket_rate_change", 3.0 - 0.4),
         ("neg_share", 0.75),
         ("p_negative_mean", 0.65),
         ("p_negative_last", 0.7),
@@ -156,15 +158,16 @@ fn features_by_hand() {
         ("frt_mean_minutes", 257.5),
         ("frt_max_minutes", 600.0),
         ("resolution_mean_hours", 35.0 / 3.0),
-        // high 300 > 240 and normal (no priority) 600 > 480; urgent 30 and low 100 are within target.
-        ("sla_breaches", 2.0),
+        // high 300 > 240, normal (no priority) 600 > 480, and the unanswered
+        // ticket (720 min > 480); urgent 30 and low 100 are within target.
+        ("sla_breaches", 3.0),
         ("escalations", 1.0),
         ("reopens", 1.0),
         ("csat_mean", 7.0 / 3.0),
         ("csat_min", 1.0),
         ("nps_last", 6.0),
         ("ces_mean", 5.0),
-        ("days_since_last_ticket", 5.0),
+        ("days_since_last_ticket", 0.5),
         ("mrr", 100.0),
         ("tenure_days", 180.0),
         ("topic_share:ACCOUNT", 0.25),
@@ -187,7 +190,7 @@ fn features_by_hand() {
     assert!(get(&fm, "b", "days_since_last_ticket").is_nan());
     assert!(get(&fm, "b", "csat_mean").is_nan());
     assert_eq!(get(&fm, "b", "plan:basic"), 1.0);
-    assert_eq!(fm.info[0].tickets_90d, 3);
+    assert_eq!(fm.info[0].tickets_90d, 4);
     assert_eq!(fm.info[0].last_sentiment, Some(Sentiment::Negative));
     assert_eq!(sla_target_minutes(Some("P1")), 60.0);
     assert_eq!(sla_target_minutes(Some("whatever")), 480.0);
