@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use linfa::traits::Fit;
 use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::eval::ChurnEval;
@@ -162,7 +162,10 @@ impl Fitted {
         let mut design_names = names.to_vec();
         design_names.extend(groups.iter().map(|(g, _)| format!("{MISSING_PREFIX}{g}")));
         let width = design_names.len();
-        let mut x = Array2::<f64>::zeros((n, width));
+        // Column-major: linfa computes both X·w and Xᵀ·r per step; with
+        // columns contiguous both are streaming passes (row-major makes Xᵀ·r
+        // stride through the whole matrix once per column).
+        let mut x = Array2::<f64>::zeros((n, width).f());
         let mut buf = Vec::with_capacity(width);
         for (i, r) in rows.iter().enumerate() {
             design_row(names, &fill, &groups, r, &mut buf);
@@ -189,7 +192,9 @@ impl Fitted {
         let fitted = LogisticRegression::<f64>::default()
             .alpha(alpha)
             .max_iterations(200)
-            .gradient_tolerance(1e-5)
+            // The loss is a sum over customers, so is its gradient: stop when
+            // the mean gradient norm is below 1e-4.
+            .gradient_tolerance(1e-4 * n.max(1) as f64)
             .fit(&ds)
             .map_err(|e| Error::Data(format!("churn model: logistic regression failed: {e}")))?;
         // linfa labels the larger class "positive"; we want P(churned).
