@@ -29,7 +29,10 @@ const PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
 const PLANS: [&str; 4] = ["free", "starter", "pro", "enterprise"];
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Customers with a latent health; unhealthy ones write more, angrier tickets and churn more.
@@ -59,18 +62,35 @@ fn world(n_customers: usize, n_tickets: usize, seed: u64) -> (Vec<EnrichedTicket
                     priority: Some(PRIORITIES[rng.gen_range(0..4)].to_string()),
                     escalated: Some(rng.gen_bool(if h < -1.0 { 0.15 } else { 0.05 })),
                     reopens: Some(rng.gen_range(0..2)),
-                    csat: rng.gen_bool(0.4).then(|| (3.5 + h + rng.gen_range(-1.5..1.5)).round().clamp(1.0, 5.0)),
-                    nps: rng.gen_bool(0.2).then(|| (7.0 + 2.0 * h + rng.gen_range(-2.0..2.0)).round().clamp(0.0, 10.0)),
-                    ces: rng.gen_bool(0.3).then(|| (3.0 - h + rng.gen_range(-1.0..1.0)).round().clamp(1.0, 7.0)),
+                    csat: rng
+                        .gen_bool(0.4)
+                        .then(|| (3.5 + h + rng.gen_range(-1.5..1.5)).round().clamp(1.0, 5.0)),
+                    nps: rng.gen_bool(0.2).then(|| {
+                        (7.0 + 2.0 * h + rng.gen_range(-2.0..2.0))
+                            .round()
+                            .clamp(0.0, 10.0)
+                    }),
+                    ces: rng
+                        .gen_bool(0.3)
+                        .then(|| (3.0 - h + rng.gen_range(-1.0..1.0)).round().clamp(1.0, 7.0)),
                     ..Default::default()
                 },
                 prediction: Some(Prediction {
-                    sentiment: if p_neg > 0.5 { Sentiment::Negative } else { Sentiment::Neutral },
+                    sentiment: if p_neg > 0.5 {
+                        Sentiment::Negative
+                    } else {
+                        Sentiment::Neutral
+                    },
                     sentiment_confidence: 0.8,
                     p_negative: p_neg as f32,
                     p_neutral: (1.0 - p_neg) as f32,
                     p_positive: 0.0,
-                    topic: TOPICS[if h < -1.0 && rng.gen_bool(0.3) { 1 } else { rng.gen_range(0..11) }].to_string(),
+                    topic: TOPICS[if h < -1.0 && rng.gen_bool(0.3) {
+                        1
+                    } else {
+                        rng.gen_range(0..11)
+                    }]
+                    .to_string(),
                     topic_confidence: 0.7,
                 }),
                 theme: Some(ThemeRef {
@@ -90,11 +110,19 @@ fn world(n_customers: usize, n_tickets: usize, seed: u64) -> (Vec<EnrichedTicket
                 mrr: Some(rng.gen_range(0.0..2000.0)),
                 signup_date: Some(end - Duration::days(rng.gen_range(30..2000))),
                 tenure_days: None,
-                churned: rng.gen_bool(0.9).then(|| rng.gen::<f64>() < 1.0 / (1.0 + (-z).exp())),
+                churned: rng
+                    .gen_bool(0.9)
+                    .then(|| rng.gen::<f64>() < 1.0 / (1.0 + (-z).exp())),
             }
         })
         .collect();
-    (tickets, CustomerTable { rows, warnings: Vec::new() })
+    (
+        tickets,
+        CustomerTable {
+            rows,
+            warnings: Vec::new(),
+        },
+    )
 }
 
 fn main() {
@@ -113,19 +141,35 @@ fn main() {
     let t = Instant::now();
     let fm = build_features(&tickets, Some(&customers), None);
     let build_s = t.elapsed().as_secs_f64();
-    println!("  feature build:        {build_s:>6.2} s  ({} rows × {} features)", fm.values.len(), fm.names.len());
+    println!(
+        "  feature build:        {build_s:>6.2} s  ({} rows × {} features)",
+        fm.values.len(),
+        fm.names.len()
+    );
     drop(fm);
 
     let t = Instant::now();
     let (model, eval) = train(&tickets, &customers, &ChurnOptions::default()).expect("train");
     let train_s = t.elapsed().as_secs_f64();
-    println!("  train (features + 7 fits): {train_s:>6.2} s  ({} labelled, {} inputs)", eval.labelled, eval.features);
+    println!(
+        "  train (features + 7 fits): {train_s:>6.2} s  ({} labelled, {} inputs)",
+        eval.labelled, eval.features
+    );
 
     let t = Instant::now();
     let rows = score(&model, &tickets, Some(&customers), None).expect("score");
     let score_s = t.elapsed().as_secs_f64();
-    println!("  score (features + risk + factors): {score_s:>6.2} s  ({} customers)", rows.len());
-    println!("  total build + train + score: {:.2} s", build_s + train_s + score_s);
-    println!("  train+score pipeline (train builds its own features): {:.2} s", train_s + score_s);
+    println!(
+        "  score (features + risk + factors): {score_s:>6.2} s  ({} customers)",
+        rows.len()
+    );
+    println!(
+        "  total build + train + score: {:.2} s",
+        build_s + train_s + score_s
+    );
+    println!(
+        "  train+score pipeline (train builds its own features): {:.2} s",
+        train_s + score_s
+    );
     println!("{eval}");
 }

@@ -18,7 +18,10 @@ use ticketlens::churn::{roc_auc, score, train, ChurnOptions, CustomerTable};
 use ticketlens::{EnrichedTicket, Ticket};
 
 fn fixtures() -> PathBuf {
-    std::env::var_os("TICKETLENS_FIXTURES").map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"), PathBuf::from)
+    std::env::var_os("TICKETLENS_FIXTURES").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        PathBuf::from,
+    )
 }
 
 fn time(s: &str) -> Option<DateTime<Utc>> {
@@ -26,27 +29,42 @@ fn time(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .ok()
-        .or_else(|| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok().map(|d| d.and_utc()))
+        .or_else(|| {
+            NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+                .ok()
+                .map(|d| d.and_utc())
+        })
 }
 
 /// Just enough of ingest to build typed tickets from the fixture CSV. The
 /// fixtures contain deliberately broken rows (ragged, non-UTF-8, bad dates):
 /// those are skipped here, which is what ingest's rejects would do.
 fn read_tickets(path: &Path) -> Vec<EnrichedTicket> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(path).expect("open tickets.csv");
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .expect("open tickets.csv");
     let headers = rdr.headers().expect("header").clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let c = |name: &str| col(name).unwrap_or_else(|| panic!("tickets.csv lacks column {name}"));
     let (id, cust, created) = (c("ticket_id"), c("customer_id"), c("created_at"));
     let opt = |rec: &csv::StringRecord, name: &str| {
-        col(name).and_then(|i| rec.get(i)).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+        col(name)
+            .and_then(|i| rec.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     };
-    let num = |rec: &csv::StringRecord, name: &str| opt(rec, name).and_then(|v| v.parse::<f64>().ok());
+    let num =
+        |rec: &csv::StringRecord, name: &str| opt(rec, name).and_then(|v| v.parse::<f64>().ok());
     rdr.byte_records()
         .enumerate()
         .filter_map(|(i, rec)| {
             let rec = rec.ok()?;
-            let fields: Vec<String> = rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+            let fields: Vec<String> = rec
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
             let rec = csv::StringRecord::from(fields);
             if rec.len() != headers.len() {
                 return None;
@@ -64,7 +82,8 @@ fn read_tickets(path: &Path) -> Vec<EnrichedTicket> {
                 priority: opt(&rec, "priority"),
                 agent: opt(&rec, "agent"),
                 team: opt(&rec, "team"),
-                escalated: opt(&rec, "escalated").map(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes")),
+                escalated: opt(&rec, "escalated")
+                    .map(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes")),
                 reopens: num(&rec, "reopens").map(|v| v as u32),
                 replies: num(&rec, "replies").map(|v| v as u32),
                 csat: num(&rec, "csat"),
@@ -84,7 +103,10 @@ fn churn_model_close_to_oracle_on_fixtures() {
     let dir = fixtures();
     let files = ["tickets.csv", "customers.csv", "customers_truth.csv"].map(|f| dir.join(f));
     if let Some(missing) = files.iter().find(|f| !f.exists()) {
-        panic!("fixture file {} does not exist yet: generate the fixtures first (synth)", missing.display());
+        panic!(
+            "fixture file {} does not exist yet: generate the fixtures first (synth)",
+            missing.display()
+        );
     }
     let tickets = read_tickets(&files[0]);
     let customers = CustomerTable::read(&files[1], &[]).expect("customers.csv");
@@ -93,7 +115,10 @@ fn churn_model_close_to_oracle_on_fixtures() {
         .records()
         .map(|r| {
             let r = r.expect("truth record");
-            (r[0].to_string(), r[1].parse::<f64>().expect("churn_probability"))
+            (
+                r[0].to_string(),
+                r[1].parse::<f64>().expect("churn_probability"),
+            )
         })
         .collect();
 
@@ -103,7 +128,15 @@ fn churn_model_close_to_oracle_on_fixtures() {
     let seeds = [42u64, 1, 2, 3, 4];
     let mut first = None;
     for seed in seeds {
-        let (model, eval) = train(&tickets, &customers, &ChurnOptions { seed, ..ChurnOptions::default() }).expect("train");
+        let (model, eval) = train(
+            &tickets,
+            &customers,
+            &ChurnOptions {
+                seed,
+                ..ChurnOptions::default()
+            },
+        )
+        .expect("train");
         let held = &eval.holdout_predictions;
         let labels: Vec<bool> = held.iter().map(|h| h.churned).collect();
         let oracle: Vec<f64> = held.iter().map(|h| truth[&h.customer_id]).collect();
@@ -121,13 +154,22 @@ fn churn_model_close_to_oracle_on_fixtures() {
     let (model, eval) = first.expect("one run");
     println!("{eval}");
     println!("mean held-out ROC AUC: model {model_auc:.3}, oracle {oracle_auc:.3}, baseline {base_auc:.3}");
-    assert!(model_auc >= oracle_auc - 0.1, "model AUC {model_auc:.3} is more than 0.1 below the oracle's {oracle_auc:.3}");
-    assert!(model_auc > base_auc, "model AUC {model_auc:.3} does not beat the ticket-count baseline {base_auc:.3}");
+    assert!(
+        model_auc >= oracle_auc - 0.1,
+        "model AUC {model_auc:.3} is more than 0.1 below the oracle's {oracle_auc:.3}"
+    );
+    assert!(
+        model_auc > base_auc,
+        "model AUC {model_auc:.3} does not beat the ticket-count baseline {base_auc:.3}"
+    );
 
     let rows = score(&model, &tickets, Some(&customers), None).expect("score");
     assert_eq!(rows.len(), eval.customers);
     assert!(rows.iter().take(10).all(|r| !r.top_factors.is_empty()));
     for r in rows.iter().take(5) {
-        println!("{} {:.3} {} {:?}", r.customer_id, r.churn_risk, r.risk_band, r.top_factors);
+        println!(
+            "{} {:.3} {} {:?}",
+            r.customer_id, r.churn_risk, r.risk_band, r.top_factors
+        );
     }
 }

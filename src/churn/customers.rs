@@ -43,16 +43,68 @@ const FIELDS: &[(&str, &[&str])] = &[
     (
         "customer_id",
         &[
-            "customer_id", "customerid", "customer", "account_id", "accountid", "account", "client_id",
-            "client", "org_id", "organization_id", "organisation_id", "company_id", "requester_id", "user_id",
+            "customer_id",
+            "customerid",
+            "customer",
+            "account_id",
+            "accountid",
+            "account",
+            "client_id",
+            "client",
+            "org_id",
+            "organization_id",
+            "organisation_id",
+            "company_id",
+            "requester_id",
+            "user_id",
         ],
     ),
-    ("churned", &["churned", "churn", "is_churned", "has_churned", "churn_flag", "churned_flag", "label"]),
-    ("plan", &["plan", "plan_name", "tier", "subscription", "subscription_plan", "package", "segment"]),
-    ("mrr", &["mrr", "monthly_recurring_revenue", "monthly_revenue", "mrr_usd", "revenue"]),
+    (
+        "churned",
+        &[
+            "churned",
+            "churn",
+            "is_churned",
+            "has_churned",
+            "churn_flag",
+            "churned_flag",
+            "label",
+        ],
+    ),
+    (
+        "plan",
+        &[
+            "plan",
+            "plan_name",
+            "tier",
+            "subscription",
+            "subscription_plan",
+            "package",
+            "segment",
+        ],
+    ),
+    (
+        "mrr",
+        &[
+            "mrr",
+            "monthly_recurring_revenue",
+            "monthly_revenue",
+            "mrr_usd",
+            "revenue",
+        ],
+    ),
     (
         "signup_date",
-        &["signup_date", "signup", "signed_up_at", "signup_at", "created_at", "start_date", "customer_since", "joined"],
+        &[
+            "signup_date",
+            "signup",
+            "signed_up_at",
+            "signup_at",
+            "created_at",
+            "start_date",
+            "customer_since",
+            "joined",
+        ],
     ),
     ("tenure_days", &["tenure_days", "tenure", "age_days"]),
 ];
@@ -76,7 +128,9 @@ pub(crate) fn parse_label(s: &str) -> std::result::Result<Option<bool>, String> 
         "" | "na" | "n/a" | "null" | "none" | "unknown" | "?" | "-" => Ok(None),
         "1" | "true" | "yes" | "y" | "t" | "churned" => Ok(Some(true)),
         "0" | "false" | "no" | "n" | "f" | "active" | "retained" => Ok(Some(false)),
-        other => Err(format!("churn label `{other}` is not 0/1/true/false/yes/no (or blank for unknown)")),
+        other => Err(format!(
+            "churn label `{other}` is not 0/1/true/false/yes/no (or blank for unknown)"
+        )),
     }
 }
 
@@ -101,7 +155,11 @@ pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
 
 /// Parse a number, tolerating currency signs and thousands separators (`$1,200.50`).
 fn parse_number(s: &str) -> Option<f64> {
-    let cleaned: String = s.trim().chars().filter(|c| !matches!(c, '$' | '€' | '£' | ',' | ' ')).collect();
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '$' | '€' | '£' | ',' | ' '))
+        .collect();
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
@@ -118,11 +176,18 @@ impl CustomerTable {
     }
 
     /// Read a customers CSV from any reader; `name` is used in error messages.
-    pub fn from_reader<R: std::io::Read>(reader: R, name: &str, map: &[(String, String)]) -> Result<Self> {
+    pub fn from_reader<R: std::io::Read>(
+        reader: R,
+        name: &str,
+        map: &[(String, String)],
+    ) -> Result<Self> {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let headers = rdr
             .headers()
-            .map_err(|e| Error::Csv { context: format!("{name}: reading header"), source: e })?
+            .map_err(|e| Error::Csv {
+                context: format!("{name}: reading header"),
+                source: e,
+            })?
             .clone();
         let normalized: Vec<String> = headers.iter().map(normalize_header).collect();
         let mut cols: HashMap<&str, usize> = HashMap::new();
@@ -137,11 +202,18 @@ impl CustomerTable {
             let idx = headers
                 .iter()
                 .position(|h| h.trim() == column.trim())
-                .or_else(|| normalized.iter().position(|h| *h == normalize_header(column)))
+                .or_else(|| {
+                    normalized
+                        .iter()
+                        .position(|h| *h == normalize_header(column))
+                })
                 .ok_or_else(|| {
                     Error::option(
                         "customers map",
-                        format!("{name} has no column `{column}` (columns: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+                        format!(
+                            "{name} has no column `{column}` (columns: {})",
+                            headers.iter().collect::<Vec<_>>().join(", ")
+                        ),
                     )
                 })?;
             cols.insert(f, idx);
@@ -150,7 +222,10 @@ impl CustomerTable {
             if cols.contains_key(field) {
                 continue;
             }
-            if let Some(idx) = aliases.iter().find_map(|a| normalized.iter().position(|h| h == a)) {
+            if let Some(idx) = aliases
+                .iter()
+                .find_map(|a| normalized.iter().position(|h| h == a))
+            {
                 cols.insert(field, idx);
             }
         }
@@ -167,29 +242,51 @@ impl CustomerTable {
         let mut duplicates = 0usize;
         let mut first_duplicate = None;
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| Error::Csv { context: name.to_string(), source: e })?;
+            let rec = rec.map_err(|e| Error::Csv {
+                context: name.to_string(),
+                source: e,
+            })?;
             let line = rec.position().map_or(0, |p| p.line());
-            let get = |field: &str| cols.get(field).and_then(|&i| rec.get(i)).map(str::trim).filter(|v| !v.is_empty());
-            let Some(id) = get("customer_id") else { continue };
-            let parse_err = |message: String| Error::Parse { path: name.to_string(), line, message };
+            let get = |field: &str| {
+                cols.get(field)
+                    .and_then(|&i| rec.get(i))
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+            };
+            let Some(id) = get("customer_id") else {
+                continue;
+            };
+            let parse_err = |message: String| Error::Parse {
+                path: name.to_string(),
+                line,
+                message,
+            };
             let churned = match get("churned") {
                 Some(v) => parse_label(v).map_err(parse_err)?,
                 None => None,
             };
             let mrr = match get("mrr") {
-                Some(v) => Some(parse_number(v).ok_or_else(|| parse_err(format!("MRR `{v}` is not a number")))?),
+                Some(v) => Some(
+                    parse_number(v)
+                        .ok_or_else(|| parse_err(format!("MRR `{v}` is not a number")))?,
+                ),
                 None => None,
             };
             let signup_date = match get("signup_date") {
                 Some(v) => Some(parse_date(v).ok_or_else(|| {
-                    parse_err(format!("signup date `{v}` is not a date (use YYYY-MM-DD or RFC 3339)"))
+                    parse_err(format!(
+                        "signup date `{v}` is not a date (use YYYY-MM-DD or RFC 3339)"
+                    ))
                 })?),
                 None => None,
             };
-            let tenure_days = match get("tenure_days") {
-                Some(v) => Some(parse_number(v).ok_or_else(|| parse_err(format!("tenure `{v}` is not a number of days")))?),
-                None => None,
-            };
+            let tenure_days =
+                match get("tenure_days") {
+                    Some(v) => Some(parse_number(v).ok_or_else(|| {
+                        parse_err(format!("tenure `{v}` is not a number of days"))
+                    })?),
+                    None => None,
+                };
             let row = CustomerRow {
                 customer_id: id.to_string(),
                 plan: get("plan").map(|p| p.to_lowercase()),
@@ -217,7 +314,11 @@ impl CustomerTable {
 
     /// Look-up map from customer id to row index.
     pub(crate) fn index(&self) -> HashMap<&str, usize> {
-        self.rows.iter().enumerate().map(|(i, r)| (r.customer_id.as_str(), i)).collect()
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.customer_id.as_str(), i))
+            .collect()
     }
 
     /// Number of rows with a known churn label.
@@ -245,7 +346,10 @@ mod tests {
         assert_eq!(t.labelled(), 2);
 
         let csv = "acct,gone\nA,true\n";
-        let map = vec![("customer_id".to_string(), "acct".to_string()), ("churned".into(), "gone".into())];
+        let map = vec![
+            ("customer_id".to_string(), "acct".to_string()),
+            ("churned".into(), "gone".into()),
+        ];
         let t = CustomerTable::from_reader(csv.as_bytes(), "y.csv", &map).unwrap();
         assert_eq!(t.rows[0].customer_id, "A");
         assert_eq!(t.rows[0].churned, Some(true));
@@ -253,14 +357,19 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_one_line_errors() {
-        let e = CustomerTable::from_reader("name,churned\nx,1\n".as_bytes(), "c.csv", &[]).unwrap_err();
+        let e =
+            CustomerTable::from_reader("name,churned\nx,1\n".as_bytes(), "c.csv", &[]).unwrap_err();
         assert!(e.to_string().contains("customer_id"), "{e}");
-        let e = CustomerTable::from_reader("account_id,churned\nx,maybe\n".as_bytes(), "c.csv", &[]).unwrap_err();
+        let e =
+            CustomerTable::from_reader("account_id,churned\nx,maybe\n".as_bytes(), "c.csv", &[])
+                .unwrap_err();
         assert_eq!(e.to_string().lines().count(), 1);
         assert!(e.to_string().starts_with("c.csv:2:"), "{e}");
         let map = vec![("colour".to_string(), "x".to_string())];
         assert!(CustomerTable::from_reader("customer_id\nx\n".as_bytes(), "c.csv", &map).is_err());
-        let t = CustomerTable::from_reader("customer_id,churned\nx,1\nx,0\n".as_bytes(), "c.csv", &[]).unwrap();
+        let t =
+            CustomerTable::from_reader("customer_id,churned\nx,1\nx,0\n".as_bytes(), "c.csv", &[])
+                .unwrap();
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].churned, Some(false));
         assert_eq!(t.warnings.len(), 1);

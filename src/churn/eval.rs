@@ -107,8 +107,10 @@ pub struct ChurnEval {
 impl ChurnEval {
     /// Write as pretty JSON (atomic).
     pub fn write(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Json { context: format!("{}: writing churn evaluation", path.display()), source: e })?;
+        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Json {
+            context: format!("{}: writing churn evaluation", path.display()),
+            source: e,
+        })?;
         super::score::write_atomic(path, &json)
     }
 }
@@ -144,7 +146,11 @@ impl fmt::Display for ChurnEval {
             h.test_churned,
             self.seed
         )?;
-        writeln!(f, "  {:<22} {:>8} {:>8} {:>8} {:>10} {:>10}", "", "ROC AUC", "PR AUC", "Brier", "top10% P", "top10% R")?;
+        writeln!(
+            f,
+            "  {:<22} {:>8} {:>8} {:>8} {:>10} {:>10}",
+            "", "ROC AUC", "PR AUC", "Brier", "top10% P", "top10% R"
+        )?;
         for (name, m) in [("model", &h.model), (self.baseline.as_str(), &h.baseline)] {
             writeln!(
                 f,

@@ -47,7 +47,10 @@ impl FeatureSchema {
     ) -> Self {
         let mut topics: BTreeMap<&str, usize> = BTreeMap::new();
         let mut themes: BTreeMap<&str, usize> = BTreeMap::new();
-        for t in tickets.iter().filter(|t| t.ticket.created_at <= as_of && customer_of(t).is_some()) {
+        for t in tickets
+            .iter()
+            .filter(|t| t.ticket.created_at <= as_of && customer_of(t).is_some())
+        {
             if let Some(p) = &t.prediction {
                 *topics.entry(p.topic.as_str()).or_default() += 1;
             }
@@ -130,12 +133,20 @@ impl FeatureMatrix {
 
 /// The trimmed, non-empty customer id of a ticket.
 fn customer_of(t: &EnrichedTicket) -> Option<&str> {
-    t.ticket.customer_id.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    t.ticket
+        .customer_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// Default prediction date: the last ticket's creation time (now when there are no tickets).
 pub fn default_as_of(tickets: &[EnrichedTicket]) -> DateTime<Utc> {
-    tickets.iter().map(|t| t.ticket.created_at).max().unwrap_or_else(Utc::now)
+    tickets
+        .iter()
+        .map(|t| t.ticket.created_at)
+        .max()
+        .unwrap_or_else(Utc::now)
 }
 
 /// Build the feature matrix for every customer with a ticket up to `as_of`
@@ -148,7 +159,12 @@ pub fn build_features(
     as_of: Option<DateTime<Utc>>,
 ) -> FeatureMatrix {
     let as_of = as_of.unwrap_or_else(|| default_as_of(tickets));
-    let schema = FeatureSchema::from_data(tickets, customers, as_of, super::ChurnOptions::default().max_theme_features);
+    let schema = FeatureSchema::from_data(
+        tickets,
+        customers,
+        as_of,
+        super::ChurnOptions::default().max_theme_features,
+    );
     build_with_schema(tickets, customers, as_of, &schema)
 }
 
@@ -169,7 +185,11 @@ pub fn build_with_schema(
         }
     }
     let table_index = customers.map(|c| c.index()).unwrap_or_default();
-    let mut ids: Vec<&str> = by_customer.keys().copied().chain(table_index.keys().copied()).collect();
+    let mut ids: Vec<&str> = by_customer
+        .keys()
+        .copied()
+        .chain(table_index.keys().copied())
+        .collect();
     ids.par_sort_unstable();
     ids.dedup();
 
@@ -177,9 +197,24 @@ pub fn build_with_schema(
     let ctx = Ctx {
         tickets,
         as_of,
-        topic_idx: schema.topics.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect(),
-        theme_idx: schema.themes.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect(),
-        plan_idx: schema.plans.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect(),
+        topic_idx: schema
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i))
+            .collect(),
+        theme_idx: schema
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i))
+            .collect(),
+        plan_idx: schema
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i))
+            .collect(),
         width: names.len(),
         has_frt_data: tickets.iter().any(|t| t.ticket.frt_minutes().is_some()),
         topics_at: BASE_FEATURES.len(),
@@ -191,7 +226,9 @@ pub fn build_with_schema(
         .par_iter()
         .map(|id| {
             let idx = by_customer.get(id).unwrap_or(&empty);
-            let row = table_index.get(id).and_then(|&i| customers.map(|c| &c.rows[i]));
+            let row = table_index
+                .get(id)
+                .and_then(|&i| customers.map(|c| &c.rows[i]));
             ctx.row(idx, row)
         })
         .collect();
@@ -245,7 +282,12 @@ impl Ctx<'_> {
     fn row(&self, idx: &[u32], cust: Option<&CustomerRow>) -> (Vec<f64>, CustomerInfo) {
         let as_of = self.as_of;
         let mut ts: Vec<&EnrichedTicket> = idx.iter().map(|&i| &self.tickets[i as usize]).collect();
-        ts.sort_by(|a, b| a.ticket.created_at.cmp(&b.ticket.created_at).then_with(|| a.ticket.id.cmp(&b.ticket.id)));
+        ts.sort_by(|a, b| {
+            a.ticket
+                .created_at
+                .cmp(&b.ticket.created_at)
+                .then_with(|| a.ticket.id.cmp(&b.ticket.id))
+        });
         let d30 = as_of - Duration::days(30);
         let d90 = as_of - Duration::days(90);
         let n = ts.len() as f64;
@@ -265,7 +307,10 @@ impl Ctx<'_> {
         v[pos("tickets_90d")] = n90 as f64;
 
         // Ticket rate change: last 30 days vs the customer's earlier rate.
-        let start = match (ts.first().map(|t| t.ticket.created_at), cust.and_then(|c| c.signup_date)) {
+        let start = match (
+            ts.first().map(|t| t.ticket.created_at),
+            cust.and_then(|c| c.signup_date),
+        ) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
@@ -275,19 +320,25 @@ impl Ctx<'_> {
         }
 
         // Sentiment from the model.
-        let preds: Vec<(&EnrichedTicket, &crate::Prediction)> =
-            ts.iter().filter_map(|t| t.prediction.as_ref().map(|p| (*t, p))).collect();
+        let preds: Vec<(&EnrichedTicket, &crate::Prediction)> = ts
+            .iter()
+            .filter_map(|t| t.prediction.as_ref().map(|p| (*t, p)))
+            .collect();
         if !preds.is_empty() {
             let pn: Vec<f64> = preds.iter().map(|(_, p)| p.p_negative as f64).collect();
             let neg = |p: &crate::Prediction| p.sentiment == Sentiment::Negative;
-            v[pos("neg_share")] = preds.iter().filter(|(_, p)| neg(p)).count() as f64 / pn.len() as f64;
+            v[pos("neg_share")] =
+                preds.iter().filter(|(_, p)| neg(p)).count() as f64 / pn.len() as f64;
             v[pos("p_negative_mean")] = mean(&pn);
             v[pos("p_negative_last")] = pn[pn.len() - 1];
             if pn.len() >= 4 {
                 let k = pn.len() - 3;
                 v[pos("p_negative_trend")] = mean(&pn[k..]) - mean(&pn[..k]);
             }
-            v[pos("neg_tickets_30d")] = preds.iter().filter(|(t, p)| t.ticket.created_at > d30 && neg(p)).count() as f64;
+            v[pos("neg_tickets_30d")] = preds
+                .iter()
+                .filter(|(t, p)| t.ticket.created_at > d30 && neg(p))
+                .count() as f64;
             for (_, p) in &preds {
                 if let Some(&j) = self.topic_idx.get(p.topic.as_str()) {
                     v[self.topics_at + j] = v[self.topics_at + j].max(0.0) + 1.0 / pn.len() as f64;
@@ -305,7 +356,11 @@ impl Ctx<'_> {
                 v[self.themes_at + j] = 0.0;
             }
             for t in &ts {
-                if let Some(&j) = t.theme.as_ref().and_then(|th| self.theme_idx.get(th.label.as_str())) {
+                if let Some(&j) = t
+                    .theme
+                    .as_ref()
+                    .and_then(|th| self.theme_idx.get(th.label.as_str()))
+                {
                     v[self.themes_at + j] += 1.0 / themed as f64;
                 }
             }
@@ -319,9 +374,10 @@ impl Ctx<'_> {
         let mut breaches = 0usize;
         for t in &ts {
             let target = sla_target_minutes(t.ticket.priority.as_deref());
-            let answered = t.ticket.frt_minutes().filter(|m| {
-                t.ticket.created_at + Duration::seconds((m * 60.0) as i64) <= as_of
-            });
+            let answered = t
+                .ticket
+                .frt_minutes()
+                .filter(|m| t.ticket.created_at + Duration::seconds((m * 60.0) as i64) <= as_of);
             match answered {
                 Some(m) => {
                     frts.push(m);
@@ -343,22 +399,37 @@ impl Ctx<'_> {
             v[pos("sla_breaches")] = breaches as f64;
         }
         let known: Vec<&EnrichedTicket> = ts.iter().copied().filter(|t| outcome_known(t)).collect();
-        let res: Vec<f64> = known.iter().filter_map(|t| t.ticket.resolution_hours()).collect();
+        let res: Vec<f64> = known
+            .iter()
+            .filter_map(|t| t.ticket.resolution_hours())
+            .collect();
         v[pos("resolution_mean_hours")] = mean(&res);
-        v[pos("escalations")] = ts.iter().filter(|t| t.ticket.escalated == Some(true)).count() as f64;
-        v[pos("reopens")] = known.iter().filter_map(|t| t.ticket.reopens).map(f64::from).sum();
+        v[pos("escalations")] = ts
+            .iter()
+            .filter(|t| t.ticket.escalated == Some(true))
+            .count() as f64;
+        v[pos("reopens")] = known
+            .iter()
+            .filter_map(|t| t.ticket.reopens)
+            .map(f64::from)
+            .sum();
 
         // Surveys.
         let csat: Vec<f64> = known.iter().filter_map(|t| t.ticket.csat).collect();
         v[pos("csat_mean")] = mean(&csat);
         v[pos("csat_min")] = csat.iter().copied().reduce(f64::min).unwrap_or(f64::NAN);
-        v[pos("nps_last")] = known.iter().rev().find_map(|t| t.ticket.nps).unwrap_or(f64::NAN);
+        v[pos("nps_last")] = known
+            .iter()
+            .rev()
+            .find_map(|t| t.ticket.nps)
+            .unwrap_or(f64::NAN);
         let ces: Vec<f64> = known.iter().filter_map(|t| t.ticket.ces).collect();
         v[pos("ces_mean")] = mean(&ces);
 
         let last = ts.last();
-        v[pos("days_since_last_ticket")] =
-            last.map_or(f64::NAN, |t| (as_of - t.ticket.created_at).num_seconds() as f64 / 86400.0);
+        v[pos("days_since_last_ticket")] = last.map_or(f64::NAN, |t| {
+            (as_of - t.ticket.created_at).num_seconds() as f64 / 86400.0
+        });
 
         // Account facts.
         if let Some(c) = cust {
@@ -393,5 +464,8 @@ impl Ctx<'_> {
 
 /// Column of a base feature (the list is a compile-time constant).
 fn pos(name: &str) -> usize {
-    BASE_FEATURES.iter().position(|b| *b == name).unwrap_or_else(|| unreachable!("unknown base feature {name}"))
+    BASE_FEATURES
+        .iter()
+        .position(|b| *b == name)
+        .unwrap_or_else(|| unreachable!("unknown base feature {name}"))
 }

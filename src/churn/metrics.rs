@@ -75,7 +75,11 @@ pub fn brier(probs: &[f64], labels: &[bool]) -> Option<f64> {
     if probs.is_empty() || probs.len() != labels.len() {
         return None;
     }
-    let s: f64 = probs.iter().zip(labels).map(|(p, &l)| (p - l as u8 as f64).powi(2)).sum();
+    let s: f64 = probs
+        .iter()
+        .zip(labels)
+        .map(|(p, &l)| (p - l as u8 as f64).powi(2))
+        .sum();
     Some(s / probs.len() as f64)
 }
 
@@ -86,7 +90,10 @@ pub fn top_fraction(scores: &[f64], labels: &[bool], fraction: f64) -> (Option<f
         return (None, None);
     }
     let k = ((scores.len() as f64 * fraction).ceil() as usize).clamp(1, scores.len());
-    let hits = order_desc(scores)[..k].iter().filter(|&&i| labels[i]).count() as f64;
+    let hits = order_desc(scores)[..k]
+        .iter()
+        .filter(|&&i| labels[i])
+        .count() as f64;
     let n_pos = labels.iter().filter(|&&l| l).count() as f64;
     (Some(hits / k as f64), (n_pos > 0.0).then(|| hits / n_pos))
 }
@@ -141,7 +148,11 @@ impl Metrics {
         Metrics {
             roc_auc: roc_auc(scores, labels),
             pr_auc: average_precision(scores, labels),
-            brier: if probabilities { brier(scores, labels) } else { None },
+            brier: if probabilities {
+                brier(scores, labels)
+            } else {
+                None
+            },
             top10_precision: p,
             top10_recall: r,
         }
@@ -221,11 +232,16 @@ fn shuffled_classes(labels: &[bool], seed: u64) -> [Vec<usize>; 2] {
 /// Stratified, seeded train/test split: each class contributes
 /// `round(n_class · test_fraction)` rows to the test side, clamped to keep at
 /// least one row of each class on both sides. Returns sorted (train, test) indices.
-pub fn stratified_split(labels: &[bool], test_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+pub fn stratified_split(
+    labels: &[bool],
+    test_fraction: f64,
+    seed: u64,
+) -> (Vec<usize>, Vec<usize>) {
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for class in shuffled_classes(labels, seed) {
         let n = class.len();
-        let k = ((n as f64 * test_fraction).round() as usize).clamp(1.min(n), n.saturating_sub(1).max(1.min(n)));
+        let k = ((n as f64 * test_fraction).round() as usize)
+            .clamp(1.min(n), n.saturating_sub(1).max(1.min(n)));
         test.extend_from_slice(&class[..k.min(n)]);
         train.extend_from_slice(&class[k.min(n)..]);
     }
@@ -263,9 +279,15 @@ mod tests {
     #[test]
     fn auc_by_hand() {
         // sklearn's doc example: 3 of 4 positive/negative pairs ordered right.
-        assert!(close(roc_auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]), 0.75));
+        assert!(close(
+            roc_auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]),
+            0.75
+        ));
         // A tie between a positive and a negative counts one half: (1 + 0.5 + 1 + 1) / 4.
-        assert!(close(roc_auc(&[0.2, 0.5, 0.5, 0.9], &[false, false, true, true]), 0.875));
+        assert!(close(
+            roc_auc(&[0.2, 0.5, 0.5, 0.9], &[false, false, true, true]),
+            0.875
+        ));
         assert!(close(roc_auc(&[0.5; 4], &[false, true, false, true]), 0.5));
         assert!(close(roc_auc(&[3.0, 2.0, 1.0], &[true, false, false]), 1.0));
         assert!(close(roc_auc(&[1.0, 2.0, 3.0], &[true, false, false]), 0.0));
@@ -275,19 +297,31 @@ mod tests {
     #[test]
     fn average_precision_by_hand() {
         // Ranked: 0.8(+) 0.4(-) 0.35(+) 0.1(-): 0.5·1 + 0.5·(2/3) = 5/6.
-        assert!(close(average_precision(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]), 5.0 / 6.0));
+        assert!(close(
+            average_precision(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]),
+            5.0 / 6.0
+        ));
         // All tied: one threshold, precision = prevalence.
-        assert!(close(average_precision(&[1.0; 4], &[true, false, false, false]), 0.25));
+        assert!(close(
+            average_precision(&[1.0; 4], &[true, false, false, false]),
+            0.25
+        ));
         // Tie at the top between + and -: recall 1/2 at precision 1/2, then 2/3 at full recall... :
         // ranked groups {0.9: +,-} {0.5: +} → 0.5·0.5 + 0.5·(2/3).
-        assert!(close(average_precision(&[0.9, 0.9, 0.5], &[true, false, true]), 0.25 + 1.0 / 3.0));
+        assert!(close(
+            average_precision(&[0.9, 0.9, 0.5], &[true, false, true]),
+            0.25 + 1.0 / 3.0
+        ));
         assert_eq!(average_precision(&[0.3], &[false]), None);
     }
 
     #[test]
     fn brier_and_top_fraction_by_hand() {
         // (0.01 + 0.01 + 0.04 + 0.09) / 4
-        assert!(close(brier(&[0.1, 0.9, 0.8, 0.3], &[false, true, true, false]), 0.0375));
+        assert!(close(
+            brier(&[0.1, 0.9, 0.8, 0.3], &[false, true, true, false]),
+            0.0375
+        ));
         let scores: Vec<f64> = (0..20).map(f64::from).collect();
         let labels: Vec<bool> = (0..20).map(|i| i == 19 || i == 5 || i == 0).collect();
         // Top 10 % of 20 = 2 rows (scores 19, 18): one churner of two; 1 of 3 churners caught.
@@ -299,7 +333,8 @@ mod tests {
     #[test]
     fn best_f1_by_hand() {
         // Thresholds: 0.9 → P1 R.5 F.667; 0.7 → P.5 R.5 F.5; 0.6 → P2/3 R1 F0.8; 0.1 → P.5 R1 F.667.
-        let (t, f1, p, r) = best_f1_threshold(&[0.9, 0.7, 0.6, 0.1], &[true, false, true, false]).unwrap();
+        let (t, f1, p, r) =
+            best_f1_threshold(&[0.9, 0.7, 0.6, 0.1], &[true, false, true, false]).unwrap();
         assert_eq!(t, 0.6);
         assert!((f1 - 0.8).abs() < 1e-12 && (p - 2.0 / 3.0).abs() < 1e-12 && r == 1.0);
     }
@@ -311,10 +346,15 @@ mod tests {
         assert_eq!(test.len(), 25);
         assert_eq!(test.iter().filter(|&&i| labels[i]).count(), 5);
         assert_eq!(train.len() + test.len(), 100);
-        assert_eq!(stratified_split(&labels, 0.25, 7), (train.clone(), test.clone()));
+        assert_eq!(
+            stratified_split(&labels, 0.25, 7),
+            (train.clone(), test.clone())
+        );
         assert_ne!(stratified_split(&labels, 0.25, 8).1, test);
         let folds = stratified_folds(&labels, 5, 1);
-        assert!(folds.iter().all(|f| f.len() == 20 && f.iter().filter(|&&i| labels[i]).count() == 4));
+        assert!(folds
+            .iter()
+            .all(|f| f.len() == 20 && f.iter().filter(|&&i| labels[i]).count() == 4));
         let mut all: Vec<usize> = folds.concat();
         all.sort_unstable();
         assert_eq!(all, (0..100).collect::<Vec<_>>());

@@ -31,10 +31,13 @@ use chrono::{DateTime, Utc};
 
 pub use customers::{CustomerRow, CustomerTable};
 pub use eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
-pub use features::{build_features, build_with_schema, sla_target_minutes, CustomerInfo, FeatureMatrix, FeatureSchema};
+pub use features::{
+    build_features, build_with_schema, sla_target_minutes, CustomerInfo, FeatureMatrix,
+    FeatureSchema,
+};
 pub use metrics::{
-    average_precision, best_f1_threshold, brier, roc_auc, stratified_folds, stratified_split, top_fraction, MeanSd,
-    Metrics, MetricsSummary,
+    average_precision, best_f1_threshold, brier, roc_auc, stratified_folds, stratified_split,
+    top_fraction, MeanSd, Metrics, MetricsSummary,
 };
 pub use model::{ChurnModel, RiskBands, MODEL_FORMAT};
 pub use score::{score, write_at_risk, AtRisk};
@@ -62,6 +65,13 @@ pub struct ChurnOptions {
 
 impl Default for ChurnOptions {
     fn default() -> Self {
-        ChurnOptions { as_of: None, seed: 42, test_fraction: 0.25, folds: 5, alpha: 10.0, max_theme_features: 10 }
+        ChurnOptions {
+            as_of: None,
+            seed: 42,
+            test_fraction: 0.25,
+            folds: 5,
+            alpha: 10.0,
+            max_theme_features: 10,
+        }
     }
 }

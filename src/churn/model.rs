@@ -140,7 +140,12 @@ pub(crate) fn design_row(
 
 impl Fitted {
     /// Fit preprocessing on `rows` and a logistic regression on top.
-    pub(crate) fn fit(names: &[String], rows: &[&[f64]], labels: &[bool], alpha: f64) -> Result<Self> {
+    pub(crate) fn fit(
+        names: &[String],
+        rows: &[&[f64]],
+        labels: &[bool],
+        alpha: f64,
+    ) -> Result<Self> {
         let n = rows.len();
         let fill: Vec<f64> = names
             .iter()
@@ -171,10 +176,17 @@ impl Fitted {
             design_row(names, &fill, &groups, r, &mut buf);
             x.row_mut(i).assign(&ndarray::ArrayView1::from(&buf[..]));
         }
-        let means: Vec<f64> = (0..width).map(|j| x.column(j).sum() / n.max(1) as f64).collect();
+        let means: Vec<f64> = (0..width)
+            .map(|j| x.column(j).sum() / n.max(1) as f64)
+            .collect();
         let sds: Vec<f64> = (0..width)
             .map(|j| {
-                let var = x.column(j).iter().map(|v| (v - means[j]).powi(2)).sum::<f64>() / n.max(1) as f64;
+                let var = x
+                    .column(j)
+                    .iter()
+                    .map(|v| (v - means[j]).powi(2))
+                    .sum::<f64>()
+                    / n.max(1) as f64;
                 if var > 1e-12 {
                     var.sqrt()
                 } else {
@@ -241,9 +253,14 @@ impl ChurnModel {
             && self.scaler_sds.len() == w
             && self.coefficients.len() == w
             && w == self.feature_names.len() + self.missing_groups.len()
-            && self.missing_groups.iter().all(|(_, m)| m.iter().all(|&j| j < self.feature_names.len()));
+            && self
+                .missing_groups
+                .iter()
+                .all(|(_, m)| m.iter().all(|&j| j < self.feature_names.len()));
         if !ok {
-            return Err(Error::Data("churn model: inconsistent model file (column counts differ)".into()));
+            return Err(Error::Data(
+                "churn model: inconsistent model file (column counts differ)".into(),
+            ));
         }
         Ok(Fitted {
             fill: self.fill_values.clone(),
@@ -258,16 +275,20 @@ impl ChurnModel {
 
     /// Write the model as pretty JSON (atomically: a temporary file renamed into place).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Json { context: format!("{}: writing churn model", path.display()), source: e })?;
+        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::Json {
+            context: format!("{}: writing churn model", path.display()),
+            source: e,
+        })?;
         super::score::write_atomic(path, &json)
     }
 
     /// Read a model written by [`ChurnModel::save`].
     pub fn load(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let model: ChurnModel = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Json { context: format!("{}: reading churn model", path.display()), source: e })?;
+        let model: ChurnModel = serde_json::from_slice(&bytes).map_err(|e| Error::Json {
+            context: format!("{}: reading churn model", path.display()),
+            source: e,
+        })?;
         if model.format_version != MODEL_FORMAT {
             return Err(Error::Data(format!(
                 "{}: churn model format {} is not supported (expected {MODEL_FORMAT})",

@@ -100,7 +100,11 @@ pub fn score(
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.churn_risk.total_cmp(&a.churn_risk).then_with(|| a.customer_id.cmp(&b.customer_id)));
+    rows.sort_by(|a, b| {
+        b.churn_risk
+            .total_cmp(&a.churn_risk)
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
+    });
     Ok(rows)
 }
 
@@ -133,7 +137,10 @@ pub fn write_at_risk(rows: &[AtRisk], path: &Path) -> Result<()> {
         "plan",
         "mrr",
     ])
-    .map_err(|e| Error::Csv { context: ctx(), source: e })?;
+    .map_err(|e| Error::Csv {
+        context: ctx(),
+        source: e,
+    })?;
     for r in rows {
         let factors = r.top_factors.join("; ");
         w.write_record([
@@ -147,8 +154,13 @@ pub fn write_at_risk(rows: &[AtRisk], path: &Path) -> Result<()> {
             neutralize(r.plan.as_deref().unwrap_or_default()).as_ref(),
             &r.mrr.map(|m| m.to_string()).unwrap_or_default(),
         ])
-        .map_err(|e| Error::Csv { context: ctx(), source: e })?;
+        .map_err(|e| Error::Csv {
+            context: ctx(),
+            source: e,
+        })?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
     write_atomic(path, &bytes)
 }

@@ -88,7 +88,11 @@ pub struct Spec {
 /// The rules for a feature name.
 pub fn spec(name: &str) -> Spec {
     use Transform::*;
-    let s = |transform, group| Spec { transform, fill: Fill::Median, group };
+    let s = |transform, group| Spec {
+        transform,
+        fill: Fill::Median,
+        group,
+    };
     if name.starts_with(TOPIC_PREFIX) {
         return s(Identity, Some("prediction"));
     }
@@ -96,7 +100,11 @@ pub fn spec(name: &str) -> Spec {
         return s(Identity, Some("theme"));
     }
     if name.starts_with(PLAN_PREFIX) {
-        return Spec { transform: Identity, fill: Fill::Zero, group: Some("plan") };
+        return Spec {
+            transform: Identity,
+            fill: Fill::Zero,
+            group: Some("plan"),
+        };
     }
     match name {
         "tickets_all" | "tickets_30d" | "tickets_90d" | "escalations" | "reopens" => s(Log1p, None),
@@ -127,7 +135,7 @@ fn minutes_words(m: f64) -> String {
     }
 }
 
-/// Render a feature and its raw value in words (`row` gives access to the
+/// Render a feature and its raw value in words (`other` looks up the
 /// customer's other raw values, e.g. the CSAT minimum next to the mean).
 pub fn describe(name: &str, value: f64, other: &dyn Fn(&str) -> Option<f64>) -> String {
     let pct = |v: f64| format!("{:.0}%", v * 100.0);
@@ -175,13 +183,24 @@ pub fn describe(name: &str, value: f64, other: &dyn Fn(&str) -> Option<f64>) -> 
         "neg_share" => format!("{} of tickets negative", pct(value)),
         "p_negative_mean" => format!("mean P(negative) {value:.2}"),
         "p_negative_last" => format!("last ticket P(negative) {value:.2}"),
-        "p_negative_trend" if value >= 0.0 => format!("sentiment worsening (P(negative) +{value:.2} in last 3 tickets)"),
-        "p_negative_trend" => format!("sentiment improving (P(negative) {value:.2} in last 3 tickets)"),
-        "neg_tickets_30d" => format!("{} in 30 days", plural(value, "negative ticket", "negative tickets")),
+        "p_negative_trend" if value >= 0.0 => {
+            format!("sentiment worsening (P(negative) +{value:.2} in last 3 tickets)")
+        }
+        "p_negative_trend" => {
+            format!("sentiment improving (P(negative) {value:.2} in last 3 tickets)")
+        }
+        "neg_tickets_30d" => format!(
+            "{} in 30 days",
+            plural(value, "negative ticket", "negative tickets")
+        ),
         "frt_mean_minutes" => format!("first response {} on average", minutes_words(value)),
         "frt_max_minutes" => format!("slowest first response {}", minutes_words(value)),
         "resolution_mean_hours" => format!("resolution {} on average", minutes_words(value * 60.0)),
-        "sla_breaches" => plural(value, "first-response SLA breach", "first-response SLA breaches"),
+        "sla_breaches" => plural(
+            value,
+            "first-response SLA breach",
+            "first-response SLA breaches",
+        ),
         "escalations" => plural(value, "escalation", "escalations"),
         "reopens" => plural(value, "reopen", "reopens"),
         "csat_mean" => match other("csat_min") {

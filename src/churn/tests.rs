@@ -52,7 +52,9 @@ fn ticket(id: usize, t: T) -> EnrichedTicket {
             customer_id: Some(t.customer.to_string()),
             created_at: t.created,
             first_response_minutes: t.frt,
-            resolved_at: t.res_hours.map(|h| t.created + Duration::seconds((h * 3600.0) as i64)),
+            resolved_at: t
+                .res_hours
+                .map(|h| t.created + Duration::seconds((h * 3600.0) as i64)),
             priority: t.priority.map(str::to_string),
             csat: t.csat,
             nps: t.nps,
@@ -70,7 +72,11 @@ fn ticket(id: usize, t: T) -> EnrichedTicket {
             topic: topic.to_string(),
             topic_confidence: 0.9,
         }),
-        theme: t.theme.map(|l| ThemeRef { id: 0, label: l.to_string(), distance: 0.1 }),
+        theme: t.theme.map(|l| ThemeRef {
+            id: 0,
+            label: l.to_string(),
+            distance: 0.1,
+        }),
     }
 }
 
@@ -123,9 +129,15 @@ fn hand_tickets() -> Vec<EnrichedTicket> {
             ..T::default()
         },
         // Unanswered and open 12 h before as_of: past the normal 480-minute target.
-        T { created: at(2025, 6, 29) + Duration::hours(12), ..T::default() },
+        T {
+            created: at(2025, 6, 29) + Duration::hours(12),
+            ..T::default()
+        },
     ];
-    v.into_iter().enumerate().map(|(i, t)| ticket(i, t)).collect()
+    v.into_iter()
+        .enumerate()
+        .map(|(i, t)| ticket(i, t))
+        .collect()
 }
 
 fn hand_table() -> CustomerTable {
@@ -199,7 +211,10 @@ fn features_by_hand() {
 fn same(a: &FeatureMatrix, b: &FeatureMatrix) -> bool {
     a.customer_ids == b.customer_ids
         && a.names == b.names
-        && a.values.iter().zip(&b.values).all(|(x, y)| x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()))
+        && a.values
+            .iter()
+            .zip(&b.values)
+            .all(|(x, y)| x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()))
 }
 
 #[test]
@@ -219,7 +234,14 @@ fn tickets_after_as_of_change_nothing() {
             ..T::default()
         },
     ));
-    more.push(ticket(11, T { customer: "c", created: at(2025, 8, 1), ..T::default() }));
+    more.push(ticket(
+        11,
+        T {
+            customer: "c",
+            created: at(2025, 8, 1),
+            ..T::default()
+        },
+    ));
     let a = build_features(&base, Some(&table), Some(as_of));
     let b = build_features(&more, Some(&table), Some(as_of));
     assert!(same(&a, &b));
@@ -240,8 +262,16 @@ pub(crate) fn sim(n: usize, seed: u64) -> (Vec<EnrichedTicket>, CustomerTable) {
         let k = rng.gen_range(0..4) + if r > 0.0 { rng.gen_range(0..4) } else { 0 };
         for _ in 0..k {
             let p = (1.0 / (1.0 + (-(1.5 * r + rng.gen_range(-1.5..1.5))).exp())) as f32;
-            let s = if p > 0.5 { Sentiment::Negative } else { Sentiment::Neutral };
-            let topic = topics[if r > 1.0 && rng.gen::<bool>() { 2 } else { rng.gen_range(0..4) }];
+            let s = if p > 0.5 {
+                Sentiment::Negative
+            } else {
+                Sentiment::Neutral
+            };
+            let topic = topics[if r > 1.0 && rng.gen::<bool>() {
+                2
+            } else {
+                rng.gen_range(0..4)
+            }];
             tickets.push(ticket(
                 tickets.len(),
                 T {
@@ -249,17 +279,30 @@ pub(crate) fn sim(n: usize, seed: u64) -> (Vec<EnrichedTicket>, CustomerTable) {
                     created: end - Duration::hours(rng.gen_range(0..24 * 180)),
                     frt: Some(rng.gen_range(10.0..600.0) * (1.0 + r.max(0.0))),
                     res_hours: Some(rng.gen_range(1.0..48.0)),
-                    csat: rng.gen_bool(0.5).then(|| (3.5 - r + rng.gen_range(-1.0..1.0)).round().clamp(1.0, 5.0)),
+                    csat: rng
+                        .gen_bool(0.5)
+                        .then(|| (3.5 - r + rng.gen_range(-1.0..1.0)).round().clamp(1.0, 5.0)),
                     pred: Some((s, p, topic)),
                     ..T::default()
                 },
             ));
         }
         let plan = ["basic", "pro", "enterprise"][rng.gen_range(0..3)];
-        let label = if rng.gen_bool(0.9) { (churned as u8).to_string() } else { String::new() };
-        csv.push_str(&format!("c{c:04},{plan},{},2024-0{}-01,{label}\n", rng.gen_range(10..500), rng.gen_range(1..10)));
+        let label = if rng.gen_bool(0.9) {
+            (churned as u8).to_string()
+        } else {
+            String::new()
+        };
+        csv.push_str(&format!(
+            "c{c:04},{plan},{},2024-0{}-01,{label}\n",
+            rng.gen_range(10..500),
+            rng.gen_range(1..10)
+        ));
     }
-    (tickets, CustomerTable::from_reader(csv.as_bytes(), "sim.csv", &[]).unwrap())
+    (
+        tickets,
+        CustomerTable::from_reader(csv.as_bytes(), "sim.csv", &[]).unwrap(),
+    )
 }
 
 #[test]
@@ -281,14 +324,23 @@ fn trains_scores_and_round_trips() {
     let rows = score(&model, &tickets, Some(&table), None).unwrap();
     assert_eq!(rows.len(), 600);
     assert!(rows.windows(2).all(|w| w[0].churn_risk >= w[1].churn_risk));
-    assert!(rows.iter().all(|r| (0.0..=1.0).contains(&r.churn_risk) && r.top_factors.len() <= 3));
-    assert!(rows[0].risk_band == "high" && !rows[0].top_factors.is_empty(), "{:?}", rows[0]);
+    assert!(rows
+        .iter()
+        .all(|r| (0.0..=1.0).contains(&r.churn_risk) && r.top_factors.len() <= 3));
+    assert!(
+        rows[0].risk_band == "high" && !rows[0].top_factors.is_empty(),
+        "{:?}",
+        rows[0]
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("churn_model.json");
     model.save(&path).unwrap();
     let mut loaded = ChurnModel::load(&path).unwrap();
-    assert!(loaded.evaluation.holdout_predictions.is_empty(), "held-out predictions are not saved");
+    assert!(
+        loaded.evaluation.holdout_predictions.is_empty(),
+        "held-out predictions are not saved"
+    );
     loaded.evaluation.holdout_predictions = model.evaluation.holdout_predictions.clone();
     assert!(loaded == model, "model changed in a save/load round trip");
     assert_eq!(score(&loaded, &tickets, Some(&table), None).unwrap(), rows);
@@ -312,26 +364,53 @@ fn bad_labels_are_clear_errors() {
         }
         CustomerTable::from_reader(csv.as_bytes(), "c.csv", &[]).unwrap()
     };
-    let err = |t: &CustomerTable| train(&tickets, t, &ChurnOptions::default()).unwrap_err().to_string();
+    let err = |t: &CustomerTable| {
+        train(&tickets, t, &ChurnOptions::default())
+            .unwrap_err()
+            .to_string()
+    };
     let e = err(&table(&|_| ""));
     assert!(e.contains("no churn labels"), "{e}");
     let e = err(&table(&|_| "no"));
     assert!(e.contains("all 50 labelled customers are retained"), "{e}");
     let e = err(&table(&|c| if c < 3 { "1" } else { "0" }));
-    assert!(e.contains("too few labelled customers: 3 churned and 47 retained"), "{e}");
+    assert!(
+        e.contains("too few labelled customers: 3 churned and 47 retained"),
+        "{e}"
+    );
     for e in [err(&table(&|_| "")), err(&table(&|_| "1"))] {
         assert_eq!(e.lines().count(), 1);
     }
-    let bad = ChurnOptions { folds: 1, ..ChurnOptions::default() };
-    assert!(train(&tickets, &table(&|c| if c % 2 == 0 { "1" } else { "0" }), &bad).is_err());
+    let bad = ChurnOptions {
+        folds: 1,
+        ..ChurnOptions::default()
+    };
+    assert!(train(
+        &tickets,
+        &table(&|c| if c % 2 == 0 { "1" } else { "0" }),
+        &bad
+    )
+    .is_err());
 }
 
 #[test]
 fn factors_are_words() {
     let other = |name: &str| (name == "csat_min").then_some(1.0);
-    assert_eq!(spec::describe("neg_tickets_30d", 3.0, &other), "3 negative tickets in 30 days");
+    assert_eq!(
+        spec::describe("neg_tickets_30d", 3.0, &other),
+        "3 negative tickets in 30 days"
+    );
     assert_eq!(spec::describe("csat_mean", 1.5, &other), "CSAT 1.5 (min 1)");
-    assert_eq!(spec::describe("frt_mean_minutes", 840.0, &other), "first response 14.0 h on average");
-    assert_eq!(spec::describe("topic_share:REFUND", 0.4, &other), "40% of tickets about REFUND");
-    assert_eq!(spec::describe("missing:csat", 1.0, &other), "no CSAT answers");
+    assert_eq!(
+        spec::describe("frt_mean_minutes", 840.0, &other),
+        "first response 14.0 h on average"
+    );
+    assert_eq!(
+        spec::describe("topic_share:REFUND", 0.4, &other),
+        "40% of tickets about REFUND"
+    );
+    assert_eq!(
+        spec::describe("missing:csat", 1.0, &other),
+        "no CSAT answers"
+    );
 }

@@ -14,7 +14,9 @@ use rayon::prelude::*;
 
 use super::eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
 use super::features::{build_with_schema, default_as_of, FeatureMatrix, FeatureSchema};
-use super::metrics::{best_f1_threshold, stratified_folds, stratified_split, Metrics, MetricsSummary};
+use super::metrics::{
+    best_f1_threshold, stratified_folds, stratified_split, Metrics, MetricsSummary,
+};
 use super::model::{ChurnModel, Fitted, RiskBands, MODEL_FORMAT};
 use super::{ChurnOptions, CustomerTable};
 use crate::{EnrichedTicket, Error, Result};
@@ -25,13 +27,22 @@ pub const BASELINE: &str = "tickets_90d (baseline)";
 /// Check options before any work.
 fn validate(opts: &ChurnOptions) -> Result<()> {
     if !(opts.test_fraction > 0.0 && opts.test_fraction < 1.0) {
-        return Err(Error::option("churn test fraction", format!("{} is not between 0 and 1", opts.test_fraction)));
+        return Err(Error::option(
+            "churn test fraction",
+            format!("{} is not between 0 and 1", opts.test_fraction),
+        ));
     }
     if opts.folds < 2 {
-        return Err(Error::option("churn folds", format!("{} folds; cross-validation needs at least 2", opts.folds)));
+        return Err(Error::option(
+            "churn folds",
+            format!("{} folds; cross-validation needs at least 2", opts.folds),
+        ));
     }
     if !(opts.alpha.is_finite() && opts.alpha >= 0.0) {
-        return Err(Error::option("churn alpha", format!("{} is not a non-negative number", opts.alpha)));
+        return Err(Error::option(
+            "churn alpha",
+            format!("{} is not a non-negative number", opts.alpha),
+        ));
     }
     Ok(())
 }
@@ -53,12 +64,21 @@ pub fn train(
     let schema = FeatureSchema::from_data(tickets, Some(customers), as_of, opts.max_theme_features);
     let fm = build_with_schema(tickets, Some(customers), as_of, &schema);
 
-    let rows: Vec<usize> = (0..fm.customer_ids.len()).filter(|&i| fm.info[i].churned.is_some()).collect();
-    let labels: Vec<bool> = rows.iter().map(|&i| fm.info[i].churned == Some(true)).collect();
+    let rows: Vec<usize> = (0..fm.customer_ids.len())
+        .filter(|&i| fm.info[i].churned.is_some())
+        .collect();
+    let labels: Vec<bool> = rows
+        .iter()
+        .map(|&i| fm.info[i].churned == Some(true))
+        .collect();
     let n_pos = labels.iter().filter(|&&l| l).count();
     let n_neg = labels.len() - n_pos;
     if n_pos == 0 || n_neg == 0 {
-        let class = if n_pos == 0 { "retained (0)" } else { "churned (1)" };
+        let class = if n_pos == 0 {
+            "retained (0)"
+        } else {
+            "churned (1)"
+        };
         return Err(Error::Data(format!(
             "all {} labelled customers are {class}: a churn model needs both churned and retained customers",
             labels.len()
@@ -84,7 +104,10 @@ pub fn train(
     for f in &folds {
         let mut in_fold = vec![false; rows.len()];
         f.iter().for_each(|&i| in_fold[i] = true);
-        jobs.push(((0..rows.len()).filter(|&i| !in_fold[i]).collect(), f.clone()));
+        jobs.push((
+            (0..rows.len()).filter(|&i| !in_fold[i]).collect(),
+            f.clone(),
+        ));
     }
     let results: Vec<Result<Vec<f64>>> = jobs
         .par_iter()
@@ -93,7 +116,10 @@ pub fn train(
             let tr_labels: Vec<bool> = tr.iter().map(|&i| labels[i]).collect();
             let fitted = Fitted::fit(&fm.names, &tr_rows, &tr_labels, opts.alpha)?;
             let mut buf = Vec::new();
-            Ok(te.iter().map(|&i| fitted.predict_row(&fm.names, raw(i), &mut buf)).collect())
+            Ok(te
+                .iter()
+                .map(|&i| fitted.predict_row(&fm.names, raw(i), &mut buf))
+                .collect())
         })
         .collect();
     let mut preds = Vec::with_capacity(results.len());
@@ -104,7 +130,10 @@ pub fn train(
     let metrics_on = |idx: &[usize], scores: &[f64]| {
         let y: Vec<bool> = idx.iter().map(|&i| labels[i]).collect();
         let b: Vec<f64> = idx.iter().map(|&i| baseline[i]).collect();
-        (Metrics::compute(scores, &y, true), Metrics::compute(&b, &y, false))
+        (
+            Metrics::compute(scores, &y, true),
+            Metrics::compute(&b, &y, false),
+        )
     };
     let (test_idx, test_pred) = (&jobs[0].1, &preds[0]);
     let (hold_model, hold_base) = metrics_on(test_idx, test_pred);
@@ -135,9 +164,17 @@ pub fn train(
         fold_model.push(m);
         fold_base.push(b);
     }
-    let (threshold, f1, precision, recall) = best_f1_threshold(&oof, &labels).unwrap_or((0.5, 0.0, 0.0, 0.0));
+    let (threshold, f1, precision, recall) =
+        best_f1_threshold(&oof, &labels).unwrap_or((0.5, 0.0, 0.0, 0.0));
     let base_rate = n_pos as f64 / labels.len() as f64;
-    let bands = RiskBands { high: threshold, medium: if base_rate < threshold { base_rate } else { threshold / 2.0 } };
+    let bands = RiskBands {
+        high: threshold,
+        medium: if base_rate < threshold {
+            base_rate
+        } else {
+            threshold / 2.0
+        },
+    };
 
     let all_rows: Vec<&[f64]> = (0..rows.len()).map(raw).collect();
     let final_fit = Fitted::fit(&fm.names, &all_rows, &labels, opts.alpha)?;
@@ -207,9 +244,17 @@ fn verdict(model: &Metrics, base: &Metrics) -> String {
 /// Id mismatches between the tickets and the customers table (warn-level, not errors).
 fn warnings(fm: &FeatureMatrix, customers: &CustomerTable) -> Vec<String> {
     let mut w = customers.warnings.clone();
-    let sample = |ids: Vec<&String>| ids.iter().take(3).map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-    let no_tickets: Vec<&String> =
-        (0..fm.customer_ids.len()).filter(|&i| fm.info[i].in_table && fm.info[i].last_contact.is_none()).map(|i| &fm.customer_ids[i]).collect();
+    let sample = |ids: Vec<&String>| {
+        ids.iter()
+            .take(3)
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let no_tickets: Vec<&String> = (0..fm.customer_ids.len())
+        .filter(|&i| fm.info[i].in_table && fm.info[i].last_contact.is_none())
+        .map(|i| &fm.customer_ids[i])
+        .collect();
     if !no_tickets.is_empty() {
         w.push(format!(
             "{} customer(s) in the customers file have no tickets up to as_of (trained/scored with zero ticket activity), e.g. {}",
@@ -217,8 +262,10 @@ fn warnings(fm: &FeatureMatrix, customers: &CustomerTable) -> Vec<String> {
             sample(no_tickets.clone())
         ));
     }
-    let not_in_table: Vec<&String> =
-        (0..fm.customer_ids.len()).filter(|&i| !fm.info[i].in_table).map(|i| &fm.customer_ids[i]).collect();
+    let not_in_table: Vec<&String> = (0..fm.customer_ids.len())
+        .filter(|&i| !fm.info[i].in_table)
+        .map(|i| &fm.customer_ids[i])
+        .collect();
     if !not_in_table.is_empty() {
         w.push(format!(
             "{} ticket customer id(s) are not in the customers file (scored without plan/MRR/tenure, never trained on), e.g. {}",
