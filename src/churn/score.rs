@@ -1,0 +1,166 @@
+//! Scoring: a ranked list of customers with their risk, band and the three
+//! features pushing their risk up most, said in words a success manager can
+//! act on ("CSAT 1.5 (min 1)", "first response 14.0 h on average").
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::features::{build_with_schema, default_as_of};
+use super::model::ChurnModel;
+use super::spec::{describe, MISSING_PREFIX};
+use super::CustomerTable;
+use crate::report::safe_csv::neutralize;
+use crate::{EnrichedTicket, Error, Result};
+
+/// Number of factors reported per customer.
+const TOP_FACTORS: usize = 3;
+
+/// One scored customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AtRisk {
+    /// Customer id.
+    pub customer_id: String,
+    /// P(churn), 0–1.
+    pub churn_risk: f64,
+    /// `high` (≥ the model's threshold), `medium` (≥ base rate or half the threshold), `low`.
+    pub risk_band: String,
+    /// Up to three features raising the risk most (coefficient × standardised value > 0), in words.
+    pub top_factors: Vec<String>,
+    /// Tickets in the 90 days up to as_of.
+    pub tickets_90d: u32,
+    /// Date of the last ticket up to as_of.
+    pub last_contact: Option<NaiveDate>,
+    /// Sentiment of that ticket (`negative`/`neutral`/`positive`), when the model ran.
+    pub last_sentiment: Option<String>,
+    /// Plan from the customers table.
+    pub plan: Option<String>,
+    /// MRR from the customers table.
+    pub mrr: Option<f64>,
+}
+
+/// Score every customer (with tickets up to `as_of`, or in the table),
+/// highest risk first (ties by customer id). `as_of` defaults to the last
+/// ticket's creation time in `tickets`.
+pub fn score(
+    model: &ChurnModel,
+    tickets: &[EnrichedTicket],
+    customers: Option<&CustomerTable>,
+    as_of: Option<DateTime<Utc>>,
+) -> Result<Vec<AtRisk>> {
+    let fitted = model.fitted()?;
+    let as_of = as_of.unwrap_or_else(|| default_as_of(tickets));
+    let fm = build_with_schema(tickets, customers, as_of, &model.schema);
+    if fm.names != model.feature_names {
+        return Err(Error::Data(
+            "churn model: its feature columns do not match this version of ticketlens; retrain the model".into(),
+        ));
+    }
+    let n_raw = fm.names.len();
+    let mut rows: Vec<AtRisk> = (0..fm.customer_ids.len())
+        .into_par_iter()
+        .map_init(Vec::new, |buf, i| {
+            let raw = &fm.values[i];
+            let risk = fitted.predict_row(&fm.names, raw, buf);
+            let mut contrib: Vec<(usize, f64)> = buf
+                .iter()
+                .enumerate()
+                .map(|(j, z)| (j, fitted.coef[j] * z))
+                // A missing raw value is explained by its indicator, not by the fill value.
+                .filter(|&(j, c)| c > 0.0 && (j >= n_raw || raw[j].is_finite()))
+                .collect();
+            contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let other = |name: &str| fm.col(name).map(|j| raw[j]);
+            let top_factors = contrib
+                .iter()
+                .take(TOP_FACTORS)
+                .map(|&(j, _)| {
+                    let name = &fitted.design_names[j];
+                    if name.starts_with(MISSING_PREFIX) {
+                        describe(name, 1.0, &other)
+                    } else {
+                        describe(name, raw[j], &other)
+                    }
+                })
+                .collect();
+            let info = &fm.info[i];
+            AtRisk {
+                customer_id: fm.customer_ids[i].clone(),
+                churn_risk: risk,
+                risk_band: model.bands.band(risk).to_string(),
+                top_factors,
+                tickets_90d: info.tickets_90d,
+                last_contact: info.last_contact.map(|d| d.date_naive()),
+                last_sentiment: info.last_sentiment.map(|s| s.to_string()),
+                plan: info.plan.clone(),
+                mrr: info.mrr,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.churn_risk
+            .total_cmp(&a.churn_risk)
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
+    });
+    Ok(rows)
+}
+
+/// Write bytes to `path` atomically (temporary file in the same directory, then rename).
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Write `at_risk.csv`: customer_id, churn_risk, risk_band, top_factors
+/// (`; `-separated), tickets_90d, last_contact, last_sentiment, plan, mrr.
+/// Text cells are formula-neutralised; the file appears atomically.
+pub fn write_at_risk(rows: &[AtRisk], path: &Path) -> Result<()> {
+    let ctx = || format!("{}: writing at-risk customers", path.display());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "customer_id",
+        "churn_risk",
+        "risk_band",
+        "top_factors",
+        "tickets_90d",
+        "last_contact",
+        "last_sentiment",
+        "plan",
+        "mrr",
+    ])
+    .map_err(|e| Error::Csv {
+        context: ctx(),
+        source: e,
+    })?;
+    for r in rows {
+        let factors = r.top_factors.join("; ");
+        w.write_record([
+            neutralize(&r.customer_id).as_ref(),
+            &format!("{:.4}", r.churn_risk),
+            &r.risk_band,
+            neutralize(&factors).as_ref(),
+            &r.tickets_90d.to_string(),
+            &r.last_contact.map(|d| d.to_string()).unwrap_or_default(),
+            neutralize(r.last_sentiment.as_deref().unwrap_or_default()).as_ref(),
+            neutralize(r.plan.as_deref().unwrap_or_default()).as_ref(),
+            &r.mrr.map(|m| m.to_string()).unwrap_or_default(),
+        ])
+        .map_err(|e| Error::Csv {
+            context: ctx(),
+            source: e,
+        })?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
+    write_atomic(path, &bytes)
+}
