@@ -1,1 +1,147 @@
-fn main() {}
+//! Classify throughput: end to end (read CSV → clean → tokenize → infer →
+//! write CSV + embeddings) versus ONNX Runtime session only, on short texts
+//! (tweets) and long texts (multi-paragraph tickets).
+//!
+//! `cargo bench --bench classify [-- --short 10000 --long 1000 --model DIR --threads N --sessions N --batch-tokens N]`
+//!
+//! Short texts are the first N *unique* texts of
+//! `../shared/datasets/tweeteval_sentiment/train.csv`, so deduplication cannot
+//! flatter the figure. Prints texts/s for both paths and the Rust overhead.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use ticketlens::ingest::{IngestOptions, InputSource};
+use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
+use ticketlens::pipeline::classify::{run_classify, ClassifyJob, DEFAULT_CHUNK_ROWS};
+use ticketlens::pipeline::progress::Progress;
+use ticketlens::report::enriched::OutputFormat;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn shared() -> PathBuf {
+    std::env::var_os("TICKETLENS_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+fn short_texts(n: usize) -> Vec<String> {
+    let path = shared().join("datasets/tweeteval_sentiment/train.csv");
+    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.expect("csv");
+        let t = rec[0].trim().to_string();
+        if !t.is_empty() && seen.insert(t.clone()) {
+            out.push(t);
+            if out.len() == n {
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn long_texts(n: usize) -> Vec<String> {
+    let world = ticketlens::synth::generate(&ticketlens::synth::SynthConfig {
+        tickets: n * 4,
+        customers: n.max(10),
+        broken_rows: false,
+        hostile_rows: false,
+        ..Default::default()
+    });
+    let mut texts: Vec<String> = world
+        .tickets()
+        .iter()
+        .map(|t| {
+            let (subject, body) = world.text_of(t);
+            ticketlens::text::clean_text(&format!("{subject}. {body}"))
+        })
+        .collect();
+    texts.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    texts.dedup();
+    texts.truncate(n);
+    texts
+}
+
+fn write_csv(texts: &[String], path: &Path) {
+    let mut w = csv::Writer::from_path(path).expect("write csv");
+    w.write_record(["ticket_id", "body"]).unwrap();
+    for (i, t) in texts.iter().enumerate() {
+        w.write_record([i.to_string().as_str(), t.as_str()]).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+fn bench(name: &str, texts: &[String], c: &Classifier) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.csv");
+    write_csv(texts, &input);
+    let tokens: usize = c.prepare(texts).map(|p| p.tokens).unwrap_or(0);
+
+    // Session only: texts already tokenized and batched.
+    let prepared = c.prepare(texts).expect("prepare");
+    let t0 = Instant::now();
+    let out = c.run(prepared).expect("run");
+    let session_s = t0.elapsed().as_secs_f64();
+    assert_eq!(out.predictions.len(), texts.len());
+
+    // End to end: read CSV → ... → write CSV + .npy.
+    let job = ClassifyJob {
+        input: InputSource::Path(input),
+        ingest: IngestOptions::default(),
+        output: Some(dir.path().join("out.csv")),
+        format: OutputFormat::Csv,
+        embeddings: Some(dir.path().join("out.npy")),
+        rejects: dir.path().join("rejects.csv"),
+        chunk_rows: DEFAULT_CHUNK_ROWS,
+        strict: false,
+    };
+    let t0 = Instant::now();
+    let counts = run_classify(&job, c, &Progress::hidden()).expect("classify");
+    let e2e_s = t0.elapsed().as_secs_f64();
+    assert_eq!(counts.written as usize, texts.len());
+    let n = texts.len() as f64;
+    println!(
+        "{name:>6}: {} texts, {:.1} tokens/text | end-to-end {:.0} texts/s ({:.2}s) | session-only {:.0} texts/s ({:.2}s) | overhead {:+.1} %",
+        texts.len(),
+        tokens as f64 / n,
+        n / e2e_s,
+        e2e_s,
+        n / session_s,
+        session_s,
+        100.0 * (e2e_s / session_s - 1.0)
+    );
+    std::io::stdout().flush().ok();
+}
+
+fn main() {
+    let n_short: usize = arg("--short").and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let n_long: usize = arg("--long").and_then(|v| v.parse().ok()).unwrap_or(1_000);
+    let opts = ClassifierOptions {
+        threads: arg("--threads").and_then(|v| v.parse().ok()).unwrap_or(0),
+        sessions: arg("--sessions").and_then(|v| v.parse().ok()).unwrap_or(0),
+        batch_tokens: arg("--batch-tokens").and_then(|v| v.parse().ok()).unwrap_or(4096),
+        ..Default::default()
+    };
+    let source = ModelSource::from_option(arg("--model").as_deref().map(Path::new));
+    let c = Classifier::load(&source, opts.clone()).expect("load model");
+    println!(
+        "classify bench: model {} ({}), {} cores, layout (sessions, intra threads) = {:?}, batch_tokens {}",
+        c.config().name,
+        c.origin(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        opts.layout(),
+        opts.batch_tokens
+    );
+    if n_short > 0 {
+        bench("short", &short_texts(n_short), &c);
+    }
+    if n_long > 0 {
+        bench("long", &long_texts(n_long), &c);
+    }
+}

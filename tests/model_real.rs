@@ -28,7 +28,7 @@ fn known_sentences() {
         ("I still have not received my money back for the returned item", "negative", "REFUND"),
     ];
     let got = classify(&cases.iter().map(|c| c.0).collect::<Vec<_>>());
-    for (i, (text, s, t)) in cases.iter().enumerate() {
+    for (i, (text, _, _)) in cases.iter().enumerate() {
         eprintln!("{:>9} {:<17} {:.2}  {text}", got[i].0, got[i].1, got[i].2);
     }
     let mut wrong = Vec::new();
