@@ -1,8 +1,10 @@
 //! Command definitions (clap) and dispatch. Each command lives in its own file
 //! and only turns arguments into library calls.
 
+mod churn;
 mod classify;
 mod common;
+mod gen;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -21,11 +23,18 @@ pub struct Cli {
 pub enum Command {
     /// Classify tickets: sentiment, topic and embedding per ticket.
     Classify(classify::ClassifyArgs),
+    /// Churn risk per customer: train a model on labelled customers, or score with a saved one.
+    Churn(churn::ChurnArgs),
+    /// Write the seeded synthetic ticket world (fixtures, benchmark data).
+    #[command(name = "gen-fixtures", hide = true)]
+    GenFixtures(gen::GenArgs),
 }
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Classify(a) => classify::run(a),
+        Command::Churn(a) => churn::run(a),
+        Command::GenFixtures(a) => gen::run(a),
     }
 }

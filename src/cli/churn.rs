@@ -1,0 +1,145 @@
+//! `ticketlens churn train|score`.
+
+use super::common::{parse_pairs, InputArgs, ModelArgs};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use ticketlens::churn::{self, ChurnModel, ChurnOptions, CustomerTable};
+use ticketlens::pipeline::classify::classify_all;
+use ticketlens::pipeline::progress::Progress;
+
+/// Churn risk per customer from ticket history.
+#[derive(Debug, Args)]
+pub struct ChurnArgs {
+    #[command(subcommand)]
+    pub command: ChurnCommand,
+}
+
+/// `churn` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ChurnCommand {
+    /// Train a logistic-regression churn model on customers with a known `churned` label,
+    /// evaluate it (held-out split + k-fold, vs a ticket-count baseline) and save it.
+    Train(TrainArgs),
+    /// Score customers (labelled or not) with a saved model → at_risk.csv sorted by risk.
+    Score(ScoreArgs),
+}
+
+/// Shared by train and score.
+#[derive(Debug, Args)]
+pub struct ChurnCommon {
+    /// Ticket export (raw or enriched); tickets are classified with the model for sentiment/topic features.
+    #[command(flatten)]
+    pub tickets: InputArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Predict as of this instant (RFC 3339 or YYYY-MM-DD); later tickets are ignored. Default: last ticket.
+    #[arg(long = "as-of", value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Map a customers-table field to a column (repeatable), e.g. `churned="Is Lost"`.
+    #[arg(long = "customers-map", value_name = "FIELD=COLUMN")]
+    pub customers_map: Vec<String>,
+    /// No progress display.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `churn train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub common: ChurnCommon,
+    /// Customers table with `customer_id` and `churned` (plus plan, mrr, signup_date when available).
+    #[arg(long, value_name = "FILE")]
+    pub customers: PathBuf,
+    /// Where to save the model (JSON: features, scaler, coefficients, threshold, evaluation).
+    #[arg(long = "model-out", value_name = "FILE", default_value = "churn_model.json")]
+    pub model_out: PathBuf,
+    /// Evaluation output.
+    #[arg(long = "eval-out", value_name = "FILE", default_value = "churn_eval.json")]
+    pub eval_out: PathBuf,
+    /// L2 regularisation strength.
+    #[arg(long, default_value_t = 10.0)]
+    pub alpha: f64,
+    /// Cross-validation folds.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Held-out fraction.
+    #[arg(long = "test-fraction", default_value_t = 0.25)]
+    pub test_fraction: f64,
+    /// Split/fold seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// `churn score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub common: ChurnCommon,
+    /// Saved churn model.
+    #[arg(long = "churn-model", value_name = "FILE")]
+    pub churn_model: PathBuf,
+    /// Customers table (optional: adds plan/MRR/tenure features and lists customers without tickets).
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<PathBuf>,
+    /// Output CSV.
+    #[arg(short, long, value_name = "FILE", default_value = "at_risk.csv")]
+    pub output: PathBuf,
+}
+
+fn load_tickets(c: &ChurnCommon) -> Result<(Vec<ticketlens::EnrichedTicket>, Option<chrono::DateTime<chrono::Utc>>)> {
+    let ingest = c.tickets.options(true)?;
+    let as_of = match &c.as_of {
+        None => None,
+        Some(s) => Some(
+            ticketlens::ingest::time::parse_timestamp(s, ingest.timezone)
+                .ok_or_else(|| anyhow::anyhow!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD"))?,
+        ),
+    };
+    let classifier = c.model.load()?;
+    let progress = Progress::new("classify", None, c.quiet);
+    let set = classify_all(&c.tickets.source(), &ingest, &classifier, &progress);
+    progress.finish();
+    let set = set?;
+    if !c.quiet {
+        eprintln!("churn: tickets: {}", set.counts.summary_line());
+    }
+    Ok((set.tickets, as_of))
+}
+
+pub fn run(a: ChurnArgs) -> Result<()> {
+    match a.command {
+        ChurnCommand::Train(t) => {
+            let map = parse_pairs(&t.common.customers_map, "--customers-map")?;
+            let customers = CustomerTable::read(&t.customers, &map)?;
+            let (tickets, as_of) = load_tickets(&t.common)?;
+            let opts = ChurnOptions {
+                as_of,
+                seed: t.seed,
+                test_fraction: t.test_fraction,
+                folds: t.folds,
+                alpha: t.alpha,
+                ..Default::default()
+            };
+            let (model, eval) = churn::train(&tickets, &customers, &opts)?;
+            model.save(&t.model_out)?;
+            eval.write(&t.eval_out)?;
+            println!("{eval}");
+            eprintln!("churn: saved {} and {}", t.model_out.display(), t.eval_out.display());
+        }
+        ChurnCommand::Score(s) => {
+            let map = parse_pairs(&s.common.customers_map, "--customers-map")?;
+            let customers = match &s.customers {
+                Some(p) => Some(CustomerTable::read(p, &map)?),
+                None => None,
+            };
+            let model = ChurnModel::load(&s.churn_model)?;
+            let (tickets, as_of) = load_tickets(&s.common)?;
+            let rows = churn::score(&model, &tickets, customers.as_ref(), as_of)?;
+            churn::write_at_risk(&rows, &s.output)?;
+            eprintln!("churn: scored {} customers → {}", rows.len(), s.output.display());
+        }
+    }
+    Ok(())
+}
