@@ -76,12 +76,18 @@ fn pick_labels(keys: &[String], x: i32) -> String {
 /// A line chart over periods: one line per series (name only used for the
 /// accessible title; the HTML legend names the colours).
 pub fn lines(
+    wide: bool,
     title: &str,
     keys: &[String],
     series: &[(RGBColor, Vec<f64>)],
     y_pct: bool,
 ) -> Result<String> {
-    let (w, h) = (600u32, 260u32);
+    let (w, h) = if wide {
+        (1160u32, 300u32)
+    } else {
+        (600u32, 260u32)
+    };
+    let max_labels = if wide { 14 } else { 7 };
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
@@ -95,6 +101,7 @@ pub fn lines(
         let ymax = if y_pct { 1.0 } else { (ymax * 1.1).max(1.0) };
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(28)
             .x_label_area_size(28)
             .y_label_area_size(52)
             .build_cartesian_2d(0..(n - 1).max(1), 0.0..ymax)
@@ -102,10 +109,10 @@ pub fn lines(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(AXIS)
-            .x_labels(8.min(n as usize))
+            .x_labels(max_labels.min(n as usize))
             .y_labels(6)
             .x_label_formatter(&|x| pick_labels(keys, *x))
             .y_label_formatter(&|y| {
@@ -154,6 +161,7 @@ pub fn stacked_shares(
         let n = keys.len().max(1) as i32;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(28)
             .x_label_area_size(28)
             .y_label_area_size(52)
             .build_cartesian_2d(0..(n - 1).max(1), 0.0..1.0f64)
@@ -161,10 +169,10 @@ pub fn stacked_shares(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(AXIS)
-            .x_labels(8.min(n as usize))
+            .x_labels(7.min(n as usize))
             .y_labels(6)
             .x_label_formatter(&|x| pick_labels(keys, *x))
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
@@ -203,19 +211,21 @@ pub fn columns(title: &str, labels: &[&str], counts: &[u64], color: RGBColor) ->
     {
         let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| chart_err(title, e))?;
-        let n = counts.len().max(1) as u32;
+        // A numeric range is inclusive, so 0..n-1 gives n segments.
+        let n = counts.len().max(2) as u32;
         let ymax = counts.iter().copied().max().unwrap_or(0).max(1);
         let ymax = ymax + ymax / 10 + 1;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(28)
             .x_label_area_size(28)
             .y_label_area_size(52)
-            .build_cartesian_2d((0u32..n).into_segmented(), 0u64..ymax)
+            .build_cartesian_2d((0u32..n - 1).into_segmented(), 0u64..ymax)
             .map_err(|e| chart_err(title, e))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(AXIS)
             .x_labels(n as usize)
@@ -246,7 +256,7 @@ pub fn columns(title: &str, labels: &[&str], counts: &[u64], color: RGBColor) ->
 
 /// Horizontal bars, one per labelled category, largest first as given.
 pub fn bars(title: &str, items: &[(String, u64)], color: RGBColor) -> Result<String> {
-    let rows = items.len().max(1) as u32;
+    let rows = items.len().max(2) as u32;
     let (w, h) = (600u32, 40 + 24 * rows);
     let mut buf = String::new();
     {
@@ -256,22 +266,23 @@ pub fn bars(title: &str, items: &[(String, u64)], color: RGBColor) -> Result<Str
         let xmax = xmax + xmax / 10 + 1;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
+            .margin_right(28)
             .x_label_area_size(24)
             .y_label_area_size(170)
-            .build_cartesian_2d(0u64..xmax, (0u32..rows).into_segmented())
+            .build_cartesian_2d(0u64..xmax, (0u32..rows - 1).into_segmented())
             .map_err(|e| chart_err(title, e))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .axis_style(AXIS)
             .y_labels(rows as usize)
             .x_labels(6)
             .y_label_formatter(&|v| match v {
                 // Row 0 is drawn at the bottom; show the largest on top.
-                SegmentValue::CenterOf(i) => items
-                    .get((rows - 1 - (*i).min(rows - 1)) as usize)
+                SegmentValue::CenterOf(i) if *i < rows => items
+                    .get((rows - 1 - *i) as usize)
                     .map(|(s, _)| label(s, 24))
                     .unwrap_or_default(),
                 _ => String::new(),
@@ -362,7 +373,7 @@ mod tests {
         let svg = bars("topics", &[(EVIL.to_string(), 3), ("ok".into(), 1)], BLUE).unwrap();
         assert!(!svg.contains("<script") && !svg.contains("<img"), "{svg}");
         let keys = vec![EVIL.to_string(), "2025-W02".into()];
-        let svg = lines(EVIL, &keys, &[(BLUE, vec![1.0, 2.0])], false).unwrap();
+        let svg = lines(false, EVIL, &keys, &[(BLUE, vec![1.0, 2.0])], false).unwrap();
         assert!(!svg.contains("<script") && !svg.contains("<img"));
         assert!(svg.starts_with("<svg class=\"chart\""), "{}", &svg[..80]);
         assert!(svg.contains("viewBox"));
@@ -370,7 +381,7 @@ mod tests {
 
     #[test]
     fn charts_render_with_degenerate_inputs() {
-        assert!(lines("x", &[], &[(BLUE, vec![])], true)
+        assert!(lines(true, "x", &[], &[(BLUE, vec![])], true)
             .unwrap()
             .contains("</svg>"));
         assert!(columns("x", &[], &[], BLUE).unwrap().contains("</svg>"));

@@ -200,8 +200,16 @@ fn build_charts(inputs: &ReportInputs, s: &series::Series) -> Vec<Chart> {
     let backlog: Vec<f64> = s.backlog.iter().map(|&c| c as f64).collect();
     let mut c = Chart::new(
         "Volume and backlog",
-        format!("Tickets created per {p} and tickets still open at the end of each {p}."),
+        format!(
+            "Tickets created per {p} and tickets still open at the end of each {p}.{}",
+            if s.last_complete {
+                ""
+            } else {
+                " The last one is incomplete (the data ends before it does)."
+            }
+        ),
         charts::lines(
+            true,
             "Volume and backlog",
             &s.keys,
             &[(BLUE, created), (AMBER, backlog)],
@@ -228,7 +236,7 @@ fn build_charts(inputs: &ReportInputs, s: &series::Series) -> Vec<Chart> {
         Chart::new(
             "CSAT rate",
             format!("Share of satisfaction answers that are 4 or 5, per {p}."),
-            charts::lines("CSAT rate", &s.keys, &[(GREEN, csat)], true),
+            charts::lines(false, "CSAT rate", &s.keys, &[(GREEN, csat)], true),
             &[("CSAT", GREEN)],
         )
     } else {
