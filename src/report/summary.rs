@@ -69,7 +69,7 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
             bold(Cell::new("All periods")),
         ]);
         for c in &h.cards {
-            let mut change = right(&format!("{} {}", c.arrow, c.delta).trim().to_string());
+            let mut change = right(format!("{} {}", c.arrow, c.delta).trim());
             if color {
                 change = match c.trend {
                     "better" => change.fg(Color::Green),

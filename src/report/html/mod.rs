@@ -14,12 +14,14 @@
 //! of failing the run.
 
 pub mod charts;
+pub mod churn;
 pub mod format;
 pub mod headline;
 pub mod json;
 pub mod sections;
 pub mod series;
 pub mod table;
+pub mod themes;
 
 mod load;
 
@@ -321,6 +323,20 @@ fn build_charts(inputs: &ReportInputs, s: &series::Series) -> Vec<Chart> {
             &[],
         )
     });
+    let top: Vec<(String, u64)> = s.channels.iter().take(12).cloned().collect();
+    out.push(Chart::new(
+        "Channel mix",
+        format!(
+            "Tickets per channel{}.",
+            if s.channels.len() > 12 {
+                " (largest 12)"
+            } else {
+                ""
+            }
+        ),
+        charts::bars("Channel mix", &top, AMBER),
+        &[],
+    ));
     out
 }
 

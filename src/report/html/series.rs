@@ -41,6 +41,8 @@ pub struct Series {
     pub sentiment: Vec<[u64; 3]>,
     /// Tickets per predicted topic, most frequent first.
     pub topics: Vec<(String, u64)>,
+    /// Tickets per channel, most frequent first (no channel → "unknown").
+    pub channels: Vec<(String, u64)>,
     /// FRT histogram counts (bins of [`FRT_LABELS`]).
     pub frt_hist: Vec<u64>,
     /// Resolution-time histogram counts (bins of [`RES_LABELS`]).
@@ -100,6 +102,7 @@ pub fn compute(tickets: &[EnrichedTicket], period: Period, tz: Tz) -> Series {
     s.sentiment = vec![[0; 3]; n];
     let mut diff = vec![0i64; n + 1];
     let mut topics: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut channels: BTreeMap<&str, u64> = BTreeMap::new();
     for t in tickets {
         let tk = &t.ticket;
         let ci = index(local(tk.created_at));
@@ -115,6 +118,13 @@ pub fn compute(tickets: &[EnrichedTicket], period: Period, tz: Tz) -> Series {
             };
             diff[ri.max(ci)] -= 1;
         }
+        let ch = tk
+            .channel
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .unwrap_or("unknown");
+        *channels.entry(ch).or_default() += 1;
         if let Some(c) = tk.csat.filter(|c| c.is_finite()) {
             s.csat[ci].0 += 1;
             s.csat[ci].1 += u64::from(c >= 4.0);
@@ -148,6 +158,12 @@ pub fn compute(tickets: &[EnrichedTicket], period: Period, tz: Tz) -> Series {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     s.topics
+        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    s.channels = channels
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    s.channels
         .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     s
 }
@@ -196,6 +212,7 @@ mod tests {
         assert_eq!(s.csat, vec![(2, 1), (0, 0), (0, 0)]);
         assert_eq!(s.sentiment[0], [1, 0, 0]);
         assert_eq!(s.topics, vec![("BILLING".to_string(), 1)]);
+        assert_eq!(s.channels, vec![("unknown".to_string(), 5)]);
         // Resolution hours: 24 h → "1–2d" (index 4), 144 h → "3–7d" (6), 456 h → "2–4w" (8).
         assert_eq!(s.res_hist[4], 1);
         assert_eq!(s.res_hist[6], 1);
