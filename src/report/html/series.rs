@@ -26,6 +26,9 @@ pub const RES_LABELS: [&str; 10] = [
     "<1h", "1–4h", "4–8h", "8–24h", "1–2d", "2–3d", "3–7d", "1–2w", "2–4w", ">4w",
 ];
 
+/// Longest span drawn, in days (20 years); see [`compute`].
+pub const MAX_SPAN_DAYS: i64 = 7305;
+
 /// Everything the time-series charts draw.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Series {
@@ -86,6 +89,9 @@ pub fn compute(tickets: &[EnrichedTicket], period: Period, tz: Tz) -> Series {
         return s;
     };
     let (first, last) = (local(first), local(last));
+    // A stray date decades away (a data error) must not make millions of
+    // buckets: draw at most MAX_SPAN_DAYS; older tickets count in the first.
+    let first = first.max(last - Duration::days(MAX_SPAN_DAYS));
     let mut starts = Vec::new();
     let mut d = period.start_of(first);
     while d <= last {
@@ -218,6 +224,16 @@ mod tests {
         assert_eq!(s.res_hist[6], 1);
         assert_eq!(s.res_hist[8], 1);
         assert!(!s.last_complete, "data ends on Monday of W25");
+    }
+
+    #[test]
+    fn stray_old_dates_are_clamped_into_the_first_period() {
+        let mut old = t(2, None, "closed");
+        old.ticket.created_at = Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap();
+        let s = compute(&[old, t(2, None, "closed")], Period::Day, chrono_tz::UTC);
+        assert_eq!(s.keys.len() as i64, MAX_SPAN_DAYS + 1);
+        assert_eq!(s.created[0], 1);
+        assert_eq!(s.created.iter().sum::<u64>(), 2);
     }
 
     #[test]

@@ -14,7 +14,14 @@ fn ticket(i: u32) -> EnrichedTicket {
         created_at: created,
         first_response_minutes: Some(f64::from(i % 7) * 20.0),
         resolution_hours: (!i.is_multiple_of(3)).then_some(f64::from(i % 5) * 9.0),
-        status: Some(if i.is_multiple_of(3) { "open" } else { "closed" }.into()),
+        status: Some(
+            if i.is_multiple_of(3) {
+                "open"
+            } else {
+                "closed"
+            }
+            .into(),
+        ),
         agent: Some(format!("{SCRIPT_XSS}{IMG_XSS}")),
         csat: Some(f64::from(1 + i % 5)),
         subject: Some(SCRIPT_XSS.into()),
@@ -149,4 +156,27 @@ fn write_creates_the_file() {
     assert!(std::fs::read_to_string(&p)
         .unwrap()
         .starts_with("<!DOCTYPE html>"));
+}
+
+/// Speed figure, not an assertion: `cargo test --release --lib
+/// report::html::tests::render_100k -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn render_100k_prints_time() {
+    let tickets: Vec<EnrichedTicket> = (0..100_000)
+        .map(|i| {
+            let mut t = ticket(i % 40);
+            t.ticket.created_at += chrono::Duration::minutes(i64::from(i) * 3);
+            t
+        })
+        .collect();
+    let inputs = evil_inputs(&tickets);
+    let start = std::time::Instant::now();
+    let html = render(&inputs).unwrap();
+    println!(
+        "render: {} tickets → {} KiB in {:.1} ms",
+        tickets.len(),
+        html.len() / 1024,
+        start.elapsed().as_secs_f64() * 1e3
+    );
 }
