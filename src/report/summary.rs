@@ -7,7 +7,7 @@
 //! derived text has control characters stripped so it cannot inject
 //! terminal escape sequences.
 
-use crate::report::html::format::{clean_line, truncate};
+use crate::report::html::format::{clean_line, truncate, NA};
 use crate::report::html::{headline, sections, series, ReportInputs};
 use comfy_table::{
     presets::UTF8_FULL_CONDENSED, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table,
@@ -68,7 +68,12 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
             bold(Cell::new("Change")),
             bold(Cell::new("All periods")),
         ]);
-        for c in &h.cards {
+        // Leave out KPIs the data has no values for at all.
+        for c in h.cards.iter().filter(|c| {
+            [&c.value, &c.previous, &c.overall]
+                .iter()
+                .any(|v| v.as_str() != NA)
+        }) {
             let mut change = right(format!("{} {}", c.arrow, c.delta).trim());
             if color {
                 change = match c.trend {
@@ -196,6 +201,10 @@ mod tests {
         assert!(s.contains("Headline KPIs: 2025-W02 compared with 2025-W01"));
         assert!(s.contains("+50.0%"), "tickets 4 → 6:\n{s}");
         assert!(s.contains("+10.0 pp"));
+        assert!(
+            !s.contains("SLA breaches"),
+            "KPIs without any value are left out"
+        );
         assert!(s.contains("refund [31m delays"));
         assert!(
             s.contains("c11") && s.contains("c2 ") && !s.contains("c1 "),

@@ -2,7 +2,7 @@
 //! KPIs by dimension and run info here; themes and churn in their own
 //! modules (re-exported).
 //!
-//! Each builder returns either content or a "not available: <reason>" note,
+//! Each builder returns either content or a "not available: …" note,
 //! never an error: a missing or reshaped input must not lose the rest of the
 //! report.
 

@@ -17,13 +17,13 @@ pub const FRT_EDGES: [f64; 10] = [
 ];
 /// Labels of the FRT bins (one more than edges).
 pub const FRT_LABELS: [&str; 11] = [
-    "<5m", "5–15m", "15–30m", "30m–1h", "1–2h", "2–4h", "4–8h", "8–24h", "1–2d", "2–3d", ">3d",
+    "0–5m", "5–15m", "15–30m", "30m–1h", "1–2h", "2–4h", "4–8h", "8–24h", "1–2d", "2–3d", "3d+",
 ];
 /// Resolution histogram bin edges in hours (log-ish), last bin open.
 pub const RES_EDGES: [f64; 9] = [1.0, 4.0, 8.0, 24.0, 48.0, 72.0, 168.0, 336.0, 672.0];
 /// Labels of the resolution bins.
 pub const RES_LABELS: [&str; 10] = [
-    "<1h", "1–4h", "4–8h", "8–24h", "1–2d", "2–3d", "3–7d", "1–2w", "2–4w", ">4w",
+    "0–1h", "1–4h", "4–8h", "8–24h", "1–2d", "2–3d", "3–7d", "1–2w", "2–4w", "4w+",
 ];
 
 /// Longest span drawn, in days (20 years); see [`compute`].
