@@ -2,4 +2,6 @@
 
 pub mod atomic;
 pub mod enriched;
+pub mod html;
 pub mod safe_csv;
+pub mod summary;

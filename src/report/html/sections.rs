@@ -1,0 +1,262 @@
+//! The report's data sections built from the analysis outputs' JSON:
+//! KPIs by dimension and run info here; themes and churn in their own
+//! modules (re-exported).
+//!
+//! Each builder returns either content or a "not available: …" note,
+//! never an error: a missing or reshaped input must not lose the rest of the
+//! report.
+
+use super::format::{count, fixed, hours, minutes, pct, truncate};
+use super::json::{as_num, as_text, num, pick};
+use super::table::{Cell, Table};
+use serde::Serialize;
+use serde_json::Value;
+
+pub use super::churn::{churn, Churn, MAX_AT_RISK};
+pub use super::themes::{themes, Example, ThemeCard, Themes, MAX_THEMES, MAX_TRENDING};
+
+/// Most groups per dimension table.
+pub const MAX_GROUPS: usize = 30;
+
+const FRT: &[&str] = &[
+    "first_response_minutes.median",
+    "frt_minutes.median",
+    "frt_median_minutes",
+    "first_response_minutes",
+];
+const RES: &[&str] = &[
+    "resolution_hours.median",
+    "resolution_median_hours",
+    "resolution_hours",
+];
+
+/// KPI tables per grouping dimension (channel and priority first).
+pub fn by_dimension(kpis: Option<&Value>) -> Vec<Table> {
+    let Some(by) = kpis.and_then(|k| k.get("by")).and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut dims: Vec<&String> = by.keys().collect();
+    let rank = |d: &str| match d {
+        "channel" => 0,
+        "priority" => 1,
+        _ => 2,
+    };
+    dims.sort_by_key(|d| rank(d));
+    dims.into_iter()
+        .take(6)
+        .filter_map(|dim| {
+            let groups = by.get(dim)?.as_object()?;
+            let mut t = Table::new(
+                format!("KPIs by {dim}"),
+                &[
+                    dim,
+                    "Tickets#",
+                    "First response (median)#",
+                    "Resolution (median)#",
+                    "CSAT#",
+                    "NPS#",
+                    "SLA breaches#",
+                    "Escalated#",
+                    "Negative#",
+                ],
+            );
+            let mut rows: Vec<(f64, Vec<Cell>)> = groups
+                .iter()
+                .map(|(g, v)| {
+                    let tickets = num(v, &["tickets", "count"]);
+                    let rate = |k: &[&str]| {
+                        let x = num(v, k);
+                        Cell::num(pct(x), x)
+                    };
+                    let frt = num(v, FRT);
+                    let res = num(v, RES);
+                    let nps = num(v, &["nps"]);
+                    let row = vec![
+                        Cell::text(truncate(g, 60)),
+                        Cell::num(count(tickets), tickets),
+                        Cell::num(minutes(frt), frt),
+                        Cell::num(hours(res), res),
+                        rate(&["csat_rate"]),
+                        Cell::num(fixed(nps, 0), nps),
+                        rate(&["sla_breach_rate"]),
+                        rate(&["escalation_rate"]),
+                        rate(&["negative_share"]),
+                    ];
+                    (tickets.unwrap_or(0.0), row)
+                })
+                .collect();
+            rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+            if rows.len() > MAX_GROUPS {
+                t.caption
+                    .push_str(&format!(" (largest {MAX_GROUPS} of {})", rows.len()));
+            }
+            t.rows = rows.into_iter().take(MAX_GROUPS).map(|(_, r)| r).collect();
+            Some(t)
+        })
+        .collect()
+}
+
+/// One key/value line of the run footer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Fact {
+    /// Name.
+    pub key: String,
+    /// Value.
+    pub value: String,
+}
+
+/// The run info footer: highlights first, then everything else flattened.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct RunInfo {
+    /// Model, hashes, row counts.
+    pub highlights: Vec<Fact>,
+    /// Stage timings.
+    pub timings: Vec<Fact>,
+    /// Every scalar in run.json, flattened (`options.period = week`).
+    pub all: Vec<Fact>,
+}
+
+/// Build the run footer from run.json.
+pub fn run_info(run: &Value) -> RunInfo {
+    let mut highlights = Vec::new();
+    let mut add = |key: &str, paths: &[&str], f: &dyn Fn(&Value) -> Option<String>| {
+        if let Some(v) = pick(run, paths).and_then(f) {
+            highlights.push(Fact {
+                key: key.into(),
+                value: truncate(&v, 120),
+            });
+        }
+    };
+    add("Model", &["model.name", "model_name", "model"], &as_text);
+    add("Model sha256", &["model.sha256", "model_sha256"], &as_text);
+    add("Input sha256", &["input.sha256", "input_sha256"], &as_text);
+    add(
+        "Rows read",
+        &["rows.read", "counts.read", "rows_read"],
+        &|v| as_num(v).map(|x| count(Some(x))),
+    );
+    add(
+        "Rows written",
+        &["rows.written", "counts.written", "rows_written"],
+        &|v| as_num(v).map(|x| count(Some(x))),
+    );
+    add(
+        "Rows rejected",
+        &["rows.rejected", "counts.rejected", "rows_rejected"],
+        &|v| as_num(v).map(|x| count(Some(x))),
+    );
+    add("ticketlens", &["versions.ticketlens", "version"], &as_text);
+    let timings = pick(run, &["timings", "timings_s", "timing"])
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| {
+                    let secs = as_num(v).or_else(|| num(v, &["seconds", "secs", "s"]))?;
+                    Some(Fact {
+                        key: truncate(k, 40),
+                        value: format!("{secs:.2} s"),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut all = Vec::new();
+    flatten("", run, &mut all);
+    RunInfo {
+        highlights,
+        timings,
+        all,
+    }
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<Fact>) {
+    if out.len() >= 80 {
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, x, out);
+            }
+        }
+        Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => {
+            let s: Vec<String> = a.iter().filter_map(as_text).collect();
+            out.push(Fact {
+                key: prefix.into(),
+                value: truncate(&s.join(", "), 200),
+            });
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate().take(10) {
+                flatten(&format!("{prefix}[{i}]"), x, out);
+            }
+        }
+        Value::Null => {}
+        other => out.push(Fact {
+            key: prefix.into(),
+            value: truncate(&as_text(other).unwrap_or_default(), 200),
+        }),
+    }
+}
+
+/// One line per KPI for the "How these numbers are defined" section.
+pub const DEFINITIONS: [(&str, &str); 14] = [
+    ("Tickets", "tickets created in the period (by created time, in the report's time zone)."),
+    ("Backlog", "tickets not yet resolved at the end of the period."),
+    ("First response time (FRT)", "creation to the first agent reply; median and 90th percentile over tickets that have a reply."),
+    ("Resolution time", "creation to resolved/closed, over resolved tickets only."),
+    ("CSAT", "share of satisfaction answers that are 4 or 5 on a 1–5 scale."),
+    ("NPS", "% promoters (9–10) minus % detractors (0–6), from −100 to 100."),
+    ("CES", "mean customer effort score (1–7, lower is easier)."),
+    ("Escalation rate", "share of tickets marked escalated."),
+    ("Reopen rate", "share of resolved tickets reopened at least once."),
+    ("First contact resolution", "share of resolved tickets solved with one agent reply and never reopened."),
+    ("SLA breach rate", "share of tickets whose first response or resolution exceeded the target for their priority."),
+    ("Negative share", "share of tickets the model classifies as negative; mean p(negative) is its average probability."),
+    ("Theme growth", "change of a theme's tickets in the last period against its recent average; z and p test whether the rise is more than noise."),
+    ("Churn risk", "estimated probability a customer churns, from a model trained on ticket history; bands high/medium/low."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dimension_tables_sort_by_volume() {
+        let k = json!({"by": {"priority": {"low": {"tickets": 5}}, "channel": {"email": {"tickets": 2, "csat_rate": 0.5}, "chat": {"tickets": 9}}}});
+        let t = by_dimension(Some(&k));
+        assert_eq!(t[0].caption, "KPIs by channel");
+        assert_eq!(t[0].rows[0][0].text, "chat");
+        assert_eq!(t[0].rows[1][4].text, "50.0%");
+        assert_eq!(t[1].caption, "KPIs by priority");
+        assert!(by_dimension(None).is_empty());
+    }
+
+    #[test]
+    fn run_info_highlights_and_flattens() {
+        let run = json!({"model": {"name": "ticket-minilm", "sha256": "abc"}, "rows": {"read": 1200, "rejected": 3}, "timings": {"classify": 1.234}, "options": {"period": "week"}});
+        let r = run_info(&run);
+        assert_eq!(
+            r.highlights[0],
+            Fact {
+                key: "Model".into(),
+                value: "ticket-minilm".into()
+            }
+        );
+        assert!(r.highlights.contains(&Fact {
+            key: "Rows read".into(),
+            value: "1,200".into()
+        }));
+        assert_eq!(r.timings[0].value, "1.23 s");
+        assert!(r.all.contains(&Fact {
+            key: "options.period".into(),
+            value: "week".into()
+        }));
+    }
+}

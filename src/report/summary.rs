@@ -1,0 +1,225 @@
+//! The terminal summary printed at the end of `ticketlens analyze`.
+//!
+//! Three short tables: headline KPIs (last complete period vs the one
+//! before), the top 5 trending themes and the top 10 at-risk customers. It
+//! reuses the HTML report's builders so both always show the same numbers.
+//! Colours are used only on a terminal (and never with `NO_COLOR`); ticket-
+//! derived text has control characters stripped so it cannot inject
+//! terminal escape sequences.
+
+use crate::report::html::format::{clean_line, truncate, NA};
+use crate::report::html::{headline, sections, series, ReportInputs};
+use comfy_table::{
+    presets::UTF8_FULL_CONDENSED, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table,
+};
+use std::io::IsTerminal;
+
+/// Trending themes shown.
+const TOP_THEMES: usize = 5;
+/// At-risk customers shown.
+const TOP_CUSTOMERS: usize = 10;
+
+/// The summary for stdout, coloured only when stdout is a terminal and
+/// `NO_COLOR` is unset.
+pub fn terminal_summary(inputs: &ReportInputs) -> String {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    terminal_summary_with(inputs, color)
+}
+
+fn new_table(color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if !color {
+        t.force_no_tty();
+    }
+    t.set_width(120);
+    t
+}
+
+fn plain(s: &str, max: usize) -> Cell {
+    Cell::new(truncate(&clean_line(s), max))
+}
+
+fn right(s: &str) -> Cell {
+    Cell::new(clean_line(s)).set_alignment(CellAlignment::Right)
+}
+
+/// The summary with colours switched on or off explicitly.
+pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
+    let s = series::compute(inputs.tickets, inputs.period, inputs.timezone);
+    let mut out = String::new();
+    let bold = |c: Cell| {
+        if color {
+            c.add_attribute(Attribute::Bold)
+        } else {
+            c
+        }
+    };
+
+    let h = headline::build(inputs.kpis.as_ref(), &s);
+    out.push_str(&format!("Headline KPIs: {}\n", clean_line(&h.note)));
+    if !h.cards.is_empty() {
+        let mut t = new_table(color);
+        t.set_header(vec![
+            bold(Cell::new("KPI")),
+            bold(Cell::new("Current")),
+            bold(Cell::new("Previous")),
+            bold(Cell::new("Change")),
+            bold(Cell::new("All periods")),
+        ]);
+        // Leave out KPIs the data has no values for at all.
+        for c in h.cards.iter().filter(|c| {
+            [&c.value, &c.previous, &c.overall]
+                .iter()
+                .any(|v| v.as_str() != NA)
+        }) {
+            let mut change = right(format!("{} {}", c.arrow, c.delta).trim());
+            if color {
+                change = match c.trend {
+                    "better" => change.fg(Color::Green),
+                    "worse" => change.fg(Color::Red),
+                    _ => change,
+                };
+            }
+            t.add_row(vec![
+                plain(&c.label, 40),
+                right(&c.value),
+                right(&c.previous),
+                change,
+                right(&c.overall),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+
+    let th = sections::themes(inputs.themes.as_ref(), &inputs.trends);
+    match &th.unavailable {
+        Some(why) => out.push_str(&format!("\nTrending themes: {}\n", clean_line(why))),
+        None if th.trending.is_empty() => {
+            out.push_str("\nTrending themes: none growing significantly\n")
+        }
+        None => {
+            out.push_str("\nTrending themes\n");
+            let mut t = new_table(color);
+            t.set_header(vec![
+                bold(Cell::new("Theme")),
+                bold(Cell::new("Tickets")),
+                bold(Cell::new("Growth")),
+                bold(Cell::new("Negative")),
+                bold(Cell::new("Keywords")),
+            ]);
+            for c in th.trending.iter().take(TOP_THEMES) {
+                let mut g = right(&c.growth);
+                if color && c.direction == "up" {
+                    g = g.fg(Color::Red);
+                }
+                t.add_row(vec![
+                    plain(&c.label, 50),
+                    right(&c.size),
+                    g,
+                    right(&c.negative_share),
+                    plain(&c.keywords.join(", "), 50),
+                ]);
+            }
+            out.push_str(&t.to_string());
+            out.push('\n');
+        }
+    }
+
+    let ch = sections::churn(
+        &inputs.at_risk,
+        inputs.churn_eval.as_ref(),
+        inputs.churn_note.as_deref(),
+    );
+    if ch.at_risk.rows.is_empty() {
+        let why = ch.unavailable.as_deref().unwrap_or("no customers scored");
+        out.push_str(&format!("\nAt-risk customers: {}\n", clean_line(why)));
+    } else {
+        out.push_str("\nCustomers most at risk\n");
+        let mut t = new_table(color);
+        t.set_header(vec![
+            bold(Cell::new("Customer")),
+            bold(Cell::new("Risk")),
+            bold(Cell::new("Band")),
+            bold(Cell::new("Top factors")),
+        ]);
+        for r in ch.at_risk.rows.iter().take(TOP_CUSTOMERS) {
+            let mut band = plain(&r[2].text, 12);
+            if color {
+                band = match r[2].class {
+                    "band-high" => band.fg(Color::Red),
+                    "band-medium" => band.fg(Color::Yellow),
+                    "band-low" => band.fg(Color::Green),
+                    _ => band,
+                };
+            }
+            t.add_row(vec![
+                plain(&r[0].text, 30),
+                right(&r[1].text),
+                band,
+                plain(&r[3].text, 70),
+            ]);
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+        if let Some(auc) = ch
+            .evaluation
+            .rows
+            .iter()
+            .find(|r| r[0].text.starts_with("ROC AUC"))
+        {
+            out.push_str(&format!(
+                "Churn model holdout ROC AUC {} (baseline {})\n",
+                auc[1].text, auc[2].text
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::Period;
+    use serde_json::json;
+
+    #[test]
+    fn summary_without_colour_has_three_blocks_and_no_escapes() {
+        let mut r = ReportInputs::new("t", &[], Period::Week, chrono_tz::UTC);
+        r.kpis = Some(
+            json!({"overall": {"tickets": 10}, "periods": {"2025-W01": {"tickets": 4, "csat_rate": 0.5}, "2025-W02": {"tickets": 6, "csat_rate": 0.6}}}),
+        );
+        r.themes = Some(
+            json!({"themes": [{"id": 1, "label": "refund\u{1b}[31m delays", "size": 12, "growth": 0.4, "keywords": ["refund"]}]}),
+        );
+        r.at_risk = (0..12).map(|i| json!({"customer_id": format!("c{i}"), "churn_risk": f64::from(i) / 20.0, "risk_band": "high", "top_factors": "many tickets"})).collect();
+        r.churn_eval = Some(json!({"holdout": {"roc_auc": 0.8}, "baseline": {"roc_auc": 0.6}}));
+        let s = terminal_summary_with(&r, false);
+        assert!(!s.contains('\u{1b}'), "no escape sequences:\n{s}");
+        assert!(s.contains("Headline KPIs: 2025-W02 compared with 2025-W01"));
+        assert!(s.contains("+50.0%"), "tickets 4 → 6:\n{s}");
+        assert!(s.contains("+10.0 pp"));
+        assert!(
+            !s.contains("SLA breaches"),
+            "KPIs without any value are left out"
+        );
+        assert!(s.contains("refund [31m delays"));
+        assert!(
+            s.contains("c11") && s.contains("c2 ") && !s.contains("c1 "),
+            "top 10 by risk:\n{s}"
+        );
+        assert!(s.contains("Churn model holdout ROC AUC 0.800 (baseline 0.600)"));
+    }
+
+    #[test]
+    fn summary_explains_missing_stages() {
+        let mut r = ReportInputs::new("t", &[], Period::Week, chrono_tz::UTC);
+        r.churn_note = Some("churn: no --customers file given".into());
+        let s = terminal_summary_with(&r, false);
+        assert!(s.contains("Headline KPIs: not available"));
+        assert!(s.contains("Trending themes: not available"));
+        assert!(s.contains("At-risk customers: not available: churn: no --customers file given"));
+    }
+}
