@@ -40,7 +40,7 @@ fn tiny_model_classifies_in_input_order_with_dedup() {
     }
     // Padding does not change a text's answer beyond int8 activation noise
     // (dynamic quantisation scales activations per batch).
-    let alone = c.classify(&texts[3..4].to_vec()).unwrap();
+    let alone = c.classify(&texts[3..4]).unwrap();
     let d = (alone.predictions[0].p_negative - out.predictions[3].p_negative).abs();
     assert!(
         d < 0.05,
