@@ -149,7 +149,8 @@ impl<'a> BlockCtx<'a> {
                     s |= state::RESPONDED;
                 }
                 let res = recs.res[i];
-                if recs.flags[i] & flag::RESOLVED != 0 && (res.is_nan() || res * 3_600_000.0 <= age) {
+                if recs.flags[i] & flag::RESOLVED != 0 && (res.is_nan() || res * 3_600_000.0 <= age)
+                {
                     s |= state::RESOLVED;
                 }
                 s
@@ -161,10 +162,12 @@ impl<'a> BlockCtx<'a> {
     pub fn block(&self, idx: impl Iterator<Item = usize>) -> KpiBlock {
         let r = self.recs;
         let mut b = KpiBlock::default();
-        let (mut frt, mut res, mut first_res, mut bfrt, mut bres) = (vec![], vec![], vec![], vec![], vec![]);
+        let (mut frt, mut res, mut first_res, mut bfrt, mut bres) =
+            (vec![], vec![], vec![], vec![], vec![]);
         let (mut csat_ok, mut promoters, mut detractors) = (0u64, 0u64, 0u64);
         let (mut ces_sum, mut p_neg_sum) = (0.0f64, 0.0f64);
-        let (mut reopen_den, mut fcr_num, mut fcr_den, mut esc_den, mut neg) = (0u64, 0u64, 0u64, 0u64, 0u64);
+        let (mut reopen_den, mut fcr_num, mut fcr_den, mut esc_den, mut neg) =
+            (0u64, 0u64, 0u64, 0u64, 0u64);
         let (mut with_channel, mut self_service) = (0u64, 0u64);
         let mut sla_res = SlaBlock::default();
         for i in idx {
@@ -212,7 +215,11 @@ impl<'a> BlockCtx<'a> {
                     }
                 }
             }
-            if let Some(targets) = self.sla_resolution.as_ref().filter(|_| self.sla_resolution_enabled) {
+            if let Some(targets) = self
+                .sla_resolution
+                .as_ref()
+                .filter(|_| self.sla_resolution_enabled)
+            {
                 if let Some(target) = targets.minutes(class) {
                     if resolved {
                         if r.res[i].is_finite() {
@@ -255,7 +262,8 @@ impl<'a> BlockCtx<'a> {
             let ch = r.channel[i];
             if ch != Records::NONE {
                 with_channel += 1;
-                self_service += u64::from(self.self_service.get(ch as usize).copied().unwrap_or(false));
+                self_service +=
+                    u64::from(self.self_service.get(ch as usize).copied().unwrap_or(false));
             }
         }
         b.handled = b.tickets;
@@ -299,6 +307,12 @@ pub fn is_self_service(channel: &str) -> bool {
     let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
     matches!(
         norm.as_str(),
-        "self service" | "selfservice" | "help center" | "help centre" | "helpcenter" | "knowledge base" | "kb"
+        "self service"
+            | "selfservice"
+            | "help center"
+            | "help centre"
+            | "helpcenter"
+            | "knowledge base"
+            | "kb"
     )
 }

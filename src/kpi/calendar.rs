@@ -11,7 +11,10 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+    Weekday,
+};
 use chrono_tz::Tz;
 
 use crate::{Error, Result};
@@ -83,10 +86,16 @@ impl BusinessCalendar {
         let cleaned = spec.replace(';', " ");
         let mut tokens: Vec<&str> = cleaned.split_whitespace().collect();
         let tz = match tokens.last() {
-            Some(last) if last.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && parse_days(last).is_none() => {
-                let tz: Tz = last
-                    .parse()
-                    .map_err(|_| Error::option(OPTION, format!("unknown time zone `{last}` (use an IANA name like Europe/Berlin)")))?;
+            Some(last)
+                if last.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && parse_days(last).is_none() =>
+            {
+                let tz: Tz = last.parse().map_err(|_| {
+                    Error::option(
+                        OPTION,
+                        format!("unknown time zone `{last}` (use an IANA name like Europe/Berlin)"),
+                    )
+                })?;
                 tokens.pop();
                 tz
             }
@@ -97,7 +106,12 @@ impl BusinessCalendar {
         let mut pending_days = false;
         for tok in tokens {
             if tok.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-                let days = current.ok_or_else(|| Error::option(OPTION, format!("`{tok}` needs a day list before it (e.g. Mon-Fri {tok})")))?;
+                let days = current.ok_or_else(|| {
+                    Error::option(
+                        OPTION,
+                        format!("`{tok}` needs a day list before it (e.g. Mon-Fri {tok})"),
+                    )
+                })?;
                 for w in tok.split(',').filter(|w| !w.is_empty()) {
                     let (s, e) = parse_window(w)?;
                     for (d, on) in days.iter().enumerate() {
@@ -109,19 +123,33 @@ impl BusinessCalendar {
                 pending_days = false;
             } else {
                 if pending_days {
-                    return Err(Error::option(OPTION, format!("day list before `{tok}` has no HH:MM-HH:MM window")));
+                    return Err(Error::option(
+                        OPTION,
+                        format!("day list before `{tok}` has no HH:MM-HH:MM window"),
+                    ));
                 }
                 current = Some(parse_days(tok).ok_or_else(|| {
-                    Error::option(OPTION, format!("`{tok}` is not a day list like Mon-Fri or Mon,Wed,Fri"))
+                    Error::option(
+                        OPTION,
+                        format!("`{tok}` is not a day list like Mon-Fri or Mon,Wed,Fri"),
+                    )
                 })?);
                 pending_days = true;
             }
         }
         if pending_days {
-            return Err(Error::option(OPTION, "the last day list has no HH:MM-HH:MM window"));
+            return Err(Error::option(
+                OPTION,
+                "the last day list has no HH:MM-HH:MM window",
+            ));
         }
         if windows.iter().all(Vec::is_empty) {
-            return Err(Error::option(OPTION, format!("`{spec}` opens no hours (expected e.g. `Mon-Fri 09:00-17:00 Europe/Berlin`)")));
+            return Err(Error::option(
+                OPTION,
+                format!(
+                    "`{spec}` opens no hours (expected e.g. `Mon-Fri 09:00-17:00 Europe/Berlin`)"
+                ),
+            ));
         }
         for w in &mut windows {
             *w = merge(std::mem::take(w));
@@ -130,7 +158,13 @@ impl BusinessCalendar {
             Some(p) => read_holidays(p)?,
             None => HashSet::new(),
         };
-        Ok(BusinessCalendar { spec: spec.trim().to_string(), tz, windows, holidays, cache: Mutex::new(DayCache::default()) })
+        Ok(BusinessCalendar {
+            spec: spec.trim().to_string(),
+            tz,
+            windows,
+            holidays,
+            cache: Mutex::new(DayCache::default()),
+        })
     }
 
     /// The spec this calendar was parsed from (echoed in kpis.json).
@@ -176,7 +210,10 @@ impl BusinessCalendar {
         self.ensure(&mut cache, sd, ed);
         let at = |d: i32| (d - cache.first) as usize;
         let overlap = |d: i32, lo: i64, hi: i64| -> i64 {
-            cache.days[at(d)].iter().map(|&(s, e)| (e.min(hi) - s.max(lo)).max(0)).sum()
+            cache.days[at(d)]
+                .iter()
+                .map(|&(s, e)| (e.min(hi) - s.max(lo)).max(0))
+                .sum()
         };
         if sd == ed {
             return Some(overlap(sd, start, end));
@@ -203,8 +240,16 @@ impl BusinessCalendar {
         let (new_first, new_end) = if len == 0 {
             (lo - 7, hi + 32)
         } else {
-            let f = if lo < cache.first { lo.min(cache.first - margin) } else { cache.first };
-            let e = if hi >= cache.first + len { hi.max(cache.first + len + margin) } else { cache.first + len - 1 };
+            let f = if lo < cache.first {
+                lo.min(cache.first - margin)
+            } else {
+                cache.first
+            };
+            let e = if hi >= cache.first + len {
+                hi.max(cache.first + len + margin)
+            } else {
+                cache.first + len - 1
+            };
             (f, e)
         };
         let mut days = Vec::with_capacity((new_end - new_first + 1) as usize);
@@ -222,7 +267,11 @@ impl BusinessCalendar {
             acc += day.iter().map(|(s, e)| e - s).sum::<i64>();
             prefix.push(acc);
         }
-        *cache = DayCache { first: new_first, days, prefix };
+        *cache = DayCache {
+            first: new_first,
+            days,
+            prefix,
+        };
     }
 
     /// Open intervals of one local date, as UTC milliseconds.
@@ -235,7 +284,10 @@ impl BusinessCalendar {
         }
         let mut out = Vec::new();
         for &(s, e) in &self.windows[date.weekday().num_days_from_monday() as usize] {
-            let (Some(a), Some(b)) = (local_instant(self.tz, date, s, false), local_instant(self.tz, date, e, true)) else {
+            let (Some(a), Some(b)) = (
+                local_instant(self.tz, date, s, false),
+                local_instant(self.tz, date, e, true),
+            ) else {
                 continue;
             };
             if b > a {
@@ -258,9 +310,13 @@ pub(crate) fn local_instant(tz: Tz, date: NaiveDate, minute: u32, is_end: bool) 
         LocalResult::None => {
             // Walk forward to the first wall-clock minute that exists: the
             // instant the clocks jumped.
-            (1..=48 * 60).find_map(|k| match tz.from_local_datetime(&(base + Duration::minutes(k))) {
-                LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t.timestamp_millis()),
-                LocalResult::None => None,
+            (1..=48 * 60).find_map(|k| {
+                match tz.from_local_datetime(&(base + Duration::minutes(k))) {
+                    LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
+                        Some(t.timestamp_millis())
+                    }
+                    LocalResult::None => None,
+                }
             })
         }
     }
@@ -269,7 +325,10 @@ pub(crate) fn local_instant(tz: Tz, date: NaiveDate, minute: u32, is_end: bool) 
 fn parse_window(w: &str) -> Result<(u32, u32)> {
     let bad = || Error::option(OPTION, format!("`{w}` is not a window like 09:00-17:00"));
     let (a, b) = w.split_once('-').ok_or_else(bad)?;
-    let (s, e) = (parse_hhmm(a).ok_or_else(bad)?, parse_hhmm(b).ok_or_else(bad)?);
+    let (s, e) = (
+        parse_hhmm(a).ok_or_else(bad)?,
+        parse_hhmm(b).ok_or_else(bad)?,
+    );
     if e <= s {
         return Err(Error::option(OPTION, format!("window `{w}` ends before it starts (overnight windows: split at 24:00, e.g. Mon 22:00-24:00 Tue 00:00-06:00)")));
     }
@@ -288,8 +347,19 @@ fn parse_hhmm(s: &str) -> Option<u32> {
 fn weekday(s: &str) -> Option<Weekday> {
     let s = s.trim().to_ascii_lowercase();
     let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    let i = names.iter().position(|n| *n == s).or_else(|| full.iter().position(|n| *n == s))?;
+    let full = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let i = names
+        .iter()
+        .position(|n| *n == s)
+        .or_else(|| full.iter().position(|n| *n == s))?;
     Weekday::try_from(i as u8).ok()
 }
 
@@ -299,7 +369,10 @@ fn parse_days(s: &str) -> Option<[bool; 7]> {
     for part in s.split(',').filter(|p| !p.is_empty()) {
         match part.split_once('-') {
             Some((a, b)) => {
-                let (a, b) = (weekday(a)?.num_days_from_monday(), weekday(b)?.num_days_from_monday());
+                let (a, b) = (
+                    weekday(a)?.num_days_from_monday(),
+                    weekday(b)?.num_days_from_monday(),
+                );
                 let mut d = a;
                 loop {
                     mask[d as usize] = true;

@@ -37,7 +37,10 @@ impl KpiEngine {
     pub fn new(opts: KpiOptions) -> KpiEngine {
         let ndims = opts.by.len();
         KpiEngine {
-            recs: Records { dims: vec![Vec::new(); ndims], ..Records::default() },
+            recs: Records {
+                dims: vec![Vec::new(); ndims],
+                ..Records::default()
+            },
             dims: (0..ndims).map(|_| Interner::default()).collect(),
             opts,
             channels: Interner::default(),
@@ -63,7 +66,8 @@ impl KpiEngine {
             Some(c) => self.channels.id(c),
             None => Records::NONE,
         };
-        self.recs.push(et, self.opts.business_hours.as_ref(), channel);
+        self.recs
+            .push(et, self.opts.business_hours.as_ref(), channel);
         self.scratch.clear();
         for (k, dim) in self.opts.by.iter().enumerate() {
             let id = match et.dimension(dim) {
@@ -76,7 +80,10 @@ impl KpiEngine {
         if let Some(p) = self.opts.period {
             let date = t.created_at.with_timezone(&self.opts.timezone).date_naive();
             let keys = &mut self.period_keys;
-            let id = *self.period_of_date.entry(date).or_insert_with(|| keys.id(&p.key_of_date(date)));
+            let id = *self
+                .period_of_date
+                .entry(date)
+                .or_insert_with(|| keys.id(&p.key_of_date(date)));
             self.recs.period.push(id);
             self.scratch.push(id);
             self.dates = Some(match self.dates {
@@ -113,7 +120,11 @@ impl KpiEngine {
     pub fn finish(self) -> KpiReport {
         let recs = &self.recs;
         let n = recs.len();
-        let as_of_ms = self.opts.as_of.map(|a| a.timestamp_millis()).or_else(|| recs.created.iter().max().copied());
+        let as_of_ms = self
+            .opts
+            .as_of
+            .map(|a| a.timestamp_millis())
+            .or_else(|| recs.created.iter().max().copied());
         let as_of = as_of_ms.unwrap_or(0);
         let ctx = BlockCtx {
             recs,
@@ -124,7 +135,12 @@ impl KpiEngine {
             sla_enabled: recs.frt.iter().any(|v| v.is_finite()),
             sla_resolution_enabled: recs.res.iter().any(|v| v.is_finite()),
             business: self.opts.business_hours.is_some(),
-            self_service: self.channels.names.iter().map(|c| is_self_service(c)).collect(),
+            self_service: self
+                .channels
+                .names
+                .iter()
+                .map(|c| is_self_service(c))
+                .collect(),
         };
 
         let mut overall = ctx.block(0..n);
@@ -147,13 +163,20 @@ impl KpiEngine {
                 .collect(),
         );
         let total = overall.tickets;
-        let share_of = |b: &mut KpiBlock, of: u64| b.share = (of > 0).then(|| b.tickets as f64 / of as f64);
+        let share_of =
+            |b: &mut KpiBlock, of: u64| b.share = (of > 0).then(|| b.tickets as f64 / of as f64);
 
         let groups_of = |ids: &[u32], groups: usize| -> Vec<KpiBlock> {
             let (order, offsets) = bucket(ids, groups);
             (0..groups)
                 .into_par_iter()
-                .map(|g| ctx.block(order[offsets[g]..offsets[g + 1]].iter().map(|&i| i as usize)))
+                .map(|g| {
+                    ctx.block(
+                        order[offsets[g]..offsets[g + 1]]
+                            .iter()
+                            .map(|&i| i as usize),
+                    )
+                })
                 .collect()
         };
 
@@ -175,15 +198,24 @@ impl KpiEngine {
 
         let mut periods = BTreeMap::new();
         let mut backlog_at_last_period_start = None;
-        if let (Some(p), Some((first, last)), Some(as_of_dt)) =
-            (self.opts.period, self.dates, as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis))
-        {
+        if let (Some(p), Some((first, last)), Some(as_of_dt)) = (
+            self.opts.period,
+            self.dates,
+            as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
+        ) {
             let as_of_date = as_of_dt.with_timezone(&self.opts.timezone).date_naive();
             let blocks = groups_of(&recs.period, self.period_keys.names.len());
-            let mut by_key: HashMap<&str, KpiBlock> =
-                self.period_keys.names.iter().map(String::as_str).zip(blocks).collect();
+            let mut by_key: HashMap<&str, KpiBlock> = self
+                .period_keys
+                .names
+                .iter()
+                .map(String::as_str)
+                .zip(blocks)
+                .collect();
             for key in p.range(first, last.max(as_of_date)) {
-                let mut b = by_key.remove(key.as_str()).unwrap_or_else(|| ctx.block(std::iter::empty()));
+                let mut b = by_key
+                    .remove(key.as_str())
+                    .unwrap_or_else(|| ctx.block(std::iter::empty()));
                 share_of(&mut b, total);
                 periods.insert(key, b);
             }
@@ -197,14 +229,23 @@ impl KpiEngine {
             let blocks = groups_of(&recs.combo, self.combo_keys.len());
             let ndims = self.opts.by.len();
             for (key, mut b) in self.combo_keys.iter().zip(blocks) {
-                let values: Vec<String> = (0..ndims).map(|k| self.dims[k].names[key[k] as usize].clone()).collect();
-                let period = self.opts.period.map(|_| self.period_keys.names[key[ndims] as usize].clone());
+                let values: Vec<String> = (0..ndims)
+                    .map(|k| self.dims[k].names[key[k] as usize].clone())
+                    .collect();
+                let period = self
+                    .opts
+                    .period
+                    .map(|_| self.period_keys.names[key[ndims] as usize].clone());
                 let of = match &period {
                     Some(pk) => periods.get(pk).map_or(0, |pb: &KpiBlock| pb.tickets),
                     None => total,
                 };
                 share_of(&mut b, of);
-                table.push(TableRow { values, period, block: b });
+                table.push(TableRow {
+                    values,
+                    period,
+                    block: b,
+                });
             }
             table.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
         }

@@ -36,8 +36,20 @@ use crate::{EnrichedTicket, Error, Result};
 
 /// Dimension names accepted in `by` (those [`EnrichedTicket::dimension`] knows).
 pub const DIMENSIONS: [&str; 14] = [
-    "channel", "priority", "agent", "team", "tier", "group", "status", "customer", "customer_id", "topic",
-    "sentiment", "theme", "tag", "tags",
+    "channel",
+    "priority",
+    "agent",
+    "team",
+    "tier",
+    "group",
+    "status",
+    "customer",
+    "customer_id",
+    "topic",
+    "sentiment",
+    "theme",
+    "tag",
+    "tags",
 ];
 
 /// How to compute KPIs.
@@ -81,10 +93,16 @@ impl KpiOptions {
     pub fn validate(&self) -> Result<()> {
         for (i, d) in self.by.iter().enumerate() {
             if !DIMENSIONS.contains(&d.as_str()) {
-                return Err(Error::option("--by", format!("unknown dimension `{d}` (known: {})", DIMENSIONS.join(", "))));
+                return Err(Error::option(
+                    "--by",
+                    format!("unknown dimension `{d}` (known: {})", DIMENSIONS.join(", ")),
+                ));
             }
             if self.by[..i].contains(d) {
-                return Err(Error::option("--by", format!("dimension `{d}` given twice")));
+                return Err(Error::option(
+                    "--by",
+                    format!("dimension `{d}` given twice"),
+                ));
             }
         }
         Ok(())
@@ -92,7 +110,10 @@ impl KpiOptions {
 }
 
 /// Compute every KPI of `tickets` in one pass (a convenience over [`KpiEngine`]).
-pub fn compute<'a>(tickets: impl IntoIterator<Item = &'a EnrichedTicket>, opts: &KpiOptions) -> KpiReport {
+pub fn compute<'a>(
+    tickets: impl IntoIterator<Item = &'a EnrichedTicket>,
+    opts: &KpiOptions,
+) -> KpiReport {
     let mut engine = KpiEngine::new(opts.clone());
     for t in tickets {
         engine.push(t);

@@ -98,8 +98,14 @@ impl Records {
     pub fn push(&mut self, et: &EnrichedTicket, cal: Option<&BusinessCalendar>, channel: u32) {
         let t = &et.ticket;
         let created = t.created_at.timestamp_millis();
-        let frt = t.frt_minutes().filter(|v| v.is_finite()).unwrap_or(f64::NAN);
-        let res = t.resolution_hours().filter(|v| v.is_finite()).unwrap_or(f64::NAN);
+        let frt = t
+            .frt_minutes()
+            .filter(|v| v.is_finite())
+            .unwrap_or(f64::NAN);
+        let res = t
+            .resolution_hours()
+            .filter(|v| v.is_finite())
+            .unwrap_or(f64::NAN);
         self.created.push(created);
         self.frt.push(frt);
         self.res.push(res);
@@ -164,10 +170,15 @@ impl Records {
             }
             _ => 0,
         });
-        self.ces.push(t.ces.filter(|c| (1.0..=7.0).contains(c)).unwrap_or(f64::NAN));
+        self.ces.push(
+            t.ces
+                .filter(|c| (1.0..=7.0).contains(c))
+                .unwrap_or(f64::NAN),
+        );
         self.sentiment.push(sentiment);
         self.p_neg.push(if p_neg.is_finite() { p_neg } else { 0.0 });
-        self.prio.push(PriorityClass::of(t.priority.as_deref()) as u8);
+        self.prio
+            .push(PriorityClass::of(t.priority.as_deref()) as u8);
         self.channel.push(channel);
     }
 }

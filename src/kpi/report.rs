@@ -40,7 +40,11 @@ pub struct ReportOptions {
 impl ReportOptions {
     pub(crate) fn from_options(o: &KpiOptions) -> ReportOptions {
         ReportOptions {
-            as_of_source: if o.as_of.is_some() { "option" } else { "last_created_at" },
+            as_of_source: if o.as_of.is_some() {
+                "option"
+            } else {
+                "last_created_at"
+            },
             timezone: o.timezone.name().to_string(),
             by: o.by.clone(),
             period: o.period,
@@ -88,7 +92,10 @@ pub struct KpiReport {
     pub backlog_at_last_period_start: Option<u64>,
 }
 
-fn ser_by<S: Serializer>(by: &[(String, BTreeMap<String, KpiBlock>)], s: S) -> std::result::Result<S::Ok, S::Error> {
+fn ser_by<S: Serializer>(
+    by: &[(String, BTreeMap<String, KpiBlock>)],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut m = s.serialize_map(Some(by.len()))?;
     for (dim, groups) in by {
@@ -131,23 +138,51 @@ impl KpiReport {
         let with_prev = previous_period && !self.periods.is_empty();
         type Get = fn(&KpiBlock) -> Option<f64>;
         let items: [(&str, &str, &str, bool, Get); 6] = [
-            ("first_response_minutes.median", "First response (median)", "min", false, |b| b.first_response_minutes.median),
-            ("resolution_hours.median", "Resolution time (median)", "h", false, |b| b.resolution_hours.median),
+            (
+                "first_response_minutes.median",
+                "First response (median)",
+                "min",
+                false,
+                |b| b.first_response_minutes.median,
+            ),
+            (
+                "resolution_hours.median",
+                "Resolution time (median)",
+                "h",
+                false,
+                |b| b.resolution_hours.median,
+            ),
             ("csat_rate", "CSAT", "rate", true, |b| b.csat_rate),
             ("nps", "NPS", "points", true, |b| b.nps),
-            ("sla_breach_rate", "SLA breach rate", "rate", false, |b| b.sla_breach_rate),
-            ("negative_share", "Negative tickets", "rate", false, |b| b.negative_share),
+            ("sla_breach_rate", "SLA breach rate", "rate", false, |b| {
+                b.sla_breach_rate
+            }),
+            ("negative_share", "Negative tickets", "rate", false, |b| {
+                b.negative_share
+            }),
         ];
         let mut out: Vec<Headline> = items
             .iter()
             .map(|&(key, name, unit, higher_is_better, get)| {
                 let value = get(cur);
                 let previous = prev.and_then(get);
-                Headline { key, name, unit, higher_is_better, value, previous, change: diff(value, previous) }
+                Headline {
+                    key,
+                    name,
+                    unit,
+                    higher_is_better,
+                    value,
+                    previous,
+                    change: diff(value, previous),
+                }
             })
             .collect();
         let value = Some(self.overall.backlog as f64);
-        let previous = if with_prev { self.backlog_at_last_period_start.map(|b| b as f64) } else { None };
+        let previous = if with_prev {
+            self.backlog_at_last_period_start.map(|b| b as f64)
+        } else {
+            None
+        };
         out.insert(
             4,
             Headline {
@@ -174,9 +209,23 @@ impl KpiReport {
             .options
             .by
             .iter()
-            .map(|d| d.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect())
+            .map(|d| {
+                d.chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect()
+            })
             .collect();
-        Some(if dims.is_empty() { "kpis_by_period.csv".to_string() } else { format!("kpis_by_{}.csv", dims.join("_")) })
+        Some(if dims.is_empty() {
+            "kpis_by_period.csv".to_string()
+        } else {
+            format!("kpis_by_{}.csv", dims.join("_"))
+        })
     }
 
     /// Write kpis.json and (with `by` or a period) the tidy CSV into
@@ -186,8 +235,10 @@ impl KpiReport {
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let mut written = Vec::new();
         let json_path = out_dir.join("kpis.json");
-        let mut json = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Json { context: format!("writing {}", json_path.display()), source: e })?;
+        let mut json = serde_json::to_vec_pretty(self).map_err(|e| Error::Json {
+            context: format!("writing {}", json_path.display()),
+            source: e,
+        })?;
         json.push(b'\n');
         write_atomic(&json_path, &json)?;
         written.push(json_path);
@@ -205,25 +256,46 @@ impl KpiReport {
     pub fn table_csv(&self, path_for_errors: &Path) -> Result<Vec<u8>> {
         let ctx = || format!("writing {}", path_for_errors.display());
         let mut w = csv::Writer::from_writer(Vec::new());
-        let template = self.table.first().map(|r| &r.block).unwrap_or(&self.overall);
-        let metric_cols = flatten(template).map_err(|e| Error::Json { context: ctx(), source: e })?;
+        let template = self
+            .table
+            .first()
+            .map(|r| &r.block)
+            .unwrap_or(&self.overall);
+        let metric_cols = flatten(template).map_err(|e| Error::Json {
+            context: ctx(),
+            source: e,
+        })?;
         let mut header: Vec<String> = self.options.by.clone();
         if self.options.period.is_some() {
             header.push("period".to_string());
         }
         header.extend(metric_cols.into_iter().map(|(k, _)| k));
         w.write_record(header.iter().map(|h| neutralize(h).into_owned()))
-            .map_err(|e| Error::Csv { context: ctx(), source: e })?;
+            .map_err(|e| Error::Csv {
+                context: ctx(),
+                source: e,
+            })?;
         for row in &self.table {
-            let mut rec: Vec<String> = row.values.iter().map(|v| neutralize(v).into_owned()).collect();
+            let mut rec: Vec<String> = row
+                .values
+                .iter()
+                .map(|v| neutralize(v).into_owned())
+                .collect();
             if let Some(p) = &row.period {
                 rec.push(p.clone());
             }
-            let cols = flatten(&row.block).map_err(|e| Error::Json { context: ctx(), source: e })?;
+            let cols = flatten(&row.block).map_err(|e| Error::Json {
+                context: ctx(),
+                source: e,
+            })?;
             rec.extend(cols.into_iter().map(|(_, v)| v));
-            w.write_record(&rec).map_err(|e| Error::Csv { context: ctx(), source: e })?;
+            w.write_record(&rec).map_err(|e| Error::Csv {
+                context: ctx(),
+                source: e,
+            })?;
         }
-        w.into_inner().map_err(|e| Error::Data(format!("{}: {}", ctx(), e.error())))
+        w.into_inner()
+            .map_err(|e| Error::Data(format!("{}: {}", ctx(), e.error())))
     }
 }
 
@@ -243,12 +315,18 @@ fn flatten(b: &KpiBlock) -> std::result::Result<Vec<(String, String)>, serde_jso
         match v {
             serde_json::Value::Object(m) => {
                 for (k, v) in m {
-                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}_{k}") };
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}_{k}")
+                    };
                     walk(&key, v, out);
                 }
             }
             serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
-            serde_json::Value::String(s) => out.push((prefix.to_string(), neutralize(s).into_owned())),
+            serde_json::Value::String(s) => {
+                out.push((prefix.to_string(), neutralize(s).into_owned()))
+            }
             other => out.push((prefix.to_string(), other.to_string())),
         }
     }
@@ -259,7 +337,10 @@ fn flatten(b: &KpiBlock) -> std::result::Result<Vec<(String, String)>, serde_jso
 /// Write `bytes` to `path` via a temp file in the same directory + rename,
 /// so readers never see a half-written file.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;

@@ -24,8 +24,12 @@ pub enum PriorityClass {
 
 impl PriorityClass {
     /// All classes, in index order.
-    pub const ALL: [PriorityClass; 4] =
-        [PriorityClass::Urgent, PriorityClass::High, PriorityClass::Normal, PriorityClass::Low];
+    pub const ALL: [PriorityClass; 4] = [
+        PriorityClass::Urgent,
+        PriorityClass::High,
+        PriorityClass::Normal,
+        PriorityClass::Low,
+    ];
 
     /// The class of a priority as written in the input (case-insensitive,
     /// trimmed); unknown or missing → normal.
@@ -69,7 +73,9 @@ pub struct SlaTargets {
 impl Default for SlaTargets {
     /// First-response defaults: urgent 60 min, high 240, normal 480, low 1440.
     fn default() -> Self {
-        SlaTargets { minutes: [Some(60.0), Some(240.0), Some(480.0), Some(1440.0)] }
+        SlaTargets {
+            minutes: [Some(60.0), Some(240.0), Some(480.0), Some(1440.0)],
+        }
     }
 }
 
@@ -92,17 +98,35 @@ impl SlaTargets {
         Self::parse_onto(SlaTargets::none(), spec, 60.0, "--sla-resolution")
     }
 
-    fn parse_onto(mut out: SlaTargets, spec: &str, bare_unit_min: f64, option: &str) -> Result<SlaTargets> {
+    fn parse_onto(
+        mut out: SlaTargets,
+        spec: &str,
+        bare_unit_min: f64,
+        option: &str,
+    ) -> Result<SlaTargets> {
         let mut any = false;
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (key, value) = part
-                .split_once('=')
-                .ok_or_else(|| Error::option(option, format!("`{part}` is not PRIORITY=DURATION")))?;
-            let class = PriorityClass::parse_key(key).ok_or_else(|| {
-                Error::option(option, format!("unknown priority `{}` (use urgent, high, normal, low)", key.trim()))
+            let (key, value) = part.split_once('=').ok_or_else(|| {
+                Error::option(option, format!("`{part}` is not PRIORITY=DURATION"))
             })?;
-            let minutes = parse_duration_minutes(value, bare_unit_min)
-                .ok_or_else(|| Error::option(option, format!("`{}` is not a positive duration like 30, 45m, 4h, 2d", value.trim())))?;
+            let class = PriorityClass::parse_key(key).ok_or_else(|| {
+                Error::option(
+                    option,
+                    format!(
+                        "unknown priority `{}` (use urgent, high, normal, low)",
+                        key.trim()
+                    ),
+                )
+            })?;
+            let minutes = parse_duration_minutes(value, bare_unit_min).ok_or_else(|| {
+                Error::option(
+                    option,
+                    format!(
+                        "`{}` is not a positive duration like 30, 45m, 4h, 2d",
+                        value.trim()
+                    ),
+                )
+            })?;
             out.minutes[class as usize] = Some(minutes);
             any = true;
         }
@@ -190,12 +214,24 @@ mod tests {
         assert_eq!(t.minutes(PriorityClass::High), Some(1440.0));
         assert_eq!(t.minutes(PriorityClass::Normal), None);
         assert_eq!(t.minutes(PriorityClass::Low), Some(4320.0));
-        assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"urgent":240.0,"high":1440.0,"low":4320.0}"#);
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"urgent":240.0,"high":1440.0,"low":4320.0}"#
+        );
     }
 
     #[test]
     fn bad_specs_are_one_line_errors() {
-        for bad in ["", "urgent", "vip=3", "urgent=-1", "urgent=0", "urgent=5x", "urgent=abc", "urgent=NaN"] {
+        for bad in [
+            "",
+            "urgent",
+            "vip=3",
+            "urgent=-1",
+            "urgent=0",
+            "urgent=5x",
+            "urgent=abc",
+            "urgent=NaN",
+        ] {
             let e = SlaTargets::parse_sla(bad).unwrap_err().to_string();
             assert!(e.starts_with("invalid --sla:"), "{bad}: {e}");
             assert!(!e.contains('\n'));

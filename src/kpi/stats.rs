@@ -96,21 +96,37 @@ mod tests {
         assert!((s.p90.unwrap() - 8.5).abs() < 1e-12);
         let mut one = vec![7.0];
         let s = Stats::of(&mut one);
-        assert_eq!((s.mean, s.median, s.p90, s.count), (Some(7.0), Some(7.0), Some(7.0), 1));
+        assert_eq!(
+            (s.mean, s.median, s.p90, s.count),
+            (Some(7.0), Some(7.0), Some(7.0), 1)
+        );
     }
 
     #[test]
     fn empty_sample_is_all_null() {
         let s = Stats::of(&mut []);
-        assert_eq!(s, Stats { mean: None, median: None, p90: None, count: 0 });
-        assert_eq!(serde_json::to_string(&s).unwrap(), r#"{"mean":null,"median":null,"p90":null,"count":0}"#);
+        assert_eq!(
+            s,
+            Stats {
+                mean: None,
+                median: None,
+                p90: None,
+                count: 0
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"{"mean":null,"median":null,"p90":null,"count":0}"#
+        );
         assert_eq!(ratio(0, 0), None);
         assert_eq!(ratio(0, 3), Some(0.0));
     }
 
     #[test]
     fn selection_agrees_with_sorting() {
-        let mut v: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1009) as f64 / 3.0).collect();
+        let mut v: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1009) as f64 / 3.0)
+            .collect();
         let mut sorted = v.clone();
         sorted.sort_by(f64::total_cmp);
         for q in [0.0, 0.1, 0.5, 0.9, 0.99, 1.0] {
