@@ -118,10 +118,21 @@ impl KpiEngine {
 
     /// Compute every KPI at `as_of` (the option, else the last `created_at`).
     pub fn finish(self) -> KpiReport {
-        let recs = &self.recs;
+        let KpiEngine {
+            opts,
+            recs,
+            channels,
+            dims,
+            period_keys,
+            dates,
+            combo_keys,
+            excluded,
+            ..
+        } = self;
+        // (The interning hash maps are dropped here: only names are needed now.)
+        let recs = &recs;
         let n = recs.len();
-        let as_of_ms = self
-            .opts
+        let as_of_ms = opts
             .as_of
             .map(|a| a.timestamp_millis())
             .or_else(|| recs.created.iter().max().copied());
@@ -130,22 +141,17 @@ impl KpiEngine {
             recs,
             state: BlockCtx::states(recs, as_of),
             as_of,
-            sla: self.opts.sla,
-            sla_resolution: self.opts.sla_resolution,
+            sla: opts.sla,
+            sla_resolution: opts.sla_resolution,
             sla_enabled: recs.frt.iter().any(|v| v.is_finite()),
             sla_resolution_enabled: recs.res.iter().any(|v| v.is_finite()),
-            business: self.opts.business_hours.is_some(),
-            self_service: self
-                .channels
-                .names
-                .iter()
-                .map(|c| is_self_service(c))
-                .collect(),
+            business: opts.business_hours.is_some(),
+            self_service: channels.names.iter().map(|c| is_self_service(c)).collect(),
         };
 
         let mut overall = ctx.block(0..n);
         overall.share = (overall.tickets > 0).then_some(1.0);
-        overall.channel_mix = Some(self.channel_mix());
+        overall.channel_mix = Some(channel_mix(recs, &channels));
         overall.by_sentiment = Some(
             [(1u8, "negative"), (2, "neutral"), (3, "positive")]
                 .into_par_iter()
@@ -163,34 +169,41 @@ impl KpiEngine {
                 .collect(),
         );
         let total = overall.tickets;
-        let share_of =
-            |b: &mut KpiBlock, of: u64| b.share = (of > 0).then(|| b.tickets as f64 / of as f64);
-
-        let groups_of = |ids: &[u32], groups: usize| -> Vec<KpiBlock> {
-            let (order, offsets) = bucket(ids, groups);
-            (0..groups)
-                .into_par_iter()
-                .map(|g| {
-                    ctx.block(
-                        order[offsets[g]..offsets[g + 1]]
-                            .iter()
-                            .map(|&i| i as usize),
-                    )
-                })
-                .collect()
+        let share = |tickets: u64, of: u64| (of > 0).then(|| tickets as f64 / of as f64);
+        // Blocks of every group of one grouping column, in parallel; `make`
+        // turns (group id, block) into the stored item.
+        let grouped =
+            |ids: &[u32], groups: usize, make: &(dyn Fn(usize, KpiBlock) -> TableRow + Sync)| {
+                let (order, offsets) = bucket(ids, groups);
+                (0..groups)
+                    .into_par_iter()
+                    .map(|g| {
+                        make(
+                            g,
+                            ctx.block(
+                                order[offsets[g]..offsets[g + 1]]
+                                    .iter()
+                                    .map(|&i| i as usize),
+                            ),
+                        )
+                    })
+                    .collect::<Vec<TableRow>>()
+            };
+        let plain = |_: usize, block: KpiBlock| TableRow {
+            values: Vec::new(),
+            period: None,
+            block,
         };
 
-        let mut by = Vec::with_capacity(self.opts.by.len());
-        for (k, dim) in self.opts.by.iter().enumerate() {
-            let names = &self.dims[k].names;
-            let blocks = groups_of(&recs.dims[k], names.len());
-            let map: BTreeMap<String, KpiBlock> = names
-                .iter()
-                .cloned()
-                .zip(blocks)
-                .map(|(name, mut b)| {
-                    share_of(&mut b, total);
-                    (name, b)
+        let mut by = Vec::with_capacity(opts.by.len());
+        for (k, dim) in opts.by.iter().enumerate() {
+            let names = &dims[k].names;
+            let map: BTreeMap<String, KpiBlock> = grouped(&recs.dims[k], names.len(), &plain)
+                .into_iter()
+                .zip(names)
+                .map(|(mut row, name)| {
+                    row.block.share = share(row.block.tickets, total);
+                    (name.clone(), row.block)
                 })
                 .collect();
             by.push((dim.clone(), map));
@@ -199,61 +212,57 @@ impl KpiEngine {
         let mut periods = BTreeMap::new();
         let mut backlog_at_last_period_start = None;
         if let (Some(p), Some((first, last)), Some(as_of_dt)) = (
-            self.opts.period,
-            self.dates,
+            opts.period,
+            dates,
             as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
         ) {
-            let as_of_date = as_of_dt.with_timezone(&self.opts.timezone).date_naive();
-            let blocks = groups_of(&recs.period, self.period_keys.names.len());
-            let mut by_key: HashMap<&str, KpiBlock> = self
-                .period_keys
+            let as_of_date = as_of_dt.with_timezone(&opts.timezone).date_naive();
+            let rows = grouped(&recs.period, period_keys.names.len(), &plain);
+            let mut by_key: HashMap<&str, KpiBlock> = period_keys
                 .names
                 .iter()
                 .map(String::as_str)
-                .zip(blocks)
+                .zip(rows.into_iter().map(|r| r.block))
                 .collect();
             for key in p.range(first, last.max(as_of_date)) {
                 let mut b = by_key
                     .remove(key.as_str())
                     .unwrap_or_else(|| ctx.block(std::iter::empty()));
-                share_of(&mut b, total);
+                b.share = share(b.tickets, total);
                 periods.insert(key, b);
             }
             let start = p.start_of(as_of_date);
             backlog_at_last_period_start =
-                local_instant(self.opts.timezone, start, 0, false).map(|x| self.backlog_at(x));
+                local_instant(opts.timezone, start, 0, false).map(|x| backlog_at(recs, x));
         }
 
-        let mut table = Vec::new();
-        if !self.combo_keys.is_empty() {
-            let blocks = groups_of(&recs.combo, self.combo_keys.len());
-            let ndims = self.opts.by.len();
-            for (key, mut b) in self.combo_keys.iter().zip(blocks) {
-                let values: Vec<String> = (0..ndims)
-                    .map(|k| self.dims[k].names[key[k] as usize].clone())
-                    .collect();
-                let period = self
-                    .opts
-                    .period
-                    .map(|_| self.period_keys.names[key[ndims] as usize].clone());
-                let of = match &period {
-                    Some(pk) => periods.get(pk).map_or(0, |pb: &KpiBlock| pb.tickets),
-                    None => total,
-                };
-                share_of(&mut b, of);
-                table.push(TableRow {
-                    values,
-                    period,
-                    block: b,
-                });
+        let ndims = opts.by.len();
+        let table_row = |g: usize, mut block: KpiBlock| {
+            let key = &combo_keys[g];
+            let values: Vec<String> = (0..ndims)
+                .map(|k| dims[k].names[key[k] as usize].clone())
+                .collect();
+            let period = opts
+                .period
+                .map(|_| period_keys.names[key[ndims] as usize].clone());
+            let of = match &period {
+                Some(pk) => periods.get(pk).map_or(0, |pb: &KpiBlock| pb.tickets),
+                None => total,
+            };
+            block.share = share(block.tickets, of);
+            TableRow {
+                values,
+                period,
+                block,
             }
-            table.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
-        }
+        };
+        let mut table = grouped(&recs.combo, combo_keys.len(), &table_row);
+        table.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
 
         KpiReport {
             as_of: as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
-            options: ReportOptions::from_options(&self.opts),
-            tickets_excluded_after_as_of: self.excluded,
+            options: ReportOptions::from_options(&opts),
+            tickets_excluded_after_as_of: excluded,
             overall,
             by,
             periods,
@@ -261,39 +270,38 @@ impl KpiEngine {
             backlog_at_last_period_start,
         }
     }
+}
 
-    /// Channel → share of tickets that have a channel.
-    fn channel_mix(&self) -> BTreeMap<String, f64> {
-        let mut counts = vec![0u64; self.channels.names.len()];
-        for &c in &self.recs.channel {
-            if let Some(x) = counts.get_mut(c as usize) {
-                *x += 1;
-            }
+/// Channel → share of tickets that have a channel.
+fn channel_mix(recs: &Records, channels: &Interner) -> BTreeMap<String, f64> {
+    let mut counts = vec![0u64; channels.names.len()];
+    for &c in &recs.channel {
+        if let Some(x) = counts.get_mut(c as usize) {
+            *x += 1;
         }
-        let total: u64 = counts.iter().sum();
-        self.channels
-            .names
-            .iter()
-            .zip(counts)
-            .filter(|_| total > 0)
-            .map(|(name, c)| (name.clone(), c as f64 / total as f64))
-            .collect()
     }
+    let total: u64 = counts.iter().sum();
+    channels
+        .names
+        .iter()
+        .zip(counts)
+        .filter(|_| total > 0)
+        .map(|(name, c)| (name.clone(), c as f64 / total as f64))
+        .collect()
+}
 
-    /// Tickets open at instant `x` (ms): created before it and not resolved
-    /// by it. Resolved tickets without a resolution time count as resolved.
-    fn backlog_at(&self, x: i64) -> u64 {
-        let r = &self.recs;
-        (0..r.len())
-            .filter(|&i| {
-                let c = r.created[i];
-                if c >= x {
-                    return false;
-                }
-                let resolved = r.flags[i] & flag::RESOLVED != 0
-                    && (r.res[i].is_nan() || r.res[i] * 3_600_000.0 <= (x - c) as f64 + 0.5);
-                !resolved
-            })
-            .count() as u64
-    }
+/// Tickets open at instant `x` (ms): created before it and not resolved by
+/// it. Resolved tickets without a resolution time count as resolved.
+fn backlog_at(r: &Records, x: i64) -> u64 {
+    (0..r.len())
+        .filter(|&i| {
+            let c = r.created[i];
+            if c >= x {
+                return false;
+            }
+            let resolved = r.flags[i] & flag::RESOLVED != 0
+                && (r.res[i].is_nan() || r.res[i] * 3_600_000.0 <= (x - c) as f64 + 0.5);
+            !resolved
+        })
+        .count() as u64
 }
