@@ -3,6 +3,7 @@
 //! a business-hours calendar. Prints tickets/s and peak RSS (VmHWM).
 //!
 //! Run: `cargo bench --bench kpi` (add `-- 200000` for another size).
+//! Each configuration runs in a child process so its peak RSS is its own.
 
 use std::time::Instant;
 
@@ -71,8 +72,6 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn run(label: &str, n: usize, opts: KpiOptions) -> KpiReport {
-    // Reset the peak-RSS counter so each configuration reports its own.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let start: DateTime<Utc> = "2025-01-01T00:00:00Z".parse().expect("valid instant");
     let agents: Vec<String> = (0..200).map(|i| format!("agent-{i:03}")).collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
@@ -105,51 +104,60 @@ fn run(label: &str, n: usize, opts: KpiOptions) -> KpiReport {
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args
+        .iter()
         .find_map(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    println!(
-        "rayon threads: {}; baseline RSS {}",
-        rayon::current_num_threads(),
-        peak_rss_mib().map_or("n/a".to_string(), |m| format!("{m:.0} MiB"))
-    );
+    let mode = args.iter().find(|a| *a == "plain" || *a == "business");
+    let Some(mode) = mode else {
+        // Run each configuration in its own process so peak RSS is its own
+        // (freed heap is not always returned to the OS within a process).
+        println!("rayon threads: {}", rayon::current_num_threads());
+        let exe = std::env::current_exe().expect("own path");
+        for mode in ["plain", "business"] {
+            let status = std::process::Command::new(&exe)
+                .args([mode, &n.to_string()])
+                .status()
+                .expect("re-run self");
+            assert!(status.success(), "{mode} run failed");
+        }
+        return;
+    };
     let base = KpiOptions {
         by: vec!["channel".into(), "priority".into(), "agent".into()],
         period: Some(Period::Week),
         ..KpiOptions::default()
     };
-    let r = run("by channel,priority,agent×week", n, base.clone());
-    let o = &r.overall;
-    println!(
-        "  overall: FRT median {:.1} min, resolution median {:.1} h, CSAT {:.3}, SLA breach {:.3}, {} weeks",
-        o.first_response_minutes.median.unwrap_or(f64::NAN),
-        o.resolution_hours.median.unwrap_or(f64::NAN),
-        o.csat_rate.unwrap_or(f64::NAN),
-        o.sla_breach_rate.unwrap_or(f64::NAN),
-        r.periods.len()
-    );
-    let cal =
-        BusinessCalendar::parse("Mon-Fri 09:00-17:00 Europe/Berlin", None).expect("valid spec");
-    let r = run(
-        "  + business hours (Berlin)",
-        n,
-        KpiOptions {
-            business_hours: Some(cal),
-            ..base
-        },
-    );
-    println!(
-        "  overall: business FRT median {:.1} min, business resolution median {:.1} h",
-        r.overall
-            .first_response_business_minutes
-            .as_ref()
-            .and_then(|s| s.median)
-            .unwrap_or(f64::NAN),
-        r.overall
-            .resolution_business_hours
-            .as_ref()
-            .and_then(|s| s.median)
-            .unwrap_or(f64::NAN),
-    );
+    if mode == "plain" {
+        let r = run("by channel,priority,agent×week", n, base);
+        let o = &r.overall;
+        println!(
+            "  overall: FRT median {:.1} min, resolution median {:.1} h, CSAT {:.3}, SLA breach {:.3}, {} weeks",
+            o.first_response_minutes.median.unwrap_or(f64::NAN),
+            o.resolution_hours.median.unwrap_or(f64::NAN),
+            o.csat_rate.unwrap_or(f64::NAN),
+            o.sla_breach_rate.unwrap_or(f64::NAN),
+            r.periods.len()
+        );
+    } else {
+        let cal =
+            BusinessCalendar::parse("Mon-Fri 09:00-17:00 Europe/Berlin", None).expect("valid spec");
+        let r = run(
+            "  + business hours (Berlin)",
+            n,
+            KpiOptions {
+                business_hours: Some(cal),
+                ..base
+            },
+        );
+        let median = |s: &Option<ticketlens::kpi::Stats>| {
+            s.as_ref().and_then(|s| s.median).unwrap_or(f64::NAN)
+        };
+        println!(
+            "  overall: business FRT median {:.1} min, business resolution median {:.1} h",
+            median(&r.overall.first_response_business_minutes),
+            median(&r.overall.resolution_business_hours),
+        );
+    }
 }
