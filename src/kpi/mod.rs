@@ -1,1 +1,122 @@
 //! Support KPIs: timings, rates, groups and periods.
+//!
+//! Tickets stream through a [`KpiEngine`] (`push` each, `finish` once) into a
+//! [`KpiReport`]: overall KPIs, each `by` dimension's groups, periods, and a
+//! tidy table (combined groups × period) written as CSV. Every figure is
+//! measured at one instant, `as_of` (default: the last `created_at`), so a
+//! report is reproducible from the export alone. Exact definitions:
+//! docs/kpi.md.
+
+mod block;
+mod calendar;
+mod engine;
+mod records;
+mod report;
+mod sla;
+mod stats;
+mod summary;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_calendar;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+pub use block::{is_self_service, KpiBlock, SentimentBlock, SlaBlock};
+pub use calendar::{BusinessCalendar, MAX_SPAN_DAYS};
+pub use engine::{KpiEngine, NONE_LABEL};
+pub use report::{Headline, KpiReport, ReportOptions, TableRow};
+pub use sla::{PriorityClass, SlaTargets};
+pub use stats::{quantile_sorted, Stats};
+
+use crate::period::Period;
+use crate::{EnrichedTicket, Error, Result};
+
+/// Dimension names accepted in `by` (those [`EnrichedTicket::dimension`] knows).
+pub const DIMENSIONS: [&str; 14] = [
+    "channel",
+    "priority",
+    "agent",
+    "team",
+    "tier",
+    "group",
+    "status",
+    "customer",
+    "customer_id",
+    "topic",
+    "sentiment",
+    "theme",
+    "tag",
+    "tags",
+];
+
+/// How to compute KPIs.
+#[derive(Debug, Clone)]
+pub struct KpiOptions {
+    /// Measure at this instant; tickets created later are left out. Default:
+    /// the last `created_at` among the tickets.
+    pub as_of: Option<DateTime<Utc>>,
+    /// First-response targets (`--sla`).
+    pub sla: SlaTargets,
+    /// Resolution targets (`--sla-resolution`), if any.
+    pub sla_resolution: Option<SlaTargets>,
+    /// Business calendar (`--business-hours`, `--holidays`): adds business
+    /// FRT/resolution blocks.
+    pub business_hours: Option<BusinessCalendar>,
+    /// Grouping dimensions (`--by`).
+    pub by: Vec<String>,
+    /// Period bucket (`--period`), by `created_at` in `timezone`.
+    pub period: Option<Period>,
+    /// Report time zone (`--timezone`), for period bucketing.
+    pub timezone: Tz,
+}
+
+impl Default for KpiOptions {
+    fn default() -> Self {
+        KpiOptions {
+            as_of: None,
+            sla: SlaTargets::default(),
+            sla_resolution: None,
+            business_hours: None,
+            by: Vec::new(),
+            period: None,
+            timezone: Tz::UTC,
+        }
+    }
+}
+
+impl KpiOptions {
+    /// Check `by`: known dimension names, no duplicates (the CLI calls this
+    /// before reading the input, so a typo fails fast).
+    pub fn validate(&self) -> Result<()> {
+        for (i, d) in self.by.iter().enumerate() {
+            if !DIMENSIONS.contains(&d.as_str()) {
+                return Err(Error::option(
+                    "--by",
+                    format!("unknown dimension `{d}` (known: {})", DIMENSIONS.join(", ")),
+                ));
+            }
+            if self.by[..i].contains(d) {
+                return Err(Error::option(
+                    "--by",
+                    format!("dimension `{d}` given twice"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Compute every KPI of `tickets` in one pass (a convenience over [`KpiEngine`]).
+pub fn compute<'a>(
+    tickets: impl IntoIterator<Item = &'a EnrichedTicket>,
+    opts: &KpiOptions,
+) -> KpiReport {
+    let mut engine = KpiEngine::new(opts.clone());
+    for t in tickets {
+        engine.push(t);
+    }
+    engine.finish()
+}

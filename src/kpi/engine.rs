@@ -1,0 +1,307 @@
+//! The streaming KPI engine: `push` tickets one by one, `finish` once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
+
+use super::block::{is_self_service, BlockCtx, KpiBlock, SentimentBlock};
+use super::calendar::local_instant;
+use super::records::{bucket, flag, Interner, Records};
+use super::report::{KpiReport, ReportOptions, TableRow};
+use super::KpiOptions;
+use crate::EnrichedTicket;
+
+/// Group value used for tickets without a value for a `by` dimension.
+pub const NONE_LABEL: &str = "(none)";
+
+/// Streaming KPI computation: memory is one compact record per ticket
+/// (~70–90 bytes, never the text), so a million tickets fit comfortably.
+pub struct KpiEngine {
+    opts: KpiOptions,
+    recs: Records,
+    channels: Interner,
+    dims: Vec<Interner>,
+    period_keys: Interner,
+    period_of_date: HashMap<NaiveDate, u32>,
+    dates: Option<(NaiveDate, NaiveDate)>,
+    combos: HashMap<Box<[u32]>, u32>,
+    combo_keys: Vec<Box<[u32]>>,
+    scratch: Vec<u32>,
+    excluded: u64,
+}
+
+impl KpiEngine {
+    /// An engine for these options (see [`KpiOptions::validate`] for
+    /// checking `by` names first).
+    pub fn new(opts: KpiOptions) -> KpiEngine {
+        let ndims = opts.by.len();
+        KpiEngine {
+            recs: Records {
+                dims: vec![Vec::new(); ndims],
+                ..Records::default()
+            },
+            dims: (0..ndims).map(|_| Interner::default()).collect(),
+            opts,
+            channels: Interner::default(),
+            period_keys: Interner::default(),
+            period_of_date: HashMap::new(),
+            dates: None,
+            combos: HashMap::new(),
+            combo_keys: Vec::new(),
+            scratch: Vec::new(),
+            excluded: 0,
+        }
+    }
+
+    /// Add one ticket. Tickets created after an explicit `as_of` are counted
+    /// in `tickets_excluded_after_as_of` and otherwise ignored.
+    pub fn push(&mut self, et: &EnrichedTicket) {
+        let t = &et.ticket;
+        if self.opts.as_of.is_some_and(|a| t.created_at > a) {
+            self.excluded += 1;
+            return;
+        }
+        let channel = match t.channel.as_deref().filter(|c| !c.trim().is_empty()) {
+            Some(c) => self.channels.id(c),
+            None => Records::NONE,
+        };
+        self.recs
+            .push(et, self.opts.business_hours.as_ref(), channel);
+        self.scratch.clear();
+        for (k, dim) in self.opts.by.iter().enumerate() {
+            let id = match et.dimension(dim) {
+                Some(v) => self.dims[k].id(&v),
+                None => self.dims[k].id(NONE_LABEL),
+            };
+            self.recs.dims[k].push(id);
+            self.scratch.push(id);
+        }
+        if let Some(p) = self.opts.period {
+            let date = t.created_at.with_timezone(&self.opts.timezone).date_naive();
+            let keys = &mut self.period_keys;
+            let id = *self
+                .period_of_date
+                .entry(date)
+                .or_insert_with(|| keys.id(&p.key_of_date(date)));
+            self.recs.period.push(id);
+            self.scratch.push(id);
+            self.dates = Some(match self.dates {
+                Some((lo, hi)) => (lo.min(date), hi.max(date)),
+                None => (date, date),
+            });
+        }
+        if !self.scratch.is_empty() {
+            let id = match self.combos.get(self.scratch.as_slice()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.combo_keys.len() as u32;
+                    let key: Box<[u32]> = self.scratch.clone().into_boxed_slice();
+                    self.combos.insert(key.clone(), id);
+                    self.combo_keys.push(key);
+                    id
+                }
+            };
+            self.recs.combo.push(id);
+        }
+    }
+
+    /// Tickets pushed and kept so far.
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    /// True when no ticket was kept.
+    pub fn is_empty(&self) -> bool {
+        self.recs.len() == 0
+    }
+
+    /// Compute every KPI at `as_of` (the option, else the last `created_at`).
+    pub fn finish(self) -> KpiReport {
+        let KpiEngine {
+            opts,
+            recs,
+            channels,
+            dims,
+            period_keys,
+            dates,
+            combo_keys,
+            excluded,
+            ..
+        } = self;
+        // (The interning hash maps are dropped here: only names are needed now.)
+        let recs = &recs;
+        let n = recs.len();
+        let as_of_ms = opts
+            .as_of
+            .map(|a| a.timestamp_millis())
+            .or_else(|| recs.created.iter().max().copied());
+        let as_of = as_of_ms.unwrap_or(0);
+        let ctx = BlockCtx {
+            recs,
+            state: BlockCtx::states(recs, as_of),
+            as_of,
+            sla: opts.sla,
+            sla_resolution: opts.sla_resolution,
+            sla_enabled: recs.frt.iter().any(|v| v.is_finite()),
+            sla_resolution_enabled: recs.res.iter().any(|v| v.is_finite()),
+            business: opts.business_hours.is_some(),
+            self_service: channels.names.iter().map(|c| is_self_service(c)).collect(),
+        };
+
+        let mut overall = ctx.block(0..n);
+        overall.share = (overall.tickets > 0).then_some(1.0);
+        overall.channel_mix = Some(channel_mix(recs, &channels));
+        overall.by_sentiment = Some(
+            [(1u8, "negative"), (2, "neutral"), (3, "positive")]
+                .into_par_iter()
+                .map(|(code, name)| {
+                    let b = ctx.block((0..n).filter(|&i| recs.sentiment[i] == code));
+                    let s = SentimentBlock {
+                        tickets: b.tickets,
+                        first_response_minutes_median: b.first_response_minutes.median,
+                        first_response_count: b.first_response_minutes.count,
+                        csat_rate: b.csat_rate,
+                        csat_responses: b.csat_responses,
+                    };
+                    (name.to_string(), s)
+                })
+                .collect(),
+        );
+        let total = overall.tickets;
+        let share = |tickets: u64, of: u64| (of > 0).then(|| tickets as f64 / of as f64);
+        // Blocks of every group of one grouping column, in parallel; `make`
+        // turns (group id, block) into the stored item.
+        let grouped =
+            |ids: &[u32], groups: usize, make: &(dyn Fn(usize, KpiBlock) -> TableRow + Sync)| {
+                let (order, offsets) = bucket(ids, groups);
+                (0..groups)
+                    .into_par_iter()
+                    .map(|g| {
+                        make(
+                            g,
+                            ctx.block(
+                                order[offsets[g]..offsets[g + 1]]
+                                    .iter()
+                                    .map(|&i| i as usize),
+                            ),
+                        )
+                    })
+                    .collect::<Vec<TableRow>>()
+            };
+        let plain = |_: usize, block: KpiBlock| TableRow {
+            values: Vec::new(),
+            period: None,
+            block,
+        };
+
+        let mut by = Vec::with_capacity(opts.by.len());
+        for (k, dim) in opts.by.iter().enumerate() {
+            let names = &dims[k].names;
+            let map: BTreeMap<String, KpiBlock> = grouped(&recs.dims[k], names.len(), &plain)
+                .into_iter()
+                .zip(names)
+                .map(|(mut row, name)| {
+                    row.block.share = share(row.block.tickets, total);
+                    (name.clone(), row.block)
+                })
+                .collect();
+            by.push((dim.clone(), map));
+        }
+
+        let mut periods = BTreeMap::new();
+        let mut backlog_at_last_period_start = None;
+        if let (Some(p), Some((first, last)), Some(as_of_dt)) = (
+            opts.period,
+            dates,
+            as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
+        ) {
+            let as_of_date = as_of_dt.with_timezone(&opts.timezone).date_naive();
+            let rows = grouped(&recs.period, period_keys.names.len(), &plain);
+            let mut by_key: HashMap<&str, KpiBlock> = period_keys
+                .names
+                .iter()
+                .map(String::as_str)
+                .zip(rows.into_iter().map(|r| r.block))
+                .collect();
+            for key in p.range(first, last.max(as_of_date)) {
+                let mut b = by_key
+                    .remove(key.as_str())
+                    .unwrap_or_else(|| ctx.block(std::iter::empty()));
+                b.share = share(b.tickets, total);
+                periods.insert(key, b);
+            }
+            let start = p.start_of(as_of_date);
+            backlog_at_last_period_start =
+                local_instant(opts.timezone, start, 0, false).map(|x| backlog_at(recs, x));
+        }
+
+        let ndims = opts.by.len();
+        let table_row = |g: usize, mut block: KpiBlock| {
+            let key = &combo_keys[g];
+            let values: Vec<String> = (0..ndims)
+                .map(|k| dims[k].names[key[k] as usize].clone())
+                .collect();
+            let period = opts
+                .period
+                .map(|_| period_keys.names[key[ndims] as usize].clone());
+            let of = match &period {
+                Some(pk) => periods.get(pk).map_or(0, |pb: &KpiBlock| pb.tickets),
+                None => total,
+            };
+            block.share = share(block.tickets, of);
+            TableRow {
+                values,
+                period,
+                block,
+            }
+        };
+        let mut table = grouped(&recs.combo, combo_keys.len(), &table_row);
+        table.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
+
+        KpiReport {
+            as_of: as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
+            options: ReportOptions::from_options(&opts),
+            tickets_excluded_after_as_of: excluded,
+            overall,
+            by,
+            periods,
+            table,
+            backlog_at_last_period_start,
+        }
+    }
+}
+
+/// Channel → share of tickets that have a channel.
+fn channel_mix(recs: &Records, channels: &Interner) -> BTreeMap<String, f64> {
+    let mut counts = vec![0u64; channels.names.len()];
+    for &c in &recs.channel {
+        if let Some(x) = counts.get_mut(c as usize) {
+            *x += 1;
+        }
+    }
+    let total: u64 = counts.iter().sum();
+    channels
+        .names
+        .iter()
+        .zip(counts)
+        .filter(|_| total > 0)
+        .map(|(name, c)| (name.clone(), c as f64 / total as f64))
+        .collect()
+}
+
+/// Tickets open at instant `x` (ms): created before it and not resolved by
+/// it. Resolved tickets without a resolution time count as resolved.
+fn backlog_at(r: &Records, x: i64) -> u64 {
+    (0..r.len())
+        .filter(|&i| {
+            let c = r.created[i];
+            if c >= x {
+                return false;
+            }
+            let resolved = r.flags[i] & flag::RESOLVED != 0
+                && (r.res[i].is_nan() || r.res[i] * 3_600_000.0 <= (x - c) as f64 + 0.5);
+            !resolved
+        })
+        .count() as u64
+}

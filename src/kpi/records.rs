@@ -1,0 +1,228 @@
+//! Columnar per-ticket records: the ~70 bytes of each ticket the KPIs need.
+//!
+//! Medians and p90s need every value of a group anyway, and whether a ticket
+//! counts as answered/resolved depends on `as_of`, which (when not given) is
+//! the last `created_at` and only known at the end. So the engine keeps one
+//! compact record per ticket (never its text) and decides everything in
+//! `finish`.
+
+use std::collections::HashMap;
+
+use crate::EnrichedTicket;
+
+use super::calendar::BusinessCalendar;
+use super::sla::PriorityClass;
+
+/// Bits of [`Records::flags`].
+pub(crate) mod flag {
+    /// `Ticket::is_resolved()` (status solved/closed or a resolution time).
+    pub const RESOLVED: u16 = 1;
+    /// `escalated` is known.
+    pub const ESC_KNOWN: u16 = 2;
+    /// Escalated.
+    pub const ESCALATED: u16 = 4;
+    /// `reopens` is known.
+    pub const REOPENS_KNOWN: u16 = 8;
+    /// `reopens > 0`.
+    pub const REOPENED: u16 = 16;
+    /// `replies` is known.
+    pub const REPLIES_KNOWN: u16 = 32;
+    /// `replies <= 1`.
+    pub const REPLIES_LE1: u16 = 64;
+    /// A model prediction exists.
+    pub const HAS_PREDICTION: u16 = 128;
+}
+
+/// Survey answer codes in [`Records::csat`] / [`Records::nps`].
+pub(crate) mod survey {
+    /// CSAT ≥ 4.
+    pub const SATISFIED: u8 = 1;
+    /// CSAT < 4.
+    pub const UNSATISFIED: u8 = 2;
+    /// NPS ≥ 9.
+    pub const PROMOTER: u8 = 1;
+    /// 6 < NPS < 9.
+    pub const PASSIVE: u8 = 2;
+    /// NPS ≤ 6.
+    pub const DETRACTOR: u8 = 3;
+}
+
+/// Struct-of-arrays ticket records (`NaN` = missing for floats).
+#[derive(Debug, Default)]
+pub(crate) struct Records {
+    /// created_at, UTC milliseconds.
+    pub created: Vec<i64>,
+    /// First response, minutes.
+    pub frt: Vec<f64>,
+    /// Resolution, hours.
+    pub res: Vec<f64>,
+    /// First response, business minutes (empty without a calendar).
+    pub bfrt: Vec<f64>,
+    /// Resolution, business hours (empty without a calendar).
+    pub bres: Vec<f64>,
+    /// CES answer (1–7).
+    pub ces: Vec<f64>,
+    /// P(negative) (0 without a prediction).
+    pub p_neg: Vec<f32>,
+    /// [`flag`] bits.
+    pub flags: Vec<u16>,
+    /// [`survey`] CSAT code, 0 = none.
+    pub csat: Vec<u8>,
+    /// [`survey`] NPS code, 0 = none.
+    pub nps: Vec<u8>,
+    /// 0 none, 1 negative, 2 neutral, 3 positive.
+    pub sentiment: Vec<u8>,
+    /// [`PriorityClass`] index.
+    pub prio: Vec<u8>,
+    /// Channel id ([`Records::NONE`] = no channel).
+    pub channel: Vec<u32>,
+    /// Period id (empty without a period).
+    pub period: Vec<u32>,
+    /// Per `by` dimension: group id.
+    pub dims: Vec<Vec<u32>>,
+    /// Table row (combined dimensions × period) id.
+    pub combo: Vec<u32>,
+}
+
+impl Records {
+    /// Id meaning "no value".
+    pub const NONE: u32 = u32::MAX;
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.created.len()
+    }
+
+    /// Append the KPI-relevant fields of one ticket (grouping ids are pushed
+    /// by the engine).
+    pub fn push(&mut self, et: &EnrichedTicket, cal: Option<&BusinessCalendar>, channel: u32) {
+        let t = &et.ticket;
+        let created = t.created_at.timestamp_millis();
+        let frt = t
+            .frt_minutes()
+            .filter(|v| v.is_finite())
+            .unwrap_or(f64::NAN);
+        let res = t
+            .resolution_hours()
+            .filter(|v| v.is_finite())
+            .unwrap_or(f64::NAN);
+        self.created.push(created);
+        self.frt.push(frt);
+        self.res.push(res);
+        if let Some(cal) = cal {
+            let business = |span_ms: f64| -> f64 {
+                if !span_ms.is_finite() || span_ms > 1e15 {
+                    return f64::NAN;
+                }
+                match cal.business_ms(created, created.saturating_add(span_ms.round() as i64)) {
+                    Some(ms) => ms as f64,
+                    None => f64::NAN,
+                }
+            };
+            self.bfrt.push(business(frt * 60_000.0) / 60_000.0);
+            self.bres.push(business(res * 3_600_000.0) / 3_600_000.0);
+        }
+        let mut f = 0u16;
+        if t.is_resolved() {
+            f |= flag::RESOLVED;
+        }
+        if let Some(e) = t.escalated {
+            f |= flag::ESC_KNOWN | if e { flag::ESCALATED } else { 0 };
+        }
+        if let Some(r) = t.reopens {
+            f |= flag::REOPENS_KNOWN | if r > 0 { flag::REOPENED } else { 0 };
+        }
+        if let Some(r) = t.replies {
+            f |= flag::REPLIES_KNOWN | if r <= 1 { flag::REPLIES_LE1 } else { 0 };
+        }
+        let (sentiment, p_neg) = match &et.prediction {
+            Some(p) => {
+                f |= flag::HAS_PREDICTION;
+                let s = match p.sentiment {
+                    crate::Sentiment::Negative => 1,
+                    crate::Sentiment::Neutral => 2,
+                    crate::Sentiment::Positive => 3,
+                };
+                (s, p.p_negative)
+            }
+            None => (0, 0.0),
+        };
+        self.flags.push(f);
+        self.csat.push(match t.csat {
+            Some(c) if (1.0..=5.0).contains(&c) => {
+                if c >= 4.0 {
+                    survey::SATISFIED
+                } else {
+                    survey::UNSATISFIED
+                }
+            }
+            _ => 0,
+        });
+        self.nps.push(match t.nps {
+            Some(n) if (0.0..=10.0).contains(&n) => {
+                if n >= 9.0 {
+                    survey::PROMOTER
+                } else if n <= 6.0 {
+                    survey::DETRACTOR
+                } else {
+                    survey::PASSIVE
+                }
+            }
+            _ => 0,
+        });
+        self.ces.push(
+            t.ces
+                .filter(|c| (1.0..=7.0).contains(c))
+                .unwrap_or(f64::NAN),
+        );
+        self.sentiment.push(sentiment);
+        self.p_neg.push(if p_neg.is_finite() { p_neg } else { 0.0 });
+        self.prio
+            .push(PriorityClass::of(t.priority.as_deref()) as u8);
+        self.channel.push(channel);
+    }
+}
+
+/// String ↔ dense id, so grouping works on `u32`s.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    map: HashMap<String, u32>,
+    /// Names by id.
+    pub names: Vec<String>,
+}
+
+impl Interner {
+    /// The id of `name`, adding it when new.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.map.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.map.insert(name.to_string(), id);
+        self.names.push(name.to_string());
+        id
+    }
+}
+
+/// Counting sort of record indices by group id: `order[offsets[g]..offsets[g + 1]]`
+/// are group `g`'s records, in input order. Ids ≥ `groups` are skipped.
+pub(crate) fn bucket(ids: &[u32], groups: usize) -> (Vec<u32>, Vec<usize>) {
+    let mut offsets = vec![0usize; groups + 1];
+    for &g in ids {
+        if (g as usize) < groups {
+            offsets[g as usize + 1] += 1;
+        }
+    }
+    for g in 0..groups {
+        offsets[g + 1] += offsets[g];
+    }
+    let mut next = offsets.clone();
+    let mut order = vec![0u32; offsets[groups]];
+    for (i, &g) in ids.iter().enumerate() {
+        if (g as usize) < groups {
+            order[next[g as usize]] = i as u32;
+            next[g as usize] += 1;
+        }
+    }
+    (order, offsets)
+}

@@ -1,0 +1,123 @@
+//! Terminal summary of the overall KPIs.
+
+use comfy_table::Table;
+
+use super::block::KpiBlock;
+use super::report::KpiReport;
+
+fn num(v: Option<f64>, unit: &str) -> String {
+    match v {
+        Some(v) => format!("{v:.1} {unit}").trim_end().to_string(),
+        None => "—".to_string(),
+    }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("—".to_string(), |v| format!("{:.1} %", v * 100.0))
+}
+
+/// `(KPI, value, basis)` rows of a block, in reading order.
+pub(crate) fn rows(b: &KpiBlock) -> Vec<[String; 3]> {
+    let n = |c: u64, what: &str| format!("{c} {what}");
+    let mut rows = vec![
+        ["Tickets".into(), b.tickets.to_string(), String::new()],
+        [
+            "Backlog (open at as-of)".into(),
+            b.backlog.to_string(),
+            n(b.resolved, "resolved"),
+        ],
+        [
+            "First response median / p90".into(),
+            format!(
+                "{} / {}",
+                num(b.first_response_minutes.median, "min"),
+                num(b.first_response_minutes.p90, "min")
+            ),
+            n(b.first_response_minutes.count, "answered"),
+        ],
+        [
+            "Resolution median / p90".into(),
+            format!(
+                "{} / {}",
+                num(b.resolution_hours.median, "h"),
+                num(b.resolution_hours.p90, "h")
+            ),
+            n(b.resolution_hours.count, "resolved with time"),
+        ],
+    ];
+    if let (Some(f), Some(r)) = (
+        &b.first_response_business_minutes,
+        &b.resolution_business_hours,
+    ) {
+        rows.push([
+            "Business-hours FRT / resolution median".into(),
+            format!("{} / {}", num(f.median, "min"), num(r.median, "h")),
+            String::new(),
+        ]);
+    }
+    rows.extend([
+        [
+            "CSAT (4–5)".into(),
+            pct(b.csat_rate),
+            n(b.csat_responses, "answers"),
+        ],
+        ["NPS".into(), num(b.nps, ""), n(b.nps_responses, "answers")],
+        [
+            "CES mean".into(),
+            num(b.ces_mean, ""),
+            n(b.ces_responses, "answers"),
+        ],
+        [
+            "Escalation rate".into(),
+            pct(b.escalation_rate),
+            n(b.escalated, "escalated"),
+        ],
+        [
+            "Reopen rate".into(),
+            pct(b.reopen_rate),
+            n(b.reopened, "reopened"),
+        ],
+        [
+            "First-contact resolution".into(),
+            pct(b.fcr_rate),
+            String::new(),
+        ],
+        [
+            "SLA breach (first response)".into(),
+            pct(b.sla_breach_rate),
+            format!("{} of {}", b.sla_breached, b.sla_eligible),
+        ],
+    ]);
+    if let Some(s) = &b.sla_resolution {
+        rows.push([
+            "SLA breach (resolution)".into(),
+            pct(s.breach_rate),
+            format!("{} of {}", s.breached, s.eligible),
+        ]);
+    }
+    rows.push([
+        "Negative tickets".into(),
+        pct(b.negative_share),
+        n(b.predictions, "classified"),
+    ]);
+    rows
+}
+
+impl KpiReport {
+    /// The overall KPIs as a three-column terminal table (KPI, value, basis).
+    pub fn summary_table(&self) -> Table {
+        let mut t = Table::new();
+        let as_of = self.as_of.map_or("—".to_string(), |a| {
+            a.format("%Y-%m-%d %H:%M UTC").to_string()
+        });
+        t.set_header(vec![
+            "KPI".to_string(),
+            format!("Value (as of {as_of})"),
+            "Basis".to_string(),
+        ]);
+        for r in rows(&self.overall) {
+            t.add_row(r.to_vec());
+        }
+        t
+    }
+}

@@ -1,0 +1,684 @@
+//! Hand-computed KPI tables (every expected value is worked out in the
+//! comments, not produced by the code under test).
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use super::*;
+use crate::{Prediction, Sentiment, Ticket};
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+/// Ticket builder.
+struct B(EnrichedTicket);
+
+fn t(created: &str) -> B {
+    B(EnrichedTicket::new(Ticket {
+        id: created.into(),
+        created_at: at(created),
+        ..Ticket::default()
+    }))
+}
+
+impl B {
+    fn created(&self) -> DateTime<Utc> {
+        self.0.ticket.created_at
+    }
+    fn frt(mut self, minutes: f64) -> Self {
+        self.0.ticket.first_response_at =
+            Some(self.created() + Duration::seconds((minutes * 60.0) as i64));
+        self
+    }
+    fn res(mut self, hours: f64) -> Self {
+        self.0.ticket.resolved_at =
+            Some(self.created() + Duration::seconds((hours * 3600.0) as i64));
+        self.0.ticket.status = Some("solved".into());
+        self
+    }
+    fn status(mut self, s: &str) -> Self {
+        self.0.ticket.status = Some(s.into());
+        self
+    }
+    fn prio(mut self, p: &str) -> Self {
+        self.0.ticket.priority = Some(p.into());
+        self
+    }
+    fn channel(mut self, c: &str) -> Self {
+        self.0.ticket.channel = Some(c.into());
+        self
+    }
+    fn reopens(mut self, n: u32) -> Self {
+        self.0.ticket.reopens = Some(n);
+        self
+    }
+    fn replies(mut self, n: u32) -> Self {
+        self.0.ticket.replies = Some(n);
+        self
+    }
+    fn esc(mut self, e: bool) -> Self {
+        self.0.ticket.escalated = Some(e);
+        self
+    }
+    fn csat(mut self, v: f64) -> Self {
+        self.0.ticket.csat = Some(v);
+        self
+    }
+    fn nps(mut self, v: f64) -> Self {
+        self.0.ticket.nps = Some(v);
+        self
+    }
+    fn ces(mut self, v: f64) -> Self {
+        self.0.ticket.ces = Some(v);
+        self
+    }
+    fn pred(mut self, s: Sentiment, p_negative: f32) -> Self {
+        self.0.prediction = Some(Prediction {
+            sentiment: s,
+            sentiment_confidence: 0.9,
+            p_negative,
+            p_neutral: 0.0,
+            p_positive: 0.0,
+            topic: "billing".into(),
+            topic_confidence: 0.9,
+        });
+        self
+    }
+}
+
+fn run(tickets: Vec<B>, opts: &KpiOptions) -> KpiReport {
+    let v: Vec<EnrichedTicket> = tickets.into_iter().map(|b| b.0).collect();
+    compute(&v, opts)
+}
+
+fn as_of(s: &str) -> KpiOptions {
+    KpiOptions {
+        as_of: Some(at(s)),
+        ..KpiOptions::default()
+    }
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+#[test]
+fn first_response_stats_with_ties_and_unanswered() {
+    // FRT [10, 20, 20, 20, 50] + one unanswered: mean 24, median 20,
+    // p90: pos 0.9·4 = 3.6 → 20 + 0.6·(50 − 20) = 38.
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![
+        t(c).frt(20.0),
+        t(c).frt(50.0),
+        t(c).frt(10.0),
+        t(c).frt(20.0),
+        t(c).frt(20.0),
+        t(c),
+    ];
+    let r = run(tickets, &as_of("2025-03-05T00:00:00Z"));
+    let f = &r.overall.first_response_minutes;
+    assert_eq!(f.count, 5);
+    assert_eq!(f.mean, Some(24.0));
+    assert_eq!(f.median, Some(20.0));
+    assert!(close(f.p90, 38.0));
+    assert_eq!(r.overall.tickets, 6);
+    assert_eq!(r.overall.backlog, 6);
+}
+
+#[test]
+fn no_responses_and_no_surveys_give_nulls_not_zeros() {
+    let r = run(
+        vec![t("2025-03-03T08:00:00Z"), t("2025-03-03T09:00:00Z")],
+        &KpiOptions::default(),
+    );
+    let o = &r.overall;
+    assert_eq!(
+        o.first_response_minutes,
+        Stats {
+            mean: None,
+            median: None,
+            p90: None,
+            count: 0
+        }
+    );
+    assert_eq!(
+        (o.csat_rate, o.csat_responses, o.nps, o.ces_mean),
+        (None, 0, None, None)
+    );
+    assert_eq!(
+        (o.escalation_rate, o.reopen_rate, o.fcr_rate),
+        (None, None, None)
+    );
+    // No ticket has first-response data at all: the SLA is unknowable.
+    assert_eq!((o.sla_breach_rate, o.sla_eligible), (None, 0));
+    assert_eq!(
+        (o.negative_share, o.mean_p_negative, o.self_service_share),
+        (None, None, None)
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json["overall"]["csat_rate"].is_null());
+    assert!(json["overall"]["first_response_minutes"]["median"].is_null());
+}
+
+#[test]
+fn empty_input_is_all_nulls_without_nan() {
+    let opts = KpiOptions {
+        by: vec!["channel".into()],
+        period: Some(Period::Week),
+        ..KpiOptions::default()
+    };
+    let r = compute(&[], &opts);
+    assert_eq!(r.overall.tickets, 0);
+    assert_eq!(r.as_of, None);
+    assert!(r.periods.is_empty());
+    let s = serde_json::to_string(&r).unwrap();
+    assert!(!s.contains("NaN"));
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert!(v["overall"]["share"].is_null());
+    assert!(v["overall"]["resolution_hours"]["mean"].is_null());
+    assert!(v["by"]["channel"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn as_of_excludes_later_tickets_and_reopens_later_events() {
+    // A: answered 30 min, resolved 12 h → resolved at as_of.
+    // B: answered 60 min, resolved at 04:00 the next day (after as_of) → open.
+    // C: urgent, created 22:30, answered 01:00 (after as_of) → unanswered,
+    //    90 min old > 60 min target → breach.
+    // D: created after as_of → excluded from everything.
+    let tickets = vec![
+        t("2025-03-09T00:00:00Z").frt(30.0).res(12.0).prio("normal"),
+        t("2025-03-09T20:00:00Z").frt(60.0).res(8.0).prio("high"),
+        t("2025-03-09T22:30:00Z").frt(150.0).prio("urgent"),
+        t("2025-03-10T06:00:00Z").frt(1.0).res(1.0),
+    ];
+    let r = run(tickets, &as_of("2025-03-10T00:00:00Z"));
+    let o = &r.overall;
+    assert_eq!(r.tickets_excluded_after_as_of, 1);
+    assert_eq!((o.tickets, o.resolved, o.backlog), (3, 1, 2));
+    assert_eq!(o.first_response_minutes.count, 2);
+    assert_eq!(o.first_response_minutes.median, Some(45.0));
+    assert_eq!(o.resolution_hours.count, 1);
+    assert_eq!(o.resolution_hours.median, Some(12.0));
+    assert_eq!((o.sla_breached, o.sla_eligible), (1, 3));
+    assert!(close(o.sla_breach_rate, 1.0 / 3.0));
+    assert_eq!(r.as_of, Some(at("2025-03-10T00:00:00Z")));
+    assert_eq!(r.options.as_of_source, "option");
+}
+
+#[test]
+fn implicit_as_of_is_the_last_created_at() {
+    // as_of = 22:30: B's resolution (04:00 next day) is after it → open;
+    // C is created at as_of, unanswered, 0 min old → not yet eligible.
+    let tickets = vec![
+        t("2025-03-09T00:00:00Z").frt(30.0).res(12.0),
+        t("2025-03-09T20:00:00Z").frt(60.0).res(8.0),
+        t("2025-03-09T22:30:00Z").frt(150.0).prio("urgent"),
+    ];
+    let r = run(tickets, &KpiOptions::default());
+    assert_eq!(r.as_of, Some(at("2025-03-09T22:30:00Z")));
+    assert_eq!(r.options.as_of_source, "last_created_at");
+    assert_eq!((r.overall.resolved, r.overall.backlog), (1, 2));
+    assert_eq!((r.overall.sla_breached, r.overall.sla_eligible), (0, 2));
+}
+
+#[test]
+fn resolution_reopens_and_first_contact_resolution() {
+    // Resolved: 2 h (reopens 0, replies 1), 4 h (reopens 1, replies 1),
+    // 6 h (reopens unknown, replies 0), 8 h (reopens 0, replies 3),
+    // closed without time (reopens 2, replies 1); one open (reopens 1).
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![
+        t(c).res(2.0).reopens(0).replies(1),
+        t(c).res(4.0).reopens(1).replies(1),
+        t(c).res(6.0).replies(0),
+        t(c).res(8.0).reopens(0).replies(3),
+        t(c).status("Closed").reopens(2).replies(1),
+        t(c).status("open").reopens(1).replies(1),
+    ];
+    let r = run(tickets, &as_of("2025-03-10T00:00:00Z"));
+    let o = &r.overall;
+    assert_eq!((o.tickets, o.resolved, o.backlog), (6, 5, 1));
+    // resolution [2, 4, 6, 8]: mean 5, median 5, p90 pos 2.7 → 6 + 0.7·2 = 7.4.
+    assert_eq!(o.resolution_hours.count, 4);
+    assert_eq!(o.resolution_hours.mean, Some(5.0));
+    assert_eq!(o.resolution_hours.median, Some(5.0));
+    assert!(close(o.resolution_hours.p90, 7.4));
+    // first resolution: reopens == 0 only → [2, 8]: p90 = 2 + 0.9·6 = 7.4.
+    assert_eq!(o.first_resolution_hours.count, 2);
+    assert_eq!(o.first_resolution_hours.median, Some(5.0));
+    assert!(close(o.first_resolution_hours.p90, 7.4));
+    // reopen: resolved with known reopens = 4 (2 h, 4 h, 8 h, closed); reopened 2.
+    assert_eq!(o.reopened, 2);
+    assert_eq!(o.reopen_rate, Some(0.5));
+    // FCR: same 4 (replies known too); replies ≤ 1 and reopens 0: only 2 h.
+    assert_eq!(o.fcr_rate, Some(0.25));
+}
+
+#[test]
+fn csat_threshold_and_invalid_answers() {
+    // 3.5 → not satisfied, 4.0 → satisfied; 0 and 6 are outside 1–5 → ignored.
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![
+        t(c).csat(3.5),
+        t(c).csat(4.0),
+        t(c).csat(5.0),
+        t(c).csat(1.0),
+        t(c).csat(0.0),
+        t(c).csat(6.0),
+    ];
+    let r = run(tickets, &KpiOptions::default());
+    assert_eq!(r.overall.csat_responses, 4);
+    assert_eq!(r.overall.csat_rate, Some(0.5));
+}
+
+#[test]
+fn nps_boundaries() {
+    let c = "2025-03-03T08:00:00Z";
+    let nps = |vals: &[f64]| {
+        let r = run(
+            vals.iter().map(|&v| t(c).nps(v)).collect(),
+            &KpiOptions::default(),
+        );
+        (r.overall.nps, r.overall.nps_responses)
+    };
+    // 6 detractor, 7 and 8 passive, 9 promoter → 25 % − 25 % = 0.
+    assert_eq!(nps(&[6.0, 7.0, 8.0, 9.0]), (Some(0.0), 4));
+    // 10, 9 promoters, 0 detractor → 100·(2 − 1)/3.
+    let (v, n) = nps(&[10.0, 9.0, 0.0]);
+    assert!(close(v, 100.0 / 3.0) && n == 3);
+    assert_eq!(nps(&[6.0, 6.0]), (Some(-100.0), 2));
+    assert_eq!(nps(&[10.0]), (Some(100.0), 1));
+    assert_eq!(nps(&[11.0, -1.0]), (None, 0));
+}
+
+#[test]
+fn ces_mean_and_escalation_denominators() {
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![
+        t(c).ces(1.0).esc(true),
+        t(c).ces(7.0).esc(false),
+        t(c).ces(4.0),
+        t(c).ces(8.0).esc(false),
+    ];
+    let r = run(tickets, &KpiOptions::default());
+    // CES [1, 7, 4] (8 is out of 1–7) → 4; escalation 1 of 3 known.
+    assert_eq!(
+        (r.overall.ces_mean, r.overall.ces_responses),
+        (Some(4.0), 3)
+    );
+    assert_eq!(r.overall.escalated, 1);
+    assert!(close(r.overall.escalation_rate, 1.0 / 3.0));
+}
+
+fn sla_tickets() -> Vec<B> {
+    // as_of 2025-03-10T00:00Z.
+    vec![
+        t("2025-03-09T10:00:00Z").prio("urgent").frt(60.0), // 60 = target → met
+        t("2025-03-09T10:00:00Z").prio("Critical").frt(61.0), // urgent, 61 > 60 → breach
+        t("2025-03-09T10:00:00Z").prio("P1").frt(300.0),    // unknown → normal 480 → met
+        t("2025-03-08T23:00:00Z").prio("low"),              // unanswered 25 h > 24 h → breach
+        t("2025-03-09T01:00:00Z").prio("low"),              // unanswered 23 h → not yet eligible
+        t("2025-03-09T14:00:00Z").status("closed"),         // no response, 10 h > 8 h → breach
+    ]
+}
+
+#[test]
+fn sla_breaches_include_unanswered_past_target() {
+    let r = run(sla_tickets(), &as_of("2025-03-10T00:00:00Z"));
+    assert_eq!((r.overall.sla_breached, r.overall.sla_eligible), (3, 5));
+    assert_eq!(r.overall.sla_breach_rate, Some(0.6));
+    // --sla urgent=30: the 60-min urgent answer now breaches too.
+    let opts = KpiOptions {
+        sla: SlaTargets::parse_sla("urgent=30").unwrap(),
+        ..as_of("2025-03-10T00:00:00Z")
+    };
+    let r = run(sla_tickets(), &opts);
+    assert_eq!((r.overall.sla_breached, r.overall.sla_eligible), (4, 5));
+}
+
+#[test]
+fn resolution_sla_targets() {
+    let opts = KpiOptions {
+        sla_resolution: Some(SlaTargets::parse_resolution("urgent=2h,normal=1d").unwrap()),
+        ..as_of("2025-03-10T00:00:00Z")
+    };
+    let tickets = vec![
+        t("2025-03-09T10:00:00Z").prio("urgent").res(1.0), // met
+        t("2025-03-09T10:00:00Z").prio("urgent").res(3.0), // breach
+        t("2025-03-08T23:00:00Z").prio("normal"),          // open 25 h > 24 h → breach
+        t("2025-03-09T14:00:00Z").prio("normal"),          // open 10 h → pending
+        t("2025-03-05T10:00:00Z").prio("high").res(100.0), // no high target
+    ];
+    let r = run(tickets, &opts);
+    let s = r.overall.sla_resolution.clone().unwrap();
+    assert_eq!((s.breached, s.eligible), (2, 3));
+    assert!(close(s.breach_rate, 2.0 / 3.0));
+    // Not configured → the block is absent from the JSON.
+    let r = run(
+        vec![t("2025-03-09T10:00:00Z").res(1.0)],
+        &KpiOptions::default(),
+    );
+    assert!(serde_json::to_value(&r).unwrap()["overall"]
+        .get("sla_resolution")
+        .is_none());
+}
+
+#[test]
+fn periods_bucket_in_the_report_time_zone() {
+    // Sunday 2025-03-09 23:30 UTC is Monday 00:30 in Berlin (CET, +1).
+    let tickets = || vec![t("2025-03-09T23:30:00Z"), t("2025-03-09T12:00:00Z")];
+    let utc = KpiOptions {
+        period: Some(Period::Week),
+        ..KpiOptions::default()
+    };
+    let r = run(tickets(), &utc);
+    assert_eq!(r.periods.keys().collect::<Vec<_>>(), ["2025-W10"]);
+    let berlin = KpiOptions {
+        timezone: Tz::Europe__Berlin,
+        ..utc.clone()
+    };
+    let r = run(tickets(), &berlin);
+    assert_eq!(
+        r.periods.keys().collect::<Vec<_>>(),
+        ["2025-W10", "2025-W11"]
+    );
+    assert_eq!(
+        (r.periods["2025-W10"].tickets, r.periods["2025-W11"].tickets),
+        (1, 1)
+    );
+    let day = KpiOptions {
+        period: Some(Period::Day),
+        ..berlin
+    };
+    let r = run(tickets(), &day);
+    assert_eq!(
+        r.periods.keys().collect::<Vec<_>>(),
+        ["2025-03-09", "2025-03-10"]
+    );
+}
+
+#[test]
+fn periods_include_empty_buckets_up_to_as_of() {
+    let opts = KpiOptions {
+        period: Some(Period::Week),
+        ..as_of("2025-03-25T00:00:00Z")
+    };
+    let r = run(
+        vec![
+            t("2025-03-04T10:00:00Z").frt(5.0),
+            t("2025-03-18T10:00:00Z"),
+        ],
+        &opts,
+    );
+    assert_eq!(
+        r.periods.keys().collect::<Vec<_>>(),
+        ["2025-W10", "2025-W11", "2025-W12", "2025-W13"]
+    );
+    let empty = &r.periods["2025-W11"];
+    assert_eq!(
+        (
+            empty.tickets,
+            empty.share,
+            empty.first_response_minutes.median
+        ),
+        (0, Some(0.0), None)
+    );
+    assert_eq!(r.periods["2025-W10"].share, Some(0.5));
+}
+
+#[test]
+fn groups_single_dimensions_and_combined_table() {
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![
+        t(c).channel("email").prio("high").frt(10.0),
+        t(c).channel("email").prio("low").frt(30.0),
+        t(c).channel("chat").prio("high").frt(2.0).res(1.0),
+        t(c).prio("high"),
+    ];
+    let opts = KpiOptions {
+        by: vec!["channel".into(), "priority".into()],
+        ..as_of("2025-03-04T00:00:00Z")
+    };
+    opts.validate().unwrap();
+    let r = run(tickets, &opts);
+    assert_eq!(r.by.len(), 2);
+    let (dim, ch) = &r.by[0];
+    assert_eq!(dim, "channel");
+    assert_eq!(ch.keys().collect::<Vec<_>>(), ["(none)", "chat", "email"]);
+    assert_eq!((ch["email"].tickets, ch["email"].share), (2, Some(0.5)));
+    assert_eq!(ch["email"].first_response_minutes.median, Some(20.0));
+    assert_eq!((ch["chat"].handled, ch["chat"].resolved), (1, 1));
+    let (_, pr) = &r.by[1];
+    assert_eq!(pr["high"].tickets, 3);
+    // Combined: (none)×high, chat×high, email×high, email×low, sorted.
+    let rows: Vec<(Vec<String>, u64)> = r
+        .table
+        .iter()
+        .map(|row| (row.values.clone(), row.block.tickets))
+        .collect();
+    let s = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+    assert_eq!(
+        rows,
+        vec![
+            (s("(none)", "high"), 1),
+            (s("chat", "high"), 1),
+            (s("email", "high"), 1),
+            (s("email", "low"), 1)
+        ]
+    );
+    assert_eq!(
+        r.table_file_name().as_deref(),
+        Some("kpis_by_channel_priority.csv")
+    );
+}
+
+#[test]
+fn sentiment_split_and_channel_mix() {
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![
+        t(c).frt(10.0)
+            .csat(2.0)
+            .pred(Sentiment::Negative, 0.9)
+            .channel("email"),
+        t(c).frt(30.0)
+            .csat(5.0)
+            .pred(Sentiment::Negative, 0.7)
+            .channel("email"),
+        t(c).frt(5.0)
+            .csat(5.0)
+            .pred(Sentiment::Positive, 0.1)
+            .channel("Self-Service"),
+        t(c).frt(100.0).channel("chat"),
+        t(c),
+    ];
+    let r = run(tickets, &as_of("2025-03-04T00:00:00Z"));
+    let o = &r.overall;
+    assert_eq!(o.predictions, 3);
+    assert!(close(o.negative_share, 2.0 / 3.0));
+    let expected = (0.9f32 as f64 + 0.7f32 as f64 + 0.1f32 as f64) / 3.0;
+    assert!(close(o.mean_p_negative, expected));
+    let bs = o.by_sentiment.as_ref().unwrap();
+    assert_eq!(
+        (
+            bs["negative"].tickets,
+            bs["negative"].first_response_minutes_median
+        ),
+        (2, Some(20.0))
+    );
+    assert_eq!(bs["negative"].csat_rate, Some(0.5));
+    assert_eq!((bs["neutral"].tickets, bs["neutral"].csat_rate), (0, None));
+    assert_eq!(
+        (bs["positive"].csat_rate, bs["positive"].csat_responses),
+        (Some(1.0), 1)
+    );
+    // Channel mix over the 4 tickets with a channel.
+    let mix = o.channel_mix.as_ref().unwrap();
+    assert_eq!(
+        (mix["email"], mix["chat"], mix["Self-Service"]),
+        (0.5, 0.25, 0.25)
+    );
+    assert_eq!(o.self_service_share, Some(0.25));
+    assert!(
+        is_self_service("help_center")
+            && is_self_service(" Help Centre ")
+            && !is_self_service("web form")
+    );
+}
+
+#[test]
+fn headline_compares_the_last_two_periods() {
+    // W10: FRT 10, 30 → median 20; W11: FRT 40 → 40. as_of in W11.
+    // Backlog at Monday W11 00:00: W10 tickets still open then = 2 (one is
+    // resolved on Tuesday W11, the other never); at as_of: 1 of W10 + 1 of W11.
+    let tickets = vec![
+        t("2025-03-04T10:00:00Z").frt(10.0),
+        t("2025-03-05T10:00:00Z").frt(30.0).res(6.0 * 24.0),
+        t("2025-03-12T10:00:00Z").frt(40.0),
+    ];
+    let opts = KpiOptions {
+        period: Some(Period::Week),
+        ..as_of("2025-03-13T00:00:00Z")
+    };
+    let r = run(tickets, &opts);
+    let h = r.headline(true);
+    let frt = h
+        .iter()
+        .find(|x| x.key == "first_response_minutes.median")
+        .unwrap();
+    assert_eq!(
+        (frt.value, frt.previous, frt.change),
+        (Some(40.0), Some(20.0), Some(20.0))
+    );
+    let backlog = h.iter().find(|x| x.key == "backlog").unwrap();
+    assert_eq!(
+        (backlog.value, backlog.previous, backlog.change),
+        (Some(2.0), Some(2.0), Some(0.0))
+    );
+    assert_eq!(h.len(), 7);
+    let flat = r.headline(false);
+    let frt = flat
+        .iter()
+        .find(|x| x.key == "first_response_minutes.median")
+        .unwrap();
+    assert_eq!(
+        (frt.value, frt.previous, frt.change),
+        (Some(30.0), None, None)
+    );
+}
+
+#[test]
+fn business_hours_blocks() {
+    // Mon–Fri 09–17 UTC. Created Fri 16:00, answered Mon 09:30 → 60 + 30 = 90
+    // business minutes; resolved Mon 17:00 → 1 h + 8 h = 9 business hours.
+    let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00 UTC", None).unwrap();
+    let opts = KpiOptions {
+        business_hours: Some(cal),
+        ..as_of("2025-03-11T00:00:00Z")
+    };
+    let wall_frt = (2.0 * 24.0 + 17.5) * 60.0;
+    let r = run(
+        vec![t("2025-03-07T16:00:00Z").frt(wall_frt).res(73.0)],
+        &opts,
+    );
+    let o = &r.overall;
+    assert_eq!(o.first_response_minutes.median, Some(wall_frt));
+    assert_eq!(
+        o.first_response_business_minutes.as_ref().unwrap().median,
+        Some(90.0)
+    );
+    assert_eq!(
+        o.resolution_business_hours.as_ref().unwrap().median,
+        Some(9.0)
+    );
+    assert_eq!(
+        r.options.business_hours.as_deref(),
+        Some("Mon-Fri 09:00-17:00 UTC")
+    );
+}
+
+#[test]
+fn validate_rejects_unknown_and_duplicate_dimensions() {
+    let bad = KpiOptions {
+        by: vec!["colour".into()],
+        ..KpiOptions::default()
+    };
+    assert!(bad
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .starts_with("invalid --by: unknown dimension `colour`"));
+    let dup = KpiOptions {
+        by: vec!["agent".into(), "agent".into()],
+        ..KpiOptions::default()
+    };
+    assert!(dup.validate().is_err());
+}
+
+#[test]
+fn write_creates_json_and_neutralized_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![
+        t(c).channel("=HYPERLINK(\"x\")").frt(5.0),
+        t(c).channel("email").csat(5.0),
+    ];
+    let opts = KpiOptions {
+        by: vec!["channel".into()],
+        period: Some(Period::Week),
+        ..as_of("2025-03-04T00:00:00Z")
+    };
+    let r = run(tickets, &opts);
+    let paths = r.write(dir.path()).unwrap();
+    assert_eq!(
+        paths,
+        vec![
+            dir.path().join("kpis.json"),
+            dir.path().join("kpis_by_channel.csv")
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&paths[0]).unwrap()).unwrap();
+    for key in [
+        "tickets",
+        "backlog",
+        "first_response_minutes",
+        "resolution_hours",
+        "csat_rate",
+        "csat_responses",
+        "nps",
+        "nps_responses",
+        "ces_mean",
+        "escalation_rate",
+        "reopen_rate",
+        "fcr_rate",
+        "sla_breach_rate",
+    ] {
+        assert!(json["overall"].get(key).is_some(), "{key}");
+        assert!(json["by"]["channel"]["email"].get(key).is_some(), "{key}");
+        assert!(json["periods"]["2025-W10"].get(key).is_some(), "{key}");
+    }
+    assert_eq!(json["overall"]["first_response_minutes"]["count"], 1);
+    let csv = std::fs::read_to_string(&paths[1]).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with(
+        "channel,period,tickets,share,handled,resolved,backlog,first_response_minutes_mean,"
+    ));
+    assert!(header.contains(",sla_breach_rate,sla_breached,sla_eligible,"));
+    assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\",2025-W10,1,0.5,"));
+    assert!(lines.any(|l| l.starts_with("email,2025-W10,1,0.5,1,0,1,,,,0,")));
+    // No leftover temp files.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn summary_table_renders() {
+    let r = run(
+        vec![t("2025-03-03T08:00:00Z").frt(12.0).csat(5.0)],
+        &KpiOptions::default(),
+    );
+    let s = r.summary_table().to_string();
+    assert!(s.contains("First response median / p90") && s.contains("CSAT"));
+}
