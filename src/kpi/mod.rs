@@ -20,6 +20,8 @@ mod summary;
 mod tests;
 #[cfg(test)]
 mod tests_calendar;
+#[cfg(test)]
+mod tests_groups;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
