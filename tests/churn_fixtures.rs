@@ -98,7 +98,7 @@ fn read_tickets(path: &Path) -> Vec<EnrichedTicket> {
 }
 
 #[test]
-#[ignore = "needs fixtures/tickets.csv, customers.csv and customers_truth.csv from the synth generator; run with --ignored once they exist"]
+
 fn churn_model_close_to_oracle_on_fixtures() {
     let dir = fixtures();
     let files = ["tickets.csv", "customers.csv", "customers_truth.csv"].map(|f| dir.join(f));

@@ -46,8 +46,12 @@ pub struct AnalyzeArgs {
 pub fn run(a: AnalyzeArgs) -> Result<()> {
     let ingest = a.input.options(true)?;
     a.input.explain(&ingest)?;
-    let kpi = a.kpi.options(ingest.timezone)?;
+    let mut kpi = a.kpi.options(ingest.timezone)?;
+    kpi.validate()?;
+    // The report compares each headline KPI with the previous period, so
+    // analyze always computes per-period KPIs (weekly unless told otherwise).
     let period = a.kpi.period.unwrap_or(ticketlens::period::Period::Week);
+    kpi.period = Some(period);
     let themes = a.themes.options(period, ingest.timezone)?;
     let churn = ticketlens::churn::ChurnOptions { as_of: kpi.as_of, seed: a.themes.seed, ..Default::default() };
     let options_json = serde_json::json!({

@@ -47,11 +47,11 @@ impl KpiArgs {
             ),
         };
         let sla = match &self.sla {
-            Some(s) => SlaTargets::parse(s).map_err(|e| anyhow::anyhow!("{e}"))?,
+            Some(s) => SlaTargets::parse_sla(s).map_err(|e| anyhow::anyhow!("{e}"))?,
             None => SlaTargets::default(),
         };
         let sla_resolution = match &self.sla_resolution {
-            Some(s) => Some(SlaTargets::parse(s).map_err(|e| anyhow::anyhow!("{e}"))?),
+            Some(s) => Some(SlaTargets::parse_sla(s).map_err(|e| anyhow::anyhow!("{e}"))?),
             None => None,
         };
         let business_hours = match &self.business_hours {

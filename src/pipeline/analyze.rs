@@ -193,7 +193,7 @@ fn run_churn(
         Some(p) => Some(CustomerTable::read(p, &opts.customers_map)?),
         None => None,
     };
-    let has_labels = customers.as_ref().is_some_and(|c| c.labelled_count() > 0);
+    let has_labels = customers.as_ref().is_some_and(|c| c.labelled() > 0);
     let model = if has_labels {
         let c = customers.as_ref().expect("checked");
         let (model, eval) = churn::train(tickets, c, &opts.churn)?;

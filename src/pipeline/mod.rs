@@ -1,4 +1,6 @@
 //! Stage orchestration shared by the CLI commands.
 
+pub mod analyze;
 pub mod classify;
 pub mod progress;
+pub mod run_info;

@@ -61,6 +61,13 @@ impl AtomicFile {
             .writer
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
+        // Temp files are created 0600; outputs are ordinary files (0644, umask
+        // permitting), like any other file a command writes.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(&path, e))?;
+        }
         tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         Ok(path)
