@@ -19,7 +19,9 @@ use ticketlens::report::enriched::OutputFormat;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn shared() -> PathBuf {
@@ -30,7 +32,8 @@ fn shared() -> PathBuf {
 
 fn short_texts(n: usize) -> Vec<String> {
     let path = shared().join("datasets/tweeteval_sentiment/train.csv");
-    let mut rdr = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut rdr =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for rec in rdr.records() {
@@ -72,7 +75,8 @@ fn write_csv(texts: &[String], path: &Path) {
     let mut w = csv::Writer::from_path(path).expect("write csv");
     w.write_record(["ticket_id", "body"]).unwrap();
     for (i, t) in texts.iter().enumerate() {
-        w.write_record([i.to_string().as_str(), t.as_str()]).unwrap();
+        w.write_record([i.to_string().as_str(), t.as_str()])
+            .unwrap();
     }
     w.flush().unwrap();
 }
@@ -120,12 +124,16 @@ fn bench(name: &str, texts: &[String], c: &Classifier) {
 }
 
 fn main() {
-    let n_short: usize = arg("--short").and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let n_short: usize = arg("--short")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let n_long: usize = arg("--long").and_then(|v| v.parse().ok()).unwrap_or(1_000);
     let opts = ClassifierOptions {
         threads: arg("--threads").and_then(|v| v.parse().ok()).unwrap_or(0),
         sessions: arg("--sessions").and_then(|v| v.parse().ok()).unwrap_or(0),
-        batch_tokens: arg("--batch-tokens").and_then(|v| v.parse().ok()).unwrap_or(4096),
+        batch_tokens: arg("--batch-tokens")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(4096),
         ..Default::default()
     };
     let source = ModelSource::from_option(arg("--model").as_deref().map(Path::new));

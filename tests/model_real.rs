@@ -4,12 +4,25 @@
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 
 fn classify(texts: &[&str]) -> Vec<(String, String, f32)> {
-    let c = Classifier::load(&ModelSource::from_option(None), ClassifierOptions::default()).expect("default model");
+    let c = Classifier::load(
+        &ModelSource::from_option(None),
+        ClassifierOptions::default(),
+    )
+    .expect("default model");
     assert_eq!(c.config().name, "ticket-minilm");
     assert_eq!(c.config().embedding.dim, 384);
     let texts: Vec<String> = texts.iter().map(|s| s.to_string()).collect();
     let out = c.classify(&texts).unwrap();
-    out.predictions.iter().map(|p| (p.sentiment.to_string(), p.topic.clone(), p.sentiment_confidence)).collect()
+    out.predictions
+        .iter()
+        .map(|p| {
+            (
+                p.sentiment.to_string(),
+                p.topic.clone(),
+                p.sentiment_confidence,
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -34,7 +47,10 @@ fn known_sentences() {
     let mut wrong = Vec::new();
     for (i, (text, s, t)) in cases.iter().enumerate() {
         if (*s != "*" && got[i].0 != *s) || (*t != "*" && got[i].1 != *t) {
-            wrong.push(format!("{text:?}: got {}/{}, want {s}/{t}", got[i].0, got[i].1));
+            wrong.push(format!(
+                "{text:?}: got {}/{}, want {s}/{t}",
+                got[i].0, got[i].1
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

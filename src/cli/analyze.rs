@@ -53,7 +53,11 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let period = a.kpi.period.unwrap_or(ticketlens::period::Period::Week);
     kpi.period = Some(period);
     let themes = a.themes.options(period, ingest.timezone)?;
-    let churn = ticketlens::churn::ChurnOptions { as_of: kpi.as_of, seed: a.themes.seed, ..Default::default() };
+    let churn = ticketlens::churn::ChurnOptions {
+        as_of: kpi.as_of,
+        seed: a.themes.seed,
+        ..Default::default()
+    };
     let options_json = serde_json::json!({
         "input": a.input.input, "map": a.input.map, "text_columns": a.input.text_columns,
         "timezone": a.input.timezone, "model": a.model.model, "batch_tokens": a.model.batch_tokens,
@@ -83,7 +87,12 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     if !a.quiet {
         println!("{}", summary.summary);
         eprintln!("analyze: {}", summary.counts.summary_line());
-        eprintln!("analyze: wrote {} files to {} (open {})", summary.files.len(), a.out.display(), a.out.join("report.html").display());
+        eprintln!(
+            "analyze: wrote {} files to {} (open {})",
+            summary.files.len(),
+            a.out.display(),
+            a.out.join("report.html").display()
+        );
     }
     Ok(())
 }

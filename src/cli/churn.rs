@@ -53,10 +53,18 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE")]
     pub customers: PathBuf,
     /// Where to save the model (JSON: features, scaler, coefficients, threshold, evaluation).
-    #[arg(long = "model-out", value_name = "FILE", default_value = "churn_model.json")]
+    #[arg(
+        long = "model-out",
+        value_name = "FILE",
+        default_value = "churn_model.json"
+    )]
     pub model_out: PathBuf,
     /// Evaluation output.
-    #[arg(long = "eval-out", value_name = "FILE", default_value = "churn_eval.json")]
+    #[arg(
+        long = "eval-out",
+        value_name = "FILE",
+        default_value = "churn_eval.json"
+    )]
     pub eval_out: PathBuf,
     /// L2 regularisation strength.
     #[arg(long, default_value_t = 10.0)]
@@ -88,13 +96,19 @@ pub struct ScoreArgs {
     pub output: PathBuf,
 }
 
-fn load_tickets(c: &ChurnCommon) -> Result<(Vec<ticketlens::EnrichedTicket>, Option<chrono::DateTime<chrono::Utc>>)> {
+fn load_tickets(
+    c: &ChurnCommon,
+) -> Result<(
+    Vec<ticketlens::EnrichedTicket>,
+    Option<chrono::DateTime<chrono::Utc>>,
+)> {
     let ingest = c.tickets.options(true)?;
     let as_of = match &c.as_of {
         None => None,
         Some(s) => Some(
-            ticketlens::ingest::time::parse_timestamp(s, ingest.timezone)
-                .ok_or_else(|| anyhow::anyhow!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD"))?,
+            ticketlens::ingest::time::parse_timestamp(s, ingest.timezone).ok_or_else(|| {
+                anyhow::anyhow!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD")
+            })?,
         ),
     };
     let classifier = c.model.load()?;
@@ -126,7 +140,11 @@ pub fn run(a: ChurnArgs) -> Result<()> {
             model.save(&t.model_out)?;
             eval.write(&t.eval_out)?;
             println!("{eval}");
-            eprintln!("churn: saved {} and {}", t.model_out.display(), t.eval_out.display());
+            eprintln!(
+                "churn: saved {} and {}",
+                t.model_out.display(),
+                t.eval_out.display()
+            );
         }
         ChurnCommand::Score(s) => {
             let map = parse_pairs(&s.common.customers_map, "--customers-map")?;
@@ -138,7 +156,11 @@ pub fn run(a: ChurnArgs) -> Result<()> {
             let (tickets, as_of) = load_tickets(&s.common)?;
             let rows = churn::score(&model, &tickets, customers.as_ref(), as_of)?;
             churn::write_at_risk(&rows, &s.output)?;
-            eprintln!("churn: scored {} customers → {}", rows.len(), s.output.display());
+            eprintln!(
+                "churn: scored {} customers → {}",
+                rows.len(),
+                s.output.display()
+            );
         }
     }
     Ok(())

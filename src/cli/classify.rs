@@ -4,7 +4,9 @@ use super::common::{InputArgs, ModelArgs};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::pipeline::classify::{default_rejects_path, run_classify, ClassifyJob, DEFAULT_CHUNK_ROWS};
+use ticketlens::pipeline::classify::{
+    default_rejects_path, run_classify, ClassifyJob, DEFAULT_CHUNK_ROWS,
+};
 use ticketlens::pipeline::progress::Progress;
 use ticketlens::report::enriched::OutputFormat;
 
@@ -43,7 +45,12 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
     let ingest = a.input.options(false)?;
     a.input.explain(&ingest)?;
     let classifier = a.model.load()?;
-    let format = a.format.unwrap_or_else(|| a.output.as_deref().map(OutputFormat::from_path).unwrap_or(OutputFormat::Csv));
+    let format = a.format.unwrap_or_else(|| {
+        a.output
+            .as_deref()
+            .map(OutputFormat::from_path)
+            .unwrap_or(OutputFormat::Csv)
+    });
     let embeddings = if a.no_embeddings {
         None
     } else {
@@ -58,7 +65,10 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
     let job = ClassifyJob {
         input: a.input.source(),
         ingest,
-        rejects: a.rejects.clone().unwrap_or_else(|| default_rejects_path(a.output.as_deref())),
+        rejects: a
+            .rejects
+            .clone()
+            .unwrap_or_else(|| default_rejects_path(a.output.as_deref())),
         output: a.output.clone(),
         format,
         embeddings,

@@ -58,10 +58,12 @@ impl InputArgs {
     /// Ingest options; `require_created_at` for commands that need timings.
     pub fn options(&self, require_created_at: bool) -> Result<IngestOptions> {
         let map = parse_pairs(&self.map, "--map")?;
-        let timezone: chrono_tz::Tz = self
-            .timezone
-            .parse()
-            .map_err(|_| anyhow::anyhow!("invalid --timezone `{}`: not an IANA time zone name", self.timezone))?;
+        let timezone: chrono_tz::Tz = self.timezone.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "invalid --timezone `{}`: not an IANA time zone name",
+                self.timezone
+            )
+        })?;
         let delimiter = match self.delimiter {
             None => None,
             Some(c) if c.is_ascii() => Some(c as u8),
@@ -128,6 +130,9 @@ impl ModelArgs {
             sessions: self.sessions,
             ..Default::default()
         };
-        Ok(Classifier::load(&ModelSource::from_option(self.model.as_deref()), opts)?)
+        Ok(Classifier::load(
+            &ModelSource::from_option(self.model.as_deref()),
+            opts,
+        )?)
     }
 }

@@ -40,6 +40,11 @@ pub fn run(a: GenArgs) -> Result<()> {
         ..Default::default()
     };
     generate(&cfg).write(&a.out)?;
-    eprintln!("gen-fixtures: wrote {} tickets, {} customers to {}", a.tickets, a.customers, a.out.display());
+    eprintln!(
+        "gen-fixtures: wrote {} tickets, {} customers to {}",
+        a.tickets,
+        a.customers,
+        a.out.display()
+    );
     Ok(())
 }

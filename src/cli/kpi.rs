@@ -40,11 +40,12 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     let opts = a.kpi.options(ingest_opts.timezone)?;
     opts.validate()?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
-    let mut rejects = RejectsWriter::new(&a.out.join("rejects.csv"))?;
+    let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let mut engine = KpiEngine::new(opts);
     let (mut read, mut kept) = (0u64, 0u64);
     if a.conversations {
-        let log = ingest::conversations::read_conversations(&a.input.source(), &Default::default())?;
+        let log =
+            ingest::conversations::read_conversations(&a.input.source(), &Default::default())?;
         for r in &log.rejects {
             rejects.write(r)?;
         }
@@ -74,10 +75,17 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     let files = report.write(&a.out)?;
     if !a.quiet {
         println!("{}", report.summary_table());
-        eprintln!("kpi: {read} rows read, {kept} used, {rejected} rejected; wrote {} files to {}", files.len() + 1, a.out.display());
+        eprintln!(
+            "kpi: {read} rows read, {kept} used, {rejected} rejected; wrote {} files to {}",
+            files.len() + 1,
+            a.out.display()
+        );
     }
     if a.input.strict && rejected > 0 {
-        anyhow::bail!("{rejected} row(s) rejected (see {}); --strict turns rejects into a failure", a.out.join("rejects.csv").display());
+        anyhow::bail!(
+            "{rejected} row(s) rejected (see {}); --strict turns rejects into a failure",
+            a.out.join("rejects.csv").display()
+        );
     }
     Ok(())
 }

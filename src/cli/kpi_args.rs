@@ -42,8 +42,9 @@ impl KpiArgs {
         let as_of = match &self.as_of {
             None => None,
             Some(s) => Some(
-                ticketlens::ingest::time::parse_timestamp(s, timezone)
-                    .with_context(|| format!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD"))?,
+                ticketlens::ingest::time::parse_timestamp(s, timezone).with_context(|| {
+                    format!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD")
+                })?,
             ),
         };
         let sla = match &self.sla {
@@ -63,7 +64,12 @@ impl KpiArgs {
             sla,
             sla_resolution,
             business_hours,
-            by: self.by.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            by: self
+                .by
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
             period: self.period,
             timezone,
         })

@@ -35,7 +35,13 @@ pub struct ThemesCmdArgs {
 }
 
 fn prediction_from(headers: &[String], raw: &[String]) -> Option<Prediction> {
-    let col = |name: &str| headers.iter().position(|h| h == name).and_then(|i| raw.get(i)).map(String::as_str);
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| raw.get(i))
+            .map(String::as_str)
+    };
     let f = |name: &str| col(name).and_then(|v| v.parse::<f32>().ok());
     Some(Prediction {
         sentiment: Sentiment::parse(col("sentiment")?)?,
@@ -55,14 +61,18 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let reader = ingest::open(&a.input.source(), &ingest_opts)?;
     let headers = reader.headers().to_vec();
-    let mut rejects = RejectsWriter::new(&a.out.join("rejects.csv"))?;
+    let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let (mut tickets, mut texts) = (Vec::new(), Vec::new());
     for row in reader {
         match row? {
             Row::Ticket(t) => {
                 let prediction = prediction_from(&headers, &t.raw);
                 texts.push(clean_text(&t.text()));
-                tickets.push(EnrichedTicket { ticket: t, prediction, theme: None });
+                tickets.push(EnrichedTicket {
+                    ticket: t,
+                    prediction,
+                    theme: None,
+                });
             }
             Row::Rejected(r) => rejects.write(&r)?,
         }
@@ -77,7 +87,13 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     );
     let report = ticketlens::themes::discover(&tickets, &texts, &emb, &opts).context("themes")?;
     let files = report.write(&tickets, &a.out)?;
-    eprintln!("themes: {} themes over {} tickets; wrote {} files to {}", report.themes.len(), tickets.len(), files.len(), a.out.display());
+    eprintln!(
+        "themes: {} themes over {} tickets; wrote {} files to {}",
+        report.themes.len(),
+        tickets.len(),
+        files.len(),
+        a.out.display()
+    );
     for t in report.trending.iter().take(5) {
         eprintln!("  trending: {}", serde_json::to_string(t)?);
     }

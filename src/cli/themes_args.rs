@@ -41,9 +41,18 @@ impl ThemeArgs {
                 let (a, b) = r
                     .split_once("..")
                     .with_context(|| format!("invalid --themes-k-range `{r}`: expected LO..HI"))?;
-                let lo: usize = a.trim().parse().with_context(|| format!("invalid --themes-k-range `{r}`"))?;
-                let hi: usize = b.trim().parse().with_context(|| format!("invalid --themes-k-range `{r}`"))?;
-                anyhow::ensure!(lo >= 2 && lo <= hi, "invalid --themes-k-range `{r}`: need 2 <= LO <= HI");
+                let lo: usize = a
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("invalid --themes-k-range `{r}`"))?;
+                let hi: usize = b
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("invalid --themes-k-range `{r}`"))?;
+                anyhow::ensure!(
+                    lo >= 2 && lo <= hi,
+                    "invalid --themes-k-range `{r}`: need 2 <= LO <= HI"
+                );
                 Some((lo, hi))
             }
         };

@@ -56,7 +56,11 @@ pub struct AnalyzeSummary {
     pub counts: StageCounts,
 }
 
-fn timed<T>(stages: &mut Vec<(String, f64)>, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+fn timed<T>(
+    stages: &mut Vec<(String, f64)>,
+    name: &str,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     let t = Instant::now();
     let out = f()?;
     stages.push((name.to_string(), t.elapsed().as_secs_f64()));
@@ -73,7 +77,9 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
 
     // 1. ingest + classify
     let progress = Progress::new("classify", None, opts.quiet);
-    let set = timed(&mut stages, "ingest+classify", || classify_all(&opts.input, &opts.ingest, classifier, &progress));
+    let set = timed(&mut stages, "ingest+classify", || {
+        classify_all(&opts.input, &opts.ingest, classifier, &progress)
+    });
     progress.finish();
     let mut set = set?;
     let rejects_path = out.join("rejects.csv");
@@ -84,7 +90,10 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let rejected = rw.finish()?;
     files.push(rejects_path.clone());
     if opts.strict && rejected > 0 {
-        return Err(Error::Strict { rejected, rejects: rejects_path.display().to_string() });
+        return Err(Error::Strict {
+            rejected,
+            rejects: rejects_path.display().to_string(),
+        });
     }
     if set.tickets.is_empty() {
         return Err(Error::Data(format!(
@@ -95,18 +104,24 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     }
 
     // 2. themes (assigns a theme to every ticket)
-    let theme_report = timed(&mut stages, "themes", || themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes))?;
+    let theme_report = timed(&mut stages, "themes", || {
+        themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes)
+    })?;
     for (t, a) in set.tickets.iter_mut().zip(&theme_report.assignments) {
         t.theme = a.clone();
     }
     files.extend(theme_report.write(&set.tickets, out)?);
 
     // 3. KPIs
-    let kpi_report = timed(&mut stages, "kpi", || Ok(kpi::compute(set.tickets.iter(), &opts.kpi)))?;
+    let kpi_report = timed(&mut stages, "kpi", || {
+        Ok(kpi::compute(set.tickets.iter(), &opts.kpi))
+    })?;
     files.extend(kpi_report.write(out)?);
 
     // 4. churn
-    let churn_result = timed(&mut stages, "churn", || run_churn(opts, &set.tickets, out, &mut notes))?;
+    let churn_result = timed(&mut stages, "churn", || {
+        run_churn(opts, &set.tickets, out, &mut notes)
+    })?;
     files.extend(churn_result);
 
     // 5. enriched tickets + embeddings
@@ -148,12 +163,18 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     info.rows.insert("read".into(), set.counts.read);
     info.rows.insert("written".into(), set.counts.written);
     info.rows.insert("rejected".into(), set.counts.rejected);
-    info.rows.insert("unique_texts".into(), set.counts.unique_texts);
-    let run_json = serde_json::to_value(&info).map_err(|e| Error::Json { context: "run.json".into(), source: e })?;
+    info.rows
+        .insert("unique_texts".into(), set.counts.unique_texts);
+    let run_json = serde_json::to_value(&info).map_err(|e| Error::Json {
+        context: "run.json".into(),
+        source: e,
+    })?;
 
     // 7. report.html + terminal summary
     let read_json = |name: &str| -> Option<serde_json::Value> {
-        std::fs::read(out.join(name)).ok().and_then(|b| serde_json::from_slice(&b).ok())
+        std::fs::read(out.join(name))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
     };
     let inputs = crate::report::html::ReportInputs {
         title: format!("ticketlens report — {}", info.input),
@@ -179,7 +200,11 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let run_path = out.join("run.json");
     crate::report::atomic::write_json(&run_path, &info)?;
     files.push(run_path);
-    Ok(AnalyzeSummary { files, summary, counts: set.counts })
+    Ok(AnalyzeSummary {
+        files,
+        summary,
+        counts: set.counts,
+    })
 }
 
 fn run_churn(
@@ -205,7 +230,10 @@ fn run_churn(
         files.push(ep);
         model
     } else if let Some(mp) = &opts.churn_model {
-        notes.push(format!("churn: scored with the saved model {}", mp.display()));
+        notes.push(format!(
+            "churn: scored with the saved model {}",
+            mp.display()
+        ));
         churn::ChurnModel::load(mp)?
     } else {
         notes.push(if customers.is_some() {
@@ -224,7 +252,9 @@ fn run_churn(
 
 /// Read a CSV file we wrote into JSON objects (for the report); missing file → empty.
 fn read_csv_objects(path: &Path) -> Vec<serde_json::Value> {
-    let Ok(mut r) = csv::Reader::from_path(path) else { return Vec::new() };
+    let Ok(mut r) = csv::Reader::from_path(path) else {
+        return Vec::new();
+    };
     let headers: Vec<String> = match r.headers() {
         Ok(h) => h.iter().map(String::from).collect(),
         Err(_) => return Vec::new(),
@@ -234,8 +264,14 @@ fn read_csv_objects(path: &Path) -> Vec<serde_json::Value> {
         .map(|rec| {
             let mut m = serde_json::Map::new();
             for (h, v) in headers.iter().zip(rec.iter()) {
-                let v = v.strip_prefix('\'').filter(|s| s.starts_with(['=', '+', '-', '@'])).unwrap_or(v);
-                let val = v.parse::<f64>().map(|x| serde_json::json!(x)).unwrap_or_else(|_| serde_json::Value::String(v.to_string()));
+                let v = v
+                    .strip_prefix('\'')
+                    .filter(|s| s.starts_with(['=', '+', '-', '@']))
+                    .unwrap_or(v);
+                let val = v
+                    .parse::<f64>()
+                    .map(|x| serde_json::json!(x))
+                    .unwrap_or_else(|_| serde_json::Value::String(v.to_string()));
                 m.insert(h.clone(), val);
             }
             serde_json::Value::Object(m)

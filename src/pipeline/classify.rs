@@ -51,7 +51,11 @@ pub struct StageCounts {
 impl StageCounts {
     /// Rows per second over the stage.
     pub fn rows_per_s(&self) -> f64 {
-        if self.seconds > 0.0 { self.read as f64 / self.seconds } else { 0.0 }
+        if self.seconds > 0.0 {
+            self.read as f64 / self.seconds
+        } else {
+            0.0
+        }
     }
 
     /// The one-line summary printed after a run.
@@ -120,10 +124,8 @@ pub fn classify_stream(
                         }
                         tickets.push(t);
                         texts.push(text);
-                        if tickets.len() >= chunk_rows {
-                            if tx.send(flush(&mut tickets, &mut texts)).is_err() {
-                                return;
-                            }
+                        if tickets.len() >= chunk_rows && tx.send(flush(&mut tickets, &mut texts)).is_err() {
+                            return;
                         }
                     }
                 }
@@ -133,7 +135,9 @@ pub fn classify_stream(
             }
         });
 
-        let drain_rejects = |counts: &mut StageCounts, on_reject: &mut dyn FnMut(&Reject) -> Result<()>| -> Result<()> {
+        let drain_rejects = |counts: &mut StageCounts,
+                             on_reject: &mut dyn FnMut(&Reject) -> Result<()>|
+         -> Result<()> {
             for r in rej_rx.try_iter() {
                 counts.rejected += 1;
                 counts.read += 1;
@@ -195,14 +199,22 @@ pub fn default_rejects_path(output: Option<&Path>) -> PathBuf {
 }
 
 /// Run `classify`: stream tickets through the model into an enriched file.
-pub fn run_classify(job: &ClassifyJob, classifier: &Classifier, progress: &Progress) -> Result<StageCounts> {
+pub fn run_classify(
+    job: &ClassifyJob,
+    classifier: &Classifier,
+    progress: &Progress,
+) -> Result<StageCounts> {
     let mut rejects = RejectsWriter::new(&job.rejects)?;
     let mut npy = match &job.embeddings {
-        Some(p) => Some(NpyStreamWriter::create(p, classifier.config().embedding.dim)?),
+        Some(p) => Some(NpyStreamWriter::create(
+            p,
+            classifier.config().embedding.dim,
+        )?),
         None => None,
     };
     let reader = ingest::open(&job.input, &job.ingest)?;
-    let mut writer = EnrichedWriter::create(job.output.as_deref(), job.format, reader.headers(), false)?;
+    let mut writer =
+        EnrichedWriter::create(job.output.as_deref(), job.format, reader.headers(), false)?;
     let counts = classify_stream(
         reader,
         classifier,
@@ -211,9 +223,17 @@ pub fn run_classify(job: &ClassifyJob, classifier: &Classifier, progress: &Progr
         |r| rejects.write(r),
         |tickets, _texts, out| {
             let w = &mut writer;
-            let Classified { predictions, embeddings, .. } = out;
+            let Classified {
+                predictions,
+                embeddings,
+                ..
+            } = out;
             for (t, p) in tickets.into_iter().zip(predictions) {
-                w.write(&EnrichedTicket { ticket: t, prediction: Some(p), theme: None })?;
+                w.write(&EnrichedTicket {
+                    ticket: t,
+                    prediction: Some(p),
+                    theme: None,
+                })?;
             }
             if let Some(n) = npy.as_mut() {
                 n.write(&embeddings)?;
@@ -227,7 +247,10 @@ pub fn run_classify(job: &ClassifyJob, classifier: &Classifier, progress: &Progr
     }
     let rejected = rejects.finish()?;
     if job.strict && rejected > 0 {
-        return Err(Error::Strict { rejected, rejects: job.rejects.display().to_string() });
+        return Err(Error::Strict {
+            rejected,
+            rejects: job.rejects.display().to_string(),
+        });
     }
     Ok(counts)
 }
@@ -277,7 +300,11 @@ pub fn classify_all(
         },
         |tickets, texts, out| {
             for (t, p) in tickets.into_iter().zip(out.predictions) {
-                set.tickets.push(EnrichedTicket { ticket: t, prediction: Some(p), theme: None });
+                set.tickets.push(EnrichedTicket {
+                    ticket: t,
+                    prediction: Some(p),
+                    theme: None,
+                });
             }
             set.texts.extend(texts);
             set.embeddings.data.extend_from_slice(&out.embeddings.data);

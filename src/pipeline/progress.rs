@@ -15,7 +15,9 @@ pub struct Progress {
 impl Progress {
     /// A hidden bar (tests, `--quiet`, non-terminal stderr).
     pub fn hidden() -> Self {
-        Progress { bar: ProgressBar::hidden() }
+        Progress {
+            bar: ProgressBar::hidden(),
+        }
     }
 
     /// A bar for `stage` over `total` rows (unknown total = spinner with rate).
@@ -27,17 +29,21 @@ impl Progress {
             Some(n) => {
                 let b = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
                 b.set_style(
-                    ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} rows  {per_sec}  ETA {eta}")
-                        .expect("valid template")
-                        .progress_chars("=> "),
+                    ProgressStyle::with_template(
+                        "{prefix:>10} [{bar:30}] {pos}/{len} rows  {per_sec}  ETA {eta}",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
                 );
                 b
             }
             None => {
                 let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
                 b.set_style(
-                    ProgressStyle::with_template("{prefix:>10} {spinner} {pos} rows  {per_sec}  {elapsed}")
-                        .expect("valid template"),
+                    ProgressStyle::with_template(
+                        "{prefix:>10} {spinner} {pos} rows  {per_sec}  {elapsed}",
+                    )
+                    .expect("valid template"),
                 );
                 b
             }

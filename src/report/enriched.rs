@@ -14,8 +14,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Columns added by classification.
-pub const PREDICTION_COLUMNS: [&str; 7] =
-    ["sentiment", "sentiment_confidence", "p_negative", "p_neutral", "p_positive", "topic", "topic_confidence"];
+pub const PREDICTION_COLUMNS: [&str; 7] = [
+    "sentiment",
+    "sentiment_confidence",
+    "p_negative",
+    "p_neutral",
+    "p_positive",
+    "topic",
+    "topic_confidence",
+];
 /// Columns added by themes.
 pub const THEME_COLUMNS: [&str; 3] = ["theme_id", "theme_label", "theme_distance"];
 
@@ -32,7 +39,12 @@ pub enum OutputFormat {
 impl OutputFormat {
     /// Guess from a file name (`.jsonl`/`.ndjson`/`.json` → JSONL, else CSV).
     pub fn from_path(p: &Path) -> Self {
-        match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("jsonl" | "ndjson" | "json") => OutputFormat::Jsonl,
             _ => OutputFormat::Csv,
         }
@@ -73,25 +85,51 @@ pub struct EnrichedWriter {
 
 impl EnrichedWriter {
     /// Open the output (`None` = stdout) with the input's header row.
-    pub fn create(path: Option<&Path>, format: OutputFormat, input_headers: &[String], with_theme: bool) -> Result<Self> {
+    pub fn create(
+        path: Option<&Path>,
+        format: OutputFormat,
+        input_headers: &[String],
+        with_theme: bool,
+    ) -> Result<Self> {
         let sink = match path {
             Some(p) => Sink::File(AtomicFile::create(p)?),
             None => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
         };
-        let target = path.map(|p| p.display().to_string()).unwrap_or_else(|| "<stdout>".into());
+        let target = path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<stdout>".into());
         let ours: Vec<&str> = PREDICTION_COLUMNS
             .iter()
-            .chain(if with_theme { THEME_COLUMNS.iter() } else { [].iter() })
+            .chain(if with_theme {
+                THEME_COLUMNS.iter()
+            } else {
+                [].iter()
+            })
             .copied()
             .collect();
-        let keep: Vec<usize> = (0..input_headers.len()).filter(|&i| !ours.contains(&input_headers[i].as_str())).collect();
+        let keep: Vec<usize> = (0..input_headers.len())
+            .filter(|&i| !ours.contains(&input_headers[i].as_str()))
+            .collect();
         let mut headers: Vec<String> = keep.iter().map(|&i| input_headers[i].clone()).collect();
         headers.extend(ours.iter().map(|s| s.to_string()));
-        let mut w = EnrichedWriter { format, csv: None, jsonl: None, keep, headers, with_theme, target, rows: 0 };
+        let mut w = EnrichedWriter {
+            format,
+            csv: None,
+            jsonl: None,
+            keep,
+            headers,
+            with_theme,
+            target,
+            rows: 0,
+        };
         match format {
             OutputFormat::Csv => {
                 let mut c = csv::WriterBuilder::new().from_writer(sink);
-                let guarded: Vec<String> = w.headers.iter().map(|h| neutralize(h).into_owned()).collect();
+                let guarded: Vec<String> = w
+                    .headers
+                    .iter()
+                    .map(|h| neutralize(h).into_owned())
+                    .collect();
                 c.write_record(&guarded).map_err(|e| w.csv_err(e))?;
                 w.csv = Some(c);
             }
@@ -101,7 +139,10 @@ impl EnrichedWriter {
     }
 
     fn csv_err(&self, e: csv::Error) -> Error {
-        Error::Csv { context: format!("writing {}", self.target), source: e }
+        Error::Csv {
+            context: format!("writing {}", self.target),
+            source: e,
+        }
     }
 
     /// Column names written.
@@ -132,7 +173,8 @@ impl EnrichedWriter {
         }
         match self.format {
             OutputFormat::Csv => {
-                let mut rec: Vec<std::borrow::Cow<'_, str>> = self.keep.iter().map(|&i| neutralize(cell(i))).collect();
+                let mut rec: Vec<std::borrow::Cow<'_, str>> =
+                    self.keep.iter().map(|&i| neutralize(cell(i))).collect();
                 rec.extend(ours.iter().map(|s| neutralize(s)));
                 let c = self.csv.as_mut().expect("csv writer");
                 if let Err(e) = c.write_record(rec.iter().map(|s| s.as_ref())) {
@@ -142,12 +184,17 @@ impl EnrichedWriter {
             OutputFormat::Jsonl => {
                 let mut obj = serde_json::Map::new();
                 for (k, &i) in self.keep.iter().enumerate() {
-                    obj.insert(self.headers[k].clone(), serde_json::Value::String(cell(i).to_string()));
+                    obj.insert(
+                        self.headers[k].clone(),
+                        serde_json::Value::String(cell(i).to_string()),
+                    );
                 }
                 let n = self.keep.len();
                 for (j, v) in ours.into_iter().enumerate() {
                     let key = self.headers[n + j].clone();
-                    let num = (j != 0 && j != 5 && key != "theme_label").then(|| v.parse::<f64>().ok()).flatten();
+                    let num = (j != 0 && j != 5 && key != "theme_label")
+                        .then(|| v.parse::<f64>().ok())
+                        .flatten();
                     let val = match num {
                         Some(x) => serde_json::json!(x),
                         None if v.is_empty() => serde_json::Value::Null,
@@ -156,8 +203,12 @@ impl EnrichedWriter {
                     obj.insert(key, val);
                 }
                 let sink = self.jsonl.as_mut().expect("jsonl sink");
-                serde_json::to_writer(&mut *sink, &obj).map_err(|e| Error::Json { context: self.target.clone(), source: e })?;
-                sink.write_all(b"\n").map_err(|e| Error::io(&self.target, e))?;
+                serde_json::to_writer(&mut *sink, &obj).map_err(|e| Error::Json {
+                    context: self.target.clone(),
+                    source: e,
+                })?;
+                sink.write_all(b"\n")
+                    .map_err(|e| Error::io(&self.target, e))?;
             }
         }
         self.rows += 1;
@@ -168,7 +219,9 @@ impl EnrichedWriter {
     pub fn finish(self) -> Result<(u64, Option<PathBuf>)> {
         let target = self.target.clone();
         let sink = match (self.csv, self.jsonl) {
-            (Some(c), _) => c.into_inner().map_err(|e| Error::io(&target, e.into_error()))?,
+            (Some(c), _) => c
+                .into_inner()
+                .map_err(|e| Error::io(&target, e.into_error()))?,
             (None, Some(s)) => s,
             _ => unreachable!("one writer is always set"),
         };
@@ -188,7 +241,10 @@ mod tests {
     use crate::ticket::{Prediction, Sentiment, Ticket};
 
     fn ticket(raw: &[&str]) -> EnrichedTicket {
-        let mut t = EnrichedTicket::new(Ticket { raw: raw.iter().map(|s| s.to_string()).collect(), ..Default::default() });
+        let mut t = EnrichedTicket::new(Ticket {
+            raw: raw.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        });
         t.prediction = Some(Prediction {
             sentiment: Sentiment::Negative,
             sentiment_confidence: 0.9,
@@ -207,7 +263,8 @@ mod tests {
         let p = dir.path().join("o.csv");
         let headers = vec!["id".to_string(), "body".into(), "topic".into()];
         let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Csv, &headers, false).unwrap();
-        w.write(&ticket(&["1", "=HYPERLINK(\"http://x\")", "old"])).unwrap();
+        w.write(&ticket(&["1", "=HYPERLINK(\"http://x\")", "old"]))
+            .unwrap();
         assert_eq!(w.finish().unwrap().0, 1);
         let out = std::fs::read_to_string(&p).unwrap();
         let mut lines = out.lines();
@@ -222,10 +279,13 @@ mod tests {
     fn jsonl_has_typed_fields() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("o.jsonl");
-        let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Jsonl, &["id".to_string()], true).unwrap();
+        let mut w =
+            EnrichedWriter::create(Some(&p), OutputFormat::Jsonl, &["id".to_string()], true)
+                .unwrap();
         w.write(&ticket(&["7"])).unwrap();
         w.finish().unwrap();
-        let v: serde_json::Value = serde_json::from_str(std::fs::read_to_string(&p).unwrap().trim()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(std::fs::read_to_string(&p).unwrap().trim()).unwrap();
         assert_eq!(v["id"], "7");
         assert_eq!(v["sentiment"], "negative");
         assert_eq!(v["p_negative"], 0.9);
