@@ -26,7 +26,7 @@ pub struct AnalyzeArgs {
     pub kpi: KpiArgs,
     #[command(flatten)]
     pub themes: ThemeArgs,
-    /// Output directory (created if missing).
+    /// Output directory (created if missing). `--by` defaults to channel,priority,topic here.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Customers table (customer_id, churned, plan, mrr, signup_date …): trains the churn model when it has labels.
@@ -52,6 +52,11 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     // analyze always computes per-period KPIs (weekly unless told otherwise).
     let period = a.kpi.period.unwrap_or(ticketlens::period::Period::Week);
     kpi.period = Some(period);
+    if kpi.by.is_empty() {
+        // The report's "KPIs by group" section: channel, priority and topic
+        // unless the user chose other dimensions.
+        kpi.by = vec!["channel".into(), "priority".into(), "topic".into()];
+    }
     let themes = a.themes.options(period, ingest.timezone)?;
     let churn = ticketlens::churn::ChurnOptions {
         as_of: kpi.as_of,

@@ -171,24 +171,15 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     })?;
 
     // 7. report.html + terminal summary
-    let read_json = |name: &str| -> Option<serde_json::Value> {
-        std::fs::read(out.join(name))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-    };
-    let inputs = crate::report::html::ReportInputs {
-        title: format!("ticketlens report — {}", info.input),
-        run: run_json.clone(),
-        kpis: read_json("kpis.json"),
-        themes: read_json("themes.json"),
-        trends: read_csv_objects(&out.join("trends.csv")),
-        at_risk: read_csv_objects(&out.join("at_risk.csv")),
-        churn_eval: read_json("churn_eval.json"),
-        churn_note: notes.iter().find(|n| n.starts_with("churn")).cloned(),
-        tickets: &set.tickets,
-        period: opts.themes.period,
-        timezone: opts.kpi.timezone,
-    };
+    let mut inputs = crate::report::html::ReportInputs::from_dir(
+        out,
+        format!("ticketlens report — {}", info.input),
+        &set.tickets,
+        opts.themes.period,
+        opts.kpi.timezone,
+    )?;
+    inputs.run = run_json.clone();
+    inputs.churn_note = notes.iter().find(|n| n.starts_with("churn")).cloned();
     let t = Instant::now();
     let html = out.join("report.html");
     crate::report::html::write(&inputs, &html)?;
@@ -248,33 +239,4 @@ fn run_churn(
     churn::write_at_risk(&rows, &ap)?;
     files.push(ap);
     Ok(files)
-}
-
-/// Read a CSV file we wrote into JSON objects (for the report); missing file → empty.
-fn read_csv_objects(path: &Path) -> Vec<serde_json::Value> {
-    let Ok(mut r) = csv::Reader::from_path(path) else {
-        return Vec::new();
-    };
-    let headers: Vec<String> = match r.headers() {
-        Ok(h) => h.iter().map(String::from).collect(),
-        Err(_) => return Vec::new(),
-    };
-    r.records()
-        .filter_map(|rec| rec.ok())
-        .map(|rec| {
-            let mut m = serde_json::Map::new();
-            for (h, v) in headers.iter().zip(rec.iter()) {
-                let v = v
-                    .strip_prefix('\'')
-                    .filter(|s| s.starts_with(['=', '+', '-', '@']))
-                    .unwrap_or(v);
-                let val = v
-                    .parse::<f64>()
-                    .map(|x| serde_json::json!(x))
-                    .unwrap_or_else(|_| serde_json::Value::String(v.to_string()));
-                m.insert(h.clone(), val);
-            }
-            serde_json::Value::Object(m)
-        })
-        .collect()
 }
