@@ -75,7 +75,7 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
         chunk_rows: DEFAULT_CHUNK_ROWS,
         strict: a.input.strict,
     };
-    let progress = Progress::new("classify", None, a.quiet);
+    let progress = Progress::for_input("classify", &job.input, &job.ingest, a.quiet);
     let counts = run_classify(&job, &classifier, &progress);
     progress.finish();
     let counts = counts?;

@@ -76,7 +76,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let mut notes = Vec::new();
 
     // 1. ingest + classify
-    let progress = Progress::new("classify", None, opts.quiet);
+    let progress = Progress::for_input("classify", &opts.input, &opts.ingest, opts.quiet);
     let set = timed(&mut stages, "ingest+classify", || {
         classify_all(&opts.input, &opts.ingest, classifier, &progress)
     });
