@@ -2,7 +2,6 @@
 //! features pushing their risk up most, said in words a success manager can
 //! act on ("CSAT 1.5 (min 1)", "first response 14.0 h on average").
 
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -108,16 +107,9 @@ pub fn score(
     Ok(rows)
 }
 
-/// Write bytes to `path` atomically (temporary file in the same directory, then rename).
+/// Write bytes to `path` atomically (see [`crate::report::atomic`]).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::report::atomic::write_atomic(path, bytes).map(|_| ())
 }
 
 /// Write `at_risk.csv`: customer_id, churn_risk, risk_band, top_factors

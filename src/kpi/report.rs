@@ -2,7 +2,6 @@
 //! headline figures for the HTML report.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -334,15 +333,7 @@ fn flatten(b: &KpiBlock) -> std::result::Result<Vec<(String, String)>, serde_jso
     Ok(out)
 }
 
-/// Write `bytes` to `path` via a temp file in the same directory + rename,
-/// so readers never see a half-written file.
+/// Write `bytes` to `path` atomically (see [`crate::report::atomic`]).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::report::atomic::write_atomic(path, bytes).map(|_| ())
 }

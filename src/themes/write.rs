@@ -22,13 +22,9 @@ fn atomic(
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<PathBuf> {
     let path = dir.join(name);
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        fill(&mut w)?;
-        w.flush().map_err(|e| Error::io(&path, e))?;
-    }
-    tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+    let mut file = crate::report::atomic::AtomicFile::create(&path)?;
+    fill(&mut file)?;
+    file.commit()?;
     Ok(path)
 }
 
