@@ -1,8 +1,11 @@
 //! KPI engine throughput: 1M synthetic tickets streamed through `KpiEngine`
-//! with `by = channel, priority, agent` and weekly periods, with and without
-//! a business-hours calendar. Prints tickets/s and peak RSS (VmHWM).
+//! with `by = channel, priority, agent` and weekly periods: the default
+//! per-dimension tables (`plain`), plus the combined cross-product table
+//! (`cross`), and that with a business-hours calendar (`business`). Prints
+//! tickets/s and peak RSS (VmHWM).
 //!
-//! Run: `cargo bench --bench kpi` (add `-- 200000` for another size).
+//! Run: `cargo bench --bench kpi` (add `-- 200000` for another size, or a
+//! mode name to run only that configuration).
 //! Each configuration runs in a child process so its peak RSS is its own.
 
 use std::time::Instant;
@@ -98,7 +101,7 @@ fn run(label: &str, n: usize, opts: KpiOptions) -> KpiReport {
         n as f64 / total.as_secs_f64(),
         gen_time.as_secs_f64(),
         peak_rss_mib().map_or("n/a".to_string(), |m| format!("{m:.0} MiB")),
-        report.table.len(),
+        report.tables.iter().map(|t| t.rows.len()).sum::<usize>(),
     );
     report
 }
@@ -109,13 +112,15 @@ fn main() {
         .iter()
         .find_map(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let mode = args.iter().find(|a| *a == "plain" || *a == "business");
+    let mode = args
+        .iter()
+        .find(|a| matches!(a.as_str(), "plain" | "cross" | "business"));
     let Some(mode) = mode else {
         // Run each configuration in its own process so peak RSS is its own
         // (freed heap is not always returned to the OS within a process).
         println!("rayon threads: {}", rayon::current_num_threads());
         let exe = std::env::current_exe().expect("own path");
-        for mode in ["plain", "business"] {
+        for mode in ["plain", "cross", "business"] {
             let status = std::process::Command::new(&exe)
                 .args([mode, &n.to_string()])
                 .status()
@@ -129,8 +134,19 @@ fn main() {
         period: Some(Period::Week),
         ..KpiOptions::default()
     };
-    if mode == "plain" {
-        let r = run("by channel,priority,agent×week", n, base);
+    if mode == "plain" || mode == "cross" {
+        let (label, opts) = if mode == "plain" {
+            ("by channel,priority,agent×week", base)
+        } else {
+            (
+                "  + cross table",
+                KpiOptions {
+                    cross: true,
+                    ..base
+                },
+            )
+        };
+        let r = run(label, n, opts);
         let o = &r.overall;
         println!(
             "  overall: FRT median {:.1} min, resolution median {:.1} h, CSAT {:.3}, SLA breach {:.3}, {} weeks",
@@ -144,10 +160,11 @@ fn main() {
         let cal =
             BusinessCalendar::parse("Mon-Fri 09:00-17:00 Europe/Berlin", None).expect("valid spec");
         let r = run(
-            "  + business hours (Berlin)",
+            "  + cross + business hours",
             n,
             KpiOptions {
                 business_hours: Some(cal),
+                cross: true,
                 ..base
             },
         );

@@ -95,28 +95,51 @@ impl Ticket {
     }
 
     /// True when the status says the ticket is solved or closed, or a
-    /// resolution time exists.
+    /// resolution time exists and the status does not say otherwise.
+    ///
+    /// An explicit open-like status (open, new, pending, on hold, reopened,
+    /// in progress, waiting/awaiting …) wins over a resolution timestamp:
+    /// exports keep the *first* `resolved_at` of a reopened ticket, and such
+    /// a ticket is back in the queue, so it must count in the backlog.
+    /// Statuses that are neither (custom workflow names) defer to the
+    /// resolution time.
     pub fn is_resolved(&self) -> bool {
-        if let Some(s) = &self.status {
-            let s = s.trim().to_ascii_lowercase();
-            if [
-                "solved",
-                "closed",
-                "resolved",
-                "done",
-                "complete",
-                "completed",
-            ]
-            .iter()
-            .any(|k| s == *k || s.starts_with(k))
-            {
-                return true;
-            }
-            if !s.is_empty() && self.resolved_at.is_none() && self.resolution_hours.is_none() {
-                return false;
-            }
+        let has_time = self.resolved_at.is_some() || self.resolution_hours.is_some();
+        let Some(status) = &self.status else {
+            return has_time;
+        };
+        let s: String = status
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+            .collect();
+        let starts = |words: &[&str]| words.iter().any(|k| s == *k || s.starts_with(k));
+        if starts(&[
+            "solved",
+            "closed",
+            "resolved",
+            "done",
+            "complete",
+            "completed",
+        ]) {
+            return true;
         }
-        self.resolved_at.is_some() || self.resolution_hours.is_some()
+        if starts(&[
+            "open",
+            "new",
+            "pending",
+            "hold",
+            "on hold",
+            "reopen",
+            "re open",
+            "in progress",
+            "waiting",
+            "awaiting",
+        ]) {
+            return false;
+        }
+        has_time
     }
 }
 
@@ -230,5 +253,195 @@ impl EnrichedTicket {
             _ => None,
         }
         .filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// Where the model's columns sit in the header of an enriched file (written
+/// by `classify` or `analyze`: `sentiment, sentiment_confidence, p_negative,
+/// p_neutral, p_positive, topic, topic_confidence` and, after themes,
+/// `theme_id, theme_label, theme_distance`).
+///
+/// Later stages (`kpi`, `themes`) read such a file as a plain ticket export;
+/// this turns its extra columns back into a [`Prediction`] and [`ThemeRef`],
+/// so grouping by topic/sentiment/theme and the negative-share KPIs work
+/// without re-running the model. Resolved once per file, then per row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnrichedColumns {
+    sentiment: Option<usize>,
+    sentiment_confidence: Option<usize>,
+    p_negative: Option<usize>,
+    p_neutral: Option<usize>,
+    p_positive: Option<usize>,
+    topic: Option<usize>,
+    topic_confidence: Option<usize>,
+    theme_id: Option<usize>,
+    theme_label: Option<usize>,
+    theme_distance: Option<usize>,
+}
+
+impl EnrichedColumns {
+    /// Find the model columns in `headers` (names matched case-insensitively
+    /// after trimming; absent columns are simply not read).
+    pub fn new(headers: &[String]) -> Self {
+        let pos = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name))
+        };
+        EnrichedColumns {
+            sentiment: pos("sentiment"),
+            sentiment_confidence: pos("sentiment_confidence"),
+            p_negative: pos("p_negative"),
+            p_neutral: pos("p_neutral"),
+            p_positive: pos("p_positive"),
+            topic: pos("topic"),
+            topic_confidence: pos("topic_confidence"),
+            theme_id: pos("theme_id"),
+            theme_label: pos("theme_label"),
+            theme_distance: pos("theme_distance"),
+        }
+    }
+
+    /// True when the file has neither a prediction nor a theme column set.
+    pub fn is_empty(&self) -> bool {
+        (self.sentiment.is_none() || self.p_negative.is_none() || self.topic.is_none())
+            && self.theme_id.is_none()
+    }
+
+    /// The prediction of one row (`raw` in header order): needs a known
+    /// sentiment label, a finite `p_negative` and a non-blank topic; the
+    /// confidences default to 0 when missing. Rows classified before a
+    /// failure (blank cells) give `None`, not a made-up prediction.
+    pub fn prediction(&self, raw: &[String]) -> Option<Prediction> {
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| raw.get(i))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let f = |i: Option<usize>| {
+            cell(i)
+                .and_then(|v| v.parse::<f32>().ok())
+                .filter(|v| v.is_finite())
+        };
+        Some(Prediction {
+            sentiment: Sentiment::parse(cell(self.sentiment)?)?,
+            sentiment_confidence: f(self.sentiment_confidence).unwrap_or(0.0),
+            p_negative: f(self.p_negative)?,
+            p_neutral: f(self.p_neutral).unwrap_or(0.0),
+            p_positive: f(self.p_positive).unwrap_or(0.0),
+            topic: cell(self.topic)?.to_string(),
+            topic_confidence: f(self.topic_confidence).unwrap_or(0.0),
+        })
+    }
+
+    /// The theme of one row: needs a `theme_id`; the label defaults to the
+    /// id, the distance to 0.
+    pub fn theme(&self, raw: &[String]) -> Option<ThemeRef> {
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| raw.get(i))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let id_text = cell(self.theme_id)?;
+        let id = id_text.parse::<usize>().ok()?;
+        Some(ThemeRef {
+            id,
+            label: cell(self.theme_label).unwrap_or(id_text).to_string(),
+            distance: cell(self.theme_distance)
+                .and_then(|v| v.parse::<f32>().ok())
+                .unwrap_or(0.0),
+        })
+    }
+
+    /// `ticket` with the prediction and theme read from its own `raw` values.
+    pub fn enrich(&self, ticket: Ticket) -> EnrichedTicket {
+        EnrichedTicket {
+            prediction: self.prediction(&ticket.raw),
+            theme: self.theme(&ticket.raw),
+            ticket,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(status: Option<&str>, resolved: bool, hours: Option<f64>) -> Ticket {
+        let created_at = "2025-03-01T10:00:00Z".parse().unwrap();
+        Ticket {
+            created_at,
+            status: status.map(str::to_string),
+            resolved_at: resolved.then(|| created_at + chrono::Duration::hours(5)),
+            resolution_hours: hours,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn open_like_status_wins_over_a_resolution_time() {
+        for s in [
+            "open",
+            "Open",
+            " NEW ",
+            "pending",
+            "Pending Customer Response",
+            "on-hold",
+            "On hold",
+            "hold",
+            "reopened",
+            "Re-opened",
+            "in_progress",
+            "waiting on customer",
+            "awaiting reply",
+        ] {
+            assert!(!ticket(Some(s), true, None).is_resolved(), "{s}");
+            assert!(!ticket(Some(s), false, Some(3.0)).is_resolved(), "{s}");
+            assert!(!ticket(Some(s), false, None).is_resolved(), "{s}");
+        }
+    }
+
+    #[test]
+    fn solved_status_or_resolution_time_resolves() {
+        for s in ["solved", "Closed", "resolved - fixed", "done", "Completed"] {
+            assert!(ticket(Some(s), false, None).is_resolved(), "{s}");
+            assert!(ticket(Some(s), true, None).is_resolved(), "{s}");
+        }
+        // No status: the resolution time decides.
+        assert!(ticket(None, true, None).is_resolved());
+        assert!(ticket(None, false, Some(2.0)).is_resolved());
+        assert!(!ticket(None, false, None).is_resolved());
+        // A custom status that is neither defers to the resolution time.
+        assert!(ticket(Some("Tier 2"), true, None).is_resolved());
+        assert!(!ticket(Some("Tier 2"), false, None).is_resolved());
+    }
+
+    #[test]
+    fn enriched_columns_read_back() {
+        let headers: Vec<String> = "id,Sentiment,p_negative,topic,theme_id,theme_label"
+            .split(',')
+            .map(str::to_string)
+            .collect();
+        let cols = EnrichedColumns::new(&headers);
+        assert!(!cols.is_empty());
+        let raw = |s: &str| s.split(',').map(str::to_string).collect::<Vec<_>>();
+        let t = Ticket {
+            raw: raw("1,negative,0.8,billing,3,refund delays"),
+            ..Default::default()
+        };
+        let et = cols.enrich(t);
+        let p = et.prediction.as_ref().unwrap();
+        assert_eq!((p.sentiment, p.p_negative), (Sentiment::Negative, 0.8));
+        assert_eq!(p.topic, "billing");
+        assert_eq!(p.sentiment_confidence, 0.0);
+        let th = et.theme.as_ref().unwrap();
+        assert_eq!((th.id, th.label.as_str()), (3, "refund delays"));
+        assert_eq!(et.dimension("theme").as_deref(), Some("refund delays"));
+        // Blank or malformed cells: no made-up prediction or theme.
+        assert!(cols.prediction(&raw("2,,0.5,billing,,")).is_none());
+        assert!(cols.prediction(&raw("2,angry,0.5,billing,,")).is_none());
+        assert!(cols.prediction(&raw("2,neutral,NaN,billing,,")).is_none());
+        assert!(cols.theme(&raw("2,neutral,0.1,billing,x,y")).is_none());
+        assert!(EnrichedColumns::new(&raw("id,subject")).is_empty());
     }
 }

@@ -5,16 +5,19 @@ use super::kpi_args::KpiArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::ingest::{self, RejectsWriter, Row};
+use ticketlens::ingest::conversations::{read_conversations, ConversationOptions};
+use ticketlens::ingest::{self, IngestOptions, RejectsWriter, Row};
 use ticketlens::kpi::KpiEngine;
+use ticketlens::ticket::EnrichedColumns;
 use ticketlens::EnrichedTicket;
 
-/// Support KPIs from a ticket export (or an enriched file from `classify`):
-/// volume, backlog, first response, resolution, CSAT, NPS, CES, escalation,
-/// reopen, first-contact resolution, SLA breach — overall, by dimension and
-/// per period. Streams: memory stays flat on large exports.
+/// Support KPIs from a ticket export (or an enriched file from `classify`/`analyze`, whose
+/// sentiment/topic/theme columns are read back): volume, backlog, first response, resolution,
+/// CSAT, NPS, CES, escalation, reopen, first-contact resolution, SLA breach — overall, by
+/// dimension and per period. Streams: memory stays flat on large exports.
 ///
-/// Writes DIR/kpis.json and DIR/kpis_by_<dims>.csv; prints a summary table.
+/// Writes DIR/kpis.json and one DIR/kpis_by_<dim>.csv per --by dimension (plus
+/// kpis_by_period.csv with --period, the combined table with --cross); prints a summary table.
 /// Definitions: README, "KPI definitions".
 #[derive(Debug, Args)]
 pub struct KpiCmdArgs {
@@ -26,7 +29,9 @@ pub struct KpiCmdArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Read a conversation/message log (one row per message, e.g. the Customer Support on
-    /// Twitter layout) and rebuild tickets from threads first.
+    /// Twitter layout) and rebuild tickets from threads first; kpis.json gets a `conversations`
+    /// block. --map then takes message fields (message_id conversation_id parent_id author
+    /// inbound role timestamp text).
     #[arg(long)]
     pub conversations: bool,
     /// No summary table.
@@ -36,47 +41,28 @@ pub struct KpiCmdArgs {
 
 pub fn run(a: KpiCmdArgs) -> Result<()> {
     let ingest_opts = a.input.options(true)?;
-    a.input.explain(&ingest_opts)?;
+    if !a.conversations {
+        a.input.explain(&ingest_opts)?;
+    }
     let opts = a.kpi.options(ingest_opts.timezone)?;
     opts.validate()?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let mut engine = KpiEngine::new(opts);
-    let (mut read, mut kept) = (0u64, 0u64);
-    if a.conversations {
-        let log =
-            ingest::conversations::read_conversations(&a.input.source(), &Default::default())?;
-        for r in &log.rejects {
-            rejects.write(r)?;
-        }
-        read += log.rejects.len() as u64;
-        for t in log.tickets {
-            engine.push(&EnrichedTicket::new(t));
-            kept += 1;
-            read += 1;
-        }
-        if !a.quiet {
-            eprintln!("kpi: {}", serde_json::to_string(&log.stats)?);
-        }
+    let (read, kept, stats) = if a.conversations {
+        conversations(&a, &ingest_opts, &mut engine, &mut rejects)?
     } else {
-        for row in ingest::open(&a.input.source(), &ingest_opts)? {
-            read += 1;
-            match row? {
-                Row::Ticket(t) => {
-                    kept += 1;
-                    engine.push(&EnrichedTicket::new(t));
-                }
-                Row::Rejected(r) => rejects.write(&r)?,
-            }
-        }
-    }
+        tickets(&a, &ingest_opts, &mut engine, &mut rejects)?
+    };
     let rejected = rejects.finish()?;
-    let report = engine.finish();
+    let mut report = engine.finish();
+    report.conversations = stats;
     let files = report.write(&a.out)?;
     if !a.quiet {
         println!("{}", report.summary_table());
+        let what = if a.conversations { "messages" } else { "rows" };
         eprintln!(
-            "kpi: {read} rows read, {kept} used, {rejected} rejected; wrote {} files to {}",
+            "kpi: {read} {what} read, {kept} used, {rejected} rejected; wrote {} files to {}",
             files.len() + 1,
             a.out.display()
         );
@@ -88,4 +74,65 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+type Counts = (
+    u64,
+    u64,
+    Option<ticketlens::ingest::conversations::ThreadStats>,
+);
+
+/// A ticket export (or enriched file): every row is a ticket or a reject.
+fn tickets(
+    a: &KpiCmdArgs,
+    opts: &IngestOptions,
+    engine: &mut KpiEngine,
+    rejects: &mut RejectsWriter,
+) -> Result<Counts> {
+    let reader = ingest::open(&a.input.source(), opts)?;
+    let columns = EnrichedColumns::new(reader.headers());
+    let (mut read, mut kept) = (0u64, 0u64);
+    for row in reader {
+        read += 1;
+        match row? {
+            Row::Ticket(t) => {
+                kept += 1;
+                engine.push(&columns.enrich(t));
+            }
+            Row::Rejected(r) => rejects.write(&r)?,
+        }
+    }
+    Ok((read, kept, None))
+}
+
+/// A message log: every message row is in a rebuilt ticket, skipped as
+/// company-started (counted in the stats) or rejected; "read" counts
+/// messages, "used" the messages inside tickets.
+fn conversations(
+    a: &KpiCmdArgs,
+    opts: &IngestOptions,
+    engine: &mut KpiEngine,
+    rejects: &mut RejectsWriter,
+) -> Result<Counts> {
+    let copts = ConversationOptions {
+        map: opts.map.clone(),
+        timezone: opts.timezone,
+        format: opts.format,
+        delimiter: opts.delimiter,
+    };
+    let log = read_conversations(&a.input.source(), &copts)?;
+    if a.input.explain_mapping {
+        for (field, column) in &log.columns {
+            eprintln!("{field:<16} <- {column}");
+        }
+    }
+    for r in &log.rejects {
+        rejects.write(r)?;
+    }
+    for t in log.tickets {
+        engine.push(&EnrichedTicket::new(t));
+    }
+    let s = log.stats;
+    let read = s.messages + s.rejected;
+    Ok((read, s.messages - s.skipped_messages, Some(s)))
 }

@@ -17,14 +17,15 @@ pub struct KpiArgs {
     #[arg(long, value_enum)]
     pub period: Option<Period>,
     /// Measure backlog and SLA at this instant (RFC 3339 or YYYY-MM-DD); later tickets are ignored.
-    /// Default: the last ticket's creation time.
+    /// Default: the latest timestamp in the data (creation, first response or resolution).
     #[arg(long = "as-of", value_name = "TIME")]
     pub as_of: Option<String>,
     /// First-response SLA targets per priority, e.g. `urgent=30m,high=2h,normal=8h,low=1d`
     /// (defaults: urgent 60 min, high 240, normal 480, low 1440).
     #[arg(long, value_name = "TARGETS")]
     pub sla: Option<String>,
-    /// Resolution SLA targets per priority, e.g. `urgent=4h,high=1d,normal=3d,low=7d`.
+    /// Resolution SLA targets per priority, e.g. `urgent=4h,high=1d,normal=3d,low=7d`
+    /// (bare numbers are hours; no defaults: only the priorities named get a target).
     #[arg(long = "sla-resolution", value_name = "TARGETS")]
     pub sla_resolution: Option<String>,
     /// Business-hours calendar, e.g. "Mon-Fri 09:00-17:00 Europe/Berlin": FRT and resolution are
@@ -34,6 +35,10 @@ pub struct KpiArgs {
     /// Holidays for the business-hours calendar: one YYYY-MM-DD per line, `#` comments.
     #[arg(long, value_name = "FILE", requires = "business_hours")]
     pub holidays: Option<PathBuf>,
+    /// Also write the combined table kpis_by_<dim1>_<dim2>….csv (every combination of the --by
+    /// values × period). Without it: one kpis_by_<dim>.csv per dimension.
+    #[arg(long)]
+    pub cross: bool,
 }
 
 impl KpiArgs {
@@ -52,7 +57,7 @@ impl KpiArgs {
             None => SlaTargets::default(),
         };
         let sla_resolution = match &self.sla_resolution {
-            Some(s) => Some(SlaTargets::parse_sla(s).map_err(|e| anyhow::anyhow!("{e}"))?),
+            Some(s) => Some(SlaTargets::parse_resolution(s).map_err(|e| anyhow::anyhow!("{e}"))?),
             None => None,
         };
         let business_hours = match &self.business_hours {
@@ -72,6 +77,7 @@ impl KpiArgs {
                 .collect(),
             period: self.period,
             timezone,
+            cross: self.cross,
         })
     }
 }

@@ -9,7 +9,8 @@ use ticketlens::embeddings::Embeddings;
 use ticketlens::ingest::{self, RejectsWriter, Row};
 use ticketlens::period::Period;
 use ticketlens::text::clean_text;
-use ticketlens::{EnrichedTicket, Prediction, Sentiment};
+use ticketlens::ticket::EnrichedColumns;
+use ticketlens::EnrichedTicket;
 
 /// Root-cause themes and trending complaints from classified tickets.
 ///
@@ -34,39 +35,19 @@ pub struct ThemesCmdArgs {
     pub out: PathBuf,
 }
 
-fn prediction_from(headers: &[String], raw: &[String]) -> Option<Prediction> {
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .and_then(|i| raw.get(i))
-            .map(String::as_str)
-    };
-    let f = |name: &str| col(name).and_then(|v| v.parse::<f32>().ok());
-    Some(Prediction {
-        sentiment: Sentiment::parse(col("sentiment")?)?,
-        sentiment_confidence: f("sentiment_confidence").unwrap_or(0.0),
-        p_negative: f("p_negative")?,
-        p_neutral: f("p_neutral").unwrap_or(0.0),
-        p_positive: f("p_positive").unwrap_or(0.0),
-        topic: col("topic")?.to_string(),
-        topic_confidence: f("topic_confidence").unwrap_or(0.0),
-    })
-}
-
 pub fn run(a: ThemesCmdArgs) -> Result<()> {
     let ingest_opts = a.input.options(true)?;
     let opts = a.themes.options(a.period, ingest_opts.timezone)?;
     let emb = Embeddings::read_npy(&a.embeddings)?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let reader = ingest::open(&a.input.source(), &ingest_opts)?;
-    let headers = reader.headers().to_vec();
+    let columns = EnrichedColumns::new(reader.headers());
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let (mut tickets, mut texts) = (Vec::new(), Vec::new());
     for row in reader {
         match row? {
             Row::Ticket(t) => {
-                let prediction = prediction_from(&headers, &t.raw);
+                let prediction = columns.prediction(&t.raw);
                 texts.push(clean_text(&t.text()));
                 tickets.push(EnrichedTicket {
                     ticket: t,

@@ -48,10 +48,12 @@ pub struct KpiBlock {
     pub share: Option<f64>,
     /// Tickets handled (= `tickets`; with `by=agent` the agent's load).
     pub handled: u64,
-    /// Tickets resolved at `as_of`.
-    pub resolved: u64,
-    /// Tickets not resolved at `as_of`.
-    pub backlog: u64,
+    /// Tickets resolved at `as_of`; null when no ticket of the input has any
+    /// resolution information (no status, resolved_at or resolution hours).
+    pub resolved: Option<u64>,
+    /// Tickets not resolved at `as_of`; null like `resolved` (an export
+    /// without a status column says nothing about what is still open).
+    pub backlog: Option<u64>,
     /// Wall-clock first response time of tickets answered by `as_of`.
     pub first_response_minutes: Stats,
     /// Wall-clock resolution time of tickets resolved by `as_of`.
@@ -131,6 +133,8 @@ pub(crate) struct BlockCtx<'a> {
     pub sla_enabled: bool,
     /// False when no ticket has resolution-time data at all.
     pub sla_resolution_enabled: bool,
+    /// False when no ticket says anything about resolution (backlog unknown).
+    pub resolution_known: bool,
     pub business: bool,
     /// Per channel id: is it a self-service channel.
     pub self_service: Vec<bool>,
@@ -170,6 +174,7 @@ impl<'a> BlockCtx<'a> {
             (0u64, 0u64, 0u64, 0u64, 0u64);
         let (mut with_channel, mut self_service) = (0u64, 0u64);
         let mut sla_res = SlaBlock::default();
+        let mut resolved_n = 0u64;
         for i in idx {
             b.tickets += 1;
             let st = self.state[i];
@@ -184,7 +189,7 @@ impl<'a> BlockCtx<'a> {
                 }
             }
             if resolved {
-                b.resolved += 1;
+                resolved_n += 1;
                 if r.res[i].is_finite() {
                     res.push(r.res[i]);
                     if f & flag::REOPENS_KNOWN != 0 && f & flag::REOPENED == 0 {
@@ -267,7 +272,10 @@ impl<'a> BlockCtx<'a> {
             }
         }
         b.handled = b.tickets;
-        b.backlog = b.tickets - b.resolved;
+        if self.resolution_known {
+            b.resolved = Some(resolved_n);
+            b.backlog = Some(b.tickets - resolved_n);
+        }
         b.first_response_minutes = Stats::of(&mut frt);
         b.resolution_hours = Stats::of(&mut res);
         b.first_resolution_hours = Stats::of(&mut first_res);

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::block::{is_self_service, BlockCtx, KpiBlock, SentimentBlock};
 use super::calendar::local_instant;
 use super::records::{bucket, flag, Interner, Records};
-use super::report::{KpiReport, ReportOptions, TableRow};
+use super::report::{KpiReport, KpiTable, ReportOptions, TableRow};
 use super::KpiOptions;
 use crate::EnrichedTicket;
 
@@ -91,7 +91,9 @@ impl KpiEngine {
                 None => (date, date),
             });
         }
-        if !self.scratch.is_empty() {
+        // The combined table only with `cross` and two or more dimensions
+        // (with one it would repeat that dimension's own table).
+        if self.opts.cross && self.opts.by.len() >= 2 {
             let id = match self.combos.get(self.scratch.as_slice()) {
                 Some(&id) => id,
                 None => {
@@ -116,7 +118,8 @@ impl KpiEngine {
         self.recs.len() == 0
     }
 
-    /// Compute every KPI at `as_of` (the option, else the last `created_at`).
+    /// Compute every KPI at `as_of` (the option, else the latest timestamp in
+    /// the data: see [`KpiOptions::as_of`]).
     pub fn finish(self) -> KpiReport {
         let KpiEngine {
             opts,
@@ -135,7 +138,7 @@ impl KpiEngine {
         let as_of_ms = opts
             .as_of
             .map(|a| a.timestamp_millis())
-            .or_else(|| recs.created.iter().max().copied());
+            .or_else(|| latest_timestamp(recs));
         let as_of = as_of_ms.unwrap_or(0);
         let ctx = BlockCtx {
             recs,
@@ -145,6 +148,7 @@ impl KpiEngine {
             sla_resolution: opts.sla_resolution,
             sla_enabled: recs.frt.iter().any(|v| v.is_finite()),
             sla_resolution_enabled: recs.res.iter().any(|v| v.is_finite()),
+            resolution_known: recs.flags.iter().any(|f| f & flag::RES_INFO != 0),
             business: opts.business_hours.is_some(),
             self_service: channels.names.iter().map(|c| is_self_service(c)).collect(),
         };
@@ -232,32 +236,104 @@ impl KpiEngine {
                 periods.insert(key, b);
             }
             let start = p.start_of(as_of_date);
-            backlog_at_last_period_start =
-                local_instant(opts.timezone, start, 0, false).map(|x| backlog_at(recs, x));
+            backlog_at_last_period_start = local_instant(opts.timezone, start, 0, false)
+                .filter(|_| ctx.resolution_known)
+                .map(|x| backlog_at(recs, x));
         }
 
         let ndims = opts.by.len();
-        let table_row = |g: usize, mut block: KpiBlock| {
-            let key = &combo_keys[g];
-            let values: Vec<String> = (0..ndims)
-                .map(|k| dims[k].names[key[k] as usize].clone())
-                .collect();
-            let period = opts
-                .period
-                .map(|_| period_keys.names[key[ndims] as usize].clone());
-            let of = match &period {
-                Some(pk) => periods.get(pk).map_or(0, |pb: &KpiBlock| pb.tickets),
-                None => total,
+        let mut tables = Vec::with_capacity(ndims + 2);
+        let period_tickets = |pk: &str| periods.get(pk).map_or(0, |pb: &KpiBlock| pb.tickets);
+        for (k, (dim, groups)) in by.iter().enumerate() {
+            let names = &dims[k].names;
+            let mut rows: Vec<TableRow> = if opts.period.is_some() {
+                // Only the (value, period) pairs that occur: a sparse key,
+                // so `by=customer --period day` stays linear in tickets.
+                let mut pair_id: HashMap<u64, u32> = HashMap::new();
+                let mut pairs: Vec<(u32, u32)> = Vec::new();
+                let ids: Vec<u32> = recs.dims[k]
+                    .iter()
+                    .zip(&recs.period)
+                    .map(|(&d, &p)| {
+                        *pair_id
+                            .entry(u64::from(d) << 32 | u64::from(p))
+                            .or_insert_with(|| {
+                                pairs.push((d, p));
+                                (pairs.len() - 1) as u32
+                            })
+                    })
+                    .collect();
+                drop(pair_id);
+                let row = |g: usize, mut block: KpiBlock| {
+                    let (d, p) = pairs[g];
+                    let pk = period_keys.names[p as usize].clone();
+                    block.share = share(block.tickets, period_tickets(&pk));
+                    TableRow {
+                        values: vec![names[d as usize].clone()],
+                        period: Some(pk),
+                        block,
+                    }
+                };
+                grouped(&ids, pairs.len(), &row)
+            } else {
+                groups
+                    .iter()
+                    .map(|(name, block)| TableRow {
+                        values: vec![name.clone()],
+                        period: None,
+                        block: block.clone(),
+                    })
+                    .collect()
             };
-            block.share = share(block.tickets, of);
-            TableRow {
-                values,
-                period,
-                block,
-            }
-        };
-        let mut table = grouped(&recs.combo, combo_keys.len(), &table_row);
-        table.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
+            rows.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
+            tables.push(KpiTable {
+                dims: vec![dim.clone()],
+                period: opts.period.is_some(),
+                rows,
+            });
+        }
+        if opts.period.is_some() {
+            tables.push(KpiTable {
+                dims: Vec::new(),
+                period: true,
+                rows: periods
+                    .iter()
+                    .map(|(pk, block)| TableRow {
+                        values: Vec::new(),
+                        period: Some(pk.clone()),
+                        block: block.clone(),
+                    })
+                    .collect(),
+            });
+        }
+        if !combo_keys.is_empty() {
+            let table_row = |g: usize, mut block: KpiBlock| {
+                let key = &combo_keys[g];
+                let values: Vec<String> = (0..ndims)
+                    .map(|k| dims[k].names[key[k] as usize].clone())
+                    .collect();
+                let period = opts
+                    .period
+                    .map(|_| period_keys.names[key[ndims] as usize].clone());
+                let of = match &period {
+                    Some(pk) => period_tickets(pk),
+                    None => total,
+                };
+                block.share = share(block.tickets, of);
+                TableRow {
+                    values,
+                    period,
+                    block,
+                }
+            };
+            let mut rows = grouped(&recs.combo, combo_keys.len(), &table_row);
+            rows.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
+            tables.push(KpiTable {
+                dims: opts.by.clone(),
+                period: opts.period.is_some(),
+                rows,
+            });
+        }
 
         KpiReport {
             as_of: as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
@@ -266,10 +342,33 @@ impl KpiEngine {
             overall,
             by,
             periods,
-            table,
+            conversations: None,
+            tables,
             backlog_at_last_period_start,
         }
     }
+}
+
+/// The latest instant the data mentions (ms): the maximum over tickets of
+/// `created_at`, `created_at + FRT` and `created_at + resolution`, i.e. the
+/// export instant. A response or resolution after the last new ticket is
+/// then inside the measured window instead of being ignored. `None` when
+/// there are no tickets.
+fn latest_timestamp(r: &Records) -> Option<i64> {
+    let span = |c: i64, v: f64, unit_ms: f64| {
+        let ms = v * unit_ms;
+        // Non-finite or absurd spans (> ~100 years) are data errors, not
+        // the export instant.
+        (ms.is_finite() && ms < 3.2e12).then(|| c.saturating_add(ms.round() as i64))
+    };
+    (0..r.len())
+        .map(|i| {
+            let c = r.created[i];
+            let f = span(c, r.frt[i], 60_000.0).unwrap_or(c);
+            let s = span(c, r.res[i], 3_600_000.0).unwrap_or(c);
+            c.max(f).max(s)
+        })
+        .max()
 }
 
 /// Channel → share of tickets that have a channel.

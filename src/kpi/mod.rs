@@ -1,10 +1,11 @@
 //! Support KPIs: timings, rates, groups and periods.
 //!
 //! Tickets stream through a [`KpiEngine`] (`push` each, `finish` once) into a
-//! [`KpiReport`]: overall KPIs, each `by` dimension's groups, periods, and a
-//! tidy table (combined groups × period) written as CSV. Every figure is
-//! measured at one instant, `as_of` (default: the last `created_at`), so a
-//! report is reproducible from the export alone. Exact definitions:
+//! [`KpiReport`]: overall KPIs, each `by` dimension's groups, periods, and
+//! tidy tables written as CSV (one per dimension × period, the periods, and
+//! on request the combined groups × period). Every figure is
+//! measured at one instant, `as_of` (default: the latest timestamp in the
+//! data), so a report is reproducible from the export alone. Exact definitions:
 //! docs/kpi.md.
 
 mod block;
@@ -29,7 +30,7 @@ use chrono_tz::Tz;
 pub use block::{is_self_service, KpiBlock, SentimentBlock, SlaBlock};
 pub use calendar::{BusinessCalendar, MAX_SPAN_DAYS};
 pub use engine::{KpiEngine, NONE_LABEL};
-pub use report::{Headline, KpiReport, ReportOptions, TableRow};
+pub use report::{Headline, KpiReport, KpiTable, ReportOptions, TableRow};
 pub use sla::{PriorityClass, SlaTargets};
 pub use stats::{quantile_sorted, Stats};
 
@@ -58,7 +59,10 @@ pub const DIMENSIONS: [&str; 14] = [
 #[derive(Debug, Clone)]
 pub struct KpiOptions {
     /// Measure at this instant; tickets created later are left out. Default:
-    /// the last `created_at` among the tickets.
+    /// the latest timestamp in the data (max of `created_at`,
+    /// `first_response_at` and `resolved_at`, durations added to
+    /// `created_at`): the export instant, so a reply or resolution after the
+    /// last new ticket still counts.
     pub as_of: Option<DateTime<Utc>>,
     /// First-response targets (`--sla`).
     pub sla: SlaTargets,
@@ -73,6 +77,11 @@ pub struct KpiOptions {
     pub period: Option<Period>,
     /// Report time zone (`--timezone`), for period bucketing.
     pub timezone: Tz,
+    /// Also build the combined table (`--cross`): every combination of the
+    /// `by` values × period in one CSV. Off by default because its row
+    /// count is the product of the dimensions' sizes; the per-dimension
+    /// tables answer the usual questions.
+    pub cross: bool,
 }
 
 impl Default for KpiOptions {
@@ -85,6 +94,7 @@ impl Default for KpiOptions {
             by: Vec::new(),
             period: None,
             timezone: Tz::UTC,
+            cross: false,
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Medians and p90s need every value of a group anyway, and whether a ticket
 //! counts as answered/resolved depends on `as_of`, which (when not given) is
-//! the last `created_at` and only known at the end. So the engine keeps one
+//! the latest timestamp in the data and only known at the end. So the engine keeps one
 //! compact record per ticket (never its text) and decides everything in
 //! `finish`.
 
@@ -31,6 +31,10 @@ pub(crate) mod flag {
     pub const REPLIES_LE1: u16 = 64;
     /// A model prediction exists.
     pub const HAS_PREDICTION: u16 = 128;
+    /// The ticket says anything about resolution: a non-blank status, a
+    /// `resolved_at` or a resolution-hours value. When no ticket has this,
+    /// backlog and resolved are unknowable (null), not "everything open".
+    pub const RES_INFO: u16 = 256;
 }
 
 /// Survey answer codes in [`Records::csat`] / [`Records::nps`].
@@ -125,6 +129,12 @@ impl Records {
         let mut f = 0u16;
         if t.is_resolved() {
             f |= flag::RESOLVED;
+        }
+        if t.status.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || t.resolved_at.is_some()
+            || t.resolution_hours.is_some()
+        {
+            f |= flag::RES_INFO;
         }
         if let Some(e) = t.escalated {
             f |= flag::ESC_KNOWN | if e { flag::ESCALATED } else { 0 };

@@ -1,4 +1,4 @@
-//! The KPI report: kpis.json, the tidy CSV table, the terminal summary and
+//! The KPI report: kpis.json, the tidy CSV tables, the terminal summary and
 //! headline figures for the HTML report.
 
 use std::collections::BTreeMap;
@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 use super::block::KpiBlock;
 use super::sla::SlaTargets;
 use super::KpiOptions;
+use crate::ingest::conversations::ThreadStats;
 use crate::period::Period;
 use crate::report::safe_csv::neutralize;
 use crate::{Error, Result};
@@ -18,7 +19,8 @@ use crate::{Error, Result};
 /// can always be traced to its definition).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportOptions {
-    /// `"option"` when `as_of` was given, `"last_created_at"` otherwise.
+    /// `"option"` when `as_of` was given, `"latest_timestamp"` otherwise (the
+    /// latest created/first-response/resolved instant in the data).
     pub as_of_source: &'static str,
     /// Time zone periods are bucketed in.
     pub timezone: String,
@@ -34,6 +36,8 @@ pub struct ReportOptions {
     pub business_hours: Option<String>,
     /// Holiday dates loaded with the calendar.
     pub holidays: usize,
+    /// Whether the combined (cross-product) table was asked for.
+    pub cross: bool,
 }
 
 impl ReportOptions {
@@ -42,7 +46,7 @@ impl ReportOptions {
             as_of_source: if o.as_of.is_some() {
                 "option"
             } else {
-                "last_created_at"
+                "latest_timestamp"
             },
             timezone: o.timezone.name().to_string(),
             by: o.by.clone(),
@@ -51,19 +55,33 @@ impl ReportOptions {
             sla_resolution_minutes: o.sla_resolution,
             business_hours: o.business_hours.as_ref().map(|c| c.spec().to_string()),
             holidays: o.business_hours.as_ref().map_or(0, |c| c.holiday_count()),
+            cross: o.cross,
         }
     }
 }
 
-/// One row of the tidy table: a combination of `by` values × period.
+/// One row of a tidy table: group value(s) × period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableRow {
-    /// Group value per `by` dimension, in `by` order.
+    /// Group value per dimension of its table, in the table's order.
     pub values: Vec<String>,
     /// Period key, when a period was asked for.
     pub period: Option<String>,
     /// The KPIs.
     pub block: KpiBlock,
+}
+
+/// One tidy table (one CSV file): a row per group × period with every KPI
+/// as a column, so it loads straight into a spreadsheet or dataframe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiTable {
+    /// Dimension columns, in order; empty for the per-period table.
+    pub dims: Vec<String>,
+    /// Whether rows have a `period` column.
+    pub period: bool,
+    /// Rows with tickets, sorted by values then period (the per-period
+    /// table has every period, empty ones included, like `periods`).
+    pub rows: Vec<TableRow>,
 }
 
 /// Everything the KPI stage computed. Serializes to the kpis.json schema.
@@ -83,9 +101,18 @@ pub struct KpiReport {
     /// Period key → KPIs of tickets created in it (every period from the
     /// first ticket to `as_of`, empty ones included).
     pub periods: BTreeMap<String, KpiBlock>,
-    /// Tidy table (combined `by` values × period), written as CSV.
+    /// Thread figures when the tickets were rebuilt from a conversation log
+    /// (`kpi --conversations`): messages, threads, replies per thread, reply
+    /// delays. They describe the whole log, so the caller sets this; absent
+    /// from kpis.json for ticket exports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<ThreadStats>,
+    /// Tidy tables, one CSV file each: one per `by` dimension (rows = its
+    /// values × period), the per-period table when a period is set, and
+    /// with `cross` the combined table (every combination of the `by`
+    /// values × period).
     #[serde(skip)]
-    pub table: Vec<TableRow>,
+    pub tables: Vec<KpiTable>,
     /// Backlog at the start of the latest period (for headline changes).
     #[serde(skip)]
     pub backlog_at_last_period_start: Option<u64>,
@@ -176,7 +203,7 @@ impl KpiReport {
                 }
             })
             .collect();
-        let value = Some(self.overall.backlog as f64);
+        let value = self.overall.backlog.map(|b| b as f64);
         let previous = if with_prev {
             self.backlog_at_last_period_start.map(|b| b as f64)
         } else {
@@ -197,37 +224,12 @@ impl KpiReport {
         out
     }
 
-    /// CSV file name of the tidy table: `kpis_by_<dims>.csv` (dims joined by
-    /// `_`), `kpis_by_period.csv` with a period but no dims; `None` when
-    /// there is no table.
-    pub fn table_file_name(&self) -> Option<String> {
-        if self.table.is_empty() && self.options.by.is_empty() && self.options.period.is_none() {
-            return None;
-        }
-        let dims: Vec<String> = self
-            .options
-            .by
-            .iter()
-            .map(|d| {
-                d.chars()
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() {
-                            c.to_ascii_lowercase()
-                        } else {
-                            '_'
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        Some(if dims.is_empty() {
-            "kpis_by_period.csv".to_string()
-        } else {
-            format!("kpis_by_{}.csv", dims.join("_"))
-        })
+    /// The CSV tables, each with its file name (see [`KpiTable::file_name`]).
+    pub fn table_files(&self) -> Vec<(String, &KpiTable)> {
+        self.tables.iter().map(|t| (t.file_name(), t)).collect()
     }
 
-    /// Write kpis.json and (with `by` or a period) the tidy CSV into
+    /// Write kpis.json and the CSV tables ([`KpiReport::tables`]) into
     /// `out_dir`, each atomically (temp file in the same directory, then
     /// rename). Returns the paths written.
     pub fn write(&self, out_dir: &Path) -> Result<Vec<PathBuf>> {
@@ -241,31 +243,58 @@ impl KpiReport {
         json.push(b'\n');
         write_atomic(&json_path, &json)?;
         written.push(json_path);
-        if let Some(name) = self.table_file_name() {
+        for (name, table) in self.table_files() {
             let path = out_dir.join(name);
-            write_atomic(&path, &self.table_csv(&path)?)?;
+            write_atomic(&path, &table.to_csv(&self.overall, &path)?)?;
             written.push(path);
         }
         Ok(written)
     }
+}
 
-    /// The tidy table as CSV bytes: dimension columns, `period`, then every
-    /// KPI of [`KpiBlock`] flattened (`first_response_minutes_median`, …);
-    /// empty cells for nulls. Group values are formula-neutralized.
-    pub fn table_csv(&self, path_for_errors: &Path) -> Result<Vec<u8>> {
+impl KpiTable {
+    /// `kpis_by_<dims>.csv` (dims joined by `_`, each reduced to lower-case
+    /// ASCII letters, digits and `_`), `kpis_by_period.csv` for the
+    /// per-period table. The name says what a row is, so a reader never has
+    /// to guess the grouping.
+    pub fn file_name(&self) -> String {
+        if self.dims.is_empty() {
+            return "kpis_by_period.csv".to_string();
+        }
+        let dims: Vec<String> = self
+            .dims
+            .iter()
+            .map(|d| {
+                d.chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        format!("kpis_by_{}.csv", dims.join("_"))
+    }
+
+    /// The table as CSV bytes: dimension columns, `period` (when the table
+    /// has one), then every KPI of [`KpiBlock`] flattened
+    /// (`first_response_minutes_median`, …); empty cells for nulls. Group
+    /// values are formula-neutralized (ticket data is untrusted and these
+    /// files are opened in spreadsheets). `template` gives the columns when
+    /// the table has no rows.
+    pub fn to_csv(&self, template: &KpiBlock, path_for_errors: &Path) -> Result<Vec<u8>> {
         let ctx = || format!("writing {}", path_for_errors.display());
         let mut w = csv::Writer::from_writer(Vec::new());
-        let template = self
-            .table
-            .first()
-            .map(|r| &r.block)
-            .unwrap_or(&self.overall);
+        let template = self.rows.first().map(|r| &r.block).unwrap_or(template);
         let metric_cols = flatten(template).map_err(|e| Error::Json {
             context: ctx(),
             source: e,
         })?;
-        let mut header: Vec<String> = self.options.by.clone();
-        if self.options.period.is_some() {
+        let mut header: Vec<String> = self.dims.clone();
+        if self.period {
             header.push("period".to_string());
         }
         header.extend(metric_cols.into_iter().map(|(k, _)| k));
@@ -274,7 +303,7 @@ impl KpiReport {
                 context: ctx(),
                 source: e,
             })?;
-        for row in &self.table {
+        for row in &self.rows {
             let mut rec: Vec<String> = row
                 .values
                 .iter()

@@ -23,8 +23,11 @@ pub(crate) fn rows(b: &KpiBlock) -> Vec<[String; 3]> {
         ["Tickets".into(), b.tickets.to_string(), String::new()],
         [
             "Backlog (open at as-of)".into(),
-            b.backlog.to_string(),
-            n(b.resolved, "resolved"),
+            b.backlog.map_or("—".to_string(), |v| v.to_string()),
+            b.resolved
+                .map_or("no status or resolution data".to_string(), |r| {
+                    n(r, "resolved")
+                }),
         ],
         [
             "First response median / p90".into(),

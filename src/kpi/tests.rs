@@ -122,7 +122,24 @@ fn first_response_stats_with_ties_and_unanswered() {
     assert_eq!(f.median, Some(20.0));
     assert!(close(f.p90, 38.0));
     assert_eq!(r.overall.tickets, 6);
-    assert_eq!(r.overall.backlog, 6);
+    // No status or resolution column at all: backlog is unknowable.
+    assert_eq!((r.overall.resolved, r.overall.backlog), (None, None));
+}
+
+#[test]
+fn backlog_is_null_only_without_any_resolution_information() {
+    let c = "2025-03-03T08:00:00Z";
+    let opts = as_of("2025-03-05T00:00:00Z");
+    // Neither status nor resolution anywhere → null, also per group/period.
+    let r = run(vec![t(c).frt(5.0), t(c)], &opts);
+    assert_eq!((r.overall.resolved, r.overall.backlog), (None, None));
+    let backlog = r.headline(false).into_iter().find(|h| h.key == "backlog");
+    assert_eq!(backlog.unwrap().value, None);
+    // One ticket with a status is enough: the others without one are open.
+    let r = run(vec![t(c).frt(5.0), t(c).status("open"), t(c)], &opts);
+    assert_eq!((r.overall.resolved, r.overall.backlog), (Some(0), Some(3)));
+    let r = run(vec![t(c).res(2.0), t(c)], &opts);
+    assert_eq!((r.overall.resolved, r.overall.backlog), (Some(1), Some(1)));
 }
 
 #[test]
@@ -195,7 +212,7 @@ fn as_of_excludes_later_tickets_and_reopens_later_events() {
     let r = run(tickets, &as_of("2025-03-10T00:00:00Z"));
     let o = &r.overall;
     assert_eq!(r.tickets_excluded_after_as_of, 1);
-    assert_eq!((o.tickets, o.resolved, o.backlog), (3, 1, 2));
+    assert_eq!((o.tickets, o.resolved, o.backlog), (3, Some(1), Some(2)));
     assert_eq!(o.first_response_minutes.count, 2);
     assert_eq!(o.first_response_minutes.median, Some(45.0));
     assert_eq!(o.resolution_hours.count, 1);
@@ -207,19 +224,45 @@ fn as_of_excludes_later_tickets_and_reopens_later_events() {
 }
 
 #[test]
-fn implicit_as_of_is_the_last_created_at() {
-    // as_of = 22:30: B's resolution (04:00 next day) is after it → open;
-    // C is created at as_of, unanswered, 0 min old → not yet eligible.
+fn implicit_as_of_is_the_latest_timestamp() {
+    // Events: A created 00:00, answered 00:30, resolved 12:00; B created
+    // 20:00, answered 21:00, resolved 04:00 next day; C (urgent) created
+    // 22:30 (the last creation), answered 01:00 next day.
+    // as_of = the latest of all = B's resolution, 2025-03-10 04:00, so the
+    // response and resolution after the last creation count:
+    // resolved A, B → backlog 1 (C: no status, no resolution time);
+    // SLA: A 30 ≤ 480, B 60 ≤ 480, C 150 > 60 → 1 breach of 3.
     let tickets = vec![
         t("2025-03-09T00:00:00Z").frt(30.0).res(12.0),
         t("2025-03-09T20:00:00Z").frt(60.0).res(8.0),
         t("2025-03-09T22:30:00Z").frt(150.0).prio("urgent"),
     ];
     let r = run(tickets, &KpiOptions::default());
-    assert_eq!(r.as_of, Some(at("2025-03-09T22:30:00Z")));
-    assert_eq!(r.options.as_of_source, "last_created_at");
-    assert_eq!((r.overall.resolved, r.overall.backlog), (1, 2));
-    assert_eq!((r.overall.sla_breached, r.overall.sla_eligible), (0, 2));
+    assert_eq!(r.as_of, Some(at("2025-03-10T04:00:00Z")));
+    assert_eq!(r.options.as_of_source, "latest_timestamp");
+    assert_eq!(r.tickets_excluded_after_as_of, 0);
+    let o = &r.overall;
+    assert_eq!((o.resolved, o.backlog), (Some(2), Some(1)));
+    assert_eq!(o.first_response_minutes.count, 3);
+    assert_eq!((o.sla_breached, o.sla_eligible), (1, 3));
+    // Durations given as columns count too: created 10:00 + 90 min.
+    let mut d = t("2025-03-09T10:00:00Z");
+    d.0.ticket.first_response_minutes = Some(90.0);
+    let r = run(vec![t("2025-03-09T09:00:00Z"), d], &KpiOptions::default());
+    assert_eq!(r.as_of, Some(at("2025-03-09T11:30:00Z")));
+}
+
+#[test]
+fn reopened_ticket_with_old_resolved_at_is_in_the_backlog() {
+    // Both have resolved_at 2 h after creation; the second was reopened and
+    // its status says open again: it is backlog, and its stale resolution
+    // time is no resolution-time sample.
+    let c = "2025-03-03T08:00:00Z";
+    let tickets = vec![t(c).res(2.0), t(c).res(2.0).status("Reopened").reopens(1)];
+    let r = run(tickets, &as_of("2025-03-05T00:00:00Z"));
+    let o = &r.overall;
+    assert_eq!((o.resolved, o.backlog), (Some(1), Some(1)));
+    assert_eq!(o.resolution_hours.count, 1);
 }
 
 #[test]
@@ -238,7 +281,7 @@ fn resolution_reopens_and_first_contact_resolution() {
     ];
     let r = run(tickets, &as_of("2025-03-10T00:00:00Z"));
     let o = &r.overall;
-    assert_eq!((o.tickets, o.resolved, o.backlog), (6, 5, 1));
+    assert_eq!((o.tickets, o.resolved, o.backlog), (6, Some(5), Some(1)));
     // resolution [2, 4, 6, 8]: mean 5, median 5, p90 pos 2.7 → 6 + 0.7·2 = 7.4.
     assert_eq!(o.resolution_hours.count, 4);
     assert_eq!(o.resolution_hours.mean, Some(5.0));

@@ -192,3 +192,43 @@ fn agrees_with_brute_force_over_months_and_dst() {
         assert_eq!(mins(&cal, a, b), brute(tz, at(a), at(b), open), "{a} → {b}");
     }
 }
+
+#[test]
+fn kpis_in_business_time_across_both_berlin_dst_changes() {
+    use super::tests::{as_of, run, t};
+    // Calendar Mon-Fri 09:00-17:00 Europe/Berlin.
+    // A: created Fri 2025-03-28 16:00 CET (15:00Z), answered Mon 03-31
+    //    10:00 CEST (08:00Z), resolved Tue 04-01 12:00 CEST (10:00Z). Clocks
+    //    jump on Sun 03-30, so the wall-clock spans are 65 h (3900 min) and
+    //    91 h; business: Fri 60 + Mon 60 = 120 min; Fri 1 h + Mon 8 h + Tue
+    //    3 h = 12 h.
+    // B: created Fri 2025-10-24 15:00 CEST (13:00Z), answered Mon 10-27
+    //    09:30 CET (08:30Z), clocks fall back on Sun 10-26: wall 67.5 h
+    //    (4050 min); business: Fri 120 + Mon 30 = 150 min.
+    let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00 Europe/Berlin", None).unwrap();
+    let tickets = vec![
+        t("2025-03-28T15:00:00Z").frt(3900.0).res(91.0),
+        t("2025-10-24T13:00:00Z").frt(4050.0),
+    ];
+    let opts = super::KpiOptions {
+        business_hours: Some(cal),
+        ..as_of("2025-11-01T00:00:00Z")
+    };
+    let r = run(tickets, &opts);
+    let o = &r.overall;
+    assert_eq!(o.first_response_minutes.median, Some(3975.0));
+    let bfrt = o.first_response_business_minutes.as_ref().unwrap();
+    assert_eq!(
+        (bfrt.count, bfrt.mean, bfrt.median),
+        (2, Some(135.0), Some(135.0))
+    );
+    assert_eq!(o.resolution_hours.median, Some(91.0));
+    let bres = o.resolution_business_hours.as_ref().unwrap();
+    assert_eq!((bres.count, bres.median), (1, Some(12.0)));
+    // Without a calendar the business blocks are absent, not zero.
+    let plain = run(
+        vec![t("2025-03-28T15:00:00Z").frt(3900.0)],
+        &as_of("2025-11-01T00:00:00Z"),
+    );
+    assert!(plain.overall.first_response_business_minutes.is_none());
+}

@@ -91,28 +91,104 @@ fn groups_single_dimensions_and_combined_table() {
     assert_eq!(ch.keys().collect::<Vec<_>>(), ["(none)", "chat", "email"]);
     assert_eq!((ch["email"].tickets, ch["email"].share), (2, Some(0.5)));
     assert_eq!(ch["email"].first_response_minutes.median, Some(20.0));
-    assert_eq!((ch["chat"].handled, ch["chat"].resolved), (1, 1));
+    assert_eq!((ch["chat"].handled, ch["chat"].resolved), (1, Some(1)));
     let (_, pr) = &r.by[1];
     assert_eq!(pr["high"].tickets, 3);
-    // Combined: (none)×high, chat×high, email×high, email×low, sorted.
-    let rows: Vec<(Vec<String>, u64)> = r
-        .table
-        .iter()
-        .map(|row| (row.values.clone(), row.block.tickets))
-        .collect();
-    let s = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+    // One table per dimension, rows = that dimension's groups (no period).
+    let names: Vec<String> = r.table_files().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["kpis_by_channel.csv", "kpis_by_priority.csv"]);
+    let rows = |tb: &KpiTable| -> Vec<(Vec<String>, u64)> {
+        tb.rows
+            .iter()
+            .map(|row| (row.values.clone(), row.block.tickets))
+            .collect()
+    };
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(
-        rows,
+        rows(&r.tables[1]),
+        vec![(v(&["high"]), 3), (v(&["low"]), 1)]
+    );
+    assert_eq!(r.tables[0].rows[2].block, ch["email"]);
+    assert!(!r.options.cross);
+
+    // With `cross`: also the combined table (none)×high, chat×high,
+    // email×high, email×low, sorted.
+    let r = run(
         vec![
-            (s("(none)", "high"), 1),
-            (s("chat", "high"), 1),
-            (s("email", "high"), 1),
-            (s("email", "low"), 1)
+            t(c).channel("email").prio("high").frt(10.0),
+            t(c).channel("email").prio("low").frt(30.0),
+            t(c).channel("chat").prio("high").frt(2.0).res(1.0),
+            t(c).prio("high"),
+        ],
+        &KpiOptions {
+            cross: true,
+            ..opts
+        },
+    );
+    let (name, cross) = r.table_files().pop().unwrap();
+    assert_eq!(name, "kpis_by_channel_priority.csv");
+    assert_eq!(
+        rows(cross),
+        vec![
+            (v(&["(none)", "high"]), 1),
+            (v(&["chat", "high"]), 1),
+            (v(&["email", "high"]), 1),
+            (v(&["email", "low"]), 1)
+        ]
+    );
+    assert_eq!(r.tables.len(), 3);
+}
+
+#[test]
+fn per_dimension_tables_have_a_period_column() {
+    // W10: email ×2 (one answered in 10 min), chat ×1; W11: email ×1.
+    let tickets = vec![
+        t("2025-03-03T08:00:00Z").channel("email").frt(10.0),
+        t("2025-03-04T08:00:00Z").channel("email"),
+        t("2025-03-05T08:00:00Z").channel("chat"),
+        t("2025-03-11T08:00:00Z").channel("email"),
+    ];
+    let opts = KpiOptions {
+        by: vec!["channel".into()],
+        period: Some(Period::Week),
+        ..as_of("2025-03-12T00:00:00Z")
+    };
+    let r = run(tickets, &opts);
+    let names: Vec<String> = r.table_files().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["kpis_by_channel.csv", "kpis_by_period.csv"]);
+    let got: Vec<(String, String, u64, Option<f64>)> = r.tables[0]
+        .rows
+        .iter()
+        .map(|row| {
+            (
+                row.values[0].clone(),
+                row.period.clone().unwrap(),
+                row.block.tickets,
+                row.block.share,
+            )
+        })
+        .collect();
+    let s = |a: &str| a.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (s("chat"), s("2025-W10"), 1, Some(1.0 / 3.0)),
+            (s("email"), s("2025-W10"), 2, Some(2.0 / 3.0)),
+            (s("email"), s("2025-W11"), 1, Some(1.0)),
         ]
     );
     assert_eq!(
-        r.table_file_name().as_deref(),
-        Some("kpis_by_channel_priority.csv")
+        r.tables[0].rows[1].block.first_response_minutes.median,
+        Some(10.0)
+    );
+    let periods: Vec<(Option<String>, u64)> = r.tables[1]
+        .rows
+        .iter()
+        .map(|row| (row.period.clone(), row.block.tickets))
+        .collect();
+    assert_eq!(
+        periods,
+        vec![(Some(s("2025-W10")), 3), (Some(s("2025-W11")), 1)]
     );
 }
 
@@ -277,7 +353,8 @@ fn write_creates_json_and_neutralized_csv() {
         paths,
         vec![
             dir.path().join("kpis.json"),
-            dir.path().join("kpis_by_channel.csv")
+            dir.path().join("kpis_by_channel.csv"),
+            dir.path().join("kpis_by_period.csv")
         ]
     );
     let json: serde_json::Value =
@@ -310,9 +387,13 @@ fn write_creates_json_and_neutralized_csv() {
     ));
     assert!(header.contains(",sla_breach_rate,sla_breached,sla_eligible,"));
     assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\",2025-W10,1,0.5,"));
-    assert!(lines.any(|l| l.starts_with("email,2025-W10,1,0.5,1,0,1,,,,0,")));
+    // No status or resolution data: resolved and backlog are empty cells.
+    assert!(lines.any(|l| l.starts_with("email,2025-W10,1,0.5,1,,,,,,0,")));
+    let by_period = std::fs::read_to_string(&paths[2]).unwrap();
+    assert!(by_period.starts_with("period,tickets,share,"));
+    assert!(by_period.contains("\n2025-W10,2,1.0,2,"));
     // No leftover temp files.
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
 }
 
 #[test]

@@ -34,6 +34,8 @@
 
 mod threads;
 
+pub use threads::ThreadStats;
+
 use super::fields::{find_column, match_alias, normalize_header};
 use super::source::{Item, RecordSource};
 use super::time::parse_timestamp;
@@ -66,31 +68,6 @@ impl Default for ConversationOptions {
             delimiter: None,
         }
     }
-}
-
-/// Counts and reply-time figures of a rebuilt log.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ThreadStats {
-    /// Message rows accepted.
-    pub messages: u64,
-    /// Message rows rejected.
-    pub rejected: u64,
-    /// Tickets rebuilt (threads started by a customer).
-    pub threads: u64,
-    /// Of those, threads whose last message is the customer's (open).
-    pub open_threads: u64,
-    /// Messages in no ticket (company-started threads, reply cycles,
-    /// company messages before the customer's first message).
-    pub skipped_messages: u64,
-    /// Reply delays measured (see [`ThreadStats::median_reply_minutes`]).
-    pub replies_measured: u64,
-    /// Mean delay of a company reply after the customer message it answers, minutes.
-    pub mean_reply_minutes: Option<f64>,
-    /// Median of the same delays. With reply links, a reply answers its parent
-    /// (when the parent is a customer message); with conversation ids, the
-    /// first company message after one or more customer messages answers the
-    /// earliest of them. Negative delays (clock errors) are left out.
-    pub median_reply_minutes: Option<f64>,
 }
 
 /// The result of [`read_conversations`].

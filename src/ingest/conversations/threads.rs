@@ -1,9 +1,51 @@
 //! Grouping messages into threads and threads into tickets.
 
 use super::{ConversationLog, Message};
+use crate::kpi::quantile_sorted;
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+
+/// Counts and reply-time figures of a rebuilt log.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ThreadStats {
+    /// Message rows accepted.
+    pub messages: u64,
+    /// Message rows rejected.
+    pub rejected: u64,
+    /// Tickets rebuilt (threads started by a customer).
+    pub threads: u64,
+    /// Of those, threads whose last message is the customer's (open).
+    pub open_threads: u64,
+    /// Company messages inside tickets (the sum of the tickets' `replies`).
+    pub replies: u64,
+    /// `replies / threads`: how many company messages a ticket takes.
+    pub replies_per_thread_mean: Option<f64>,
+    /// Median company messages per ticket.
+    pub replies_per_thread_median: Option<f64>,
+    /// Tickets with at least one company reply.
+    pub threads_replied: u64,
+    /// `threads_replied / threads`: the share of customers who got any
+    /// answer (the log's response rate).
+    pub replied_share: Option<f64>,
+    /// Mean messages (customer and company) per ticket.
+    pub messages_per_thread_mean: Option<f64>,
+    /// Messages in no ticket (company-started threads, reply cycles,
+    /// company messages before the customer's first message).
+    pub skipped_messages: u64,
+    /// Reply delays measured (see [`ThreadStats::median_reply_minutes`]).
+    pub replies_measured: u64,
+    /// Mean delay of a company reply after the customer message it answers, minutes.
+    pub mean_reply_minutes: Option<f64>,
+    /// Median of the same delays. With reply links, a reply answers its parent
+    /// (when the parent is a customer message); with conversation ids, the
+    /// first company message after one or more customer messages answers the
+    /// earliest of them. Negative delays (clock errors) are left out.
+    pub median_reply_minutes: Option<f64>,
+    /// 90th percentile of the same delays (linear interpolation, as every
+    /// quantile in ticketlens).
+    pub p90_reply_minutes: Option<f64>,
+}
 
 /// Minutes between two instants.
 fn minutes(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
@@ -68,6 +110,7 @@ pub(super) fn by_reply_links(messages: Vec<Message>, log: &mut ConversationLog) 
         }
     }
 
+    let mut sizes = Vec::new();
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut skipped = 0u64;
     for (i, r) in root.iter().enumerate() {
@@ -85,10 +128,10 @@ pub(super) fn by_reply_links(messages: Vec<Message>, log: &mut ConversationLog) 
         idx.sort_by_key(|&i| (messages[i].at, messages[i].line));
         let thread: Vec<&Message> = idx.iter().map(|&i| &messages[i]).collect();
         let id = messages[r].id.clone();
-        push_ticket(log, id, &messages[r], &thread);
+        push_ticket(log, &mut sizes, id, &messages[r], &thread);
     }
     log.stats.skipped_messages = skipped;
-    finish_stats(log, delays);
+    finish_stats(log, &sizes, delays);
 }
 
 /// Threads from a conversation id column.
@@ -106,6 +149,7 @@ pub(super) fn by_conversation(messages: Vec<Message>, log: &mut ConversationLog)
             .push(i);
     }
     let mut delays = Vec::new();
+    let mut sizes = Vec::new();
     let mut skipped = 0u64;
     for c in order {
         let mut idx = groups.remove(c).unwrap_or_default();
@@ -123,17 +167,23 @@ pub(super) fn by_conversation(messages: Vec<Message>, log: &mut ConversationLog)
             Some(first) => {
                 skipped += first as u64;
                 let thread: Vec<&Message> = idx[first..].iter().map(|&i| &messages[i]).collect();
-                push_ticket(log, c.to_string(), thread[0], &thread);
+                push_ticket(log, &mut sizes, c.to_string(), thread[0], &thread);
             }
             None => skipped += idx.len() as u64,
         }
     }
     log.stats.skipped_messages = skipped;
-    finish_stats(log, delays);
+    finish_stats(log, &sizes, delays);
 }
 
 /// Build one ticket from a thread sorted by time (`root` is its customer message).
-fn push_ticket(log: &mut ConversationLog, id: String, root: &Message, thread: &[&Message]) {
+fn push_ticket(
+    log: &mut ConversationLog,
+    thread_sizes: &mut Vec<(u32, u32)>,
+    id: String,
+    root: &Message,
+    thread: &[&Message],
+) {
     let first_reply = thread.iter().find(|m| !m.inbound && m.at >= root.at);
     let replies = thread.iter().filter(|m| !m.inbound).count();
     let last = thread.last().copied().unwrap_or(root);
@@ -147,6 +197,9 @@ fn push_ticket(log: &mut ConversationLog, id: String, root: &Message, thread: &[
         log.stats.open_threads += 1;
     }
     log.stats.threads += 1;
+    log.stats.replies += replies as u64;
+    log.stats.threads_replied += u64::from(replies > 0);
+    thread_sizes.push((replies as u32, thread.len() as u32));
     log.tickets.push(Ticket {
         line: root.line,
         id,
@@ -162,18 +215,27 @@ fn push_ticket(log: &mut ConversationLog, id: String, root: &Message, thread: &[
     });
 }
 
-fn finish_stats(log: &mut ConversationLog, mut delays: Vec<f64>) {
+/// Per-thread and reply-delay figures of [`ThreadStats`].
+/// `thread_sizes` holds (company replies, messages) per ticket.
+fn finish_stats(log: &mut ConversationLog, thread_sizes: &[(u32, u32)], mut delays: Vec<f64>) {
+    let s = &mut log.stats;
+    if s.threads > 0 {
+        let threads = s.threads as f64;
+        s.replies_per_thread_mean = Some(s.replies as f64 / threads);
+        s.replied_share = Some(s.threads_replied as f64 / threads);
+        let messages: u64 = thread_sizes.iter().map(|&(_, m)| u64::from(m)).sum();
+        s.messages_per_thread_mean = Some(messages as f64 / threads);
+        let mut replies: Vec<f64> = thread_sizes.iter().map(|&(r, _)| f64::from(r)).collect();
+        replies.sort_by(f64::total_cmp);
+        s.replies_per_thread_median = quantile_sorted(&replies, 0.5);
+    }
     delays.retain(|d| d.is_finite() && *d >= 0.0);
-    log.stats.replies_measured = delays.len() as u64;
+    s.replies_measured = delays.len() as u64;
     if delays.is_empty() {
         return;
     }
     delays.sort_by(f64::total_cmp);
-    let n = delays.len();
-    log.stats.mean_reply_minutes = Some(delays.iter().sum::<f64>() / n as f64);
-    log.stats.median_reply_minutes = Some(if n % 2 == 1 {
-        delays[n / 2]
-    } else {
-        (delays[n / 2 - 1] + delays[n / 2]) / 2.0
-    });
+    s.mean_reply_minutes = Some(delays.iter().sum::<f64>() / delays.len() as f64);
+    s.median_reply_minutes = quantile_sorted(&delays, 0.5);
+    s.p90_reply_minutes = quantile_sorted(&delays, 0.9);
 }

@@ -1,0 +1,354 @@
+//! `ticketlens kpi` end to end through the binary: the files it writes, the
+//! kpis.json schema, enriched inputs, SLA options and conversation logs.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> Command {
+    Command::cargo_bin("ticketlens").expect("binary")
+}
+
+fn json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+/// Run `ticketlens kpi INPUT ARGS --out DIR -q`, assert success, return kpis.json.
+fn kpi(input: &Path, args: &[&str], out: &Path) -> Value {
+    let res = bin()
+        .arg("kpi")
+        .arg(input)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "kpi failed: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    json(&out.join("kpis.json"))
+}
+
+fn csv_rows(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+fn close(a: &Value, b: &Value, what: &str) {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => assert!((x - y).abs() < 1e-9, "{what}: {x} vs {y}"),
+        _ => assert_eq!(a, b, "{what}"),
+    }
+}
+
+#[test]
+fn fixtures_write_json_and_one_csv_per_dimension() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("k");
+    let input = root().join("fixtures/tickets.csv");
+    let k = kpi(
+        &input,
+        &["--by", "channel,priority", "--period", "week"],
+        &out,
+    );
+    let keys = [
+        "tickets",
+        "backlog",
+        "first_response_minutes",
+        "resolution_hours",
+        "csat_rate",
+        "csat_responses",
+        "nps",
+        "nps_responses",
+        "ces_mean",
+        "escalation_rate",
+        "reopen_rate",
+        "fcr_rate",
+        "sla_breach_rate",
+    ];
+    let email = &k["by"]["channel"]["email"];
+    let week = k["periods"].as_object().unwrap().values().next().unwrap();
+    for key in keys {
+        for (name, block) in [("overall", &k["overall"]), ("email", email), ("week", week)] {
+            assert!(block.get(key).is_some(), "{name} lacks {key}");
+        }
+    }
+    for s in ["mean", "median", "p90", "count"] {
+        assert!(k["overall"]["first_response_minutes"].get(s).is_some());
+    }
+    assert!(k.get("conversations").is_none());
+
+    // The generator's own computation agrees (the default as_of is the
+    // latest timestamp, which the generator clips every event to).
+    let gt = json(&root().join("fixtures/ground_truth.json"));
+    assert_eq!(
+        k["as_of"].as_str().unwrap().replace(".000", ""),
+        gt["as_of"].as_str().unwrap()
+    );
+    assert_eq!(k["options"]["as_of_source"], "latest_timestamp");
+    for key in [
+        "tickets",
+        "backlog",
+        "csat_rate",
+        "nps",
+        "fcr_rate",
+        "sla_breach_rate",
+    ] {
+        close(&k["overall"][key], &gt["kpi"][key], key);
+    }
+
+    // One tidy CSV per dimension (value × week), the periods, no cross table.
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "kpis.json",
+            "kpis_by_channel.csv",
+            "kpis_by_period.csv",
+            "kpis_by_priority.csv",
+            "rejects.csv"
+        ]
+    );
+    let (header, rows) = csv_rows(&out.join("kpis_by_channel.csv"));
+    assert_eq!(header[..3], ["channel", "period", "tickets"]);
+    assert!(header.contains(&"first_response_minutes_median".to_string()));
+    // Rows of one channel add up to its kpis.json group; all rows to the total.
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let tickets = |rows: &[Vec<String>], ch: Option<&str>| -> u64 {
+        rows.iter()
+            .filter(|r| ch.is_none_or(|c| r[0] == c))
+            .map(|r| r[col("tickets")].parse::<u64>().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        tickets(&rows, Some("email")),
+        email["tickets"].as_u64().unwrap()
+    );
+    assert_eq!(
+        tickets(&rows, None),
+        k["overall"]["tickets"].as_u64().unwrap()
+    );
+    let (pheader, prows) = csv_rows(&out.join("kpis_by_period.csv"));
+    assert_eq!(pheader[0], "period");
+    assert_eq!(prows.len(), k["periods"].as_object().unwrap().len());
+
+    // --cross adds the combined table.
+    let out2 = dir.path().join("k2");
+    kpi(&input, &["--by", "channel,priority", "--cross"], &out2);
+    let (h2, rows2) = csv_rows(&out2.join("kpis_by_channel_priority.csv"));
+    assert_eq!(h2[..3], ["channel", "priority", "tickets"]);
+    assert!(rows2.len() > 4);
+    assert!(out2.join("kpis_by_channel.csv").is_file());
+}
+
+#[test]
+fn sla_resolution_bare_numbers_are_hours_without_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("fixtures/tickets.csv");
+    let k = kpi(
+        &input,
+        &["--sla-resolution", "urgent=4,high=1d"],
+        dir.path(),
+    );
+    assert_eq!(
+        k["options"]["sla_resolution_minutes"],
+        serde_json::json!({"urgent": 240.0, "high": 1440.0})
+    );
+    // Only urgent and high tickets are judged, so fewer than all tickets.
+    let sla = &k["overall"]["sla_resolution"];
+    let eligible = sla["eligible"].as_u64().unwrap();
+    assert!(eligible > 0 && eligible < k["overall"]["tickets"].as_u64().unwrap());
+    let bad = bin()
+        .args([
+            "kpi",
+            input.to_str().unwrap(),
+            "--sla-resolution",
+            "vip=3",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--sla-resolution") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn enriched_file_model_columns_are_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("enriched.csv");
+    std::fs::write(
+        &input,
+        "ticket_id,created_at,status,subject,sentiment,sentiment_confidence,p_negative,p_neutral,p_positive,topic,topic_confidence,theme_id,theme_label,theme_distance\n\
+         1,2025-03-03T08:00:00Z,open,a,negative,0.9,0.9,0.05,0.05,billing,0.8,0,refunds,0.1\n\
+         2,2025-03-03T09:00:00Z,solved,b,negative,0.7,0.7,0.2,0.1,billing,0.8,0,refunds,0.2\n\
+         3,2025-03-03T10:00:00Z,open,c,positive,0.8,0.1,0.1,0.8,shipping,0.6,1,late parcels,0.3\n\
+         4,2025-03-03T11:00:00Z,open,d,,,,,,,,,,\n",
+    )
+    .unwrap();
+    let k = kpi(
+        &input,
+        &["--by", "topic,sentiment,theme"],
+        &dir.path().join("k"),
+    );
+    let o = &k["overall"];
+    assert_eq!(o["predictions"], 3);
+    close(
+        &o["negative_share"],
+        &serde_json::json!(2.0 / 3.0),
+        "negative_share",
+    );
+    // p_negative is an f32 in the model's output.
+    assert!((o["mean_p_negative"].as_f64().unwrap() - 1.7 / 3.0).abs() < 1e-6);
+    let by = &k["by"];
+    assert_eq!(by["topic"]["billing"]["tickets"], 2);
+    assert_eq!(by["topic"]["(none)"]["tickets"], 1);
+    assert_eq!(by["sentiment"]["negative"]["tickets"], 2);
+    assert_eq!(by["theme"]["refunds"]["tickets"], 2);
+    assert_eq!(by["theme"]["late parcels"]["negative_share"], 0.0);
+    assert_eq!(o["by_sentiment"]["positive"]["tickets"], 1);
+    assert_eq!(
+        (o["backlog"].as_u64(), o["resolved"].as_u64()),
+        (Some(3), Some(1))
+    );
+}
+
+#[test]
+fn no_status_or_resolution_columns_give_null_backlog() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.csv");
+    std::fs::write(
+        &input,
+        "id,created_at,first_response_at,subject\n1,2025-03-03T08:00:00Z,2025-03-03T08:30:00Z,a\n2,2025-03-03T09:00:00Z,,b\n",
+    )
+    .unwrap();
+    let k = kpi(&input, &[], &dir.path().join("k"));
+    assert!(k["overall"]["backlog"].is_null());
+    assert!(k["overall"]["resolved"].is_null());
+    assert_eq!(k["overall"]["tickets"], 2);
+    // as_of: the latest timestamp, ticket 2's creation.
+    assert_eq!(k["as_of"], "2025-03-03T09:00:00Z");
+}
+
+#[test]
+fn conversation_log_honours_input_options_and_reports_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("log.txt");
+    // Semicolon-delimited, odd column names, local times in Berlin (UTC+1).
+    // Thread 1: customer 09:00, brand 09:10 and 09:40 → 2 replies, closed.
+    // Thread 2: customer 10:00, nobody answers → open. Row 7: bad direction.
+    std::fs::write(
+        &input,
+        "msg;reply_of;who;is_cust;when;words\n\
+         1;;alice;yes;2025-03-03 09:00;my order is late\n\
+         2;1;brand;no;2025-03-03 09:10;sorry, checking\n\
+         3;2;alice;yes;2025-03-03 09:20;thanks\n\
+         4;3;brand;no;2025-03-03 09:40;it ships today\n\
+         5;;bob;yes;2025-03-03 10:00;refund please\n\
+         6;;brand;no;2025-03-03 11:00;new offer!\n\
+         7;;carol;maybe;2025-03-03 11:30;hm\n",
+    )
+    .unwrap();
+    let out = dir.path().join("k");
+    let res = bin()
+        .args([
+            "kpi",
+            input.to_str().unwrap(),
+            "--conversations",
+            "--input-format",
+            "csv",
+        ])
+        .args([
+            "--delimiter",
+            ";",
+            "--timezone",
+            "Europe/Berlin",
+            "--by",
+            "agent",
+        ])
+        .args(["--map", "message_id=msg", "--map", "parent_id=reply_of"])
+        .args(["--map", "author=who", "--map", "inbound=is_cust"])
+        .args(["--map", "timestamp=when", "--map", "text=words", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{err}");
+    // 7 message rows read: 5 inside tickets, 1 company-started, 1 rejected.
+    assert!(err.contains("7 messages read, 5 used, 1 rejected"), "{err}");
+    let k = json(&out.join("kpis.json"));
+    let c = &k["conversations"];
+    assert_eq!(c["messages"], 6);
+    assert_eq!(c["rejected"], 1);
+    assert_eq!(
+        (c["threads"].as_u64(), c["open_threads"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(c["skipped_messages"], 1);
+    assert_eq!(c["replies"], 2);
+    assert_eq!(c["replies_per_thread_mean"], 1.0);
+    assert_eq!(
+        (c["threads_replied"].as_u64(), c["replied_share"].as_f64()),
+        (Some(1), Some(0.5))
+    );
+    assert_eq!(c["messages_per_thread_mean"], 2.5);
+    // Delays 10 and 20 min.
+    assert_eq!(
+        (
+            c["mean_reply_minutes"].as_f64(),
+            c["median_reply_minutes"].as_f64()
+        ),
+        (Some(15.0), Some(15.0))
+    );
+    let o = &k["overall"];
+    assert_eq!(o["tickets"], 2);
+    assert_eq!(o["first_response_minutes"]["median"], 10.0);
+    assert_eq!(k["by"]["agent"]["brand"]["tickets"], 1);
+    // Times were read as Berlin local time: as_of is the latest ticket
+    // event, thread 2's 10:00 CET = 09:00Z (the brand's own post is in no
+    // ticket).
+    assert_eq!(k["as_of"], "2025-03-03T09:00:00Z");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    assert!(rejects.contains("bad direction 'maybe'"), "{rejects}");
+}
+
+#[test]
+fn twcs_head_conversations_block() {
+    let input = root().join("../shared/datasets/twcs/twcs_head_5000.csv");
+    if !input.is_file() {
+        eprintln!("skipped: {} absent", input.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let k = kpi(&input, &["--conversations"], dir.path());
+    let c = &k["conversations"];
+    // Figures documented in docs/ingest.md.
+    assert_eq!(c["messages"], 4998);
+    assert_eq!(
+        (c["threads"].as_u64(), c["open_threads"].as_u64()),
+        (Some(1287), Some(192))
+    );
+    assert_eq!(c["replies_measured"], 2186);
+    assert!((c["median_reply_minutes"].as_f64().unwrap() - 12.116_666).abs() < 0.01);
+    assert_eq!(k["overall"]["tickets"], 1287);
+}
