@@ -34,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     Analyze(Box<analyze::AnalyzeArgs>),
     Classify(classify::ClassifyArgs),
+    // `about` only (the list entry); `--help` keeps the struct's long text.
+    #[command(about = "Support KPIs overall, by dimension and per period (no model needed)")]
     Kpi(kpi::KpiCmdArgs),
     Themes(themes::ThemesCmdArgs),
     /// Churn risk per customer: train a model on labelled customers, or score with a saved one.
