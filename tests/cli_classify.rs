@@ -243,3 +243,125 @@ fn bad_inputs_give_one_line_errors() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn explain_mapping_reads_stdin_once() {
+    let csv = "Ticket ID,Ticket Subject,Ticket Description\n1,Refund,Where is my refund?\n2,Login,I cannot log in\n";
+    let res = bin()
+        .args([
+            "classify",
+            "-",
+            "--model",
+            &tiny(),
+            "--explain-mapping",
+            "-q",
+        ])
+        .args(["--no-embeddings", "--rejects"])
+        .arg(tempfile::tempdir().unwrap().path().join("r.csv"))
+        .write_stdin(csv)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", stderr_of(&res));
+    let err = stderr_of(&res);
+    assert!(
+        err.contains("Ticket Description"),
+        "mapping not shown: {err}"
+    );
+    let mut r = csv::Reader::from_reader(res.stdout.as_slice());
+    let ids: Vec<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
+    assert_eq!(ids, ["1", "2"], "rows lost to a second read of stdin");
+}
+
+#[test]
+fn every_command_help_explains_inputs_outputs_and_defaults() {
+    for (cmd, phrase) in [
+        (vec!["classify"], "<OUTPUT>.rejects.csv"),
+        (vec!["analyze"], "report.html"),
+        (vec!["kpi"], "kpis.json"),
+        (vec!["themes"], "themes.json"),
+        (vec!["churn"], "at_risk.csv"),
+        (vec!["churn", "train"], "held-out"),
+        (vec!["churn", "score"], "at_risk.csv"),
+    ] {
+        let res = bin().args(&cmd).arg("--help").output().unwrap();
+        assert!(res.status.success(), "{cmd:?}");
+        let text = String::from_utf8_lossy(&res.stdout);
+        assert!(
+            text.contains(phrase),
+            "{cmd:?} --help lacks {phrase:?}:\n{text}"
+        );
+        if cmd != ["churn"] {
+            // `churn` itself only lists train/score.
+            assert!(
+                text.contains("[default: "),
+                "{cmd:?} --help shows no defaults"
+            );
+        }
+    }
+}
+
+#[test]
+fn more_bad_inputs_give_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_created = dir.path().join("no_created.csv");
+    std::fs::write(&no_created, "id,body\n1,hello\n").unwrap();
+    let broken_model = dir.path().join("model");
+    std::fs::create_dir(&broken_model).unwrap();
+    for f in ["model.onnx", "tokenizer.json", "ticketlens.json"] {
+        std::fs::copy(
+            root().join("fixtures/models/tiny").join(f),
+            broken_model.join(f),
+        )
+        .unwrap();
+    }
+    std::fs::write(broken_model.join("tokenizer.json"), b"{ not json").unwrap();
+    let out_dir = dir.path().join("out").display().to_string();
+    let nc = no_created.display().to_string();
+    let bm = broken_model.display().to_string();
+    let t = tiny();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["analyze", &nc, "--model", &t, "--out", &out_dir],
+            "created_at",
+        ),
+        (vec!["kpi", &nc, "--out", &out_dir], "created_at"),
+        (
+            vec![
+                "classify",
+                "fixtures/tickets.csv",
+                "--model",
+                &t,
+                "--timezone",
+                "Mars/Olympus",
+            ],
+            "--timezone",
+        ),
+        (
+            vec![
+                "classify",
+                "fixtures/tickets.csv",
+                "--model",
+                &t,
+                "--map",
+                "created_at",
+            ],
+            "expected FIELD=COLUMN",
+        ),
+        (
+            vec!["classify", "fixtures/tickets.csv", "--model", &bm],
+            "tokenizer.json",
+        ),
+    ];
+    for (args, want) in cases {
+        let res = bin().args(&args).current_dir(root()).output().unwrap();
+        let err = stderr_of(&res);
+        assert!(!res.status.success(), "{args:?} should fail");
+        assert!(err.contains(want), "{args:?}: expected {want:?} in {err:?}");
+        assert_eq!(
+            err.trim().lines().count(),
+            1,
+            "{args:?}: not one line: {err:?}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

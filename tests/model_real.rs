@@ -55,3 +55,58 @@ fn known_sentences() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The same model through the binary with no `--model` flag (the bundled
+/// default), end to end: CSV in, enriched CSV out.
+#[test]
+fn known_sentences_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.csv");
+    std::fs::write(
+        &input,
+        "id,body\n\
+         1,\"Thank you so much, the refund arrived quickly and the agent was lovely!\"\n\
+         2,\"My package was supposed to arrive a week ago and it is still not here, terrible service\"\n\
+         3,Please unsubscribe me from your newsletter\n\
+         4,\"I can't log in to my account, the password reset link is broken\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("o.csv");
+    let res = assert_cmd::Command::cargo_bin("ticketlens")
+        .unwrap()
+        .args(["classify", input.to_str().unwrap(), "-q", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (s, t) = (col("sentiment"), col("topic"));
+    let got: Vec<(String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[s].to_string(), x[t].to_string())
+        })
+        .collect();
+    let want = [
+        ("positive", "REFUND"),
+        ("negative", "DELIVERY"),
+        ("neutral", "NEWSLETTER"),
+        ("negative", "ACCOUNT"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    let emb =
+        ticketlens::embeddings::Embeddings::read_npy(&dir.path().join("o.csv.embeddings.npy"))
+            .unwrap();
+    assert_eq!((emb.rows(), emb.dim), (4, 384));
+}

@@ -108,3 +108,34 @@ fn broken_model_dirs_give_one_line_errors() {
         "{e}"
     );
 }
+
+#[test]
+fn cross_chunk_cache_returns_the_first_inference_bit_for_bit() {
+    use ticketlens::model::PredictionCache;
+    let c = Classifier::load(&ModelSource::Dir(tiny()), ClassifierOptions::default()).unwrap();
+    let a: Vec<String> = (0..30)
+        .map(|i| format!("parcel {i} never arrived"))
+        .collect();
+    let mut b: Vec<String> = (0..10).map(|i| format!("invoice {i} is wrong")).collect();
+    b.extend(a[5..15].iter().cloned());
+    let mut cache = PredictionCache::new(100);
+    let out_a = c.run_cached(c.prepare(&a).unwrap(), &mut cache).unwrap();
+    assert_eq!((out_a.unique_texts, cache.len()), (30, 30));
+    let out_b = c.run_cached(c.prepare(&b).unwrap(), &mut cache).unwrap();
+    assert_eq!(out_b.unique_texts, 10, "only the new texts are inferred");
+    for i in 0..10 {
+        assert_eq!(out_b.predictions[10 + i], out_a.predictions[5 + i]);
+        assert_eq!(out_b.embeddings.row(10 + i), out_a.embeddings.row(5 + i));
+    }
+    // The new texts come out as if inferred on their own (same batches).
+    let alone = c.classify(&b[..10]).unwrap();
+    assert_eq!(alone.predictions, out_b.predictions[..10]);
+    assert_eq!(
+        alone.embeddings.data,
+        out_b.embeddings.data[..10 * c.config().embedding.dim]
+    );
+    // A full cache stays bounded.
+    let mut small = PredictionCache::new(8);
+    c.run_cached(c.prepare(&a).unwrap(), &mut small).unwrap();
+    assert_eq!(small.len(), 8);
+}

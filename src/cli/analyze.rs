@@ -45,7 +45,6 @@ pub struct AnalyzeArgs {
 
 pub fn run(a: AnalyzeArgs) -> Result<()> {
     let ingest = a.input.options(true)?;
-    a.input.explain(&ingest)?;
     let mut kpi = a.kpi.options(ingest.timezone)?;
     kpi.validate()?;
     // The report compares each headline KPI with the previous period, so

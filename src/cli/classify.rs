@@ -5,7 +5,7 @@ use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use ticketlens::pipeline::classify::{
-    default_rejects_path, run_classify, ClassifyJob, DEFAULT_CHUNK_ROWS,
+    classify_to_files, default_rejects_path, ClassifyJob, DEFAULT_CHUNK_ROWS,
 };
 use ticketlens::pipeline::progress::Progress;
 use ticketlens::report::enriched::OutputFormat;
@@ -14,7 +14,9 @@ use ticketlens::report::enriched::OutputFormat;
 ///
 /// Output = all input columns + sentiment, sentiment_confidence, p_negative,
 /// p_neutral, p_positive, topic, topic_confidence. Rejected rows go to
-/// `<OUTPUT>.rejects.csv` with their line number and reason.
+/// `<OUTPUT>.rejects.csv` with their line number, raw row and reason (the
+/// file is always written, header only when nothing was rejected). A summary
+/// line on stderr gives rows read / written / rejected.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
     #[command(flatten)]
@@ -43,7 +45,6 @@ pub struct ClassifyArgs {
 
 pub fn run(a: ClassifyArgs) -> Result<()> {
     let ingest = a.input.options(false)?;
-    a.input.explain(&ingest)?;
     let classifier = a.model.load()?;
     let format = a.format.unwrap_or_else(|| {
         a.output
@@ -76,14 +77,16 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
         strict: a.input.strict,
     };
     let progress = Progress::for_input("classify", &job.input, &job.ingest, a.quiet);
-    let counts = run_classify(&job, &classifier, &progress);
+    let counts = classify_to_files(&job, &classifier, &progress);
     progress.finish();
     let counts = counts?;
     if !a.quiet {
         eprintln!("classify: {}", counts.summary_line());
-        if counts.rejected > 0 {
+        if counts.rejected > 0 && !job.strict {
             eprintln!("classify: rejected rows are in {}", job.rejects.display());
         }
     }
+    // After the summary, so a failing --strict run still says what it read.
+    job.check_strict(&counts)?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::ingest::{IngestOptions, InputFormat, InputSource};
+use ticketlens::ingest::{ColumnMapping, IngestOptions, InputFormat, InputSource};
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 
 /// How to read and map the ticket input.
@@ -79,17 +79,17 @@ impl InputArgs {
             }),
             delimiter,
             require_created_at,
+            // Printed by the reader that reads the rows (stdin can be read once).
+            on_mapping: self
+                .explain_mapping
+                .then_some(print_mapping as fn(&ColumnMapping)),
         })
     }
+}
 
-    /// Print the column mapping when asked.
-    pub fn explain(&self, opts: &IngestOptions) -> Result<()> {
-        if self.explain_mapping {
-            let reader = ticketlens::ingest::open(&self.source(), opts)?;
-            eprintln!("{}", reader.mapping());
-        }
-        Ok(())
-    }
+/// `--explain-mapping`: the column mapping on stderr (stdout may be the data).
+fn print_mapping(m: &ColumnMapping) {
+    eprintln!("{m}");
 }
 
 /// Parse repeated `FIELD=COLUMN` options.

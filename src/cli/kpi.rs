@@ -41,9 +41,6 @@ pub struct KpiCmdArgs {
 
 pub fn run(a: KpiCmdArgs) -> Result<()> {
     let ingest_opts = a.input.options(true)?;
-    if !a.conversations {
-        a.input.explain(&ingest_opts)?;
-    }
     let opts = a.kpi.options(ingest_opts.timezone)?;
     opts.validate()?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;

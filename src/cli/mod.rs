@@ -24,19 +24,26 @@ pub struct Cli {
 }
 
 /// Subcommands.
+///
+/// The variants carry no doc comments on purpose: clap would take a
+/// variant's doc as the command's `about` *and* `long_about`, replacing the
+/// fuller explanation (inputs, outputs, defaults) written on each args
+/// struct, so `ticketlens <cmd> --help` would lose it. The command list in
+/// `ticketlens --help` shows each struct's first paragraph instead.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Everything on one export: classify, themes and trends, KPIs, churn, HTML report.
     Analyze(Box<analyze::AnalyzeArgs>),
-    /// Classify tickets: sentiment, topic and embedding per ticket.
     Classify(classify::ClassifyArgs),
-    /// Support KPIs overall, by dimension and per period (no model needed).
+    // `about` only (the list entry); `--help` keeps the struct's long text.
+    #[command(about = "Support KPIs overall, by dimension and per period (no model needed)")]
     Kpi(kpi::KpiCmdArgs),
-    /// Root-cause themes and trending complaints from `classify` output + embeddings.
     Themes(themes::ThemesCmdArgs),
     /// Churn risk per customer: train a model on labelled customers, or score with a saved one.
+    ///
+    /// `churn train` fits and evaluates a model on customers with a known
+    /// `churned` label and saves it; `churn score` scores customers with a
+    /// saved model into at_risk.csv. Each has its own `--help`.
     Churn(churn::ChurnArgs),
-    /// Write the seeded synthetic ticket world (fixtures, benchmark data).
     #[command(name = "gen-fixtures", hide = true)]
     GenFixtures(gen::GenArgs),
 }

@@ -77,6 +77,11 @@ pub struct IngestOptions {
     /// Fail when no creation-time column is found (KPI/analyze need it;
     /// classify does not, and then `created_at` is the Unix epoch).
     pub require_created_at: bool,
+    /// Called with the column mapping each time an input is opened with
+    /// these options (`--explain-mapping` prints it). A hook rather than a
+    /// separate "open and print" step because stdin can only be read once:
+    /// the mapping shown must come from the reader that reads the rows.
+    pub on_mapping: Option<fn(&ColumnMapping)>,
 }
 
 impl Default for IngestOptions {
@@ -88,6 +93,7 @@ impl Default for IngestOptions {
             format: None,
             delimiter: None,
             require_created_at: false,
+            on_mapping: None,
         }
     }
 }

@@ -39,6 +39,9 @@ impl TicketReader {
         };
         let (mapping, extra) = resolve(source.headers(), &req)?;
         source.set_extra_keys(extra);
+        if let Some(show) = opts.on_mapping {
+            show(&mapping);
+        }
         let converter = Converter {
             mapping,
             tz: opts.timezone,
@@ -61,6 +64,24 @@ impl TicketReader {
     /// How columns were mapped to fields (print it for `--explain-mapping`).
     pub fn mapping(&self) -> &ColumnMapping {
         &self.converter.mapping
+    }
+
+    /// The record just yielded, in the form every reject's `raw` takes:
+    /// the JSONL line as read, or the CSV cells re-encoded with the input's
+    /// delimiter (quoted where needed), so a fixed row can be pasted back.
+    ///
+    /// `cells` are that record's values (e.g. [`crate::Ticket::raw`]). Call
+    /// it before the next `next()`: for JSONL it returns the current line.
+    /// Later stages that reject a ticket (the classifier's "empty text after
+    /// cleaning") use it so their rejects look like ingest's.
+    pub fn raw_record(&self, cells: &[String]) -> String {
+        match (self.source.last_json_line(), self.source.delimiter()) {
+            (Some(l), _) => l,
+            (None, d) => {
+                let n = cells.len().min(self.converter.n_headers);
+                encode_cells(&cells[..n], d.unwrap_or(b','))
+            }
+        }
     }
 
     /// Counts so far (final once the iterator is exhausted).
@@ -95,13 +116,7 @@ impl Iterator for TicketReader {
                 match self.converter.convert(line, rec.values) {
                     Ok(t) => Row::Ticket(t),
                     Err((reason, values)) => {
-                        let raw = match (self.source.last_json_line(), self.source.delimiter()) {
-                            (Some(l), _) => l,
-                            (None, d) => {
-                                let n = values.len().min(self.converter.n_headers);
-                                encode_cells(&values[..n], d.unwrap_or(b','))
-                            }
-                        };
+                        let raw = self.raw_record(&values);
                         Row::Rejected(Reject { line, reason, raw })
                     }
                 }

@@ -2,40 +2,50 @@
 
 use super::Reject;
 use crate::error::{Error, Result};
+use crate::report::atomic::AtomicFile;
 use crate::report::safe_csv::neutralize;
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 /// Writes rejects as CSV with columns `line,reason,raw`.
 ///
-/// The file is created **lazily**, on the first reject, so clean runs leave
-/// no empty file behind (useful when the default `./ticketlens.rejects.csv`
-/// is used with stdout output). A file already at the path is removed by
-/// [`RejectsWriter::new`], so what is on disk after a run always belongs to
-/// that run. `reason` and `raw` go through the formula-injection guard
+/// The file is written **atomically**: rows go to a temp file beside the
+/// target, which replaces the target only in [`RejectsWriter::finish`]. So a
+/// run that fails early (unreadable input, missing column, model error)
+/// leaves an earlier run's rejects file untouched, and a finished run always
+/// leaves a rejects file that belongs to it — header only when nothing was
+/// rejected, so scripts and `analyze`'s file list can rely on it existing.
+/// `reason` and `raw` go through the formula-injection guard
 /// ([`neutralize`]): the raw row is untrusted ticket text.
-#[derive(Debug)]
 pub struct RejectsWriter {
     path: PathBuf,
-    writer: Option<csv::Writer<BufWriter<File>>>,
+    writer: csv::Writer<AtomicFile>,
     count: u64,
 }
 
+impl std::fmt::Debug for RejectsWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RejectsWriter")
+            .field("path", &self.path)
+            .field("count", &self.count)
+            .finish()
+    }
+}
+
 impl RejectsWriter {
-    /// Prepare to write rejects to `path` (removes a stale file there).
+    /// Start writing rejects for `path` (its directory must exist). Nothing
+    /// appears at `path` until [`RejectsWriter::finish`].
     pub fn new(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&path, e)),
-        }
-        Ok(RejectsWriter {
+        let file = AtomicFile::create(&path)?;
+        let mut w = RejectsWriter {
+            writer: csv::Writer::from_writer(file),
             path,
-            writer: None,
             count: 0,
-        })
+        };
+        w.writer
+            .write_record(["line", "reason", "raw"])
+            .map_err(|e| w.err(e))?;
+        Ok(w)
     }
 
     /// Where the rejects go.
@@ -45,29 +55,27 @@ impl RejectsWriter {
 
     /// Append one reject.
     pub fn write(&mut self, r: &Reject) -> Result<()> {
-        if self.writer.is_none() {
-            let f = File::create(&self.path).map_err(|e| Error::io(&self.path, e))?;
-            let mut w = csv::Writer::from_writer(BufWriter::new(f));
-            w.write_record(["line", "reason", "raw"])
-                .map_err(|e| self.err(e))?;
-            self.writer = Some(w);
-        }
         let line = r.line.to_string();
         let rec = [line.as_str(), &neutralize(&r.reason), &neutralize(&r.raw)];
-        let res = self.writer.as_mut().map(|w| w.write_record(rec));
-        if let Some(Err(e)) = res {
+        if let Err(e) = self.writer.write_record(rec) {
             return Err(self.err(e));
         }
         self.count += 1;
         Ok(())
     }
 
-    /// Flush and return how many rejects were written (0: no file was created).
-    pub fn finish(mut self) -> Result<u64> {
-        if let Some(mut w) = self.writer.take() {
-            w.flush().map_err(|e| Error::io(&self.path, e))?;
-        }
-        Ok(self.count)
+    /// Flush, move the file into place and return how many rejects it holds.
+    pub fn finish(self) -> Result<u64> {
+        let RejectsWriter {
+            path,
+            writer,
+            count,
+        } = self;
+        let file = writer
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        file.commit()?;
+        Ok(count)
     }
 
     fn err(&self, e: csv::Error) -> Error {

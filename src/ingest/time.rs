@@ -55,7 +55,7 @@ const DATES: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y"];
 ///
 /// Accepted: RFC 3339 (`Z` or offset, `T` or space), `YYYY-MM-DD HH:MM[:SS[.frac]]`
 /// (with or without `T`, optional trailing offset or ` UTC`), date only
-/// (midnight), Unix epoch seconds (10 digits, optional fraction) or
+/// (midnight), Unix epoch seconds (9–11 digits, optional fraction) or
 /// milliseconds (13 digits), Twitter's `Tue Oct 31 22:10:47 +0000 2017`,
 /// `YYYY/MM/DD HH:MM[:SS]`, US `MM/DD/YYYY HH:MM[:SS][ AM|PM]` and
 /// `DD.MM.YYYY [HH:MM[:SS]]`.
@@ -82,14 +82,16 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
     parse_naive(s, ISO_NAIVE, tz)
 }
 
-/// Unix epoch seconds (10 integer digits, optional fraction) or milliseconds (13 digits).
+/// Unix epoch seconds (9–11 integer digits, optional fraction: 1973-03-03
+/// to 5138) or milliseconds (13 digits). Shorter numbers are not taken as
+/// epochs: 8 digits is more likely a `YYYYMMDD` date or an id than 1970.
 fn parse_epoch(s: &str) -> Option<DateTime<Utc>> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     match int.len() {
-        10 => {
+        9..=11 => {
             let secs: i64 = int.parse().ok()?;
             let nanos = if frac.is_empty() {
                 0
@@ -229,6 +231,12 @@ mod tests {
         assert_eq!(p("1509487847123"), Some(utc("2017-10-31T22:10:47.123Z")));
         assert_eq!(p("1509487847.5"), Some(utc("2017-10-31T22:10:47.5Z")));
         assert_eq!(p("12345"), None);
+        // 9 digits: before 2001-09-09; 11 digits: after 2286.
+        assert_eq!(p("946684800"), Some(utc("2000-01-01T00:00:00Z")));
+        assert_eq!(p("100000000"), Some(utc("1973-03-03T09:46:40Z")));
+        assert_eq!(p("10000000000"), Some(utc("2286-11-20T17:46:40Z")));
+        assert_eq!(p("20250101"), None, "8 digits is a date, not an epoch");
+        assert_eq!(p("123456789012"), None);
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Classifying texts: tokenize, batch by token budget, infer, restore order.
 //!
 //! Identical texts are inferred once (ticket exports repeat auto-replies and
-//! templated forms a lot). Batches are spread over a small pool of backends
+//! templated forms a lot): within a call by deduplication, and across calls
+//! through a [`PredictionCache`] ([`Classifier::run_cached`]). Batches are spread over a small pool of backends
 //! so several sessions can run at once when that beats one session with
 //! more intra-op threads (it often does for short texts; see the bench).
 
 use super::backend::{Backend, OrtBackend};
+use super::cache::{text_key, CachedOutput, PredictionCache, TextKey};
 use super::config::ModelConfig;
 use super::source::{ModelFiles, ModelSource};
 use crate::embeddings::Embeddings;
@@ -68,8 +70,10 @@ pub struct Classified {
     pub predictions: Vec<Prediction>,
     /// One embedding row per text.
     pub embeddings: Embeddings,
-    /// Number of distinct texts that were actually inferred.
+    /// Number of distinct texts that were actually inferred (cache hits excluded).
     pub unique_texts: usize,
+    /// Real (unpadded) tokens of the texts actually inferred.
+    pub tokens: usize,
 }
 
 /// Texts tokenized and planned into batches, ready for [`Classifier::run`].
@@ -77,6 +81,8 @@ pub struct Classified {
 pub struct Prepared {
     slot: Vec<usize>,
     unique: usize,
+    /// Cache key of each unique text (hashed here, on the preparing thread).
+    keys: Vec<TextKey>,
     /// Total real (unpadded) tokens.
     pub tokens: usize,
     batches: Vec<Vec<crate::text::batch::Encoded>>,
@@ -179,6 +185,7 @@ impl Classifier {
             })
             .collect();
         let encoded = encode_all(&self.tokenizer, &unique)?;
+        let keys = unique.par_iter().map(|t| text_key(t)).collect();
         let tokens = encoded.iter().map(|e| e.ids.len()).sum();
         let batches = plan_batches(
             encoded,
@@ -188,6 +195,7 @@ impl Classifier {
         Ok(Prepared {
             slot,
             unique: unique.len(),
+            keys,
             tokens,
             batches,
         })
@@ -195,15 +203,52 @@ impl Classifier {
 
     /// Run inference on prepared batches and assemble per-text outputs.
     pub fn run(&self, prepared: Prepared) -> Result<Classified> {
+        self.run_cached(prepared, &mut PredictionCache::new(0))
+    }
+
+    /// Like [`Classifier::run`], but texts found in `cache` are not inferred
+    /// again: they get the cached values, bit for bit. The remaining texts
+    /// are re-planned into batches by the same content-ordered rule, and
+    /// their outputs are added to the cache. A streaming caller passes one
+    /// cache for every chunk so duplicates across chunks are inferred once.
+    pub fn run_cached(
+        &self,
+        prepared: Prepared,
+        cache: &mut PredictionCache,
+    ) -> Result<Classified> {
         let Prepared {
             slot,
             unique,
+            keys,
             batches,
             ..
         } = prepared;
         let n_sent = self.config.sentiment().labels.len();
         let n_topic = self.config.topic().labels.len();
         let dim = self.config.embedding.dim;
+        let mut preds: Vec<Option<Prediction>> = vec![None; unique];
+        let mut emb = vec![0f32; unique * dim];
+        let mut hits = 0usize;
+        if !cache.is_empty() {
+            for (u, key) in keys.iter().enumerate() {
+                if let Some(c) = cache.get(*key).filter(|c| c.embedding.len() == dim) {
+                    preds[u] = Some(c.prediction.clone());
+                    emb[u * dim..(u + 1) * dim].copy_from_slice(&c.embedding);
+                    hits += 1;
+                }
+            }
+        }
+        let batches = if hits > 0 {
+            let rest = batches
+                .into_iter()
+                .flatten()
+                .filter(|e| preds[e.index].is_none())
+                .collect();
+            plan_batches(rest, self.options.batch_tokens, self.options.max_batch_rows)
+        } else {
+            batches
+        };
+        let tokens = batches.iter().flatten().map(|e| e.ids.len()).sum();
         let results: Vec<(Vec<usize>, super::BatchOutput)> = batches
             .par_iter()
             .enumerate()
@@ -217,15 +262,23 @@ impl Classifier {
             })
             .collect::<Result<_>>()?;
 
-        let mut preds: Vec<Option<Prediction>> = vec![None; unique];
-        let mut emb = vec![0f32; unique * dim];
         for (indices, out) in results {
             for (r, &u) in indices.iter().enumerate() {
                 let s = softmax(&out.sentiment_logits[r * n_sent..(r + 1) * n_sent]);
                 let t = softmax(&out.topic_logits[r * n_topic..(r + 1) * n_topic]);
-                preds[u] = Some(self.prediction(&s, &t));
-                emb[u * dim..(u + 1) * dim]
-                    .copy_from_slice(&out.embeddings[r * dim..(r + 1) * dim]);
+                let p = self.prediction(&s, &t);
+                let e = &out.embeddings[r * dim..(r + 1) * dim];
+                emb[u * dim..(u + 1) * dim].copy_from_slice(e);
+                if cache.enabled() {
+                    cache.insert(
+                        keys[u],
+                        CachedOutput {
+                            prediction: p.clone(),
+                            embedding: e.to_vec(),
+                        },
+                    );
+                }
+                preds[u] = Some(p);
             }
         }
         let mut embeddings = Embeddings {
@@ -243,7 +296,8 @@ impl Classifier {
         Ok(Classified {
             predictions,
             embeddings,
-            unique_texts: unique,
+            unique_texts: unique - hits,
+            tokens,
         })
     }
 

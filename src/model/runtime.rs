@@ -9,6 +9,14 @@
 //! 3. `libonnxruntime.so*` next to the executable (for a copied binary).
 //!
 //! Failure is one line that says what to do, never a panic.
+//!
+//! Version: ort itself refuses runtimes older than its API (1.31) but loads
+//! newer ones with only a log line, and a newer runtime is not what the
+//! models and benchmarks were checked against. So after loading, the
+//! version in the runtime's build info (`git-branch=rel-1.31.1` in official
+//! builds) must be 1.31.x, else the run stops with a one-line error. A build
+//! whose info names no release branch (a custom build) is accepted, since
+//! ort has already checked it offers at least the 1.31 API.
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -80,6 +88,10 @@ fn load() -> Loaded {
         })?;
     let builder = ort::init_from(&path)
         .map_err(|e| format!("{e}; set ORT_DYLIB_PATH to libonnxruntime.so 1.{ORT_MINOR}.x"))?;
+    let version = release_version(ort::info());
+    if let Some(v) = &version {
+        check_version(v, &path)?;
+    }
     // ONNX Runtime logs warnings (e.g. about unused initializers) to stderr by
     // default; only errors are worth a user's attention.
     let logger: ort::logging::LoggerFunction =
@@ -101,9 +113,54 @@ fn load() -> Loaded {
                 path.display()
             )
         })?;
-    let version = ort::info()
-        .split(',')
-        .find_map(|p| p.trim().strip_prefix("git-branch=rel-").map(str::to_string))
-        .unwrap_or_else(|| format!("1.{ORT_MINOR}.x"));
+    let version = version.unwrap_or_else(|| format!("1.{ORT_MINOR}.x (custom build)"));
     Ok((RuntimeInfo { path, version }, env))
+}
+
+/// The release version in ONNX Runtime's build info string
+/// (`ORT Build Info: git-branch=rel-1.31.1, git-commit-id=…`), if it names one.
+pub fn release_version(build_info: &str) -> Option<String> {
+    build_info
+        .split([',', ' '])
+        .find_map(|p| p.trim().strip_prefix("git-branch=rel-"))
+        .map(str::to_string)
+}
+
+/// `Ok` for a 1.31.x version; otherwise the one-line error shown to the user.
+pub fn check_version(version: &str, path: &Path) -> std::result::Result<(), String> {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(1), Some(ORT_MINOR)) => Ok(()),
+        _ => Err(format!(
+            "ONNX Runtime {version} at {} is not the supported 1.{ORT_MINOR}.x; \
+             set ORT_DYLIB_PATH to libonnxruntime.so 1.{ORT_MINOR}.x (cargo build fetches it from PyPI)",
+            path.display()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_1_31_is_accepted() {
+        let p = Path::new("/x/libonnxruntime.so");
+        assert!(check_version("1.31.1", p).is_ok());
+        assert!(check_version("1.31.0", p).is_ok());
+        for bad in ["1.32.0", "1.30.2", "2.31.0", "garbage"] {
+            let e = check_version(bad, p).unwrap_err();
+            assert!(
+                e.contains(bad) && e.contains("ORT_DYLIB_PATH") && !e.contains('\n'),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn version_from_build_info() {
+        let info = "ORT Build Info: git-branch=rel-1.31.1, git-commit-id=abc, build type=Release";
+        assert_eq!(release_version(info).as_deref(), Some("1.31.1"));
+        assert_eq!(release_version("ORT Build Info: git-branch=main, x"), None);
+    }
 }

@@ -13,11 +13,12 @@ use super::progress::Progress;
 use crate::embeddings::{Embeddings, NpyStreamWriter};
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestOptions, InputSource, Reject, RejectsWriter, Row, TicketReader};
-use crate::model::{Classified, Classifier, Prepared};
+use crate::model::{Classified, Classifier, PredictionCache, Prepared, DEFAULT_CACHE_ENTRIES};
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
 use crate::text::clean_text;
 use crate::ticket::{EnrichedTicket, Ticket};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 /// Rows per chunk: large enough for good batches and dedup, small enough
@@ -72,8 +73,31 @@ impl StageCounts {
     }
 }
 
+/// Rejects are passed to the consumer in batches of at most this many, so
+/// a file where every row is rejected streams with bounded memory too.
+const REJECT_BATCH: usize = 1024;
+
+/// Reason of a ticket whose text is empty once cleaned.
+pub const EMPTY_AFTER_CLEANING: &str =
+    "empty text after cleaning (only markup, quoted history or signature)";
+
+/// What the reader thread sends, in input order.
+enum Msg {
+    /// Rows rejected since the previous message.
+    Rejects(Vec<Reject>),
+    /// A chunk of accepted tickets, or a fatal read error.
+    Chunk(Result<Chunk>),
+}
+
 /// Read, clean and classify `source`, calling `on_chunk` for each classified
 /// chunk (in input order) and `on_reject` for each rejected row.
+///
+/// Texts already inferred in an earlier chunk come from a bounded cache
+/// ([`DEFAULT_CACHE_ENTRIES`] texts), bit-identical to their first inference.
+///
+/// If a callback or inference fails, the error is returned promptly: the
+/// channel's receiver is dropped with the consumer, which ends the reader
+/// thread even when it is blocked sending the next chunk.
 pub fn classify_stream(
     reader: TicketReader,
     classifier: &Classifier,
@@ -84,85 +108,99 @@ pub fn classify_stream(
 ) -> Result<StageCounts> {
     let started = Instant::now();
     let mut counts = StageCounts::default();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Chunk>>(1);
-    let (rej_tx, rej_rx) = std::sync::mpsc::channel::<Reject>();
-
+    let mut cache = PredictionCache::new(DEFAULT_CACHE_ENTRIES);
     std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(move || {
-            let mut reader = reader;
-            let mut tickets = Vec::with_capacity(chunk_rows);
-            let mut texts = Vec::with_capacity(chunk_rows);
-            let flush = |tickets: &mut Vec<Ticket>, texts: &mut Vec<String>| -> Result<Chunk> {
-                let prepared = classifier.prepare(texts)?;
-                Ok(Chunk { tickets: std::mem::take(tickets), texts: std::mem::take(texts), prepared })
-            };
-            loop {
-                match reader.next() {
-                    None => break,
-                    Some(Err(e)) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                    Some(Ok(Row::Rejected(r))) => {
-                        if rej_tx.send(r).is_err() {
-                            return;
-                        }
-                    }
-                    Some(Ok(Row::Ticket(t))) => {
-                        let text = clean_text(&t.text());
-                        if text.is_empty() {
-                            let raw = t.raw.join(",");
-                            let r = Reject {
-                                line: t.line,
-                                reason: "empty text after cleaning (only markup, quoted history or signature)".into(),
-                                raw,
-                            };
-                            if rej_tx.send(r).is_err() {
-                                return;
-                            }
-                            continue;
-                        }
-                        tickets.push(t);
-                        texts.push(text);
-                        if tickets.len() >= chunk_rows && tx.send(flush(&mut tickets, &mut texts)).is_err() {
-                            return;
-                        }
+        // Both ends live inside the scope: returning early (an error below)
+        // drops `rx`, so a reader blocked in `send` wakes up with an error
+        // and ends, and the scope can join it instead of hanging.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(1);
+        scope.spawn(move || read_chunks(reader, classifier, chunk_rows.max(1), tx));
+        for msg in rx {
+            match msg {
+                Msg::Rejects(rejects) => {
+                    for r in &rejects {
+                        counts.rejected += 1;
+                        counts.read += 1;
+                        on_reject(r)?;
                     }
                 }
+                Msg::Chunk(chunk) => {
+                    let chunk = chunk?;
+                    let n = chunk.tickets.len() as u64;
+                    let out = classifier.run_cached(chunk.prepared, &mut cache)?;
+                    counts.tokens += out.tokens as u64;
+                    counts.unique_texts += out.unique_texts as u64;
+                    counts.read += n;
+                    counts.written += n;
+                    on_chunk(chunk.tickets, chunk.texts, out)?;
+                }
             }
-            if !tickets.is_empty() {
-                let _ = tx.send(flush(&mut tickets, &mut texts));
-            }
-        });
-
-        let drain_rejects = |counts: &mut StageCounts,
-                             on_reject: &mut dyn FnMut(&Reject) -> Result<()>|
-         -> Result<()> {
-            for r in rej_rx.try_iter() {
-                counts.rejected += 1;
-                counts.read += 1;
-                on_reject(&r)?;
-            }
-            Ok(())
-        };
-        for chunk in rx.iter() {
-            let chunk = chunk?;
-            drain_rejects(&mut counts, &mut on_reject)?;
-            counts.tokens += chunk.prepared.tokens as u64;
-            let n = chunk.tickets.len() as u64;
-            let out = classifier.run(chunk.prepared)?;
-            counts.unique_texts += out.unique_texts as u64;
-            counts.read += n;
-            counts.written += n;
-            on_chunk(chunk.tickets, chunk.texts, out)?;
             progress.set(counts.read);
         }
-        // The reader thread has ended (channel closed): collect the last rejects.
-        drain_rejects(&mut counts, &mut on_reject)?;
         Ok(())
     })?;
     counts.seconds = started.elapsed().as_secs_f64();
     Ok(counts)
+}
+
+/// The reader thread: ingest, clean, and prepare chunks; rejects are sent
+/// in bounded batches ahead of the chunk that follows them. Returns when
+/// the input ends, on a read error (sent on), or when the consumer is gone.
+fn read_chunks(
+    mut reader: TicketReader,
+    classifier: &Classifier,
+    chunk_rows: usize,
+    tx: SyncSender<Msg>,
+) {
+    let mut tickets = Vec::with_capacity(chunk_rows);
+    let mut texts = Vec::with_capacity(chunk_rows);
+    let mut rejects = Vec::new();
+    let send_rejects = |rejects: &mut Vec<Reject>| -> bool {
+        rejects.is_empty() || tx.send(Msg::Rejects(std::mem::take(rejects))).is_ok()
+    };
+    let send_chunk = |tickets: &mut Vec<Ticket>, texts: &mut Vec<String>| -> bool {
+        let chunk = classifier.prepare(texts).map(|prepared| Chunk {
+            tickets: std::mem::take(tickets),
+            texts: std::mem::take(texts),
+            prepared,
+        });
+        tx.send(Msg::Chunk(chunk)).is_ok()
+    };
+    while let Some(row) = reader.next() {
+        match row {
+            Err(e) => {
+                if send_rejects(&mut rejects) {
+                    let _ = tx.send(Msg::Chunk(Err(e)));
+                }
+                return;
+            }
+            Ok(Row::Rejected(r)) => rejects.push(r),
+            Ok(Row::Ticket(t)) => {
+                let text = clean_text(&t.text());
+                if text.is_empty() {
+                    rejects.push(Reject {
+                        line: t.line,
+                        reason: EMPTY_AFTER_CLEANING.into(),
+                        raw: reader.raw_record(&t.raw),
+                    });
+                } else {
+                    tickets.push(t);
+                    texts.push(text);
+                }
+            }
+        }
+        if rejects.len() >= REJECT_BATCH && !send_rejects(&mut rejects) {
+            return;
+        }
+        if tickets.len() >= chunk_rows
+            && !(send_rejects(&mut rejects) && send_chunk(&mut tickets, &mut texts))
+        {
+            return;
+        }
+    }
+    if send_rejects(&mut rejects) && !tickets.is_empty() {
+        send_chunk(&mut tickets, &mut texts);
+    }
 }
 
 /// Options of `ticketlens classify`.
@@ -182,11 +220,13 @@ pub struct ClassifyJob {
     pub rejects: PathBuf,
     /// Rows per chunk.
     pub chunk_rows: usize,
-    /// Fail (non-zero exit) when any row is rejected.
+    /// Fail (non-zero exit) when any row is rejected: applied by
+    /// [`run_classify`] / [`ClassifyJob::check_strict`].
     pub strict: bool,
 }
 
-/// The default rejects path for an output: `<output>.rejects.csv`.
+/// The default rejects path for an output: `<output>.rejects.csv`, or
+/// `./ticketlens.rejects.csv` when the output is stdout.
 pub fn default_rejects_path(output: Option<&Path>) -> PathBuf {
     match output {
         Some(p) => {
@@ -198,12 +238,46 @@ pub fn default_rejects_path(output: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Run `classify`: stream tickets through the model into an enriched file.
+impl ClassifyJob {
+    /// The `--strict` rule: with `strict`, any rejected row is an error
+    /// naming the rejects file. Separate from [`classify_to_files`] so the
+    /// CLI can print the run's summary line before failing.
+    pub fn check_strict(&self, counts: &StageCounts) -> Result<()> {
+        if self.strict && counts.rejected > 0 {
+            return Err(Error::Strict {
+                rejected: counts.rejected,
+                rejects: self.rejects.display().to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Run `classify`: stream tickets through the model into an enriched file,
+/// then apply [`ClassifyJob::check_strict`].
 pub fn run_classify(
     job: &ClassifyJob,
     classifier: &Classifier,
     progress: &Progress,
 ) -> Result<StageCounts> {
+    let counts = classify_to_files(job, classifier, progress)?;
+    job.check_strict(&counts)?;
+    Ok(counts)
+}
+
+/// Stream tickets through the model into the enriched output, the
+/// embeddings side file and the rejects file (always written, header only
+/// when nothing was rejected). `job.strict` is not applied here.
+///
+/// The input is opened first: a run that cannot read its input (or lacks a
+/// required column) fails before any output is touched, so an earlier run's
+/// files stay as they were. Files are replaced atomically when complete.
+pub fn classify_to_files(
+    job: &ClassifyJob,
+    classifier: &Classifier,
+    progress: &Progress,
+) -> Result<StageCounts> {
+    let reader = ingest::open(&job.input, &job.ingest)?;
     let mut rejects = RejectsWriter::new(&job.rejects)?;
     let mut npy = match &job.embeddings {
         Some(p) => Some(NpyStreamWriter::create(
@@ -212,7 +286,6 @@ pub fn run_classify(
         )?),
         None => None,
     };
-    let reader = ingest::open(&job.input, &job.ingest)?;
     let mut writer =
         EnrichedWriter::create(job.output.as_deref(), job.format, reader.headers(), false)?;
     let counts = classify_stream(
@@ -245,13 +318,7 @@ pub fn run_classify(
     if let Some(n) = npy {
         n.finish()?;
     }
-    let rejected = rejects.finish()?;
-    if job.strict && rejected > 0 {
-        return Err(Error::Strict {
-            rejected,
-            rejects: job.rejects.display().to_string(),
-        });
-    }
+    rejects.finish()?;
     Ok(counts)
 }
 

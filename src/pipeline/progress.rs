@@ -71,8 +71,13 @@ impl Progress {
         if !Self::visible(quiet) {
             return Self::hidden();
         }
+        // The counting pass must not report the mapping a second time.
+        let counting = crate::ingest::IngestOptions {
+            on_mapping: None,
+            ..opts.clone()
+        };
         let total = match source {
-            crate::ingest::InputSource::Path(_) => crate::ingest::open(source, opts)
+            crate::ingest::InputSource::Path(_) => crate::ingest::open(source, &counting)
                 .ok()
                 .map(|r| r.count() as u64),
             crate::ingest::InputSource::Stdin => None,

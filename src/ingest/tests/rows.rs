@@ -285,14 +285,38 @@ fn naive_times_use_the_option_zone() {
 }
 
 #[test]
-fn rejects_writer_is_lazy_and_guards_formulas() {
+fn rejects_writer_is_atomic_always_written_and_guards_formulas() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.csv");
     std::fs::write(&path, "stale").unwrap();
+    {
+        let mut w = RejectsWriter::new(&path).unwrap();
+        w.write(&Reject {
+            line: 2,
+            reason: "x".into(),
+            raw: "y".into(),
+        })
+        .unwrap();
+        // Dropped without finish (the run failed): the old file stays.
+    }
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "stale");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "temp file left"
+    );
     let w = RejectsWriter::new(&path).unwrap();
-    assert!(!path.exists(), "stale file removed");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "stale",
+        "replaced before finish"
+    );
     assert_eq!(w.finish().unwrap(), 0);
-    assert!(!path.exists(), "no file without rejects");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "line,reason,raw\n",
+        "a clean run still leaves a header-only file"
+    );
 
     let mut w = RejectsWriter::new(&path).unwrap();
     w.write(&Reject {
