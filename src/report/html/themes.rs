@@ -277,7 +277,14 @@ pub fn themes(themes: Option<&Value>, trends: &[Value]) -> Themes {
                 Cell::num(pct(csat), csat),
                 Cell::num(gtext, g).class(if dir == "up" { "bad" } else { "" }),
                 Cell::svg(spark(&id)),
-                Cell::text(keywords(t).join(", ")),
+                // 5 keywords keep the rows short; the cards show up to 8.
+                Cell::text(
+                    keywords(t)
+                        .into_iter()
+                        .take(5)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             ];
             (size.unwrap_or(0.0), row)
         })
