@@ -101,10 +101,18 @@ pub fn growth_text(ratio: Option<f64>) -> (String, &'static str) {
     (text, dir)
 }
 
-/// Per theme id, from trends.csv rows ordered by period: (period, count,
-/// growth of that period's rate over all earlier periods).
-fn trend_counts(trends: &[Value]) -> BTreeMap<String, Vec<(String, f64, Option<f64>)>> {
-    let mut out: BTreeMap<String, Vec<(String, f64, Option<f64>)>> = BTreeMap::new();
+/// One theme's row of trends.csv: period, count, growth of that period's
+/// rate over all earlier periods, and the one-sided p-value of the rise.
+type TrendPoint = (String, f64, Option<f64>, Option<f64>);
+
+/// Significance level below which a latest-period rise is coloured red (the
+/// themes stage's default `trend_alpha`): a small theme's partial last week
+/// often shows ×3 by chance.
+const TABLE_ALPHA: f64 = 0.01;
+
+/// Per theme id, its trends.csv rows ordered by period.
+fn trend_counts(trends: &[Value]) -> BTreeMap<String, Vec<TrendPoint>> {
+    let mut out: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
     for r in trends {
         let (Some(id), Some(p)) = (text(r, &["theme"]), text(r, &["period"])) else {
             continue;
@@ -113,6 +121,7 @@ fn trend_counts(trends: &[Value]) -> BTreeMap<String, Vec<(String, f64, Option<f
             p,
             num(r, &["count"]).unwrap_or(0.0),
             num(r, &["growth"]),
+            num(r, &["p"]),
         ));
     }
     for v in out.values_mut() {
@@ -266,7 +275,9 @@ pub fn themes(themes: Option<&Value>, trends: &[Value]) -> Themes {
             let csat = num(t, &["csat_rate"]);
             // Growth of the latest period (trends.csv): every theme has one,
             // not only the trending ones.
-            let g = counts.get(&id).and_then(|c| c.last()).and_then(|c| c.2);
+            let last = counts.get(&id).and_then(|c| c.last());
+            let g = last.and_then(|c| c.2);
+            let significant = last.and_then(|c| c.3).is_some_and(|p| p < TABLE_ALPHA);
             let (gtext, dir) = growth_text(g);
             let row = vec![
                 Cell::num(id.clone(), as_num(&Value::String(id.clone()))),
@@ -275,7 +286,11 @@ pub fn themes(themes: Option<&Value>, trends: &[Value]) -> Themes {
                 Cell::num(pct(neg), neg),
                 Cell::num(minutes(frt), frt),
                 Cell::num(pct(csat), csat),
-                Cell::num(gtext, g).class(if dir == "up" { "bad" } else { "" }),
+                Cell::num(gtext, g).class(if dir == "up" && significant {
+                    "bad"
+                } else {
+                    ""
+                }),
                 Cell::svg(spark(&id)),
                 // 5 keywords keep the rows short; the cards show up to 8.
                 Cell::text(
@@ -355,7 +370,7 @@ mod tests {
         .unwrap()
     }
 
-    fn row(theme: usize, period: &str, count: u64, growth: Option<f64>) -> Value {
+    fn row(theme: usize, period: &str, count: u64, growth: Option<f64>, p: Option<f64>) -> Value {
         serde_json::to_value(TrendRow {
             theme,
             label: String::new(),
@@ -365,7 +380,7 @@ mod tests {
             negative_share: None,
             growth,
             z: None,
-            p: None,
+            p,
         })
         .unwrap()
     }
@@ -392,10 +407,11 @@ mod tests {
             "trending": [serde_json::to_value(&trending).unwrap()],
         });
         let trends = vec![
-            row(0, "2025-W02", 4, Some(2.5)),
-            row(0, "2025-W01", 1, None),
-            row(1, "2025-W01", 3, None),
-            row(1, "2025-W02", 3, Some(0.75)),
+            row(0, "2025-W02", 4, Some(2.5), Some(0.001)),
+            row(0, "2025-W01", 1, None, None),
+            row(1, "2025-W01", 3, None, None),
+            row(1, "2025-W02", 3, Some(0.75), Some(0.8)),
+            row(2, "2025-W02", 2, Some(3.0), Some(0.2)),
         ];
         let t = themes(Some(&doc), &trends);
         assert_eq!(t.trending.len(), 1);
@@ -427,6 +443,13 @@ mod tests {
         assert_eq!(
             (refunds[6].text.as_str(), refunds[6].class),
             ("×2.5", "bad")
+        );
+        let doc3 = json!({"themes": [theme(2, "noise", 5, 0)], "trending": []});
+        let noise = &themes(Some(&doc3), &trends).table.rows[0][6];
+        assert_eq!(
+            (noise.text.as_str(), noise.class),
+            ("×3.0", ""),
+            "not significant: not red"
         );
         assert!(themes(None, &[]).unavailable.is_some());
     }
