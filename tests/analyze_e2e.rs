@@ -408,6 +408,7 @@ fn reruns_leave_nothing_stale_and_churn_problems_are_notes() {
     std::fs::copy(out.join("churn_model.json"), &model).unwrap();
     std::fs::write(out.join("kpis_by_agent.csv"), "agent\nold\n").unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    std::fs::write(out.join(".ticketlens-killed.tmp"), "half").unwrap();
 
     // Rerun without customers: no at-risk list or evaluation from the first run.
     let (_, err) = analyze_tiny(&out, &[]);
@@ -416,6 +417,7 @@ fn reruns_leave_nothing_stale_and_churn_problems_are_notes() {
         "churn_eval.json",
         "churn_model.json",
         "kpis_by_agent.csv",
+        ".ticketlens-killed.tmp",
     ] {
         assert!(!out.join(gone).exists(), "stale {gone} left behind");
     }

@@ -98,8 +98,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Remove the outputs of an earlier run from `out`, except files that are
-/// inputs of this run (e.g. `--churn-model report/churn_model.json`).
+/// Remove the outputs of an earlier run from `out` (and temp files of a run
+/// that was killed before it could clean up), except files that are inputs
+/// of this run (e.g. `--churn-model report/churn_model.json`).
 /// Returns the names removed.
 pub fn remove_previous_outputs(out: &Path, keep: &[&Path]) -> Result<Vec<String>> {
     let mut names: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
@@ -107,7 +108,10 @@ pub fn remove_previous_outputs(out: &Path, keep: &[&Path]) -> Result<Vec<String>
     for e in entries {
         let e = e.map_err(|e| Error::io(out, e))?;
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("kpis_by_") && name.ends_with(".csv") {
+        // kpis_by_<dims>.csv, and temp files a killed run left behind.
+        if (name.starts_with("kpis_by_") && name.ends_with(".csv"))
+            || (name.starts_with(".ticketlens-") && name.ends_with(".tmp"))
+        {
             names.push(name);
         }
     }
