@@ -5,7 +5,7 @@
 //! and Python (`np.load`) read.
 
 use crate::error::{Error, Result};
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
 /// A row-major matrix of L2-normalised embeddings, one row per ticket.
@@ -43,9 +43,10 @@ impl Embeddings {
     }
 
     /// Write as a little-endian f32 `.npy` (format 1.0).
+    ///
+    /// Written to a temp file beside `path` and renamed into place, so an
+    /// interrupted run never leaves a truncated file that looks complete.
     pub fn write_npy(&self, path: &Path) -> Result<()> {
-        let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-        let mut w = BufWriter::new(f);
         let mut header = format!(
             "{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}",
             self.rows(),
@@ -62,9 +63,8 @@ impl Embeddings {
         for v in &self.data {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
-        w.write_all(&bytes)
-            .and_then(|_| w.flush())
-            .map_err(|e| Error::io(path, e))
+        crate::report::atomic::write_atomic(path, &bytes)?;
+        Ok(())
     }
 
     /// Read a 2-D little-endian f32 `.npy` written by [`Embeddings::write_npy`] or NumPy.

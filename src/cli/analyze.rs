@@ -15,7 +15,10 @@ use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
 /// kpis.json + kpis_by_<dims>.csv, themes.json + trends.csv +
 /// ticket_themes.csv, at_risk.csv + churn_eval.json + churn_model.json (when
 /// churn can run), run.json and report.html (self-contained; open it in any
-/// browser, offline). Every file is written atomically.
+/// browser, offline). Every file is written atomically; these files from an
+/// earlier run in DIR are removed first, so nothing stale is left beside the
+/// new report. If churn training fails on the data (one class only, too few
+/// customers) the run goes on without it and says why.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     #[command(flatten)]
@@ -35,7 +38,7 @@ pub struct AnalyzeArgs {
     /// Map a customers-table field to a column, e.g. `--customers-map churned="Is Lost"` (repeatable).
     #[arg(long = "customers-map", value_name = "FIELD=COLUMN")]
     pub customers_map: Vec<String>,
-    /// Score customers with a saved churn model (from `churn train` or an earlier analyze).
+    /// Score customers with a saved churn model (from `churn train` or an earlier analyze). Used only when --customers has no `churned` labels (or training on them fails); the terminal says which model scored.
     #[arg(long = "churn-model", value_name = "FILE")]
     pub churn_model: Option<PathBuf>,
     /// No progress display and no terminal summary.
@@ -88,6 +91,11 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         options_json,
     };
     let summary = analyze(&opts, &classifier)?;
+    // Notes (which churn model was used, why churn did not run) go to stderr
+    // even with --quiet: they change what the outputs mean.
+    for n in &summary.notes {
+        eprintln!("analyze: note: {n}");
+    }
     if !a.quiet {
         println!("{}", summary.summary);
         eprintln!("analyze: {}", summary.counts.summary_line());

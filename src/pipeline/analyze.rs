@@ -2,8 +2,10 @@
 //!
 //! ingest → classify → themes → KPIs → churn → enriched tickets, JSON/CSV
 //! tables, `report.html`, `run.json` and a terminal summary. Every file is
-//! written atomically, so an interrupted run never leaves a report that
-//! looks complete.
+//! written atomically, and the outputs of an earlier run in the same
+//! directory are removed first (report.html and run.json before anything
+//! else), so an interrupted run never leaves a report that looks complete
+//! and a rerun never shows an earlier run's at-risk list or churn numbers.
 
 use super::classify::{classify_all, StageCounts};
 use super::progress::Progress;
@@ -54,6 +56,9 @@ pub struct AnalyzeSummary {
     pub summary: String,
     /// Classification counts.
     pub counts: StageCounts,
+    /// Notes about stages that were skipped or fell back (e.g. which churn
+    /// model scored the customers), also in run.json and the report.
+    pub notes: Vec<String>,
 }
 
 fn timed<T>(
@@ -67,10 +72,72 @@ fn timed<T>(
     Ok(out)
 }
 
+/// The files `analyze` writes (besides `kpis_by_<dims>.csv`), report and
+/// run info first: they are removed in this order at the start of a run so
+/// a run that stops half-way cannot look complete, and the report never
+/// reads a file an earlier run left behind.
+pub const OUTPUT_FILES: [&str; 12] = [
+    "report.html",
+    "run.json",
+    "tickets_enriched.csv",
+    "rejects.csv",
+    "embeddings.npy",
+    "kpis.json",
+    "themes.json",
+    "trends.csv",
+    "ticket_themes.csv",
+    "at_risk.csv",
+    "churn_eval.json",
+    "churn_model.json",
+];
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Remove the outputs of an earlier run from `out` (and temp files of a run
+/// that was killed before it could clean up), except files that are inputs
+/// of this run (e.g. `--churn-model report/churn_model.json`).
+/// Returns the names removed.
+pub fn remove_previous_outputs(out: &Path, keep: &[&Path]) -> Result<Vec<String>> {
+    let mut names: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
+    let entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
+    for e in entries {
+        let e = e.map_err(|e| Error::io(out, e))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        // kpis_by_<dims>.csv, and temp files a killed run left behind.
+        if (name.starts_with("kpis_by_") && name.ends_with(".csv"))
+            || (name.starts_with(".ticketlens-") && name.ends_with(".tmp"))
+        {
+            names.push(name);
+        }
+    }
+    let mut removed = Vec::new();
+    for name in names {
+        let p = out.join(&name);
+        if !p.is_file() || keep.iter().any(|k| same_file(k, &p)) {
+            continue;
+        }
+        std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        removed.push(name);
+    }
+    Ok(removed)
+}
+
 /// Run every stage.
 pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<AnalyzeSummary> {
     let out = &opts.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut keep: Vec<&Path> = Vec::new();
+    if let InputSource::Path(p) = &opts.input {
+        keep.push(p);
+    }
+    keep.extend(opts.customers.as_deref());
+    keep.extend(opts.churn_model.as_deref());
+    remove_previous_outputs(out, &keep)?;
     let mut files: Vec<PathBuf> = Vec::new();
     let mut stages = Vec::new();
     let mut notes = Vec::new();
@@ -119,10 +186,10 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     files.extend(kpi_report.write(out)?);
 
     // 4. churn
-    let churn_result = timed(&mut stages, "churn", || {
+    let churn_run = timed(&mut stages, "churn", || {
         run_churn(opts, &set.tickets, out, &mut notes)
     })?;
-    files.extend(churn_result);
+    files.extend(churn_run.files.iter().cloned());
 
     // 5. enriched tickets + embeddings
     timed(&mut stages, "write", || {
@@ -140,6 +207,8 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     })?;
 
     // 6. run.json
+    let sha = |p: &Option<PathBuf>| p.as_deref().map(sha256_file).transpose();
+    let show = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
     let mut info = RunInfo {
         ticketlens_version: env!("CARGO_PKG_VERSION").to_string(),
         onnxruntime: crate::model::runtime::init().ok().map(|(i, _)| i.clone()),
@@ -154,6 +223,12 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             InputSource::Path(p) => Some(sha256_file(p)?),
             InputSource::Stdin => None,
         },
+        customers_file: show(&opts.customers),
+        customers_sha256: sha(&opts.customers)?,
+        churn_model_file: show(&opts.churn_model),
+        churn_model_sha256: sha(&opts.churn_model)?,
+        churn_model_used: churn_run.used.to_string(),
+        customers: churn_run.counts.clone(),
         options: opts.options_json.clone(),
         notes: notes.clone(),
         stage_seconds: stages.clone(),
@@ -165,12 +240,16 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     info.rows.insert("rejected".into(), set.counts.rejected);
     info.rows
         .insert("unique_texts".into(), set.counts.unique_texts);
-    let run_json = serde_json::to_value(&info).map_err(|e| Error::Json {
-        context: "run.json".into(),
-        source: e,
-    })?;
+    let to_json = |info: &RunInfo| {
+        serde_json::to_value(info).map_err(|e| Error::Json {
+            context: "run.json".into(),
+            source: e,
+        })
+    };
 
-    // 7. report.html + terminal summary
+    // 7. report.html + terminal summary. Only this run's files are in `out`
+    // (earlier outputs were removed above), so the report reads nothing stale.
+    let t = Instant::now();
     let mut inputs = crate::report::html::ReportInputs::from_dir(
         out,
         format!("ticketlens report — {}", info.input),
@@ -178,16 +257,24 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         opts.themes.period,
         opts.kpi.timezone,
     )?;
-    inputs.run = run_json.clone();
-    inputs.churn_note = notes.iter().find(|n| n.starts_with("churn")).cloned();
-    let t = Instant::now();
+    let churn_notes: Vec<&str> = notes
+        .iter()
+        .filter(|n| n.starts_with("churn"))
+        .map(String::as_str)
+        .collect();
+    inputs.churn_note = (!churn_notes.is_empty()).then(|| churn_notes.join("; "));
+    inputs.run = to_json(&info)?;
+    // Render once to time the stage, then again so the run info embedded
+    // in the report has the report stage's timing too.
+    crate::report::html::render(&inputs)?;
+    info.stage_seconds
+        .push(("report".into(), t.elapsed().as_secs_f64()));
+    inputs.run = to_json(&info)?;
     let html = out.join("report.html");
     crate::report::html::write(&inputs, &html)?;
     files.push(html);
-    stages.push(("report".into(), t.elapsed().as_secs_f64()));
     let summary = crate::report::summary::terminal_summary(&inputs);
 
-    info.stage_seconds = stages;
     let run_path = out.join("run.json");
     crate::report::atomic::write_json(&run_path, &info)?;
     files.push(run_path);
@@ -195,48 +282,92 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         files,
         summary,
         counts: set.counts,
+        notes,
     })
 }
 
+/// What the churn stage did.
+struct ChurnRun {
+    files: Vec<PathBuf>,
+    /// `trained`, `saved` or `none`.
+    used: &'static str,
+    counts: std::collections::BTreeMap<String, u64>,
+}
+
+/// Train (customers with labels) or load (`--churn-model`) a churn model and
+/// score customers. Training that fails on the data (one class only, too few
+/// customers) becomes a note and the run goes on: KPIs and themes are still
+/// worth having. Unreadable files and invalid options stay errors.
 fn run_churn(
     opts: &AnalyzeOptions,
     tickets: &[crate::EnrichedTicket],
     out: &Path,
     notes: &mut Vec<String>,
-) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+) -> Result<ChurnRun> {
+    let mut run = ChurnRun {
+        files: Vec::new(),
+        used: "none",
+        counts: Default::default(),
+    };
     let customers = match &opts.customers {
         Some(p) => Some(CustomerTable::read(p, &opts.customers_map)?),
         None => None,
     };
-    let has_labels = customers.as_ref().is_some_and(|c| c.labelled() > 0);
-    let model = if has_labels {
-        let c = customers.as_ref().expect("checked");
-        let (model, eval) = churn::train(tickets, c, &opts.churn)?;
-        let mp = out.join("churn_model.json");
-        model.save(&mp)?;
-        files.push(mp);
-        let ep = out.join("churn_eval.json");
-        crate::report::atomic::write_json(&ep, &eval)?;
-        files.push(ep);
-        model
-    } else if let Some(mp) = &opts.churn_model {
-        notes.push(format!(
-            "churn: scored with the saved model {}",
-            mp.display()
-        ));
-        churn::ChurnModel::load(mp)?
-    } else {
-        notes.push(if customers.is_some() {
-            "churn: the customers file has no `churned` labels and no --churn-model was given, so no churn model could be trained or applied".into()
-        } else {
-            "churn: no --customers file (with a `churned` column) and no --churn-model given".into()
-        });
-        return Ok(files);
+    if let Some(c) = &customers {
+        run.counts.insert("in_table".into(), c.rows.len() as u64);
+        run.counts.insert("labelled".into(), c.labelled() as u64);
+    }
+    let labelled = customers.as_ref().filter(|c| c.labelled() > 0);
+    let mut model = None;
+    if let Some(c) = labelled {
+        match churn::train(tickets, c, &opts.churn) {
+            Ok((m, eval)) => {
+                let mp = out.join("churn_model.json");
+                m.save(&mp)?;
+                run.files.push(mp);
+                let ep = out.join("churn_eval.json");
+                crate::report::atomic::write_json(&ep, &eval)?;
+                run.files.push(ep);
+                if let Some(given) = &opts.churn_model {
+                    notes.push(format!(
+                        "churn: trained a new model on the {} labelled customers; --churn-model {} was not used (drop the `churned` column to score with it)",
+                        c.labelled(),
+                        given.display()
+                    ));
+                }
+                run.used = "trained";
+                model = Some(m);
+            }
+            Err(Error::Data(why)) => {
+                notes.push(format!("churn: training failed: {why}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if model.is_none() {
+        if let Some(mp) = &opts.churn_model {
+            notes.push(format!(
+                "churn: scored with the saved model {} (no evaluation: it was trained elsewhere)",
+                mp.display()
+            ));
+            model = Some(churn::ChurnModel::load(mp)?);
+            run.used = "saved";
+        }
+    }
+    let Some(model) = model else {
+        if labelled.is_none() {
+            notes.push(if customers.is_some() {
+                "churn: the customers file has no `churned` labels and no --churn-model was given, so no churn model could be trained or applied".into()
+            } else {
+                "churn: no --customers file (with a `churned` column) and no --churn-model given".into()
+            });
+        }
+        return Ok(run);
     };
     let rows = churn::score(&model, tickets, customers.as_ref(), opts.churn.as_of)?;
     let ap = out.join("at_risk.csv");
     churn::write_at_risk(&rows, &ap)?;
-    files.push(ap);
-    Ok(files)
+    run.files.push(ap);
+    run.counts.insert("scored".into(), rows.len() as u64);
+    Ok(run)
 }

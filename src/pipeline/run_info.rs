@@ -26,6 +26,19 @@ pub struct RunInfo {
     pub input_sha256: Option<String>,
     /// Row counts: read, written, rejected.
     pub rows: BTreeMap<String, u64>,
+    /// Customers table given with `--customers` (churn numbers depend on it).
+    pub customers_file: Option<String>,
+    /// sha256 of the customers table, so a changed file can be told apart.
+    pub customers_sha256: Option<String>,
+    /// Saved churn model given with `--churn-model`.
+    pub churn_model_file: Option<String>,
+    /// sha256 of that saved churn model.
+    pub churn_model_sha256: Option<String>,
+    /// Which churn model scored the customers: `trained`, `saved` or `none`.
+    pub churn_model_used: String,
+    /// Customer counts: `in_table` and `labelled` (customers file), `scored`
+    /// (rows in at_risk.csv); empty when churn did not run.
+    pub customers: BTreeMap<String, u64>,
     /// Seconds per stage, in run order.
     pub stage_seconds: Vec<(String, f64)>,
     /// Options used, as given.

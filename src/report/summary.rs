@@ -175,6 +175,13 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
                 auc[1].text, auc[2].text
             ));
         }
+        if !ch.cv.is_empty() {
+            out.push_str(&format!("Churn model {}\n", clean_line(&ch.cv)));
+        }
+        // Which model scored the customers, or why training failed.
+        if let Some(note) = &inputs.churn_note {
+            out.push_str(&format!("Note: {}\n", clean_line(note)));
+        }
     }
     out
 }
@@ -191,11 +198,31 @@ mod tests {
         r.kpis = Some(
             json!({"overall": {"tickets": 10}, "periods": {"2025-W01": {"tickets": 4, "csat_rate": 0.5}, "2025-W02": {"tickets": 6, "csat_rate": 0.6}}}),
         );
-        r.themes = Some(
-            json!({"themes": [{"id": 1, "label": "refund\u{1b}[31m delays", "size": 12, "growth": 0.4, "keywords": ["refund"]}]}),
-        );
+        // themes.json / churn_eval.json shapes from the stages' own types.
+        let trending = crate::themes::Trending {
+            theme: 1,
+            label: "refund\u{1b}[31m delays".into(),
+            recent: ("2025-W01".into(), "2025-W02".into()),
+            recent_count: 9,
+            baseline_count: 3,
+            recent_rate: 4.5,
+            baseline_rate: 3.2,
+            growth: 1.4,
+            z: 2.5,
+            p: 0.004,
+            negative_share_recent: None,
+            negative_share_baseline: None,
+        };
+        r.themes = Some(json!({
+            "themes": [{"id": 1, "label": "refund\u{1b}[31m delays", "size": 12, "keywords": [{"term": "refund", "weight": 0.5}]}],
+            "trending": [serde_json::to_value(&trending).unwrap()],
+        }));
         r.at_risk = (0..12).map(|i| json!({"customer_id": format!("c{i}"), "churn_risk": f64::from(i) / 20.0, "risk_band": "high", "top_factors": "many tickets"})).collect();
-        r.churn_eval = Some(json!({"holdout": {"roc_auc": 0.8}, "baseline": {"roc_auc": 0.6}}));
+        let mut eval = crate::churn::ChurnEval::default();
+        eval.holdout.model.roc_auc = Some(0.8);
+        eval.holdout.baseline.roc_auc = Some(0.6);
+        r.churn_eval = Some(serde_json::to_value(&eval).unwrap());
+        r.churn_note = Some("churn: trained a new model; --churn-model m.json was not used".into());
         let s = terminal_summary_with(&r, false);
         assert!(!s.contains('\u{1b}'), "no escape sequences:\n{s}");
         assert!(s.contains("Headline KPIs: 2025-W02 compared with 2025-W01"));
@@ -206,11 +233,13 @@ mod tests {
             "KPIs without any value are left out"
         );
         assert!(s.contains("refund [31m delays"));
+        assert!(s.contains("+40%"), "growth ratio 1.4 is +40%:\n{s}");
         assert!(
             s.contains("c11") && s.contains("c2 ") && !s.contains("c1 "),
             "top 10 by risk:\n{s}"
         );
         assert!(s.contains("Churn model holdout ROC AUC 0.800 (baseline 0.600)"));
+        assert!(s.contains("Note: churn: trained a new model; --churn-model m.json was not used"));
     }
 
     #[test]

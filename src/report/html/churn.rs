@@ -2,7 +2,7 @@
 //! evaluation against its baseline (or the reason churn did not run).
 
 use super::format::{count, fixed, pct, truncate, NA};
-use super::json::{num, path, pick, string_list, text};
+use super::json::{num, path, string_list, text};
 use super::table::{Cell, Table};
 use serde::Serialize;
 use serde_json::Value;
@@ -19,8 +19,11 @@ pub struct Churn {
     pub at_risk: Table,
     /// Holdout metrics, model vs baseline.
     pub evaluation: Table,
-    /// Cross-validation line, e.g. "5-fold ROC AUC 0.81 ± 0.02".
+    /// Cross-validation line, e.g. "5-fold cross-validated ROC AUC 0.856 ±
+    /// 0.074 (baseline 0.790 ± 0.089)".
     pub cv: String,
+    /// The evaluation's one-line verdict (does the model beat the baseline?).
+    pub verdict: String,
 }
 
 const METRICS: [(&str, &str, bool); 5] = [
@@ -113,12 +116,15 @@ pub fn churn(at_risk: &[Value], eval: Option<&Value>, note: Option<&str>) -> Chu
         &["Metric", "Model#", "Baseline#"],
     );
     let mut cv = String::new();
+    let mut verdict = String::new();
     if let Some(e) = eval {
-        let holdout = pick(e, &["holdout", "test"]).unwrap_or(e);
-        let baseline = pick(e, &["baseline", "holdout.baseline"]);
+        // churn_eval.json (src/churn/eval.rs): holdout.{model,baseline}.<metric>
+        // and cross_validation.{folds,model,baseline}.<metric>.{mean,sd}.
+        let model = path(e, "holdout.model");
+        let baseline = path(e, "holdout.baseline");
         for (key, name, higher) in METRICS {
-            let m = num(holdout, &[key]);
-            let b = baseline.and_then(|b| num(b, &[key]));
+            let m = model.and_then(|v| num(v, &[key]));
+            let b = baseline.and_then(|v| num(v, &[key]));
             if m.is_none() && b.is_none() {
                 continue;
             }
@@ -133,28 +139,34 @@ pub fn churn(at_risk: &[Value], eval: Option<&Value>, note: Option<&str>) -> Chu
                 Cell::num(fixed(b, 3), b),
             ]);
         }
-        if let Some(c) = pick(e, &["cv", "cross_validation"]) {
-            let mean = num(c, &["roc_auc.mean", "roc_auc_mean", "auc_mean"]);
-            let sd = num(
-                c,
-                &[
-                    "roc_auc.sd",
-                    "roc_auc_sd",
-                    "roc_auc.std",
-                    "roc_auc_std",
-                    "auc_sd",
-                ],
+        let held = num(e, &["holdout.test"]);
+        let churned = num(e, &["holdout.test_churned"]);
+        if let (Some(n), Some(c)) = (held, churned) {
+            ev.caption = format!(
+                "Churn model evaluation ({} held-out customers, {} churned)",
+                count(Some(n)),
+                count(Some(c))
             );
-            let folds = num(c, &["folds", "k"])
+        }
+        let mean_sd = |who: &str| {
+            let key = format!("cross_validation.{who}.roc_auc");
+            let m = num(e, &[format!("{key}.mean").as_str()])?;
+            let sd = num(e, &[format!("{key}.sd").as_str()]);
+            Some(match sd {
+                Some(sd) => format!("{m:.3} ± {sd:.3}"),
+                None => format!("{m:.3}"),
+            })
+        };
+        if let Some(m) = mean_sd("model") {
+            let folds = num(e, &["cross_validation.folds"])
                 .map(|k| format!("{k:.0}-fold "))
                 .unwrap_or_default();
-            if let Some(mean) = mean {
-                cv = format!("{folds}cross-validated ROC AUC {mean:.3}");
-                if let Some(sd) = sd {
-                    cv.push_str(&format!(" ± {sd:.3}"));
-                }
+            cv = format!("{folds}cross-validated ROC AUC {m}");
+            if let Some(b) = mean_sd("baseline") {
+                cv.push_str(&format!(" (baseline {b})"));
             }
         }
+        verdict = text(e, &["verdict"]).unwrap_or_default();
     }
     let unavailable = match (at_risk.is_empty(), eval.is_none()) {
         (true, _) => Some(format!(
@@ -172,13 +184,50 @@ pub fn churn(at_risk: &[Value], eval: Option<&Value>, note: Option<&str>) -> Chu
         at_risk: t,
         evaluation: ev,
         cv,
+        verdict,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::churn::{ChurnEval, MeanSd, Metrics, MetricsSummary};
     use serde_json::json;
+
+    /// churn_eval.json as the churn stage writes it (its own types, so a
+    /// schema change there breaks this test instead of the report).
+    fn real_eval() -> Value {
+        let mut e = ChurnEval::default();
+        e.holdout.test = 76;
+        e.holdout.test_churned = 15;
+        e.holdout.model = Metrics {
+            roc_auc: Some(0.81),
+            brier: Some(0.2),
+            ..Default::default()
+        };
+        e.holdout.baseline = Metrics {
+            roc_auc: Some(0.6),
+            brier: Some(0.15),
+            ..Default::default()
+        };
+        e.cross_validation.folds = 5;
+        e.cross_validation.model = MetricsSummary {
+            roc_auc: Some(MeanSd {
+                mean: 0.8,
+                sd: 0.02,
+            }),
+            ..Default::default()
+        };
+        e.cross_validation.baseline = MetricsSummary {
+            roc_auc: Some(MeanSd {
+                mean: 0.7,
+                sd: 0.05,
+            }),
+            ..Default::default()
+        };
+        e.verdict = "Model beats the baseline.".into();
+        serde_json::to_value(&e).unwrap()
+    }
 
     #[test]
     fn churn_sorts_by_risk_and_compares_with_baseline() {
@@ -186,19 +235,29 @@ mod tests {
             json!({"customer_id": "a", "churn_risk": "0.2", "risk_band": "low", "top_factors": "x; y"}),
             json!({"customer_id": "b", "churn_risk": 0.9, "risk_band": "high", "top_factors": ["many tickets"]}),
         ];
-        let ev = json!({"holdout": {"roc_auc": 0.81, "brier": 0.2}, "baseline": {"roc_auc": 0.6, "brier": 0.15}, "cv": {"roc_auc": {"mean": 0.8, "sd": 0.02}, "folds": 5}});
+        let ev = real_eval();
         let c = churn(&rows, Some(&ev), None);
         assert!(c.unavailable.is_none());
         assert_eq!(c.at_risk.rows[0][0].text, "b");
         assert_eq!(c.at_risk.rows[0][2].class, "band-high");
         assert_eq!(c.at_risk.rows[1][3].text, "x; y");
         assert_eq!(c.evaluation.rows.len(), 2);
+        assert_eq!(c.evaluation.rows[0][1].text, "0.810");
+        assert_eq!(c.evaluation.rows[0][2].text, "0.600");
         assert_eq!(c.evaluation.rows[0][1].class, "good");
         assert_eq!(
             c.evaluation.rows[1][1].class, "bad",
             "higher Brier is worse"
         );
-        assert_eq!(c.cv, "5-fold cross-validated ROC AUC 0.800 ± 0.020");
+        assert!(c
+            .evaluation
+            .caption
+            .contains("76 held-out customers, 15 churned"));
+        assert_eq!(
+            c.cv,
+            "5-fold cross-validated ROC AUC 0.800 ± 0.020 (baseline 0.700 ± 0.050)"
+        );
+        assert_eq!(c.verdict, "Model beats the baseline.");
         let none = churn(&[], None, Some("churn: no --customers file given"));
         assert_eq!(
             none.unavailable.as_deref(),

@@ -4,6 +4,12 @@
 //! in volume and backlog, so the comparison uses the last *complete* period
 //! of `kpis.json` → `periods`; the whole-range value from `overall` is shown
 //! beside it.
+//!
+//! Backlog is the exception: `periods.<k>.backlog` counts the tickets
+//! *created in* that period that are still open at as_of, which is not the
+//! backlog. The card shows the tickets open at the end of the current period
+//! against the end of the previous one, from the same series the volume and
+//! backlog chart draws; "all periods" is the backlog at as_of.
 
 use super::format::{count, fixed, hours, minutes, pct, signed, NA};
 use super::json::num;
@@ -48,6 +54,10 @@ pub struct Spec {
     pub kind: Kind,
     /// Good direction.
     pub better: Better,
+    /// Per-period values come from the open-tickets series (end of each
+    /// period), not from `periods` (see the module docs); `paths` then only
+    /// applies to `overall`.
+    pub open_at_period_end: bool,
 }
 
 /// The headline KPIs, in display order.
@@ -57,6 +67,7 @@ pub const SPECS: [Spec; 8] = [
         paths: &["tickets", "count", "volume"],
         kind: Kind::Count,
         better: Better::Neutral,
+        open_at_period_end: false,
     },
     Spec {
         label: "First response (median)",
@@ -68,6 +79,7 @@ pub const SPECS: [Spec; 8] = [
         ],
         kind: Kind::Minutes,
         better: Better::Lower,
+        open_at_period_end: false,
     },
     Spec {
         label: "Resolution (median)",
@@ -78,36 +90,42 @@ pub const SPECS: [Spec; 8] = [
         ],
         kind: Kind::Hours,
         better: Better::Lower,
+        open_at_period_end: false,
     },
     Spec {
         label: "CSAT",
         paths: &["csat_rate", "csat"],
         kind: Kind::Rate,
         better: Better::Higher,
+        open_at_period_end: false,
     },
     Spec {
         label: "NPS",
         paths: &["nps"],
         kind: Kind::Score,
         better: Better::Higher,
+        open_at_period_end: false,
     },
     Spec {
         label: "Backlog",
-        paths: &["backlog", "open"],
+        paths: &["backlog"],
         kind: Kind::Count,
         better: Better::Lower,
+        open_at_period_end: true,
     },
     Spec {
         label: "SLA breaches",
         paths: &["sla_breach_rate", "sla.breach_rate"],
         kind: Kind::Rate,
         better: Better::Lower,
+        open_at_period_end: false,
     },
     Spec {
         label: "Negative tickets",
         paths: &["negative_share", "sentiment.negative_share"],
         kind: Kind::Rate,
         better: Better::Lower,
+        open_at_period_end: false,
     },
 ];
 
@@ -209,15 +227,23 @@ pub fn build(kpis: Option<&Value>, series: &Series) -> Headline {
     if let Some(d) = dropped {
         note.push_str(&format!("; {d} is incomplete and left out"));
     }
+    let open_at = |k: &Option<String>| {
+        let i = series.keys.iter().position(|x| Some(x) == k.as_ref())?;
+        series.backlog.get(i).map(|&b| b as f64)
+    };
     let cards = SPECS
         .iter()
         .map(|s| {
             let o = num(overall, s.paths);
-            let c = match cur_v {
-                Some(v) => num(v, s.paths),
-                None => o,
+            let (c, p) = if s.open_at_period_end && cur.is_some() {
+                (open_at(&cur), open_at(&prev))
+            } else {
+                let c = match cur_v {
+                    Some(v) => num(v, s.paths),
+                    None => o,
+                };
+                (c, prev_v.and_then(|v| num(v, s.paths)))
             };
-            let p = prev_v.and_then(|v| num(v, s.paths));
             let (trend, arrow, delta) = match (c, p) {
                 (Some(c), Some(p)) => match delta(s.kind, c, p) {
                     Some((d, text)) => {
@@ -289,6 +315,7 @@ mod tests {
     fn incomplete_last_period_is_left_out() {
         let series = Series {
             keys: vec!["2025-W22".into(), "2025-W23".into(), "2025-W24".into()],
+            backlog: vec![40, 30, 33],
             last_complete: false,
             ..Default::default()
         };
@@ -323,10 +350,16 @@ mod tests {
             (n.delta.as_str(), n.trend, n.arrow),
             ("−7.0 pts", "worse", "▼")
         );
+        // Open at the end of W23 vs W22 (the series), not `periods.*.backlog`.
         let b = card("Backlog");
         assert_eq!(
-            (b.value.as_str(), b.delta.as_str(), b.trend),
-            ("0", "−100.0%", "better")
+            (
+                b.value.as_str(),
+                b.previous.as_str(),
+                b.delta.as_str(),
+                b.trend
+            ),
+            ("30", "40", "−25.0%", "better")
         );
         assert_eq!(card("SLA").value, "n/a");
         assert_eq!(f.overall, "50 min");

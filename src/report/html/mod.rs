@@ -22,6 +22,7 @@ pub mod sections;
 pub mod series;
 pub mod table;
 pub mod themes;
+pub mod tickets;
 
 mod load;
 
@@ -168,6 +169,7 @@ struct View {
     dims_note: String,
     themes: sections::Themes,
     churn: sections::Churn,
+    tickets: table::Table,
     definitions: Vec<(&'static str, &'static str)>,
     run: sections::RunInfo,
     script: &'static str,
@@ -395,6 +397,7 @@ pub fn render(inputs: &ReportInputs) -> Result<String> {
             inputs.churn_eval.as_ref(),
             inputs.churn_note.as_deref(),
         ),
+        tickets: tickets::ticket_list(inputs.tickets, inputs.timezone),
         definitions: sections::DEFINITIONS.to_vec(),
         run: sections::run_info(&inputs.run),
         script: SCRIPT,

@@ -116,44 +116,42 @@ pub struct RunInfo {
     pub all: Vec<Fact>,
 }
 
-/// Build the run footer from run.json.
+/// Build the run footer from run.json (`pipeline::run_info::RunInfo`:
+/// `model_name`, `model_sha256`, `input_sha256`, `rows.*`,
+/// `ticketlens_version`, `stage_seconds` as `[name, seconds]` pairs).
 pub fn run_info(run: &Value) -> RunInfo {
     let mut highlights = Vec::new();
-    let mut add = |key: &str, paths: &[&str], f: &dyn Fn(&Value) -> Option<String>| {
-        if let Some(v) = pick(run, paths).and_then(f) {
+    let mut add = |key: &str, path: &str, f: &dyn Fn(&Value) -> Option<String>| {
+        if let Some(v) = pick(run, &[path]).and_then(f) {
             highlights.push(Fact {
                 key: key.into(),
                 value: truncate(&v, 120),
             });
         }
     };
-    add("Model", &["model.name", "model_name", "model"], &as_text);
-    add("Model sha256", &["model.sha256", "model_sha256"], &as_text);
-    add("Input sha256", &["input.sha256", "input_sha256"], &as_text);
-    add(
-        "Rows read",
-        &["rows.read", "counts.read", "rows_read"],
-        &|v| as_num(v).map(|x| count(Some(x))),
-    );
-    add(
-        "Rows written",
-        &["rows.written", "counts.written", "rows_written"],
-        &|v| as_num(v).map(|x| count(Some(x))),
-    );
-    add(
-        "Rows rejected",
-        &["rows.rejected", "counts.rejected", "rows_rejected"],
-        &|v| as_num(v).map(|x| count(Some(x))),
-    );
-    add("ticketlens", &["versions.ticketlens", "version"], &as_text);
-    let timings = pick(run, &["timings", "timings_s", "timing"])
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| {
-                    let secs = as_num(v).or_else(|| num(v, &["seconds", "secs", "s"]))?;
+    let n = |v: &Value| as_num(v).map(|x| count(Some(x)));
+    add("Model", "model_name", &as_text);
+    add("Model sha256", "model_sha256", &as_text);
+    add("Input", "input", &as_text);
+    add("Input sha256", "input_sha256", &as_text);
+    add("Rows read", "rows.read", &n);
+    add("Rows written", "rows.written", &n);
+    add("Rows rejected", "rows.rejected", &n);
+    add("Customers file", "customers_file", &as_text);
+    add("Customers sha256", "customers_sha256", &as_text);
+    add("Churn model", "churn_model_used", &as_text);
+    add("Customers scored", "customers.scored", &n);
+    add("ticketlens", "ticketlens_version", &as_text);
+    let timings = pick(run, &["stage_seconds"])
+        .and_then(Value::as_array)
+        .map(|stages| {
+            stages
+                .iter()
+                .filter_map(|st| {
+                    let pair = st.as_array()?;
+                    let secs = as_num(pair.get(1)?)?;
                     Some(Fact {
-                        key: truncate(k, 40),
+                        key: truncate(&as_text(pair.first()?)?, 40),
                         value: format!("{secs:.2} s"),
                     })
                 })
@@ -207,7 +205,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<Fact>) {
 /// One line per KPI for the "How these numbers are defined" section.
 pub const DEFINITIONS: [(&str, &str); 14] = [
     ("Tickets", "tickets created in the period (by created time, in the report's time zone)."),
-    ("Backlog", "tickets not yet resolved at the end of the period."),
+    ("Backlog", "tickets open (not yet resolved) at the end of the period; the headline compares the end of the last complete period with the end of the one before."),
     ("First response time (FRT)", "creation to the first agent reply; median and 90th percentile over tickets that have a reply."),
     ("Resolution time", "creation to resolved/closed, over resolved tickets only."),
     ("CSAT", "share of satisfaction answers that are 4 or 5 on a 1–5 scale."),
@@ -218,7 +216,7 @@ pub const DEFINITIONS: [(&str, &str); 14] = [
     ("First contact resolution", "share of resolved tickets solved with one agent reply and never reopened."),
     ("SLA breach rate", "share of tickets whose first response or resolution exceeded the target for their priority."),
     ("Negative share", "share of tickets the model classifies as negative; mean p(negative) is its average probability."),
-    ("Theme growth", "change of a theme's tickets in the last period against its recent average; z and p test whether the rise is more than noise."),
+    ("Theme growth", "rate of a theme's tickets in the recent periods (last 2 weeks, 1 month or 7 days) over its rate before, adjusted for partial periods: +40% or ×2.5; z and p test whether the rise is more than noise."),
     ("Churn risk", "estimated probability a customer churns, from a model trained on ticket history; bands high/medium/low."),
 ];
 
@@ -238,10 +236,21 @@ mod tests {
         assert!(by_dimension(None).is_empty());
     }
 
+    /// run.json as `analyze` writes it (the real struct, serialised).
     #[test]
     fn run_info_highlights_and_flattens() {
-        let run = json!({"model": {"name": "ticket-minilm", "sha256": "abc"}, "rows": {"read": 1200, "rejected": 3}, "timings": {"classify": 1.234}, "options": {"period": "week"}});
-        let r = run_info(&run);
+        let mut info = crate::pipeline::run_info::RunInfo {
+            ticketlens_version: "9.9.9".into(),
+            model_name: "ticket-minilm".into(),
+            model_sha256: "abc".into(),
+            input_sha256: Some("def".into()),
+            stage_seconds: vec![("ingest+classify".into(), 1.234), ("report".into(), 0.02)],
+            options: json!({"period": "week"}),
+            ..Default::default()
+        };
+        info.rows.insert("read".into(), 1200);
+        info.rows.insert("rejected".into(), 3);
+        let r = run_info(&serde_json::to_value(&info).unwrap());
         assert_eq!(
             r.highlights[0],
             Fact {
@@ -249,11 +258,25 @@ mod tests {
                 value: "ticket-minilm".into()
             }
         );
-        assert!(r.highlights.contains(&Fact {
-            key: "Rows read".into(),
-            value: "1,200".into()
-        }));
-        assert_eq!(r.timings[0].value, "1.23 s");
+        for (k, v) in [
+            ("Rows read", "1,200"),
+            ("Input sha256", "def"),
+            ("ticketlens", "9.9.9"),
+        ] {
+            assert!(
+                r.highlights.contains(&Fact {
+                    key: k.into(),
+                    value: v.into()
+                }),
+                "{k}: {:?}",
+                r.highlights
+            );
+        }
+        assert_eq!(r.timings.len(), 2);
+        assert_eq!(
+            (r.timings[0].key.as_str(), r.timings[0].value.as_str()),
+            ("ingest+classify", "1.23 s")
+        );
         assert!(r.all.contains(&Fact {
             key: "options.period".into(),
             value: "week".into()
