@@ -41,6 +41,14 @@ pub const PLAN_PREFIX: &str = "plan:";
 /// Prefix of the missing-value indicator columns (`missing:csat`).
 pub const MISSING_PREFIX: &str = "missing:";
 
+/// Whether a design column is a 0/1 flag (missing-value indicator or plan
+/// one-hot): such a column is a reason for risk only when it is on, since
+/// "not on the free plan" is not something a success manager can act on
+/// (and "on the enterprise plan" would be false).
+pub fn is_binary(name: &str) -> bool {
+    name.starts_with(MISSING_PREFIX) || name.starts_with(PLAN_PREFIX)
+}
+
 /// Monotone transform applied before filling and standardising, so that
 /// heavy-tailed counts and durations do not let one outlier dominate a
 /// linear model.
