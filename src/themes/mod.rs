@@ -173,7 +173,7 @@ pub fn discover(
     if n > 0 && emb.dim == 0 {
         return Err(Error::Data("themes: embeddings have width 0".into()));
     }
-    if emb.data.len() % emb.dim.max(1) != 0 {
+    if !emb.data.len().is_multiple_of(emb.dim.max(1)) {
         return Err(Error::Data(format!(
             "themes: {} embedding values are not whole rows of width {}",
             emb.data.len(),

@@ -243,7 +243,9 @@ fn unnormalised_embeddings_give_the_same_themes_and_zero_rows_are_an_error() {
         assert!((p.distance - q.distance).abs() < 1e-4);
     }
     let mut zero = e.clone();
-    zero.data[3 * e.dim..4 * e.dim].iter_mut().for_each(|v| *v = 0.0);
+    zero.data[3 * e.dim..4 * e.dim]
+        .iter_mut()
+        .for_each(|v| *v = 0.0);
     let err = discover(&t, &x, &zero, &ThemeOptions::default())
         .unwrap_err()
         .to_string();
