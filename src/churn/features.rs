@@ -104,9 +104,9 @@ impl FeatureSchema {
 
     /// The stored first-response targets.
     pub fn sla(&self) -> SlaTargets {
-        PriorityClass::ALL
-            .iter()
-            .fold(SlaTargets::none(), |t, &c| t.with(c, self.sla_minutes[c as usize]))
+        PriorityClass::ALL.iter().fold(SlaTargets::none(), |t, &c| {
+            t.with(c, self.sla_minutes[c as usize])
+        })
     }
 
     /// All column names, in order: base features, topics, themes, plans.
@@ -418,8 +418,8 @@ impl Ctx<'_> {
         let mut frts: Vec<f64> = Vec::new();
         let mut breaches = 0usize;
         for t in &ts {
-            let target =
-                sla_target_minutes(t.ticket.priority.as_deref(), &self.sla).unwrap_or(f64::INFINITY);
+            let target = sla_target_minutes(t.ticket.priority.as_deref(), &self.sla)
+                .unwrap_or(f64::INFINITY);
             let answered = t
                 .ticket
                 .frt_minutes()

@@ -136,9 +136,7 @@ pub(crate) fn top_factors(
         .filter(|&(j, c)| {
             let name = &fitted.design_names[j];
             let on = || z[j] * fitted.sds[j] + fitted.means[j] > 0.5;
-            c > 0.0
-                && (j >= n_raw || raw[j].is_finite())
-                && (!is_binary(name) || on())
+            c > 0.0 && (j >= n_raw || raw[j].is_finite()) && (!is_binary(name) || on())
         })
         .collect();
     contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

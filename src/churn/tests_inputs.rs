@@ -42,10 +42,7 @@ fn off_flags_are_never_reasons() {
     };
     // A free-plan customer who answered CSAT: the enterprise column (0) and
     // the CSAT indicator (0) have positive contributions but are not true.
-    assert_eq!(
-        reasons(&[2.0, 0.0, 1.0]),
-        ["CSAT 2.0", "on the free plan"]
-    );
+    assert_eq!(reasons(&[2.0, 0.0, 1.0]), ["CSAT 2.0", "on the free plan"]);
     // An enterprise customer with good CSAT: nothing true raises the risk.
     assert!(reasons(&[5.0, 1.0, 0.0]).is_empty());
     // Unknown plan and no CSAT: only their indicators, which are on, but
@@ -115,7 +112,10 @@ fn unknown_customer_ids_fail_and_partial_mismatch_warns() {
         w.contains(" of 200 customer(s) in the customers file have no tickets"),
         "{w}"
     );
-    assert!(w.contains("ticket customer id(s) are not in the customers file"), "{w}");
+    assert!(
+        w.contains("ticket customer id(s) are not in the customers file"),
+        "{w}"
+    );
 }
 
 #[test]
@@ -203,10 +203,7 @@ fn theme_columns_missing_from_new_data_are_listed() {
     absent.sort();
     assert_eq!(
         absent,
-        [
-            "theme_share:login / password",
-            "theme_share:refund / late"
-        ]
+        ["theme_share:login / password", "theme_share:refund / late"]
     );
     // Default options: no theme columns, nothing to go missing.
     let (plain, _) = train(&themed, &table, &ChurnOptions::default()).unwrap();

@@ -131,6 +131,11 @@ fn load_tickets(
 }
 
 pub fn run(a: ChurnArgs) -> Result<()> {
+    // A missing or doubled ticket file is reported before any file is read.
+    match &a.command {
+        ChurnCommand::Train(t) => t.common.tickets.input_args()?,
+        ChurnCommand::Score(s) => s.common.tickets.input_args()?,
+    };
     match a.command {
         ChurnCommand::Train(t) => {
             let map = parse_pairs(&t.common.customers_map, "--customers-map")?;
