@@ -78,5 +78,8 @@ fn ticket_file_given_twice_or_not_at_all_is_one_line_error() {
         .unwrap();
     assert_eq!(none.status.code(), Some(1));
     let e = stderr_of(&none);
-    assert!(e.contains("--tickets FILE") && e.lines().count() == 1, "{e}");
+    assert!(
+        e.contains("--tickets FILE") && e.lines().count() == 1,
+        "{e}"
+    );
 }
