@@ -17,7 +17,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::customers::{CustomerRow, CustomerTable};
-use super::spec::{BASE_FEATURES, PLAN_PREFIX, THEME_PREFIX, TOPIC_PREFIX};
+use super::spec::{
+    default_sla_minutes, sla_minutes, sla_target_minutes, BASE_FEATURES, PLAN_PREFIX, THEME_PREFIX,
+    TOPIC_PREFIX,
+};
 use crate::kpi::{PriorityClass, SlaTargets};
 use crate::{EnrichedTicket, Sentiment};
 
@@ -52,17 +55,6 @@ impl Default for FeatureSchema {
             sla_minutes: default_sla_minutes(),
         }
     }
-}
-
-/// The KPI engine's default first-response targets (urgent 60 min, high
-/// 240, normal 480, low 1440), for models saved before targets were stored.
-fn default_sla_minutes() -> [Option<f64>; 4] {
-    sla_minutes(&SlaTargets::default())
-}
-
-/// Targets as the stored array (urgent, high, normal, low).
-pub(crate) fn sla_minutes(t: &SlaTargets) -> [Option<f64>; 4] {
-    PriorityClass::ALL.map(|c| t.minutes(c))
 }
 
 impl FeatureSchema {
@@ -296,21 +288,6 @@ struct Ctx<'a> {
     topics_at: usize,
     themes_at: usize,
     plans_at: usize,
-}
-
-/// First-response target in minutes for a ticket priority, from `targets`
-/// (the KPI engine's `--sla` targets; `None` when its class has no target).
-/// Priorities fold into the KPI classes with a few more aliases
-/// (P1/blocker/emergency → urgent, P2/major → high, P4/minor/trivial → low;
-/// unknown spellings count as normal).
-pub fn sla_target_minutes(priority: Option<&str>, targets: &SlaTargets) -> Option<f64> {
-    let class = match priority.map(|p| p.trim().to_ascii_lowercase()).as_deref() {
-        Some("emergency" | "p1" | "blocker") => PriorityClass::Urgent,
-        Some("p2" | "major") => PriorityClass::High,
-        Some("p4" | "minor" | "trivial") => PriorityClass::Low,
-        other => PriorityClass::of(other),
-    };
-    targets.minutes(class)
 }
 
 /// Mean of a slice, NaN when empty.

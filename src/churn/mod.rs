@@ -35,16 +35,14 @@ use crate::kpi::SlaTargets;
 
 pub use customers::{CustomerRow, CustomerTable};
 pub use eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
-pub use features::{
-    build_features, build_with_schema, sla_target_minutes, CustomerInfo, FeatureMatrix,
-    FeatureSchema,
-};
+pub use features::{build_features, build_with_schema, CustomerInfo, FeatureMatrix, FeatureSchema};
 pub use metrics::{
     average_precision, best_f1_threshold, brier, roc_auc, stratified_folds, stratified_split,
     top_fraction, MeanSd, Metrics, MetricsSummary,
 };
 pub use model::{ChurnModel, RiskBands, MODEL_FORMAT};
 pub use score::{absent_theme_columns, score, write_at_risk, AtRisk};
+pub use spec::sla_target_minutes;
 pub use train::{train, BASELINE};
 
 /// Training options.
