@@ -5,9 +5,11 @@
 //! ```text
 //! cargo bench --bench themes                      # 100k tickets
 //! THEMES_BENCH_N=1000000 cargo bench --bench themes
+//! THEMES_BENCH_REFINE=0 cargo bench --bench themes  # without the linfa refinement
 //! ```
 //! Also times linfa-clustering's KMeans against the crate's k-means loop on
-//! the same small fit, the reason the crate uses its own loop.
+//! the same small fit, the reason linfa refines the final themes but does not
+//! fit the micro-clusters.
 
 use chrono::{Duration, TimeZone, Utc};
 use linfa::traits::Fit;
@@ -129,8 +131,19 @@ fn main() {
     let (tickets, texts, emb, gold) = world(n);
     println!("  synthetic data: {:.1}s", t.elapsed().as_secs_f64());
 
+    let opts = ThemeOptions {
+        refine_iterations: std::env::var("THEMES_BENCH_REFINE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(themes::REFINE_ITERATIONS),
+        ..Default::default()
+    };
+    println!(
+        "  linfa KMeans refinement: {} iterations",
+        opts.refine_iterations
+    );
     let t = Instant::now();
-    let report = match themes::discover(&tickets, &texts, &emb, &ThemeOptions::default()) {
+    let report = match themes::discover(&tickets, &texts, &emb, &opts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("discover failed: {e}");

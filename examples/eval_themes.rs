@@ -1,12 +1,18 @@
 //! Quality harness for themes on a labelled corpus (BANKING77 by default).
 //!
+//! The embeddings are the project model's, written by `classify` beside its
+//! output (one row per CSV row, same order):
+//!
 //! ```text
+//! cargo run --release -- classify ../shared/datasets/banking77/train.csv \
+//!     --text-column text -o /tmp/b77.csv          # also writes /tmp/b77.csv.embeddings.npy
 //! cargo run --release --example eval_themes -- \
-//!     /work/shared/datasets/banking77/train.csv /work/scratch/themes/banking77_train.npy
+//!     ../shared/datasets/banking77/train.csv /tmp/b77.csv.embeddings.npy
 //! ```
 //!
-//! Prints NMI/ARI/k for automatic k, for KMeans with k = number of gold
-//! classes, and the largest themes' keywords.
+//! Prints NMI/ARI/k for automatic k (with and without the linfa KMeans
+//! refinement), for k forced to the number of gold classes, for plain
+//! k-means with that k, and the largest themes' keywords.
 
 use chrono::{TimeZone, Utc};
 use std::path::PathBuf;
@@ -15,16 +21,22 @@ use ticketlens::{EnrichedTicket, Ticket};
 
 fn main() -> ticketlens::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let csv = PathBuf::from(
-        args.get(1)
-            .map(String::as_str)
-            .unwrap_or("/work/shared/datasets/banking77/train.csv"),
-    );
+    let csv = PathBuf::from(args.get(1).map(String::as_str).unwrap_or(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/datasets/banking77/train.csv"
+    )));
     let npy = PathBuf::from(
         args.get(2)
             .map(String::as_str)
-            .unwrap_or("/work/scratch/themes/banking77_train.npy"),
+            .unwrap_or("/tmp/b77.csv.embeddings.npy"),
     );
+    if !npy.exists() {
+        return Err(ticketlens::Error::Data(format!(
+            "{} does not exist: write it with `ticketlens classify {} --text-column text -o /tmp/b77.csv` (see the example's doc comment)",
+            npy.display(),
+            csv.display()
+        )));
+    }
     let (texts, gold, emb) = eval::read_labelled(&csv, &npy)?;
     let classes = gold.iter().collect::<std::collections::HashSet<_>>().len();
     println!(
@@ -42,6 +54,18 @@ fn main() -> ticketlens::Result<()> {
     for c in &auto.k_selection.candidates {
         println!("   k={:4} silhouette={:.4}", c.k, c.silhouette);
     }
+    let unrefined = themes::eval_clustering(
+        &emb,
+        &gold,
+        &ThemeOptions {
+            refine_iterations: 0,
+            ..Default::default()
+        },
+    )?;
+    println!(
+        "auto k, no refinement: k={} NMI={:.4} ARI={:.4} ({:.1}s)",
+        unrefined.k, unrefined.nmi, unrefined.ari, unrefined.seconds
+    );
     let fixed = themes::eval_clustering(
         &emb,
         &gold,
@@ -54,6 +78,20 @@ fn main() -> ticketlens::Result<()> {
         "forced k={classes}: k={} NMI={:.4} ARI={:.4} ({:.1}s)",
         fixed.k, fixed.nmi, fixed.ari, fixed.seconds
     );
+    for iters in [3, 25] {
+        let e = themes::eval_clustering(
+            &emb,
+            &gold,
+            &ThemeOptions {
+                refine_iterations: iters,
+                ..Default::default()
+            },
+        )?;
+        println!(
+            "auto k, {iters} refinement iterations: k={} NMI={:.4} ARI={:.4} ({:.1}s)",
+            e.k, e.nmi, e.ari, e.seconds
+        );
+    }
     let km = themes::eval_kmeans(&emb, &gold, classes, 42)?;
     println!(
         "plain KMeans k={classes}: NMI={:.4} ARI={:.4} ({:.1}s)",

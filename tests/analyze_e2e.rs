@@ -107,9 +107,19 @@ fn analyze_fixtures_end_to_end() {
         })
         .collect();
     assert!(!by.is_empty(), "no kpis_by_*.csv");
+    for dim in ["channel", "priority", "topic", "period"] {
+        let want = format!("kpis_by_{dim}.csv");
+        assert!(
+            by.iter().any(|p| p.file_name().unwrap().to_string_lossy() == want),
+            "no {want} among {by:?}"
+        );
+    }
     for p in &by {
         let (h, rows) = csv_rows(p);
-        assert!(h.iter().any(|c| c == "channel"), "{}: {h:?}", p.display());
+        // kpis_by_<dim>.csv has a `<dim>` column (and `period`, with --period).
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let dim = &name["kpis_by_".len()..name.len() - ".csv".len()];
+        assert!(h.iter().any(|c| c == dim), "{}: {h:?}", p.display());
         assert!(!rows.is_empty(), "{} is empty", p.display());
     }
     // trends.csv parses and covers every theme in themes.json.

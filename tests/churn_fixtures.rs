@@ -3,10 +3,12 @@
 //!
 //! The tickets are read minimally here (no ingest, no model predictions), so
 //! sentiment/topic features are missing and the model leans on service
-//! levels, surveys, activity and account facts. The bar: on the held-out
-//! split, the model's ROC AUC is within 0.1 of the oracle's (the true
-//! probabilities ranked on the same customers) and above the ticket-count
-//! baseline.
+//! levels, surveys, activity and account facts. The bar (the churn issue's
+//! "close to the oracle and clearly above the ticket-count baseline"), on the
+//! mean held-out ROC AUC over five seeded splits: within 0.06 of the oracle's
+//! (the true probabilities ranked on the same customers) and at least 0.05
+//! above the baseline. Measured (seeded, so deterministic): model 0.848,
+//! oracle 0.889, baseline 0.750.
 //!
 //! Set `TICKETLENS_FIXTURES=DIR` to point at another fixture directory.
 
@@ -155,12 +157,12 @@ fn churn_model_close_to_oracle_on_fixtures() {
     println!("{eval}");
     println!("mean held-out ROC AUC: model {model_auc:.3}, oracle {oracle_auc:.3}, baseline {base_auc:.3}");
     assert!(
-        model_auc >= oracle_auc - 0.1,
-        "model AUC {model_auc:.3} is more than 0.1 below the oracle's {oracle_auc:.3}"
+        model_auc >= oracle_auc - 0.06,
+        "model AUC {model_auc:.3} is more than 0.06 below the oracle's {oracle_auc:.3}"
     );
     assert!(
-        model_auc > base_auc,
-        "model AUC {model_auc:.3} does not beat the ticket-count baseline {base_auc:.3}"
+        model_auc >= base_auc + 0.05,
+        "model AUC {model_auc:.3} is not clearly (0.05) above the ticket-count baseline {base_auc:.3}"
     );
 
     let rows = score(&model, &tickets, Some(&customers), None).expect("score");

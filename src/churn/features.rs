@@ -17,7 +17,11 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::customers::{CustomerRow, CustomerTable};
-use super::spec::{BASE_FEATURES, PLAN_PREFIX, THEME_PREFIX, TOPIC_PREFIX};
+use super::spec::{
+    default_sla_minutes, sla_minutes, sla_target_minutes, BASE_FEATURES, PLAN_PREFIX, THEME_PREFIX,
+    TOPIC_PREFIX,
+};
+use crate::kpi::{PriorityClass, SlaTargets};
 use crate::{EnrichedTicket, Sentiment};
 
 /// Most plan one-hot columns kept (by number of customers), so a free-text
@@ -27,7 +31,7 @@ const MAX_PLANS: usize = 20;
 /// The data-dependent columns: which topics, themes and plans get a column.
 /// Fixed at training time and stored in the model, so scoring builds exactly
 /// the same columns whatever the new data contains.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureSchema {
     /// Topic labels (one share column each), sorted.
     pub topics: Vec<String>,
@@ -35,15 +39,33 @@ pub struct FeatureSchema {
     pub themes: Vec<String>,
     /// Plans (lower case; most common first, at most 20).
     pub plans: Vec<String>,
+    /// First-response SLA targets in minutes for urgent, high, normal, low
+    /// (`None`: no target), the same targets the KPI engine uses (`--sla`).
+    /// Stored so that scoring counts breaches exactly as training did.
+    #[serde(default = "default_sla_minutes")]
+    pub sla_minutes: [Option<f64>; 4],
+}
+
+impl Default for FeatureSchema {
+    fn default() -> Self {
+        FeatureSchema {
+            topics: Vec::new(),
+            themes: Vec::new(),
+            plans: Vec::new(),
+            sla_minutes: default_sla_minutes(),
+        }
+    }
 }
 
 impl FeatureSchema {
-    /// Derive the columns from the data as of `as_of`.
+    /// Derive the columns from the data as of `as_of`; `sla` are the
+    /// first-response targets breaches are counted against.
     pub fn from_data(
         tickets: &[EnrichedTicket],
         customers: Option<&CustomerTable>,
         as_of: DateTime<Utc>,
         max_theme_features: usize,
+        sla: &SlaTargets,
     ) -> Self {
         let mut topics: BTreeMap<&str, usize> = BTreeMap::new();
         let mut themes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -68,7 +90,15 @@ impl FeatureSchema {
             topics: topics.keys().map(|s| s.to_string()).collect(),
             themes: top_by_count(themes, max_theme_features),
             plans: top_by_count(plans, MAX_PLANS),
+            sla_minutes: sla_minutes(sla),
         }
+    }
+
+    /// The stored first-response targets.
+    pub fn sla(&self) -> SlaTargets {
+        PriorityClass::ALL.iter().fold(SlaTargets::none(), |t, &c| {
+            t.with(c, self.sla_minutes[c as usize])
+        })
     }
 
     /// All column names, in order: base features, topics, themes, plans.
@@ -152,19 +182,15 @@ pub fn default_as_of(tickets: &[EnrichedTicket]) -> DateTime<Utc> {
 /// Build the feature matrix for every customer with a ticket up to `as_of`
 /// plus every customer in the table (those without tickets get zero counts
 /// and missing ticket features). `as_of` defaults to the last ticket's
-/// creation time. Theme columns: the 10 largest themes.
+/// creation time. Columns and SLA targets: [`super::ChurnOptions`]'s defaults.
 pub fn build_features(
     tickets: &[EnrichedTicket],
     customers: Option<&CustomerTable>,
     as_of: Option<DateTime<Utc>>,
 ) -> FeatureMatrix {
     let as_of = as_of.unwrap_or_else(|| default_as_of(tickets));
-    let schema = FeatureSchema::from_data(
-        tickets,
-        customers,
-        as_of,
-        super::ChurnOptions::default().max_theme_features,
-    );
+    let d = super::ChurnOptions::default();
+    let schema = FeatureSchema::from_data(tickets, customers, as_of, d.max_theme_features, &d.sla);
     build_with_schema(tickets, customers, as_of, &schema)
 }
 
@@ -216,6 +242,8 @@ pub fn build_with_schema(
             .map(|(i, t)| (t.as_str(), i))
             .collect(),
         width: names.len(),
+        sla: schema.sla(),
+        data_end: tickets.iter().map(|t| t.ticket.created_at).max(),
         has_frt_data: tickets.iter().any(|t| t.ticket.frt_minutes().is_some()),
         topics_at: BASE_FEATURES.len(),
         themes_at: BASE_FEATURES.len() + schema.topics.len(),
@@ -251,21 +279,15 @@ struct Ctx<'a> {
     theme_idx: HashMap<&'a str, usize>,
     plan_idx: HashMap<&'a str, usize>,
     width: usize,
+    /// First-response targets.
+    sla: SlaTargets,
+    /// Last ticket creation time in the whole input: a proxy for when the
+    /// export (and a customers table's `tenure_days`) was taken.
+    data_end: Option<DateTime<Utc>>,
     has_frt_data: bool,
     topics_at: usize,
     themes_at: usize,
     plans_at: usize,
-}
-
-/// First-response target in minutes by priority (urgent 60, high 240,
-/// normal 480, low 1440; unknown spellings count as normal).
-pub fn sla_target_minutes(priority: Option<&str>) -> f64 {
-    match priority.map(|p| p.trim().to_ascii_lowercase()).as_deref() {
-        Some("urgent" | "critical" | "emergency" | "p1" | "blocker") => 60.0,
-        Some("high" | "p2" | "major") => 240.0,
-        Some("low" | "p4" | "minor" | "trivial") => 1440.0,
-        _ => 480.0,
-    }
 }
 
 /// Mean of a slice, NaN when empty.
@@ -373,7 +395,8 @@ impl Ctx<'_> {
         let mut frts: Vec<f64> = Vec::new();
         let mut breaches = 0usize;
         for t in &ts {
-            let target = sla_target_minutes(t.ticket.priority.as_deref());
+            let target = sla_target_minutes(t.ticket.priority.as_deref(), &self.sla)
+                .unwrap_or(f64::INFINITY);
             let answered = t
                 .ticket
                 .frt_minutes()
@@ -404,7 +427,9 @@ impl Ctx<'_> {
             .filter_map(|t| t.ticket.resolution_hours())
             .collect();
         v[pos("resolution_mean_hours")] = mean(&res);
-        v[pos("escalations")] = ts
+        // Escalations, like reopens, only from tickets whose outcome is known
+        // by as_of: the flag of a ticket resolved later may have been set later.
+        v[pos("escalations")] = known
             .iter()
             .filter(|t| t.ticket.escalated == Some(true))
             .count() as f64;
@@ -434,9 +459,14 @@ impl Ctx<'_> {
         // Account facts.
         if let Some(c) = cust {
             v[pos("mrr")] = c.mrr.unwrap_or(f64::NAN);
+            // A file's tenure_days is as of the export (taken to be the last
+            // ticket's time), so it is moved back to as_of.
+            let since_as_of = self.data_end.map_or(0.0, |e| {
+                ((e - as_of).num_seconds() as f64 / 86400.0).max(0.0)
+            });
             v[pos("tenure_days")] = match (c.signup_date, c.tenure_days) {
                 (Some(s), _) => ((as_of - s).num_seconds() as f64 / 86400.0).max(0.0),
-                (None, Some(d)) => d.max(0.0),
+                (None, Some(d)) => (d - since_as_of).max(0.0),
                 _ => f64::NAN,
             };
             if let Some(p) = &c.plan {

@@ -26,21 +26,23 @@ mod train;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_inputs;
 
 use chrono::{DateTime, Utc};
 
+use crate::kpi::SlaTargets;
+
 pub use customers::{CustomerRow, CustomerTable};
 pub use eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
-pub use features::{
-    build_features, build_with_schema, sla_target_minutes, CustomerInfo, FeatureMatrix,
-    FeatureSchema,
-};
+pub use features::{build_features, build_with_schema, CustomerInfo, FeatureMatrix, FeatureSchema};
 pub use metrics::{
     average_precision, best_f1_threshold, brier, roc_auc, stratified_folds, stratified_split,
     top_fraction, MeanSd, Metrics, MetricsSummary,
 };
 pub use model::{ChurnModel, RiskBands, MODEL_FORMAT};
-pub use score::{score, write_at_risk, AtRisk};
+pub use score::{absent_theme_columns, score, write_at_risk, AtRisk};
+pub use spec::sla_target_minutes;
 pub use train::{train, BASELINE};
 
 /// Training options.
@@ -59,8 +61,15 @@ pub struct ChurnOptions {
     /// Default 10: a mild prior that keeps ~40 coefficients stable on a few
     /// hundred labelled customers and is negligible with tens of thousands.
     pub alpha: f64,
-    /// Largest themes (by ticket count) that get a share column. Default 10.
+    /// Largest themes (by ticket count) that get a share column. Default 0
+    /// (no theme columns): theme labels are recomputed on every run, so a
+    /// saved model's theme columns would not match next week's themes (see
+    /// docs/churn.md, "Theme mix"). Topic mix, from the classifier's fixed
+    /// label set, is stable and always included.
     pub max_theme_features: usize,
+    /// First-response SLA targets for `sla_breaches`: the KPI engine's
+    /// (`--sla`), stored in the model so scoring counts breaches the same way.
+    pub sla: SlaTargets,
 }
 
 impl Default for ChurnOptions {
@@ -71,7 +80,8 @@ impl Default for ChurnOptions {
             test_fraction: 0.25,
             folds: 5,
             alpha: 10.0,
-            max_theme_features: 10,
+            max_theme_features: 0,
+            sla: SlaTargets::default(),
         }
     }
 }

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::features::{build_with_schema, default_as_of};
-use super::model::ChurnModel;
-use super::spec::{describe, MISSING_PREFIX};
+use super::model::{ChurnModel, Fitted};
+use super::spec::{describe, is_binary, MISSING_PREFIX, THEME_PREFIX};
 use super::CustomerTable;
 use crate::report::safe_csv::neutralize;
 use crate::{EnrichedTicket, Error, Result};
@@ -58,33 +58,13 @@ pub fn score(
             "churn model: its feature columns do not match this version of ticketlens; retrain the model".into(),
         ));
     }
-    let n_raw = fm.names.len();
     let mut rows: Vec<AtRisk> = (0..fm.customer_ids.len())
         .into_par_iter()
         .map_init(Vec::new, |buf, i| {
             let raw = &fm.values[i];
             let risk = fitted.predict_row(&fm.names, raw, buf);
-            let mut contrib: Vec<(usize, f64)> = buf
-                .iter()
-                .enumerate()
-                .map(|(j, z)| (j, fitted.coef[j] * z))
-                // A missing raw value is explained by its indicator, not by the fill value.
-                .filter(|&(j, c)| c > 0.0 && (j >= n_raw || raw[j].is_finite()))
-                .collect();
-            contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             let other = |name: &str| fm.col(name).map(|j| raw[j]);
-            let top_factors = contrib
-                .iter()
-                .take(TOP_FACTORS)
-                .map(|&(j, _)| {
-                    let name = &fitted.design_names[j];
-                    if name.starts_with(MISSING_PREFIX) {
-                        describe(name, 1.0, &other)
-                    } else {
-                        describe(name, raw[j], &other)
-                    }
-                })
-                .collect();
+            let top_factors = top_factors(&fitted, raw, buf, &other);
             let info = &fm.info[i];
             AtRisk {
                 customer_id: fm.customer_ids[i].clone(),
@@ -105,6 +85,73 @@ pub fn score(
             .then_with(|| a.customer_id.cmp(&b.customer_id))
     });
     Ok(rows)
+}
+
+/// Theme-share columns of `model` whose theme label no ticket up to `as_of`
+/// carries. Themes are matched by label, and labels are recomputed on every
+/// run, so such columns read as a 0 % share for everyone: callers warn (one
+/// line) instead of scoring silently with them. Empty for models without
+/// theme columns (the default, see [`super::ChurnOptions::max_theme_features`]).
+pub fn absent_theme_columns(
+    model: &ChurnModel,
+    tickets: &[EnrichedTicket],
+    as_of: Option<DateTime<Utc>>,
+) -> Vec<String> {
+    let as_of = as_of.unwrap_or_else(|| default_as_of(tickets));
+    let present: std::collections::HashSet<&str> = tickets
+        .iter()
+        .filter(|t| t.ticket.created_at <= as_of)
+        .filter_map(|t| t.theme.as_ref().map(|th| th.label.as_str()))
+        .collect();
+    model
+        .schema
+        .themes
+        .iter()
+        .filter(|l| !present.contains(l.as_str()))
+        .map(|l| format!("{THEME_PREFIX}{l}"))
+        .collect()
+}
+
+/// The [`TOP_FACTORS`] design columns pushing this customer's risk up most
+/// (coefficient × standardised value > 0), in words. `z` is the
+/// standardised design row from [`Fitted::predict_row`].
+///
+/// A positive contribution is not always a reason: a missing-value
+/// indicator or a plan one-hot column that is **off** (0) can push risk up
+/// when its coefficient is negative, and "on the enterprise plan" or "no
+/// CSAT answers" would then be false. Such binary columns count only when
+/// they are on (1). A missing raw value is explained by its indicator, not by
+/// the neutral fill value.
+pub(crate) fn top_factors(
+    fitted: &Fitted,
+    raw: &[f64],
+    z: &[f64],
+    other: &dyn Fn(&str) -> Option<f64>,
+) -> Vec<String> {
+    let n_raw = raw.len();
+    let mut contrib: Vec<(usize, f64)> = z
+        .iter()
+        .enumerate()
+        .map(|(j, z)| (j, fitted.coef[j] * z))
+        .filter(|&(j, c)| {
+            let name = &fitted.design_names[j];
+            let on = || z[j] * fitted.sds[j] + fitted.means[j] > 0.5;
+            c > 0.0 && (j >= n_raw || raw[j].is_finite()) && (!is_binary(name) || on())
+        })
+        .collect();
+    contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    contrib
+        .iter()
+        .take(TOP_FACTORS)
+        .map(|&(j, _)| {
+            let name = &fitted.design_names[j];
+            if name.starts_with(MISSING_PREFIX) {
+                describe(name, 1.0, other)
+            } else {
+                describe(name, raw[j], other)
+            }
+        })
+        .collect()
 }
 
 /// Write bytes to `path` atomically (see [`crate::report::atomic`]).

@@ -6,6 +6,8 @@
 //! file only needs to store names: the rules travel with the code, and
 //! docs/churn.md documents the same table.
 
+use crate::kpi::{PriorityClass, SlaTargets};
+
 /// Base feature names, in column order (topic, theme and plan columns follow).
 pub const BASE_FEATURES: &[&str] = &[
     "tickets_all",
@@ -40,6 +42,40 @@ pub const THEME_PREFIX: &str = "theme_share:";
 pub const PLAN_PREFIX: &str = "plan:";
 /// Prefix of the missing-value indicator columns (`missing:csat`).
 pub const MISSING_PREFIX: &str = "missing:";
+
+/// Whether a design column is a 0/1 flag (missing-value indicator or plan
+/// one-hot): such a column is a reason for risk only when it is on, since
+/// "not on the free plan" is not something a success manager can act on
+/// (and "on the enterprise plan" would be false).
+pub fn is_binary(name: &str) -> bool {
+    name.starts_with(MISSING_PREFIX) || name.starts_with(PLAN_PREFIX)
+}
+
+/// First-response target in minutes for a ticket priority, from `targets`
+/// (the KPI engine's `--sla` targets; `None` when its class has no target).
+/// Priorities fold into the KPI classes with a few more aliases
+/// (P1/blocker/emergency → urgent, P2/major → high, P4/minor/trivial → low;
+/// unknown spellings count as normal).
+pub fn sla_target_minutes(priority: Option<&str>, targets: &SlaTargets) -> Option<f64> {
+    let class = match priority.map(|p| p.trim().to_ascii_lowercase()).as_deref() {
+        Some("emergency" | "p1" | "blocker") => PriorityClass::Urgent,
+        Some("p2" | "major") => PriorityClass::High,
+        Some("p4" | "minor" | "trivial") => PriorityClass::Low,
+        other => PriorityClass::of(other),
+    };
+    targets.minutes(class)
+}
+
+/// The KPI engine's default first-response targets (urgent 60 min, high
+/// 240, normal 480, low 1440), for models saved before targets were stored.
+pub(crate) fn default_sla_minutes() -> [Option<f64>; 4] {
+    sla_minutes(&SlaTargets::default())
+}
+
+/// Targets as the stored array (urgent, high, normal, low).
+pub(crate) fn sla_minutes(t: &SlaTargets) -> [Option<f64>; 4] {
+    PriorityClass::ALL.map(|c| t.minutes(c))
+}
 
 /// Monotone transform applied before filling and standardising, so that
 /// heavy-tailed counts and durations do not let one outlier dominate a

@@ -7,23 +7,23 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use super::*;
 use crate::{EnrichedTicket, Prediction, Sentiment, ThemeRef, Ticket};
 
-fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+pub(super) fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
 }
 
-struct T {
-    customer: &'static str,
-    created: DateTime<Utc>,
-    priority: Option<&'static str>,
-    frt: Option<f64>,
-    res_hours: Option<f64>,
-    csat: Option<f64>,
-    nps: Option<f64>,
-    ces: Option<f64>,
-    escalated: bool,
-    reopens: Option<u32>,
-    pred: Option<(Sentiment, f32, &'static str)>,
-    theme: Option<&'static str>,
+pub(super) struct T {
+    pub(super) customer: &'static str,
+    pub(super) created: DateTime<Utc>,
+    pub(super) priority: Option<&'static str>,
+    pub(super) frt: Option<f64>,
+    pub(super) res_hours: Option<f64>,
+    pub(super) csat: Option<f64>,
+    pub(super) nps: Option<f64>,
+    pub(super) ces: Option<f64>,
+    pub(super) escalated: bool,
+    pub(super) reopens: Option<u32>,
+    pub(super) pred: Option<(Sentiment, f32, &'static str)>,
+    pub(super) theme: Option<&'static str>,
 }
 
 impl Default for T {
@@ -45,7 +45,7 @@ impl Default for T {
     }
 }
 
-fn ticket(id: usize, t: T) -> EnrichedTicket {
+pub(super) fn ticket(id: usize, t: T) -> EnrichedTicket {
     EnrichedTicket {
         ticket: Ticket {
             id: id.to_string(),
@@ -80,7 +80,7 @@ fn ticket(id: usize, t: T) -> EnrichedTicket {
     }
 }
 
-fn hand_tickets() -> Vec<EnrichedTicket> {
+pub(super) fn hand_tickets() -> Vec<EnrichedTicket> {
     use Sentiment::*;
     let v = vec![
         T {
@@ -140,7 +140,7 @@ fn hand_tickets() -> Vec<EnrichedTicket> {
         .collect()
 }
 
-fn hand_table() -> CustomerTable {
+pub(super) fn hand_table() -> CustomerTable {
     let csv = "customer_id,plan,mrr,signup_date,churned\na,Pro,100,2025-01-01,yes\nb,basic,20,2024-06-30,no\n";
     CustomerTable::from_reader(csv.as_bytes(), "customers.csv", &[]).unwrap()
 }
@@ -154,7 +154,15 @@ fn get(fm: &FeatureMatrix, id: &str, name: &str) -> f64 {
 fn features_by_hand() {
     let as_of = at(2025, 6, 30);
     let table = hand_table();
-    let fm = build_features(&hand_tickets(), Some(&table), Some(as_of));
+    // Theme columns are off by default (labels are not stable across runs); on here.
+    let schema = FeatureSchema::from_data(
+        &hand_tickets(),
+        Some(&table),
+        as_of,
+        10,
+        &crate::kpi::SlaTargets::default(),
+    );
+    let fm = build_with_schema(&hand_tickets(), Some(&table), as_of, &schema);
     assert_eq!(fm.customer_ids, ["a", "b"]);
     let expect = [
         ("tickets_all", 5.0),
@@ -204,8 +212,9 @@ fn features_by_hand() {
     assert_eq!(get(&fm, "b", "plan:basic"), 1.0);
     assert_eq!(fm.info[0].tickets_90d, 4);
     assert_eq!(fm.info[0].last_sentiment, Some(Sentiment::Negative));
-    assert_eq!(sla_target_minutes(Some("P1")), 60.0);
-    assert_eq!(sla_target_minutes(Some("whatever")), 480.0);
+    let sla = crate::kpi::SlaTargets::default();
+    assert_eq!(sla_target_minutes(Some("P1"), &sla), Some(60.0));
+    assert_eq!(sla_target_minutes(Some("whatever"), &sla), Some(480.0));
 }
 
 fn same(a: &FeatureMatrix, b: &FeatureMatrix) -> bool {

@@ -61,8 +61,16 @@ pub fn train(
         ));
     }
     let as_of = opts.as_of.unwrap_or_else(|| default_as_of(tickets));
-    let schema = FeatureSchema::from_data(tickets, Some(customers), as_of, opts.max_theme_features);
+    let schema = FeatureSchema::from_data(
+        tickets,
+        Some(customers),
+        as_of,
+        opts.max_theme_features,
+        &opts.sla,
+    );
     let fm = build_with_schema(tickets, Some(customers), as_of, &schema);
+
+    check_ids_match(&fm, customers)?;
 
     let rows: Vec<usize> = (0..fm.customer_ids.len())
         .filter(|&i| fm.info[i].churned.is_some())
@@ -225,6 +233,36 @@ pub fn train(
     Ok((model, eval))
 }
 
+/// Fail when the customers table and the tickets share no customer id: a
+/// wrong column mapping would otherwise train on "zero ticket activity" for
+/// everyone and report a meaningless model. Partial overlap is a warning
+/// (see [`warnings`]).
+fn check_ids_match(fm: &FeatureMatrix, customers: &CustomerTable) -> Result<()> {
+    let with_tickets = fm.info.iter().filter(|i| i.last_contact.is_some());
+    let ticket_customers = with_tickets.clone().count();
+    if ticket_customers == 0 {
+        return Err(Error::Data(format!(
+            "no ticket up to as_of {} has a customer id: map the tickets' customer column with --map customer_id=COLUMN",
+            fm.as_of.format("%Y-%m-%d %H:%M")
+        )));
+    }
+    if with_tickets.clone().any(|i| i.in_table) {
+        return Ok(());
+    }
+    let example = |pred: &dyn Fn(usize) -> bool| {
+        (0..fm.customer_ids.len())
+            .find(|&i| pred(i))
+            .map_or(String::new(), |i| fm.customer_ids[i].clone())
+    };
+    Err(Error::Data(format!(
+        "none of the {} customer ids in the customers file matches a ticket's customer id ({} customers in the tickets, e.g. `{}`; customers file e.g. `{}`): check the customer id columns (--map customer_id=COLUMN, --customers-map customer_id=COLUMN)",
+        customers.rows.len(),
+        ticket_customers,
+        example(&|i| fm.info[i].last_contact.is_some()),
+        example(&|i| fm.info[i].in_table)
+    )))
+}
+
 /// One-line answer to "is the model worth it?".
 fn verdict(model: &Metrics, base: &Metrics) -> String {
     match (model.roc_auc, base.roc_auc) {
@@ -257,8 +295,9 @@ fn warnings(fm: &FeatureMatrix, customers: &CustomerTable) -> Vec<String> {
         .collect();
     if !no_tickets.is_empty() {
         w.push(format!(
-            "{} customer(s) in the customers file have no tickets up to as_of (trained/scored with zero ticket activity), e.g. {}",
+            "{} of {} customer(s) in the customers file have no tickets up to as_of (trained/scored with zero ticket activity), e.g. {}",
             no_tickets.len(),
+            customers.rows.len(),
             sample(no_tickets.clone())
         ));
     }
@@ -268,8 +307,9 @@ fn warnings(fm: &FeatureMatrix, customers: &CustomerTable) -> Vec<String> {
         .collect();
     if !not_in_table.is_empty() {
         w.push(format!(
-            "{} ticket customer id(s) are not in the customers file (scored without plan/MRR/tenure, never trained on), e.g. {}",
+            "{} of {} ticket customer id(s) are not in the customers file (scored without plan/MRR/tenure, never trained on), e.g. {}",
             not_in_table.len(),
+            fm.info.iter().filter(|i| i.last_contact.is_some()).count(),
             sample(not_in_table.clone())
         ));
     }

@@ -63,6 +63,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let churn = ticketlens::churn::ChurnOptions {
         as_of: kpi.as_of,
         seed: a.themes.seed,
+        sla: kpi.sla,
         ..Default::default()
     };
     let options_json = serde_json::json!({

@@ -1,10 +1,12 @@
 //! `ticketlens churn train|score`.
 
-use super::common::{parse_pairs, InputArgs, ModelArgs};
+use super::churn_args::{ClassifierArgs, TicketArgs};
+use super::common::parse_pairs;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use ticketlens::churn::{self, ChurnModel, ChurnOptions, CustomerTable};
+use ticketlens::kpi::SlaTargets;
 use ticketlens::pipeline::classify::classify_all;
 use ticketlens::pipeline::progress::Progress;
 
@@ -28,11 +30,11 @@ pub enum ChurnCommand {
 /// Shared by train and score.
 #[derive(Debug, Args)]
 pub struct ChurnCommon {
-    /// Ticket export (raw or enriched); tickets are classified with the model for sentiment/topic features.
+    /// Ticket export (raw or enriched); tickets are classified for sentiment/topic features.
     #[command(flatten)]
-    pub tickets: InputArgs,
+    pub tickets: TicketArgs,
     #[command(flatten)]
-    pub model: ModelArgs,
+    pub classifier: ClassifierArgs,
     /// Predict as of this instant (RFC 3339 or YYYY-MM-DD); later tickets are ignored. Default: last ticket.
     #[arg(long = "as-of", value_name = "TIME")]
     pub as_of: Option<String>,
@@ -78,6 +80,11 @@ pub struct TrainArgs {
     /// Split/fold seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// First-response SLA targets for the `sla_breaches` feature, as for `kpi --sla`
+    /// (e.g. `urgent=30,high=2h`; default urgent 60 min, high 240, normal 480, low 1440).
+    /// Saved in the model, so `churn score` counts breaches the same way.
+    #[arg(long, value_name = "TARGETS")]
+    pub sla: Option<String>,
 }
 
 /// `churn score`.
@@ -85,8 +92,8 @@ pub struct TrainArgs {
 pub struct ScoreArgs {
     #[command(flatten)]
     pub common: ChurnCommon,
-    /// Saved churn model.
-    #[arg(long = "churn-model", value_name = "FILE")]
+    /// Saved churn model (`churn train --model-out`). `--churn-model` is accepted too.
+    #[arg(long = "model", visible_alias = "churn-model", value_name = "FILE")]
     pub churn_model: PathBuf,
     /// Customers table (optional: adds plan/MRR/tenure features and lists customers without tickets).
     #[arg(long, value_name = "FILE")]
@@ -102,7 +109,8 @@ fn load_tickets(
     Vec<ticketlens::EnrichedTicket>,
     Option<chrono::DateTime<chrono::Utc>>,
 )> {
-    let ingest = c.tickets.options(true)?;
+    let input = c.tickets.input_args()?;
+    let ingest = input.options(true)?;
     let as_of = match &c.as_of {
         None => None,
         Some(s) => Some(
@@ -111,9 +119,9 @@ fn load_tickets(
             })?,
         ),
     };
-    let classifier = c.model.load()?;
+    let classifier = c.classifier.model_args().load()?;
     let progress = Progress::new("classify", None, c.quiet);
-    let set = classify_all(&c.tickets.source(), &ingest, &classifier, &progress);
+    let set = classify_all(&input.source(), &ingest, &classifier, &progress);
     progress.finish();
     let set = set?;
     if !c.quiet {
@@ -123,6 +131,11 @@ fn load_tickets(
 }
 
 pub fn run(a: ChurnArgs) -> Result<()> {
+    // A missing or doubled ticket file is reported before any file is read.
+    match &a.command {
+        ChurnCommand::Train(t) => t.common.tickets.input_args()?,
+        ChurnCommand::Score(s) => s.common.tickets.input_args()?,
+    };
     match a.command {
         ChurnCommand::Train(t) => {
             let map = parse_pairs(&t.common.customers_map, "--customers-map")?;
@@ -134,6 +147,10 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 test_fraction: t.test_fraction,
                 folds: t.folds,
                 alpha: t.alpha,
+                sla: match &t.sla {
+                    Some(s) => SlaTargets::parse_sla(s)?,
+                    None => SlaTargets::default(),
+                },
                 ..Default::default()
             };
             let (model, eval) = churn::train(&tickets, &customers, &opts)?;
@@ -154,6 +171,13 @@ pub fn run(a: ChurnArgs) -> Result<()> {
             };
             let model = ChurnModel::load(&s.churn_model)?;
             let (tickets, as_of) = load_tickets(&s.common)?;
+            let absent = churn::absent_theme_columns(&model, &tickets, as_of);
+            if !absent.is_empty() {
+                eprintln!(
+                    "warning: churn model columns not found in these tickets (scored as a 0% share): {}",
+                    absent.join(", ")
+                );
+            }
             let rows = churn::score(&model, &tickets, customers.as_ref(), as_of)?;
             churn::write_at_risk(&rows, &s.output)?;
             eprintln!(

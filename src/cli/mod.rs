@@ -3,6 +3,7 @@
 
 mod analyze;
 mod churn;
+mod churn_args;
 mod classify;
 mod common;
 mod gen;

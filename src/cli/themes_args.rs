@@ -70,6 +70,7 @@ impl ThemeArgs {
             timezone,
             min_trend_count: self.trend_min_count,
             trend_alpha: self.trend_alpha,
+            ..Default::default()
         })
     }
 }

@@ -14,6 +14,7 @@
 //! number of threads, give the same themes.
 
 use super::kmeans::{self, dot, normalize, Rows};
+use super::refine;
 use super::select::{self, KScore, KSelection};
 use super::ThemeOptions;
 use rand::SeedableRng;
@@ -47,6 +48,35 @@ pub fn row_hash(row: &[f32]) -> u64 {
         }
     }
     h
+}
+
+/// Rows farther than this from unit squared length are re-normalised.
+const UNIT_TOLERANCE: f32 = 1e-4;
+
+/// `data` (rows of width `dim`) with every row scaled to unit length.
+/// Borrowed when every row already is (the model's own embeddings), so a
+/// million rows are not copied for nothing. `Err((row, what))` names the
+/// first row that is not finite or is all zeros (it has no direction).
+pub(crate) fn unit_rows(
+    data: &[f32],
+    dim: usize,
+) -> std::result::Result<std::borrow::Cow<'_, [f32]>, (usize, &'static str)> {
+    let dim = dim.max(1);
+    let norms: Vec<f32> = data.par_chunks(dim).map(|r| dot(r, r)).collect();
+    for (i, &q) in norms.iter().enumerate() {
+        if !q.is_finite() || data[i * dim..(i + 1) * dim].iter().any(|v| !v.is_finite()) {
+            return Err((i, "not finite"));
+        }
+        if q == 0.0 {
+            return Err((i, "all zeros (no direction to cluster on)"));
+        }
+    }
+    if norms.iter().all(|q| (q - 1.0).abs() <= UNIT_TOLERANCE) {
+        return Ok(std::borrow::Cow::Borrowed(data));
+    }
+    let mut out = data.to_vec();
+    out.par_chunks_mut(dim).for_each(normalize);
+    Ok(std::borrow::Cow::Owned(out))
 }
 
 /// Number of micro-clusters for `n_fit` fitted rows when up to `hi` themes
@@ -200,19 +230,63 @@ pub(crate) fn cluster(
 
     // 3. Themes: cut, centres from all member rows.
     let map = select::cut(kl, &merges, k);
-    let theme_of = |i: usize| map[live_of[near[i].0]];
+    let micro_theme = |i: usize| map[live_of[near[i].0]];
     let mut sums = vec![0f64; k * dim];
-    let mut sizes = vec![0usize; k];
     for i in 0..n {
-        let t = theme_of(i);
-        sizes[t] += 1;
+        let t = micro_theme(i);
         sums[t * dim..(t + 1) * dim]
             .iter_mut()
             .zip(rows.row(i))
             .for_each(|(s, x)| *s += *x as f64);
     }
     let mut centres: Vec<f32> = sums.iter().map(|&s| s as f32).collect();
+    drop(sums);
     centres.chunks_mut(dim.max(1)).for_each(normalize);
+
+    // 4. linfa KMeans refines the theme centres on a seeded sample; every
+    //    row then joins its nearest refined centre. Without refinement a row
+    //    keeps its micro-cluster's theme.
+    let refined = if opts.refine_iterations > 0 {
+        let ref_idx = sample_idx(refine::REFINE_SAMPLE);
+        let mut ref_data = Vec::with_capacity(ref_idx.len() * dim);
+        ref_idx
+            .iter()
+            .for_each(|&i| ref_data.extend_from_slice(rows.row(i)));
+        refine::refine(
+            Rows {
+                data: &ref_data,
+                dim,
+            },
+            &centres,
+            opts.seed,
+            opts.refine_iterations,
+        )
+    } else {
+        None
+    };
+    let refined_used = refined.is_some();
+    let assigned: Vec<(usize, f32)> = match refined {
+        Some(c) => {
+            centres = c;
+            let theme_rows = Rows {
+                data: &centres,
+                dim,
+            };
+            (0..n)
+                .into_par_iter()
+                .map(|p| kmeans::nearest(rows.row(p), theme_rows))
+                .collect()
+        }
+        None => (0..n)
+            .into_par_iter()
+            .map(|p| {
+                let t = micro_theme(p);
+                (t, dot(rows.row(p), &centres[t * dim..(t + 1) * dim]))
+            })
+            .collect(),
+    };
+    let mut sizes = vec![0usize; k];
+    assigned.iter().for_each(|&(t, _)| sizes[t] += 1);
     let centre = |c: usize| &centres[c * dim..(c + 1) * dim];
     let mut ids: Vec<usize> = (0..k).filter(|&c| sizes[c] > 0).collect();
     ids.sort_by(|&x, &y| {
@@ -234,9 +308,9 @@ pub(crate) fn cluster(
     let mut labels = vec![0usize; n];
     let mut sims = vec![0f32; n];
     for (pos, &orig) in order.iter().enumerate() {
-        let t = theme_of(pos);
+        let (t, s) = assigned[pos];
         labels[orig] = new_id[t];
-        sims[orig] = dot(rows.row(pos), centre(t)).clamp(-1.0, 1.0);
+        sims[orig] = s.clamp(-1.0, 1.0);
     }
     Clustering {
         labels,
@@ -246,8 +320,9 @@ pub(crate) fn cluster(
             range: (lo, hi),
             candidates,
             sample_size,
-            chosen: k,
+            chosen: ids.len(),
             micro_clusters: kl,
+            refined: refined_used,
         },
     }
 }

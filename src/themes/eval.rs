@@ -133,11 +133,16 @@ pub fn eval_clustering(
         )));
     }
     let t = std::time::Instant::now();
-    let hashes: Vec<u64> = (0..n).map(|i| cluster::row_hash(emb.row(i))).collect();
+    let unit = cluster::unit_rows(&emb.data, emb.dim)
+        .map_err(|(i, what)| Error::Data(format!("eval: embedding row {i} is {what}")))?;
+    let dim = emb.dim;
+    let hashes: Vec<u64> = (0..n)
+        .map(|i| cluster::row_hash(&unit[i * dim..(i + 1) * dim]))
+        .collect();
     // Content key only: the row number is a tie-breaker for identical rows.
     let keys: Vec<(&str, u64, u64)> = (0..n).map(|i| ("", hashes[i], i as u64)).collect();
     let sel: Vec<usize> = (0..n).collect();
-    let c = cluster::cluster(&emb.data, emb.dim, &sel, &keys, opts);
+    let c = cluster::cluster(&unit, dim, &sel, &keys, opts);
     let seconds = t.elapsed().as_secs_f64();
     let k = c.labels.iter().max().map_or(0, |m| m + 1);
     let classes = gold.iter().collect::<std::collections::HashSet<_>>().len();
@@ -188,6 +193,7 @@ pub fn eval_kmeans(emb: &Embeddings, gold: &[String], k: usize, seed: u64) -> Re
             sample_size: 0,
             chosen: k,
             micro_clusters: 0,
+            refined: false,
         },
         seconds,
     })

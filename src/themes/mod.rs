@@ -11,6 +11,7 @@ mod cluster;
 pub mod ctfidf;
 pub mod eval;
 mod kmeans;
+mod refine;
 pub mod seeds;
 pub mod select;
 mod stats;
@@ -36,6 +37,10 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// Default Lloyd iterations of the linfa KMeans refinement (bounded cost:
+/// at most 5,000 sampled rows × 150 themes per iteration).
+pub const REFINE_ITERATIONS: usize = 10;
+
 /// Options of [`discover`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThemeOptions {
@@ -57,6 +62,11 @@ pub struct ThemeOptions {
     pub min_trend_count: u64,
     /// One-sided p-value below which a growing theme is listed as trending.
     pub trend_alpha: f64,
+    /// Lloyd iterations of linfa's KMeans refining the theme centres after
+    /// the Ward cut (0: no refinement, tickets keep their micro-cluster's
+    /// theme). Refinement moves theme boundaries off micro-cluster edges;
+    /// see docs/themes.md for its measured effect.
+    pub refine_iterations: usize,
 }
 
 impl Default for ThemeOptions {
@@ -71,6 +81,7 @@ impl Default for ThemeOptions {
             timezone: chrono_tz::UTC,
             min_trend_count: 10,
             trend_alpha: 0.01,
+            refine_iterations: REFINE_ITERATIONS,
         }
     }
 }
@@ -140,6 +151,9 @@ pub struct ThemeReport {
 /// Cluster tickets into themes, describe them and track their trends.
 ///
 /// `texts` and the rows of `emb` must be in the same order as `tickets`.
+/// Rows are L2-normalised first (a copy is made only when some row is not
+/// already unit length, e.g. a user's own `.npy`), because themes compare
+/// directions, not lengths; a zero or non-finite row is an error.
 /// With `within_negative`, only tickets predicted negative are clustered
 /// (others get `None`); when no ticket qualifies the report is empty.
 pub fn discover(
@@ -149,27 +163,37 @@ pub fn discover(
     opts: &ThemeOptions,
 ) -> Result<ThemeReport> {
     let n = tickets.len();
-    if texts.len() != n || emb.rows() != n || emb.data.len() != n * emb.dim {
+    if texts.len() != n {
         return Err(Error::Data(format!(
-            "themes: {} tickets but {} texts and {} embedding rows",
+            "themes: {} tickets but {} texts",
             n,
-            texts.len(),
-            emb.rows()
+            texts.len()
         )));
     }
     if n > 0 && emb.dim == 0 {
         return Err(Error::Data("themes: embeddings have width 0".into()));
     }
-    if let Some(i) = emb
-        .data
-        .par_chunks(emb.dim.max(1))
-        .position_first(|r| r.iter().any(|v| !v.is_finite()))
-    {
+    if !emb.data.len().is_multiple_of(emb.dim.max(1)) {
         return Err(Error::Data(format!(
-            "themes: embedding row {} (ticket {}) is not finite",
-            i, tickets[i].ticket.id
+            "themes: {} embedding values are not whole rows of width {}",
+            emb.data.len(),
+            emb.dim
         )));
     }
+    if emb.rows() != n {
+        return Err(Error::Data(format!(
+            "themes: {} tickets but {} embedding rows (width {}): the embeddings file does not belong to this input",
+            n,
+            emb.rows(),
+            emb.dim
+        )));
+    }
+    let unit = cluster::unit_rows(&emb.data, emb.dim).map_err(|(i, what)| {
+        Error::Data(format!(
+            "themes: embedding row {} (ticket {}) is {what}",
+            i, tickets[i].ticket.id
+        ))
+    })?;
     let selected: Vec<usize> = (0..n)
         .filter(|&i| {
             !opts.within_negative
@@ -184,7 +208,7 @@ pub fn discover(
         .map(|&i| {
             (
                 cluster::fnv64(texts[i].as_bytes()),
-                cluster::row_hash(emb.row(i)),
+                cluster::row_hash(&unit[i * emb.dim..(i + 1) * emb.dim]),
             )
         })
         .collect();
@@ -206,6 +230,7 @@ pub fn discover(
                 sample_size: 0,
                 chosen: 0,
                 micro_clusters: 0,
+                refined: false,
             },
             period: opts.period,
             within_negative: opts.within_negative,
@@ -218,7 +243,7 @@ pub fn discover(
                 .collect(),
         });
     }
-    let c = cluster::cluster(&emb.data, emb.dim, &selected, &keys, opts);
+    let c = cluster::cluster(&unit, emb.dim, &selected, &keys, opts);
     stats::build(tickets, texts, &selected, &keys, &c, opts)
 }
 

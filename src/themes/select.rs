@@ -36,6 +36,9 @@ pub struct KSelection {
     pub chosen: usize,
     /// Micro-clusters fitted by k-means before the Ward merge.
     pub micro_clusters: usize,
+    /// Whether linfa's KMeans refined the theme centres (then every ticket
+    /// joined its nearest refined centre; otherwise its micro-cluster's theme).
+    pub refined: bool,
 }
 
 /// One candidate k and its score.

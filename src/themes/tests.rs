@@ -11,11 +11,16 @@ const GROUPS: [&str; 3] = [
 ];
 
 fn corpus() -> (Vec<EnrichedTicket>, Vec<String>, Embeddings) {
+    corpus_n(90)
+}
+
+/// `n` tickets in three planted groups (every third ticket in each).
+fn corpus_n(n: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings) {
     let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).unwrap();
     let mut tickets = Vec::new();
     let mut texts = Vec::new();
     let mut emb = Embeddings::new(8);
-    for i in 0..90usize {
+    for i in 0..n {
         let g = i % 3;
         // Continuous pseudo-random noise, so groups have no sub-structure.
         let mut v = [0.0f32; 8];
@@ -198,4 +203,71 @@ fn write_produces_the_three_files() {
         &tt[..80]
     );
     assert_eq!(tt.lines().count(), 91);
+}
+
+#[test]
+fn same_themes_whatever_the_thread_count() {
+    // Large enough that rayon splits the work differently with 1 and 3 threads.
+    let (t, x, e) = corpus_n(3000);
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| discover(&t, &x, &e, &ThemeOptions::default()).unwrap())
+    };
+    let one = run(1);
+    let three = run(3);
+    assert!(one.k_selection.refined, "{:?}", one.k_selection);
+    assert_eq!(one, three);
+    assert_eq!(one.assignments, three.assignments);
+}
+
+#[test]
+fn unnormalised_embeddings_give_the_same_themes_and_zero_rows_are_an_error() {
+    let (t, x, e) = corpus();
+    let a = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+    // A user's own .npy: same directions, arbitrary lengths.
+    let mut scaled = e.clone();
+    scaled
+        .data
+        .chunks_mut(e.dim)
+        .enumerate()
+        .for_each(|(i, r)| r.iter_mut().for_each(|v| *v *= 0.5 + (i % 7) as f32));
+    let b = discover(&t, &x, &scaled, &ThemeOptions::default()).unwrap();
+    assert_eq!(by_id(&a, &t), by_id(&b, &t));
+    assert_eq!(a.themes.len(), b.themes.len());
+    for (p, q) in a.assignments.iter().zip(&b.assignments) {
+        let (p, q) = (p.as_ref().unwrap(), q.as_ref().unwrap());
+        assert_eq!(p.id, q.id);
+        assert!((p.distance - q.distance).abs() < 1e-4);
+    }
+    let mut zero = e.clone();
+    zero.data[3 * e.dim..4 * e.dim]
+        .iter_mut()
+        .for_each(|v| *v = 0.0);
+    let err = discover(&t, &x, &zero, &ThemeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row 3") && err.contains("zeros"), "{err}");
+    // Rows of the wrong width: the values do not split into one row per ticket.
+    let mut wide = Embeddings::new(e.dim + 1);
+    wide.data = e.data[..(e.dim + 1) * 80].to_vec();
+    let err = discover(&t, &x, &wide, &ThemeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("embedding rows"), "{err}");
+}
+
+#[test]
+fn without_refinement_tickets_keep_their_micro_cluster_theme() {
+    let (t, x, e) = corpus();
+    let opts = ThemeOptions {
+        refine_iterations: 0,
+        ..Default::default()
+    };
+    let r = discover(&t, &x, &e, &opts).unwrap();
+    assert!(!r.k_selection.refined);
+    assert_eq!(r.themes.len(), 3);
+    assert!(r.assignments.iter().all(Option::is_some));
 }

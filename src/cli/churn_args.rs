@@ -1,0 +1,95 @@
+//! Arguments of `ticketlens churn train|score`.
+//!
+//! The churn commands are spelled as in the churn issue:
+//! `churn train --tickets T --customers C --model-out churn_model.json` and
+//! `churn score --tickets T --model churn_model.json -o at_risk.csv`. So they
+//! cannot flatten the shared [`InputArgs`]/[`ModelArgs`]: there the ticket
+//! file is positional and `--model` is the classifier's directory. Here the
+//! ticket file is `--tickets` (a positional file is still accepted), `--model`
+//! of `churn score` is the churn model, and the classifier directory is
+//! `--classifier-model`. Both are converted to the shared structs, so ingest
+//! and the classifier behave exactly as in the other commands.
+
+use super::common::{InputArgs, InputFormatArg, ModelArgs};
+use anyhow::{bail, Result};
+use clap::Args;
+use std::path::PathBuf;
+
+/// Where the tickets come from and how to read them.
+#[derive(Debug, Clone, Args)]
+pub struct TicketArgs {
+    /// Ticket export (raw or enriched), CSV or JSONL; `-` reads stdin. Same as `--tickets`.
+    #[arg(value_name = "TICKETS")]
+    pub input: Option<String>,
+    /// Ticket export (raw or enriched), CSV or JSONL; `-` reads stdin.
+    #[arg(long = "tickets", value_name = "FILE")]
+    pub tickets: Option<String>,
+    /// Map a ticket field to an input column, e.g. `--map customer_id="Account"` (repeatable).
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// Build the model text from these columns instead of subject + body (repeatable).
+    #[arg(long = "text-column", value_name = "COLUMN")]
+    pub text_columns: Vec<String>,
+    /// Time zone of timestamps without an offset (IANA name).
+    #[arg(long, default_value = "UTC", value_name = "TZ")]
+    pub timezone: String,
+    /// Input format (default: from the extension or the first byte).
+    #[arg(long = "input-format", value_enum)]
+    pub input_format: Option<InputFormatArg>,
+    /// Field delimiter for CSV (default: sniffed from the header).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+}
+
+impl TicketArgs {
+    /// The shared input arguments; exactly one of `--tickets` and the
+    /// positional file must be given.
+    pub fn input_args(&self) -> Result<InputArgs> {
+        let input = match (&self.tickets, &self.input) {
+            (Some(t), None) | (None, Some(t)) => t.clone(),
+            (Some(_), Some(_)) => {
+                bail!("give the ticket file once: either --tickets FILE or a positional FILE, not both")
+            }
+            (None, None) => bail!("no ticket file: give --tickets FILE"),
+        };
+        Ok(InputArgs {
+            input,
+            map: self.map.clone(),
+            text_columns: self.text_columns.clone(),
+            timezone: self.timezone.clone(),
+            input_format: self.input_format,
+            delimiter: self.delimiter,
+            explain_mapping: false,
+            strict: false,
+        })
+    }
+}
+
+/// The classifier that adds sentiment and topic to each ticket.
+#[derive(Debug, Clone, Args)]
+pub struct ClassifierArgs {
+    /// Classifier model directory (model.onnx, tokenizer.json, ticketlens.json); default: the bundled ticket-minilm.
+    #[arg(long = "classifier-model", value_name = "DIR")]
+    pub classifier_model: Option<PathBuf>,
+    /// Padded tokens per inference batch.
+    #[arg(long, default_value_t = 4096, value_name = "N")]
+    pub batch_tokens: usize,
+    /// CPU threads for inference (0 = all cores).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Concurrent ONNX Runtime sessions sharing those threads (0 = auto).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub sessions: usize,
+}
+
+impl ClassifierArgs {
+    /// The shared model arguments.
+    pub fn model_args(&self) -> ModelArgs {
+        ModelArgs {
+            model: self.classifier_model.clone(),
+            batch_tokens: self.batch_tokens,
+            threads: self.threads,
+            sessions: self.sessions,
+        }
+    }
+}
