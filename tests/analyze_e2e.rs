@@ -110,7 +110,8 @@ fn analyze_fixtures_end_to_end() {
     for dim in ["channel", "priority", "topic", "period"] {
         let want = format!("kpis_by_{dim}.csv");
         assert!(
-            by.iter().any(|p| p.file_name().unwrap().to_string_lossy() == want),
+            by.iter()
+                .any(|p| p.file_name().unwrap().to_string_lossy() == want),
             "no {want} among {by:?}"
         );
     }

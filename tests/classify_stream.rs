@@ -1,4 +1,4 @@
-//! `ticketlens classify` on inputs larger than one pipeline chunk (8192
+//! `ticketlens classify` on inputs larger than one pipeline chunk (2048
 //! rows), through the binary with the tiny model: input order, row alignment
 //! of the embeddings, cross-chunk deduplication, rejects with exact line
 //! numbers and raw rows, and a prompt error (no hang) when the output breaks.
@@ -97,7 +97,7 @@ fn multi_chunk_run_keeps_order_alignment_rejects_and_dedups_across_chunks() {
         .unwrap();
     let err = String::from_utf8_lossy(&res.stderr).into_owned();
     assert!(res.status.success(), "{err}");
-    // 401 distinct texts over 3 chunks: the cross-chunk cache infers each once.
+    // 401 distinct texts over 10 chunks: the cross-chunk cache infers each once.
     assert!(
         err.contains("20000 rows read, 19996 written, 4 rejected (401 unique texts"),
         "{err}"

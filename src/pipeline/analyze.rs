@@ -61,13 +61,21 @@ pub struct AnalyzeSummary {
     pub notes: Vec<String>,
 }
 
+/// Time one stage for run.json and, on a terminal, show it as it runs
+/// (`rows` rows; `None` when the stage has its own progress bar).
 fn timed<T>(
     stages: &mut Vec<(String, f64)>,
     name: &str,
+    show: Option<(u64, bool)>,
     f: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
+    let spinner = show.map(|(rows, quiet)| Progress::stage(name, rows, quiet));
     let t = Instant::now();
-    let out = f()?;
+    let out = f();
+    if let Some(s) = &spinner {
+        s.finish_stage();
+    }
+    let out = out?;
     stages.push((name.to_string(), t.elapsed().as_secs_f64()));
     Ok(out)
 }
@@ -144,7 +152,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
 
     // 1. ingest + classify
     let progress = Progress::for_input("classify", &opts.input, &opts.ingest, opts.quiet);
-    let set = timed(&mut stages, "ingest+classify", || {
+    let set = timed(&mut stages, "ingest+classify", None, || {
         classify_all(&opts.input, &opts.ingest, classifier, &progress)
     });
     progress.finish();
@@ -170,8 +178,10 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         )));
     }
 
+    let n_rows = set.tickets.len() as u64;
+
     // 2. themes (assigns a theme to every ticket)
-    let theme_report = timed(&mut stages, "themes", || {
+    let theme_report = timed(&mut stages, "themes", Some((n_rows, opts.quiet)), || {
         themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes)
     })?;
     for (t, a) in set.tickets.iter_mut().zip(&theme_report.assignments) {
@@ -180,19 +190,19 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     files.extend(theme_report.write(&set.tickets, out)?);
 
     // 3. KPIs
-    let kpi_report = timed(&mut stages, "kpi", || {
+    let kpi_report = timed(&mut stages, "kpi", Some((n_rows, opts.quiet)), || {
         Ok(kpi::compute(set.tickets.iter(), &opts.kpi))
     })?;
     files.extend(kpi_report.write(out)?);
 
     // 4. churn
-    let churn_run = timed(&mut stages, "churn", || {
+    let churn_run = timed(&mut stages, "churn", Some((n_rows, opts.quiet)), || {
         run_churn(opts, &set.tickets, out, &mut notes)
     })?;
     files.extend(churn_run.files.iter().cloned());
 
     // 5. enriched tickets + embeddings
-    timed(&mut stages, "write", || {
+    timed(&mut stages, "write", Some((n_rows, opts.quiet)), || {
         let p = out.join("tickets_enriched.csv");
         let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Csv, &set.headers, true)?;
         for t in &set.tickets {

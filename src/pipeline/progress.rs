@@ -85,6 +85,39 @@ impl Progress {
         Self::new(stage, total, quiet)
     }
 
+    /// A spinner for a stage that works on `rows` rows at once (themes, KPIs,
+    /// churn): those stages have no row-by-row loop to report from, so they
+    /// show what they are doing and for how long, and [`Progress::finish_stage`]
+    /// leaves one line with the stage's rows/s behind.
+    pub fn stage(stage: &str, rows: u64, quiet: bool) -> Self {
+        if !Self::visible(quiet) {
+            return Self::hidden();
+        }
+        let b = ProgressBar::with_draw_target(Some(rows), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{prefix:>10} {spinner} {len} rows  {elapsed}")
+                .expect("valid template"),
+        );
+        b.set_prefix(stage.to_string());
+        b.enable_steady_tick(Duration::from_millis(200));
+        Progress { bar: b }
+    }
+
+    /// Finish a [`Progress::stage`] spinner, leaving `stage: N rows in S s (R rows/s)`.
+    pub fn finish_stage(&self) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        let rows = self.bar.length().unwrap_or(0);
+        let secs = self.bar.elapsed().as_secs_f64();
+        let rate = if secs > 0.0 { rows as f64 / secs } else { 0.0 };
+        self.bar.finish_and_clear();
+        eprintln!(
+            "{:>10}: {rows} rows in {secs:.1} s ({rate:.0} rows/s)",
+            self.bar.prefix()
+        );
+    }
+
     /// Set the number of rows done.
     pub fn set(&self, done: u64) {
         self.bar.set_position(done);
