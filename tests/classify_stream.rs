@@ -1,21 +1,16 @@
-//! `ticketlens classify` on inputs larger than one pipeline chunk (2048
+//! `ticketlens classify` on inputs larger than one pipeline chunk (8192
 //! rows), through the binary with the tiny model: input order, row alignment
 //! of the embeddings, cross-chunk deduplication, rejects with exact line
 //! numbers and raw rows, and a prompt error (no hang) when the output breaks.
 
+mod common;
+
+use common::{classify_tiny, tiny};
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tiny() -> String {
-    root().join("fixtures/models/tiny").display().to_string()
-}
 
 fn bin() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("ticketlens"))
@@ -84,20 +79,10 @@ fn multi_chunk_run_keeps_order_alignment_rejects_and_dedups_across_chunks() {
     let (csv_text, want_rejects) = big_csv(20_000);
     std::fs::write(&input, &csv_text).unwrap();
     let out = dir.path().join("out.csv");
-    let res = bin()
-        .args([
-            "classify",
-            input.to_str().unwrap(),
-            "--model",
-            &tiny(),
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let res = classify_tiny(&input, &out);
     let err = String::from_utf8_lossy(&res.stderr).into_owned();
     assert!(res.status.success(), "{err}");
-    // 401 distinct texts over 10 chunks: the cross-chunk cache infers each once.
+    // 401 distinct texts over 3 chunks: the cross-chunk cache infers each once.
     assert!(
         err.contains("20000 rows read, 19996 written, 4 rejected (401 unique texts"),
         "{err}"

@@ -1,24 +1,9 @@
 //! `ticketlens churn train|score` through the binary, spelled as in the churn
 //! issue (`--tickets`, `--model-out`, `--model`), with the tiny classifier.
 
-use assert_cmd::Command;
-use std::path::PathBuf;
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> String {
-    root().join("fixtures").join(name).display().to_string()
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("ticketlens").expect("binary")
-}
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{bin, fixture, stderr_of};
 
 #[test]
 fn train_then_score_with_the_issue_spellings() {

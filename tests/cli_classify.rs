@@ -1,24 +1,10 @@
 //! `ticketlens classify` end to end through the binary, with the tiny model:
 //! outputs, rejects, and every bad-input error being one line + non-zero exit.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tiny() -> String {
-    root().join("fixtures/models/tiny").display().to_string()
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("ticketlens").expect("binary")
-}
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{bin, root, stderr_of, tiny};
+use std::path::Path;
 
 fn data_rows(path: &Path) -> usize {
     let bytes = std::fs::read(path).unwrap();

@@ -1,17 +1,11 @@
 //! `ticketlens kpi` end to end through the binary: the files it writes, the
 //! kpis.json schema, enriched inputs, SLA options and conversation logs.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bin, root};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("ticketlens").expect("binary")
-}
+use std::path::Path;
 
 fn json(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()

@@ -2,24 +2,9 @@
 //! reason of the fixtures with its exact line and raw row, the "empty text
 //! after cleaning" reject, the always-written atomic file, and `--strict`.
 
-use assert_cmd::Command;
-use std::path::PathBuf;
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tiny() -> String {
-    root().join("fixtures/models/tiny").display().to_string()
-}
-
-fn bin() -> Command {
-    Command::cargo_bin("ticketlens").expect("binary")
-}
-
-fn stderr_of(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{bin, classify_tiny, root, stderr_of, tiny};
 
 #[test]
 fn fixture_rejects_have_exact_line_reason_and_raw() {
@@ -140,17 +125,7 @@ fn clean_run_writes_header_only_rejects_and_failed_run_keeps_old_one() {
         .unwrap();
     assert!(!res.status.success());
     assert_eq!(std::fs::read_to_string(&rejects).unwrap(), "old");
-    let res = bin()
-        .args([
-            "classify",
-            input.to_str().unwrap(),
-            "--model",
-            &tiny(),
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let res = classify_tiny(&input, &out);
     assert!(res.status.success(), "{}", stderr_of(&res));
     assert_eq!(
         std::fs::read_to_string(&rejects).unwrap(),

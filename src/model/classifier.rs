@@ -216,6 +216,18 @@ impl Classifier {
         prepared: Prepared,
         cache: &mut PredictionCache,
     ) -> Result<Classified> {
+        self.run_cached_progress(prepared, cache, &|_, _| {})
+    }
+
+    /// Like [`Classifier::run_cached`], calling `on_progress(done, total)`
+    /// (texts inferred so far, texts to infer) after each batch, from the
+    /// inference threads, so a progress bar can move within a chunk.
+    pub fn run_cached_progress(
+        &self,
+        prepared: Prepared,
+        cache: &mut PredictionCache,
+        on_progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Classified> {
         let Prepared {
             slot,
             unique,
@@ -249,6 +261,8 @@ impl Classifier {
             batches
         };
         let tokens = batches.iter().flatten().map(|e| e.ids.len()).sum();
+        let to_infer: usize = batches.iter().map(Vec::len).sum();
+        let inferred = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<(Vec<usize>, super::BatchOutput)> = batches
             .par_iter()
             .enumerate()
@@ -258,6 +272,10 @@ impl Classifier {
                     .lock()
                     .map_err(|_| Error::Runtime("an inference thread panicked".into()))?;
                 let out = backend.infer(&tb)?;
+                drop(backend);
+                let done = inferred.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed)
+                    + batch.len();
+                on_progress(done, to_infer);
                 Ok((batch.iter().map(|e| e.index).collect(), out))
             })
             .collect::<Result<_>>()?;

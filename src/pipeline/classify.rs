@@ -21,11 +21,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
-/// Rows per chunk: large enough that length-sorted batches pad little (a
-/// chunk makes ~16 or more token-budget batches), small enough that memory
-/// stays flat and the progress bar moves every couple of seconds (it is
-/// updated per chunk). Duplicates across chunks are caught by the cache.
-pub const DEFAULT_CHUNK_ROWS: usize = 2048;
+/// Rows per chunk: large enough for good length-sorted batches and for
+/// reading and tokenizing to overlap inference, small enough that memory
+/// stays flat. Measured: 2048-row chunks cost 20 % of short-text throughput
+/// against 8192 (`cargo bench --bench classify`). Duplicates across chunks
+/// are caught by the cache.
+pub const DEFAULT_CHUNK_ROWS: usize = 8192;
 
 /// One chunk of accepted tickets with their cleaned texts, ready to infer.
 struct Chunk {
@@ -129,7 +130,14 @@ pub fn classify_stream(
                 Msg::Chunk(chunk) => {
                     let chunk = chunk?;
                     let n = chunk.tickets.len() as u64;
-                    let out = classifier.run_cached(chunk.prepared, &mut cache)?;
+                    // Move the bar within the chunk: rows read so far plus
+                    // the inferred fraction of this chunk.
+                    let base = counts.read;
+                    let out = classifier.run_cached_progress(
+                        chunk.prepared,
+                        &mut cache,
+                        &|done, total| progress.set(base + (n * done as u64) / total.max(1) as u64),
+                    )?;
                     counts.tokens += out.tokens as u64;
                     counts.unique_texts += out.unique_texts as u64;
                     counts.read += n;

@@ -7,6 +7,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
 
+/// `{rate}` in a template: whole rows per second (indicatif's `{per_sec}`
+/// prints four decimals).
+fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = write!(w, "{:.0} rows/s", state.per_sec());
+}
+
 /// A stage's progress bar (hidden when not wanted).
 pub struct Progress {
     bar: ProgressBar,
@@ -30,9 +36,10 @@ impl Progress {
                 let b = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
                 b.set_style(
                     ProgressStyle::with_template(
-                        "{prefix:>10} [{bar:30}] {pos}/{len} rows  {per_sec}  ETA {eta}",
+                        "{prefix:>10} [{bar:30}] {pos}/{len} rows  {rate}  ETA {eta}",
                     )
                     .expect("valid template")
+                    .with_key("rate", rate)
                     .progress_chars("=> "),
                 );
                 b
@@ -41,9 +48,10 @@ impl Progress {
                 let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
                 b.set_style(
                     ProgressStyle::with_template(
-                        "{prefix:>10} {spinner} {pos} rows  {per_sec}  {elapsed}",
+                        "{prefix:>10} {spinner} {pos} rows  {rate}  {elapsed}",
                     )
-                    .expect("valid template"),
+                    .expect("valid template")
+                    .with_key("rate", rate),
                 );
                 b
             }
