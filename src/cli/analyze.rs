@@ -67,8 +67,8 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         ..Default::default()
     };
     let options_json = serde_json::json!({
-        "input": a.input.input, "map": a.input.map, "text_columns": a.input.text_columns,
-        "timezone": a.input.timezone, "model": a.model.model, "batch_tokens": a.model.batch_tokens,
+        "input": a.input.input, "map": a.input.read.map, "text_columns": a.input.read.text_columns,
+        "timezone": a.input.read.timezone, "model": a.model.model, "batch_tokens": a.model.batch_tokens,
         "threads": a.model.threads, "by": a.kpi.by, "period": period.to_string(), "as_of": a.kpi.as_of,
         "sla": a.kpi.sla, "sla_resolution": a.kpi.sla_resolution, "business_hours": a.kpi.business_hours,
         "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,

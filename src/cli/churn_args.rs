@@ -7,10 +7,11 @@
 //! file is positional and `--model` is the classifier's directory. Here the
 //! ticket file is `--tickets` (a positional file is still accepted), `--model`
 //! of `churn score` is the churn model, and the classifier directory is
-//! `--classifier-model`. Both are converted to the shared structs, so ingest
-//! and the classifier behave exactly as in the other commands.
+//! `--classifier-model`. The reading options are the shared [`ReadArgs`], and
+//! both groups convert to the shared structs, so ingest and the classifier
+//! behave exactly as in the other commands.
 
-use super::common::{InputArgs, InputFormatArg, ModelArgs};
+use super::common::{InputArgs, ModelArgs, ReadArgs};
 use anyhow::{bail, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -24,21 +25,9 @@ pub struct TicketArgs {
     /// Ticket export (raw or enriched), CSV or JSONL; `-` reads stdin.
     #[arg(long = "tickets", value_name = "FILE")]
     pub tickets: Option<String>,
-    /// Map a ticket field to an input column, e.g. `--map customer_id="Account"` (repeatable).
-    #[arg(long = "map", value_name = "FIELD=COLUMN")]
-    pub map: Vec<String>,
-    /// Build the model text from these columns instead of subject + body (repeatable).
-    #[arg(long = "text-column", value_name = "COLUMN")]
-    pub text_columns: Vec<String>,
-    /// Time zone of timestamps without an offset (IANA name).
-    #[arg(long, default_value = "UTC", value_name = "TZ")]
-    pub timezone: String,
-    /// Input format (default: from the extension or the first byte).
-    #[arg(long = "input-format", value_enum)]
-    pub input_format: Option<InputFormatArg>,
-    /// Field delimiter for CSV (default: sniffed from the header).
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<char>,
+    /// How to read the rows (mapping, text columns, time zone, format).
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 impl TicketArgs {
@@ -54,11 +43,7 @@ impl TicketArgs {
         };
         Ok(InputArgs {
             input,
-            map: self.map.clone(),
-            text_columns: self.text_columns.clone(),
-            timezone: self.timezone.clone(),
-            input_format: self.input_format,
-            delimiter: self.delimiter,
+            read: self.read.clone(),
             explain_mapping: false,
             strict: false,
         })

@@ -6,11 +6,10 @@ use std::path::PathBuf;
 use ticketlens::ingest::{ColumnMapping, IngestOptions, InputFormat, InputSource};
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 
-/// How to read and map the ticket input.
+/// How to read and map ticket rows: shared by [`InputArgs`] and the churn
+/// commands, which name their ticket file differently.
 #[derive(Debug, Clone, Args)]
-pub struct InputArgs {
-    /// Ticket export: CSV (any delimiter) or JSONL; `-` reads stdin.
-    pub input: String,
+pub struct ReadArgs {
     /// Map a ticket field to an input column, e.g. `--map created_at="Opened On"` (repeatable).
     /// Fields: ticket_id customer_id created_at first_response resolved status channel priority
     /// agent team escalated reopens replies csat nps ces subject body tags.
@@ -28,6 +27,16 @@ pub struct InputArgs {
     /// Field delimiter for CSV (default: sniffed from the header).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
+}
+
+/// How to read and map the ticket input.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Ticket export: CSV (any delimiter) or JSONL; `-` reads stdin.
+    pub input: String,
+    /// How to read the rows (mapping, text columns, time zone, format).
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Print how input columns were mapped to ticket fields.
     #[arg(long)]
     pub explain_mapping: bool,
@@ -57,23 +66,23 @@ impl InputArgs {
 
     /// Ingest options; `require_created_at` for commands that need timings.
     pub fn options(&self, require_created_at: bool) -> Result<IngestOptions> {
-        let map = parse_pairs(&self.map, "--map")?;
-        let timezone: chrono_tz::Tz = self.timezone.parse().map_err(|_| {
+        let map = parse_pairs(&self.read.map, "--map")?;
+        let timezone: chrono_tz::Tz = self.read.timezone.parse().map_err(|_| {
             anyhow::anyhow!(
                 "invalid --timezone `{}`: not an IANA time zone name",
-                self.timezone
+                self.read.timezone
             )
         })?;
-        let delimiter = match self.delimiter {
+        let delimiter = match self.read.delimiter {
             None => None,
             Some(c) if c.is_ascii() => Some(c as u8),
             Some(c) => anyhow::bail!("invalid --delimiter `{c}`: must be one ASCII character"),
         };
         Ok(IngestOptions {
             map,
-            text_columns: self.text_columns.clone(),
+            text_columns: self.read.text_columns.clone(),
             timezone,
-            format: self.input_format.map(|f| match f {
+            format: self.read.input_format.map(|f| match f {
                 InputFormatArg::Csv => InputFormat::Csv,
                 InputFormatArg::Jsonl => InputFormat::Jsonl,
             }),
