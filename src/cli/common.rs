@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
+use ticketlens::ingest::time::DateOrder;
 use ticketlens::ingest::{ColumnMapping, IngestOptions, InputFormat, InputSource};
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 
@@ -27,6 +28,32 @@ pub struct ReadArgs {
     /// Field delimiter for CSV (default: sniffed from the header).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
+    /// Character encoding of the input, e.g. utf-8, utf-16le, windows-1252, latin1
+    /// (default: detected from the BOM and the bytes).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Day/month order of all-numeric dates like 04/03/2024 in columns whose values do not
+    /// decide it (default: decided per column from its values; month-first with a warning if
+    /// no value decides).
+    #[arg(long = "date-order", value_enum)]
+    pub date_order: Option<DateOrderArg>,
+    /// Parse a date column with this strftime format, e.g. `--date-format "Opened=%d %b %Y %H:%M"`
+    /// (repeatable).
+    #[arg(long = "date-format", value_name = "COLUMN=FORMAT")]
+    pub date_formats: Vec<String>,
+    /// Unit of plain numbers in a duration field, e.g. `--unit resolved=seconds` (units:
+    /// seconds, minutes, hours, days; fields: first_response, resolved; repeatable).
+    #[arg(long = "unit", value_name = "FIELD=UNIT")]
+    pub units: Vec<String>,
+}
+
+/// `--date-order` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DateOrderArg {
+    /// Day first: 04/03/2024 is 4 March.
+    Dmy,
+    /// Month first: 04/03/2024 is April 3.
+    Mdy,
 }
 
 /// How to read and map the ticket input.
@@ -88,6 +115,14 @@ impl InputArgs {
             }),
             delimiter,
             require_created_at,
+            require_text: true,
+            encoding: self.read.encoding.clone(),
+            date_order: self.read.date_order.map(|o| match o {
+                DateOrderArg::Dmy => DateOrder::Dmy,
+                DateOrderArg::Mdy => DateOrder::Mdy,
+            }),
+            date_formats: parse_pairs(&self.read.date_formats, "--date-format")?,
+            units: parse_pairs(&self.read.units, "--unit")?,
             // Printed by the reader that reads the rows (stdin can be read once).
             on_mapping: self
                 .explain_mapping

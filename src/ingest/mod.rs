@@ -77,6 +77,21 @@ pub struct IngestOptions {
     /// Fail when no creation-time column is found (KPI/analyze need it;
     /// classify does not, and then `created_at` is the Unix epoch).
     pub require_created_at: bool,
+    /// Fail when no text column is found (the model needs text; `kpi` does
+    /// not, and then tickets carry no text).
+    pub require_text: bool,
+    /// `--encoding`: force a character encoding (a WHATWG label such as
+    /// `utf-8`, `utf-16le`, `windows-1252`, `latin1`); `None` = detect.
+    pub encoding: Option<String>,
+    /// `--date-order`: how to read all-numeric dates (`04/03/2024`) in a
+    /// column whose values never decide the order; `None` = the stated
+    /// default, with a warning.
+    pub date_order: Option<time::DateOrder>,
+    /// `--date-format COLUMN=FORMAT` (strftime) per input column.
+    pub date_formats: Vec<(String, String)>,
+    /// `--unit FIELD=UNIT`: the unit of plain numbers in a duration field
+    /// (first_response, resolved), overriding what the header says.
+    pub units: Vec<(String, String)>,
     /// Called with the column mapping each time an input is opened with
     /// these options (`--explain-mapping` prints it). A hook rather than a
     /// separate "open and print" step because stdin can only be read once:
@@ -93,6 +108,11 @@ impl Default for IngestOptions {
             format: None,
             delimiter: None,
             require_created_at: false,
+            require_text: true,
+            encoding: None,
+            date_order: None,
+            date_formats: Vec::new(),
+            units: Vec::new(),
             on_mapping: None,
         }
     }

@@ -14,6 +14,9 @@ pub struct TicketReader {
     source: RecordSource,
     converter: Converter,
     stats: IngestStats,
+    /// Data-quality notices about the input as a whole (e.g. a date column
+    /// whose day/month order was assumed), for the summary and `run.json`.
+    warnings: Vec<String>,
     done: bool,
 }
 
@@ -52,6 +55,7 @@ impl TicketReader {
             source,
             converter,
             stats: IngestStats::default(),
+            warnings: Vec::new(),
             done: false,
         })
     }
@@ -82,6 +86,12 @@ impl TicketReader {
                 encode_cells(&cells[..n], d.unwrap_or(b','))
             }
         }
+    }
+
+    /// Data-quality warnings about the input as a whole (one line each,
+    /// naming the column and the option that settles it).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Counts so far (final once the iterator is exhausted).

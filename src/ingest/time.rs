@@ -18,6 +18,18 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
+/// The order of day and month in all-numeric dates (`04/03/2024`).
+///
+/// `YYYY-MM-DD` is unambiguous; `DD/MM/YYYY` vs `MM/DD/YYYY` is not, and is
+/// decided per column (see `docs/ingest.md`), or given with `--date-order`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateOrder {
+    /// Day first (`04/03/2024` = 4 March): Europe, UK, most of the world.
+    Dmy,
+    /// Month first (`04/03/2024` = April 3): the US.
+    Mdy,
+}
+
 /// Formats with an explicit offset, tried in order (after `Z`/` UTC` become `+00:00`).
 const OFFSET_FORMATS: &[&str] = &[
     "%Y-%m-%dT%H:%M:%S%.f%#z",
