@@ -46,8 +46,8 @@ fn big_csv(rows: usize) -> (String, Vec<(u64, &'static str, String)>) {
                 format!("{id},2025-01-01,,<p>&nbsp;</p>,3\n")
             }
             12_345 => {
-                rejects.push((line, "wrong column count: expected 5, got 3", id.clone()));
-                format!("{id},2025-01-01,{text}\n")
+                rejects.push((line, "wrong column count: expected 5, got 6", id.clone()));
+                format!("{id},2025-01-01,{text},body,3,extra\n")
             }
             15_000 => format!("{id},2025-01-01,{text},\"two\nlines\",4\n"),
             19_999 => {

@@ -327,6 +327,41 @@ impl Field {
     }
 }
 
+// ---- JSON export keys (nested objects flattened to dotted paths) ----------
+//
+// Kept apart from the header spellings above: these are the leaf paths of
+// Zendesk's own JSON export (and the API objects it copies) after
+// `ingest::json::flatten`, e.g. `{"via": {"channel": "email"}}` → `via.channel`.
+// They are tried before [`Field::aliases`], so a nested `satisfaction_rating.score`
+// wins over a flat `satisfaction_rating` key that is null in the first objects.
+impl Field {
+    /// Dotted JSON paths recognised for this field, most specific first.
+    pub fn json_aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::CustomerId => &["requester.id", "requester.email"],
+            Field::Channel => &["via.channel"],
+            Field::Agent => &["assignee.id", "assignee.name"],
+            Field::Team => &["group_id", "group.name"],
+            Field::Csat => &["satisfaction_rating.score", "satisfaction_rating.rating"],
+            Field::FirstResponse => &[
+                "metric_set.reply_time_in_minutes.calendar",
+                "metric_set.first_reply_time_in_minutes.calendar",
+                "reply_time_in_minutes.calendar",
+            ],
+            Field::Resolved => &[
+                "metric_set.solved_at",
+                "metric_set.full_resolution_time_in_minutes.calendar",
+                "full_resolution_time_in_minutes.calendar",
+            ],
+            Field::Reopens => &["metric_set.reopens"],
+            Field::Replies => &["metric_set.replies"],
+            Field::Status => &["status.name"],
+            Field::Priority => &["priority.name"],
+            _ => &[],
+        }
+    }
+}
+
 impl std::fmt::Display for Field {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

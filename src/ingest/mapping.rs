@@ -36,8 +36,13 @@ pub(crate) fn resolve(
         })?;
         let idx = match find_column(headers, col) {
             Some(i) => {
-                taken[i] = true;
+                for j in repeated(headers, i) {
+                    taken[j] = true;
+                }
                 i
+            }
+            None if req.allow_extra && is_object_path(headers, col) => {
+                return Err(object_path_error(field, col, req.label, headers));
             }
             None if req.allow_extra && !col.trim().is_empty() => {
                 let pos = extra.iter().position(|k| k == col).unwrap_or_else(|| {
@@ -74,11 +79,22 @@ pub(crate) fn resolve(
         let (idx, name, how) = if let Some((_, i, n)) = by_map.iter().find(|(f, _, _)| *f == field)
         {
             (*i, n.clone(), "--map")
-        } else if let Some(i) = match_alias(&norm, field.aliases(), &taken) {
+        } else if let Some(i) = match_alias(&norm, field.json_aliases(), &taken)
+            .or_else(|| match_alias(&norm, field.aliases(), &taken))
+        {
             taken[i] = true;
             (i, headers[i].clone(), "auto")
         } else {
             continue;
+        };
+        let sources = if idx < headers.len() {
+            let same = repeated(headers, idx);
+            for &j in &same {
+                taken[j] = true;
+            }
+            same
+        } else {
+            Vec::new()
         };
         let scale = duration_scale(field, &name);
         columns.push(MappedColumn {
@@ -87,7 +103,15 @@ pub(crate) fn resolve(
             column: name,
             how,
             scale,
+            sources,
         });
+    }
+    // Repeated columns are combined into one cell appended after the input's
+    // cells (and after JSONL keys read by name).
+    let mut next = headers.len() + extra.len();
+    for c in columns.iter_mut().filter(|c| c.sources.len() > 1) {
+        c.index = next;
+        next += 1;
     }
     let mapping = ColumnMapping {
         columns,
@@ -113,6 +137,44 @@ pub(crate) fn resolve(
         });
     }
     Ok((mapping, extra))
+}
+
+/// Every column whose header is the same as column `idx`'s (trimmed,
+/// case-insensitive), in order: Jira repeats `Labels` and `Comment`.
+fn repeated(headers: &[String], idx: usize) -> Vec<usize> {
+    let name = headers[idx].trim();
+    headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.trim().eq_ignore_ascii_case(name))
+        .map(|(j, _)| j)
+        .collect()
+}
+
+/// True when `path` names a nested JSON object: flattened keys below it exist.
+fn is_object_path(headers: &[String], path: &str) -> bool {
+    let prefix = format!("{}.", path.trim());
+    prefix.len() > 1 && headers.iter().any(|h| h.starts_with(&prefix))
+}
+
+/// `--map FIELD=PATH` where PATH is an object: name its leaves.
+fn object_path_error(field: Field, path: &str, label: &str, headers: &[String]) -> Error {
+    let prefix = format!("{}.", path.trim());
+    let leaves: Vec<&str> = headers
+        .iter()
+        .filter(|h| h.starts_with(&prefix))
+        .take(8)
+        .map(String::as_str)
+        .collect();
+    Error::option(
+        "--map",
+        format!(
+            "'{}' is a nested object in {label}, not a value; map one of its fields with a dotted path, e.g. --map {field}={} (its fields: {})",
+            path.trim(),
+            leaves[0],
+            leaves.join(", ")
+        ),
+    )
 }
 
 fn column_not_found(option: &str, col: &str, label: &str, headers: &[String]) -> Error {
@@ -148,6 +210,11 @@ pub struct MappedColumn {
     /// Multiplier from the column's numbers to the field's unit (minutes for
     /// first response, hours for resolution), derived from the header.
     pub scale: f64,
+    /// The input columns read: one normally; several when the header repeats
+    /// the name (Jira's `Labels`×3), combined into one cell at `index` (tags:
+    /// the union; subject/body: the non-empty cells joined; other fields: the
+    /// first non-empty cell); none for a JSON key read by name.
+    pub sources: Vec<usize>,
 }
 
 /// How input columns map to ticket fields; printed by `--explain-mapping`.
@@ -173,6 +240,19 @@ impl ColumnMapping {
     /// The column mapped to a field.
     pub fn get(&self, field: Field) -> Option<&MappedColumn> {
         self.columns.iter().find(|c| c.field == field)
+    }
+
+    /// Fields read from repeated columns, by the index of their combined
+    /// cell (ascending): `(index, field, source columns)`.
+    pub(crate) fn merges(&self) -> Vec<(usize, Field, Vec<usize>)> {
+        let mut m: Vec<_> = self
+            .columns
+            .iter()
+            .filter(|c| c.sources.len() > 1)
+            .map(|c| (c.index, c.field, c.sources.clone()))
+            .collect();
+        m.sort_by_key(|x| x.0);
+        m
     }
 
     /// All mapped fields, in [`Field::ALL`] order.
@@ -204,8 +284,13 @@ impl std::fmt::Display for ColumnMapping {
             match self.get(field) {
                 Some(c) => {
                     let mut how = c.how.to_string();
-                    if c.index >= self.headers.len() {
-                        how.push_str(" (key not in first object; read by name)");
+                    if c.sources.is_empty() {
+                        how.push_str(" (key not in the first objects; read by name)");
+                    } else if c.sources.len() > 1 {
+                        how.push_str(&format!(
+                            " ({} columns of that name, combined)",
+                            c.sources.len()
+                        ));
                     }
                     if matches!(field, Field::FirstResponse | Field::Resolved) && c.scale != 1.0 {
                         let unit = if field == Field::FirstResponse {
@@ -228,7 +313,7 @@ impl std::fmt::Display for ColumnMapping {
         let used: Vec<usize> = self
             .columns
             .iter()
-            .map(|c| c.index)
+            .flat_map(|c| c.sources.iter().copied())
             .chain(self.text_columns.iter().map(|(i, _)| *i))
             .collect();
         let unused: Vec<String> = (0..self.headers.len())

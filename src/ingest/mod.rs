@@ -9,7 +9,9 @@
 
 pub mod conversations;
 mod convert;
+mod decode;
 mod fields;
+mod json;
 mod mapping;
 mod reader;
 mod rejects;
@@ -49,14 +51,16 @@ impl InputSource {
     }
 }
 
-/// Input format. When not given, `.jsonl`/`.ndjson`/`.json` mean JSONL,
+/// Input format. When not given, `.jsonl`/`.ndjson`/`.json` mean JSON,
 /// `.csv`/`.tsv`/`.txt` mean CSV, and otherwise (stdin, other extensions) a
-/// first non-space byte `{` means JSONL.
+/// first non-space character `{` or `[` means JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// Delimited text with a header row.
     Csv,
-    /// One JSON object per line.
+    /// JSON: one object per line, a JSON array of objects (also inside a
+    /// `{"tickets": [...]}` wrapper) or pretty-printed objects; nested
+    /// objects are flattened to dotted keys.
     Jsonl,
 }
 

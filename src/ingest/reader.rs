@@ -32,7 +32,12 @@ impl std::fmt::Debug for TicketReader {
 
 impl TicketReader {
     pub(crate) fn new(source: &InputSource, opts: &IngestOptions) -> Result<Self> {
-        let mut source = RecordSource::open(source, opts.format, opts.delimiter)?;
+        let mut source = RecordSource::open(
+            source,
+            opts.format,
+            opts.delimiter,
+            opts.encoding.as_deref(),
+        )?;
         let req = MappingRequest {
             map: &opts.map,
             text_columns: &opts.text_columns,
@@ -41,7 +46,7 @@ impl TicketReader {
             allow_extra: source.is_jsonl(),
         };
         let (mapping, extra) = resolve(source.headers(), &req)?;
-        source.set_extra_keys(extra);
+        source.configure(&mapping, extra);
         if let Some(show) = opts.on_mapping {
             show(&mapping);
         }
@@ -51,11 +56,12 @@ impl TicketReader {
             require_created_at: opts.require_created_at,
             n_headers: source.headers().len(),
         };
+        let warnings = source.encoding_notice().into_iter().collect();
         Ok(TicketReader {
             source,
             converter,
             stats: IngestStats::default(),
-            warnings: Vec::new(),
+            warnings,
             done: false,
         })
     }

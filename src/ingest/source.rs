@@ -1,27 +1,50 @@
-//! Raw records from CSV or JSONL, one at a time.
+//! Raw records from CSV or JSON, one at a time.
 //!
 //! This layer knows nothing about tickets: it opens the input, detects the
-//! format and delimiter from a small bounded prefix, and yields each record's
-//! cells as strings in header order (or a [`Reject`] for a record that cannot
-//! be read). Memory stays bounded by the longest record, so multi-gigabyte
-//! exports stream through.
+//! character encoding ([`super::decode`]), the format and the delimiter from
+//! a small bounded prefix, and yields each record's cells as strings in
+//! header order (or a [`Reject`] for a record that cannot be read). Memory
+//! stays bounded by the longest record, so multi-gigabyte exports stream
+//! through.
+//!
+//! CSV structure handled here: rows that omit trailing empty fields are
+//! padded; extra cells that are all empty (and empty trailing header cells)
+//! are dropped; line numbers are physical lines (CRLF and blank lines
+//! included); a quote left open that swallows the following rows is reported
+//! and those rows are read again. JSON: JSON lines, a JSON array (also inside
+//! a `{"tickets": [...]}` wrapper) or pretty-printed objects, flattened to
+//! dotted keys ([`super::json`]).
 
+use super::decode::{self, DecodeReader};
+use super::fields::Field;
+use super::json::{self, Flat, Layout, Piece, Splitter};
+use super::mapping::ColumnMapping;
+use super::values::parse_tags;
 use super::{InputFormat, InputSource, Reject};
 use crate::error::{Error, Result};
 use csv::ByteRecord;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
 /// The most bytes looked at before the first record to detect the format.
 const PEEK_LIMIT: u64 = 1 << 20;
+/// Bytes of decoded text looked at for the JSON layout (wrapper object).
+const PEEK_MIN: usize = 4096;
 /// Read buffer size.
 const BUF_SIZE: usize = 1 << 20;
+/// JSON objects read ahead to collect the column names (keys of the first
+/// objects, not only the first one: a key may be null or missing there).
+const JSON_SAMPLE: usize = 100;
+/// ... or this many bytes of them, whichever comes first.
+const JSON_SAMPLE_BYTES: usize = 1 << 20;
 
 type Input = Box<dyn BufRead + Send>;
 
-/// One record's cells (valid UTF-8), in header order; JSONL records may carry
-/// extra cells after the header for keys that `--map` named by name.
+/// One record's cells (valid UTF-8), in header order; JSON records may carry
+/// extra cells after the header for keys that `--map` named by name, and
+/// every record carries the combined cells of repeated columns last.
 #[derive(Debug)]
 pub(crate) struct Record {
     /// 1-based physical line where the record starts.
@@ -36,38 +59,109 @@ pub(crate) enum Item {
     Reject(Reject),
 }
 
+/// Counts the line breaks the CSV parser reads, so a record's line number is
+/// the physical line of its first byte. (The `csv` crate reports a record's
+/// position before the line breaks it skips: one too low after a CRLF or a
+/// blank line.)
+struct LineTap<R> {
+    inner: R,
+    offset: u64,
+    /// Offsets of `\r` (false) and `\n` (true) read but not yet passed.
+    breaks: VecDeque<(u64, bool)>,
+}
+
+impl<R: Read> Read for LineTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            self.breaks
+                .push_back((self.offset + i as u64, buf[i] == b'\n'));
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R> LineTap<R> {
+    /// The line of the first byte of a record the parser reported at `pos`:
+    /// its line plus the `\n`s of the line breaks skipped from there.
+    fn start_line(&mut self, pos: &csv::Position) -> u64 {
+        let (mut line, mut at) = (pos.line(), pos.byte());
+        while let Some(&(o, lf)) = self.breaks.front() {
+            if o > at {
+                break;
+            }
+            if o == at {
+                line += u64::from(lf);
+                at += 1;
+            }
+            self.breaks.pop_front();
+        }
+        line
+    }
+}
+
 enum Kind {
     Csv {
-        rdr: Box<csv::Reader<Input>>,
+        rdr: Box<csv::Reader<LineTap<Input>>>,
         rec: ByteRecord,
         delimiter: u8,
     },
-    Jsonl {
-        rdr: Input,
-        buf: Vec<u8>,
-        line: u64,
-        pending: Option<(u64, Map<String, Value>)>,
-    },
+    Json(Box<JsonState>),
+}
+
+/// A JSON value read but not yet yielded.
+enum JsonItem {
+    Obj { line: u64, flat: Flat, raw: String },
+    Reject(Reject),
+}
+
+struct JsonState {
+    rdr: Input,
+    layout: Layout,
+    splitter: Splitter,
+    buf: Vec<u8>,
+    /// Current line (JSON lines layout).
+    line: u64,
+    /// Objects read ahead while collecting the keys.
+    pending: VecDeque<JsonItem>,
+    /// The text of the value just yielded (for the rejects file).
+    last_raw: String,
+    /// Which `--map` keys read by name occurred at least once.
+    seen: Vec<bool>,
 }
 
 /// A stream of raw records with their header.
 pub(crate) struct RecordSource {
     kind: Kind,
     headers: Vec<String>,
-    /// JSONL keys read by name that are not in the first object.
+    /// JSON keys read by name that are not among the sampled keys.
     extra_keys: Vec<String>,
     /// `path` or `<stdin>`, for messages.
     label: String,
+    /// Repeated columns combined into one cell each, appended in this order.
+    merges: Vec<(Field, Vec<usize>)>,
+    /// JSON: mapped keys (cell index, field, key), checked for nested objects.
+    mapped: Vec<(usize, Field, String)>,
+    /// Items ready to yield (a swallowed row re-read yields several).
+    queue: VecDeque<Item>,
+    /// A note about the encoding when it was guessed.
+    notice: Option<String>,
+    done: bool,
 }
 
 impl RecordSource {
-    /// Open the input, detect format and delimiter, and read the header.
+    /// Open the input, detect encoding, format and delimiter, and read the
+    /// header. `encoding` is `--encoding` (a WHATWG label); an unknown label
+    /// is an error.
     pub fn open(
         source: &InputSource,
         format: Option<InputFormat>,
         delimiter: Option<u8>,
+        encoding: Option<&str>,
     ) -> Result<Self> {
-        let (input, label, path): (Input, String, Option<&Path>) = match source {
+        let forced = encoding.map(decode::encoding_for_label).transpose()?;
+        let (mut input, label, path): (Input, String, Option<&Path>) = match source {
             InputSource::Path(p) => {
                 let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
                 (
@@ -82,20 +176,43 @@ impl RecordSource {
                 None,
             ),
         };
-        let (input, prefix) = peek(input, &label)?;
+        let mut raw = Vec::new();
+        (&mut input)
+            .take(decode::DETECT_LIMIT as u64)
+            .read_to_end(&mut raw)
+            .map_err(|e| Error::io(&label, e))?;
+        let whole = raw.len() < decode::DETECT_LIMIT;
+        let det = decode::detect(&raw, whole, forced);
+        let mut head = Cursor::new(raw);
+        head.set_position(det.bom_len as u64);
+        let bytes: Input = Box::new(head.chain(input));
+        let text: Input = if det.is_utf8() {
+            bytes
+        } else {
+            Box::new(DecodeReader::new(bytes, det.encoding))
+        };
+        let (input, prefix) = peek(text, &label)?;
         let format = format
             .or_else(|| path.and_then(format_from_extension))
             .unwrap_or_else(|| sniff_format(&prefix));
-        match format {
+        let mut src = match format {
             InputFormat::Csv => {
                 let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
-                open_csv(input, label, delimiter)
+                open_csv(input, label, delimiter)?
             }
-            InputFormat::Jsonl => open_jsonl(input, label),
+            InputFormat::Jsonl => open_json(input, label, &prefix)?,
+        };
+        if det.how == "guessed" {
+            src.notice = Some(format!(
+                "{} is not UTF-8: read as {} (detected); pass --encoding NAME if characters look wrong",
+                src.label,
+                det.encoding.name()
+            ));
         }
+        Ok(src)
     }
 
-    /// Column names (CSV header, or the keys of the first JSON object).
+    /// Column names (CSV header, or the dotted keys of the first JSON objects).
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -105,93 +222,209 @@ impl RecordSource {
         &self.label
     }
 
-    /// True for JSONL, where `--map` may name keys absent from the first object.
-    pub fn is_jsonl(&self) -> bool {
-        matches!(self.kind, Kind::Jsonl { .. })
+    /// A data-quality note about the input's encoding (set when it was not
+    /// UTF-8 and not forced, so the user knows what was assumed).
+    pub fn encoding_notice(&self) -> Option<String> {
+        self.notice.clone()
     }
 
-    /// Read these keys too (JSONL only), as cells after the header's.
+    /// True for JSON, where `--map` may name keys absent from the first objects.
+    pub fn is_jsonl(&self) -> bool {
+        matches!(self.kind, Kind::Json(_))
+    }
+
+    /// Read these keys too (JSON only), as cells after the header's.
     pub fn set_extra_keys(&mut self, keys: Vec<String>) {
+        if let Kind::Json(st) = &mut self.kind {
+            st.seen = vec![false; keys.len()];
+        }
         self.extra_keys = keys;
+    }
+
+    /// Prepare for a resolved mapping: read its JSON keys by name, combine
+    /// its repeated columns, check its JSON keys for nested objects.
+    pub fn configure(&mut self, mapping: &ColumnMapping, extra: Vec<String>) {
+        self.set_extra_keys(extra);
+        self.merges = mapping
+            .merges()
+            .into_iter()
+            .map(|(_, f, sources)| (f, sources))
+            .collect();
+        if self.is_jsonl() {
+            let keys: Vec<&String> = self.headers.iter().chain(&self.extra_keys).collect();
+            self.mapped = mapping
+                .columns()
+                .iter()
+                .filter_map(|c| keys.get(c.index).map(|k| (c.index, c.field, (*k).clone())))
+                .collect();
+        }
     }
 
     /// The delimiter in use (CSV), for encoding raw rejected records.
     pub fn delimiter(&self) -> Option<u8> {
         match &self.kind {
             Kind::Csv { delimiter, .. } => Some(*delimiter),
-            Kind::Jsonl { .. } => None,
+            Kind::Json(_) => None,
         }
     }
 
-    /// The text of the JSONL line just read (for the rejects file).
+    /// The text of the JSON value just read (for the rejects file).
     pub fn last_json_line(&self) -> Option<String> {
         match &self.kind {
-            Kind::Jsonl { buf, .. } => Some(String::from_utf8_lossy(buf.trim_ascii()).into_owned()),
+            Kind::Json(st) => Some(st.last_raw.clone()),
             Kind::Csv { .. } => None,
         }
     }
 
-    /// The next record; `Err` only for fatal I/O errors.
+    /// The next record; `Err` for fatal I/O errors, and at the end for a
+    /// `--map` key that never occurred in the input.
     pub fn next_item(&mut self) -> Option<Result<Item>> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(Ok(self.combine(item)));
+            }
+            if self.done {
+                return None;
+            }
+            if let Err(e) = self.fill() {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+    }
+
+    /// Append the combined cells of repeated columns.
+    fn combine(&self, item: Item) -> Item {
+        match item {
+            Item::Record(mut rec) if !self.merges.is_empty() => {
+                for (field, sources) in &self.merges {
+                    let cells = sources
+                        .iter()
+                        .filter_map(|&i| rec.values.get(i))
+                        .map(|s| s.trim())
+                        .filter(|s| !s.is_empty());
+                    let v = match field {
+                        Field::Tags => cells
+                            .flat_map(parse_tags)
+                            .fold(Vec::<String>::new(), |mut acc, t| {
+                                if !acc.contains(&t) {
+                                    acc.push(t);
+                                }
+                                acc
+                            })
+                            .join(json::LIST_SEP),
+                        Field::Subject | Field::Body => cells.collect::<Vec<_>>().join("\n\n"),
+                        _ => cells.map(str::to_string).next().unwrap_or_default(),
+                    };
+                    rec.values.push(v);
+                }
+                Item::Record(rec)
+            }
+            other => other,
+        }
+    }
+
+    /// Read the next record(s) into the queue; sets `done` at the end.
+    fn fill(&mut self) -> Result<()> {
         match &mut self.kind {
             Kind::Csv {
                 rdr,
                 rec,
                 delimiter,
             } => match rdr.read_byte_record(rec) {
-                Ok(false) => None,
-                Ok(true) => Some(Ok(csv_item(rec, &self.headers, *delimiter))),
-                Err(e) => Some(Err(Error::Csv {
-                    context: format!("{}: reading CSV", self.label),
-                    source: e,
-                })),
-            },
-            Kind::Jsonl {
-                rdr,
-                buf,
-                line,
-                pending,
-            } => {
-                if let Some((l, obj)) = pending.take() {
-                    return Some(Ok(Item::Record(json_record(
-                        l,
-                        &obj,
-                        &self.headers,
-                        &self.extra_keys,
-                    ))));
+                Ok(false) => self.done = true,
+                Ok(true) => {
+                    let line = match rec.position() {
+                        Some(p) => rdr.get_mut().start_line(p),
+                        None => 0,
+                    };
+                    let ctx = CsvCtx {
+                        headers: &self.headers,
+                        delimiter: *delimiter,
+                    };
+                    ctx.items(line, rec, true, &mut self.queue);
                 }
-                loop {
-                    buf.clear();
-                    match rdr.read_until(b'\n', buf) {
-                        Ok(0) => return None,
-                        Ok(_) => {}
-                        Err(e) => return Some(Err(Error::io(&self.label, e))),
-                    }
-                    *line += 1;
-                    let trimmed = buf.trim_ascii();
-                    if trimmed.is_empty() {
-                        continue;
-                    }
-                    return Some(Ok(match parse_object(trimmed) {
-                        Ok(obj) => {
-                            Item::Record(json_record(*line, &obj, &self.headers, &self.extra_keys))
+                Err(e) => {
+                    return Err(Error::Csv {
+                        context: format!("{}: reading CSV", self.label),
+                        source: e,
+                    })
+                }
+            },
+            Kind::Json(st) => {
+                let item = match st.pending.pop_front() {
+                    Some(it) => Some(it),
+                    None => read_json(st, &self.label)?,
+                };
+                match item {
+                    None => {
+                        self.done = true;
+                        if let Some(k) = st.seen.iter().position(|s| !s) {
+                            return Err(Error::option(
+                                "--map",
+                                format!(
+                                    "'{}' never occurs in {}: no object has that key or dotted path",
+                                    self.extra_keys[k], self.label
+                                ),
+                            ));
                         }
-                        Err(reason) => Item::Reject(Reject {
-                            line: *line,
-                            reason,
-                            raw: String::from_utf8_lossy(trimmed).into_owned(),
-                        }),
-                    }));
+                    }
+                    Some(JsonItem::Reject(r)) => {
+                        st.last_raw = r.raw.clone();
+                        self.queue.push_back(Item::Reject(r));
+                    }
+                    Some(JsonItem::Obj { line, flat, raw }) => {
+                        for (k, key) in self.extra_keys.iter().enumerate() {
+                            if flat.contains_key(key) {
+                                st.seen[k] = true;
+                            }
+                        }
+                        let item = match nested_object(&flat, &self.mapped) {
+                            Some(reason) => Item::Reject(Reject {
+                                line,
+                                reason,
+                                raw: raw.clone(),
+                            }),
+                            None => Item::Record(Record {
+                                line,
+                                values: self
+                                    .headers
+                                    .iter()
+                                    .chain(&self.extra_keys)
+                                    .map(|k| flat.get(k).map(json::cell).unwrap_or_default())
+                                    .collect(),
+                            }),
+                        };
+                        st.last_raw = raw;
+                        self.queue.push_back(item);
+                    }
                 }
             }
         }
+        Ok(())
     }
 }
 
-/// Read up to the first non-blank line (bounded), strip a UTF-8 BOM, and
-/// return the input with that prefix put back in front.
+/// A mapped key that holds a nested object in this record: the reject reason.
+fn nested_object(flat: &Flat, mapped: &[(usize, Field, String)]) -> Option<String> {
+    mapped.iter().find_map(|(_, field, key)| {
+        if flat.contains_key(key) {
+            return None;
+        }
+        let kids = json::children(flat, key);
+        let first = kids.first()?;
+        Some(format!(
+            "nested object in key '{key}' where a {field} value is expected (map one of its fields with a dotted path, e.g. --map {field}={first})"
+        ))
+    })
+}
+
+/// Read up to the first non-blank line and at least [`PEEK_MIN`] bytes
+/// (bounded), strip a UTF-8 BOM, and return the input with that prefix put
+/// back in front.
 fn peek(mut input: Input, label: &str) -> Result<(Input, Vec<u8>)> {
     let mut prefix = Vec::new();
+    let mut seen_text = false;
     loop {
         let start = prefix.len();
         let room = PEEK_LIMIT.saturating_sub(start as u64);
@@ -202,7 +435,8 @@ fn peek(mut input: Input, label: &str) -> Result<(Input, Vec<u8>)> {
             .take(room)
             .read_until(b'\n', &mut prefix)
             .map_err(|e| Error::io(label, e))?;
-        if n == 0 || prefix[start..].iter().any(|b| !b.is_ascii_whitespace()) {
+        seen_text |= prefix[start..].iter().any(|b| !b.is_ascii_whitespace());
+        if n == 0 || (seen_text && prefix.len() >= PEEK_MIN) {
             break;
         }
     }
@@ -213,7 +447,7 @@ fn peek(mut input: Input, label: &str) -> Result<(Input, Vec<u8>)> {
     Ok((Box::new(Cursor::new(prefix).chain(input)), head))
 }
 
-/// `.jsonl`/`.ndjson`/`.json` → JSONL, `.csv`/`.tsv`/`.txt` → CSV.
+/// `.jsonl`/`.ndjson`/`.json` → JSON, `.csv`/`.tsv`/`.txt` → CSV.
 fn format_from_extension(p: &Path) -> Option<InputFormat> {
     let ext = p.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
@@ -223,7 +457,7 @@ fn format_from_extension(p: &Path) -> Option<InputFormat> {
     }
 }
 
-/// JSONL when the first non-space byte is `{` (or `[`, to explain the error).
+/// JSON when the first non-space byte is `{` or `[`.
 fn sniff_format(prefix: &[u8]) -> InputFormat {
     match prefix.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{' | b'[') => InputFormat::Jsonl,
@@ -262,12 +496,17 @@ pub(crate) fn sniff_delimiter(prefix: &[u8]) -> u8 {
 }
 
 fn open_csv(input: Input, label: String, delimiter: u8) -> Result<RecordSource> {
+    let tap = LineTap {
+        inner: input,
+        offset: 0,
+        breaks: VecDeque::new(),
+    };
     let mut rdr = Box::new(
         csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
             .has_headers(false)
-            .from_reader(input),
+            .from_reader(tap),
     );
     let mut rec = ByteRecord::new();
     let got = rdr.read_byte_record(&mut rec).map_err(|e| Error::Csv {
@@ -281,10 +520,17 @@ fn open_csv(input: Input, label: String, delimiter: u8) -> Result<RecordSource> 
             message: "empty input: no header row".into(),
         });
     }
-    let headers = rec
+    if let Some(p) = rec.position() {
+        rdr.get_mut().start_line(p);
+    }
+    let mut headers: Vec<String> = rec
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .map(|h| decode::lossless_text(h).trim().to_string())
         .collect();
+    // Excel writes empty header cells after the last named column.
+    while headers.len() > 1 && headers.last().is_some_and(|h| h.is_empty()) {
+        headers.pop();
+    }
     Ok(RecordSource {
         kind: Kind::Csv {
             rdr,
@@ -294,61 +540,169 @@ fn open_csv(input: Input, label: String, delimiter: u8) -> Result<RecordSource> 
         headers,
         extra_keys: Vec::new(),
         label,
+        merges: Vec::new(),
+        mapped: Vec::new(),
+        queue: VecDeque::new(),
+        notice: None,
+        done: false,
     })
 }
 
-fn open_jsonl(mut input: Input, label: String) -> Result<RecordSource> {
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        let n = input
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&label, e))?;
-        if n == 0 {
-            return Err(Error::Parse {
-                path: label,
-                line: line.max(1),
-                message: "empty input: no JSON object".into(),
-            });
+/// Open JSON: decide the layout from the decoded prefix, then read objects
+/// ahead (at most [`JSON_SAMPLE`]) to collect the column names.
+fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSource> {
+    let first = prefix.iter().position(|b| !b.is_ascii_whitespace());
+    let mut line = 1u64;
+    let layout = match first.map(|i| prefix[i]) {
+        Some(b'[') => {
+            line += skip_bytes(&mut input, first.unwrap_or(0) + 1, &label)?;
+            Layout::Array
         }
-        line += 1;
-        let t = buf.trim_ascii();
-        if t.is_empty() {
-            continue;
+        Some(b'{') => {
+            let start = first.unwrap_or(0);
+            let end = prefix[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(prefix.len(), |e| start + e);
+            let line1 = prefix[start..end].trim_ascii();
+            // A first line that is a whole object (even a broken one) means
+            // JSON lines; a lone `{` means pretty-printed objects or a wrapper.
+            if parse_object(line1).is_ok() || (line1.len() > 1 && line1.ends_with(b"}")) {
+                Layout::Lines
+            } else if let Some(n) = json::wrapper_opening(prefix) {
+                line += skip_bytes(&mut input, n, &label)?;
+                Layout::Array
+            } else {
+                Layout::Concatenated
+            }
         }
-        if t.starts_with(b"[") {
-            return Err(Error::Parse {
-                path: label,
-                line,
-                message: "a JSON array is not supported; write one JSON object per line (JSONL)"
-                    .into(),
-            });
+        _ => Layout::Lines,
+    };
+    let mut st = JsonState {
+        rdr: input,
+        layout,
+        splitter: Splitter::new(layout, line),
+        buf: Vec::new(),
+        line: 0,
+        pending: VecDeque::new(),
+        last_raw: String::new(),
+        seen: Vec::new(),
+    };
+    let mut headers: Vec<String> = Vec::new();
+    let mut known = std::collections::HashSet::new();
+    let (mut objects, mut bytes) = (0usize, 0usize);
+    while objects < JSON_SAMPLE && bytes < JSON_SAMPLE_BYTES {
+        let Some(item) = read_json(&mut st, &label)? else {
+            break;
+        };
+        if let JsonItem::Obj { flat, raw, .. } = &item {
+            objects += 1;
+            bytes += raw.len();
+            for k in flat.keys() {
+                if known.insert(k.clone()) {
+                    headers.push(k.clone());
+                }
+            }
         }
-        let obj = parse_object(t).map_err(|m| Error::Parse {
-            path: label.clone(),
+        st.pending.push_back(item);
+    }
+    if objects == 0 {
+        let (line, message) = match st.pending.front() {
+            Some(JsonItem::Reject(r)) => (r.line, r.reason.clone()),
+            _ => (line.max(1), "empty input: no JSON object".to_string()),
+        };
+        return Err(Error::Parse {
+            path: label,
             line,
-            message: m,
-        })?;
-        let headers = obj.keys().cloned().collect();
-        return Ok(RecordSource {
-            kind: Kind::Jsonl {
-                rdr: input,
-                buf,
-                line,
-                pending: Some((line, obj)),
-            },
-            headers,
-            extra_keys: Vec::new(),
-            label,
+            message,
         });
+    }
+    Ok(RecordSource {
+        kind: Kind::Json(Box::new(st)),
+        headers,
+        extra_keys: Vec::new(),
+        label,
+        merges: Vec::new(),
+        mapped: Vec::new(),
+        queue: VecDeque::new(),
+        notice: None,
+        done: false,
+    })
+}
+
+/// Consume `n` bytes; returns how many `\n` they held.
+fn skip_bytes(input: &mut Input, n: usize, label: &str) -> Result<u64> {
+    let mut skipped = vec![0; n];
+    input
+        .read_exact(&mut skipped)
+        .map_err(|e| Error::io(label, e))?;
+    Ok(memchr::memchr_iter(b'\n', &skipped).count() as u64)
+}
+
+/// Read one JSON value (any layout); `None` at the end.
+fn read_json(st: &mut JsonState, label: &str) -> Result<Option<JsonItem>> {
+    if st.layout == Layout::Lines {
+        loop {
+            st.buf.clear();
+            let n = st
+                .rdr
+                .read_until(b'\n', &mut st.buf)
+                .map_err(|e| Error::io(label, e))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            st.line += 1;
+            let trimmed = st.buf.trim_ascii();
+            if trimmed.is_empty() {
+                continue;
+            }
+            return Ok(Some(json_item(st.line, trimmed, None)));
+        }
+    }
+    let piece = st
+        .splitter
+        .next_value(&mut st.rdr, &mut st.buf)
+        .map_err(|e| Error::io(label, e))?;
+    Ok(match piece {
+        None => None,
+        Some(Piece::Value { line, end_line }) => {
+            Some(json_item(line, st.buf.trim_ascii(), Some(end_line)))
+        }
+        Some(Piece::Truncated { line, end_line }) => Some(JsonItem::Reject(Reject {
+            line,
+            reason: format!(
+                "unterminated JSON value: the input ends inside the value that starts on line {line} (lines {line}–{end_line})"
+            ),
+            raw: decode::lossless_text(st.buf.trim_ascii()),
+        })),
+    })
+}
+
+fn json_item(line: u64, bytes: &[u8], end_line: Option<u64>) -> JsonItem {
+    let raw = decode::lossless_text(bytes);
+    match parse_object(bytes) {
+        Ok(obj) => JsonItem::Obj {
+            line,
+            flat: json::flatten(obj),
+            raw,
+        },
+        Err(mut reason) => {
+            if let Some(end) = end_line.filter(|&e| e > line) {
+                reason.push_str(&format!(" (value on lines {line}–{end})"));
+            }
+            JsonItem::Reject(Reject { line, reason, raw })
+        }
     }
 }
 
-/// Parse one JSONL line into an object, or a reject reason.
-fn parse_object(bytes: &[u8]) -> std::result::Result<Map<String, Value>, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))?;
+/// Parse one JSON value into an object, or a reject reason.
+fn parse_object(bytes: &[u8]) -> std::result::Result<serde_json::Map<String, Value>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte {} (the file is not UTF-8 throughout: pass --encoding windows-1252, or the file's encoding)",
+            e.valid_up_to()
+        )
+    })?;
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(format!("expected a JSON object, got {}", json_kind(&other))),
@@ -367,70 +721,170 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// A JSON value as a cell: strings as-is, null as empty, nested values as JSON text.
-fn json_cell(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// What CSV record checks need to know.
+struct CsvCtx<'a> {
+    headers: &'a [String],
+    delimiter: u8,
+}
+
+impl CsvCtx<'_> {
+    fn column(&self, i: usize) -> String {
+        match self.headers.get(i) {
+            Some(h) if !h.is_empty() => h.clone(),
+            _ => format!("#{}", i + 1),
+        }
     }
-}
 
-fn json_record(
-    line: u64,
-    obj: &Map<String, Value>,
-    headers: &[String],
-    extra: &[String],
-) -> Record {
-    let values = headers
-        .iter()
-        .chain(extra)
-        .map(|k| obj.get(k).map(json_cell).unwrap_or_default())
-        .collect();
-    Record { line, values }
-}
+    /// Check a CSV record (open quote, column count, UTF-8) and queue the
+    /// record or its reject(s).
+    fn items(&self, line: u64, rec: &ByteRecord, check_quote: bool, out: &mut VecDeque<Item>) {
+        let n = self.headers.len();
+        if check_quote {
+            if let Some(col) = self.unterminated_quote(rec) {
+                self.reread_swallowed(line, rec, col, out);
+                return;
+            }
+        }
+        let mut len = rec.len();
+        if len > n {
+            if rec.iter().skip(n).all(|c| c.trim_ascii().is_empty()) {
+                len = n;
+            } else {
+                out.push_back(Item::Reject(Reject {
+                    line,
+                    reason: format!("wrong column count: expected {n}, got {}", rec.len()),
+                    raw: encode_record(rec, self.delimiter),
+                }));
+                return;
+            }
+        }
+        let mut values = Vec::with_capacity(n);
+        for (i, cell) in rec.iter().take(len).enumerate() {
+            match std::str::from_utf8(cell) {
+                Ok(s) => values.push(s.to_string()),
+                Err(e) => {
+                    out.push_back(Item::Reject(Reject {
+                        line,
+                        reason: format!(
+                            "invalid UTF-8 in column '{}' at byte {} (the file is not UTF-8 throughout: pass --encoding windows-1252, or the file's encoding)",
+                            self.column(i),
+                            e.valid_up_to()
+                        ),
+                        raw: encode_record(rec, self.delimiter),
+                    }));
+                    return;
+                }
+            }
+        }
+        // Rows that omit trailing empty fields (Outlook and others write them).
+        values.resize(n, String::new());
+        out.push_back(Item::Record(Record { line, values }));
+    }
 
-/// Check a CSV record: column count, UTF-8.
-fn csv_item(rec: &ByteRecord, headers: &[String], delimiter: u8) -> Item {
-    let line = rec.position().map(|p| p.line()).unwrap_or(0);
-    if rec.len() != headers.len() {
-        return Item::Reject(Reject {
+    /// The column of a quoted cell that was never closed and swallowed the
+    /// following rows: a cell with line breaks whose continuation lines look
+    /// like rows (as many cells as the header, or nearly), in a record that
+    /// is malformed anyway (wrong cell count) or whose cell ran to the end of
+    /// the input (ends with a line break).
+    fn unterminated_quote(&self, rec: &ByteRecord) -> Option<usize> {
+        let n = self.headers.len();
+        if n < 3 {
+            return None;
+        }
+        let min_cells = 3.max(n.div_ceil(2));
+        rec.iter().position(|cell| {
+            if memchr::memchr(b'\n', cell).is_none() {
+                return false;
+            }
+            let ends_nl = cell
+                .rsplit(|&b| b == b'\n')
+                .next()
+                .is_some_and(|l| l.trim_ascii().is_empty());
+            let row_like = cell.split(|&b| b == b'\n').skip(1).any(|l| {
+                let cells = memchr::memchr_iter(self.delimiter, l).count() + 1;
+                (min_cells..=n).contains(&cells)
+            });
+            row_like && (rec.len() != n || ends_nl)
+        })
+    }
+
+    /// Reject the row whose quote never closed, and read the lines it
+    /// swallowed again as rows.
+    fn reread_swallowed(&self, line: u64, rec: &ByteRecord, col: usize, out: &mut VecDeque<Item>) {
+        let d = self.delimiter;
+        let cells: Vec<&[u8]> = rec.iter().collect();
+        let before: u64 = cells[..col]
+            .iter()
+            .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
+            .sum();
+        let open_line = line + before;
+        let segs: Vec<&[u8]> = cells[col].split(|&b| b == b'\n').collect();
+        let last_line = open_line + segs.len() as u64 - 1;
+        let mut first_text: Vec<String> = cells[..col]
+            .iter()
+            .map(|c| decode::lossless_text(c))
+            .collect();
+        first_text.push(String::new());
+        let mut raw = encode_cells(&first_text, d);
+        raw.push('"');
+        raw.push_str(&decode::lossless_text(strip_cr(segs[0])));
+        let swallowed_end = if segs.last().is_some_and(|l| l.trim_ascii().is_empty()) {
+            last_line - 1
+        } else {
+            last_line
+        };
+        out.push_back(Item::Reject(Reject {
             line,
             reason: format!(
-                "wrong column count: expected {}, got {}",
-                headers.len(),
-                rec.len()
+                "unterminated quote in column '{}': the quoted value opened on line {open_line} swallowed lines {}–{swallowed_end} (they are read again as rows; close the quote or double the stray '\"')",
+                self.column(col),
+                open_line + 1,
             ),
-            raw: encode_record(rec, delimiter),
-        });
-    }
-    let mut values = Vec::with_capacity(rec.len());
-    for (i, cell) in rec.iter().enumerate() {
-        match std::str::from_utf8(cell) {
-            Ok(s) => values.push(s.to_string()),
-            Err(e) => {
-                return Item::Reject(Reject {
-                    line,
-                    reason: format!(
-                        "invalid UTF-8 in column '{}' at byte {}",
-                        headers[i],
-                        e.valid_up_to()
-                    ),
-                    raw: encode_record(rec, delimiter),
-                })
+            raw,
+        }));
+        for (k, seg) in segs.iter().enumerate().skip(1) {
+            let mut text = strip_cr(seg).to_vec();
+            if k == segs.len() - 1 && col + 1 < cells.len() {
+                // The line where the parser found a closing quote: the rest
+                // of the record's cells belong to it.
+                let rest: Vec<String> = cells[col + 1..]
+                    .iter()
+                    .map(|c| decode::lossless_text(c))
+                    .collect();
+                text.push(d);
+                text.extend_from_slice(encode_cells(&rest, d).as_bytes());
+            }
+            if text.trim_ascii().is_empty() {
+                continue;
+            }
+            let mut r = csv::ReaderBuilder::new()
+                .delimiter(d)
+                .flexible(true)
+                .has_headers(false)
+                .from_reader(&text[..]);
+            let mut one = ByteRecord::new();
+            let at = open_line + k as u64;
+            match r.read_byte_record(&mut one) {
+                Ok(true) => self.items(at, &one, false, out),
+                _ => out.push_back(Item::Reject(Reject {
+                    line: at,
+                    reason: "unreadable line after an unterminated quote".into(),
+                    raw: decode::lossless_text(&text),
+                })),
             }
         }
     }
-    Item::Record(Record { line, values })
 }
 
-/// Re-encode a record as one CSV row (quoting as needed), lossily decoded,
-/// so the raw text in the rejects file can be pasted back into the input.
+fn strip_cr(s: &[u8]) -> &[u8] {
+    s.strip_suffix(b"\r").unwrap_or(s)
+}
+
+/// Re-encode a record as one CSV row (quoting as needed), so the raw text in
+/// the rejects file can be pasted back into the input. Bytes that are not
+/// UTF-8 are read as Windows-1252 (not U+FFFD), so the text stays faithful.
 pub(crate) fn encode_record(rec: &ByteRecord, delimiter: u8) -> String {
-    let cells: Vec<String> = rec
-        .iter()
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect();
+    let cells: Vec<String> = rec.iter().map(decode::lossless_text).collect();
     encode_cells(&cells, delimiter)
 }
 

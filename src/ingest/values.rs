@@ -176,12 +176,27 @@ fn parse_clock_span(s: &str) -> Option<f64> {
     Some(h * 60.0 + m + sec / 60.0)
 }
 
-/// Tags split on `,` `;` `|` and whitespace, empty pieces dropped.
+/// A tags cell as a list: split on `,` `;` `|` when the cell has any of them
+/// (`billing, vip`, `a;b`: a tag may then hold a space, `needs review`),
+/// otherwise on whitespace (Zendesk's space-separated `vip billing`); pieces
+/// trimmed, empty ones and repeats dropped, first-seen order kept. JSON
+/// arrays and repeated columns reach here as `a, b` (see `ingest::json`).
 pub(crate) fn parse_tags(s: &str) -> Vec<String> {
-    s.split(|c: char| c == ',' || c == ';' || c == '|' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
+    fn unique<'a>(pieces: impl Iterator<Item = &'a str>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in pieces {
+            let t = p.trim();
+            if !t.is_empty() && !out.iter().any(|o| o == t) {
+                out.push(t.to_string());
+            }
+        }
+        out
+    }
+    if s.contains([',', ';', '|']) {
+        unique(s.split([',', ';', '|']))
+    } else {
+        unique(s.split_whitespace())
+    }
 }
 
 #[cfg(test)]
@@ -299,8 +314,14 @@ mod tests {
     fn tags_split() {
         assert_eq!(
             parse_tags("billing, vip;refund|x  y"),
-            vec!["billing", "vip", "refund", "x", "y"]
+            vec!["billing", "vip", "refund", "x  y"]
+        );
+        assert_eq!(parse_tags("vip  billing\tvip"), vec!["vip", "billing"]);
+        assert_eq!(
+            parse_tags("needs review, vip,"),
+            vec!["needs review", "vip"]
         );
         assert!(parse_tags("  ").is_empty());
+        assert!(parse_tags(" , ;").is_empty());
     }
 }

@@ -65,7 +65,10 @@ pub struct BrokenRow {
 
 /// Which defects to plant, in file order.
 const PLAN: [(BrokenKind, &str); 8] = [
-    (BrokenKind::ColumnCount, "8 fields instead of 19"),
+    (
+        BrokenKind::ColumnCount,
+        "20 fields instead of 19 (an unquoted comma in the subject)",
+    ),
     (BrokenKind::BadCreatedAt, "created_at is `not-a-date`"),
     (BrokenKind::BadCsat, "csat is `abc`, not a number"),
     (BrokenKind::MissingCreatedAt, "created_at is blank"),
@@ -168,7 +171,14 @@ fn row_bytes(
         "order".into(),
     ];
     let fields = match (kind, j) {
-        (BrokenKind::ColumnCount, 0) => fields[..8].to_vec(),
+        // A short row would be padded (exporters omit trailing empty
+        // fields), so the first column-count defect is an unquoted comma.
+        (BrokenKind::ColumnCount, 0) => {
+            // Written as `…,Question about my order, again,…`.
+            let mut f = fields;
+            f.insert(17, b" again".to_vec());
+            f
+        }
         (BrokenKind::ColumnCount, _) => {
             let mut f = fields;
             f.push("unexpected".into());

@@ -212,7 +212,7 @@ pub fn read_conversations(
     source: &InputSource,
     opts: &ConversationOptions,
 ) -> Result<ConversationLog> {
-    let mut src = RecordSource::open(source, opts.format, opts.delimiter)?;
+    let mut src = RecordSource::open(source, opts.format, opts.delimiter, None)?;
     let cols = resolve(src.headers(), &opts.map, src.label())?;
     let mut log = ConversationLog {
         headers: src.headers().to_vec(),

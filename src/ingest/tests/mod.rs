@@ -81,3 +81,7 @@ fn reader_is_send() {
     assert_send::<TicketReader>();
     assert_send::<Row>();
 }
+
+mod encodings;
+mod json;
+mod structure;

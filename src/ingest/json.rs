@@ -1,0 +1,372 @@
+//! JSON inputs: flattening nested objects into dotted keys, and splitting a
+//! JSON array (or pretty-printed objects) into one value at a time.
+//!
+//! Zendesk's own JSON export nests values (`"via": {"channel": "email"}`,
+//! `"satisfaction_rating": {"score": "good"}`, `"metric_set":
+//! {"reply_time_in_minutes": {"calendar": 30}}`) and writes lists as arrays
+//! (`"tags": ["a", "b"]`). Each object is flattened to leaf keys joined with
+//! `.` (`via.channel`, `metric_set.reply_time_in_minutes.calendar`), so the
+//! rest of ingest sees flat columns and `--map` can name a dotted path.
+
+use serde_json::{Map, Value};
+use std::io::BufRead;
+
+/// Separator written between the items of a list cell (a JSON array of
+/// scalars); `parse_tags` splits on it.
+pub(crate) const LIST_SEP: &str = ", ";
+
+/// A flattened object: dotted leaf key → leaf value (scalars, null, arrays).
+pub(crate) type Flat = Map<String, Value>;
+
+/// Flatten nested objects into dotted keys; arrays stay leaves. An empty
+/// object becomes a null leaf so its key still exists.
+pub(crate) fn flatten(obj: Map<String, Value>) -> Flat {
+    let mut out = Map::new();
+    flatten_into(&mut out, None, obj);
+    out
+}
+
+fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {
+    for (k, v) in obj {
+        let key = match prefix {
+            Some(p) => format!("{p}.{k}"),
+            None => k,
+        };
+        match v {
+            Value::Object(m) if !m.is_empty() => flatten_into(out, Some(&key), m),
+            Value::Object(_) => {
+                out.insert(key, Value::Null);
+            }
+            other => {
+                out.insert(key, other);
+            }
+        }
+    }
+}
+
+/// A leaf as a cell: strings as-is, null as empty, numbers and booleans as
+/// JSON text, an array of scalars as a list (items joined with [`LIST_SEP`]),
+/// any other array as JSON text.
+pub(crate) fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => items
+            .iter()
+            .filter(|i| !i.is_null())
+            .map(|i| match i {
+                Value::String(s) => s.trim().to_string(),
+                other => other.to_string(),
+            })
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(LIST_SEP),
+        other => other.to_string(),
+    }
+}
+
+/// The leaf keys under `path` in a flattened object (`path` names an object).
+pub(crate) fn children<'a>(flat: &'a Flat, path: &str) -> Vec<&'a str> {
+    let prefix = format!("{path}.");
+    flat.keys()
+        .filter(|k| k.starts_with(&prefix))
+        .map(String::as_str)
+        .collect()
+}
+
+/// How a JSON text is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// One object per line (JSONL): a bad line is rejected, the rest read.
+    Lines,
+    /// A top-level array of objects (possibly inside a one-key wrapper such
+    /// as `{"tickets": [...]}`, whose opening has been skipped).
+    Array,
+    /// Objects one after another, each spanning lines (pretty-printed).
+    Concatenated,
+}
+
+/// If `text` starts a `{"key": [` wrapper, the byte length of that opening.
+pub(crate) fn wrapper_opening(text: &[u8]) -> Option<usize> {
+    let mut i = skip_ws(text, 0);
+    if text.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_ws(text, i + 1);
+    if text.get(i) != Some(&b'"') {
+        return None;
+    }
+    i += 1;
+    while i < text.len() && text[i] != b'"' {
+        if text[i] == b'\\' {
+            return None;
+        }
+        i += 1;
+    }
+    i = skip_ws(text, i + 1);
+    if text.get(i) != Some(&b':') {
+        return None;
+    }
+    i = skip_ws(text, i + 1);
+    (text.get(i) == Some(&b'[')).then_some(i + 1)
+}
+
+fn skip_ws(text: &[u8], mut i: usize) -> usize {
+    while i < text.len() && text[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// One top-level value cut out of an array or a run of objects.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// The value's bytes, starting on this 1-based line.
+    Value { line: u64, end_line: u64 },
+    /// The input ended inside a value that started on this line.
+    Truncated { line: u64, end_line: u64 },
+}
+
+/// Splits top-level JSON values out of a stream without parsing them, by
+/// tracking strings and bracket depth. Memory is bounded by the largest value.
+pub(crate) struct Splitter {
+    layout: Layout,
+    /// Current 1-based line.
+    line: u64,
+    done: bool,
+}
+
+impl Splitter {
+    /// Start splitting; `line` is the line of the next unread byte.
+    pub fn new(layout: Layout, line: u64) -> Self {
+        Splitter {
+            layout,
+            line,
+            done: false,
+        }
+    }
+
+    /// Read the next value into `buf` (cleared first). `None` at the end
+    /// (for an array: its closing `]`; anything after it is ignored).
+    pub fn next_value<R: BufRead + ?Sized>(
+        &mut self,
+        input: &mut R,
+        buf: &mut Vec<u8>,
+    ) -> std::io::Result<Option<Piece>> {
+        buf.clear();
+        if self.done {
+            return Ok(None);
+        }
+        // Skip separators to the start of a value.
+        loop {
+            let avail = input.fill_buf()?;
+            if avail.is_empty() {
+                self.done = true;
+                return Ok(None);
+            }
+            let mut used = 0;
+            let mut start = false;
+            for &b in avail {
+                match b {
+                    b'\n' => self.line += 1,
+                    b if b.is_ascii_whitespace() => {}
+                    b',' => {}
+                    b']' if self.layout == Layout::Array => {
+                        self.done = true;
+                        input.consume(used + 1);
+                        return Ok(None);
+                    }
+                    _ => {
+                        start = true;
+                        break;
+                    }
+                }
+                used += 1;
+            }
+            input.consume(used);
+            if start {
+                break;
+            }
+        }
+        let line = self.line;
+        let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+        let scalar_end = |b: u8| b == b',' || b == b']' || b.is_ascii_whitespace();
+        loop {
+            let avail = input.fill_buf()?;
+            if avail.is_empty() {
+                self.done = true;
+                let end_line = self.line;
+                // A bare scalar ending at the end of input is complete.
+                return Ok(Some(if depth == 0 && !in_str {
+                    Piece::Value { line, end_line }
+                } else {
+                    Piece::Truncated { line, end_line }
+                }));
+            }
+            let mut used = 0;
+            let mut complete = false;
+            for &b in avail {
+                if in_str {
+                    if esc {
+                        esc = false;
+                    } else if b == b'\\' {
+                        esc = true;
+                    } else if b == b'"' {
+                        in_str = false;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_str = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' if depth > 0 => depth -= 1,
+                        _ if depth == 0 && scalar_end(b) => {
+                            complete = true;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                used += 1;
+                buf.push(b);
+                if depth == 0 && !in_str && matches!(b, b'}' | b']') {
+                    complete = true;
+                    break;
+                }
+            }
+            input.consume(used);
+            if complete {
+                return Ok(Some(Piece::Value {
+                    line,
+                    end_line: self.line,
+                }));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flattening_and_cells() {
+        let v = json!({"id": 1, "via": {"channel": "email", "source": {"from": {}, "rel": null}},
+            "tags": ["a", "b c", null], "sr": {"score": "good"}, "cf": [{"id": 1}]});
+        let Value::Object(m) = v else { unreachable!() };
+        let f = flatten(m);
+        let keys: Vec<&str> = f.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "via.channel",
+                "via.source.from",
+                "via.source.rel",
+                "tags",
+                "sr.score",
+                "cf"
+            ]
+        );
+        assert_eq!(cell(&f["id"]), "1");
+        assert_eq!(cell(&f["via.channel"]), "email");
+        assert_eq!(cell(&f["via.source.from"]), "");
+        assert_eq!(cell(&f["tags"]), "a, b c");
+        assert_eq!(cell(&f["cf"]), "[{\"id\":1}]");
+        assert_eq!(
+            children(&f, "via"),
+            ["via.channel", "via.source.from", "via.source.rel"]
+        );
+    }
+
+    #[test]
+    fn wrapper() {
+        assert_eq!(wrapper_opening(b" {\n \"tickets\" : [ {"), Some(17));
+        assert_eq!(wrapper_opening(b"{\"id\": 1}"), None);
+        assert_eq!(wrapper_opening(b"[{}]"), None);
+    }
+
+    fn split_all(layout: Layout, text: &str) -> Vec<(Piece, String)> {
+        let mut s = Splitter::new(layout, 1);
+        let mut input = text.as_bytes();
+        let mut buf = Vec::new();
+        let mut out = Vec::new();
+        while let Some(p) = s.next_value(&mut input, &mut buf).unwrap() {
+            out.push((p, String::from_utf8(buf.clone()).unwrap()));
+        }
+        out
+    }
+
+    #[test]
+    fn splitting_arrays_and_runs() {
+        let got = split_all(
+            Layout::Array,
+            "\n  {\"a\": \"x}]\\\"\"},\n  {\"b\": [1, {\"c\": 2}]},\n 3 , \"s\"\n] trailing",
+        );
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Piece::Value {
+                        line: 2,
+                        end_line: 2
+                    },
+                    "{\"a\": \"x}]\\\"\"}".to_string()
+                ),
+                (
+                    Piece::Value {
+                        line: 3,
+                        end_line: 3
+                    },
+                    "{\"b\": [1, {\"c\": 2}]}".to_string()
+                ),
+                (
+                    Piece::Value {
+                        line: 4,
+                        end_line: 4
+                    },
+                    "3".to_string()
+                ),
+                (
+                    Piece::Value {
+                        line: 4,
+                        end_line: 4
+                    },
+                    "\"s\"".to_string()
+                ),
+            ]
+        );
+        let got = split_all(
+            Layout::Concatenated,
+            "{\n \"a\": 1\n}\n{\"b\":\n2}\n{\"c\": ",
+        );
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            got[0].0,
+            Piece::Value {
+                line: 1,
+                end_line: 3
+            }
+        );
+        assert_eq!(
+            got[1],
+            (
+                Piece::Value {
+                    line: 4,
+                    end_line: 5
+                },
+                "{\"b\":\n2}".to_string()
+            )
+        );
+        assert_eq!(
+            got[2].0,
+            Piece::Truncated {
+                line: 6,
+                end_line: 6
+            }
+        );
+    }
+}

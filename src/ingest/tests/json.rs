@@ -1,0 +1,197 @@
+//! JSON inputs: Zendesk's nested export, arrays, wrappers, pretty-printed
+//! objects, dotted `--map` paths, nested objects where a value is expected.
+
+use super::*;
+
+fn zendesk() -> Vec<u8> {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/field/zendesk_tickets.json");
+    std::fs::read(p).unwrap()
+}
+
+fn read_json_err(data: &[u8], opts: &IngestOptions) -> (Vec<Row>, Option<Error>) {
+    let f = write_tmp(".json", data);
+    let reader = open(&InputSource::Path(f.path().to_path_buf()), opts).unwrap();
+    let mut rows = Vec::new();
+    for r in reader {
+        match r {
+            Ok(row) => rows.push(row),
+            Err(e) => return (rows, Some(e)),
+        }
+    }
+    (rows, None)
+}
+
+/// Field case 16: Zendesk's own JSON export, read without any `--map`.
+#[test]
+fn zendesk_json_export_maps_nested_keys_without_map() {
+    let (rows, stats, r) = read_all(".json", &zendesk(), &kpi_opts());
+    assert_eq!(
+        stats,
+        IngestStats {
+            read: 6,
+            accepted: 6,
+            rejected: 0
+        },
+        "{rows:?}"
+    );
+    for (field, col) in [
+        (Field::TicketId, "id"),
+        (Field::CustomerId, "requester_id"),
+        (Field::CreatedAt, "created_at"),
+        (
+            Field::FirstResponse,
+            "metric_set.reply_time_in_minutes.calendar",
+        ),
+        (Field::Resolved, "metric_set.solved_at"),
+        (Field::Status, "status"),
+        (Field::Channel, "via.channel"),
+        (Field::Priority, "priority"),
+        (Field::Agent, "assignee_id"),
+        (Field::Team, "group_id"),
+        (Field::Reopens, "metric_set.reopens"),
+        (Field::Replies, "metric_set.replies"),
+        (Field::Csat, "satisfaction_rating.score"),
+        (Field::Subject, "subject"),
+        (Field::Body, "description"),
+        (Field::Tags, "tags"),
+    ] {
+        assert_eq!(mapped(&r, field).as_deref(), Some(col), "{field}");
+    }
+    let ts = tickets(&rows);
+    let csat: Vec<Option<f64>> = ts.iter().map(|t| t.csat).collect();
+    assert_eq!(
+        csat,
+        [Some(5.0), Some(1.0), None, None, None, Some(5.0)],
+        "good 5, bad 1, offered/unoffered no answer"
+    );
+    let channels: Vec<&str> = ts.iter().map(|t| t.channel.as_deref().unwrap()).collect();
+    assert_eq!(channels, ["email", "web", "chat", "email", "api", "web"]);
+    let tags: Vec<Vec<&str>> = ts
+        .iter()
+        .map(|t| t.tags.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(tags[0], ["webshop", "email"]);
+    assert!(tags.iter().all(|t| t.len() == 2 && t[0] == "webshop"));
+    let mut frt: Vec<f64> = ts.iter().filter_map(|t| t.frt_minutes()).collect();
+    frt.sort_by(f64::total_cmp);
+    assert_eq!(frt, [5.0, 15.0, 30.0, 45.0, 90.0, 120.0]);
+    assert_eq!(ts.iter().filter(|t| t.resolved_at.is_some()).count(), 4);
+    assert_eq!(ts[0].resolved_at, Some(utc("2024-03-04T15:00:00Z")));
+    assert_eq!((ts[1].reopens, ts[1].replies), (Some(1), Some(3)));
+    assert_eq!(ts[0].id, "1");
+    assert_eq!(ts[0].customer_id.as_deref(), Some("90001"));
+    assert_eq!(ts[5].priority, None, "null priority is blank");
+    assert_eq!(
+        ts.iter().map(|t| t.line).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5, 6]
+    );
+}
+
+#[test]
+fn dotted_paths_in_map() {
+    let opts = IngestOptions {
+        map: vec![
+            ("csat".into(), "satisfaction_rating.score".into()),
+            ("channel".into(), "via.channel".into()),
+            ("team".into(), "via.source.rel".into()),
+        ],
+        ..kpi_opts()
+    };
+    let (rows, stats, r) = read_all(".json", &zendesk(), &opts);
+    assert_eq!(stats.accepted, 6);
+    assert_eq!(r.mapping().get(Field::Csat).unwrap().how, "--map");
+    assert_eq!(tickets(&rows)[1].csat, Some(1.0));
+    assert_eq!(tickets(&rows)[1].team, None);
+}
+
+#[test]
+fn map_to_an_object_or_a_missing_path_is_an_error() {
+    let opts = IngestOptions {
+        map: vec![("csat".into(), "satisfaction_rating".into())],
+        ..kpi_opts()
+    };
+    let e = open_err(".json", &zendesk(), &opts).to_string();
+    assert!(
+        e.contains("'satisfaction_rating' is a nested object")
+            && e.contains("--map csat=satisfaction_rating.score"),
+        "{e}"
+    );
+    // A path that occurs nowhere: an error at the end of the read, not a
+    // silently empty field.
+    let opts = IngestOptions {
+        map: vec![("csat".into(), "satisfaction.score".into())],
+        ..kpi_opts()
+    };
+    let (rows, err) = read_json_err(&zendesk(), &opts);
+    assert_eq!(rows.len(), 6);
+    let e = err.expect("error at the end").to_string();
+    assert!(
+        e.contains("'satisfaction.score' never occurs in") && e.contains("--map"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nested_object_where_a_value_is_expected_is_a_clear_reject() {
+    // `rating` is null in every sampled object, then an object.
+    let mut data = String::new();
+    for i in 0..120 {
+        data.push_str(&format!("{{\"id\":{i},\"body\":\"b\",\"rating\":null}}\n"));
+    }
+    data.push_str(
+        "{\"id\":120,\"body\":\"b\",\"rating\":{\"score\":\"good\"},\"late_key\":\"v\"}\n",
+    );
+    let opts = IngestOptions {
+        map: vec![("team".into(), "late_key".into())],
+        ..Default::default()
+    };
+    let (rows, stats, r) = read_all(".jsonl", data.as_bytes(), &opts);
+    assert_eq!(mapped(&r, Field::Csat).as_deref(), Some("rating"));
+    assert!(r.mapping().to_string().contains("read by name"));
+    assert_eq!((stats.accepted, stats.rejected), (120, 1));
+    assert_eq!(
+        rejects(&rows),
+        vec![(
+            121,
+            "nested object in key 'rating' where a csat value is expected (map one of its fields with a dotted path, e.g. --map csat=rating.score)".to_string()
+        )]
+    );
+}
+
+#[test]
+fn json_array_wrapper_and_pretty_printed_objects() {
+    let array = b"[\n  {\"id\": 1, \"body\": \"a\", \"tags\": [\"x\", \"y\"]},\n  {\"id\": 2,\n   \"body\": \"b\"},\n  {\"id\": 3, \"body\": \"\"}\n]\n";
+    let (rows, stats, r) = read_all(".json", array, &IngestOptions::default());
+    assert_eq!(r.headers(), ["id", "body", "tags"]);
+    assert_eq!((stats.read, stats.accepted), (3, 2));
+    assert_eq!(lines_and_ids(&rows), vec![(2, "1".into()), (3, "2".into())]);
+    assert_eq!(tickets(&rows)[0].tags, ["x", "y"]);
+    assert_eq!(rejects(&rows)[0].0, 5);
+
+    let wrapped =
+        b"{\n  \"tickets\": [\n    {\"id\": 7, \"body\": \"w\"}\n  ],\n  \"count\": 1\n}\n";
+    let (rows, stats, _) = read_all(".json", wrapped, &IngestOptions::default());
+    assert_eq!(stats.read, 1);
+    assert_eq!(lines_and_ids(&rows), vec![(3, "7".into())]);
+
+    let pretty = b"{\n  \"id\": 1,\n  \"body\": \"p\"\n}\n{\n  \"id\": 2,\n  \"body\": \"q\"\n}\n";
+    let (rows, _, _) = read_all(".data", pretty, &IngestOptions::default());
+    assert_eq!(lines_and_ids(&rows), vec![(1, "1".into()), (5, "2".into())]);
+
+    let truncated = b"[{\"id\": 1, \"body\": \"a\"},\n {\"id\": 2, \"body\": \"unfinished\n";
+    let (rows, stats, _) = read_all(".json", truncated, &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted, stats.rejected), (2, 1, 1));
+    assert!(
+        rejects(&rows)[0].1.starts_with("unterminated JSON value"),
+        "{rows:?}"
+    );
+    assert_eq!(rejects(&rows)[0].0, 2);
+}
+
+fn lines_and_ids(rows: &[Row]) -> Vec<(u64, String)> {
+    tickets(rows)
+        .iter()
+        .map(|t| (t.line, t.id.clone()))
+        .collect()
+}

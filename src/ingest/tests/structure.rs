@@ -1,0 +1,252 @@
+//! CSV structure: padding, extra empty cells, trailing empty headers,
+//! repeated headers, CRLF/blank-line line numbers, unterminated quotes.
+
+use super::*;
+
+fn field_text(name: &str) -> String {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/field")
+        .join(name);
+    std::fs::read_to_string(p).unwrap()
+}
+
+fn lines_of(rows: &[Row]) -> Vec<u64> {
+    rows.iter()
+        .map(|r| match r {
+            Row::Ticket(t) => t.line,
+            Row::Rejected(x) => x.line,
+        })
+        .collect()
+}
+
+#[test]
+fn crlf_and_blank_lines_keep_physical_line_numbers() {
+    let data = "id,created_at,body\r\n1,nope,x\r\n2,2025-01-01,\"two\r\nlines\"\r\n\r\n3,nope,y\r\n4,2025-01-01,z";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(lines_of(&rows), vec![2, 3, 6, 7]);
+    assert_eq!(
+        rejects(&rows),
+        vec![
+            (
+                2,
+                "bad created_at timestamp 'nope' in column 'created_at'".to_string()
+            ),
+            (
+                6,
+                "bad created_at timestamp 'nope' in column 'created_at'".to_string()
+            )
+        ]
+    );
+    assert_eq!((stats.read, stats.accepted), (4, 2));
+    // LF with blank lines, and a file that starts with blank lines.
+    let data = "\n\nid,body\n\n1,a\n\n\n2,b\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &IngestOptions::default());
+    assert_eq!(lines_of(&rows), vec![5, 8]);
+    // Old Mac line ends (CR only).
+    let data = "id,body\r1,a\r2,b\r";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &IngestOptions::default());
+    assert_eq!(tickets(&rows).len(), 2);
+}
+
+/// Field case 04: Jira CSV, CRLF, `Labels`×3 and `Comment`×2.
+#[test]
+fn jira_export_line_numbers_and_repeated_labels() {
+    // The original (Jira dates): line numbers are right whether or not the
+    // dates parse (header = 1, first issue = 2).
+    let (rows, stats, _) = read_all(
+        ".csv",
+        field_text("jira_export.csv").as_bytes(),
+        &IngestOptions::default(),
+    );
+    assert_eq!(stats.read, 9);
+    assert_eq!(lines_of(&rows), (2..=10).collect::<Vec<u64>>());
+
+    // The same export with ISO dates and CRLF line ends.
+    let crlf = field_text("jira_export_isodates.csv").replace('\n', "\r\n");
+    let (rows, stats, r) = read_all(".csv", crlf.as_bytes(), &kpi_opts());
+    assert_eq!(
+        stats,
+        IngestStats {
+            read: 9,
+            accepted: 9,
+            rejected: 0
+        }
+    );
+    let ts = tickets(&rows);
+    assert_eq!(lines_of(&rows), (2..=10).collect::<Vec<u64>>());
+    let tags: Vec<Vec<&str>> = ts
+        .iter()
+        .map(|t| t.tags.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(
+        tags,
+        vec![
+            vec!["login", "mobile"],
+            vec!["billing", "refund", "urgent"],
+            vec!["sales"],
+            vec!["checkout", "bug"],
+            vec!["shipping"],
+            vec!["account"],
+            vec!["returns", "damaged"],
+            vec!["login"],
+            vec!["orders"],
+        ]
+    );
+    let tags_col = r.mapping().get(Field::Tags).unwrap();
+    assert_eq!(tags_col.sources, vec![13, 14, 15]);
+    assert_eq!(
+        tags_col.index, 20,
+        "combined cell after the 20 input columns"
+    );
+    let shown = r.mapping().to_string();
+    assert!(
+        shown.contains("3 columns of that name, combined"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("not used (kept in enriched output): \"Labels\""),
+        "{shown}"
+    );
+    // raw keeps the input's 20 cells, not the combined one.
+    assert_eq!(ts[0].raw.len(), 20);
+    assert_eq!(ts[0].raw[13..16], ["login", "mobile", ""]);
+}
+
+#[test]
+fn repeated_columns_combine_by_field_kind() {
+    let data = "\
+id,Comment,Comment,Priority,Priority,tags,tags
+1,first,second,,high,a b,c
+2,,only,low,urgent,,
+";
+    let opts = IngestOptions {
+        map: vec![("body".into(), "Comment".into())],
+        ..Default::default()
+    };
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &opts);
+    let ts = tickets(&rows);
+    assert_eq!(ts[0].body.as_deref(), Some("first\n\nsecond"));
+    assert_eq!(ts[1].body.as_deref(), Some("only"));
+    assert_eq!(ts[0].priority.as_deref(), Some("high"), "first non-empty");
+    assert_eq!(ts[1].priority.as_deref(), Some("low"));
+    assert_eq!(ts[0].tags, vec!["a", "b", "c"]);
+    assert!(ts[1].tags.is_empty());
+    assert_eq!(r.mapping().get(Field::Body).unwrap().sources, vec![1, 2]);
+}
+
+#[test]
+fn short_rows_are_padded_and_empty_extra_cells_dropped() {
+    let data = "\
+id,created_at,body,csat,tags,,
+1,2025-01-01,short row
+2,2025-01-01,trailing empties,5,,,,,
+3,2025-01-01,too many,4,x,,,surprise
+4,2025-01-01,exact,3,y,,
+";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        r.headers(),
+        ["id", "created_at", "body", "csat", "tags"],
+        "empty trailing header cells ignored"
+    );
+    assert_eq!(
+        rejects(&rows),
+        vec![(4, "wrong column count: expected 5, got 8".to_string())]
+    );
+    let ts = tickets(&rows);
+    assert_eq!(ts.len(), 3);
+    assert_eq!(ts[0].body.as_deref(), Some("short row"));
+    assert_eq!(ts[0].csat, None);
+    assert_eq!(ts[0].raw, ["1", "2025-01-01", "short row", "", ""]);
+    assert_eq!(ts[1].csat, Some(5.0));
+    assert_eq!(ts[2].tags, ["y"]);
+    assert_eq!(stats.read, 4);
+}
+
+#[test]
+fn unterminated_quote_running_to_the_end_is_reported_and_rows_reread() {
+    let data = "\
+id,created_at,body
+1,2025-01-01,fine
+2,2025-01-02,\"broken quote starts here
+3,2025-01-03,swallowed one
+4,2025-01-04,swallowed two
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        rejects(&rows),
+        vec![(
+            3,
+            "unterminated quote in column 'body': the quoted value opened on line 3 swallowed lines 4–5 (they are read again as rows; close the quote or double the stray '\"')"
+                .to_string()
+        )]
+    );
+    let ts = tickets(&rows);
+    assert_eq!(
+        ts.iter()
+            .map(|t| (t.line, t.id.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(2, "1"), (4, "3"), (5, "4")]
+    );
+    assert_eq!(ts[2].body.as_deref(), Some("swallowed two"));
+    assert_eq!(
+        stats,
+        IngestStats {
+            read: 4,
+            accepted: 3,
+            rejected: 1
+        }
+    );
+    match &rows[1] {
+        Row::Rejected(x) => assert_eq!(x.raw, "2,2025-01-02,\"broken quote starts here"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unterminated_quote_closed_by_a_later_quote_is_reported() {
+    let data = "\
+id,created_at,body,csat
+1,2025-01-01,\"broken,4
+2,2025-01-02,swallowed,5
+3,2025-01-03,\"quoted, later\",3
+4,2025-01-04,after,2
+";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let rj = rejects(&rows);
+    assert_eq!(rj[0].0, 2);
+    assert!(
+        rj[0].1.starts_with("unterminated quote in column 'body'") && rj[0].1.contains("lines 3–4"),
+        "{rj:?}"
+    );
+    // Line 3 is read again as a row; line 4 (whose quote closed the broken
+    // one) is rejected on its own; line 5 reads normally.
+    let ts = tickets(&rows);
+    assert_eq!(
+        ts.iter()
+            .map(|t| (t.line, t.id.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(3, "2"), (5, "4")]
+    );
+    assert_eq!(rj.len(), 2);
+    assert_eq!(rj[1].0, 4);
+    assert_eq!(lines_of(&rows), vec![2, 3, 4, 5]);
+}
+
+#[test]
+fn a_multiline_body_is_not_mistaken_for_an_open_quote() {
+    let data = "\
+id,created_at,body
+1,2025-01-01,\"Hi team,
+I ordered 3, got 2, one missing.
+Thanks\"
+2,2025-01-02,next
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(stats.rejected, 0, "{rows:?}");
+    assert_eq!(
+        tickets(&rows)[0].body.as_deref(),
+        Some("Hi team,\nI ordered 3, got 2, one missing.\nThanks")
+    );
+    assert_eq!(lines_of(&rows), vec![2, 5]);
+}
