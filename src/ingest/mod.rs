@@ -9,7 +9,9 @@
 
 pub mod conversations;
 mod convert;
+mod durations;
 mod fields;
+mod infer;
 mod mapping;
 mod reader;
 mod rejects;
@@ -20,6 +22,7 @@ mod values;
 #[cfg(test)]
 mod tests;
 
+pub use durations::Unit;
 pub use fields::{normalize_header, Field};
 pub use mapping::{ColumnMapping, MappedColumn};
 pub use reader::TicketReader;
