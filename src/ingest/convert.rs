@@ -1,10 +1,11 @@
 //! One raw record → one typed [`Ticket`], or a reject reason.
 
+use super::durations::NumberStyle;
 use super::fields::Field;
+use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
-use super::time::parse_timestamp;
 use super::values::{
-    is_blank, parse_bool, parse_count, parse_score, parse_tags, parse_time_or_span, show, text,
+    is_blank, parse_bool, parse_count, parse_score, parse_tags, parse_time_or_span, text,
     TimeOrSpan,
 };
 use crate::ticket::Ticket;
@@ -19,6 +20,45 @@ pub(crate) struct Converter {
     pub require_created_at: bool,
     /// Number of header columns (cells past it are JSONL extras, not raw output).
     pub n_headers: usize,
+    /// Per-column reading plans, inferred from the sample.
+    pub plans: ColumnPlans,
+}
+
+/// How each typed column is read, decided once per input (see `infer`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ColumnPlans {
+    /// created_at.
+    pub created: TimeColumn,
+    /// first_response.
+    pub first_response: TimeColumn,
+    /// resolved.
+    pub resolved: TimeColumn,
+    /// Decimal style of the score and count columns (csat, nps, ces, reopens, replies).
+    pub numbers: Vec<(Field, NumberStyle)>,
+}
+
+impl ColumnPlans {
+    /// The plan of a time field.
+    pub fn time(&self, field: Field) -> &TimeColumn {
+        match field {
+            Field::FirstResponse => &self.first_response,
+            Field::Resolved => &self.resolved,
+            _ => &self.created,
+        }
+    }
+
+    /// The decimal style of a numeric field.
+    pub fn number_style(&self, field: Field) -> NumberStyle {
+        self.numbers
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(NumberStyle::Dot, |(_, s)| *s)
+    }
+}
+
+/// The cell of a mapped column in a record ("" when the record is short).
+pub(crate) fn column_value<'v>(values: &'v [String], c: &MappedColumn) -> &'v str {
+    values.get(c.index).map_or("", String::as_str)
 }
 
 type Reason = String;
@@ -26,7 +66,7 @@ type Reason = String;
 impl Converter {
     fn cell<'v>(&self, values: &'v [String], field: Field) -> Option<(&MappedColumn, &'v str)> {
         let c = self.mapping.get(field)?;
-        Some((c, values.get(c.index).map_or("", String::as_str)))
+        Some((c, column_value(values, c)))
     }
 
     fn text_field(&self, values: &[String], field: Field) -> Option<String> {
@@ -70,24 +110,36 @@ impl Converter {
                 }
                 DateTime::<Utc>::UNIX_EPOCH
             }
-            Some((c, v)) => parse_timestamp(v, self.tz).ok_or_else(|| {
-                format!(
-                    "bad created_at timestamp '{}' in column '{}'",
-                    show(v),
-                    c.column
-                )
-            })?,
+            Some((c, v)) => {
+                let plan = &self.plans.created;
+                plan.parse_at(v, self.tz)
+                    .map_err(|e| plan.reason(Field::CreatedAt, &c.column, v, e))?
+            }
         };
 
         if let Some((c, v)) = self.cell(values, Field::FirstResponse) {
-            match parse_time_or_span(Field::FirstResponse, &c.column, v, c.scale, self.tz)? {
+            match parse_time_or_span(
+                Field::FirstResponse,
+                &c.column,
+                &self.plans.first_response,
+                v,
+                c.scale,
+                self.tz,
+            )? {
                 Some(TimeOrSpan::At(at)) => t.first_response_at = Some(at),
                 Some(TimeOrSpan::Span(m)) => t.first_response_minutes = Some(m),
                 None => {}
             }
         }
         if let Some((c, v)) = self.cell(values, Field::Resolved) {
-            match parse_time_or_span(Field::Resolved, &c.column, v, c.scale, self.tz)? {
+            match parse_time_or_span(
+                Field::Resolved,
+                &c.column,
+                &self.plans.resolved,
+                v,
+                c.scale,
+                self.tz,
+            )? {
                 Some(TimeOrSpan::At(at)) => t.resolved_at = Some(at),
                 Some(TimeOrSpan::Span(h)) => t.resolution_hours = Some(h),
                 None => {}
@@ -104,10 +156,12 @@ impl Converter {
             t.escalated = parse_bool(Field::Escalated, &c.column, v)?;
         }
         if let Some((c, v)) = self.cell(values, Field::Reopens) {
-            t.reopens = parse_count(Field::Reopens, &c.column, v)?;
+            let style = self.plans.number_style(Field::Reopens);
+            t.reopens = parse_count(Field::Reopens, &c.column, v, style)?;
         }
         if let Some((c, v)) = self.cell(values, Field::Replies) {
-            t.replies = parse_count(Field::Replies, &c.column, v)?;
+            let style = self.plans.number_style(Field::Replies);
+            t.replies = parse_count(Field::Replies, &c.column, v, style)?;
         }
         for (field, slot) in [
             (Field::Csat, &mut t.csat),
@@ -115,7 +169,7 @@ impl Converter {
             (Field::Ces, &mut t.ces),
         ] {
             if let Some((c, v)) = self.cell(values, field) {
-                *slot = parse_score(field, &c.column, v)?;
+                *slot = parse_score(field, &c.column, v, self.plans.number_style(field))?;
             }
         }
         if let Some((_, v)) = self.cell(values, Field::Tags) {

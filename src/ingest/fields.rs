@@ -131,6 +131,8 @@ impl Field {
                 "Issue id",
                 "Case ID",
                 "Case Number",
+                "Conversation ID",
+                "Conversation number",
                 "Id",
                 "Key",
                 "Number",
@@ -155,9 +157,24 @@ impl Field {
                 "Email",
                 "Customer Name",
                 "Requester name",
+                // Salesforce (contact before account, as for the ids above).
+                "Contact Name",
+                "Account Name",
+                // ServiceNow.
+                "caller_id",
+                "Caller",
+                // HubSpot, osTicket, Zammad.
+                "Associated Contact",
+                "Associated Company",
+                "From Email",
+                "Organization",
             ],
             Field::CreatedAt => &[
                 "created_at",
+                // Salesforce, Intercom.
+                "Date/Time Opened",
+                "conversation_created_at",
+                "Conversation started at",
                 "Created time",
                 "Created date",
                 "Creation date",
@@ -171,12 +188,20 @@ impl Field {
                 "Submitted at",
                 "Submitted",
                 "Requested at",
+                // HubSpot, osTicket, Salesforce, ServiceNow.
+                "Create date",
+                "Date Created",
+                "Opened Date",
+                "sys_created_on",
                 "Timestamp",
                 "Date",
             ],
             Field::FirstResponse => &[
                 "first_response_at",
                 "first_response_minutes",
+                // Intercom.
+                "conversation_first_response_at",
+                "Conversation first replied at",
                 "First response at",
                 "First responded at",
                 "First reply at",
@@ -187,8 +212,13 @@ impl Field {
                 "First response time",
                 "First reply time",
                 "Time to first response",
+                // HubSpot, Zammad.
+                "Time to first agent reply",
+                "First Response In Min",
                 "First response",
+                // Business-hours variants last: the wall-clock column wins when both exist.
                 "First reply time in minutes within business hours",
+                "First response time in business hours",
                 "Initial response time",
                 "Response time",
             ],
@@ -199,6 +229,12 @@ impl Field {
                 "Resolved date",
                 "Resolved on",
                 "Resolved",
+                // Salesforce, Intercom, HubSpot, osTicket.
+                "Date/Time Closed",
+                "conversation_closed_at",
+                "Conversation last closed at",
+                "Close date",
+                "Date Closed",
                 "Solved at",
                 "Solved",
                 "Closed at",
@@ -213,12 +249,22 @@ impl Field {
                 "Time to resolution",
                 "First resolution time in hours",
                 "Full resolution time in minutes",
+                // HubSpot, Zammad.
+                "Time to close",
+                "Close In Min",
+                // Business-hours variants last.
+                "Full resolution time in hours within business hours",
+                "Full resolution time in minutes within business hours",
             ],
             Field::Status => &[
                 "status",
                 "Ticket Status",
                 "Issue status",
                 "Status name",
+                // osTicket, ServiceNow, Intercom.
+                "Current Status",
+                "incident_state",
+                "conversation_state",
                 "State",
             ],
             Field::Channel => &[
@@ -226,6 +272,9 @@ impl Field {
                 "Ticket Channel",
                 "Contact channel",
                 "Channel name",
+                // Salesforce, ServiceNow.
+                "Case Origin",
+                "contact_type",
                 "Via",
                 "Source",
                 "Medium",
@@ -249,6 +298,11 @@ impl Field {
                 "Owner",
                 "Responder",
                 "Handled by",
+                // Salesforce, HubSpot, osTicket, Intercom.
+                "Case Owner",
+                "Ticket owner",
+                "Agent Assigned",
+                "Teammate assigned",
             ],
             Field::Team => &[
                 "team",
@@ -262,6 +316,9 @@ impl Field {
                 "Tier",
                 "Component/s",
                 "Component",
+                // osTicket, Help Scout.
+                "Team Assigned",
+                "Mailbox",
             ],
             Field::Escalated => &["escalated", "Is escalated", "Was escalated", "Escalation"],
             Field::Reopens => &[
@@ -288,6 +345,8 @@ impl Field {
                 "Satisfaction rating",
                 "Satisfaction",
                 "CSAT rating",
+                // Intercom.
+                "Conversation rating",
                 "Rating",
             ],
             Field::Nps => &[
@@ -308,6 +367,9 @@ impl Field {
                 "Ticket Subject",
                 "Summary",
                 "Issue summary",
+                // ServiceNow, HubSpot.
+                "short_description",
+                "Ticket name",
                 "Title",
             ],
             Field::Body => &[
@@ -322,7 +384,15 @@ impl Field {
                 "Details",
                 "Question",
             ],
-            Field::Tags => &["tags", "Labels", "Tag", "Label", "Keywords"],
+            Field::Tags => &[
+                "tags",
+                "Labels",
+                "Tag",
+                "Label",
+                "Keywords",
+                // Intercom.
+                "conversation_tags",
+            ],
         }
     }
 }

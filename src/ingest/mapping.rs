@@ -1,5 +1,6 @@
 //! Resolving input columns to ticket fields (`--map`, `--text-column`, aliases).
 
+use super::durations::Unit;
 use super::fields::{find_column, match_alias, normalize_header, tried, Field};
 use crate::error::{Error, Result};
 
@@ -177,7 +178,7 @@ fn object_path_error(field: Field, path: &str, label: &str, headers: &[String]) 
     )
 }
 
-fn column_not_found(option: &str, col: &str, label: &str, headers: &[String]) -> Error {
+pub(crate) fn column_not_found(option: &str, col: &str, label: &str, headers: &[String]) -> Error {
     const SHOW: usize = 40;
     let mut cols: Vec<String> = headers
         .iter()
@@ -336,40 +337,75 @@ fn trim_float(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The unit multiplier for a first-response or resolution column, from its header.
-///
-/// First response is stored in minutes (default unit when the header names
-/// none), resolution in hours (same). `(in hrs)`, `in hours`, `in minutes`,
-/// `seconds`, `days` are recognised; an explicit `in <unit>` wins over a unit
-/// word elsewhere (`First reply time in minutes within business hours` is minutes).
-pub(crate) fn duration_scale(field: Field, header: &str) -> f64 {
-    let n = normalize_header(header);
-    let unit_minutes = unit_in_minutes(&n);
-    match (field, unit_minutes) {
-        (Field::FirstResponse, Some(m)) => m,
-        (Field::Resolved, Some(m)) => m / 60.0,
-        _ => 1.0,
+/// The field's own unit: first response is stored in minutes, resolution in hours.
+pub(crate) fn field_unit(field: Field) -> Unit {
+    if field == Field::Resolved {
+        Unit::Hours
+    } else {
+        Unit::Minutes
     }
 }
 
-/// Minutes per unit named in a normalised header, if any: the earliest
-/// `in<unit>` wins, else the earliest bare unit word.
-fn unit_in_minutes(n: &str) -> Option<f64> {
-    const UNITS: &[(&str, f64)] = &[
-        ("minutes", 1.0),
-        ("mins", 1.0),
-        ("hours", 60.0),
-        ("hrs", 60.0),
-        ("seconds", 1.0 / 60.0),
-        ("secs", 1.0 / 60.0),
-        ("days", 1440.0),
-    ];
-    let earliest = |prefix: &str| {
-        UNITS
-            .iter()
-            .filter_map(|(w, m)| n.find(&format!("{prefix}{w}")).map(|p| (p, *m)))
-            .min_by_key(|(p, _)| *p)
-            .map(|(_, m)| m)
-    };
-    earliest("in").or_else(|| earliest(""))
+/// The unit of a duration column's plain numbers: the one its header names
+/// (see [`Unit::from_header`]), else the field's own unit.
+pub(crate) fn column_unit(field: Field, header: &str) -> Unit {
+    Unit::from_header(header).unwrap_or(field_unit(field))
+}
+
+/// The unit multiplier for a first-response or resolution column, from its header.
+///
+/// First response is stored in minutes (default unit when the header names
+/// none), resolution in hours (same). Units in headers: `(in hrs)`, `in
+/// hours`, `in minutes`, `_sec`, `(ms)`, `days`, … ([`Unit::from_header`]);
+/// an explicit `in <unit>` wins over a unit word elsewhere (`First reply
+/// time in minutes within business hours` is minutes).
+pub(crate) fn duration_scale(field: Field, header: &str) -> f64 {
+    if !matches!(field, Field::FirstResponse | Field::Resolved) {
+        return 1.0;
+    }
+    column_unit(field, header).minutes() / field_unit(field).minutes()
+}
+
+/// Apply `--unit FIELD=UNIT` overrides to the mapped duration columns.
+///
+/// Returns the unit of each overridden field. Errors: a field other than
+/// first_response/resolved, an unknown unit, or a field with no column.
+pub(crate) fn apply_units(
+    mapping: &mut ColumnMapping,
+    units: &[(String, String)],
+) -> Result<Vec<(Field, Unit)>> {
+    let mut out = Vec::new();
+    for (fname, uname) in units {
+        let field = Field::parse(fname)
+            .filter(|f| matches!(f, Field::FirstResponse | Field::Resolved))
+            .ok_or_else(|| {
+                Error::option(
+                    "--unit",
+                    format!(
+                        "`{fname}` is not a duration field; fields are: first_response resolved"
+                    ),
+                )
+            })?;
+        let unit = Unit::parse(uname).ok_or_else(|| {
+            let all: Vec<&str> = Unit::ALL.iter().map(|u| u.as_str()).collect();
+            Error::option(
+                "--unit",
+                format!("unknown unit `{uname}`; units are: {}", all.join(" ")),
+            )
+        })?;
+        let col = mapping
+            .columns
+            .iter_mut()
+            .find(|c| c.field == field)
+            .ok_or_else(|| {
+                Error::option(
+                    "--unit",
+                    format!("field `{field}` has no column; map one with --map {field}=COLUMN"),
+                )
+            })?;
+        col.scale = unit.minutes() / field_unit(field).minutes();
+        out.retain(|(f, _)| *f != field);
+        out.push((field, unit));
+    }
+    Ok(out)
 }

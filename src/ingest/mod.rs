@@ -10,7 +10,9 @@
 pub mod conversations;
 mod convert;
 mod decode;
+mod durations;
 mod fields;
+mod infer;
 mod json;
 mod mapping;
 mod reader;
@@ -22,6 +24,7 @@ mod values;
 #[cfg(test)]
 mod tests;
 
+pub use durations::Unit;
 pub use fields::{normalize_header, Field};
 pub use mapping::{ColumnMapping, MappedColumn};
 pub use reader::TicketReader;

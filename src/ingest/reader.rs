@@ -1,15 +1,32 @@
 //! [`TicketReader`]: the streaming iterator the pipeline consumes.
 
-use super::convert::Converter;
-use super::mapping::{resolve, ColumnMapping, MappingRequest};
+use super::convert::{column_value, ColumnPlans, Converter};
+use super::durations::{parse_number, NumberStyle, Unit};
+use super::fields::{find_column, normalize_header, Field};
+use super::infer::{check_durations, check_future, infer_time_columns, ColumnSample, SAMPLE_ROWS};
+use super::mapping::{
+    apply_units, column_not_found, column_unit, field_unit, resolve, ColumnMapping, MappingRequest,
+};
 use super::source::{encode_cells, Item, RecordSource};
+use super::time::check_format;
+use super::values::{is_blank, parse_time_or_span, TimeOrSpan};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
+use std::collections::VecDeque;
+
+/// The time fields whose format is inferred per column.
+const TIME_FIELDS: [Field; 3] = [Field::CreatedAt, Field::FirstResponse, Field::Resolved];
 
 /// Reads one record at a time and yields typed tickets or rejects.
 ///
-/// Memory is bounded by the longest record, whatever the file size. The
-/// iterator yields `Err` only for fatal I/O errors, after which it ends.
+/// On opening, it reads a sample of up to 10,000 records ahead and decides
+/// each time column's format from it (day/month order, Excel serials,
+/// decimal commas; see `docs/ingest.md`), then yields the sample and the
+/// rest of the input in order, parsing every value with its column's plan.
+/// Memory is bounded by the sample and the longest record, whatever the
+/// file size. The iterator yields `Err` only for fatal I/O errors, after
+/// which it ends.
 pub struct TicketReader {
     source: RecordSource,
     converter: Converter,
@@ -18,6 +35,10 @@ pub struct TicketReader {
     /// whose day/month order was assumed), for the summary and `run.json`.
     warnings: Vec<String>,
     done: bool,
+    /// Records read ahead for inference, yielded first (with their JSONL line).
+    ahead: VecDeque<(Result<Item>, Option<String>)>,
+    /// The JSONL line of the record just yielded from `ahead`.
+    current_line: Option<String>,
 }
 
 impl std::fmt::Debug for TicketReader {
@@ -45,24 +66,58 @@ impl TicketReader {
             label: source.label(),
             allow_extra: source.is_jsonl(),
         };
-        let (mapping, extra) = resolve(source.headers(), &req)?;
+        let (mut mapping, extra) = resolve(source.headers(), &req)?;
+        let units = apply_units(&mut mapping, &opts.units)?;
         source.configure(&mapping, extra);
+        let customs = resolve_date_formats(
+            &mapping,
+            source.headers(),
+            &opts.date_formats,
+            source.label(),
+        )?;
         if let Some(show) = opts.on_mapping {
             show(&mapping);
         }
+        let mut ahead = VecDeque::new();
+        while ahead.len() < SAMPLE_ROWS {
+            let Some(item) = source.next_item() else {
+                break;
+            };
+            let line = match &item {
+                Ok(Item::Record(_)) => source.last_json_line(),
+                _ => None,
+            };
+            let stop = item.is_err();
+            ahead.push_back((item, line));
+            if stop {
+                break;
+            }
+        }
+        let (plans, warnings) = plan_columns(
+            &mapping,
+            &ahead,
+            opts,
+            source.delimiter(),
+            &customs,
+            &units,
+            source.label(),
+        )?;
         let converter = Converter {
             mapping,
             tz: opts.timezone,
             require_created_at: opts.require_created_at,
             n_headers: source.headers().len(),
+            plans,
         };
-        let warnings = source.encoding_notice().into_iter().collect();
+        let warnings: Vec<String> = source.encoding_notice().into_iter().chain(warnings).collect();
         Ok(TicketReader {
             source,
             converter,
             stats: IngestStats::default(),
             warnings,
             done: false,
+            ahead,
+            current_line: None,
         })
     }
 
@@ -85,7 +140,11 @@ impl TicketReader {
     /// Later stages that reject a ticket (the classifier's "empty text after
     /// cleaning") use it so their rejects look like ingest's.
     pub fn raw_record(&self, cells: &[String]) -> String {
-        match (self.source.last_json_line(), self.source.delimiter()) {
+        let json = match &self.current_line {
+            Some(l) => Some(l.clone()),
+            None => self.source.last_json_line(),
+        };
+        match (json, self.source.delimiter()) {
             (Some(l), _) => l,
             (None, d) => {
                 let n = cells.len().min(self.converter.n_headers);
@@ -113,7 +172,17 @@ impl Iterator for TicketReader {
         if self.done {
             return None;
         }
-        let item = match self.source.next_item() {
+        let next = match self.ahead.pop_front() {
+            Some((item, line)) => {
+                self.current_line = line;
+                Some(item)
+            }
+            None => {
+                self.current_line = None;
+                self.source.next_item()
+            }
+        };
+        let item = match next {
             None => {
                 self.done = true;
                 return None;
@@ -144,4 +213,160 @@ impl Iterator for TicketReader {
         }
         Some(Ok(row))
     }
+}
+
+/// `--date-format COLUMN=FORMAT` → the time field each format applies to.
+/// Errors: a bad strftime string, a column not in the input, or a column
+/// that is not mapped to created_at, first_response or resolved.
+fn resolve_date_formats(
+    mapping: &ColumnMapping,
+    headers: &[String],
+    formats: &[(String, String)],
+    label: &str,
+) -> Result<Vec<(Field, String)>> {
+    let mut out: Vec<(Field, String)> = Vec::new();
+    for (col, fmt) in formats {
+        check_format(fmt).map_err(|m| Error::option("--date-format", m))?;
+        let mapped: Vec<String> = TIME_FIELDS
+            .iter()
+            .filter_map(|f| mapping.get(*f).map(|c| c.column.clone()))
+            .collect();
+        let field = find_column(&mapped, col).and_then(|i| {
+            TIME_FIELDS
+                .into_iter()
+                .find(|f| mapping.get(*f).is_some_and(|c| c.column == mapped[i]))
+        });
+        let field = match field {
+            Some(f) => f,
+            None if find_column(headers, col).is_some() => {
+                return Err(Error::option(
+                    "--date-format",
+                    format!(
+                        "column `{col}` is not read as a time (created_at, first_response or resolved); map it with --map created_at={col}"
+                    ),
+                ))
+            }
+            None => return Err(column_not_found("--date-format", col, label, headers)),
+        };
+        out.retain(|(f, _)| *f != field);
+        out.push((field, fmt.clone()));
+    }
+    Ok(out)
+}
+
+/// Infer every typed column's plan from the records read ahead, collect the
+/// warnings, and stop on an implausible reading (see `infer`).
+fn plan_columns(
+    mapping: &ColumnMapping,
+    ahead: &VecDeque<(Result<Item>, Option<String>)>,
+    opts: &IngestOptions,
+    delimiter: Option<u8>,
+    customs: &[(Field, String)],
+    units: &[(Field, Unit)],
+    label: &str,
+) -> Result<(ColumnPlans, Vec<String>)> {
+    let records: Vec<&[String]> = ahead
+        .iter()
+        .filter_map(|(item, _)| match item {
+            Ok(Item::Record(r)) => Some(r.values.as_slice()),
+            _ => None,
+        })
+        .collect();
+    let samples: Vec<ColumnSample<'_>> = TIME_FIELDS
+        .into_iter()
+        .filter_map(|f| {
+            let c = mapping.get(f)?;
+            Some(ColumnSample {
+                field: f,
+                column: c.column.clone(),
+                values: records
+                    .iter()
+                    .map(|v| column_value(v, c))
+                    .filter(|v| !is_blank(v))
+                    .collect(),
+                header_unit: Unit::from_header(&c.column).is_some()
+                    || units.iter().any(|(u, _)| *u == f),
+                custom: customs
+                    .iter()
+                    .find(|(cf, _)| *cf == f)
+                    .map(|(_, s)| s.clone()),
+            })
+        })
+        .collect();
+    let tz = opts.timezone;
+    let (time_plans, mut warnings) = infer_time_columns(&samples, opts.date_order, delimiter, tz);
+    let mut plans = ColumnPlans::default();
+    for (s, p) in samples.iter().zip(time_plans) {
+        match s.field {
+            Field::CreatedAt => plans.created = p,
+            Field::FirstResponse => plans.first_response = p,
+            _ => plans.resolved = p,
+        }
+    }
+    for f in [
+        Field::Csat,
+        Field::Nps,
+        Field::Ces,
+        Field::Reopens,
+        Field::Replies,
+    ] {
+        if let Some(c) = mapping.get(f) {
+            let style = NumberStyle::infer(records.iter().map(|v| column_value(v, c)), delimiter);
+            plans.numbers.push((f, style));
+        }
+    }
+    for f in [Field::FirstResponse, Field::Resolved] {
+        if let Some(c) = mapping.get(f) {
+            if normalize_header(&c.column).contains("businesshours") {
+                warnings.push(format!(
+                    "column '{}' counts business hours only: {f} figures are business time, not wall-clock time",
+                    c.column
+                ));
+            }
+        }
+    }
+    // Plausibility, on the sample as it would be read.
+    let now = Utc::now();
+    for s in &samples {
+        let Some(c) = mapping.get(s.field) else {
+            continue;
+        };
+        let plan = plans.time(s.field);
+        let (mut spans, mut raw) = (Vec::new(), Vec::new());
+        let mut latest: Option<(DateTime<Utc>, &str)> = None;
+        let mut note = |at: DateTime<Utc>, v| {
+            if latest.is_none_or(|(l, _)| at > l) {
+                latest = Some((at, v));
+            }
+        };
+        for v in s.values.iter().copied() {
+            if s.field == Field::CreatedAt {
+                if let Ok(at) = plan.parse_at(v, tz) {
+                    note(at, v);
+                }
+                continue;
+            }
+            match parse_time_or_span(s.field, &c.column, plan, v, c.scale, tz) {
+                Ok(Some(TimeOrSpan::Span(x))) => {
+                    spans.push(x * field_unit(s.field).minutes());
+                    if let Some(n) = parse_number(v, plan.numbers) {
+                        raw.push(n);
+                    }
+                }
+                Ok(Some(TimeOrSpan::At(at))) => note(at, v),
+                _ => {}
+            }
+        }
+        if s.field != Field::CreatedAt {
+            let unit = units
+                .iter()
+                .find(|(f, _)| *f == s.field)
+                .map(|(_, u)| *u)
+                .unwrap_or_else(|| column_unit(s.field, &c.column));
+            check_durations(s.field, &c.column, unit, spans, raw)
+                .map_err(|m| Error::Data(format!("{label}: {m}")))?;
+        }
+        check_future(&c.column, latest, now).map_err(|m| Error::Data(format!("{label}: {m}")))?;
+    }
+    Ok((plans, warnings))
 }

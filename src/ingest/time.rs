@@ -14,7 +14,8 @@
 //! the change.
 
 use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
+    Offset, TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
@@ -47,21 +48,58 @@ const ISO_NAIVE: &[&str] = &[
     "%Y-%m-%d %H:%M",
 ];
 
-/// Slash forms: `YYYY/MM/DD` and US `MM/DD/YYYY` (spreadsheet exports).
-const SLASH_NAIVE: &[&str] = &[
-    "%Y/%m/%d %H:%M:%S%.f",
-    "%Y/%m/%d %H:%M",
-    "%m/%d/%Y %H:%M:%S%.f",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-];
+impl DateOrder {
+    /// The order assumed for an all-numeric date whose column never decides:
+    /// month-first for `/` (US spreadsheets and US-locale exporters write
+    /// `MM/DD/YYYY`), day-first for `-` and `.` (`DD-MM-YYYY`, `DD.MM.YYYY`
+    /// are European and Indian forms; the US does not write them).
+    pub fn default_for(separator: u8) -> DateOrder {
+        if separator == b'/' {
+            DateOrder::Mdy
+        } else {
+            DateOrder::Dmy
+        }
+    }
 
-/// European dotted forms `DD.MM.YYYY`.
-const DOT_NAIVE: &[&str] = &["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M"];
+    /// The other order.
+    pub fn flip(self) -> DateOrder {
+        match self {
+            DateOrder::Dmy => DateOrder::Mdy,
+            DateOrder::Mdy => DateOrder::Dmy,
+        }
+    }
 
-/// Date-only forms (read as local midnight).
-const DATES: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y"];
+    /// `day-first` / `month-first`, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "day-first",
+            DateOrder::Mdy => "month-first",
+        }
+    }
+
+    /// The `--date-order` value that selects this order.
+    pub fn flag(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+        }
+    }
+}
+
+impl std::str::FromStr for DateOrder {
+    type Err = String;
+
+    /// `dmy` / `mdy` (also `day-first` / `month-first`), any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dmy" | "day-first" | "dayfirst" => Ok(DateOrder::Dmy),
+            "mdy" | "month-first" | "monthfirst" => Ok(DateOrder::Mdy),
+            other => Err(format!(
+                "unknown date order `{other}` (expected dmy or mdy)"
+            )),
+        }
+    }
+}
 
 /// Parse one timestamp; naive values are local times in `tz`.
 ///
@@ -69,29 +107,283 @@ const DATES: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d.%m.%Y"];
 /// (with or without `T`, optional trailing offset or ` UTC`), date only
 /// (midnight), Unix epoch seconds (9–11 digits, optional fraction) or
 /// milliseconds (13 digits), Twitter's `Tue Oct 31 22:10:47 +0000 2017`,
-/// `YYYY/MM/DD HH:MM[:SS]`, US `MM/DD/YYYY HH:MM[:SS][ AM|PM]` and
-/// `DD.MM.YYYY [HH:MM[:SS]]`.
+/// RFC 2822, `YYYY/MM/DD` and `YYYY.MM.DD`, numeric day/month dates with
+/// `/`, `-` or `.` and a 2- or 4-digit year, month names (`05/Mar/24`,
+/// `5 March 2024`, `Mar 5, 2024`), each with an optional `HH:MM[:SS]` or
+/// 12-hour `H:MM[:SS] AM|PM` time.
+///
+/// An all-numeric day/month date is read in the default order for its
+/// separator ([`DateOrder::default_for`]: `/` month-first, `-` and `.`
+/// day-first). The ticket reader instead decides the order per column from
+/// the column's values ([`parse_timestamp_ordered`]).
 pub fn parse_timestamp(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    parse_timestamp_ordered(s, tz, None)
+}
+
+/// [`parse_timestamp`] with the day/month order of all-numeric dates given
+/// (`None` = the default for the separator).
+pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
     let s = s.trim();
-    let first = *s.as_bytes().first()?;
+    let b = s.as_bytes();
+    let first = *b.first()?;
     if first.is_ascii_alphabetic() {
-        return DateTime::parse_from_str(s, "%a %b %d %H:%M:%S %z %Y")
-            .ok()
-            .map(|d| d.with_timezone(&Utc));
+        return parse_month_name_first(s, tz);
+    }
+    if !first.is_ascii_digit() {
+        return None;
     }
     if let Some(t) = parse_epoch(s) {
         return Some(t);
     }
-    if s.contains('/') {
-        return parse_naive(s, SLASH_NAIVE, tz);
+    if b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) {
+        return match b[4] {
+            b'-' => parse_with_offset(s).or_else(|| parse_iso_naive(s, tz)),
+            b'/' => parse_split(s, date_end(s), "%Y/%m/%d", tz),
+            b'.' => parse_split(s, date_end(s), "%Y.%m.%d", tz),
+            _ => None,
+        };
     }
-    if s.as_bytes().get(2) == Some(&b'.') {
-        return parse_naive(s, DOT_NAIVE, tz);
+    let shape = day_month_shape(s)?;
+    let fmt = shape.format(order);
+    parse_split(s, shape.date_len, fmt, tz)
+}
+
+/// The layout of a date that starts with its day or month (`04/03/2024`,
+/// `05/Mar/24`, `4-3-24`, `14.03.2024`, `5 March 2024`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DayMonthShape {
+    /// Byte length of the date part (the time, if any, follows).
+    pub date_len: usize,
+    /// `/`, `-`, `.` or `b' '` (`5 March 2024`).
+    pub separator: u8,
+    /// The month is a name (`Mar`, `March`): the order is not in question.
+    pub month_named: bool,
+    /// The year has 2 digits.
+    pub short_year: bool,
+    /// First and second numeric fields (only meaningful when not month-named).
+    pub first: u32,
+    /// Second numeric field.
+    pub second: u32,
+}
+
+impl DayMonthShape {
+    /// Which orders could read these two numeric fields.
+    pub fn readable_as(&self, order: DateOrder) -> bool {
+        if self.month_named {
+            return true;
+        }
+        let (d, m) = match order {
+            DateOrder::Dmy => (self.first, self.second),
+            DateOrder::Mdy => (self.second, self.first),
+        };
+        (1..=31).contains(&d) && (1..=12).contains(&m)
     }
-    if let Some(t) = parse_with_offset(s) {
-        return Some(t);
+
+    /// The chrono format of the date part in `order` (`None` = default).
+    fn format(&self, order: Option<DateOrder>) -> &'static str {
+        let order = order.unwrap_or(DateOrder::default_for(self.separator));
+        let y = self.short_year;
+        match (self.separator, self.month_named, order) {
+            (b' ', _, _) if y => "%d %B %y",
+            (b' ', _, _) => "%d %B %Y",
+            (b'/', true, _) if y => "%d/%B/%y",
+            (b'/', true, _) => "%d/%B/%Y",
+            (b'-', true, _) if y => "%d-%B-%y",
+            (b'-', true, _) => "%d-%B-%Y",
+            (_, true, _) if y => "%d.%B.%y",
+            (_, true, _) => "%d.%B.%Y",
+            (b'/', false, DateOrder::Dmy) if y => "%d/%m/%y",
+            (b'/', false, DateOrder::Dmy) => "%d/%m/%Y",
+            (b'/', false, DateOrder::Mdy) if y => "%m/%d/%y",
+            (b'/', false, DateOrder::Mdy) => "%m/%d/%Y",
+            (b'-', false, DateOrder::Dmy) if y => "%d-%m-%y",
+            (b'-', false, DateOrder::Dmy) => "%d-%m-%Y",
+            (b'-', false, DateOrder::Mdy) if y => "%m-%d-%y",
+            (b'-', false, DateOrder::Mdy) => "%m-%d-%Y",
+            (_, false, DateOrder::Dmy) if y => "%d.%m.%y",
+            (_, false, DateOrder::Dmy) => "%d.%m.%Y",
+            (_, false, DateOrder::Mdy) if y => "%m.%d.%y",
+            (_, false, DateOrder::Mdy) => "%m.%d.%Y",
+        }
     }
-    parse_naive(s, ISO_NAIVE, tz)
+}
+
+/// Recognise a day/month-first date and measure it. Only the layout is read
+/// here (which bytes are digits, letters, separators); chrono parses the
+/// fields.
+pub(crate) fn day_month_shape(s: &str) -> Option<DayMonthShape> {
+    let b = s.as_bytes();
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let letters = |from: usize| {
+        b[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count()
+    };
+    let n1 = digits(0);
+    if !(1..=2).contains(&n1) || n1 >= b.len() {
+        return None;
+    }
+    let sep = b[n1];
+    let first: u32 = s[..n1].parse().ok()?;
+    if sep == b' ' {
+        // `5 March 2024 [time]`
+        let p = n1 + 1;
+        let nm = letters(p);
+        if nm < 3 || b.get(p + nm) != Some(&b' ') {
+            return None;
+        }
+        let py = p + nm + 1;
+        let ny = digits(py);
+        if !(ny == 2 || ny == 4) || !boundary(b, py + ny) {
+            return None;
+        }
+        return Some(DayMonthShape {
+            date_len: py + ny,
+            separator: b' ',
+            month_named: true,
+            short_year: ny == 2,
+            first,
+            second: 0,
+        });
+    }
+    if !matches!(sep, b'/' | b'-' | b'.') {
+        return None;
+    }
+    let p = n1 + 1;
+    let (n2, named) = match digits(p) {
+        0 => (letters(p), true),
+        n => (n, false),
+    };
+    if (named && n2 < 3) || (!named && n2 > 2) || b.get(p + n2) != Some(&sep) {
+        return None;
+    }
+    let second: u32 = if named { 0 } else { s[p..p + n2].parse().ok()? };
+    let py = p + n2 + 1;
+    let ny = digits(py);
+    if !(ny == 2 || ny == 4) || !boundary(b, py + ny) {
+        return None;
+    }
+    Some(DayMonthShape {
+        date_len: py + ny,
+        separator: sep,
+        month_named: named,
+        short_year: ny == 2,
+        first,
+        second,
+    })
+}
+
+/// Where a year-first date ends: at the first space or `T`.
+fn date_end(s: &str) -> usize {
+    s.find([' ', 'T']).unwrap_or(s.len())
+}
+
+/// The date part ends at the end of the value or at a space / `T`.
+fn boundary(b: &[u8], at: usize) -> bool {
+    matches!(b.get(at), None | Some(b' ') | Some(b'T'))
+}
+
+/// Parse `date_len` bytes of `s` as a date with `date_fmt` and the rest (if
+/// any) as a clock time; naive in `tz`.
+fn parse_split(s: &str, date_len: usize, date_fmt: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let (d, rest) = (s.get(..date_len)?, s.get(date_len..)?);
+    let date = NaiveDate::parse_from_str(d, date_fmt).ok()?;
+    if !(1900..=2200).contains(&date.year()) {
+        return None;
+    }
+    let time = parse_clock(rest.trim_start_matches(['T', ' ', ',']))?;
+    Some(localize(date.and_time(time), tz))
+}
+
+/// `HH:MM[:SS[.frac]]` or 12-hour `H:MM[:SS] AM|PM` (`12:05 PM` is noon,
+/// `12:10 AM` is ten past midnight); empty = midnight.
+fn parse_clock(t: &str) -> Option<NaiveTime> {
+    let t = t.trim();
+    if t.is_empty() {
+        return Some(NaiveTime::MIN);
+    }
+    let colons = t.bytes().filter(|&c| c == b':').count();
+    let twelve = t.len() > 2 && {
+        let tail = &t.as_bytes()[t.len() - 2..];
+        tail[1].eq_ignore_ascii_case(&b'm') && matches!(tail[0] | 0x20, b'a' | b'p')
+    };
+    let fmt = match (colons, twelve) {
+        (1, false) => "%H:%M",
+        (2, false) => "%H:%M:%S%.f",
+        (1, true) => "%I:%M %p",
+        (2, true) => "%I:%M:%S %p",
+        _ => return None,
+    };
+    NaiveTime::parse_from_str(t, fmt).ok()
+}
+
+/// Forms that start with a letter: Twitter's `Tue Oct 31 22:10:47 +0000 2017`,
+/// RFC 2822 (`Tue, 5 Mar 2024 10:12:00 +0000`), and month-name-first dates
+/// `Mar 5, 2024 3:45 PM`, `March 5 2024 15:45`, `Mar 5, 2024`.
+fn parse_month_name_first(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    if let Ok(d) = DateTime::parse_from_str(s, "%a %b %d %H:%M:%S %z %Y") {
+        return Some(d.with_timezone(&Utc));
+    }
+    if s.as_bytes().get(3) == Some(&b',') {
+        return DateTime::parse_from_rfc2822(s)
+            .ok()
+            .map(|d| d.with_timezone(&Utc));
+    }
+    let mut parts = s.splitn(4, ' ').filter(|p| !p.is_empty());
+    let month = parts.next()?;
+    let day = parts.next()?.trim_end_matches(',');
+    let year = parts.next()?.trim_end_matches(',');
+    let rest = parts.next().unwrap_or("").trim_start_matches(',').trim();
+    let rest = rest.strip_prefix("at ").unwrap_or(rest);
+    let fmt = match year.len() {
+        4 => "%B %d %Y",
+        2 => "%B %d %y",
+        _ => return None,
+    };
+    let date = NaiveDate::parse_from_str(&format!("{month} {day} {year}"), fmt).ok()?;
+    let time = parse_clock(rest)?;
+    Some(localize(date.and_time(time), tz))
+}
+
+/// Excel's serial day number (days since 1899-12-30, fraction = time of
+/// day), as a spreadsheet writes a date cell it was not told to format.
+/// Only values from 1970 to 2100 (25569–73051) are taken.
+pub fn parse_excel_serial(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let x: f64 = s.trim().parse().ok()?;
+    if !(25_569.0..73_051.0).contains(&x) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(NaiveTime::MIN);
+    let secs = (x * 86_400.0).round() as i64;
+    Some(localize(base + Duration::seconds(secs), tz))
+}
+
+/// Check a `--date-format` strftime string before any row is read.
+pub fn check_format(fmt: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    if StrftimeItems::new(fmt).any(|i| matches!(i, Item::Error)) {
+        return Err(format!("bad strftime format '{fmt}'"));
+    }
+    Ok(())
+}
+
+/// Parse with a user-given strftime format (`--date-format`): with an
+/// offset (`%z`) as an instant, else as a naive date-time in `tz`, else as
+/// a date at midnight.
+pub fn parse_with_format(s: &str, fmt: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if fmt.contains('z') {
+        if let Ok(d) = DateTime::parse_from_str(s, fmt) {
+            return Some(d.with_timezone(&Utc));
+        }
+    }
+    if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
+        return Some(localize(n, tz));
+    }
+    NaiveDate::parse_from_str(s, fmt)
+        .ok()
+        .map(|d| localize(d.and_time(NaiveTime::MIN), tz))
 }
 
 /// Unix epoch seconds (9–11 integer digits, optional fraction: 1973-03-03
@@ -148,16 +440,15 @@ fn has_offset_suffix(s: &str) -> bool {
     s[t..].contains(['+', '-'])
 }
 
-/// Naive date-time or date-only in `tz`.
-fn parse_naive(s: &str, formats: &[&str], tz: Tz) -> Option<DateTime<Utc>> {
-    let naive = formats
+/// ISO naive date-time (`T` or space) or date only, in `tz`.
+fn parse_iso_naive(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
+    let naive = ISO_NAIVE
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
         .or_else(|| {
-            DATES
-                .iter()
-                .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
-                .map(|d| d.and_time(Default::default()))
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_time(NaiveTime::MIN))
         })?;
     Some(localize(naive, tz))
 }
@@ -183,7 +474,7 @@ pub(crate) fn localize(naive: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_timestamp;
+    use super::*;
     use chrono::{DateTime, Utc};
     use chrono_tz::Tz;
 
@@ -284,6 +575,10 @@ mod tests {
             "2025-02-30 10:00",
             "31/12/2024",
             "10:20",
+            "05/Foo/24",
+            "32-01-2024",
+            "1/2/345",
+            "Mar 32, 2024",
             "N/A",
         ] {
             assert_eq!(p(s), None, "{s:?}");
@@ -323,5 +618,131 @@ mod tests {
             parse_timestamp("14.03.2024 09:30", berlin),
             Some(utc("2024-03-14T08:30:00Z"))
         );
+    }
+
+    fn o(s: &str, order: DateOrder) -> Option<DateTime<Utc>> {
+        parse_timestamp_ordered(s, Tz::UTC, Some(order))
+    }
+
+    #[test]
+    fn twelve_hour_clock_edges() {
+        // Jira writes `dd/Mon/yy h:mm AM`; 12 PM is noon, 12 AM is midnight.
+        assert_eq!(p("05/Mar/24 10:12 AM"), Some(utc("2024-03-05T10:12:00Z")));
+        assert_eq!(p("05/Mar/24 4:40 PM"), Some(utc("2024-03-05T16:40:00Z")));
+        assert_eq!(p("12/Mar/24 12:05 PM"), Some(utc("2024-03-12T12:05:00Z")));
+        assert_eq!(p("13/Mar/24 12:10 AM"), Some(utc("2024-03-13T00:10:00Z")));
+        assert_eq!(p("13/Mar/24 12:10am"), Some(utc("2024-03-13T00:10:00Z")));
+        assert_eq!(
+            p("3/14/2024 11:59:59 pm"),
+            Some(utc("2024-03-14T23:59:59Z"))
+        );
+        assert_eq!(p("05/Mar/24 13:12 PM"), None);
+    }
+
+    #[test]
+    fn month_names() {
+        assert_eq!(p("Mar 5, 2024 3:45 PM"), Some(utc("2024-03-05T15:45:00Z")));
+        assert_eq!(p("March 5, 2024"), Some(utc("2024-03-05T00:00:00Z")));
+        assert_eq!(p("Mar 5 2024 15:45"), Some(utc("2024-03-05T15:45:00Z")));
+        assert_eq!(p("5 March 2024 15:45"), Some(utc("2024-03-05T15:45:00Z")));
+        assert_eq!(p("5 Mar 24"), Some(utc("2024-03-05T00:00:00Z")));
+        assert_eq!(p("21-Feb-2023 11:27"), Some(utc("2023-02-21T11:27:00Z")));
+        assert_eq!(
+            p("Tue, 05 Mar 2024 10:12:00 +0100"),
+            Some(utc("2024-03-05T09:12:00Z"))
+        );
+    }
+
+    #[test]
+    fn day_first_dash_and_dot_and_two_digit_years() {
+        // Dashes and dots default to day-first.
+        assert_eq!(p("08-04-2023 20:52"), Some(utc("2023-04-08T20:52:00Z")));
+        assert_eq!(p("24-04-2023 19:32"), Some(utc("2023-04-24T19:32:00Z")));
+        assert_eq!(p("14.03.24"), Some(utc("2024-03-14T00:00:00Z")));
+        assert_eq!(p("04/03/24 09:00"), Some(utc("2024-04-03T09:00:00Z")));
+        // Two-digit years: 00–68 → 20xx, 69–99 → 19xx (chrono's %y).
+        assert_eq!(p("01/02/99"), Some(utc("1999-01-02T00:00:00Z")));
+        assert_eq!(p("2024.03.14 08:00"), Some(utc("2024-03-14T08:00:00Z")));
+        assert_eq!(p("2024/3/4"), Some(utc("2024-03-04T00:00:00Z")));
+    }
+
+    #[test]
+    fn explicit_order() {
+        assert_eq!(
+            o("04/03/2024", DateOrder::Dmy),
+            Some(utc("2024-03-04T00:00:00Z"))
+        );
+        assert_eq!(
+            o("04/03/2024", DateOrder::Mdy),
+            Some(utc("2024-04-03T00:00:00Z"))
+        );
+        assert_eq!(o("13/03/2024", DateOrder::Mdy), None);
+        assert_eq!(o("03/13/2024", DateOrder::Dmy), None);
+        assert_eq!(
+            o("04-03-2024 10:00", DateOrder::Mdy),
+            Some(utc("2024-04-03T10:00:00Z"))
+        );
+        // Month names and ISO ignore the order.
+        assert_eq!(
+            o("05/Mar/24", DateOrder::Mdy),
+            Some(utc("2024-03-05T00:00:00Z"))
+        );
+        assert_eq!(
+            o("2024-03-05", DateOrder::Dmy),
+            Some(utc("2024-03-05T00:00:00Z"))
+        );
+        assert_eq!("DMY".parse::<DateOrder>(), Ok(DateOrder::Dmy));
+        assert!("ymd".parse::<DateOrder>().is_err());
+    }
+
+    #[test]
+    fn shapes() {
+        let s = day_month_shape("13/04/2024 10:00").unwrap();
+        assert_eq!(
+            (s.first, s.second, s.separator, s.date_len),
+            (13, 4, b'/', 10)
+        );
+        assert!(s.readable_as(DateOrder::Dmy) && !s.readable_as(DateOrder::Mdy));
+        assert!(day_month_shape("2024-04-13").is_none());
+        assert!(day_month_shape("13/04/2024x").is_none());
+        assert!(day_month_shape("05/Mar/24").unwrap().month_named);
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(
+            parse_excel_serial("45000", Tz::UTC),
+            Some(utc("2023-03-15T00:00:00Z"))
+        );
+        assert_eq!(
+            parse_excel_serial("45000.75", Tz::UTC),
+            Some(utc("2023-03-15T18:00:00Z"))
+        );
+        assert_eq!(
+            parse_excel_serial("25569", Tz::UTC),
+            Some(utc("1970-01-01T00:00:00Z"))
+        );
+        assert_eq!(parse_excel_serial("90", Tz::UTC), None);
+        assert_eq!(parse_excel_serial("abc", Tz::UTC), None);
+    }
+
+    #[test]
+    fn custom_formats() {
+        let f = "%d %b %Y %H:%M";
+        assert!(check_format(f).is_ok());
+        assert!(check_format("%Q").is_err());
+        assert_eq!(
+            parse_with_format("05 Mar 2024 10:12", f, Tz::UTC),
+            Some(utc("2024-03-05T10:12:00Z"))
+        );
+        assert_eq!(
+            parse_with_format("20240305", "%Y%m%d", Tz::UTC),
+            Some(utc("2024-03-05T00:00:00Z"))
+        );
+        assert_eq!(
+            parse_with_format("2024-03-05 10:00 +0200", "%Y-%m-%d %H:%M %z", Tz::UTC),
+            Some(utc("2024-03-05T08:00:00Z"))
+        );
+        assert_eq!(parse_with_format("nope", f, Tz::UTC), None);
     }
 }

@@ -1,8 +1,10 @@
 //! Typed cell parsers. Each returns `Ok(None)` for a blank value and
 //! `Err(reason)` with a one-line reject reason naming the column and value.
 
+use super::durations::{parse_duration_minutes, parse_number, NumberStyle};
 use super::fields::Field;
-use super::time::parse_timestamp;
+use super::infer::TimeColumn;
+use super::time::parse_excel_serial;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -52,8 +54,14 @@ pub(crate) fn parse_bool(field: Field, col: &str, s: &str) -> Result<Option<bool
     }
 }
 
-/// A non-negative whole count (`3`, or `3.0` as pandas writes it).
-pub(crate) fn parse_count(field: Field, col: &str, s: &str) -> Result<Option<u32>, String> {
+/// A non-negative whole count (`3`, or `3.0` as pandas writes it; `3,0`
+/// in a decimal-comma column).
+pub(crate) fn parse_count(
+    field: Field,
+    col: &str,
+    s: &str,
+    style: NumberStyle,
+) -> Result<Option<u32>, String> {
     if is_blank(s) {
         return Ok(None);
     }
@@ -67,10 +75,8 @@ pub(crate) fn parse_count(field: Field, col: &str, s: &str) -> Result<Option<u32
     if let Ok(n) = t.parse::<u32>() {
         return Ok(Some(n));
     }
-    match t.parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64 => {
-            Ok(Some(x as u32))
-        }
+    match parse_number(t, style) {
+        Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64 => Ok(Some(x as u32)),
         _ => Err(bad()),
     }
 }
@@ -79,7 +85,14 @@ pub(crate) fn parse_count(field: Field, col: &str, s: &str) -> Result<Option<u32
 ///
 /// CSAT also accepts Zendesk's text ratings: `good` → 5, `bad` → 1, and
 /// `offered`/`unoffered`/`not offered` (survey sent, no answer) → blank.
-pub(crate) fn parse_score(field: Field, col: &str, s: &str) -> Result<Option<f64>, String> {
+///
+/// Decimals follow the column's style (`4,5` in a decimal-comma column).
+pub(crate) fn parse_score(
+    field: Field,
+    col: &str,
+    s: &str,
+    style: NumberStyle,
+) -> Result<Option<f64>, String> {
     if is_blank(s) {
         return Ok(None);
     }
@@ -97,8 +110,8 @@ pub(crate) fn parse_score(field: Field, col: &str, s: &str) -> Result<Option<f64
             _ => {}
         }
     }
-    match t.parse::<f64>() {
-        Ok(x) if x.is_finite() => {
+    match parse_number(t, style) {
+        Some(x) => {
             if (lo..=hi).contains(&x) {
                 Ok(Some(x))
             } else {
@@ -108,7 +121,7 @@ pub(crate) fn parse_score(field: Field, col: &str, s: &str) -> Result<Option<f64
                 ))
             }
         }
-        _ => Err(format!(
+        None => Err(format!(
             "bad {field} number '{}' in column '{col}'",
             show(s)
         )),
@@ -124,12 +137,20 @@ pub(crate) enum TimeOrSpan {
     Span(f64),
 }
 
-/// Decide per value: a number (or `H:MM[:SS]`) is a duration, anything else
-/// must be a timestamp. Numbers of 10+ integer digits (≥ 1e9) are read as
-/// Unix epoch timestamps: no real duration is a billion minutes.
+/// Read a first-response or resolution cell with its column's plan.
+///
+/// In order: an Excel serial (serial columns only); a plain number (decimal
+/// point or comma per the column) is a duration times `scale` (the column's
+/// unit → the field's unit), except 10+ integer digits (≥ 1e9), which are
+/// Unix epoch timestamps; a text duration (`1h 23m`, `01:23:45`,
+/// `PT1H23M`, …); else a timestamp in the column's format. A value that is
+/// none of these is `bad FIELD value '…' in column 'C' (expected a duration
+/// or a timestamp)`, or `bad FIELD timestamp …` when the column held only
+/// timestamps.
 pub(crate) fn parse_time_or_span(
     field: Field,
     col: &str,
+    plan: &TimeColumn,
     s: &str,
     scale: f64,
     tz: Tz,
@@ -138,42 +159,29 @@ pub(crate) fn parse_time_or_span(
         return Ok(None);
     }
     let t = s.trim();
-    if let Ok(x) = t.parse::<f64>() {
-        if x.is_finite() && x.abs() < 1e9 {
-            return Ok(Some(TimeOrSpan::Span(x * scale)));
+    if plan.serial {
+        if let Some(at) = parse_excel_serial(t, tz) {
+            return Ok(Some(TimeOrSpan::At(at)));
         }
     }
-    if let Some(minutes) = parse_clock_span(t) {
-        let unit = if field == Field::Resolved {
-            minutes / 60.0
-        } else {
-            minutes
-        };
-        return Ok(Some(TimeOrSpan::Span(unit)));
+    if plan.custom.is_none() {
+        if let Some(x) = parse_number(t, plan.numbers) {
+            if x.abs() < 1e9 {
+                return Ok(Some(TimeOrSpan::Span(x * scale)));
+            }
+        }
+        if let Some(minutes) = parse_duration_minutes(t) {
+            let unit = if field == Field::Resolved {
+                minutes / 60.0
+            } else {
+                minutes
+            };
+            return Ok(Some(TimeOrSpan::Span(unit)));
+        }
     }
-    parse_timestamp(t, tz)
+    plan.parse_at(t, tz)
         .map(|at| Some(TimeOrSpan::At(at)))
-        .ok_or_else(|| format!("bad {field} timestamp '{}' in column '{col}'", show(s)))
-}
-
-/// `H:MM` or `H:MM:SS` (hours may exceed 24) → minutes. Freshdesk writes
-/// durations this way.
-fn parse_clock_span(s: &str) -> Option<f64> {
-    let parts: Vec<&str> = s.split(':').collect();
-    if !(2..=3).contains(&parts.len())
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let h: f64 = parts[0].parse().ok()?;
-    let m: f64 = parts[1].parse().ok()?;
-    let sec: f64 = parts.get(2).map_or(Some(0.0), |p| p.parse().ok())?;
-    if parts[1].len() != 2 || m >= 60.0 || sec >= 60.0 {
-        return None;
-    }
-    Some(h * 60.0 + m + sec / 60.0)
+        .map_err(|e| plan.reason(field, col, s, e))
 }
 
 /// A tags cell as a list: split on `,` `;` `|` when the cell has any of them
@@ -202,6 +210,8 @@ pub(crate) fn parse_tags(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::time::parse_timestamp;
+    use NumberStyle::{Comma, Dot};
 
     #[test]
     fn booleans() {
@@ -229,13 +239,13 @@ mod tests {
 
     #[test]
     fn counts() {
-        assert_eq!(parse_count(Field::Reopens, "r", "3"), Ok(Some(3)));
-        assert_eq!(parse_count(Field::Reopens, "r", "2.0"), Ok(Some(2)));
-        assert_eq!(parse_count(Field::Replies, "r", "nan"), Ok(None));
-        assert!(parse_count(Field::Replies, "r", "-1").is_err());
-        assert!(parse_count(Field::Replies, "r", "1.5").is_err());
+        assert_eq!(parse_count(Field::Reopens, "r", "3", Dot), Ok(Some(3)));
+        assert_eq!(parse_count(Field::Reopens, "r", "2.0", Dot), Ok(Some(2)));
+        assert_eq!(parse_count(Field::Replies, "r", "nan", Dot), Ok(None));
+        assert!(parse_count(Field::Replies, "r", "-1", Dot).is_err());
+        assert!(parse_count(Field::Replies, "r", "1.5", Dot).is_err());
         assert_eq!(
-            parse_count(Field::Replies, "Replies", "many"),
+            parse_count(Field::Replies, "Replies", "many", Dot),
             Err(
                 "bad replies number 'many' in column 'Replies' (expected a whole number ≥ 0)"
                     .into()
@@ -245,30 +255,30 @@ mod tests {
 
     #[test]
     fn scores_and_ranges() {
-        assert_eq!(parse_score(Field::Csat, "c", "4.0"), Ok(Some(4.0)));
-        assert_eq!(parse_score(Field::Csat, "c", "Good"), Ok(Some(5.0)));
-        assert_eq!(parse_score(Field::Csat, "c", "bad"), Ok(Some(1.0)));
-        assert_eq!(parse_score(Field::Csat, "c", "Offered"), Ok(None));
+        assert_eq!(parse_score(Field::Csat, "c", "4.0", Dot), Ok(Some(4.0)));
+        assert_eq!(parse_score(Field::Csat, "c", "Good", Dot), Ok(Some(5.0)));
+        assert_eq!(parse_score(Field::Csat, "c", "bad", Dot), Ok(Some(1.0)));
+        assert_eq!(parse_score(Field::Csat, "c", "Offered", Dot), Ok(None));
         assert_eq!(
-            parse_score(Field::Csat, "CSAT", "6"),
+            parse_score(Field::Csat, "CSAT", "6", Dot),
             Err("csat value 6 in column 'CSAT' outside 1–5".into())
         );
         assert_eq!(
-            parse_score(Field::Csat, "c", "0"),
+            parse_score(Field::Csat, "c", "0", Dot),
             Err("csat value 0 in column 'c' outside 1–5".into())
         );
-        assert_eq!(parse_score(Field::Nps, "n", "0"), Ok(Some(0.0)));
+        assert_eq!(parse_score(Field::Nps, "n", "0", Dot), Ok(Some(0.0)));
         assert_eq!(
-            parse_score(Field::Nps, "n", "11"),
+            parse_score(Field::Nps, "n", "11", Dot),
             Err("nps value 11 in column 'n' outside 0–10".into())
         );
-        assert_eq!(parse_score(Field::Ces, "e", "7"), Ok(Some(7.0)));
+        assert_eq!(parse_score(Field::Ces, "e", "7", Dot), Ok(Some(7.0)));
         assert_eq!(
-            parse_score(Field::Ces, "e", "8"),
+            parse_score(Field::Ces, "e", "8", Dot),
             Err("ces value 8 in column 'e' outside 1–7".into())
         );
         assert_eq!(
-            parse_score(Field::Ces, "e", "hard"),
+            parse_score(Field::Ces, "e", "hard", Dot),
             Err("bad ces number 'hard' in column 'e'".into())
         );
     }
@@ -277,37 +287,90 @@ mod tests {
     fn time_or_span() {
         let tz = Tz::UTC;
         let f = Field::FirstResponse;
+        let plan = TimeColumn::default();
         assert_eq!(
-            parse_time_or_span(f, "c", "90", 1.0, tz),
+            parse_time_or_span(f, "c", &plan, "90", 1.0, tz),
             Ok(Some(TimeOrSpan::Span(90.0)))
         );
         assert_eq!(
-            parse_time_or_span(f, "c", "1.5", 60.0, tz),
+            parse_time_or_span(f, "c", &plan, "1.5", 60.0, tz),
             Ok(Some(TimeOrSpan::Span(90.0)))
         );
         assert_eq!(
-            parse_time_or_span(f, "c", "01:30:30", 60.0, tz),
+            parse_time_or_span(f, "c", &plan, "01:30:30", 60.0, tz),
             Ok(Some(TimeOrSpan::Span(90.5)))
         );
         assert_eq!(
-            parse_time_or_span(Field::Resolved, "c", "3:00", 1.0, tz),
+            parse_time_or_span(Field::Resolved, "c", &plan, "3:00", 1.0, tz),
             Ok(Some(TimeOrSpan::Span(3.0)))
         );
         let at = parse_timestamp("2025-01-01 10:00", tz).unwrap();
         assert_eq!(
-            parse_time_or_span(f, "c", "2025-01-01 10:00", 1.0, tz),
+            parse_time_or_span(f, "c", &plan, "2025-01-01 10:00", 1.0, tz),
             Ok(Some(TimeOrSpan::At(at)))
         );
         let epoch = parse_timestamp("1735725600", tz).unwrap();
         assert_eq!(
-            parse_time_or_span(f, "c", "1735725600", 1.0, tz),
+            parse_time_or_span(f, "c", &plan, "1735725600", 1.0, tz),
             Ok(Some(TimeOrSpan::At(epoch)))
         );
-        assert_eq!(parse_time_or_span(f, "c", "NaN", 1.0, tz), Ok(None));
+        assert_eq!(parse_time_or_span(f, "c", &plan, "NaN", 1.0, tz), Ok(None));
         assert_eq!(
-            parse_time_or_span(f, "FR", "soon", 1.0, tz),
-            Err("bad first_response timestamp 'soon' in column 'FR'".into())
+            parse_time_or_span(f, "FR", &plan, "soon", 1.0, tz),
+            Err(
+                "bad first_response value 'soon' in column 'FR' (expected a duration or a timestamp)"
+                    .into()
+            )
         );
+        // Text durations, in the field's unit.
+        assert_eq!(
+            parse_time_or_span(f, "c", &plan, "1h 23m", 60.0, tz),
+            Ok(Some(TimeOrSpan::Span(83.0)))
+        );
+        assert_eq!(
+            parse_time_or_span(
+                Field::Resolved,
+                "c",
+                &plan,
+                "1 Day 2 Hours 30 Minutes",
+                1.0,
+                tz
+            ),
+            Ok(Some(TimeOrSpan::Span(26.5)))
+        );
+        assert_eq!(
+            parse_time_or_span(Field::Resolved, "c", &plan, "PT1H30M", 1.0, tz),
+            Ok(Some(TimeOrSpan::Span(1.5)))
+        );
+        // A column that held only timestamps calls a bad value a bad timestamp.
+        let ts = TimeColumn {
+            timestamps_only: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_time_or_span(Field::Resolved, "Solved at", &ts, "soon", 1.0, tz),
+            Err("bad resolved timestamp 'soon' in column 'Solved at'".into())
+        );
+        // Decimal commas where the column writes them.
+        let de = TimeColumn {
+            numbers: NumberStyle::Comma,
+            ..Default::default()
+        };
+        assert_eq!(
+            parse_time_or_span(f, "c", &de, "1,5", 60.0, tz),
+            Ok(Some(TimeOrSpan::Span(90.0)))
+        );
+        assert_eq!(
+            parse_time_or_span(Field::Resolved, "c", &de, "1.234,5", 1.0, tz),
+            Ok(Some(TimeOrSpan::Span(1234.5)))
+        );
+    }
+
+    #[test]
+    fn decimal_commas_in_scores_and_counts() {
+        assert_eq!(parse_score(Field::Csat, "c", "4,5", Comma), Ok(Some(4.5)));
+        assert_eq!(parse_count(Field::Replies, "r", "3,0", Comma), Ok(Some(3)));
+        assert!(parse_score(Field::Csat, "c", "4,5", Dot).is_err());
     }
 
     #[test]

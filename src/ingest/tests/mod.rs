@@ -1,7 +1,9 @@
 //! Reader-level tests: mapping, rejects with line numbers, formats.
 
 mod headers;
+mod inference;
 mod rows;
+mod vocab;
 
 use super::*;
 use crate::error::Error;

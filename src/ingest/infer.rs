@@ -1,0 +1,427 @@
+//! Per-column formats, inferred once from a sample of records.
+//!
+//! The [`super::TicketReader`] reads a bounded sample first (the first
+//! [`SAMPLE_ROWS`] records, then yields them in order), and decides for
+//! each time column: the day/month order of all-numeric dates, whether it
+//! holds Excel serial numbers, and how its numbers write decimals. Every
+//! value is then parsed with its column's plan, so one column never mixes
+//! `04/03` read two ways, and no cell is guessed on its own.
+//!
+//! It also checks the sample for implausible readings (a duration column
+//! whose median would be years; dates years in the future) and stops the
+//! run with a message that names the column and the option that fixes it.
+
+use super::durations::{parse_duration_minutes, parse_number, NumberStyle, Unit};
+use super::fields::Field;
+use super::time::{
+    day_month_shape, parse_excel_serial, parse_timestamp_ordered, parse_with_format, DateOrder,
+};
+use super::values::show;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// Records read ahead to infer column formats (kept in memory, then yielded).
+pub(crate) const SAMPLE_ROWS: usize = 10_000;
+
+/// Why a column reads all-numeric dates in its order (for messages).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum OrderNote {
+    /// No inference ran: the separator's default, without a check.
+    #[default]
+    Unchecked,
+    /// Decided by the column's own values (how many, and one example).
+    Decided { values: usize, example: String },
+    /// `--date-order`.
+    Given,
+    /// Taken from another column of the file that decided.
+    LikeColumn(String),
+    /// No value decided it: the separator's default (a warning was given).
+    Default { values: usize },
+}
+
+/// How to read one time column (created_at, first_response, resolved).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TimeColumn {
+    /// Day/month order of all-numeric dates; `None` = the separator's default.
+    pub order: Option<DateOrder>,
+    /// Why that order.
+    pub note: OrderNote,
+    /// The column holds Excel serial day numbers.
+    pub serial: bool,
+    /// `--date-format` for this column.
+    pub custom: Option<String>,
+    /// Decimal style of its plain numbers (durations).
+    pub numbers: NumberStyle,
+    /// The sample held only timestamps: a bad value is a "bad timestamp",
+    /// not "expected a duration or a timestamp".
+    pub timestamps_only: bool,
+}
+
+/// Why a value is not a timestamp of its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeError {
+    /// Not a timestamp in any supported form.
+    Bad,
+    /// A valid date only in the other day/month order.
+    OtherOrder(DateOrder),
+}
+
+impl TimeColumn {
+    /// Parse a (non-blank) value as a timestamp of this column.
+    pub fn parse_at(&self, s: &str, tz: Tz) -> Result<DateTime<Utc>, TimeError> {
+        if let Some(fmt) = &self.custom {
+            return parse_with_format(s, fmt, tz).ok_or(TimeError::Bad);
+        }
+        if self.serial {
+            if let Some(t) = parse_excel_serial(s, tz) {
+                return Ok(t);
+            }
+        }
+        if let Some(t) = parse_timestamp_ordered(s, tz, self.order) {
+            return Ok(t);
+        }
+        if let Some(shape) = day_month_shape(s.trim()) {
+            if !shape.month_named {
+                let used = self
+                    .order
+                    .unwrap_or(DateOrder::default_for(shape.separator));
+                let other = used.flip();
+                if shape.readable_as(other) && parse_timestamp_ordered(s, tz, Some(other)).is_some()
+                {
+                    return Err(TimeError::OtherOrder(other));
+                }
+            }
+        }
+        Err(TimeError::Bad)
+    }
+
+    /// The one-line reject reason for a value this column cannot read.
+    pub fn reason(&self, field: Field, column: &str, value: &str, err: TimeError) -> String {
+        let v = show(value);
+        match err {
+            TimeError::Bad if self.timestamps_only || field == Field::CreatedAt => {
+                let hint = match &self.custom {
+                    Some(f) => format!(" (expected --date-format '{f}')"),
+                    None => String::new(),
+                };
+                format!("bad {field} timestamp '{v}' in column '{column}'{hint}")
+            }
+            TimeError::Bad => format!(
+                "bad {field} value '{v}' in column '{column}' (expected a duration or a timestamp)"
+            ),
+            TimeError::OtherOrder(other) => {
+                let used = other.flip().describe();
+                let why = match &self.note {
+                    OrderNote::Decided { values, example } => format!(
+                        "the column was read {used}: its first {values} values include '{example}'; the column mixes both orders"
+                    ),
+                    OrderNote::Given => format!("--date-order {} was given", other.flip().flag()),
+                    OrderNote::LikeColumn(c) => format!(
+                        "the column was read {used} like column '{c}'; pass --date-order {}",
+                        other.flag()
+                    ),
+                    OrderNote::Default { values } => format!(
+                        "the column was read {used} from its first {values} values, none of which decided the order; pass --date-order {}",
+                        other.flag()
+                    ),
+                    OrderNote::Unchecked => format!("pass --date-order {}", other.flag()),
+                };
+                format!(
+                    "bad {field} timestamp '{v}' in column '{column}' ({} only, but {why})",
+                    other.describe()
+                )
+            }
+        }
+    }
+}
+
+/// One mapped time column and its sample values.
+pub(crate) struct ColumnSample<'a> {
+    /// The field (created_at, first_response or resolved).
+    pub field: Field,
+    /// The column's name.
+    pub column: String,
+    /// Non-blank sample values, in order.
+    pub values: Vec<&'a str>,
+    /// The header names a unit (`in hours`): its numbers are durations.
+    pub header_unit: bool,
+    /// `--date-format` for this column.
+    pub custom: Option<String>,
+}
+
+/// Evidence about the day/month order in one column.
+#[derive(Default)]
+struct OrderVotes {
+    dmy: usize,
+    mdy: usize,
+    first: Option<(DateOrder, String)>,
+    dmy_example: String,
+    mdy_example: String,
+    ambiguous: usize,
+    ambiguous_example: Option<String>,
+    separator: Option<u8>,
+    numeric_dates: usize,
+}
+
+fn order_votes(values: &[&str]) -> OrderVotes {
+    let mut v = OrderVotes::default();
+    for s in values {
+        let s = s.trim();
+        let Some(shape) = day_month_shape(s) else {
+            continue;
+        };
+        if shape.month_named {
+            continue;
+        }
+        v.numeric_dates += 1;
+        v.separator.get_or_insert(shape.separator);
+        match (
+            shape.readable_as(DateOrder::Dmy),
+            shape.readable_as(DateOrder::Mdy),
+        ) {
+            (true, false) => {
+                v.dmy += 1;
+                if v.dmy == 1 {
+                    v.dmy_example = s.to_string();
+                }
+                v.first.get_or_insert((DateOrder::Dmy, s.to_string()));
+            }
+            (false, true) => {
+                v.mdy += 1;
+                if v.mdy == 1 {
+                    v.mdy_example = s.to_string();
+                }
+                v.first.get_or_insert((DateOrder::Mdy, s.to_string()));
+            }
+            (true, true) if shape.first != shape.second => {
+                v.ambiguous += 1;
+                v.ambiguous_example.get_or_insert_with(|| s.to_string());
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
+/// Decide every time column's plan from its sample. Returns the plans (in
+/// the order given) and warnings (one line each) for columns whose order
+/// had to be assumed or that hold business time.
+///
+/// Day/month order, first rule that applies: the column's own values (a
+/// value whose first field is > 12 is day-first, whose second is > 12 is
+/// month-first; the majority wins, and later values of the other order are
+/// rejected with a hint); `--date-order`; another time column of the file
+/// that decided; else the separator's default (`/` month-first, `-` and `.`
+/// day-first) with a warning if any value reads both ways.
+pub(crate) fn infer_time_columns(
+    samples: &[ColumnSample<'_>],
+    given: Option<DateOrder>,
+    delimiter: Option<u8>,
+    tz: Tz,
+) -> (Vec<TimeColumn>, Vec<String>) {
+    let votes: Vec<OrderVotes> = samples.iter().map(|s| order_votes(&s.values)).collect();
+    let mut plans: Vec<TimeColumn> = Vec::with_capacity(samples.len());
+    for (s, v) in samples.iter().zip(&votes) {
+        let mut plan = TimeColumn {
+            custom: s.custom.clone(),
+            numbers: NumberStyle::infer(s.values.iter().copied(), delimiter),
+            ..Default::default()
+        };
+        if v.dmy + v.mdy > 0 {
+            let (order, example) = match (v.dmy.cmp(&v.mdy), &v.first) {
+                (std::cmp::Ordering::Greater, _) => (DateOrder::Dmy, v.dmy_example.clone()),
+                (std::cmp::Ordering::Less, _) => (DateOrder::Mdy, v.mdy_example.clone()),
+                (_, Some((o, e))) => (*o, e.clone()),
+                (_, None) => (DateOrder::Mdy, String::new()),
+            };
+            plan.order = Some(order);
+            plan.note = OrderNote::Decided {
+                values: s.values.len(),
+                example,
+            };
+        }
+        plans.push(plan);
+    }
+    // Columns that did not decide: --date-order, a sibling, or the default.
+    let decided: Vec<(DateOrder, &str)> = plans
+        .iter()
+        .zip(samples)
+        .filter_map(|(p, s)| match p.note {
+            OrderNote::Decided { .. } => p.order.map(|o| (o, s.column.as_str())),
+            _ => None,
+        })
+        .collect();
+    let sibling = match decided.first() {
+        Some((o, c)) if decided.iter().all(|(x, _)| x == o) => Some((*o, c.to_string())),
+        _ => None,
+    };
+    let mut warnings = Vec::new();
+    for ((plan, s), v) in plans.iter_mut().zip(samples).zip(&votes) {
+        if matches!(plan.note, OrderNote::Decided { .. }) {
+            continue;
+        }
+        if let Some(o) = given {
+            plan.order = Some(o);
+            plan.note = OrderNote::Given;
+        } else if let Some((o, c)) = sibling.as_ref().filter(|_| v.numeric_dates > 0) {
+            plan.order = Some(*o);
+            plan.note = OrderNote::LikeColumn(c.clone());
+        } else if v.numeric_dates > 0 {
+            let sep = v.separator.unwrap_or(b'/');
+            let order = DateOrder::default_for(sep);
+            plan.order = Some(order);
+            plan.note = OrderNote::Default {
+                values: s.values.len(),
+            };
+            // Dotted dates are day-first wherever they are written: no warning.
+            if let Some(example) = v.ambiguous_example.as_ref().filter(|_| sep != b'.') {
+                warnings.push(format!(
+                    "column '{}': {} date(s) such as '{}' read either way and no value decides the order; read {} (the default for '{}' dates): pass --date-order {} if they are {}",
+                    s.column,
+                    v.ambiguous,
+                    show(example),
+                    order.describe(),
+                    sep as char,
+                    order.flip().flag(),
+                    order.flip().describe(),
+                ));
+            }
+        }
+    }
+    // Excel serials: created_at decides; duration columns follow it only
+    // when their header names no unit and all their numbers are serials too.
+    let is_serial = |s: &ColumnSample<'_>| {
+        !s.values.is_empty()
+            && s.values
+                .iter()
+                .all(|v| parse_excel_serial(v, Tz::UTC).is_some())
+    };
+    let created_serial = samples
+        .iter()
+        .any(|s| s.field == Field::CreatedAt && s.custom.is_none() && is_serial(s));
+    for (plan, s) in plans.iter_mut().zip(samples) {
+        if s.custom.is_some() {
+            continue;
+        }
+        plan.serial = match s.field {
+            Field::CreatedAt => is_serial(s),
+            _ => created_serial && !s.header_unit && is_serial(s),
+        };
+        if plan.serial {
+            warnings.push(format!(
+                "column '{}' holds spreadsheet serial day numbers (e.g. '{}'); read as dates from 1899-12-30",
+                s.column,
+                show(s.values[0])
+            ));
+        }
+        // Timestamps and no durations (values that are neither don't count).
+        let is_span = |v: &str| {
+            parse_number(v, plan.numbers).is_some_and(|x| x.abs() < 1e9 && !plan.serial)
+                || parse_duration_minutes(v).is_some()
+        };
+        plan.timestamps_only = !s.values.iter().any(|v| is_span(v))
+            && s.values.iter().any(|v| plan.parse_at(v, tz).is_ok());
+    }
+    (plans, warnings)
+}
+
+/// The typical value of a field in minutes, for choosing a likely unit.
+fn typical_minutes(field: Field) -> f64 {
+    match field {
+        Field::FirstResponse => 60.0,
+        _ => 24.0 * 60.0,
+    }
+}
+
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    Some(if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+    })
+}
+
+/// Stop when a duration column would give an implausible median: a
+/// resolution of a year or more, or a first response of 30 days or more.
+///
+/// `spans_minutes` are the sample's durations as they would be read (all
+/// forms, in minutes); `raw_numbers` the plain numbers before the unit, read
+/// in `unit`. The message names the column, what the median would be, the
+/// unit that gives a typical value, and the `--unit` that selects it.
+pub(crate) fn check_durations(
+    field: Field,
+    column: &str,
+    unit: Unit,
+    spans_minutes: Vec<f64>,
+    raw_numbers: Vec<f64>,
+) -> Result<(), String> {
+    let Some(med) = median(spans_minutes) else {
+        return Ok(());
+    };
+    let (limit, what) = match field {
+        Field::FirstResponse => (30.0 * 1440.0, "first response"),
+        _ => (365.0 * 1440.0, "resolution"),
+    };
+    if med < limit {
+        return Ok(());
+    }
+    let shown = if med >= 365.0 * 1440.0 {
+        format!("{:.1} years", med / (365.25 * 1440.0))
+    } else {
+        format!("{:.1} days", med / 1440.0)
+    };
+    let mut msg = format!(
+        "column '{column}': median {what} {shown} if read as {}",
+        unit.as_str()
+    );
+    if let Some(raw) = median(raw_numbers).filter(|r| *r > 0.0) {
+        let typical = typical_minutes(field);
+        let best = Unit::ALL
+            .into_iter()
+            .min_by(|a, b| {
+                let da = (raw * a.minutes() / typical).ln().abs();
+                let db = (raw * b.minutes() / typical).ln().abs();
+                da.total_cmp(&db)
+            })
+            .unwrap_or(Unit::Seconds);
+        if best != unit {
+            msg.push_str(&format!(
+                ": the numbers look like {}; pass --unit {}={}",
+                best.as_str(),
+                field.as_str(),
+                best.as_str()
+            ));
+            return Err(msg);
+        }
+    }
+    msg.push_str(&format!(
+        ": check the column, or map another with --map {}=COLUMN",
+        field.as_str()
+    ));
+    Err(msg)
+}
+
+/// Stop when a time column's dates run years past today (a misread
+/// format or unit), naming the column and the latest value.
+pub(crate) fn check_future(
+    column: &str,
+    latest: Option<(DateTime<Utc>, &str)>,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let Some((at, raw)) = latest else {
+        return Ok(());
+    };
+    if at <= now + chrono::Duration::days(2 * 366) {
+        return Ok(());
+    }
+    Err(format!(
+        "column '{column}': value '{}' reads as {}, years after today; the column's format looks misread (pass --date-format '{column}=FORMAT' or --map another column)",
+        show(raw),
+        at.format("%Y-%m-%d")
+    ))
+}
