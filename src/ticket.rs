@@ -94,27 +94,107 @@ impl Ticket {
         }
     }
 
-    /// True when the status says the ticket is solved or closed, or a
-    /// resolution time exists and the status does not say otherwise.
+    /// True when [`Ticket::state`] is [`TicketState::Resolved`] (kept for
+    /// callers that only ask "is it solved?"; terminal tickets are not).
+    pub fn is_resolved(&self) -> bool {
+        self.state() == TicketState::Resolved
+    }
+
+    /// Where the ticket stands: open, resolved, or closed without a
+    /// resolution (cancelled, merged, spam, …). See [`TicketState::of_status`]
+    /// for the vocabulary; with no status or one that says neither, the
+    /// resolution time decides (present → resolved, absent → open).
     ///
-    /// An explicit open-like status (open, new, pending, on hold, reopened,
-    /// in progress, waiting/awaiting …) wins over a resolution timestamp:
+    /// An explicit open-like status wins over a resolution timestamp:
     /// exports keep the *first* `resolved_at` of a reopened ticket, and such
     /// a ticket is back in the queue, so it must count in the backlog.
-    /// Statuses that are neither (custom workflow names) defer to the
-    /// resolution time.
-    pub fn is_resolved(&self) -> bool {
+    pub fn state(&self) -> TicketState {
         let has_time = self.resolved_at.is_some() || self.resolution_hours.is_some();
-        let Some(status) = &self.status else {
-            return has_time;
-        };
+        match self.status.as_deref().and_then(TicketState::of_status) {
+            Some(s) => s,
+            None if has_time => TicketState::Resolved,
+            None => TicketState::Open,
+        }
+    }
+}
+
+/// The KPI-relevant state of a ticket ([`Ticket::state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketState {
+    /// Still needs work: in the backlog.
+    Open,
+    /// Solved or closed with an answer: counts for resolution time,
+    /// resolution SLA, reopen rate and first-contact resolution.
+    Resolved,
+    /// Closed without being resolved: cancelled, merged into another
+    /// ticket, spam, duplicate, won't do/fix, deleted, rejected, declined,
+    /// withdrawn, abandoned. Counted in volume, never in the backlog, never
+    /// as a resolution (docs/kpi.md, "Ticket states").
+    Terminal,
+}
+
+impl TicketState {
+    /// The state a status value names, or `None` when it names none (custom
+    /// workflow names such as `Tier 2`: the resolution time decides).
+    ///
+    /// The status is lower-cased, `-` `_` `/` `(` `)` `,` `:` read as
+    /// spaces, apostrophes dropped. Then, in this order:
+    /// * a **terminal** word anywhere (`cancelled`/`canceled`, `merged`,
+    ///   `spam`, `duplicate`, `deleted`, `rejected`, `declined`,
+    ///   `withdrawn`, `abandoned`, `won't do`, `won't fix`/`wontfix`), so
+    ///   `Closed - Duplicate` is terminal;
+    /// * a status starting with solved/closed/resolved/done/complete(d)/
+    ///   fixed → resolved;
+    /// * a status starting with open/new/pending/hold/on hold/reopen(ed)/
+    ///   in progress/work in progress/waiting/awaiting/assigned/active/
+    ///   escalated/snoozed/to do/working/triage/acknowledged/investigating/
+    ///   in review/under review/unresolved → open (whole words: `newsletter`
+    ///   is not `new`).
+    pub fn of_status(status: &str) -> Option<TicketState> {
         let s: String = status
             .trim()
-            .to_ascii_lowercase()
+            .to_lowercase()
             .chars()
-            .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+            .filter(|c| *c != '\'' && *c != '’')
+            .map(|c| {
+                if matches!(c, '-' | '_' | '/' | '(' | ')' | ',' | ':' | '.') {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
-        let starts = |words: &[&str]| words.iter().any(|k| s == *k || s.starts_with(k));
+        let words: Vec<&str> = s.split_whitespace().collect();
+        if words.is_empty() {
+            return None;
+        }
+        let s = words.join(" ");
+        const TERMINAL: [&str; 12] = [
+            "cancelled",
+            "canceled",
+            "merged",
+            "spam",
+            "duplicate",
+            "deleted",
+            "rejected",
+            "declined",
+            "withdrawn",
+            "abandoned",
+            "wontfix",
+            "wontdo",
+        ];
+        let has_pair = |a: &str, b: &str| words.windows(2).any(|w| w[0] == a && w[1] == b);
+        if words.iter().any(|w| TERMINAL.contains(w))
+            || has_pair("wont", "do")
+            || has_pair("wont", "fix")
+        {
+            return Some(TicketState::Terminal);
+        }
+        let starts = |list: &[&str]| {
+            list.iter()
+                .any(|k| s == *k || s.starts_with(&format!("{k} ")))
+        };
         if starts(&[
             "solved",
             "closed",
@@ -122,24 +202,42 @@ impl Ticket {
             "done",
             "complete",
             "completed",
+            "fixed",
         ]) {
-            return true;
+            return Some(TicketState::Resolved);
         }
         if starts(&[
             "open",
+            "opened",
             "new",
             "pending",
             "hold",
             "on hold",
             "reopen",
+            "reopened",
             "re open",
+            "re opened",
             "in progress",
+            "work in progress",
             "waiting",
             "awaiting",
+            "assigned",
+            "active",
+            "escalated",
+            "snoozed",
+            "to do",
+            "todo",
+            "working",
+            "triage",
+            "acknowledged",
+            "investigating",
+            "in review",
+            "under review",
+            "unresolved",
         ]) {
-            return false;
+            return Some(TicketState::Open);
         }
-        has_time
+        None
     }
 }
 
@@ -236,7 +334,9 @@ impl EnrichedTicket {
     /// The value of a grouping dimension (`--by`), or `None` when absent.
     ///
     /// Known dimensions: channel, priority, agent, team (alias tier), status,
-    /// customer, topic, sentiment, theme, tag (first tag).
+    /// customer, topic, sentiment, theme, tag (the **first** tag only; the
+    /// KPI engine uses [`EnrichedTicket::dimension_values`], which gives
+    /// every tag).
     pub fn dimension(&self, dim: &str) -> Option<String> {
         let t = &self.ticket;
         match dim {
@@ -253,6 +353,30 @@ impl EnrichedTicket {
             _ => None,
         }
         .filter(|v| !v.trim().is_empty())
+    }
+
+    /// True for dimensions a ticket can have several values of (`tag`,
+    /// `tags`): grouped by them, a ticket counts once under each value.
+    pub fn is_multi_valued(dim: &str) -> bool {
+        matches!(dim, "tag" | "tags")
+    }
+
+    /// Every value of a grouping dimension: for `tag`/`tags` each distinct
+    /// non-blank tag in input order (a ticket tagged `a b a` gives `a`, `b`),
+    /// for the other dimensions [`EnrichedTicket::dimension`] as a list of
+    /// zero or one value. Empty = no value (the `(none)` group).
+    pub fn dimension_values(&self, dim: &str) -> Vec<String> {
+        if Self::is_multi_valued(dim) {
+            let mut out: Vec<String> = Vec::with_capacity(self.ticket.tags.len());
+            for tag in &self.ticket.tags {
+                let tag = tag.trim();
+                if !tag.is_empty() && !out.iter().any(|t| t == tag) {
+                    out.push(tag.to_string());
+                }
+            }
+            return out;
+        }
+        self.dimension(dim).into_iter().collect()
     }
 }
 
@@ -414,6 +538,48 @@ mod tests {
         // A custom status that is neither defers to the resolution time.
         assert!(ticket(Some("Tier 2"), true, None).is_resolved());
         assert!(!ticket(Some("Tier 2"), false, None).is_resolved());
+    }
+
+    #[test]
+    fn terminal_states_are_neither_open_nor_resolved() {
+        for s in [
+            "Canceled",
+            "cancelled",
+            "Merged",
+            "spam",
+            "Duplicate",
+            "Won't Do",
+            "Won\u{2019}t Fix",
+            "wontfix",
+            "Deleted",
+            "Rejected",
+            "Declined",
+            "Closed - Duplicate",
+            "Closed (Cancelled)",
+            "Resolved: won't do",
+        ] {
+            for (resolved, hours) in [(true, None), (false, Some(1.0)), (false, None)] {
+                let t = ticket(Some(s), resolved, hours);
+                assert_eq!(t.state(), TicketState::Terminal, "{s}");
+                assert!(!t.is_resolved(), "{s}");
+            }
+        }
+        // Words, not substrings: these are not terminal.
+        assert_eq!(
+            TicketState::of_status("Pending cancellation"),
+            Some(TicketState::Open)
+        );
+        assert_eq!(TicketState::of_status("Newsletter"), None);
+        assert_eq!(
+            TicketState::of_status("Closed"),
+            Some(TicketState::Resolved)
+        );
+        assert_eq!(TicketState::of_status("  "), None);
+        assert_eq!(
+            TicketState::of_status("Waiting for support"),
+            Some(TicketState::Open)
+        );
+        assert_eq!(TicketState::of_status("To Do"), Some(TicketState::Open));
     }
 
     #[test]

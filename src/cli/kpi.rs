@@ -31,23 +31,45 @@ pub struct KpiCmdArgs {
     /// Read a conversation/message log (one row per message, e.g. the Customer Support on
     /// Twitter layout) and rebuild tickets from threads first; kpis.json gets a `conversations`
     /// block. --map then takes message fields (message_id conversation_id parent_id author
-    /// inbound role timestamp text).
+    /// author_name inbound role timestamp text). Author roles: customer (user, lead, contact…),
+    /// company human (agent, admin, teammate…) and automation (bot, operator, system…), whose
+    /// messages never count as a first response or a reply.
     #[arg(long)]
     pub conversations: bool,
+    /// With --conversations: company messages whose author id or author name matches this
+    /// regular expression are automated (bot acknowledgements, auto-replies), e.g.
+    /// `(?i)^(operator|auto-?reply)$`.
+    #[arg(
+        long = "bot-author",
+        value_name = "PATTERN",
+        requires = "conversations"
+    )]
+    pub bot_author: Option<String>,
     /// No summary table.
     #[arg(short, long)]
     pub quiet: bool,
 }
 
 pub fn run(a: KpiCmdArgs) -> Result<()> {
-    let ingest_opts = a.input.options(true)?;
+    let mut ingest_opts = a.input.options(true)?;
+    // KPIs read no text: an export without a subject/body column is fine.
+    ingest_opts.require_text = false;
+    let bot_author = match &a.bot_author {
+        Some(p) => Some(regex::Regex::new(p).map_err(|e| {
+            // regex's syntax errors span several lines; keep the reason.
+            let e = e.to_string();
+            let why = e.lines().last().unwrap_or("").trim_start_matches("error: ");
+            anyhow::anyhow!("invalid --bot-author `{p}`: {why}")
+        })?),
+        None => None,
+    };
     let opts = a.kpi.options(ingest_opts.timezone)?;
     opts.validate()?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let mut engine = KpiEngine::new(opts);
     let (read, kept, stats) = if a.conversations {
-        conversations(&a, &ingest_opts, &mut engine, &mut rejects)?
+        conversations(&a, &ingest_opts, bot_author, &mut engine, &mut rejects)?
     } else {
         tickets(&a, &ingest_opts, &mut engine, &mut rejects)?
     };
@@ -108,6 +130,7 @@ fn tickets(
 fn conversations(
     a: &KpiCmdArgs,
     opts: &IngestOptions,
+    bot_author: Option<regex::Regex>,
     engine: &mut KpiEngine,
     rejects: &mut RejectsWriter,
 ) -> Result<Counts> {
@@ -116,6 +139,7 @@ fn conversations(
         timezone: opts.timezone,
         format: opts.format,
         delimiter: opts.delimiter,
+        bot_author,
     };
     let log = read_conversations(&a.input.source(), &copts)?;
     if a.input.explain_mapping {

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::kpi::{BusinessCalendar, KpiOptions, SlaTargets};
+use ticketlens::kpi::{BusinessCalendar, FcrDefinition, KpiOptions, SlaTargets};
 use ticketlens::period::Period;
 
 /// How to compute and group KPIs.
@@ -39,6 +39,20 @@ pub struct KpiArgs {
     /// values × period). Without it: one kpis_by_<dim>.csv per dimension.
     #[arg(long)]
     pub cross: bool,
+    /// First-contact resolution definition: `one-touch` (Zendesk Explore: resolved with fewer
+    /// than 2 agent replies, 0 included) or `one-reply` (Help Scout: resolved with exactly one
+    /// reply, over resolved tickets with at least one reply). Neither reopened.
+    #[arg(long, value_enum, default_value_t = FcrArg::OneTouch)]
+    pub fcr: FcrArg,
+}
+
+/// `--fcr` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FcrArg {
+    /// Fewer than 2 agent replies (Zendesk Explore's one-touch resolution).
+    OneTouch,
+    /// Exactly one agent reply (Help Scout's "resolved on first reply").
+    OneReply,
 }
 
 impl KpiArgs {
@@ -78,6 +92,10 @@ impl KpiArgs {
             period: self.period,
             timezone,
             cross: self.cross,
+            fcr: match self.fcr {
+                FcrArg::OneTouch => FcrDefinition::OneTouch,
+                FcrArg::OneReply => FcrDefinition::OneReply,
+            },
         })
     }
 }

@@ -18,6 +18,8 @@ pub(crate) struct Converter {
     pub mapping: ColumnMapping,
     pub tz: Tz,
     pub require_created_at: bool,
+    /// Reject rows without text (off for `kpi`, which reads none).
+    pub require_text: bool,
     /// Number of header columns (cells past it are JSONL extras, not raw output).
     pub n_headers: usize,
     /// Per-column reading plans, inferred from the sample.
@@ -189,7 +191,7 @@ impl Converter {
                 .collect();
             t.body = (!parts.is_empty()).then(|| parts.join(". "));
         }
-        if t.subject.is_none() && t.body.is_none() {
+        if self.require_text && t.subject.is_none() && t.body.is_none() {
             return Err(self.empty_text_reason());
         }
         Ok(())

@@ -9,6 +9,8 @@ pub(crate) struct MappingRequest<'a> {
     pub map: &'a [(String, String)],
     pub text_columns: &'a [String],
     pub require_created_at: bool,
+    /// Fail when no subject/body/text column exists (not for `kpi`).
+    pub require_text: bool,
     /// `path` or `<stdin>`.
     pub label: &'a str,
     /// JSONL: `--map` may name keys missing from the first object.
@@ -120,7 +122,7 @@ pub(crate) fn resolve(
         headers: headers.to_vec(),
     };
 
-    if !mapping.has(Field::Subject) && !mapping.has(Field::Body) {
+    if req.require_text && !mapping.has(Field::Subject) && !mapping.has(Field::Body) {
         return Err(Error::MissingColumn {
             path: req.label.to_string(),
             field: "body".into(),

@@ -63,6 +63,7 @@ impl TicketReader {
             map: &opts.map,
             text_columns: &opts.text_columns,
             require_created_at: opts.require_created_at,
+            require_text: opts.require_text,
             label: source.label(),
             allow_extra: source.is_jsonl(),
         };
@@ -106,6 +107,7 @@ impl TicketReader {
             mapping,
             tz: opts.timezone,
             require_created_at: opts.require_created_at,
+            require_text: opts.require_text,
             n_headers: source.headers().len(),
             plans,
         };

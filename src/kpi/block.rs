@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::records::{flag, Records};
 use super::sla::{PriorityClass, SlaTargets};
 use super::stats::{ratio, Stats};
+use super::FcrDefinition;
 
 /// A breach rate with its numerator and denominator.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -51,9 +52,16 @@ pub struct KpiBlock {
     /// Tickets resolved at `as_of`; null when no ticket of the input has any
     /// resolution information (no status, resolved_at or resolution hours).
     pub resolved: Option<u64>,
-    /// Tickets not resolved at `as_of`; null like `resolved` (an export
-    /// without a status column says nothing about what is still open).
+    /// Tickets still open at `as_of`: neither resolved nor closed without
+    /// resolution (`tickets − resolved − terminal`); null like `resolved`
+    /// (an export without a status column says nothing about what is still
+    /// open).
     pub backlog: Option<u64>,
+    /// Tickets closed **without** a resolution at `as_of` (cancelled,
+    /// merged, spam, duplicate, won't do, deleted, rejected, declined …:
+    /// [`crate::ticket::TicketState::Terminal`]); null like `resolved`.
+    /// They count in volume, never in the backlog, and never as resolutions.
+    pub terminal: Option<u64>,
     /// Wall-clock first response time of tickets answered by `as_of`.
     pub first_response_minutes: Stats,
     /// Wall-clock resolution time of tickets resolved by `as_of`.
@@ -86,7 +94,11 @@ pub struct KpiBlock {
     pub reopen_rate: Option<f64>,
     /// Resolved tickets reopened at least once.
     pub reopened: u64,
-    /// Resolved with replies ≤ 1 and no reopen / resolved with both known.
+    /// First-contact resolution rate under the definition in
+    /// `options.fcr_definition` ([`FcrDefinition`]): one-touch = resolved
+    /// with replies ≤ 1 and no reopen / resolved with both known; one-reply
+    /// = resolved with exactly 1 reply and no reopen / resolved with ≥ 1
+    /// reply and both known.
     pub fcr_rate: Option<f64>,
     /// First-response SLA breaches / eligible.
     pub sla_breach_rate: Option<f64>,
@@ -119,6 +131,8 @@ pub(crate) mod state {
     pub const RESPONDED: u8 = 1;
     /// Resolved by `as_of`.
     pub const RESOLVED: u8 = 2;
+    /// Closed without resolution (terminal status) by `as_of`.
+    pub const TERMINAL: u8 = 4;
 }
 
 /// Everything needed to turn a set of record indices into a [`KpiBlock`].
@@ -136,6 +150,8 @@ pub(crate) struct BlockCtx<'a> {
     /// False when no ticket says anything about resolution (backlog unknown).
     pub resolution_known: bool,
     pub business: bool,
+    /// Which first-contact resolution definition `fcr_rate` uses.
+    pub fcr: FcrDefinition,
     /// Per channel id: is it a self-service channel.
     pub self_service: Vec<bool>,
 }
@@ -152,10 +168,15 @@ impl<'a> BlockCtx<'a> {
                 if frt.is_finite() && frt * 60_000.0 <= age {
                     s |= state::RESPONDED;
                 }
+                // A resolved or terminal ticket is so from its resolution
+                // time on (or always, without one); before that it is open.
                 let res = recs.res[i];
-                if recs.flags[i] & flag::RESOLVED != 0 && (res.is_nan() || res * 3_600_000.0 <= age)
-                {
-                    s |= state::RESOLVED;
+                if res.is_nan() || res * 3_600_000.0 <= age {
+                    if recs.flags[i] & flag::RESOLVED != 0 {
+                        s |= state::RESOLVED;
+                    } else if recs.flags[i] & flag::TERMINAL != 0 {
+                        s |= state::TERMINAL;
+                    }
                 }
                 s
             })
@@ -174,13 +195,15 @@ impl<'a> BlockCtx<'a> {
             (0u64, 0u64, 0u64, 0u64, 0u64);
         let (mut with_channel, mut self_service) = (0u64, 0u64);
         let mut sla_res = SlaBlock::default();
-        let mut resolved_n = 0u64;
+        let (mut resolved_n, mut terminal_n) = (0u64, 0u64);
         for i in idx {
             b.tickets += 1;
             let st = self.state[i];
             let f = r.flags[i];
             let age_min = (self.as_of - r.created[i]) as f64 / 60_000.0;
             let resolved = st & state::RESOLVED != 0;
+            let terminal = st & state::TERMINAL != 0;
+            terminal_n += u64::from(terminal);
             let responded = st & state::RESPONDED != 0;
             if responded {
                 frt.push(r.frt[i]);
@@ -203,8 +226,17 @@ impl<'a> BlockCtx<'a> {
                     reopen_den += 1;
                     b.reopened += u64::from(f & flag::REOPENED != 0);
                     if f & flag::REPLIES_KNOWN != 0 {
-                        fcr_den += 1;
-                        fcr_num += u64::from(f & flag::REOPENED == 0 && f & flag::REPLIES_LE1 != 0);
+                        // one-reply leaves tickets without any reply out
+                        // of the denominator; with ≥ 1 reply, "≤ 1" is "= 1".
+                        let counted = match self.fcr {
+                            FcrDefinition::OneTouch => true,
+                            FcrDefinition::OneReply => f & flag::REPLIES_ZERO == 0,
+                        };
+                        if counted {
+                            fcr_den += 1;
+                            fcr_num +=
+                                u64::from(f & flag::REOPENED == 0 && f & flag::REPLIES_LE1 != 0);
+                        }
                     }
                 }
             }
@@ -214,7 +246,9 @@ impl<'a> BlockCtx<'a> {
                     if responded {
                         b.sla_eligible += 1;
                         b.sla_breached += u64::from(r.frt[i] > target);
-                    } else if age_min > target {
+                    } else if !terminal && age_min > target {
+                        // (A ticket closed as spam/merged/… without an
+                        // answer owed none: not judged.)
                         b.sla_eligible += 1;
                         b.sla_breached += 1;
                     }
@@ -231,7 +265,7 @@ impl<'a> BlockCtx<'a> {
                             sla_res.eligible += 1;
                             sla_res.breached += u64::from(r.res[i] * 60.0 > target);
                         }
-                    } else if age_min > target {
+                    } else if !terminal && age_min > target {
                         sla_res.eligible += 1;
                         sla_res.breached += 1;
                     }
@@ -274,7 +308,8 @@ impl<'a> BlockCtx<'a> {
         b.handled = b.tickets;
         if self.resolution_known {
             b.resolved = Some(resolved_n);
-            b.backlog = Some(b.tickets - resolved_n);
+            b.terminal = Some(terminal_n);
+            b.backlog = Some(b.tickets - resolved_n - terminal_n);
         }
         b.first_response_minutes = Stats::of(&mut frt);
         b.resolution_hours = Stats::of(&mut res);

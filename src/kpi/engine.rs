@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::block::{is_self_service, BlockCtx, KpiBlock, SentimentBlock};
 use super::calendar::local_instant;
-use super::records::{bucket, flag, Interner, Records};
+use super::records::{flag, members_bucket, Interner, Members, Records};
 use super::report::{KpiReport, KpiTable, ReportOptions, TableRow};
 use super::KpiOptions;
 use crate::EnrichedTicket;
@@ -28,6 +28,10 @@ pub struct KpiEngine {
     combos: HashMap<Box<[u32]>, u32>,
     combo_keys: Vec<Box<[u32]>>,
     scratch: Vec<u32>,
+    /// Per `by` dimension: the current ticket's group ids (cross table).
+    values: Vec<Vec<u32>>,
+    /// Per `by` dimension: multi-valued (a ticket in several groups)?
+    multi: Vec<bool>,
     excluded: u64,
 }
 
@@ -36,11 +40,26 @@ impl KpiEngine {
     /// checking `by` names first).
     pub fn new(opts: KpiOptions) -> KpiEngine {
         let ndims = opts.by.len();
+        let multi: Vec<bool> = opts
+            .by
+            .iter()
+            .map(|d| EnrichedTicket::is_multi_valued(d))
+            .collect();
+        let members = |m: bool| {
+            if m {
+                Members::multi()
+            } else {
+                Members::default()
+            }
+        };
         KpiEngine {
             recs: Records {
-                dims: vec![Vec::new(); ndims],
+                dims: multi.iter().map(|&m| members(m)).collect(),
+                combo: members(multi.iter().any(|&m| m)),
                 ..Records::default()
             },
+            values: vec![Vec::new(); ndims],
+            multi,
             dims: (0..ndims).map(|_| Interner::default()).collect(),
             opts,
             channels: Interner::default(),
@@ -66,17 +85,29 @@ impl KpiEngine {
             Some(c) => self.channels.id(c),
             None => Records::NONE,
         };
+        let rec = self.recs.len();
         self.recs
             .push(et, self.opts.business_hours.as_ref(), channel);
-        self.scratch.clear();
+        let cross = self.opts.cross && self.opts.by.len() >= 2;
         for (k, dim) in self.opts.by.iter().enumerate() {
-            let id = match et.dimension(dim) {
-                Some(v) => self.dims[k].id(&v),
-                None => self.dims[k].id(NONE_LABEL),
-            };
-            self.recs.dims[k].push(id);
-            self.scratch.push(id);
+            let vals = &mut self.values[k];
+            vals.clear();
+            if self.multi[k] {
+                // Every tag: the ticket counts once under each.
+                for v in et.dimension_values(dim) {
+                    vals.push(self.dims[k].id(&v));
+                }
+            } else if let Some(v) = et.dimension(dim) {
+                vals.push(self.dims[k].id(&v));
+            }
+            if vals.is_empty() {
+                vals.push(self.dims[k].id(NONE_LABEL));
+            }
+            for &id in vals.iter() {
+                self.recs.dims[k].push(rec, id);
+            }
         }
+        let mut period_id = None;
         if let Some(p) = self.opts.period {
             let date = t.created_at.with_timezone(&self.opts.timezone).date_naive();
             let keys = &mut self.period_keys;
@@ -85,26 +116,49 @@ impl KpiEngine {
                 .entry(date)
                 .or_insert_with(|| keys.id(&p.key_of_date(date)));
             self.recs.period.push(id);
-            self.scratch.push(id);
+            period_id = Some(id);
             self.dates = Some(match self.dates {
                 Some((lo, hi)) => (lo.min(date), hi.max(date)),
                 None => (date, date),
             });
         }
         // The combined table only with `cross` and two or more dimensions
-        // (with one it would repeat that dimension's own table).
-        if self.opts.cross && self.opts.by.len() >= 2 {
-            let id = match self.combos.get(self.scratch.as_slice()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.combo_keys.len() as u32;
-                    let key: Box<[u32]> = self.scratch.clone().into_boxed_slice();
-                    self.combos.insert(key.clone(), id);
-                    self.combo_keys.push(key);
-                    id
+        // (with one it would repeat that dimension's own table). A ticket
+        // with several tags is in one row per combination of its values.
+        if cross {
+            let ndims = self.values.len();
+            let mut pos = vec![0usize; ndims];
+            'combos: loop {
+                self.scratch.clear();
+                for (k, &p) in pos.iter().enumerate() {
+                    self.scratch.push(self.values[k][p]);
                 }
-            };
-            self.recs.combo.push(id);
+                self.scratch.extend(period_id);
+                let id = match self.combos.get(self.scratch.as_slice()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.combo_keys.len() as u32;
+                        let key: Box<[u32]> = self.scratch.clone().into_boxed_slice();
+                        self.combos.insert(key.clone(), id);
+                        self.combo_keys.push(key);
+                        id
+                    }
+                };
+                self.recs.combo.push(rec, id);
+                // Next combination (an odometer over the dimensions' values).
+                let mut k = ndims;
+                loop {
+                    if k == 0 {
+                        break 'combos;
+                    }
+                    k -= 1;
+                    pos[k] += 1;
+                    if pos[k] < self.values[k].len() {
+                        break;
+                    }
+                    pos[k] = 0;
+                }
+            }
         }
     }
 
@@ -150,6 +204,7 @@ impl KpiEngine {
             sla_resolution_enabled: recs.res.iter().any(|v| v.is_finite()),
             resolution_known: recs.flags.iter().any(|f| f & flag::RES_INFO != 0),
             business: opts.business_hours.is_some(),
+            fcr: opts.fcr,
             self_service: channels.names.iter().map(|c| is_self_service(c)).collect(),
         };
 
@@ -175,24 +230,27 @@ impl KpiEngine {
         let total = overall.tickets;
         let share = |tickets: u64, of: u64| (of > 0).then(|| tickets as f64 / of as f64);
         // Blocks of every group of one grouping column, in parallel; `make`
-        // turns (group id, block) into the stored item.
-        let grouped =
-            |ids: &[u32], groups: usize, make: &(dyn Fn(usize, KpiBlock) -> TableRow + Sync)| {
-                let (order, offsets) = bucket(ids, groups);
-                (0..groups)
-                    .into_par_iter()
-                    .map(|g| {
-                        make(
-                            g,
-                            ctx.block(
-                                order[offsets[g]..offsets[g + 1]]
-                                    .iter()
-                                    .map(|&i| i as usize),
-                            ),
-                        )
-                    })
-                    .collect::<Vec<TableRow>>()
-            };
+        // turns (group id, block) into the stored item. `ids[j]` is a group
+        // of record `recs[j]` (of record `j` without `recs`).
+        let grouped = |ids: &[u32],
+                       recs: Option<&[u32]>,
+                       groups: usize,
+                       make: &(dyn Fn(usize, KpiBlock) -> TableRow + Sync)| {
+            let (order, offsets) = members_bucket(ids, recs, groups);
+            (0..groups)
+                .into_par_iter()
+                .map(|g| {
+                    make(
+                        g,
+                        ctx.block(
+                            order[offsets[g]..offsets[g + 1]]
+                                .iter()
+                                .map(|&i| i as usize),
+                        ),
+                    )
+                })
+                .collect::<Vec<TableRow>>()
+        };
         let plain = |_: usize, block: KpiBlock| TableRow {
             values: Vec::new(),
             period: None,
@@ -202,14 +260,19 @@ impl KpiEngine {
         let mut by = Vec::with_capacity(opts.by.len());
         for (k, dim) in opts.by.iter().enumerate() {
             let names = &dims[k].names;
-            let map: BTreeMap<String, KpiBlock> = grouped(&recs.dims[k], names.len(), &plain)
-                .into_iter()
-                .zip(names)
-                .map(|(mut row, name)| {
-                    row.block.share = share(row.block.tickets, total);
-                    (name.clone(), row.block)
-                })
-                .collect();
+            let map: BTreeMap<String, KpiBlock> = grouped(
+                &recs.dims[k].ids,
+                recs.dims[k].recs.as_deref(),
+                names.len(),
+                &plain,
+            )
+            .into_iter()
+            .zip(names)
+            .map(|(mut row, name)| {
+                row.block.share = share(row.block.tickets, total);
+                (name.clone(), row.block)
+            })
+            .collect();
             by.push((dim.clone(), map));
         }
 
@@ -221,7 +284,7 @@ impl KpiEngine {
             as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
         ) {
             let as_of_date = as_of_dt.with_timezone(&opts.timezone).date_naive();
-            let rows = grouped(&recs.period, period_keys.names.len(), &plain);
+            let rows = grouped(&recs.period, None, period_keys.names.len(), &plain);
             let mut by_key: HashMap<&str, KpiBlock> = period_keys
                 .names
                 .iter()
@@ -251,10 +314,13 @@ impl KpiEngine {
                 // so `by=customer --period day` stays linear in tickets.
                 let mut pair_id: HashMap<u64, u32> = HashMap::new();
                 let mut pairs: Vec<(u32, u32)> = Vec::new();
-                let ids: Vec<u32> = recs.dims[k]
+                let members = &recs.dims[k];
+                let ids: Vec<u32> = members
+                    .ids
                     .iter()
-                    .zip(&recs.period)
-                    .map(|(&d, &p)| {
+                    .enumerate()
+                    .map(|(j, &d)| {
+                        let p = recs.period[members.record(j)];
                         *pair_id
                             .entry(u64::from(d) << 32 | u64::from(p))
                             .or_insert_with(|| {
@@ -274,7 +340,7 @@ impl KpiEngine {
                         block,
                     }
                 };
-                grouped(&ids, pairs.len(), &row)
+                grouped(&ids, members.recs.as_deref(), pairs.len(), &row)
             } else {
                 groups
                     .iter()
@@ -326,7 +392,12 @@ impl KpiEngine {
                     block,
                 }
             };
-            let mut rows = grouped(&recs.combo, combo_keys.len(), &table_row);
+            let mut rows = grouped(
+                &recs.combo.ids,
+                recs.combo.recs.as_deref(),
+                combo_keys.len(),
+                &table_row,
+            );
             rows.sort_by(|a, b| (&a.values, &a.period).cmp(&(&b.values, &b.period)));
             tables.push(KpiTable {
                 dims: opts.by.clone(),
@@ -389,8 +460,9 @@ fn channel_mix(recs: &Records, channels: &Interner) -> BTreeMap<String, f64> {
         .collect()
 }
 
-/// Tickets open at instant `x` (ms): created before it and not resolved by
-/// it. Resolved tickets without a resolution time count as resolved.
+/// Tickets open at instant `x` (ms): created before it and neither resolved
+/// nor closed without resolution (terminal) by it. Such tickets without a
+/// resolution time count as closed.
 fn backlog_at(r: &Records, x: i64) -> u64 {
     (0..r.len())
         .filter(|&i| {
@@ -398,9 +470,11 @@ fn backlog_at(r: &Records, x: i64) -> u64 {
             if c >= x {
                 return false;
             }
-            let resolved = r.flags[i] & flag::RESOLVED != 0
+            // Resolved and terminal tickets alike leave the backlog at
+            // their resolution time (at once without one).
+            let closed = r.flags[i] & (flag::RESOLVED | flag::TERMINAL) != 0
                 && (r.res[i].is_nan() || r.res[i] * 3_600_000.0 <= (x - c) as f64 + 0.5);
-            !resolved
+            !closed
         })
         .count() as u64
 }

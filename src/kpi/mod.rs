@@ -23,10 +23,13 @@ mod tests;
 mod tests_calendar;
 #[cfg(test)]
 mod tests_groups;
+#[cfg(test)]
+mod tests_states;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use crate::ticket::TicketState;
 pub use block::{is_self_service, KpiBlock, SentimentBlock, SlaBlock};
 pub use calendar::{BusinessCalendar, MAX_SPAN_DAYS};
 pub use engine::{KpiEngine, NONE_LABEL};
@@ -82,6 +85,38 @@ pub struct KpiOptions {
     /// count is the product of the dimensions' sizes; the per-dimension
     /// tables answer the usual questions.
     pub cross: bool,
+    /// Which first-contact resolution definition `fcr_rate` uses
+    /// (`--fcr`; default one-touch).
+    pub fcr: FcrDefinition,
+}
+
+/// The two first-contact resolution definitions support teams use
+/// (`--fcr`). Both count only **resolved** tickets (never open or terminal
+/// ones: a merged duplicate or a spam ticket is no first-contact
+/// resolution) whose `replies` and `reopens` are known, and need
+/// `reopens == 0` in the numerator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FcrDefinition {
+    /// Zendesk Explore's one-touch resolution: fewer than 2 agent replies
+    /// (`replies ≤ 1`, so a ticket solved without any reply counts) over
+    /// all resolved tickets. The default.
+    #[default]
+    OneTouch,
+    /// Help Scout's "resolved with exactly one reply": `replies == 1` over
+    /// resolved tickets with at least one reply (tickets solved without any
+    /// reply are in neither numerator nor denominator).
+    OneReply,
+}
+
+impl FcrDefinition {
+    /// `one-touch` or `one-reply` (as in `--fcr` and kpis.json).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FcrDefinition::OneTouch => "one-touch",
+            FcrDefinition::OneReply => "one-reply",
+        }
+    }
 }
 
 impl Default for KpiOptions {
@@ -95,6 +130,7 @@ impl Default for KpiOptions {
             period: None,
             timezone: Tz::UTC,
             cross: false,
+            fcr: FcrDefinition::OneTouch,
         }
     }
 }

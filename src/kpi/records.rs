@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::ticket::TicketState;
 use crate::EnrichedTicket;
 
 use super::calendar::BusinessCalendar;
@@ -15,7 +16,8 @@ use super::sla::PriorityClass;
 
 /// Bits of [`Records::flags`].
 pub(crate) mod flag {
-    /// `Ticket::is_resolved()` (status solved/closed or a resolution time).
+    /// `Ticket::state()` is resolved (status solved/closed, or a
+    /// resolution time and no status saying otherwise).
     pub const RESOLVED: u16 = 1;
     /// `escalated` is known.
     pub const ESC_KNOWN: u16 = 2;
@@ -35,6 +37,10 @@ pub(crate) mod flag {
     /// `resolved_at` or a resolution-hours value. When no ticket has this,
     /// backlog and resolved are unknowable (null), not "everything open".
     pub const RES_INFO: u16 = 256;
+    /// `Ticket::state()` is terminal (cancelled, merged, spam, …).
+    pub const TERMINAL: u16 = 512;
+    /// `replies == 0` (with `REPLIES_KNOWN`).
+    pub const REPLIES_ZERO: u16 = 1024;
 }
 
 /// Survey answer codes in [`Records::csat`] / [`Records::nps`].
@@ -82,10 +88,10 @@ pub(crate) struct Records {
     pub channel: Vec<u32>,
     /// Period id (empty without a period).
     pub period: Vec<u32>,
-    /// Per `by` dimension: group id.
-    pub dims: Vec<Vec<u32>>,
-    /// Table row (combined dimensions × period) id.
-    pub combo: Vec<u32>,
+    /// Per `by` dimension: the group ids of each record.
+    pub dims: Vec<Members>,
+    /// Table rows (combined dimensions × period) of each record.
+    pub combo: Members,
 }
 
 impl Records {
@@ -127,8 +133,10 @@ impl Records {
             self.bres.push(business(res * 3_600_000.0) / 3_600_000.0);
         }
         let mut f = 0u16;
-        if t.is_resolved() {
-            f |= flag::RESOLVED;
+        match t.state() {
+            TicketState::Resolved => f |= flag::RESOLVED,
+            TicketState::Terminal => f |= flag::TERMINAL,
+            TicketState::Open => {}
         }
         if t.status.as_deref().is_some_and(|s| !s.trim().is_empty())
             || t.resolved_at.is_some()
@@ -144,6 +152,9 @@ impl Records {
         }
         if let Some(r) = t.replies {
             f |= flag::REPLIES_KNOWN | if r <= 1 { flag::REPLIES_LE1 } else { 0 };
+            if r == 0 {
+                f |= flag::REPLIES_ZERO;
+            }
         }
         let (sentiment, p_neg) = match &et.prediction {
             Some(p) => {
@@ -191,6 +202,61 @@ impl Records {
             .push(PriorityClass::of(t.priority.as_deref()) as u8);
         self.channel.push(channel);
     }
+}
+
+/// Group memberships of one grouping column: `ids[j]` is a group of record
+/// `recs[j]`, or of record `j` when `recs` is `None` (the usual case: one
+/// value per record, no index stored). Multi-valued dimensions (tags) keep
+/// `recs`, so a record can be in several groups.
+#[derive(Debug, Default)]
+pub(crate) struct Members {
+    /// Group id per membership.
+    pub ids: Vec<u32>,
+    /// Record index per membership; `None` = `ids` is indexed by record.
+    pub recs: Option<Vec<u32>>,
+}
+
+impl Members {
+    /// Memberships that may hold several groups per record.
+    pub fn multi() -> Members {
+        Members {
+            ids: Vec::new(),
+            recs: Some(Vec::new()),
+        }
+    }
+
+    /// Add record `rec` to group `id` (records must be added in order and,
+    /// for single-valued columns, exactly once each).
+    pub fn push(&mut self, rec: usize, id: u32) {
+        self.ids.push(id);
+        if let Some(r) = &mut self.recs {
+            r.push(rec as u32);
+        }
+    }
+
+    /// The record of membership `j`.
+    pub fn record(&self, j: usize) -> usize {
+        match &self.recs {
+            Some(r) => r[j] as usize,
+            None => j,
+        }
+    }
+}
+
+/// [`bucket`] of `ids`, mapping each position through `recs` (when given)
+/// to its record index.
+pub(crate) fn members_bucket(
+    ids: &[u32],
+    recs: Option<&[u32]>,
+    groups: usize,
+) -> (Vec<u32>, Vec<usize>) {
+    let (mut order, offsets) = bucket(ids, groups);
+    if let Some(r) = recs {
+        for j in &mut order {
+            *j = r[*j as usize];
+        }
+    }
+    (order, offsets)
 }
 
 /// String ↔ dense id, so grouping works on `u32`s.

@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 
 use super::block::KpiBlock;
 use super::sla::SlaTargets;
-use super::KpiOptions;
+use super::{FcrDefinition, KpiOptions};
 use crate::ingest::conversations::ThreadStats;
 use crate::period::Period;
 use crate::report::safe_csv::neutralize;
@@ -38,6 +38,9 @@ pub struct ReportOptions {
     pub holidays: usize,
     /// Whether the combined (cross-product) table was asked for.
     pub cross: bool,
+    /// First-contact resolution definition of every `fcr_rate`
+    /// (`one-touch` or `one-reply`).
+    pub fcr_definition: FcrDefinition,
 }
 
 impl ReportOptions {
@@ -56,6 +59,7 @@ impl ReportOptions {
             business_hours: o.business_hours.as_ref().map(|c| c.spec().to_string()),
             holidays: o.business_hours.as_ref().map_or(0, |c| c.holiday_count()),
             cross: o.cross,
+            fcr_definition: o.fcr,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Service-level targets per priority (`--sla`, `--sla-resolution`).
 //!
 //! Priorities in exports are free text, so they are folded into four classes
-//! (urgent, high, normal, low) with the aliases support tools use:
-//! `critical` → urgent, `medium` → normal, anything else (or missing) →
+//! (urgent, high, normal, low) with the vocabularies help desks use
+//! (Zendesk, Salesforce, ServiceNow `1 - Critical`, Jira `Highest`/`Blocker`,
+//! `P1`, `Sev 1`: [`PriorityClass::parse`]); anything else (or missing) →
 //! normal, the class most tickets get when nobody sets one.
 
 use serde::{Serialize, Serializer};
@@ -31,14 +32,86 @@ impl PriorityClass {
         PriorityClass::Low,
     ];
 
-    /// The class of a priority as written in the input (case-insensitive,
-    /// trimmed); unknown or missing → normal.
+    /// The class of a priority as written in the input; unknown or missing
+    /// → normal (see [`PriorityClass::parse`] for the vocabulary).
     pub fn of(priority: Option<&str>) -> PriorityClass {
-        match priority.map(|p| p.trim().to_ascii_lowercase()).as_deref() {
-            Some("urgent" | "critical") => PriorityClass::Urgent,
-            Some("high") => PriorityClass::High,
-            Some("low") => PriorityClass::Low,
-            _ => PriorityClass::Normal,
+        priority
+            .and_then(PriorityClass::parse)
+            .unwrap_or(PriorityClass::Normal)
+    }
+
+    /// The class a priority value names, or `None` when it names none.
+    ///
+    /// Help desks spell priorities differently, so the value is lower-cased
+    /// and split into words (any non-alphanumeric character separates), and
+    /// a **word** decides first, wherever it stands (so ServiceNow's
+    /// `1 - Critical`, OTRS's `5 very high` and Zammad's `1 low` all read
+    /// by their word, whatever their numbering):
+    ///
+    /// | class | words |
+    /// |---|---|
+    /// | urgent | urgent, critical, blocker, highest, emergency, immediate, `very high` |
+    /// | high | high, major, important |
+    /// | normal | normal, medium, moderate, standard |
+    /// | low | low, lowest, minor, trivial, planning, `very low` |
+    ///
+    /// Without such a word, a level number decides, lowest number = most
+    /// urgent (ITIL/ServiceNow, Jira `P1`, incident severities): `P1`,
+    /// `Sev 1`, `Sev1`, `S1`, `Severity 1`, `Priority 1` or a bare `1` →
+    /// urgent, 2 → high, 3 → normal, 4 and 5 → low. Anything else → `None`.
+    pub fn parse(priority: &str) -> Option<PriorityClass> {
+        let lower = priority.trim().to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let pair = |a: &str, b: &str| words.windows(2).any(|w| w[0] == a && w[1] == b);
+        if pair("very", "high") {
+            return Some(PriorityClass::Urgent);
+        }
+        if pair("very", "low") {
+            return Some(PriorityClass::Low);
+        }
+        for w in &words {
+            let class = match *w {
+                "urgent" | "critical" | "blocker" | "highest" | "emergency" | "immediate" => {
+                    PriorityClass::Urgent
+                }
+                "high" | "major" | "important" => PriorityClass::High,
+                "normal" | "medium" | "moderate" | "standard" => PriorityClass::Normal,
+                "low" | "lowest" | "minor" | "trivial" | "planning" => PriorityClass::Low,
+                _ => continue,
+            };
+            return Some(class);
+        }
+        let level = |n: &str| -> Option<PriorityClass> {
+            match n {
+                "1" => Some(PriorityClass::Urgent),
+                "2" => Some(PriorityClass::High),
+                "3" => Some(PriorityClass::Normal),
+                "4" | "5" => Some(PriorityClass::Low),
+                _ => None,
+            }
+        };
+        for (i, w) in words.iter().enumerate() {
+            // `p1`, `s1`, `sev1`, `severity1`, `priority1`, `prio1`.
+            for prefix in ["p", "s", "sev", "severity", "priority", "prio"] {
+                if let Some(n) = w.strip_prefix(prefix) {
+                    if let Some(c) = level(n) {
+                        return Some(c);
+                    }
+                    // `sev 1`, `priority 2`: the number is the next word.
+                    if n.is_empty() && prefix != "s" && prefix != "p" {
+                        if let Some(c) = words.get(i + 1).and_then(|n| level(n)) {
+                            return Some(c);
+                        }
+                    }
+                }
+            }
+        }
+        match words.as_slice() {
+            [n] => level(n),
+            _ => None,
         }
     }
 
@@ -52,14 +125,10 @@ impl PriorityClass {
         }
     }
 
+    /// A `--sla` key: a class name or any value [`PriorityClass::parse`]
+    /// understands (`p1`, `highest`, `sev2`, `1 - critical`).
     fn parse_key(key: &str) -> Option<PriorityClass> {
-        match key.trim().to_ascii_lowercase().as_str() {
-            "urgent" | "critical" => Some(PriorityClass::Urgent),
-            "high" => Some(PriorityClass::High),
-            "normal" | "medium" => Some(PriorityClass::Normal),
-            "low" => Some(PriorityClass::Low),
-            _ => None,
-        }
+        PriorityClass::parse(key)
     }
 }
 
@@ -113,7 +182,7 @@ impl SlaTargets {
                 Error::option(
                     option,
                     format!(
-                        "unknown priority `{}` (use urgent, high, normal, low)",
+                        "unknown priority `{}` (use urgent, high, normal, low, or P1-P5)",
                         key.trim()
                     ),
                 )
@@ -190,9 +259,72 @@ mod tests {
         assert_eq!(PriorityClass::of(Some(" Critical ")), PriorityClass::Urgent);
         assert_eq!(PriorityClass::of(Some("URGENT")), PriorityClass::Urgent);
         assert_eq!(PriorityClass::of(Some("medium")), PriorityClass::Normal);
-        assert_eq!(PriorityClass::of(Some("p1")), PriorityClass::Normal);
         assert_eq!(PriorityClass::of(None), PriorityClass::Normal);
         assert_eq!(PriorityClass::of(Some("Low")), PriorityClass::Low);
+        // Unknown spellings: no class, normal by default.
+        for v in ["", "vip", "p9", "7", "Tier 2", "123"] {
+            assert_eq!(PriorityClass::parse(v), None, "{v}");
+            assert_eq!(PriorityClass::of(Some(v)), PriorityClass::Normal, "{v}");
+        }
+    }
+
+    #[test]
+    fn help_desk_priority_vocabularies() {
+        use PriorityClass::*;
+        let cases: &[(&str, PriorityClass)] = &[
+            // ServiceNow
+            ("1 - Critical", Urgent),
+            ("2 - High", High),
+            ("3 - Moderate", Normal),
+            ("4 - Low", Low),
+            ("5 - Planning", Low),
+            // Level numbers
+            ("P1", Urgent),
+            ("p2", High),
+            ("P3", Normal),
+            ("P4", Low),
+            ("P5", Low),
+            ("Sev 1", Urgent),
+            ("SEV2", High),
+            ("S3", Normal),
+            ("Severity 4", Low),
+            ("Priority 1", Urgent),
+            ("1", Urgent),
+            ("2", High),
+            ("P1 - Critical", Urgent),
+            // Jira
+            ("Highest", Urgent),
+            ("High", High),
+            ("Medium", Normal),
+            ("Low", Low),
+            ("Lowest", Low),
+            ("Blocker", Urgent),
+            ("Critical", Urgent),
+            ("Major", High),
+            ("Minor", Low),
+            ("Trivial", Low),
+            // Zendesk / Salesforce / Freshdesk
+            ("Urgent", Urgent),
+            ("Normal", Normal),
+            // Words beat numbers: OTRS `5 very high`, Zammad `1 low`.
+            ("5 very high", Urgent),
+            ("1 very low", Low),
+            ("1 low", Low),
+            ("3 high", High),
+            ("2 normal", Normal),
+        ];
+        for (v, c) in cases {
+            assert_eq!(PriorityClass::parse(v), Some(*c), "{v}");
+        }
+    }
+
+    #[test]
+    fn sla_keys_take_the_same_vocabulary() {
+        let t = SlaTargets::parse_resolution("highest=4h,P2=8h,medium=24,lowest=72").unwrap();
+        assert_eq!(t.minutes(PriorityClass::Urgent), Some(240.0));
+        assert_eq!(t.minutes(PriorityClass::High), Some(480.0));
+        assert_eq!(t.minutes(PriorityClass::Normal), Some(1440.0));
+        assert_eq!(t.minutes(PriorityClass::Low), Some(4320.0));
     }
 
     #[test]

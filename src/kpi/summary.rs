@@ -4,6 +4,7 @@ use comfy_table::Table;
 
 use super::block::KpiBlock;
 use super::report::KpiReport;
+use super::FcrDefinition;
 
 fn num(v: Option<f64>, unit: &str) -> String {
     match v {
@@ -17,17 +18,20 @@ fn pct(v: Option<f64>) -> String {
 }
 
 /// `(KPI, value, basis)` rows of a block, in reading order.
-pub(crate) fn rows(b: &KpiBlock) -> Vec<[String; 3]> {
+pub(crate) fn rows(b: &KpiBlock, fcr: FcrDefinition) -> Vec<[String; 3]> {
     let n = |c: u64, what: &str| format!("{c} {what}");
     let mut rows = vec![
         ["Tickets".into(), b.tickets.to_string(), String::new()],
         [
             "Backlog (open at as-of)".into(),
             b.backlog.map_or("—".to_string(), |v| v.to_string()),
-            b.resolved
-                .map_or("no status or resolution data".to_string(), |r| {
-                    n(r, "resolved")
-                }),
+            match (b.resolved, b.terminal) {
+                (Some(r), Some(c)) if c > 0 => {
+                    format!("{r} resolved, {c} closed unresolved (cancelled/merged/spam…)")
+                }
+                (Some(r), _) => n(r, "resolved"),
+                (None, _) => "no status or resolution data".to_string(),
+            },
         ],
         [
             "First response median / p90".into(),
@@ -83,7 +87,10 @@ pub(crate) fn rows(b: &KpiBlock) -> Vec<[String; 3]> {
         [
             "First-contact resolution".into(),
             pct(b.fcr_rate),
-            String::new(),
+            match fcr {
+                FcrDefinition::OneTouch => "one-touch: ≤ 1 reply, not reopened".to_string(),
+                FcrDefinition::OneReply => "one-reply: exactly 1 reply, not reopened".to_string(),
+            },
         ],
         [
             "SLA breach (first response)".into(),
@@ -118,7 +125,7 @@ impl KpiReport {
             format!("Value (as of {as_of})"),
             "Basis".to_string(),
         ]);
-        for r in rows(&self.overall) {
+        for r in rows(&self.overall, self.options.fcr_definition) {
             t.add_row(r.to_vec());
         }
         t

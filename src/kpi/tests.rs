@@ -359,7 +359,7 @@ fn sla_tickets() -> Vec<B> {
     vec![
         t("2025-03-09T10:00:00Z").prio("urgent").frt(60.0), // 60 = target → met
         t("2025-03-09T10:00:00Z").prio("Critical").frt(61.0), // urgent, 61 > 60 → breach
-        t("2025-03-09T10:00:00Z").prio("P1").frt(300.0),    // unknown → normal 480 → met
+        t("2025-03-09T10:00:00Z").prio("VIP").frt(300.0),   // unknown → normal 480 → met
         t("2025-03-08T23:00:00Z").prio("low"),              // unanswered 25 h > 24 h → breach
         t("2025-03-09T01:00:00Z").prio("low"),              // unanswered 23 h → not yet eligible
         t("2025-03-09T14:00:00Z").status("closed"),         // no response, 10 h > 8 h → breach

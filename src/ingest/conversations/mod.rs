@@ -16,18 +16,26 @@
 //!   column. The ticket starts at the conversation's first customer message;
 //!   company messages before it are proactive, not replies, and are skipped.
 //!
-//! The direction of a message comes from an inbound flag
-//! (`inbound`: true/false) or a role column (`role`/`author_type`:
-//! customer/user vs agent/support/bot…).
+//! The author of a message comes from an inbound flag (`inbound`:
+//! true/false) or a role column (`role`/`author_type`, see [`Role::parse`]):
+//! the **customer** (user, lead, contact, end-user …), a **company human**
+//! (admin, teammate, agent …) or **company automation** (bot, operator,
+//! system, automation, workflow …). `--bot-author PATTERN`
+//! ([`ConversationOptions::bot_author`]) also marks company messages whose
+//! author id or name matches as automated.
 //!
 //! Ticket fields: `created_at` = the root customer message's time;
-//! `first_response_at` = the first company message in the thread at or after
-//! it; `replies` = number of company messages; `agent` = author of that first
-//! reply; `customer_id` = author of the root; `body` = the customer messages'
-//! texts in time order, joined with newlines. `resolved_at` is a **proxy**:
-//! the time of the last company message when the thread ends with one (the
-//! customer did not come back), else `None` (open). Logs carry no real
-//! "solved" event, so read resolution KPIs from logs as "time to last answer".
+//! `first_response_at` = the first company **human** message in the thread
+//! at or after it; `replies` = number of company human messages; `agent` =
+//! author of that first reply; `customer_id` = author of the root; `body` =
+//! the customer messages' texts in time order, joined with newlines.
+//! Automated messages (bot acknowledgements, auto-replies) are never a
+//! first response nor a reply, and are ignored when deciding how a thread
+//! ends. `resolved_at` is a **proxy**: the time of the last company human
+//! message when the thread (bots aside) ends with one (the customer did not
+//! come back), else `None` (open): a thread only a bot answered is open and
+//! unanswered. Logs carry no real "solved" event, so read resolution KPIs
+//! from logs as "time to last answer".
 //!
 //! Memory: unlike ticket exports, a log must be held in memory to link
 //! replies to their roots (about the size of the log's text, plus an index).
@@ -49,7 +57,7 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone)]
 pub struct ConversationOptions {
     /// `--map field=Column` overrides; fields: message_id, conversation_id,
-    /// parent_id, author, inbound, role, timestamp, text.
+    /// parent_id, author, author_name, inbound, role, timestamp, text.
     pub map: Vec<(String, String)>,
     /// Zone of timestamps without an offset.
     pub timezone: chrono_tz::Tz,
@@ -57,6 +65,9 @@ pub struct ConversationOptions {
     pub format: Option<InputFormat>,
     /// CSV delimiter; `None` = sniff.
     pub delimiter: Option<u8>,
+    /// `--bot-author`: company messages whose author id or author name
+    /// matches are automated (like a `bot` role), e.g. `(?i)operator|auto`.
+    pub bot_author: Option<regex::Regex>,
 }
 
 impl Default for ConversationOptions {
@@ -66,6 +77,7 @@ impl Default for ConversationOptions {
             timezone: chrono_tz::Tz::UTC,
             format: None,
             delimiter: None,
+            bot_author: None,
         }
     }
 }
@@ -92,17 +104,19 @@ enum MsgField {
     ConversationId,
     ParentId,
     Author,
+    AuthorName,
     Inbound,
     Role,
     Timestamp,
     Text,
 }
 
-const MSG_FIELDS: [MsgField; 8] = [
+const MSG_FIELDS: [MsgField; 9] = [
     MsgField::MessageId,
     MsgField::ConversationId,
     MsgField::ParentId,
     MsgField::Author,
+    MsgField::AuthorName,
     MsgField::Inbound,
     MsgField::Role,
     MsgField::Timestamp,
@@ -116,6 +130,7 @@ impl MsgField {
             MsgField::ConversationId => "conversation_id",
             MsgField::ParentId => "parent_id",
             MsgField::Author => "author",
+            MsgField::AuthorName => "author_name",
             MsgField::Inbound => "inbound",
             MsgField::Role => "role",
             MsgField::Timestamp => "timestamp",
@@ -155,6 +170,14 @@ impl MsgField {
                 "user_id",
                 "user",
             ],
+            MsgField::AuthorName => &[
+                "author_name",
+                "sender_name",
+                "from_name",
+                "user_name",
+                "display_name",
+                "name",
+            ],
             MsgField::Inbound => &[
                 "inbound",
                 "is_inbound",
@@ -168,6 +191,9 @@ impl MsgField {
                 "sender_type",
                 "author_role",
                 "sender_role",
+                "from_type",
+                "user_type",
+                "actor_type",
                 "direction",
                 "speaker",
             ],
@@ -200,7 +226,11 @@ struct Message {
     parent: Option<String>,
     conv: Option<String>,
     author: Option<String>,
+    /// Written by the customer.
     inbound: bool,
+    /// Written by company automation (bot role or `--bot-author`); only
+    /// ever true for company messages.
+    bot: bool,
     at: DateTime<Utc>,
     text: String,
     /// Kept for customer messages only (a ticket's `raw` is its root's row).
@@ -229,7 +259,13 @@ pub fn read_conversations(
             }
             Item::Record(rec) => rec,
         };
-        match cols.message(rec.line, rec.values, opts.timezone, src.headers()) {
+        match cols.message(
+            rec.line,
+            rec.values,
+            opts.timezone,
+            src.headers(),
+            opts.bot_author.as_ref(),
+        ) {
             Ok(m) => {
                 if cols.conv.is_none() {
                     if let Some(first) = seen_ids.insert(m.id.clone(), m.line) {
@@ -284,6 +320,7 @@ struct Columns {
     conv: Option<usize>,
     parent: Option<usize>,
     author: Option<usize>,
+    author_name: Option<usize>,
     inbound: Option<usize>,
     role: Option<usize>,
     timestamp: usize,
@@ -352,6 +389,7 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
         conv,
         parent: get(MsgField::ParentId),
         author: get(MsgField::Author),
+        author_name: get(MsgField::AuthorName),
         inbound: get(MsgField::Inbound),
         role: get(MsgField::Role),
         timestamp,
@@ -359,17 +397,49 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
     })
 }
 
-/// Direction of a message: `Some(true)` for the customer.
-fn parse_direction(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "t" | "inbound" | "incoming" | "in" | "customer" | "user"
-        | "client" | "end-user" | "end_user" | "enduser" | "requester" | "visitor" | "contact" => {
-            Some(true)
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The customer (inbound).
+    Customer,
+    /// A person on the company side: their messages are replies.
+    Agent,
+    /// Company automation (bots, auto-replies, system messages): never a
+    /// first response nor a reply.
+    Bot,
+}
+
+impl Role {
+    /// The role an inbound flag or author-role value names (any case; `-`,
+    /// `_` and spaces alike), `None` when it names none:
+    ///
+    /// * customer: `true`/`yes`/`1`/`inbound`/`incoming`/`in`, `customer`,
+    ///   `user`, `lead`, `contact`, `end-user`, `client`, `requester`,
+    ///   `visitor`, `guest`;
+    /// * company human: `false`/`no`/`0`/`outbound`/`outgoing`/`out`,
+    ///   `agent`, `admin`, `teammate`, `team`, `support`, `staff`,
+    ///   `assistant`, `brand`, `company`, `employee`, `human`, `owner`;
+    /// * company automation: `bot`, `chatbot`, `operator` (Intercom's bot),
+    ///   `system`, `automation`, `automated`, `workflow`, `auto-reply`,
+    ///   `autoresponder`, `trigger`, `campaign`, `ai`.
+    pub fn parse(s: &str) -> Option<Role> {
+        let n: String = s
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .collect();
+        match n.as_str() {
+            "true" | "yes" | "y" | "1" | "t" | "inbound" | "incoming" | "in" | "customer"
+            | "user" | "lead" | "contact" | "client" | "enduser" | "requester" | "visitor"
+            | "guest" => Some(Role::Customer),
+            "false" | "no" | "n" | "0" | "f" | "outbound" | "outgoing" | "out" | "agent"
+            | "admin" | "teammate" | "team" | "support" | "staff" | "assistant" | "brand"
+            | "company" | "employee" | "human" | "owner" => Some(Role::Agent),
+            "bot" | "chatbot" | "operator" | "system" | "automation" | "automated" | "workflow"
+            | "autoreply" | "autoresponder" | "trigger" | "campaign" | "ai" => Some(Role::Bot),
+            _ => None,
         }
-        "false" | "no" | "n" | "0" | "f" | "outbound" | "outgoing" | "out" | "agent"
-        | "support" | "staff" | "bot" | "assistant" | "operator" | "brand" | "company"
-        | "admin" | "system" => Some(false),
-        _ => None,
     }
 }
 
@@ -380,6 +450,7 @@ impl Columns {
             ("conversation_id", self.conv),
             ("parent_id", self.parent),
             ("author", self.author),
+            ("author_name", self.author_name),
             ("inbound", self.inbound),
             ("role", self.role),
             ("timestamp", Some(self.timestamp)),
@@ -397,6 +468,7 @@ impl Columns {
         values: Vec<String>,
         tz: chrono_tz::Tz,
         headers: &[String],
+        bot_author: Option<&regex::Regex>,
     ) -> Result<Message, (String, Vec<String>)> {
         let cell = |i: Option<usize>| {
             i.and_then(|i| values.get(i))
@@ -413,13 +485,22 @@ impl Columns {
                 .ok_or_else(|| format!("bad timestamp '{}' in column '{ts_col}'", show(ts)))?;
             let dir_col = self.inbound.or(self.role).unwrap_or(0);
             let dir = values.get(dir_col).map_or("", String::as_str);
-            let inbound = parse_direction(dir).ok_or_else(|| {
+            let role = Role::parse(dir).ok_or_else(|| {
                 format!(
-                    "bad direction '{}' in column '{}' (expected true/false or customer/agent)",
+                    "bad author role '{}' in column '{}' (expected true/false or customer/agent/bot)",
                     show(dir),
                     headers[dir_col]
                 )
             })?;
+            let author = cell(self.author);
+            let bot = match role {
+                Role::Customer => false,
+                Role::Bot => true,
+                Role::Agent => bot_author.is_some_and(|re| {
+                    author.is_some_and(|a| re.is_match(a))
+                        || cell(self.author_name).is_some_and(|a| re.is_match(a))
+                }),
+            };
             let id = match (cell(self.id), self.conv) {
                 (Some(id), _) => id.to_string(),
                 (None, Some(_)) => line.to_string(),
@@ -443,8 +524,9 @@ impl Columns {
                 id,
                 parent: cell(self.parent).map(str::to_string),
                 conv,
-                author: cell(self.author).map(str::to_string),
-                inbound,
+                author: author.map(str::to_string),
+                inbound: role == Role::Customer,
+                bot,
                 at,
                 text: cell(self.text).unwrap_or("").to_string(),
                 raw: None,

@@ -137,7 +137,7 @@ c1,wizard,x,2025-01-01T09:07:00Z,?
         [
             (
                 11,
-                "bad direction 'wizard' in column 'role' (expected true/false or customer/agent)"
+                "bad author role 'wizard' in column 'role' (expected true/false or customer/agent/bot)"
             ),
             (12, "blank conversation id in column 'conversation_id'")
         ]
@@ -161,7 +161,7 @@ c1,wizard,x,2025-01-01T09:07:00Z,?
 fn jsonl_log_and_map_override() {
     let data = "\
 {\"chat\":\"k1\",\"who\":\"visitor\",\"ts\":\"2025-03-01 08:00\",\"msg\":\"hi\"}
-{\"chat\":\"k1\",\"who\":\"operator\",\"ts\":\"2025-03-01 08:02\",\"msg\":\"hello\"}
+{\"chat\":\"k1\",\"who\":\"teammate\",\"ts\":\"2025-03-01 08:02\",\"msg\":\"hello\"}
 ";
     let opts = ConversationOptions {
         map: vec![
@@ -176,6 +176,145 @@ fn jsonl_log_and_map_override() {
     assert_eq!(log.tickets.len(), 1);
     assert_eq!(log.tickets[0].frt_minutes(), Some(2.0));
     assert_eq!(log.tickets[0].resolved_at, Some(at("2025-03-01 08:02")));
+}
+
+/// Field case 09 (Intercom conversation parts): `lead` is a customer, `bot`
+/// acknowledgements are neither first responses nor replies, and a thread
+/// only the bot answered stays open and unanswered.
+const INTERCOM_PARTS: &str = "\
+conversation_id,part_id,created_at,author_type,author_id,author_name,part_type,body
+c-1001,p-1,2024-03-04T09:00:00Z,user,u-501,Maya Ross,comment,order late
+c-1001,p-2,2024-03-04T09:00:30Z,bot,b-1,Operator,comment,A teammate will get back to you.
+c-1001,p-3,2024-03-04T09:30:00Z,admin,a-11,Priya,comment,asked the courier
+c-1001,p-4,2024-03-04T09:40:00Z,user,u-501,Maya Ross,comment,thanks
+c-1001,p-5,2024-03-04T10:00:00Z,admin,a-11,Priya,comment,delivered tomorrow
+c-1002,p-1,2024-03-04T10:00:00Z,lead,l-77,,comment,ship to Norway?
+c-1002,p-2,2024-03-04T10:00:20Z,bot,b-1,Operator,comment,We usually reply within an hour.
+c-1002,p-3,2024-03-04T10:45:00Z,admin,a-12,Jonas,comment,yes
+c-1003,p-1,2024-03-04T11:00:00Z,user,u-502,Leo,comment,invoice?
+c-1003,p-2,2024-03-04T11:10:00Z,admin,a-12,Jonas,comment,Orders > Invoices
+c-1004,p-1,2024-03-04T12:00:00Z,user,u-503,Ana,comment,code does not work
+c-1004,p-2,2024-03-04T12:00:15Z,bot,b-1,Operator,comment,A teammate will get back to you.
+c-1005,p-1,2024-03-04T13:00:00Z,admin,a-11,Priya,comment,gift cards!
+c-1005,p-2,2024-03-04T13:20:00Z,user,u-504,Tom,comment,how to send one?
+c-1005,p-3,2024-03-04T14:20:00Z,admin,a-11,Priya,comment,tap Send
+";
+
+#[test]
+fn bots_are_neither_first_response_nor_reply() {
+    let log = log_of(".csv", INTERCOM_PARTS, &ConversationOptions::default()).unwrap();
+    assert!(log.rejects.is_empty(), "{:?}", log.rejects);
+    let frt: Vec<(&str, Option<f64>, Option<u32>)> = log
+        .tickets
+        .iter()
+        .map(|t| (t.id.as_str(), t.frt_minutes(), t.replies))
+        .collect();
+    assert_eq!(
+        frt,
+        [
+            ("c-1001", Some(30.0), Some(2)),
+            ("c-1002", Some(45.0), Some(1)),
+            ("c-1003", Some(10.0), Some(1)),
+            ("c-1004", None, Some(0)),
+            ("c-1005", Some(60.0), Some(1)),
+        ]
+    );
+    // c-1004: only the bot answered → open; the others end with a human.
+    let open: Vec<&str> = log
+        .tickets
+        .iter()
+        .filter(|t| t.resolved_at.is_none())
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(open, ["c-1004"]);
+    assert_eq!(log.tickets[1].customer_id.as_deref(), Some("l-77"));
+    assert_eq!(log.tickets[0].agent.as_deref(), Some("a-11"));
+    let s = &log.stats;
+    assert_eq!(
+        (
+            s.messages,
+            s.threads,
+            s.open_threads,
+            s.replies,
+            s.bot_messages,
+            s.threads_bot_only,
+            s.threads_replied,
+            s.skipped_messages
+        ),
+        (15, 5, 1, 5, 3, 1, 4, 1)
+    );
+    // Reply delays, humans only: 30, 20 (09:40 → 10:00), 45, 10, 60.
+    assert_eq!(s.replies_measured, 5);
+    assert_eq!(s.median_reply_minutes, Some(30.0));
+    assert!(log
+        .columns
+        .contains(&("author_name", "author_name".to_string())));
+}
+
+#[test]
+fn bot_author_pattern_marks_auto_replies() {
+    // Every company message has role `agent`; the auto-reply is only
+    // recognisable by its author name.
+    let data = "\
+conversation_id,role,author_id,author_name,timestamp,message
+k1,customer,u1,Ann,2025-01-01T09:00:00Z,help
+k1,agent,a0,Auto-Reply,2025-01-01T09:00:05Z,We got your message
+k1,agent,a1,Bob,2025-01-01T09:20:00Z,on it
+k2,customer,u2,Cid,2025-01-01T10:00:00Z,help
+k2,agent,a0,Auto-Reply,2025-01-01T10:00:05Z,We got your message
+";
+    let plain = log_of(".csv", data, &ConversationOptions::default()).unwrap();
+    let frt = |log: &ConversationLog| -> Vec<Option<f64>> {
+        log.tickets.iter().map(|t| t.frt_minutes()).collect()
+    };
+    assert_eq!(frt(&plain), [Some(5.0 / 60.0), Some(5.0 / 60.0)]);
+    let opts = ConversationOptions {
+        bot_author: Some(regex::Regex::new("(?i)^auto-?reply$").unwrap()),
+        ..Default::default()
+    };
+    let log = log_of(".csv", data, &opts).unwrap();
+    assert_eq!(frt(&log), [Some(20.0), None]);
+    assert_eq!(
+        log.tickets.iter().map(|t| t.replies).collect::<Vec<_>>(),
+        [Some(1), Some(0)]
+    );
+    assert_eq!(log.tickets[1].resolved_at, None);
+    // Matching the author id works the same way.
+    let opts = ConversationOptions {
+        bot_author: Some(regex::Regex::new("^a0$").unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(
+        frt(&log_of(".csv", data, &opts).unwrap()),
+        [Some(20.0), None]
+    );
+}
+
+#[test]
+fn author_role_vocabulary() {
+    for v in [
+        "user", "Lead", "contact", "customer", "end-user", "End User", "true", "visitor",
+    ] {
+        assert_eq!(Role::parse(v), Some(Role::Customer), "{v}");
+    }
+    for v in [
+        "admin", "teammate", "agent", "support", "staff", "false", "Team",
+    ] {
+        assert_eq!(Role::parse(v), Some(Role::Agent), "{v}");
+    }
+    for v in [
+        "bot",
+        "operator",
+        "system",
+        "automation",
+        "workflow",
+        "auto_reply",
+    ] {
+        assert_eq!(Role::parse(v), Some(Role::Bot), "{v}");
+    }
+    for v in ["", "wizard", "note"] {
+        assert_eq!(Role::parse(v), None, "{v}");
+    }
 }
 
 #[test]

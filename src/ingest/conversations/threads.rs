@@ -17,13 +17,20 @@ pub struct ThreadStats {
     pub threads: u64,
     /// Of those, threads whose last message is the customer's (open).
     pub open_threads: u64,
-    /// Company messages inside tickets (the sum of the tickets' `replies`).
+    /// Company **human** messages inside tickets (the sum of the tickets'
+    /// `replies`).
     pub replies: u64,
+    /// Automated company messages inside tickets (bot acknowledgements,
+    /// auto-replies, system messages): never replies nor first responses.
+    pub bot_messages: u64,
+    /// Tickets where only automation answered (no human reply): open and
+    /// unanswered.
+    pub threads_bot_only: u64,
     /// `replies / threads`: how many company messages a ticket takes.
     pub replies_per_thread_mean: Option<f64>,
     /// Median company messages per ticket.
     pub replies_per_thread_median: Option<f64>,
-    /// Tickets with at least one company reply.
+    /// Tickets with at least one company human reply.
     pub threads_replied: u64,
     /// `threads_replied / threads`: the share of customers who got any
     /// answer (the log's response rate).
@@ -66,12 +73,13 @@ pub(super) fn by_reply_links(messages: Vec<Message>, log: &mut ConversationLog) 
         .collect();
     drop(index);
 
-    // Reply delays: each company reply whose parent is a customer message.
+    // Reply delays: each company human reply whose parent is a customer
+    // message.
     let mut delays = Vec::new();
     for (i, m) in messages.iter().enumerate() {
         if let Some(p) = parent[i] {
             let pm = &messages[p];
-            if !m.inbound && pm.inbound {
+            if !m.inbound && !m.bot && pm.inbound {
                 let d = minutes(pm.at, m.at);
                 if d >= 0.0 {
                     delays.push(d);
@@ -159,6 +167,8 @@ pub(super) fn by_conversation(messages: Vec<Message>, log: &mut ConversationLog)
             let m = &messages[i];
             if m.inbound {
                 pending.get_or_insert(m.at);
+            } else if m.bot {
+                // An automated acknowledgement answers nothing.
             } else if let Some(p) = pending.take() {
                 delays.push(minutes(p, m.at));
             }
@@ -184,9 +194,17 @@ fn push_ticket(
     root: &Message,
     thread: &[&Message],
 ) {
-    let first_reply = thread.iter().find(|m| !m.inbound && m.at >= root.at);
-    let replies = thread.iter().filter(|m| !m.inbound).count();
-    let last = thread.last().copied().unwrap_or(root);
+    let human = |m: &&&Message| !m.inbound && !m.bot;
+    let first_reply = thread.iter().find(|m| human(m) && m.at >= root.at);
+    let replies = thread.iter().filter(human).count();
+    let bots = thread.iter().filter(|m| m.bot).count();
+    // How the thread ends, automated messages aside.
+    let last = thread
+        .iter()
+        .rev()
+        .find(|m| !m.bot)
+        .copied()
+        .unwrap_or(root);
     let texts: Vec<&str> = thread
         .iter()
         .filter(|m| m.inbound && !m.text.is_empty())
@@ -198,7 +216,9 @@ fn push_ticket(
     }
     log.stats.threads += 1;
     log.stats.replies += replies as u64;
+    log.stats.bot_messages += bots as u64;
     log.stats.threads_replied += u64::from(replies > 0);
+    log.stats.threads_bot_only += u64::from(replies == 0 && bots > 0);
     thread_sizes.push((replies as u32, thread.len() as u32));
     log.tickets.push(Ticket {
         line: root.line,

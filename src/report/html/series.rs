@@ -61,8 +61,9 @@ fn bin(edges: &[f64], x: f64) -> usize {
 }
 
 /// When a ticket stopped being open: `resolved_at`, else creation plus the
-/// resolution duration; a ticket that is resolved without any time counts
-/// as resolved when created (it never shows in a backlog); `None` = open.
+/// resolution duration; a ticket that is resolved (or closed unresolved:
+/// cancelled, merged, spam …) without any time counts as closed when
+/// created (it never shows in a backlog); `None` = open.
 fn resolved_at(t: &EnrichedTicket) -> Option<DateTime<Utc>> {
     let tk = &t.ticket;
     if let Some(at) = tk.resolved_at {
@@ -71,7 +72,7 @@ fn resolved_at(t: &EnrichedTicket) -> Option<DateTime<Utc>> {
     if let Some(h) = tk.resolution_hours.filter(|h| h.is_finite() && *h >= 0.0) {
         return Some(tk.created_at + Duration::seconds((h * 3600.0).min(1e11) as i64));
     }
-    tk.is_resolved().then_some(tk.created_at)
+    (tk.state() != crate::ticket::TicketState::Open).then_some(tk.created_at)
 }
 
 /// Aggregate tickets per `period` in time zone `tz`.
