@@ -111,10 +111,9 @@ pub(crate) fn resolve(
     }
     // Repeated columns are combined into one cell appended after the input's
     // cells (and after JSONL keys read by name).
-    let mut next = headers.len() + extra.len();
-    for c in columns.iter_mut().filter(|c| c.sources.len() > 1) {
-        c.index = next;
-        next += 1;
+    let first = headers.len() + extra.len();
+    for (index, c) in (first..).zip(columns.iter_mut().filter(|c| c.sources.len() > 1)) {
+        c.index = index;
     }
     let mapping = ColumnMapping {
         columns,
