@@ -415,3 +415,37 @@ fn sampled_rows_keep_order_and_raw_lines() {
         ]
     );
 }
+
+/// Arbitrary short strings over the characters dates, clocks, numbers and
+/// durations are made of never panic any value parser.
+#[test]
+fn value_parsers_never_panic_on_arbitrary_text() {
+    use crate::ingest::durations::{parse_duration_minutes, parse_number, NumberStyle};
+    use crate::ingest::time::{
+        day_month_shape, parse_excel_serial, parse_timestamp_ordered, parse_with_format,
+    };
+    use rand::{Rng, SeedableRng};
+    const ALPHABET: &[char] = &[
+        '0', '1', '2', '3', '9', '/', '-', '.', ':', ' ', ',', 'A', 'P', 'M', 'T', 'Z', 'H', 'D',
+        'S', 'W', 'a', 'p', 'm', 'h', 's', 'd', '+', 'é', 'M', 'a', 'r', 'n', 'd',
+    ];
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(10);
+    let tz = chrono_tz::Tz::UTC;
+    for _ in 0..50_000 {
+        let n = rng.gen_range(0..24);
+        let s: String = (0..n)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())])
+            .collect();
+        for order in [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)] {
+            let _ = parse_timestamp_ordered(&s, tz, order);
+        }
+        let _ = parse_duration_minutes(&s);
+        let _ = parse_number(&s, NumberStyle::Dot);
+        let _ = parse_number(&s, NumberStyle::Comma);
+        let _ = parse_excel_serial(&s, tz);
+        let _ = parse_with_format(&s, "%d/%m/%Y %H:%M", tz);
+        if let Some(shape) = day_month_shape(&s) {
+            assert!(shape.date_len <= s.len(), "{s:?}");
+        }
+    }
+}
