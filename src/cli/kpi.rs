@@ -31,7 +31,7 @@ pub struct KpiCmdArgs {
     /// Read a conversation/message log (one row per message, e.g. the Customer Support on
     /// Twitter layout) and rebuild tickets from threads first; kpis.json gets a `conversations`
     /// block. --map then takes message fields (message_id conversation_id parent_id author
-    /// author_name inbound role timestamp text). Author roles: customer (user, lead, contact…),
+    /// author_name inbound role timestamp text kind). Author roles: customer (user, lead, contact…),
     /// company human (agent, admin, teammate…) and automation (bot, operator, system…), whose
     /// messages never count as a first response or a reply.
     #[arg(long)]
