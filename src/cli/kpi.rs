@@ -77,6 +77,19 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     let mut report = engine.finish();
     report.conversations = stats;
     let files = report.write(&a.out)?;
+    if !report.unknown_priorities.is_empty() {
+        let n: u64 = report.unknown_priorities.iter().map(|(_, c)| c).sum();
+        let shown: Vec<String> = report
+            .unknown_priorities
+            .iter()
+            .take(5)
+            .map(|(v, c)| format!("'{v}' ({c})"))
+            .collect();
+        eprintln!(
+            "kpi: warning: {n} ticket(s) have a priority no SLA class is known for, counted as normal: {} (known: urgent/critical/highest/P1, high/major/P2, normal/medium/P3, low/minor/lowest/P4)",
+            shown.join(", ")
+        );
+    }
     if !a.quiet {
         println!("{}", report.summary_table());
         let what = if a.conversations { "messages" } else { "rows" };
