@@ -31,7 +31,7 @@ pub struct KpiCmdArgs {
     /// Read a conversation/message log (one row per message, e.g. the Customer Support on
     /// Twitter layout) and rebuild tickets from threads first; kpis.json gets a `conversations`
     /// block. --map then takes message fields (message_id conversation_id parent_id author
-    /// author_name inbound role timestamp text). Author roles: customer (user, lead, contact…),
+    /// author_name inbound role timestamp text kind). Author roles: customer (user, lead, contact…),
     /// company human (agent, admin, teammate…) and automation (bot, operator, system…), whose
     /// messages never count as a first response or a reply.
     #[arg(long)]
@@ -77,6 +77,19 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     let mut report = engine.finish();
     report.conversations = stats;
     let files = report.write(&a.out)?;
+    if !report.unknown_priorities.is_empty() {
+        let n: u64 = report.unknown_priorities.iter().map(|(_, c)| c).sum();
+        let shown: Vec<String> = report
+            .unknown_priorities
+            .iter()
+            .take(5)
+            .map(|(v, c)| format!("'{v}' ({c})"))
+            .collect();
+        eprintln!(
+            "kpi: warning: {n} ticket(s) have a priority no SLA class is known for, counted as normal: {} (known: urgent/critical/highest/P1, high/major/P2, normal/medium/P3, low/minor/lowest/P4)",
+            shown.join(", ")
+        );
+    }
     if !a.quiet {
         println!("{}", report.summary_table());
         let what = if a.conversations { "messages" } else { "rows" };

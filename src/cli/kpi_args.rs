@@ -10,7 +10,7 @@ use ticketlens::period::Period;
 #[derive(Debug, Clone, Args)]
 pub struct KpiArgs {
     /// Group KPIs by these dimensions (comma-separated): channel, priority, agent, team, status,
-    /// customer, topic, sentiment, theme, tag.
+    /// customer, topic, sentiment, theme, tag (a ticket counts under each of its tags).
     #[arg(long, value_delimiter = ',', value_name = "DIMS")]
     pub by: Vec<String>,
     /// Also report per period (ISO weeks for `week`). `analyze` defaults to week.

@@ -15,6 +15,9 @@ use crate::EnrichedTicket;
 /// Group value used for tickets without a value for a `by` dimension.
 pub const NONE_LABEL: &str = "(none)";
 
+/// Distinct unrecognised priority values remembered (more are not listed).
+const MAX_UNKNOWN_PRIORITIES: usize = 50;
+
 /// Streaming KPI computation: memory is one compact record per ticket
 /// (~70–90 bytes, never the text), so a million tickets fit comfortably.
 pub struct KpiEngine {
@@ -32,6 +35,8 @@ pub struct KpiEngine {
     values: Vec<Vec<u32>>,
     /// Per `by` dimension: multi-valued (a ticket in several groups)?
     multi: Vec<bool>,
+    /// Priority values no class is known for → tickets (counted as normal).
+    unknown_priorities: HashMap<String, u64>,
     excluded: u64,
 }
 
@@ -60,6 +65,7 @@ impl KpiEngine {
             },
             values: vec![Vec::new(); ndims],
             multi,
+            unknown_priorities: HashMap::new(),
             dims: (0..ndims).map(|_| Interner::default()).collect(),
             opts,
             channels: Interner::default(),
@@ -86,8 +92,18 @@ impl KpiEngine {
             None => Records::NONE,
         };
         let rec = self.recs.len();
-        self.recs
+        let unknown_priority = self
+            .recs
             .push(et, self.opts.business_hours.as_ref(), channel);
+        if unknown_priority {
+            let p = t.priority.as_deref().unwrap_or("").trim();
+            // Bounded: a free-text column must not grow this without end.
+            if let Some(n) = self.unknown_priorities.get_mut(p) {
+                *n += 1;
+            } else if self.unknown_priorities.len() < MAX_UNKNOWN_PRIORITIES {
+                self.unknown_priorities.insert(p.to_string(), 1);
+            }
+        }
         let cross = self.opts.cross && self.opts.by.len() >= 2;
         for (k, dim) in self.opts.by.iter().enumerate() {
             let vals = &mut self.values[k];
@@ -184,6 +200,7 @@ impl KpiEngine {
             dates,
             combo_keys,
             excluded,
+            unknown_priorities,
             ..
         } = self;
         // (The interning hash maps are dropped here: only names are needed now.)
@@ -414,6 +431,11 @@ impl KpiEngine {
             by,
             periods,
             conversations: None,
+            unknown_priorities: {
+                let mut v: Vec<(String, u64)> = unknown_priorities.into_iter().collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v
+            },
             tables,
             backlog_at_last_period_start,
         }

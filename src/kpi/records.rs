@@ -104,8 +104,14 @@ impl Records {
     }
 
     /// Append the KPI-relevant fields of one ticket (grouping ids are pushed
-    /// by the engine).
-    pub fn push(&mut self, et: &EnrichedTicket, cal: Option<&BusinessCalendar>, channel: u32) {
+    /// by the engine). Returns true when the ticket has a priority value no
+    /// class is known for (it then counts as normal).
+    pub fn push(
+        &mut self,
+        et: &EnrichedTicket,
+        cal: Option<&BusinessCalendar>,
+        channel: u32,
+    ) -> bool {
         let t = &et.ticket;
         let created = t.created_at.timestamp_millis();
         let frt = t
@@ -198,9 +204,11 @@ impl Records {
         );
         self.sentiment.push(sentiment);
         self.p_neg.push(if p_neg.is_finite() { p_neg } else { 0.0 });
-        self.prio
-            .push(PriorityClass::of(t.priority.as_deref()) as u8);
+        let priority = t.priority.as_deref().filter(|p| !p.trim().is_empty());
+        let class = priority.and_then(PriorityClass::parse);
+        self.prio.push(class.unwrap_or(PriorityClass::Normal) as u8);
         self.channel.push(channel);
+        priority.is_some() && class.is_none()
     }
 }
 

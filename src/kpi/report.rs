@@ -111,6 +111,13 @@ pub struct KpiReport {
     /// from kpis.json for ticket exports.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversations: Option<ThreadStats>,
+    /// Priority values no SLA class is known for (`PriorityClass::parse`),
+    /// with their ticket counts, most frequent first (at most 50 distinct
+    /// values). Those tickets are judged against the **normal** targets;
+    /// map such values with `--sla` keys or fix the export. Absent from
+    /// kpis.json when every priority was recognised.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_priorities: Vec<(String, u64)>,
     /// Tidy tables, one CSV file each: one per `by` dimension (rows = its
     /// values × period), the per-period table when a period is set, and
     /// with `cross` the combined table (every combination of the `by`

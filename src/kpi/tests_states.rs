@@ -59,6 +59,26 @@ fn jira_priorities_select_resolution_targets() {
         &as_of("2024-03-06T00:00:00Z"),
     );
     assert_eq!((r.overall.sla_breached, r.overall.sla_eligible), (4, 6));
+    assert!(r.unknown_priorities.is_empty());
+
+    // Values no class is known for count as normal and are listed, most
+    // frequent first; blank priorities are just missing.
+    let r = run(
+        vec![
+            t(c).prio("VIP"),
+            t(c).prio("Gold"),
+            t(c).prio("VIP"),
+            t(c).prio(" "),
+            t(c).prio("P2"),
+        ],
+        &as_of("2024-03-06T00:00:00Z"),
+    );
+    assert_eq!(
+        r.unknown_priorities,
+        [("VIP".to_string(), 2), ("Gold".to_string(), 1)]
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["unknown_priorities"][0], serde_json::json!(["VIP", 2]));
 }
 
 #[test]

@@ -57,7 +57,7 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone)]
 pub struct ConversationOptions {
     /// `--map field=Column` overrides; fields: message_id, conversation_id,
-    /// parent_id, author, author_name, inbound, role, timestamp, text.
+    /// parent_id, author, author_name, inbound, role, timestamp, text, kind.
     pub map: Vec<(String, String)>,
     /// Zone of timestamps without an offset.
     pub timezone: chrono_tz::Tz,
@@ -109,9 +109,10 @@ enum MsgField {
     Role,
     Timestamp,
     Text,
+    Kind,
 }
 
-const MSG_FIELDS: [MsgField; 9] = [
+const MSG_FIELDS: [MsgField; 10] = [
     MsgField::MessageId,
     MsgField::ConversationId,
     MsgField::ParentId,
@@ -121,6 +122,7 @@ const MSG_FIELDS: [MsgField; 9] = [
     MsgField::Role,
     MsgField::Timestamp,
     MsgField::Text,
+    MsgField::Kind,
 ];
 
 impl MsgField {
@@ -135,6 +137,7 @@ impl MsgField {
             MsgField::Role => "role",
             MsgField::Timestamp => "timestamp",
             MsgField::Text => "text",
+            MsgField::Kind => "kind",
         }
     }
 
@@ -207,6 +210,17 @@ impl MsgField {
                 "created",
             ],
             MsgField::Text => &["text", "message", "body", "content", "message_text"],
+            MsgField::Kind => &[
+                "part_type",
+                "message_type",
+                "thread_type",
+                "event_type",
+                "kind",
+                "visibility",
+                "public",
+                "is_public",
+                "type",
+            ],
         }
     }
 
@@ -231,6 +245,9 @@ struct Message {
     /// Written by company automation (bot role or `--bot-author`); only
     /// ever true for company messages.
     bot: bool,
+    /// Not a message to the other side: an internal note or a bodiless
+    /// workflow event ([`is_internal`]); left out of every thread.
+    internal: bool,
     at: DateTime<Utc>,
     text: String,
     /// Kept for customer messages only (a ticket's `raw` is its root's row).
@@ -297,11 +314,16 @@ pub fn read_conversations(
     drop(seen_ids);
     log.stats.messages = messages.len() as u64;
     log.stats.rejected = log.rejects.len() as u64;
+    let before = messages.len();
+    messages.retain(|m| !m.internal);
+    let internal = (before - messages.len()) as u64;
     if cols.conv.is_some() {
         threads::by_conversation(messages, &mut log);
     } else {
         threads::by_reply_links(messages, &mut log);
     }
+    log.stats.internal_messages = internal;
+    log.stats.skipped_messages += internal;
     Ok(log)
 }
 
@@ -321,6 +343,7 @@ struct Columns {
     parent: Option<usize>,
     author: Option<usize>,
     author_name: Option<usize>,
+    kind: Option<usize>,
     inbound: Option<usize>,
     role: Option<usize>,
     timestamp: usize,
@@ -390,11 +413,51 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
         parent: get(MsgField::ParentId),
         author: get(MsgField::Author),
         author_name: get(MsgField::AuthorName),
+        kind: get(MsgField::Kind),
         inbound: get(MsgField::Inbound),
         role: get(MsgField::Role),
         timestamp,
         text: get(MsgField::Text),
     })
+}
+
+/// True when a message-kind value (`part_type`, `message_type`, `public`
+/// … column) says the row is not a message to the other side: an internal
+/// note (`note`, `internal`, `private`, or `false` in a `public` column)
+/// always; a workflow event (`assignment`, `open`, `close`, `snoozed`,
+/// `unsnoozed`, `away_mode_assignment`, `participant_added`, `lineitem`,
+/// `conversation_rating_changed`, `state_change`) only without text (an
+/// Intercom `close` part with a body is a reply sent while closing). Other
+/// kinds (`comment`, `message`, `reply`, `chat`, …) are messages.
+pub fn is_internal(kind: &str, has_text: bool) -> bool {
+    let n: String = kind
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .collect();
+    match n.as_str() {
+        "note" | "notes" | "internal" | "internalnote" | "private" | "privatenote" | "false"
+        | "no" | "0" => true,
+        "assignment"
+        | "assigned"
+        | "open"
+        | "opened"
+        | "reopened"
+        | "close"
+        | "closed"
+        | "snoozed"
+        | "unsnoozed"
+        | "timerunsnooze"
+        | "awaymodeassignment"
+        | "participantadded"
+        | "participantremoved"
+        | "lineitem"
+        | "conversationratingchanged"
+        | "statechange"
+        | "statuschange" => !has_text,
+        _ => false,
+    }
 }
 
 /// Who wrote a message.
@@ -451,6 +514,7 @@ impl Columns {
             ("parent_id", self.parent),
             ("author", self.author),
             ("author_name", self.author_name),
+            ("kind", self.kind),
             ("inbound", self.inbound),
             ("role", self.role),
             ("timestamp", Some(self.timestamp)),
@@ -527,6 +591,8 @@ impl Columns {
                 author: author.map(str::to_string),
                 inbound: role == Role::Customer,
                 bot,
+                internal: cell(self.kind)
+                    .is_some_and(|k| is_internal(k, cell(self.text).is_some())),
                 at,
                 text: cell(self.text).unwrap_or("").to_string(),
                 raw: None,

@@ -291,6 +291,55 @@ k2,agent,a0,Auto-Reply,2025-01-01T10:00:05Z,We got your message
 }
 
 #[test]
+fn internal_notes_and_events_are_not_replies() {
+    // c1: the admin's internal note (09:05) and the bodiless assignment are
+    // not answers; the reply at 09:40 is (FRT 40). c2: a `close` part with
+    // a body is a reply sent while closing (FRT 15); a bodiless `close` is
+    // an event. c3: only a note → unanswered, open.
+    let data = "\
+conversation_id,created_at,author_type,author_id,part_type,body
+c1,2024-03-04T09:00:00Z,user,u1,comment,help
+c1,2024-03-04T09:05:00Z,admin,a1,note,customer is VIP
+c1,2024-03-04T09:06:00Z,admin,a1,assignment,
+c1,2024-03-04T09:40:00Z,admin,a1,comment,here you go
+c2,2024-03-04T10:00:00Z,user,u2,comment,refund?
+c2,2024-03-04T10:15:00Z,admin,a2,close,Refunded - closing this.
+c2,2024-03-04T10:16:00Z,admin,a2,close,
+c3,2024-03-04T11:00:00Z,user,u3,comment,hello?
+c3,2024-03-04T11:01:00Z,admin,a2,Note,check billing
+";
+    let log = log_of(".csv", data, &ConversationOptions::default()).unwrap();
+    assert!(log.rejects.is_empty(), "{:?}", log.rejects);
+    let got: Vec<(Option<f64>, Option<u32>, bool)> = log
+        .tickets
+        .iter()
+        .map(|t| (t.frt_minutes(), t.replies, t.resolved_at.is_some()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(40.0), Some(1), true),
+            (Some(15.0), Some(1), true),
+            (None, Some(0), false)
+        ]
+    );
+    let s = &log.stats;
+    assert_eq!(
+        (
+            s.messages,
+            s.internal_messages,
+            s.skipped_messages,
+            s.replies
+        ),
+        (9, 4, 4, 2)
+    );
+    assert!(log.columns.contains(&("kind", "part_type".to_string())));
+    assert!(is_internal("false", true));
+    assert!(!is_internal("comment", false));
+    assert!(!is_internal("close", true));
+}
+
+#[test]
 fn author_role_vocabulary() {
     for v in [
         "user", "Lead", "contact", "customer", "end-user", "End User", "true", "visitor",

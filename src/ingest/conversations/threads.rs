@@ -38,8 +38,12 @@ pub struct ThreadStats {
     /// Mean messages (customer and company) per ticket.
     pub messages_per_thread_mean: Option<f64>,
     /// Messages in no ticket (company-started threads, reply cycles,
-    /// company messages before the customer's first message).
+    /// company messages before the customer's first message, internal
+    /// notes and workflow events).
     pub skipped_messages: u64,
+    /// Rows that are internal notes or bodiless workflow events (a
+    /// `part_type`/`message_type`/`public` column says so): in no thread.
+    pub internal_messages: u64,
     /// Reply delays measured (see [`ThreadStats::median_reply_minutes`]).
     pub replies_measured: u64,
     /// Mean delay of a company reply after the customer message it answers, minutes.
