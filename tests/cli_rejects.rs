@@ -149,16 +149,33 @@ fn strict_prints_the_summary_before_failing() {
         .current_dir(root())
         .output()
         .unwrap();
-    assert!(!res.status.success());
+    // Exit code 3: the outputs were written, but rows were rejected.
+    assert_eq!(res.status.code(), Some(3));
     let err = stderr_of(&res);
     let lines: Vec<&str> = err.trim().lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
     assert!(
         lines[0].starts_with("classify: ") && lines[0].contains(" rows read, "),
         "{err}"
     );
+    // Then the rejects grouped by reason, then the one-line error.
     assert!(
-        lines[1].starts_with("ticketlens: error: ") && lines[1].contains("--strict"),
+        lines[1].starts_with("classify: ") && lines[1].contains(" rows rejected ("),
         "{err}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("× wrong column count")),
+        "{err}"
+    );
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with("ticketlens: error: ") && last.contains("--strict"),
+        "{err}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("ticketlens:"))
+            .count(),
+        1
     );
 }

@@ -11,6 +11,7 @@ pub mod conversations;
 mod convert;
 mod fields;
 mod mapping;
+pub mod quality;
 mod reader;
 mod rejects;
 mod source;
@@ -22,6 +23,7 @@ mod tests;
 
 pub use fields::{normalize_header, Field};
 pub use mapping::{ColumnMapping, MappedColumn};
+pub use quality::{DataQuality, RejectGroup, RejectPolicy, RejectSummary};
 pub use reader::TicketReader;
 pub use rejects::RejectsWriter;
 

@@ -343,6 +343,7 @@ impl KpiEngine {
             by,
             periods,
             conversations: None,
+            data_quality: None,
             tables,
             backlog_at_last_period_start,
         }
