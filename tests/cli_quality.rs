@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 const SUBJECTS: [&str; 3] = [
     "Refund not received for my order",
-    "Cannot log in, password reset fails",
+    "Cannot log in because password reset fails",
     "App crashes when I open settings",
 ];
 
