@@ -93,6 +93,8 @@ fn empty_after_cleaning_reject_keeps_the_raw_record() {
                 "-q",
             ])
             .args(["--no-embeddings", "--rejects", rejects.to_str().unwrap()])
+            // 1 of 2 rows rejected on purpose.
+            .args(["--max-reject-rate", "100"])
             .output()
             .unwrap();
         assert!(res.status.success(), "{}", stderr_of(&res));

@@ -189,7 +189,9 @@ pub fn reason_key(reason: &str) -> String {
 /// A remedy for a reject reason's kind, when one is known and the reason
 /// does not already name an option (`--…`).
 pub fn hint_for(reason: &str) -> Option<&'static str> {
-    if reason.contains("--") {
+    // A reason that names an option, or whose text was there but only
+    // markup or quoted history, needs no further hint.
+    if reason.contains("--") || reason.contains("after cleaning") {
         return None;
     }
     let r = reason.to_ascii_lowercase();
