@@ -97,7 +97,7 @@ fn tickets(
     let mut reader = ingest::open(&a.input.source(), opts)?;
     let columns = EnrichedColumns::new(reader.headers());
     let (mut read, mut kept) = (0u64, 0u64);
-    while let Some(row) = reader.next() {
+    for row in reader.by_ref() {
         read += 1;
         match row? {
             Row::Ticket(t) => {

@@ -48,7 +48,7 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let (mut tickets, mut texts) = (Vec::new(), Vec::new());
     let mut read = 0u64;
-    while let Some(row) = reader.next() {
+    for row in reader.by_ref() {
         read += 1;
         match row? {
             Row::Ticket(t) => {

@@ -450,7 +450,7 @@ pub fn read_unclassified(
         counts: StageCounts::default(),
         rejects: Vec::new(),
     };
-    while let Some(row) = reader.next() {
+    for row in reader.by_ref() {
         set.counts.read += 1;
         match row? {
             Row::Ticket(t) => {
