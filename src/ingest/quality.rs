@@ -51,6 +51,9 @@ pub struct RejectSummary {
     groups: Vec<RejectGroup>,
     index: HashMap<String, usize>,
     total: u64,
+    /// Per group: rejected all-numeric dates, and how many of them look
+    /// day-first (first field > 12), for the `--date-order dmy` hint.
+    dates: HashMap<usize, (u64, u64)>,
 }
 
 impl RejectSummary {
@@ -81,6 +84,11 @@ impl RejectSummary {
                 self.groups.len() - 1
             }
         };
+        if let Some(day_first) = numeric_date(&r.reason) {
+            let d = self.dates.entry(i).or_default();
+            d.0 += 1;
+            d.1 += u64::from(day_first);
+        }
         let g = &mut self.groups[i];
         g.count += 1;
         if g.first_lines.len() < FIRST_LINES {
@@ -96,6 +104,13 @@ impl RejectSummary {
     /// The groups, largest first (ties: the earlier first line first).
     pub fn groups(&self) -> Vec<RejectGroup> {
         let mut g = self.groups.clone();
+        for (&i, &(dates, day_first)) in &self.dates {
+            if day_first > 0 && !g[i].reason.contains("--") {
+                g[i].hint = Some(format!(
+                    "{day_first} of {dates} rejected values look day-first (first field > 12): pass --date-order dmy, or --date-format COLUMN=FORMAT"
+                ));
+            }
+        }
         g.sort_by(|a, b| {
             b.count
                 .cmp(&a.count)
@@ -103,6 +118,25 @@ impl RejectSummary {
         });
         g
     }
+}
+
+/// For a `… timestamp 'VALUE' …` reason whose value starts with an
+/// all-numeric date (`31/03/2024`, `13.4.24`, `24-04-2023 20:52`): whether
+/// it looks day-first (first field > 12, second ≤ 12). `None` otherwise.
+fn numeric_date(reason: &str) -> Option<bool> {
+    let start = reason.find("timestamp '")? + "timestamp '".len();
+    let end = closing_quote(reason, start - 1)?;
+    let date = reason[start..end].split([' ', 'T']).next()?;
+    let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (a, b) = (parts[0].parse::<u32>().ok()?, parts[1].parse::<u32>().ok()?);
+    Some(parts[0].len() <= 2 && a > 12 && b <= 12)
 }
 
 /// Whether a quote opening at byte `at` of `s` starts a column name: the
@@ -521,6 +555,32 @@ mod tests {
         assert!(g[0].hint.as_deref().unwrap().contains("--date-format"));
         assert_eq!(g[1].count, 1);
         assert_eq!(g[1].first_lines, vec![2]);
+    }
+
+    #[test]
+    fn day_first_dates_get_the_date_order_hint_with_counts() {
+        let mut s = RejectSummary::new();
+        for v in ["24/04/2023", "13.05.2023 10:00", "04/05/2023", "yesterday"] {
+            s.add(&rej(
+                2,
+                &format!("bad created_at timestamp '{v}' in column 'Opened'"),
+            ));
+        }
+        let g = s.groups();
+        assert_eq!(g.len(), 1);
+        assert_eq!(
+            g[0].hint.as_deref(),
+            Some("2 of 3 rejected values look day-first (first field > 12): pass --date-order dmy, or --date-format COLUMN=FORMAT")
+        );
+        assert_eq!(
+            numeric_date("bad x timestamp '2024-13-01' in column 'c'"),
+            Some(false)
+        );
+        assert_eq!(numeric_date("bad x timestamp 'Mar 5' in column 'c'"), None);
+        assert_eq!(
+            numeric_date("bad csat number '13/1/2024' in column 'c'"),
+            None
+        );
     }
 
     #[test]
