@@ -119,7 +119,7 @@ fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) {
         embeddings: Some(dir.path().join("out.npy")),
         rejects: dir.path().join("rejects.csv"),
         chunk_rows: DEFAULT_CHUNK_ROWS,
-        strict: false,
+        policy: Default::default(),
     };
     let e2e_s = median_secs(runs, || {
         let t0 = Instant::now();

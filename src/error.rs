@@ -49,6 +49,23 @@ pub enum Error {
         /// Where the rejects were written.
         rejects: String,
     },
+    /// More than `--max-reject-rate` of the rows were rejected: the outputs
+    /// were written, but they describe only part of the input.
+    #[error("{rejected} of {read} rows rejected ({share}), more than --max-reject-rate {max}; the outputs were written but miss those rows (see {rejects}{top}; raise --max-reject-rate to accept)")]
+    TooManyRejects {
+        /// Rows rejected.
+        rejected: u64,
+        /// Rows read.
+        read: u64,
+        /// The rejected share, formatted (`12.5 %`).
+        share: String,
+        /// The allowed share, formatted (`5 %`).
+        max: String,
+        /// Where the rejects were written.
+        rejects: String,
+        /// `; most often: <reason>` for the largest group, or empty.
+        top: String,
+    },
     /// The model directory is missing a file or its files disagree.
     #[error("model {dir}: {message}")]
     Model {
@@ -90,6 +107,13 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether this is a data-quality failure (`--strict` or
+    /// `--max-reject-rate`): the run wrote its outputs, but rejected rows.
+    /// The CLI exits with code 3 for these, 1 for every other error.
+    pub fn is_data_quality(&self) -> bool {
+        matches!(self, Error::Strict { .. } | Error::TooManyRejects { .. })
+    }
+
     /// Wrap an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

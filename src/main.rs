@@ -13,7 +13,12 @@ fn main() -> ExitCode {
             // One line: what went wrong and where (the error chain joined).
             let msg = format!("{e:#}").replace('\n', " ");
             eprintln!("ticketlens: error: {msg}");
-            ExitCode::FAILURE
+            // 3: the outputs were written but too many rows were rejected
+            // (--strict / --max-reject-rate); 1: anything else.
+            match e.downcast_ref::<ticketlens::Error>() {
+                Some(t) if t.is_data_quality() => ExitCode::from(3),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }

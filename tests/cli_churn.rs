@@ -25,6 +25,16 @@ fn train_then_score_with_the_issue_spellings() {
         serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
     assert_eq!(saved["schema"]["sla_minutes"][0], 30.0);
     assert!(eval.exists());
+    // Rejected ticket rows are kept beside the model, not thrown away.
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("ground_truth.json")).unwrap())
+            .unwrap();
+    let n_rejects = truth["rejects"].as_array().unwrap().len();
+    let count = |p: &std::path::Path| csv::Reader::from_path(p).unwrap().records().count();
+    assert_eq!(
+        count(&dir.path().join("churn_model.json.rejects.csv")),
+        n_rejects
+    );
 
     // Positional tickets and the `--churn-model` alias still work.
     for (tickets_flag, model_flag) in [(true, "--model"), (false, "--churn-model")] {
@@ -44,6 +54,10 @@ fn train_then_score_with_the_issue_spellings() {
         let text = std::fs::read_to_string(&at_risk).unwrap();
         assert!(text.starts_with("customer_id,churn_risk,risk_band,top_factors,"));
         assert!(text.lines().count() > 250);
+        assert_eq!(
+            count(&dir.path().join("at_risk.csv.rejects.csv")),
+            n_rejects
+        );
     }
 }
 

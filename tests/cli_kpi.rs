@@ -298,12 +298,18 @@ fn conversation_log_honours_input_options_and_reports_threads() {
         ])
         .args(["--map", "message_id=msg", "--map", "parent_id=reply_of"])
         .args(["--map", "author=who", "--map", "inbound=is_cust"])
-        .args(["--map", "timestamp=when", "--map", "text=words", "--out"])
+        .args(["--map", "timestamp=when", "--map", "text=words"])
+        // 1 of 7 rejected on purpose: above the default 5 % limit.
+        .args(["--max-reject-rate", "20", "--out"])
         .arg(&out)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&res.stderr);
     assert!(res.status.success(), "{err}");
+    assert!(
+        err.contains("1 × bad direction 'maybe' in column 'is_cust'"),
+        "{err}"
+    );
     // 7 message rows read: 5 inside tickets, 1 company-started, 1 rejected.
     assert!(err.contains("7 messages read, 5 used, 1 rejected"), "{err}");
     let k = json(&out.join("kpis.json"));

@@ -93,6 +93,8 @@ fn empty_after_cleaning_reject_keeps_the_raw_record() {
                 "-q",
             ])
             .args(["--no-embeddings", "--rejects", rejects.to_str().unwrap()])
+            // 1 of 2 rows rejected on purpose.
+            .args(["--max-reject-rate", "100"])
             .output()
             .unwrap();
         assert!(res.status.success(), "{}", stderr_of(&res));
@@ -149,16 +151,33 @@ fn strict_prints_the_summary_before_failing() {
         .current_dir(root())
         .output()
         .unwrap();
-    assert!(!res.status.success());
+    // Exit code 3: the outputs were written, but rows were rejected.
+    assert_eq!(res.status.code(), Some(3));
     let err = stderr_of(&res);
     let lines: Vec<&str> = err.trim().lines().collect();
-    assert_eq!(lines.len(), 2, "{err}");
     assert!(
         lines[0].starts_with("classify: ") && lines[0].contains(" rows read, "),
         "{err}"
     );
+    // Then the rejects grouped by reason, then the one-line error.
     assert!(
-        lines[1].starts_with("ticketlens: error: ") && lines[1].contains("--strict"),
+        lines[1].starts_with("classify: ") && lines[1].contains(" rows rejected ("),
         "{err}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("× wrong column count")),
+        "{err}"
+    );
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with("ticketlens: error: ") && last.contains("--strict"),
+        "{err}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("ticketlens:"))
+            .count(),
+        1
     );
 }

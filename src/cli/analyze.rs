@@ -1,6 +1,6 @@
 //! `ticketlens analyze`.
 
-use super::common::{InputArgs, ModelArgs};
+use super::common::{print_quality, InputArgs, ModelArgs};
 use super::kpi_args::KpiArgs;
 use super::themes_args::ThemeArgs;
 use anyhow::Result;
@@ -19,6 +19,14 @@ use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
 /// earlier run in DIR are removed first, so nothing stale is left beside the
 /// new report. If churn training fails on the data (one class only, too few
 /// customers) the run goes on without it and says why.
+///
+/// A file without a text column still gets KPIs and churn (no classification,
+/// no themes); one without a creation-time column gets classification, KPIs and
+/// themes without periods, trends or churn. What was skipped is said on stderr,
+/// in run.json and in the report. Rejected rows are summarised by reason on
+/// stderr, in kpis.json, run.json and the report; more than --max-reject-rate
+/// (default 5 %) of the rows rejected, or any with --strict, exits with code 3
+/// after writing every output.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     #[command(flatten)]
@@ -47,7 +55,10 @@ pub struct AnalyzeArgs {
 }
 
 pub fn run(a: AnalyzeArgs) -> Result<()> {
-    let ingest = a.input.options(true)?;
+    let policy = a.input.rejects.policy()?;
+    // Text and creation time are optional here: stages that need them are
+    // skipped when the file has no such column (see `open_partial`).
+    let ingest = a.input.options(false)?;
     let mut kpi = a.kpi.options(ingest.timezone)?;
     kpi.validate()?;
     // The report compares each headline KPI with the previous period, so
@@ -74,6 +85,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,
         "themes_within": a.themes.themes_within, "seed_themes": a.themes.seed_themes, "seed": a.themes.seed,
         "customers": a.customers, "churn_model": a.churn_model, "out": a.out,
+        "strict": a.input.rejects.strict, "max_reject_rate": a.input.rejects.max_reject_rate,
     });
     let customers_map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
     let classifier = a.model.load()?;
@@ -88,7 +100,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         themes,
         churn,
         quiet: a.quiet,
-        strict: a.input.strict,
+        policy,
         options_json,
     };
     let summary = analyze(&opts, &classifier)?;
@@ -96,6 +108,9 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     // even with --quiet: they change what the outputs mean.
     for n in &summary.notes {
         eprintln!("analyze: note: {n}");
+    }
+    for s in &summary.skipped {
+        eprintln!("analyze: skipped {s}");
     }
     if !a.quiet {
         println!("{}", summary.summary);
@@ -107,5 +122,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
             a.out.join("report.html").display()
         );
     }
+    print_quality("analyze", &summary.quality);
+    policy.check(&summary.quality)?;
     Ok(())
 }

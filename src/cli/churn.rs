@@ -1,11 +1,12 @@
 //! `ticketlens churn train|score`.
 
 use super::churn_args::{ClassifierArgs, TicketArgs};
-use super::common::parse_pairs;
+use super::common::{parse_pairs, print_quality};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use ticketlens::churn::{self, ChurnModel, ChurnOptions, CustomerTable};
+use ticketlens::ingest::{DataQuality, RejectsWriter};
 use ticketlens::kpi::SlaTargets;
 use ticketlens::pipeline::classify::classify_all;
 use ticketlens::pipeline::progress::Progress;
@@ -55,6 +56,7 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE")]
     pub customers: PathBuf,
     /// Where to save the model (JSON: features, scaler, coefficients, threshold, evaluation).
+    /// Rejected ticket rows go to `<FILE>.rejects.csv`.
     #[arg(
         long = "model-out",
         value_name = "FILE",
@@ -98,18 +100,31 @@ pub struct ScoreArgs {
     /// Customers table (optional: adds plan/MRR/tenure features and lists customers without tickets).
     #[arg(long, value_name = "FILE")]
     pub customers: Option<PathBuf>,
-    /// Output CSV.
+    /// Output CSV. Rejected ticket rows go to `<FILE>.rejects.csv`.
     #[arg(short, long, value_name = "FILE", default_value = "at_risk.csv")]
     pub output: PathBuf,
 }
 
+/// `<path>.rejects.csv`: where a churn command puts its rejected ticket rows.
+fn rejects_beside(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".rejects.csv");
+    PathBuf::from(s)
+}
+
+/// Read and classify the tickets; rejected rows go to `rejects` (written
+/// atomically, header only when none). Returns the tickets, `--as-of` and
+/// the data-quality block of the read.
 fn load_tickets(
     c: &ChurnCommon,
+    rejects: &Path,
 ) -> Result<(
     Vec<ticketlens::EnrichedTicket>,
     Option<chrono::DateTime<chrono::Utc>>,
+    DataQuality,
 )> {
     let input = c.tickets.input_args()?;
+    let policy = input.rejects.policy()?;
     let ingest = input.options(true)?;
     let as_of = match &c.as_of {
         None => None,
@@ -123,11 +138,20 @@ fn load_tickets(
     let progress = Progress::new("classify", None, c.quiet);
     let set = classify_all(&input.source(), &ingest, &classifier, &progress);
     progress.finish();
-    let set = set?;
+    let mut set = set?;
+    let mut w = RejectsWriter::new(rejects)?;
+    for r in &set.rejects {
+        w.write(r)?;
+    }
+    set.counts.reject_groups = w.finish_with_summary()?.groups();
     if !c.quiet {
         eprintln!("churn: tickets: {}", set.counts.summary_line());
     }
-    Ok((set.tickets, as_of))
+    let quality = set.counts.quality(&policy, rejects);
+    // Now, before training can fail on what is left; the policy is applied
+    // once the outputs are written.
+    print_quality("churn", &quality);
+    Ok((set.tickets, as_of, quality))
 }
 
 pub fn run(a: ChurnArgs) -> Result<()> {
@@ -140,7 +164,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
         ChurnCommand::Train(t) => {
             let map = parse_pairs(&t.common.customers_map, "--customers-map")?;
             let customers = CustomerTable::read(&t.customers, &map)?;
-            let (tickets, as_of) = load_tickets(&t.common)?;
+            let (tickets, as_of, quality) = load_tickets(&t.common, &rejects_beside(&t.model_out))?;
             let opts = ChurnOptions {
                 as_of,
                 seed: t.seed,
@@ -162,6 +186,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 t.model_out.display(),
                 t.eval_out.display()
             );
+            t.common.tickets.rejects.policy()?.check(&quality)?;
         }
         ChurnCommand::Score(s) => {
             let map = parse_pairs(&s.common.customers_map, "--customers-map")?;
@@ -170,7 +195,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 None => None,
             };
             let model = ChurnModel::load(&s.churn_model)?;
-            let (tickets, as_of) = load_tickets(&s.common)?;
+            let (tickets, as_of, quality) = load_tickets(&s.common, &rejects_beside(&s.output))?;
             let absent = churn::absent_theme_columns(&model, &tickets, as_of);
             if !absent.is_empty() {
                 eprintln!(
@@ -185,6 +210,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 rows.len(),
                 s.output.display()
             );
+            s.common.tickets.rejects.policy()?.check(&quality)?;
         }
     }
     Ok(())

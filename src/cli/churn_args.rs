@@ -11,7 +11,7 @@
 //! both groups convert to the shared structs, so ingest and the classifier
 //! behave exactly as in the other commands.
 
-use super::common::{InputArgs, ModelArgs, ReadArgs};
+use super::common::{InputArgs, ModelArgs, ReadArgs, RejectArgs};
 use anyhow::{bail, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -28,6 +28,9 @@ pub struct TicketArgs {
     /// How to read the rows (mapping, text columns, time zone, format).
     #[command(flatten)]
     pub read: ReadArgs,
+    /// When rejected ticket rows fail the run.
+    #[command(flatten)]
+    pub rejects: RejectArgs,
 }
 
 impl TicketArgs {
@@ -45,7 +48,7 @@ impl TicketArgs {
             input,
             read: self.read.clone(),
             explain_mapping: false,
-            strict: false,
+            rejects: self.rejects.clone(),
         })
     }
 }

@@ -1,6 +1,6 @@
 //! `ticketlens classify`.
 
-use super::common::{InputArgs, ModelArgs};
+use super::common::{print_quality, InputArgs, ModelArgs};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -16,7 +16,9 @@ use ticketlens::report::enriched::OutputFormat;
 /// p_neutral, p_positive, topic, topic_confidence. Rejected rows go to
 /// `<OUTPUT>.rejects.csv` with their line number, raw row and reason (the
 /// file is always written, header only when nothing was rejected). A summary
-/// line on stderr gives rows read / written / rejected.
+/// line on stderr gives rows read / written / rejected, then the rejects
+/// grouped by reason; more than --max-reject-rate (default 5 %) rejected
+/// rows, or any with --strict, exit with code 3 after the outputs are written.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
     #[command(flatten)]
@@ -74,7 +76,7 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
         format,
         embeddings,
         chunk_rows: DEFAULT_CHUNK_ROWS,
-        strict: a.input.strict,
+        policy: a.input.rejects.policy()?,
     };
     let progress = Progress::for_input("classify", &job.input, &job.ingest, a.quiet);
     let counts = classify_to_files(&job, &classifier, &progress);
@@ -82,11 +84,10 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
     let counts = counts?;
     if !a.quiet {
         eprintln!("classify: {}", counts.summary_line());
-        if counts.rejected > 0 && !job.strict {
-            eprintln!("classify: rejected rows are in {}", job.rejects.display());
-        }
     }
-    // After the summary, so a failing --strict run still says what it read.
-    job.check_strict(&counts)?;
+    // Even with --quiet: the rejects change what the output means.
+    print_quality("classify", &job.quality(&counts));
+    // After the summary, so a failing run still says what it read and why.
+    job.check_rejects(&counts)?;
     Ok(())
 }

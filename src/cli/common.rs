@@ -4,7 +4,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use ticketlens::ingest::time::DateOrder;
-use ticketlens::ingest::{ColumnMapping, IngestOptions, InputFormat, InputSource};
+use ticketlens::ingest::{
+    ColumnMapping, DataQuality, IngestOptions, InputFormat, InputSource, RejectPolicy,
+};
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 
 /// How to read and map ticket rows: shared by [`InputArgs`] and the churn
@@ -67,9 +69,41 @@ pub struct InputArgs {
     /// Print how input columns were mapped to ticket fields.
     #[arg(long)]
     pub explain_mapping: bool,
-    /// Exit non-zero if any row is rejected.
+    /// When rejected rows fail the run (`--strict`, `--max-reject-rate`).
+    #[command(flatten)]
+    pub rejects: RejectArgs,
+}
+
+/// When rejected rows turn a run into a failure. Outputs are written either
+/// way; the failure is exit code 3 after the rejects summary.
+#[derive(Debug, Clone, Args)]
+pub struct RejectArgs {
+    /// Exit with code 3 if any row is rejected (after writing the outputs).
     #[arg(long)]
     pub strict: bool,
+    /// Exit with code 3 (after writing the outputs) when more than PCT percent of the rows are
+    /// rejected (0–100; 100 never fails).
+    #[arg(long = "max-reject-rate", value_name = "PCT", default_value_t = 5.0)]
+    pub max_reject_rate: f64,
+}
+
+impl RejectArgs {
+    /// The policy the run is held to.
+    pub fn policy(&self) -> Result<RejectPolicy> {
+        Ok(RejectPolicy::from_percent(
+            self.strict,
+            self.max_reject_rate,
+        )?)
+    }
+}
+
+/// Print the data-quality summary (rejects by reason, ingest warnings) on
+/// stderr, each line prefixed with `cmd: `; nothing when the read was clean.
+/// Printed even with `--quiet`: it changes what the outputs mean.
+pub fn print_quality(cmd: &str, dq: &DataQuality) {
+    for line in dq.summary_lines() {
+        eprintln!("{cmd}: {line}");
+    }
 }
 
 /// `--input-format` values.

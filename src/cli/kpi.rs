@@ -1,12 +1,12 @@
 //! `ticketlens kpi`.
 
-use super::common::InputArgs;
+use super::common::{print_quality, InputArgs};
 use super::kpi_args::KpiArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use ticketlens::ingest::conversations::{read_conversations, ConversationOptions};
-use ticketlens::ingest::{self, IngestOptions, RejectsWriter, Row};
+use ticketlens::ingest::{self, DataQuality, IngestOptions, RejectsWriter, Row};
 use ticketlens::kpi::KpiEngine;
 use ticketlens::ticket::EnrichedColumns;
 use ticketlens::EnrichedTicket;
@@ -17,7 +17,10 @@ use ticketlens::EnrichedTicket;
 /// dimension and per period. Streams: memory stays flat on large exports.
 ///
 /// Writes DIR/kpis.json and one DIR/kpis_by_<dim>.csv per --by dimension (plus
-/// kpis_by_period.csv with --period, the combined table with --cross); prints a summary table.
+/// kpis_by_period.csv with --period, the combined table with --cross) and DIR/rejects.csv;
+/// prints a summary table, then the rejects grouped by reason. kpis.json's `data_quality` block
+/// says what the numbers were computed from. More than --max-reject-rate (default 5 %) of the
+/// rows rejected, or any with --strict, exits with code 3 after writing the outputs.
 /// Definitions: README, "KPI definitions".
 #[derive(Debug, Args)]
 pub struct KpiCmdArgs {
@@ -51,6 +54,7 @@ pub struct KpiCmdArgs {
 }
 
 pub fn run(a: KpiCmdArgs) -> Result<()> {
+    let policy = a.input.rejects.policy()?;
     let mut ingest_opts = a.input.options(true)?;
     // KPIs read no text: an export without a subject/body column is fine.
     ingest_opts.require_text = false;
@@ -68,14 +72,19 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let mut engine = KpiEngine::new(opts);
-    let (read, kept, stats) = if a.conversations {
+    let (read, kept, stats, warnings) = if a.conversations {
         conversations(&a, &ingest_opts, bot_author, &mut engine, &mut rejects)?
     } else {
         tickets(&a, &ingest_opts, &mut engine, &mut rejects)?
     };
-    let rejected = rejects.finish()?;
+    let rejects_path = rejects.path().to_path_buf();
+    let summary = rejects.finish_with_summary()?;
+    let rejected = summary.total();
+    let quality = DataQuality::from_summary(read, kept, &summary, warnings, &policy)
+        .with_rejects_file(&rejects_path);
     let mut report = engine.finish();
     report.conversations = stats;
+    report.data_quality = Some(quality.clone());
     let files = report.write(&a.out)?;
     if !report.unknown_priorities.is_empty() {
         let n: u64 = report.unknown_priorities.iter().map(|(_, c)| c).sum();
@@ -99,19 +108,18 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
             a.out.display()
         );
     }
-    if a.input.strict && rejected > 0 {
-        anyhow::bail!(
-            "{rejected} row(s) rejected (see {}); --strict turns rejects into a failure",
-            a.out.join("rejects.csv").display()
-        );
-    }
+    // Even with --quiet: rejects change what the numbers mean.
+    print_quality("kpi", &quality);
+    policy.check(&quality)?;
     Ok(())
 }
 
+/// Rows read, rows used, thread stats (message logs), ingest warnings.
 type Counts = (
     u64,
     u64,
     Option<ticketlens::ingest::conversations::ThreadStats>,
+    Vec<String>,
 );
 
 /// A ticket export (or enriched file): every row is a ticket or a reject.
@@ -121,10 +129,10 @@ fn tickets(
     engine: &mut KpiEngine,
     rejects: &mut RejectsWriter,
 ) -> Result<Counts> {
-    let reader = ingest::open(&a.input.source(), opts)?;
+    let mut reader = ingest::open(&a.input.source(), opts)?;
     let columns = EnrichedColumns::new(reader.headers());
     let (mut read, mut kept) = (0u64, 0u64);
-    for row in reader {
+    for row in reader.by_ref() {
         read += 1;
         match row? {
             Row::Ticket(t) => {
@@ -134,7 +142,7 @@ fn tickets(
             Row::Rejected(r) => rejects.write(&r)?,
         }
     }
-    Ok((read, kept, None))
+    Ok((read, kept, None, reader.warnings().to_vec()))
 }
 
 /// A message log: every message row is in a rebuilt ticket, skipped as
@@ -168,5 +176,5 @@ fn conversations(
     }
     let s = log.stats;
     let read = s.messages + s.rejected;
-    Ok((read, s.messages - s.skipped_messages, Some(s)))
+    Ok((read, s.messages - s.skipped_messages, Some(s), Vec::new()))
 }

@@ -1,12 +1,12 @@
 //! `ticketlens themes`.
 
-use super::common::InputArgs;
+use super::common::{print_quality, InputArgs};
 use super::themes_args::ThemeArgs;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use ticketlens::embeddings::Embeddings;
-use ticketlens::ingest::{self, RejectsWriter, Row};
+use ticketlens::ingest::{self, DataQuality, RejectsWriter, Row};
 use ticketlens::period::Period;
 use ticketlens::text::clean_text;
 use ticketlens::ticket::EnrichedColumns;
@@ -17,7 +17,9 @@ use ticketlens::EnrichedTicket;
 /// INPUT is an enriched file written by `classify` (its sentiment/topic
 /// columns are read back), EMBEDDINGS the `.npy` side file written with it
 /// (same row order). Writes DIR/themes.json, DIR/trends.csv,
-/// DIR/ticket_themes.csv.
+/// DIR/ticket_themes.csv and DIR/rejects.csv. More than --max-reject-rate
+/// (default 5 %) of the rows rejected, or any with --strict, exits with code 3
+/// after writing the outputs.
 #[derive(Debug, Args)]
 pub struct ThemesCmdArgs {
     #[command(flatten)]
@@ -36,15 +38,18 @@ pub struct ThemesCmdArgs {
 }
 
 pub fn run(a: ThemesCmdArgs) -> Result<()> {
+    let policy = a.input.rejects.policy()?;
     let ingest_opts = a.input.options(true)?;
     let opts = a.themes.options(a.period, ingest_opts.timezone)?;
     let emb = Embeddings::read_npy(&a.embeddings)?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
-    let reader = ingest::open(&a.input.source(), &ingest_opts)?;
+    let mut reader = ingest::open(&a.input.source(), &ingest_opts)?;
     let columns = EnrichedColumns::new(reader.headers());
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let (mut tickets, mut texts) = (Vec::new(), Vec::new());
-    for row in reader {
+    let mut read = 0u64;
+    for row in reader.by_ref() {
+        read += 1;
         match row? {
             Row::Ticket(t) => {
                 let prediction = columns.prediction(&t.raw);
@@ -58,7 +63,17 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
             Row::Rejected(r) => rejects.write(&r)?,
         }
     }
-    rejects.finish()?;
+    let rejects_path = rejects.path().to_path_buf();
+    let summary = rejects.finish_with_summary()?;
+    let quality = DataQuality::from_summary(
+        read,
+        tickets.len() as u64,
+        &summary,
+        reader.warnings().to_vec(),
+        &policy,
+    )
+    .with_rejects_file(&rejects_path);
+    print_quality("themes", &quality);
     anyhow::ensure!(
         emb.rows() == tickets.len(),
         "{} has {} rows but {} tickets were read: pass the embeddings written with this file by `classify`",
@@ -78,5 +93,6 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     for t in report.trending.iter().take(5) {
         eprintln!("  trending: {}", serde_json::to_string(t)?);
     }
+    policy.check(&quality)?;
     Ok(())
 }

@@ -15,6 +15,7 @@ mod fields;
 mod infer;
 mod json;
 mod mapping;
+pub mod quality;
 mod reader;
 mod rejects;
 mod source;
@@ -27,6 +28,7 @@ mod tests;
 pub use durations::Unit;
 pub use fields::{normalize_header, Field};
 pub use mapping::{ColumnMapping, MappedColumn};
+pub use quality::{DataQuality, RejectGroup, RejectPolicy, RejectSummary};
 pub use reader::TicketReader;
 pub use rejects::RejectsWriter;
 

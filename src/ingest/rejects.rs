@@ -1,5 +1,6 @@
 //! The rejects file: every row that could not become a ticket, with why.
 
+use super::quality::RejectSummary;
 use super::Reject;
 use crate::error::{Error, Result};
 use crate::report::atomic::AtomicFile;
@@ -16,10 +17,15 @@ use std::path::{Path, PathBuf};
 /// rejected, so scripts and `analyze`'s file list can rely on it existing.
 /// `reason` and `raw` go through the formula-injection guard
 /// ([`neutralize`]): the raw row is untrusted ticket text.
+///
+/// It also groups the rejects by reason as they go by ([`RejectSummary`],
+/// bounded memory) for the summary every command prints and the
+/// data-quality block: [`RejectsWriter::finish_with_summary`].
 pub struct RejectsWriter {
     path: PathBuf,
     writer: csv::Writer<AtomicFile>,
     count: u64,
+    summary: RejectSummary,
 }
 
 impl std::fmt::Debug for RejectsWriter {
@@ -41,6 +47,7 @@ impl RejectsWriter {
             writer: csv::Writer::from_writer(file),
             path,
             count: 0,
+            summary: RejectSummary::new(),
         };
         w.writer
             .write_record(["line", "reason", "raw"])
@@ -61,21 +68,34 @@ impl RejectsWriter {
             return Err(self.err(e));
         }
         self.count += 1;
+        self.summary.add(r);
         Ok(())
+    }
+
+    /// The rejects written so far, grouped by reason.
+    pub fn summary(&self) -> &RejectSummary {
+        &self.summary
     }
 
     /// Flush, move the file into place and return how many rejects it holds.
     pub fn finish(self) -> Result<u64> {
+        Ok(self.finish_with_summary()?.total())
+    }
+
+    /// Flush, move the file into place and return the rejects grouped by
+    /// reason (its `total()` is the number of rows in the file).
+    pub fn finish_with_summary(self) -> Result<RejectSummary> {
         let RejectsWriter {
             path,
             writer,
-            count,
+            summary,
+            ..
         } = self;
         let file = writer
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
         file.commit()?;
-        Ok(count)
+        Ok(summary)
     }
 
     fn err(&self, e: csv::Error) -> Error {

@@ -436,6 +436,7 @@ impl KpiEngine {
                 v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 v
             },
+            data_quality: None,
             tables,
             backlog_at_last_period_start,
         }

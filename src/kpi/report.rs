@@ -118,6 +118,11 @@ pub struct KpiReport {
     /// kpis.json when every priority was recognised.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown_priorities: Vec<(String, u64)>,
+    /// Rows read, used and rejected (grouped by reason) and the ingest
+    /// warnings, so kpis.json says what its numbers were computed from. Set
+    /// by the caller (`kpi`, `analyze`), which did the reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_quality: Option<crate::ingest::DataQuality>,
     /// Tidy tables, one CSV file each: one per `by` dimension (rows = its
     /// values × period), the per-period table when a period is set, and
     /// with `cross` the combined table (every combination of the `by`

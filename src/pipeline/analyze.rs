@@ -6,13 +6,24 @@
 //! directory are removed first (report.html and run.json before anything
 //! else), so an interrupted run never leaves a report that looks complete
 //! and a rerun never shows an earlier run's at-risk list or churn numbers.
+//!
+//! A partial export still gets every stage that does not need what it
+//! lacks: without a text column there is no classification and no themes
+//! (KPIs and churn run, churn without text features); without a creation
+//! time there are no periods, trends or churn (classification, KPIs and
+//! themes run). What was skipped is said on stderr, in `run.json`
+//! (`skipped`) and in the report. Rejected rows never stop the run: the
+//! outputs are written and carry a data-quality block; the caller applies
+//! the reject policy ([`AnalyzeOptions::policy`]) afterwards.
 
-use super::classify::{classify_all, StageCounts};
+use super::classify::{classify_reader, read_unclassified, StageCounts};
 use super::progress::Progress;
 use super::run_info::{sha256_file, RunInfo};
 use crate::churn::{self, ChurnOptions, CustomerTable};
 use crate::error::{Error, Result};
-use crate::ingest::{IngestOptions, InputSource, RejectsWriter};
+use crate::ingest::{
+    self, DataQuality, Field, IngestOptions, InputSource, RejectPolicy, RejectsWriter, TicketReader,
+};
 use crate::kpi::{self, KpiOptions};
 use crate::model::Classifier;
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
@@ -24,7 +35,8 @@ use std::time::Instant;
 pub struct AnalyzeOptions {
     /// Ticket export.
     pub input: InputSource,
-    /// Column mapping etc.
+    /// Column mapping etc. (`require_text` and `require_created_at` are
+    /// decided by `analyze`: see [`open_partial`]).
     pub ingest: IngestOptions,
     /// Output directory (created if missing).
     pub out_dir: PathBuf,
@@ -42,8 +54,10 @@ pub struct AnalyzeOptions {
     pub churn: ChurnOptions,
     /// No progress bars.
     pub quiet: bool,
-    /// Fail when rows are rejected.
-    pub strict: bool,
+    /// When rejected rows fail the run (`--strict`, `--max-reject-rate`):
+    /// recorded in the data-quality block; the caller applies it with
+    /// [`RejectPolicy::check`] once [`analyze`] has written everything.
+    pub policy: RejectPolicy,
     /// Options as given on the command line (recorded in run.json).
     pub options_json: serde_json::Value,
 }
@@ -56,9 +70,52 @@ pub struct AnalyzeSummary {
     pub summary: String,
     /// Classification counts.
     pub counts: StageCounts,
-    /// Notes about stages that were skipped or fell back (e.g. which churn
-    /// model scored the customers), also in run.json and the report.
+    /// Notes about stages that fell back (e.g. which churn model scored
+    /// the customers), also in run.json and the report.
     pub notes: Vec<String>,
+    /// Stages skipped because the input lacks a text or a creation-time
+    /// column, with why (also in run.json's `skipped` and the report).
+    pub skipped: Vec<String>,
+    /// Rows read, used, rejected by reason, ingest warnings (also in
+    /// kpis.json, run.json and the report).
+    pub quality: DataQuality,
+}
+
+/// Open the input for `analyze`, which needs neither a text nor a
+/// creation-time column: when the file has no column for one (the
+/// [`crate::Error::MissingColumn`] error), it is opened again without
+/// requiring it, and the stages that need it are skipped. A present column
+/// stays required, so a row with a blank creation time is still a reject.
+/// Standard input cannot be read twice, so there both stay required.
+///
+/// Returns the reader, whether it has text, whether it has creation times.
+pub fn open_partial(
+    source: &InputSource,
+    opts: &IngestOptions,
+) -> Result<(TicketReader, bool, bool)> {
+    let mut o = opts.clone();
+    o.require_text = true;
+    o.require_created_at = true;
+    let reader = loop {
+        match ingest::open(source, &o) {
+            Err(Error::MissingColumn { field, .. })
+                if matches!(source, InputSource::Path(_))
+                    && ((field == "body" && o.require_text)
+                        || (field == "created_at" && o.require_created_at)) =>
+            {
+                if field == "body" {
+                    o.require_text = false;
+                } else {
+                    o.require_created_at = false;
+                }
+            }
+            r => break r?,
+        }
+    };
+    let m = reader.mapping();
+    let has_text = m.has(Field::Subject) || m.has(Field::Body) || m.text_columns().next().is_some();
+    let has_time = m.has(Field::CreatedAt);
+    Ok((reader, has_text, has_time))
 }
 
 /// Time one stage for run.json and, on a terminal, show it as it runs
@@ -150,55 +207,101 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let mut stages = Vec::new();
     let mut notes = Vec::new();
 
-    // 1. ingest + classify
+    // 1. ingest + classify (or only ingest, without text)
+    let (reader, has_text, has_time) = open_partial(&opts.input, &opts.ingest)?;
+    let mut skipped = Vec::new();
+    if !has_text {
+        skipped.push(
+            "classification and themes: no text column (subject, body or --text-column); KPIs and churn run without sentiment and topic"
+                .to_string(),
+        );
+    }
+    if !has_time {
+        skipped.push(
+            "periods, trends and churn: no creation-time column (map one with --map created_at=COLUMN); KPIs cover the whole file"
+                .to_string(),
+        );
+    }
     let progress = Progress::for_input("classify", &opts.input, &opts.ingest, opts.quiet);
     let set = timed(&mut stages, "ingest+classify", None, || {
-        classify_all(&opts.input, &opts.ingest, classifier, &progress)
+        if has_text {
+            classify_reader(reader, classifier, &progress)
+        } else {
+            read_unclassified(reader, classifier.config().embedding.dim, &progress)
+        }
     });
     progress.finish();
     let mut set = set?;
+    if !has_time {
+        drop_timestamps(&mut set.tickets);
+    }
     let rejects_path = out.join("rejects.csv");
     let mut rw = RejectsWriter::new(&rejects_path)?;
     for r in &set.rejects {
         rw.write(r)?;
     }
-    let rejected = rw.finish()?;
+    let summary = rw.finish_with_summary()?;
+    set.counts.reject_groups = summary.groups();
     files.push(rejects_path.clone());
-    if opts.strict && rejected > 0 {
-        return Err(Error::Strict {
-            rejected,
-            rejects: rejects_path.display().to_string(),
-        });
-    }
+    let quality = set.counts.quality(&opts.policy, &rejects_path);
     if set.tickets.is_empty() {
+        let top = quality
+            .rejects_summary
+            .first()
+            .map(|g| format!("; most often: {}", g.example))
+            .unwrap_or_default();
         return Err(Error::Data(format!(
-            "no valid tickets in the input ({} rows rejected, see {})",
-            rejected,
+            "no valid tickets in the input ({} of {} rows rejected, see {}{top})",
+            quality.rows_rejected,
+            quality.rows_read,
             rejects_path.display()
         )));
     }
 
     let n_rows = set.tickets.len() as u64;
 
-    // 2. themes (assigns a theme to every ticket)
-    let theme_report = timed(&mut stages, "themes", Some((n_rows, opts.quiet)), || {
-        themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes)
-    })?;
-    for (t, a) in set.tickets.iter_mut().zip(&theme_report.assignments) {
-        t.theme = a.clone();
+    // 2. themes (assigns a theme to every ticket); trends need times
+    if has_text {
+        let mut theme_report = timed(&mut stages, "themes", Some((n_rows, opts.quiet)), || {
+            themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes)
+        })?;
+        if !has_time {
+            theme_report.trends.clear();
+            theme_report.trending.clear();
+        }
+        for (t, a) in set.tickets.iter_mut().zip(&theme_report.assignments) {
+            t.theme = a.clone();
+        }
+        files.extend(theme_report.write(&set.tickets, out)?);
     }
-    files.extend(theme_report.write(&set.tickets, out)?);
 
-    // 3. KPIs
-    let kpi_report = timed(&mut stages, "kpi", Some((n_rows, opts.quiet)), || {
-        Ok(kpi::compute(set.tickets.iter(), &opts.kpi))
+    // 3. KPIs (over the whole file, without periods, when there are no times)
+    let mut kpi_opts = opts.kpi.clone();
+    if !has_time {
+        kpi_opts.period = None;
+    }
+    if !has_text {
+        // `topic` (analyze's default dimension) comes from the model.
+        kpi_opts.by.retain(|d| d != "topic");
+    }
+    let mut kpi_report = timed(&mut stages, "kpi", Some((n_rows, opts.quiet)), || {
+        Ok(kpi::compute(set.tickets.iter(), &kpi_opts))
     })?;
+    kpi_report.data_quality = Some(quality.clone());
     files.extend(kpi_report.write(out)?);
 
-    // 4. churn
-    let churn_run = timed(&mut stages, "churn", Some((n_rows, opts.quiet)), || {
-        run_churn(opts, &set.tickets, out, &mut notes)
-    })?;
+    // 4. churn (ticket history needs times)
+    let churn_run = if has_time {
+        timed(&mut stages, "churn", Some((n_rows, opts.quiet)), || {
+            run_churn(opts, &set.tickets, out, &mut notes)
+        })?
+    } else {
+        ChurnRun {
+            files: Vec::new(),
+            used: "none",
+            counts: Default::default(),
+        }
+    };
     files.extend(churn_run.files.iter().cloned());
 
     // 5. enriched tickets + embeddings
@@ -210,9 +313,11 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         }
         w.finish()?;
         files.push(p);
-        let e = out.join("embeddings.npy");
-        set.embeddings.write_npy(&e)?;
-        files.push(e);
+        if has_text {
+            let e = out.join("embeddings.npy");
+            set.embeddings.write_npy(&e)?;
+            files.push(e);
+        }
         Ok(())
     })?;
 
@@ -241,6 +346,8 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         customers: churn_run.counts.clone(),
         options: opts.options_json.clone(),
         notes: notes.clone(),
+        skipped: skipped.clone(),
+        data_quality: Some(quality.clone()),
         stage_seconds: stages.clone(),
         finished_at: chrono::Utc::now().to_rfc3339(),
         ..Default::default()
@@ -273,6 +380,10 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         .map(String::as_str)
         .collect();
     inputs.churn_note = (!churn_notes.is_empty()).then(|| churn_notes.join("; "));
+    if !has_time && inputs.churn_note.is_none() {
+        inputs.churn_note = Some("churn: skipped: the input has no creation-time column".into());
+    }
+    inputs.has_time = has_time;
     inputs.run = to_json(&info)?;
     // Render once to time the stage, then again so the run info embedded
     // in the report has the report stage's timing too.
@@ -293,7 +404,23 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         summary,
         counts: set.counts,
         notes,
+        skipped,
+        quality,
     })
+}
+
+/// Without a creation-time column every ticket is dated the Unix epoch, so
+/// durations from timestamps (`first_response_at − created_at`) would be
+/// decades: keep only durations given as such. A ticket with a resolution
+/// time but no status stays resolved (status `resolved`).
+fn drop_timestamps(tickets: &mut [crate::EnrichedTicket]) {
+    for t in tickets {
+        let t = &mut t.ticket;
+        t.first_response_at = None;
+        if t.resolved_at.take().is_some() && t.status.is_none() {
+            t.status = Some("resolved".into());
+        }
+    }
 }
 
 /// What the churn stage did.

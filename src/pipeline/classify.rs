@@ -11,8 +11,11 @@
 
 use super::progress::Progress;
 use crate::embeddings::{Embeddings, NpyStreamWriter};
-use crate::error::{Error, Result};
-use crate::ingest::{self, IngestOptions, InputSource, Reject, RejectsWriter, Row, TicketReader};
+use crate::error::Result;
+use crate::ingest::{
+    self, DataQuality, IngestOptions, InputSource, Reject, RejectGroup, RejectPolicy,
+    RejectsWriter, Row, TicketReader,
+};
 use crate::model::{Classified, Classifier, PredictionCache, Prepared, DEFAULT_CACHE_ENTRIES};
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
 use crate::text::clean_text;
@@ -50,6 +53,14 @@ pub struct StageCounts {
     pub tokens: u64,
     /// Wall-clock seconds of the stage.
     pub seconds: f64,
+    /// The reader's data-quality warnings about the input as a whole
+    /// ([`TicketReader::warnings`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The rejects grouped by reason, filled by whoever wrote the rejects
+    /// file ([`classify_to_files`] does).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reject_groups: Vec<RejectGroup>,
 }
 
 impl StageCounts {
@@ -60,6 +71,20 @@ impl StageCounts {
         } else {
             0.0
         }
+    }
+
+    /// The data-quality block of this read under `policy`, with the rejects
+    /// file it names.
+    pub fn quality(&self, policy: &RejectPolicy, rejects: &Path) -> DataQuality {
+        DataQuality::new(
+            self.read,
+            self.written,
+            self.rejected,
+            self.reject_groups.clone(),
+            self.warnings.clone(),
+            policy,
+        )
+        .with_rejects_file(rejects)
     }
 
     /// The one-line summary printed after a run.
@@ -90,6 +115,8 @@ enum Msg {
     Rejects(Vec<Reject>),
     /// A chunk of accepted tickets, or a fatal read error.
     Chunk(Result<Chunk>),
+    /// The reader's warnings, sent once the input is read.
+    Warnings(Vec<String>),
 }
 
 /// Read, clean and classify `source`, calling `on_chunk` for each classified
@@ -144,6 +171,7 @@ pub fn classify_stream(
                     counts.written += n;
                     on_chunk(chunk.tickets, chunk.texts, out)?;
                 }
+                Msg::Warnings(w) => counts.warnings = w,
             }
             progress.set(counts.read);
         }
@@ -208,8 +236,11 @@ fn read_chunks(
             return;
         }
     }
-    if send_rejects(&mut rejects) && !tickets.is_empty() {
-        send_chunk(&mut tickets, &mut texts);
+    if send_rejects(&mut rejects)
+        && (tickets.is_empty() || send_chunk(&mut tickets, &mut texts))
+        && !reader.warnings().is_empty()
+    {
+        let _ = tx.send(Msg::Warnings(reader.warnings().to_vec()));
     }
 }
 
@@ -230,9 +261,9 @@ pub struct ClassifyJob {
     pub rejects: PathBuf,
     /// Rows per chunk.
     pub chunk_rows: usize,
-    /// Fail (non-zero exit) when any row is rejected: applied by
-    /// [`run_classify`] / [`ClassifyJob::check_strict`].
-    pub strict: bool,
+    /// When rejects fail the run (`--strict`, `--max-reject-rate`): applied
+    /// by [`run_classify`] / [`ClassifyJob::check_rejects`].
+    pub policy: RejectPolicy,
 }
 
 /// The default rejects path for an output: `<output>.rejects.csv`, or
@@ -249,35 +280,35 @@ pub fn default_rejects_path(output: Option<&Path>) -> PathBuf {
 }
 
 impl ClassifyJob {
-    /// The `--strict` rule: with `strict`, any rejected row is an error
-    /// naming the rejects file. Separate from [`classify_to_files`] so the
-    /// CLI can print the run's summary line before failing.
-    pub fn check_strict(&self, counts: &StageCounts) -> Result<()> {
-        if self.strict && counts.rejected > 0 {
-            return Err(Error::Strict {
-                rejected: counts.rejected,
-                rejects: self.rejects.display().to_string(),
-            });
-        }
-        Ok(())
+    /// The data-quality block of a finished run.
+    pub fn quality(&self, counts: &StageCounts) -> DataQuality {
+        counts.quality(&self.policy, &self.rejects)
+    }
+
+    /// The reject rule ([`RejectPolicy::check`]): with `--strict` any
+    /// rejected row, otherwise more than `--max-reject-rate` of the rows, is
+    /// an error naming the rejects file. Separate from [`classify_to_files`]
+    /// so the CLI can print the run's summary before failing.
+    pub fn check_rejects(&self, counts: &StageCounts) -> Result<()> {
+        self.policy.check(&self.quality(counts))
     }
 }
 
 /// Run `classify`: stream tickets through the model into an enriched file,
-/// then apply [`ClassifyJob::check_strict`].
+/// then apply [`ClassifyJob::check_rejects`].
 pub fn run_classify(
     job: &ClassifyJob,
     classifier: &Classifier,
     progress: &Progress,
 ) -> Result<StageCounts> {
     let counts = classify_to_files(job, classifier, progress)?;
-    job.check_strict(&counts)?;
+    job.check_rejects(&counts)?;
     Ok(counts)
 }
 
 /// Stream tickets through the model into the enriched output, the
 /// embeddings side file and the rejects file (always written, header only
-/// when nothing was rejected). `job.strict` is not applied here.
+/// when nothing was rejected). `job.policy` is not applied here.
 ///
 /// The input is opened first: a run that cannot read its input (or lacks a
 /// required column) fails before any output is touched, so an earlier run's
@@ -298,7 +329,7 @@ pub fn classify_to_files(
     };
     let mut writer =
         EnrichedWriter::create(job.output.as_deref(), job.format, reader.headers(), false)?;
-    let counts = classify_stream(
+    let mut counts = classify_stream(
         reader,
         classifier,
         job.chunk_rows,
@@ -328,7 +359,7 @@ pub fn classify_to_files(
     if let Some(n) = npy {
         n.finish()?;
     }
-    rejects.finish()?;
+    counts.reject_groups = rejects.finish_with_summary()?.groups();
     Ok(counts)
 }
 
@@ -348,10 +379,19 @@ pub struct ClassifiedSet {
     pub rejects: Vec<Reject>,
 }
 
-/// Classify a whole input into memory (for `analyze`).
+/// Classify a whole input into memory (for `analyze`, `churn`).
 pub fn classify_all(
     source: &InputSource,
     opts: &IngestOptions,
+    classifier: &Classifier,
+    progress: &Progress,
+) -> Result<ClassifiedSet> {
+    classify_reader(ingest::open(source, opts)?, classifier, progress)
+}
+
+/// Classify everything an opened reader yields into memory.
+pub fn classify_reader(
+    reader: TicketReader,
     classifier: &Classifier,
     progress: &Progress,
 ) -> Result<ClassifiedSet> {
@@ -364,7 +404,6 @@ pub fn classify_all(
         rejects: Vec::new(),
     };
     let mut rejects = Vec::new();
-    let reader = ingest::open(source, opts)?;
     let headers = reader.headers().to_vec();
     let counts = classify_stream(
         reader,
@@ -391,5 +430,41 @@ pub fn classify_all(
     set.counts = counts;
     set.headers = headers;
     set.rejects = rejects;
+    Ok(set)
+}
+
+/// Read everything an opened reader yields into memory without the model:
+/// for an input without text (tickets get no prediction, no texts and no
+/// embeddings). `embedding_dim` sizes the (empty) embeddings.
+pub fn read_unclassified(
+    mut reader: TicketReader,
+    embedding_dim: usize,
+    progress: &Progress,
+) -> Result<ClassifiedSet> {
+    let started = Instant::now();
+    let mut set = ClassifiedSet {
+        tickets: Vec::new(),
+        texts: Vec::new(),
+        embeddings: Embeddings::new(embedding_dim),
+        headers: reader.headers().to_vec(),
+        counts: StageCounts::default(),
+        rejects: Vec::new(),
+    };
+    for row in reader.by_ref() {
+        set.counts.read += 1;
+        match row? {
+            Row::Ticket(t) => {
+                set.counts.written += 1;
+                set.tickets.push(EnrichedTicket::new(t));
+            }
+            Row::Rejected(r) => {
+                set.counts.rejected += 1;
+                set.rejects.push(r);
+            }
+        }
+        progress.set(set.counts.read);
+    }
+    set.counts.warnings = reader.warnings().to_vec();
+    set.counts.seconds = started.elapsed().as_secs_f64();
     Ok(set)
 }

@@ -45,6 +45,12 @@ pub struct RunInfo {
     pub options: serde_json::Value,
     /// Notes (e.g. why churn did not run).
     pub notes: Vec<String>,
+    /// Stages skipped because the input lacks a text or creation-time
+    /// column, each with why.
+    pub skipped: Vec<String>,
+    /// Rows read, used and rejected (by reason), ingest warnings and the
+    /// reject policy: what the numbers were computed from.
+    pub data_quality: Option<crate::ingest::DataQuality>,
     /// When the run finished (UTC, RFC 3339).
     pub finished_at: String,
 }

@@ -66,6 +66,9 @@ pub struct ReportInputs<'a> {
     pub period: Period,
     /// Time zone periods are cut in.
     pub timezone: Tz,
+    /// Whether the tickets have creation times (`false`: the input had no
+    /// creation-time column, so the charts over time are left out).
+    pub has_time: bool,
 }
 
 impl<'a> ReportInputs<'a> {
@@ -88,6 +91,7 @@ impl<'a> ReportInputs<'a> {
             tickets,
             period,
             timezone,
+            has_time: true,
         }
     }
 
@@ -170,6 +174,7 @@ struct View {
     themes: sections::Themes,
     churn: sections::Churn,
     tickets: table::Table,
+    quality: sections::Quality,
     definitions: Vec<(&'static str, &'static str)>,
     run: sections::RunInfo,
     script: &'static str,
@@ -192,6 +197,24 @@ fn build_charts(inputs: &ReportInputs, s: &series::Series) -> Vec<Chart> {
     if s.keys.is_empty() {
         return vec![Chart::unavailable("Charts", "no tickets in this run")];
     }
+    let over_time = ["Volume and backlog", "CSAT rate", "Sentiment mix"];
+    if !inputs.has_time {
+        // Every ticket would sit in one 1970 period: say why instead.
+        let mut out: Vec<Chart> = over_time
+            .iter()
+            .map(|t| Chart::unavailable(t, "the input has no creation-time column"))
+            .collect();
+        out.extend(
+            build_charts_inner(inputs, s)
+                .into_iter()
+                .skip(over_time.len()),
+        );
+        return out;
+    }
+    build_charts_inner(inputs, s)
+}
+
+fn build_charts_inner(inputs: &ReportInputs, s: &series::Series) -> Vec<Chart> {
     let p = inputs.period;
     let overall = inputs
         .kpis
@@ -368,6 +391,7 @@ fn sha256_base64(s: &str) -> String {
 pub fn render(inputs: &ReportInputs) -> Result<String> {
     let s = series::compute(inputs.tickets, inputs.period, inputs.timezone);
     let range = match (s.keys.first(), s.keys.last()) {
+        _ if !inputs.has_time => "no creation times".into(),
         (Some(a), Some(b)) if a != b => format!("{a} to {b}"),
         (Some(a), _) => a.clone(),
         _ => "no tickets".into(),
@@ -398,6 +422,7 @@ pub fn render(inputs: &ReportInputs) -> Result<String> {
             inputs.churn_note.as_deref(),
         ),
         tickets: tickets::ticket_list(inputs.tickets, inputs.timezone),
+        quality: sections::quality(&inputs.run),
         definitions: sections::DEFINITIONS.to_vec(),
         run: sections::run_info(&inputs.run),
         script: SCRIPT,

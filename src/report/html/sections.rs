@@ -96,6 +96,125 @@ pub fn by_dimension(kpis: Option<&Value>) -> Vec<Table> {
         .collect()
 }
 
+/// One reason group in the report's data-quality box.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QualityGroup {
+    /// Rows in the group.
+    pub count: String,
+    /// The first reject's reason (untrusted: it quotes input values).
+    pub example: String,
+    /// The first line numbers, `2, 3, 7, …`.
+    pub lines: String,
+    /// What to try, when known.
+    pub hint: String,
+}
+
+/// The data-quality box at the top of the report: prominent (`alert`)
+/// when rows were rejected, the input raised warnings or stages were
+/// skipped; a single small line when the read was clean.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Quality {
+    /// Show the warning box.
+    pub alert: bool,
+    /// More rows rejected than the run's `--max-reject-rate` allows.
+    pub over_limit: bool,
+    /// `5,607 rows read, 5,599 used, 8 rejected (0.1 %)`.
+    pub line: String,
+    /// Reject groups, largest first (at most [`MAX_QUALITY_GROUPS`]).
+    pub groups: Vec<QualityGroup>,
+    /// Ingest warnings.
+    pub warnings: Vec<String>,
+    /// Stages skipped and why.
+    pub skipped: Vec<String>,
+    /// Where the rejected rows are.
+    pub rejects_file: String,
+}
+
+/// Most reason groups listed in the report's box (the rest are in run.json).
+pub const MAX_QUALITY_GROUPS: usize = 10;
+
+/// Build the data-quality box from run.json's `data_quality` block
+/// (`ingest::DataQuality`) and `skipped` list.
+pub fn quality(run: &Value) -> Quality {
+    let texts = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| truncate(s, 300))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let skipped = texts(run.get("skipped"));
+    let Some(dq) = run.get("data_quality").filter(|v| v.is_object()) else {
+        return Quality {
+            alert: !skipped.is_empty(),
+            line: "not available: no data-quality block in run.json".into(),
+            skipped,
+            ..Default::default()
+        };
+    };
+    let n = |k: &str| num(dq, &[k]);
+    let rejected = n("rows_rejected").unwrap_or(0.0);
+    let share = n("rejected_share");
+    let line = format!(
+        "{} rows read, {} used, {} rejected ({})",
+        count(n("rows_read")),
+        count(n("rows_used")),
+        count(Some(rejected)),
+        pct(share)
+    );
+    let groups: Vec<QualityGroup> = dq
+        .get("rejects_summary")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .take(MAX_QUALITY_GROUPS)
+                .map(|g| {
+                    let c = num(g, &["count"]);
+                    let lines: Vec<String> = g
+                        .get("first_lines")
+                        .and_then(Value::as_array)
+                        .map(|l| {
+                            l.iter()
+                                .filter_map(Value::as_u64)
+                                .map(|x| x.to_string())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let more = c.unwrap_or(0.0) > lines.len() as f64;
+                    QualityGroup {
+                        count: count(c),
+                        example: truncate(
+                            g.get("example").and_then(Value::as_str).unwrap_or(""),
+                            300,
+                        ),
+                        lines: format!("{}{}", lines.join(", "), if more { ", …" } else { "" }),
+                        hint: truncate(g.get("hint").and_then(Value::as_str).unwrap_or(""), 300),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let warnings = texts(dq.get("warnings"));
+    let over_limit =
+        rejected > 0.0 && matches!((share, n("max_reject_rate")), (Some(s), Some(m)) if s > m);
+    Quality {
+        alert: rejected > 0.0 || !warnings.is_empty() || !skipped.is_empty(),
+        over_limit,
+        line,
+        groups,
+        warnings,
+        skipped,
+        rejects_file: dq
+            .get("rejects_file")
+            .and_then(Value::as_str)
+            .map(|s| truncate(s, 200))
+            .unwrap_or_default(),
+    }
+}
+
 /// One key/value line of the run footer.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Fact {

@@ -145,6 +145,80 @@ fn headline_and_charts_use_the_data() {
 }
 
 #[test]
+fn data_quality_box_is_prominent_escaped_and_a_line_when_clean() {
+    let tickets: Vec<EnrichedTicket> = (0..40).map(ticket).collect();
+    let mut r = evil_inputs(&tickets);
+    r.run = json!({
+        "skipped": [format!("themes: {SCRIPT_XSS}")],
+        "data_quality": {
+            "rows_read": 50, "rows_used": 40, "rows_rejected": 10, "rejected_share": 0.2,
+            "max_reject_rate": 0.05, "rejects_file": "out/rejects.csv",
+            "rejects_summary": [{
+                "reason": "bad csat number '…' in column 'CSAT'", "count": 10,
+                "first_lines": [2, 3, 4, 5, 6], "example": format!("bad csat number '{SCRIPT_XSS}' in column 'CSAT'"),
+                "hint": "check the column mapping"
+            }],
+            "warnings": [format!("column 'Created': {IMG_XSS}")]
+        }
+    });
+    let html = render(&r).unwrap();
+    assert!(!html.contains("<script>alert"), "raw script tag in output");
+    assert!(!html.contains("<img"), "no img tags at all");
+    let start = html.find("id=\"data-quality\"").expect("data-quality box");
+    // Near the top: before the headline KPIs.
+    assert!(start < html.find("id=\"headline\"").unwrap());
+    let dq = &html[start..html[start..].find("</section>").unwrap() + start];
+    assert!(dq.contains("class=\"dq-alert bad\""), "{dq}");
+    assert!(
+        dq.contains("50 rows read, 40 used, 10 rejected (20.0%)"),
+        "{dq}"
+    );
+    assert!(dq.contains("more than the run allows"), "{dq}");
+    assert!(
+        dq.contains("<strong>10 ×</strong> bad csat number &#x27;&lt;script&gt;"),
+        "{dq}"
+    );
+    assert!(dq.contains("(lines 2, 3, 4, 5, 6, …)"), "{dq}");
+    assert!(dq.contains("Hint: check the column mapping"), "{dq}");
+    assert!(
+        dq.contains("Warning: column &#x27;Created&#x27;: &quot;&gt;&lt;img"),
+        "{dq}"
+    );
+    assert!(dq.contains("Skipped themes: &lt;script&gt;"), "{dq}");
+
+    // Under the limit: still a box, not marked bad.
+    r.run["data_quality"]["max_reject_rate"] = json!(0.5);
+    let html = render(&r).unwrap();
+    assert!(html.contains("class=\"dq-alert\""));
+    assert!(!html.contains("more than the run allows"));
+
+    // Clean: one small line.
+    r.run = json!({"data_quality": {"rows_read": 40, "rows_used": 40, "rows_rejected": 0,
+        "rejected_share": 0.0, "max_reject_rate": 0.05, "rejects_summary": [], "warnings": []}});
+    let html = render(&r).unwrap();
+    assert!(!html.contains("dq-alert\""));
+    assert!(html.contains(
+        "<p class=\"dq-clean\" id=\"data-quality\">Data quality: 40 rows read, 40 used, 0 rejected (0.0%).</p>"
+    ));
+}
+
+#[test]
+fn without_creation_times_the_charts_over_time_say_why() {
+    let tickets: Vec<EnrichedTicket> = (0..40).map(ticket).collect();
+    let mut r = evil_inputs(&tickets);
+    r.has_time = false;
+    let html = render(&r).unwrap();
+    assert_eq!(
+        html.matches("not available: the input has no creation-time column")
+            .count(),
+        3
+    );
+    assert!(html.contains("no creation times"));
+    // The distributions and mixes are still drawn.
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 4);
+}
+
+#[test]
 fn write_creates_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("report.html");
