@@ -307,7 +307,7 @@ fn conversation_log_honours_input_options_and_reports_threads() {
     let err = String::from_utf8_lossy(&res.stderr);
     assert!(res.status.success(), "{err}");
     assert!(
-        err.contains("1 × bad direction 'maybe' in column 'is_cust'"),
+        err.contains("1 × bad author role 'maybe' in column 'is_cust'"),
         "{err}"
     );
     // 7 message rows read: 5 inside tickets, 1 company-started, 1 rejected.

@@ -35,8 +35,9 @@ pub struct ReadArgs {
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
     /// Day/month order of all-numeric dates like 04/03/2024 in columns whose values do not
-    /// decide it (default: decided per column from its values; month-first with a warning if
-    /// no value decides).
+    /// decide it (default: decided per column from its values, else like another date
+    /// column that decided; if none does: month-first for `04/03/2024` with a warning,
+    /// day-first for `04-03-2024` (with a warning) and `04.03.2024`).
     #[arg(long = "date-order", value_enum)]
     pub date_order: Option<DateOrderArg>,
     /// Parse a date column with this strftime format, e.g. `--date-format "Opened=%d %b %Y %H:%M"`

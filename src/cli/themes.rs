@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ticketlens::embeddings::Embeddings;
 use ticketlens::ingest::{self, DataQuality, RejectsWriter, Row};
 use ticketlens::period::Period;
-use ticketlens::text::clean_text;
+use ticketlens::text::clean_ticket;
 use ticketlens::ticket::EnrichedColumns;
 use ticketlens::EnrichedTicket;
 
@@ -53,7 +53,7 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
         match row? {
             Row::Ticket(t) => {
                 let prediction = columns.prediction(&t.raw);
-                texts.push(clean_text(&t.text()));
+                texts.push(clean_ticket(&t));
                 tickets.push(EnrichedTicket {
                     ticket: t,
                     prediction,

@@ -220,6 +220,14 @@ impl Splitter {
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' if depth > 0 => depth -= 1,
                         _ if depth == 0 && scalar_end(b) => {
+                            // A stray `]` outside an array is a value of its
+                            // own (rejected later); taking it keeps the
+                            // reader moving instead of returning an empty
+                            // value forever.
+                            if buf.is_empty() {
+                                used += 1;
+                                buf.push(b);
+                            }
                             complete = true;
                             break;
                         }
@@ -298,6 +306,13 @@ mod tests {
             out.push((p, String::from_utf8(buf.clone()).unwrap()));
         }
         out
+    }
+
+    #[test]
+    fn a_stray_closing_bracket_between_objects_is_a_value_not_a_stall() {
+        let got = split_all(Layout::Concatenated, "{\"a\": 1}\n]\n{\"b\": 2}");
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["{\"a\": 1}", "]", "{\"b\": 2}"]);
     }
 
     #[test]

@@ -111,7 +111,11 @@ impl TicketReader {
             n_headers: source.headers().len(),
             plans,
         };
-        let warnings: Vec<String> = source.encoding_notice().into_iter().chain(warnings).collect();
+        let warnings: Vec<String> = source
+            .encoding_notice()
+            .into_iter()
+            .chain(warnings)
+            .collect();
         Ok(TicketReader {
             source,
             converter,

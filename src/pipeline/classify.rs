@@ -18,7 +18,7 @@ use crate::ingest::{
 };
 use crate::model::{Classified, Classifier, PredictionCache, Prepared, DEFAULT_CACHE_ENTRIES};
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
-use crate::text::clean_text;
+use crate::text::clean_ticket;
 use crate::ticket::{EnrichedTicket, Ticket};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
@@ -214,7 +214,7 @@ fn read_chunks(
             }
             Ok(Row::Rejected(r)) => rejects.push(r),
             Ok(Row::Ticket(t)) => {
-                let text = clean_text(&t.text());
+                let text = clean_ticket(&t);
                 if text.is_empty() {
                     rejects.push(Reject {
                         line: t.line,

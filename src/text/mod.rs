@@ -3,4 +3,4 @@
 pub mod batch;
 pub mod clean;
 
-pub use clean::clean_text;
+pub use clean::{clean_markup, clean_text, clean_ticket};
