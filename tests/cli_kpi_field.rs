@@ -163,7 +163,7 @@ fn zendesk_by_tag_counts_every_tag() {
 fn jira_priorities_in_resolution_sla() {
     let dir = tempfile::tempdir().unwrap();
     let k = kpi(
-        &field("jira_isodates.csv"),
+        &field("jira_export_isodates.csv"),
         &[
             "--by",
             "priority",

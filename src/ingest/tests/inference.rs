@@ -66,7 +66,7 @@ fn field_case_02_zendesk_day_first_dashes() {
 
 #[test]
 fn field_case_04_jira_dates_and_twelve_hour_clock() {
-    let (rows, stats, r) = read_all(".csv", &field_case("jira_jsm_export.csv"), &kpi_opts());
+    let (rows, stats, r) = read_all(".csv", &field_case("jira_export.csv"), &kpi_opts());
     assert_eq!((stats.read, stats.rejected), (9, 0), "{:?}", rejects(&rows));
     let ts = tickets(&rows);
     assert_eq!(ts[0].id, "SUP-101");
