@@ -408,20 +408,30 @@ impl Field {
     /// Dotted JSON paths recognised for this field, most specific first.
     pub fn json_aliases(self) -> &'static [&'static str] {
         match self {
-            Field::CustomerId => &["requester.id", "requester.email"],
+            Field::CustomerId => &[
+                "requester.id",
+                "requester.email",
+                // Help Scout's API.
+                "primaryCustomer.email",
+            ],
             Field::Channel => &["via.channel"],
-            Field::Agent => &["assignee.id", "assignee.name"],
+            Field::Agent => &["assignee.name", "assignee.email", "assignee.id"],
             Field::Team => &["group_id", "group.name"],
             Field::Csat => &["satisfaction_rating.score", "satisfaction_rating.rating"],
             Field::FirstResponse => &[
                 "metric_set.reply_time_in_minutes.calendar",
                 "metric_set.first_reply_time_in_minutes.calendar",
                 "reply_time_in_minutes.calendar",
+                // Freshdesk's API (`include=stats`).
+                "stats.first_responded_at",
             ],
             Field::Resolved => &[
                 "metric_set.solved_at",
                 "metric_set.full_resolution_time_in_minutes.calendar",
                 "full_resolution_time_in_minutes.calendar",
+                // Freshdesk's API (`include=stats`).
+                "stats.resolved_at",
+                "stats.closed_at",
             ],
             Field::Reopens => &["metric_set.reopens"],
             Field::Replies => &["metric_set.replies"],

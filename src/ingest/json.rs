@@ -61,8 +61,26 @@ pub(crate) fn cell(v: &Value) -> String {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(LIST_SEP),
+        // Tags as objects (Help Scout's `[{"id": 1, "tag": "billing"}]`,
+        // Freshservice's `{"name": …}`): the list of their names.
+        Value::Array(items) if items.iter().all(|i| named_item(i).is_some()) => items
+            .iter()
+            .filter_map(named_item)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(LIST_SEP),
         other => other.to_string(),
     }
+}
+
+/// The name of a list item that is an object naming one thing: its `tag`,
+/// `name` or `label` string.
+fn named_item(v: &Value) -> Option<&str> {
+    let Value::Object(m) = v else { return None };
+    ["tag", "name", "label"]
+        .iter()
+        .find_map(|k| m.get(*k).and_then(Value::as_str))
 }
 
 /// The leaf keys under `path` in a flattened object (`path` names an object).
@@ -284,6 +302,9 @@ mod tests {
         assert_eq!(cell(&f["via.source.from"]), "");
         assert_eq!(cell(&f["tags"]), "a, b c");
         assert_eq!(cell(&f["cf"]), "[{\"id\":1}]");
+        let tags = json!([{"id": 1, "tag": "billing"}, {"id": 2, "tag": " refund "}]);
+        assert_eq!(cell(&tags), "billing, refund");
+        assert_eq!(cell(&json!([{"name": "vip"}])), "vip");
         assert_eq!(
             children(&f, "via"),
             ["via.channel", "via.source.from", "via.source.rel"]

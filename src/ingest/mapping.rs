@@ -17,6 +17,72 @@ pub(crate) struct MappingRequest<'a> {
     pub allow_extra: bool,
 }
 
+/// Stems of wall-clock duration headers that carry their unit as a suffix:
+/// `Time to close (ms)`, `first_reply_time_sec`, `Resolution time (in
+/// minutes)`, `First response (min)`. Business-hours columns never match
+/// (their header ends in `business hours`, which is not a unit suffix).
+fn duration_stems(field: Field) -> &'static [&'static str] {
+    match field {
+        Field::FirstResponse => &[
+            "first response time",
+            "first response",
+            "first reply time",
+            "first reply",
+            "reply time",
+            "time to first response",
+            "time to first reply",
+            "time to first agent reply",
+            "first response duration",
+            "initial response time",
+        ],
+        Field::Resolved => &[
+            "resolution time",
+            "resolution",
+            "full resolution time",
+            "first resolution time",
+            "resolution duration",
+            "time to resolution",
+            "time to resolve",
+            "time to close",
+            "close time",
+        ],
+        _ => &[],
+    }
+}
+
+/// A header's words with a trailing unit (and an `in` before it) removed,
+/// if it ends in a unit: `Time to close (ms)` → `time to close`.
+fn unit_stem(header: &str) -> Option<String> {
+    let lower = header.to_ascii_lowercase();
+    let mut words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.last().is_none_or(|w| Unit::parse(w).is_none()) {
+        return None;
+    }
+    words.pop();
+    if words.last() == Some(&"in") {
+        words.pop();
+    }
+    Some(words.join(" "))
+}
+
+/// The first unclaimed column whose header is a duration stem of `field`
+/// followed by a unit (the unit is then read by [`duration_scale`]).
+fn match_unit_suffixed(headers: &[String], field: Field, taken: &[bool]) -> Option<usize> {
+    let stems = duration_stems(field);
+    if stems.is_empty() {
+        return None;
+    }
+    stems.iter().find_map(|stem| {
+        headers
+            .iter()
+            .enumerate()
+            .position(|(i, h)| !taken[i] && unit_stem(h).as_deref() == Some(*stem))
+    })
+}
+
 /// Build the mapping. Returns it and the extra JSONL keys it reads by name.
 ///
 /// Order: `--map` first (always wins, and its columns are not auto-claimed
@@ -84,6 +150,7 @@ pub(crate) fn resolve(
             (*i, n.clone(), "--map")
         } else if let Some(i) = match_alias(&norm, field.json_aliases(), &taken)
             .or_else(|| match_alias(&norm, field.aliases(), &taken))
+            .or_else(|| match_unit_suffixed(headers, field, &taken))
         {
             taken[i] = true;
             (i, headers[i].clone(), "auto")
@@ -334,6 +401,10 @@ impl std::fmt::Display for ColumnMapping {
 }
 
 fn trim_float(x: f64) -> String {
+    if x != 0.0 && x.abs() < 1e-3 {
+        // Milliseconds → hours is 1/3,600,000: say it as a division.
+        return format!("1/{}", trim_float(1.0 / x));
+    }
     let s = format!("{x:.6}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -68,6 +68,8 @@ struct LineTap<R> {
     offset: u64,
     /// Offsets of `\r` (false) and `\n` (true) read but not yet passed.
     breaks: VecDeque<(u64, bool)>,
+    /// Lines consumed before the parser started (Excel's `sep=;` line).
+    line_base: u64,
 }
 
 impl<R: Read> Read for LineTap<R> {
@@ -97,7 +99,7 @@ impl<R> LineTap<R> {
             }
             self.breaks.pop_front();
         }
-        line
+        line + self.line_base
     }
 }
 
@@ -196,10 +198,18 @@ impl RecordSource {
             .or_else(|| path.and_then(format_from_extension))
             .unwrap_or_else(|| sniff_format(&prefix));
         let mut src = match format {
-            InputFormat::Csv => {
-                let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
-                open_csv(input, label, delimiter)?
-            }
+            InputFormat::Csv => match excel_sep_line(&prefix) {
+                // Excel's `sep=;` first line names the delimiter.
+                Some((sep, len)) => {
+                    let mut input = input;
+                    skip_bytes(&mut input, len, &label)?;
+                    open_csv(input, label, delimiter.unwrap_or(sep), 1)?
+                }
+                None => {
+                    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
+                    open_csv(input, label, delimiter, 0)?
+                }
+            },
             InputFormat::Jsonl => open_json(input, label, &prefix)?,
         };
         if det.how == "guessed" {
@@ -495,11 +505,29 @@ pub(crate) fn sniff_delimiter(prefix: &[u8]) -> u8 {
     }
 }
 
-fn open_csv(input: Input, label: String, delimiter: u8) -> Result<RecordSource> {
+/// Excel's optional first line `sep=X`: the delimiter and the line's
+/// length in bytes (line break included).
+fn excel_sep_line(prefix: &[u8]) -> Option<(u8, usize)> {
+    let head = prefix.get(..4)?;
+    if !head.eq_ignore_ascii_case(b"sep=") {
+        return None;
+    }
+    let sep = *prefix.get(4)?;
+    let len = match prefix.get(5..)? {
+        [b'\n', ..] => 6,
+        [b'\r', b'\n', ..] => 7,
+        _ => return None,
+    };
+    (sep.is_ascii_punctuation() || sep == b'\t').then_some((sep, len))
+}
+
+/// Open CSV whose header is on line `skipped + 1`.
+fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<RecordSource> {
     let tap = LineTap {
         inner: input,
         offset: 0,
         breaks: VecDeque::new(),
+        line_base: skipped,
     };
     let mut rdr = Box::new(
         csv::ReaderBuilder::new()
@@ -606,6 +634,15 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         }
         st.pending.push_back(item);
     }
+    // A key that is an object in some records and null (or absent) in
+    // others — Zendesk's `assignee`, Help Scout's `closedBy` — is read by its
+    // fields (`assignee.email`); mapping the bare key would reject every
+    // record where it holds an object.
+    let parents: std::collections::HashSet<String> = headers
+        .iter()
+        .flat_map(|h| h.match_indices('.').map(|(i, _)| h[..i].to_string()))
+        .collect();
+    headers.retain(|h| !parents.contains(h));
     if objects == 0 {
         let (line, message) = match st.pending.front() {
             Some(JsonItem::Reject(r)) => (r.line, r.reason.clone()),

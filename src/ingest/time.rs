@@ -137,7 +137,11 @@ pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Opt
     }
     if b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) {
         return match b[4] {
-            b'-' => parse_with_offset(s).or_else(|| parse_iso_naive(s, tz)),
+            // ISO first; then an ISO date with a 12-hour or one-digit-hour
+            // clock (`2024-03-04 9:15 PM`), as some exports write it.
+            b'-' => parse_with_offset(s)
+                .or_else(|| parse_iso_naive(s, tz))
+                .or_else(|| parse_split(s, date_end(s), "%Y-%m-%d", tz)),
             b'/' => parse_split(s, date_end(s), "%Y/%m/%d", tz),
             b'.' => parse_split(s, date_end(s), "%Y.%m.%d", tz),
             _ => None,
@@ -628,6 +632,17 @@ mod tests {
     fn twelve_hour_clock_edges() {
         // Jira writes `dd/Mon/yy h:mm AM`; 12 PM is noon, 12 AM is midnight.
         assert_eq!(p("05/Mar/24 10:12 AM"), Some(utc("2024-03-05T10:12:00Z")));
+        // An ISO date with a 12-hour clock.
+        for v in [
+            "2024-03-04 9:15 PM",
+            "2024-03-04 09:15 PM",
+            "2024-03-04 9:15:00 pm",
+            "2024-03-04T09:15 PM",
+        ] {
+            assert_eq!(p(v), Some(utc("2024-03-04T21:15:00Z")), "{v}");
+        }
+        assert_eq!(p("2024-03-04 12:10 AM"), Some(utc("2024-03-04T00:10:00Z")));
+        assert_eq!(p("2024-03-04 13:10 PM"), None);
         assert_eq!(p("05/Mar/24 4:40 PM"), Some(utc("2024-03-05T16:40:00Z")));
         assert_eq!(p("12/Mar/24 12:05 PM"), Some(utc("2024-03-12T12:05:00Z")));
         assert_eq!(p("13/Mar/24 12:10 AM"), Some(utc("2024-03-13T00:10:00Z")));

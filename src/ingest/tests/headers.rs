@@ -274,3 +274,65 @@ fn text_columns_join_into_body() {
         )]
     );
 }
+
+#[test]
+fn duration_headers_with_a_unit_suffix_are_mapped_in_that_unit() {
+    let cases = [
+        (
+            "Time to close (ms)",
+            "first_reply_time_sec",
+            7_200_000.0,
+            900.0,
+        ),
+        (
+            "Resolution time (in minutes)",
+            "First response (min)",
+            120.0,
+            15.0,
+        ),
+        (
+            "resolution_time_sec",
+            "Time to first response (in minutes)",
+            7200.0,
+            15.0,
+        ),
+        (
+            "Full resolution time in seconds",
+            "First reply time in seconds",
+            7200.0,
+            900.0,
+        ),
+        (
+            "Resolution Time (mins)",
+            "Time to first agent reply (ms)",
+            120.0,
+            900_000.0,
+        ),
+    ];
+    for (res, frt, res_v, frt_v) in cases {
+        let data = format!(
+            "id,created_at,subject,{res},{frt}\n1,2024-03-06T09:00:00Z,late,{res_v},{frt_v}\n"
+        );
+        let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+        assert_eq!(mapped(&r, Field::Resolved).as_deref(), Some(res), "{data}");
+        assert_eq!(
+            mapped(&r, Field::FirstResponse).as_deref(),
+            Some(frt),
+            "{data}"
+        );
+        let t = tickets(&rows)[0];
+        let hours = t.resolution_hours.expect("resolution time");
+        assert!((hours - 2.0).abs() < 1e-9, "{data}: {hours} h");
+        let minutes = t.first_response_minutes.expect("first response time");
+        assert!((minutes - 15.0).abs() < 1e-9, "{data}: {minutes} min");
+    }
+    // Business-hours columns and unit-less look-alikes are not taken this way.
+    let data = "id,created_at,subject,Resolution time in hours within business hours,Resolution\n\
+                1,2024-03-06T09:00:00Z,late,2,Fixed\n";
+    let (_, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        mapped(&r, Field::Resolved).as_deref(),
+        None,
+        "neither column is a wall-clock resolution time"
+    );
+}

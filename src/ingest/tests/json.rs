@@ -195,3 +195,24 @@ fn lines_and_ids(rows: &[Row]) -> Vec<(u64, String)> {
         .map(|t| (t.line, t.id.clone()))
         .collect()
 }
+
+/// A key that is null in one record and an object in others is read by its
+/// fields, never as the bare key (which would reject every object record).
+#[test]
+fn a_key_null_here_and_an_object_there_is_read_by_its_fields() {
+    let data = b"{\"id\": 1, \"created_at\": \"2024-03-01T10:00:00Z\", \"subject\": \"a\", \"assignee\": null}\n\
+{\"id\": 2, \"created_at\": \"2024-03-01T11:00:00Z\", \"subject\": \"b\", \"assignee\": {\"email\": \"ana@example.com\"}}\n\
+{\"id\": 3, \"created_at\": \"2024-03-01T12:00:00Z\", \"subject\": \"c\", \"assignee\": {\"email\": \"bo@example.com\"}}\n";
+    let (rows, stats, r) = read_all(".jsonl", data, &kpi_opts());
+    assert_eq!(stats.rejected, 0, "{rows:?}");
+    assert_eq!(mapped(&r, Field::Agent).as_deref(), Some("assignee.email"));
+    let agents: Vec<Option<String>> = tickets(&rows).iter().map(|t| t.agent.clone()).collect();
+    assert_eq!(
+        agents,
+        [
+            None,
+            Some("ana@example.com".into()),
+            Some("bo@example.com".into())
+        ]
+    );
+}

@@ -250,3 +250,22 @@ Thanks\"
     );
     assert_eq!(lines_of(&rows), vec![2, 5]);
 }
+
+/// Excel's `sep=;` first line names the delimiter and counts as line 1.
+#[test]
+fn excel_sep_line_names_the_delimiter() {
+    for nl in ["\n", "\r\n"] {
+        let data = [
+            "sep=;",
+            "id;created_at;subject",
+            "1;2024-03-01 10:00;a, b",
+            "2;bad;b",
+            "",
+        ]
+        .join(nl);
+        let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+        assert_eq!(lines_of(&rows), [3, 4]);
+        assert_eq!(tickets(&rows)[0].subject.as_deref(), Some("a, b"));
+        assert_eq!(rejects(&rows)[0].0, 4);
+    }
+}
