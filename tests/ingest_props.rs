@@ -270,7 +270,14 @@ fn looks_unterminated(case: &CsvCase) -> bool {
                 .split('\n')
                 .skip(1)
                 .any(|l| (min_cells..=n).contains(&(l.matches(d).count() + 1)));
-            row_like && (short || cell.ends_with('\n'))
+            // The reader's "ran to the end of the input": only blanks after
+            // the cell's last line break.
+            let ends_nl = cell.contains('\n')
+                && cell
+                    .rsplit('\n')
+                    .next()
+                    .is_some_and(|l| l.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty());
+            row_like && (short || ends_nl)
         })
     })
 }
@@ -327,7 +334,7 @@ fn jsonl_case() -> impl Strategy<Value = JsonlCase> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, max_global_rejects: 1 << 20, ..ProptestConfig::default() })]
 
     /// Any bytes: no panic, and every record read is yielded exactly once.
     #[test]
@@ -345,7 +352,18 @@ proptest! {
         let (bytes, starts) = write_csv(&case);
         for ext in [".csv", ""] {
             let out = read_all(&bytes, ext, &IngestOptions::default());
-            prop_assert!(!out.open_failed, "open failed on {:?}", String::from_utf8_lossy(&bytes));
+            // Random numbers in a duration column can be implausible in its
+            // unit: the plausibility stop is a correct refusal.
+            prop_assume!(
+                !out.open_error.contains("if read as") && !out.open_error.contains("years after today"),
+                "plausibility stop"
+            );
+            prop_assert!(
+                !out.open_failed,
+                "open failed on {:?}: {}",
+                String::from_utf8_lossy(&bytes),
+                out.open_error
+            );
             prop_assert!(!out.read_failed);
             prop_assert_eq!(out.rows.len(), starts.len(), "{}", String::from_utf8_lossy(&bytes));
             let lines: Vec<u64> = out.rows.iter().map(|r| r.0).collect();

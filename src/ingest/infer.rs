@@ -347,7 +347,8 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
 }
 
 /// Stop when a duration column would give an implausible median: a
-/// resolution of a year or more, or a first response of 30 days or more.
+/// resolution of a year or more, or a first response of 30 days or more,
+/// when the column holds plain numbers (text durations name their unit).
 ///
 /// `spans_minutes` are the sample's durations as they would be read (all
 /// forms, in minutes); `raw_numbers` the plain numbers before the unit, read
@@ -360,6 +361,11 @@ pub(crate) fn check_durations(
     spans_minutes: Vec<f64>,
     raw_numbers: Vec<f64>,
 ) -> Result<(), String> {
+    // Durations that all carry their unit (`5w`, `PT3H`, `26:15:00`) cannot
+    // be misread: only plain numbers, whose unit is assumed, are checked.
+    if raw_numbers.is_empty() {
+        return Ok(());
+    }
     let Some(med) = median(spans_minutes) else {
         return Ok(());
     };

@@ -201,13 +201,17 @@ impl Iterator for TicketReader {
         };
         self.stats.read += 1;
         let row = match item {
-            Item::Reject(r) => Row::Rejected(r),
+            Item::Reject(r) => Row::Rejected(Reject {
+                reason: one_line(r.reason),
+                ..r
+            }),
             Item::Record(rec) => {
                 let line = rec.line;
                 match self.converter.convert(line, rec.values) {
                     Ok(t) => Row::Ticket(t),
                     Err((reason, values)) => {
                         let raw = self.raw_record(&values);
+                        let reason = one_line(reason);
                         Row::Rejected(Reject { line, reason, raw })
                     }
                 }
@@ -219,6 +223,27 @@ impl Iterator for TicketReader {
         }
         Some(Ok(row))
     }
+}
+
+/// A reject reason as one line: a column name or value that holds a line
+/// break or another control character (a quoted multi-line header cell) is
+/// written escaped (`\n`), so rejects.csv and the summary keep one reason
+/// per line.
+fn one_line(reason: String) -> String {
+    if !reason.contains(char::is_control) {
+        return reason;
+    }
+    reason
+        .chars()
+        .flat_map(|c| {
+            let esc: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            esc
+        })
+        .collect()
 }
 
 /// `--date-format COLUMN=FORMAT` → the time field each format applies to.
