@@ -216,6 +216,11 @@ fn analyze_without_a_creation_time_runs_without_periods_and_says_so() {
     let k = json(&out.join("kpis.json"));
     assert_eq!(k["overall"]["tickets"], 60);
     assert_eq!(k["periods"], serde_json::json!({}));
+    // No measuring instant is made up from the placeholder creation time.
+    assert!(k["as_of"].is_null(), "as_of {}", k["as_of"]);
+    assert_eq!(k["options"]["as_of_source"], "none");
+    let themes = json(&out.join("themes.json"));
+    assert!(!themes.to_string().contains("1970"), "themes dated 1970");
     let run = json(&out.join("run.json"));
     assert!(run["skipped"][0]
         .as_str()
@@ -226,6 +231,7 @@ fn analyze_without_a_creation_time_runs_without_periods_and_says_so() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("not available: the input has no creation-time column"));
     assert!(html.contains("Skipped periods, trends and churn"));
+    assert!(!html.contains("1970"), "the report shows 1970 dates");
 }
 
 #[test]

@@ -96,6 +96,7 @@ impl KpiArgs {
                 FcrArg::OneTouch => FcrDefinition::OneTouch,
                 FcrArg::OneReply => FcrDefinition::OneReply,
             },
+            undated: false,
         })
     }
 }

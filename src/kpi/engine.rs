@@ -424,7 +424,9 @@ impl KpiEngine {
         }
 
         KpiReport {
-            as_of: as_of_ms.and_then(DateTime::<Utc>::from_timestamp_millis),
+            as_of: as_of_ms
+                .filter(|_| !opts.undated)
+                .and_then(DateTime::<Utc>::from_timestamp_millis),
             options: ReportOptions::from_options(&opts),
             tickets_excluded_after_as_of: excluded,
             overall,

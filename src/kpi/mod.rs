@@ -88,6 +88,11 @@ pub struct KpiOptions {
     /// Which first-contact resolution definition `fcr_rate` uses
     /// (`--fcr`; default one-touch).
     pub fcr: FcrDefinition,
+    /// The input has no creation times (`analyze` on a file without a
+    /// `created_at` column): there is no measuring instant, so `as_of` is
+    /// reported as `null` (`as_of_source: "none"`) instead of a date made up
+    /// from the placeholder creation time; states come from the status.
+    pub undated: bool,
 }
 
 /// The two first-contact resolution definitions support teams use
@@ -131,6 +136,7 @@ impl Default for KpiOptions {
             timezone: Tz::UTC,
             cross: false,
             fcr: FcrDefinition::OneTouch,
+            undated: false,
         }
     }
 }

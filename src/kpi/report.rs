@@ -19,8 +19,9 @@ use crate::{Error, Result};
 /// can always be traced to its definition).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportOptions {
-    /// `"option"` when `as_of` was given, `"latest_timestamp"` otherwise (the
-    /// latest created/first-response/resolved instant in the data).
+    /// `"option"` when `as_of` was given, `"none"` when the input has no
+    /// creation times ([`KpiOptions::undated`]), `"latest_timestamp"`
+    /// otherwise (the latest created/first-response/resolved instant).
     pub as_of_source: &'static str,
     /// Time zone periods are bucketed in.
     pub timezone: String,
@@ -48,6 +49,8 @@ impl ReportOptions {
         ReportOptions {
             as_of_source: if o.as_of.is_some() {
                 "option"
+            } else if o.undated {
+                "none"
             } else {
                 "latest_timestamp"
             },

@@ -268,6 +268,9 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         if !has_time {
             theme_report.trends.clear();
             theme_report.trending.clear();
+            for theme in &mut theme_report.themes {
+                theme.trend.clear();
+            }
         }
         for (t, a) in set.tickets.iter_mut().zip(&theme_report.assignments) {
             t.theme = a.clone();
@@ -279,6 +282,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let mut kpi_opts = opts.kpi.clone();
     if !has_time {
         kpi_opts.period = None;
+        kpi_opts.undated = true;
     }
     if !has_text {
         // `topic` (analyze's default dimension) comes from the model.

@@ -120,8 +120,16 @@ const GREETINGS: &[&str] = &[
     "hi",
     "dear",
     "hallo",
+    "guten morgen",
+    "guten tag",
     "bonjour",
+    "salut",
     "hola",
+    "buenos días",
+    "buenas tardes",
+    "buongiorno",
+    "ciao",
+    "hej",
 ];
 
 /// Lower-case words allowed in a greeting's addressee besides capitalised
@@ -153,6 +161,18 @@ const ADDRESSEES: &[&str] = &[
     "mate",
     "people",
     "you",
+    // Addressees in other languages ("Hola equipo,", "Hallo zusammen,").
+    "equipo",
+    "soporte",
+    "todos",
+    "a",
+    "équipe",
+    "l'équipe",
+    "tout",
+    "le",
+    "monde",
+    "zusammen",
+    "allerseits",
     "the",
     "sales",
     "billing",
@@ -184,6 +204,15 @@ const SIGN_OFFS: &[&str] = &[
     "thanks again",
     "thank you again",
     "with thanks",
+    "thanks and regards",
+    "thanks and best regards",
+    "thanks and kind regards",
+    "thank you and regards",
+    "thank you and best regards",
+    "many thanks and regards",
+    "regards and thanks",
+    "best regards and thanks",
+    "kind regards and thanks",
     "thx",
     "ty",
     "tia",
@@ -504,8 +533,10 @@ fn is_sign_off_phrase(s: &str) -> bool {
     let p = s
         .trim()
         .trim_end_matches([',', '.', '!', '…', '-', '–', '—', ' '])
-        .to_lowercase();
-    let p = SPACE.replace_all(&p, " ");
+        .to_lowercase()
+        // "Thanks & Regards" is "thanks and regards".
+        .replace('&', " and ");
+    let p = SPACE.replace_all(p.trim(), " ");
     SIGN_OFFS.contains(&p.as_ref())
 }
 

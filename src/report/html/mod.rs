@@ -421,7 +421,7 @@ pub fn render(inputs: &ReportInputs) -> Result<String> {
             inputs.churn_eval.as_ref(),
             inputs.churn_note.as_deref(),
         ),
-        tickets: tickets::ticket_list(inputs.tickets, inputs.timezone),
+        tickets: tickets::ticket_list(inputs.tickets, inputs.timezone, inputs.has_time),
         quality: sections::quality(&inputs.run),
         definitions: sections::DEFINITIONS.to_vec(),
         run: sections::run_info(&inputs.run),

@@ -13,8 +13,10 @@ pub const MAX_TICKETS: usize = 2000;
 /// Characters of ticket text shown per row.
 const TEXT_CHARS: usize = 160;
 
-/// The most recent tickets as a sortable table.
-pub fn ticket_list(tickets: &[EnrichedTicket], tz: Tz) -> Table {
+/// The most recent tickets as a sortable table. Without creation times
+/// (`has_time` false) the first tickets of the file, and no created column
+/// values (the ticket's placeholder time is no date to show).
+pub fn ticket_list(tickets: &[EnrichedTicket], tz: Tz, has_time: bool) -> Table {
     let mut t = Table::new(
         "Most recent tickets",
         &[
@@ -36,9 +38,17 @@ pub fn ticket_list(tickets: &[EnrichedTicket], tz: Tz) -> Table {
             .cmp(&a.ticket.created_at)
             .then_with(|| a.ticket.line.cmp(&b.ticket.line))
     });
+    if !has_time {
+        t.caption = "Tickets (file order: the input has no creation times)".into();
+    }
     if order.len() > MAX_TICKETS {
         t.caption = format!(
-            "Most recent tickets ({} of {})",
+            "{} ({} of {})",
+            if has_time {
+                "Most recent tickets"
+            } else {
+                "Tickets in file order"
+            },
             super::format::count(Some(MAX_TICKETS as f64)),
             super::format::count(Some(order.len() as f64))
         );
@@ -50,12 +60,17 @@ pub fn ticket_list(tickets: &[EnrichedTicket], tz: Tz) -> Table {
         .map(|e| {
             let tk = &e.ticket;
             let created = tk.created_at.with_timezone(&tz);
-            vec![
-                Cell::text(truncate(&tk.id, 40)),
+            let created = if has_time {
                 Cell::num(
                     created.format("%Y-%m-%d %H:%M").to_string(),
                     Some(tk.created_at.timestamp() as f64),
-                ),
+                )
+            } else {
+                Cell::num("—".to_string(), None)
+            };
+            vec![
+                Cell::text(truncate(&tk.id, 40)),
+                created,
                 opt(&tk.channel),
                 opt(&tk.priority),
                 opt(&tk.status),
@@ -105,7 +120,7 @@ mod tests {
             })
         };
         let ts = vec![mk("A", 1, "old"), mk("B", 3, "<script>alert(1)</script>")];
-        let t = ticket_list(&ts, chrono_tz::UTC);
+        let t = ticket_list(&ts, chrono_tz::UTC, true);
         assert_eq!(t.rows[0][0].text, "B");
         assert_eq!(t.rows[0][1].text, "2025-06-03 12:00");
         assert_eq!(

@@ -159,6 +159,11 @@ fn drops_trailing_sign_off_block() {
         ("My refund is missing.\nThanks,\nJohn", "My refund is missing."),
         ("My refund is missing.\nThanks,\nJohn Miller", "My refund is missing."),
         ("My refund is missing.\n\nKind regards,\nMaria Lopez", "My refund is missing."),
+        ("My refund is missing.\n\nThanks & Regards,\nPriya Sharma", "My refund is missing."),
+        ("My refund is missing.\nThanks and regards,\nPriya", "My refund is missing."),
+        ("Hola equipo,\nMy refund is missing.", "My refund is missing."),
+        ("Hallo zusammen,\nMy refund is missing.", "My refund is missing."),
+        ("Buenos días,\nMy refund is missing.", "My refund is missing."),
         ("My refund is missing.\nBest, Sam", "My refund is missing."),
         ("My refund is missing.\nThanks, John Miller.", "My refund is missing."),
         (
