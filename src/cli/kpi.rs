@@ -160,6 +160,7 @@ fn conversations(
         timezone: opts.timezone,
         format: opts.format,
         delimiter: opts.delimiter,
+        encoding: opts.encoding.clone(),
         bot_author,
     };
     let log = read_conversations(&a.input.source(), &copts)?;

@@ -65,6 +65,9 @@ pub struct ConversationOptions {
     pub format: Option<InputFormat>,
     /// CSV delimiter; `None` = sniff.
     pub delimiter: Option<u8>,
+    /// `--encoding`: force a character encoding (a WHATWG label); `None` =
+    /// detect, as for tickets.
+    pub encoding: Option<String>,
     /// `--bot-author`: company messages whose author id or author name
     /// matches are automated (like a `bot` role), e.g. `(?i)operator|auto`.
     pub bot_author: Option<regex::Regex>,
@@ -77,6 +80,7 @@ impl Default for ConversationOptions {
             timezone: chrono_tz::Tz::UTC,
             format: None,
             delimiter: None,
+            encoding: None,
             bot_author: None,
         }
     }
@@ -259,7 +263,12 @@ pub fn read_conversations(
     source: &InputSource,
     opts: &ConversationOptions,
 ) -> Result<ConversationLog> {
-    let mut src = RecordSource::open(source, opts.format, opts.delimiter, None)?;
+    let mut src = RecordSource::open(
+        source,
+        opts.format,
+        opts.delimiter,
+        opts.encoding.as_deref(),
+    )?;
     let cols = resolve(src.headers(), &opts.map, src.label())?;
     let mut log = ConversationLog {
         headers: src.headers().to_vec(),

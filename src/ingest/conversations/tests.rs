@@ -469,3 +469,26 @@ fn twcs_head_matches_response_pairs() {
     assert!((log.stats.median_reply_minutes.unwrap() - median).abs() < 1e-9);
     assert!((log.stats.mean_reply_minutes.unwrap() - mean).abs() < 1e-6);
 }
+
+/// Message logs are decoded like ticket exports: a Windows-1252 log is
+/// detected, and `--encoding` forces a reading.
+#[test]
+fn message_logs_are_decoded_and_honour_a_forced_encoding() {
+    let bytes = b"message_id,parent_id,author,inbound,timestamp,text\n\
+1,,Ren\xe9e,true,2024-03-01 10:00,my order is late\n\
+2,1,agent,false,2024-03-01 10:30,checking\n";
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(bytes).unwrap();
+    f.flush().unwrap();
+    let src = InputSource::Path(f.path().to_path_buf());
+    let log = read_conversations(&src, &ConversationOptions::default()).unwrap();
+    assert_eq!(log.rejects.len(), 0);
+    assert_eq!(log.tickets.len(), 1);
+    assert_eq!(log.tickets[0].customer_id.as_deref(), Some("Renée"));
+    let forced = ConversationOptions {
+        encoding: Some("utf-8".into()),
+        ..Default::default()
+    };
+    let log = read_conversations(&src, &forced).unwrap();
+    assert_eq!(log.rejects.len(), 1, "forced UTF-8 rejects the é row");
+}
