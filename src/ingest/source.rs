@@ -70,6 +70,9 @@ struct LineTap<R> {
     breaks: VecDeque<(u64, bool)>,
     /// Lines consumed before the parser started (Excel's `sep=;` line).
     line_base: u64,
+    /// The last non-whitespace byte read so far: at the end of the input, a
+    /// `"` there means the last quoted cell was closed.
+    last_non_space: Option<u8>,
 }
 
 impl<R: Read> Read for LineTap<R> {
@@ -80,6 +83,9 @@ impl<R: Read> Read for LineTap<R> {
                 .push_back((self.offset + i as u64, buf[i] == b'\n'));
         }
         self.offset += n as u64;
+        if let Some(&b) = buf[..n].iter().rev().find(|b| !b.is_ascii_whitespace()) {
+            self.last_non_space = Some(b);
+        }
         Ok(n)
     }
 }
@@ -108,6 +114,9 @@ enum Kind {
         rdr: Box<csv::Reader<LineTap<Input>>>,
         rec: ByteRecord,
         delimiter: u8,
+        /// A record read ahead (with its line) to learn whether the one
+        /// before it was the last: see [`CsvCtx::open_quote`].
+        ahead: Option<(u64, ByteRecord)>,
     },
     Json(Box<JsonState>),
 }
@@ -341,26 +350,59 @@ impl RecordSource {
                 rdr,
                 rec,
                 delimiter,
-            } => match rdr.read_byte_record(rec) {
-                Ok(false) => self.done = true,
-                Ok(true) => {
-                    let line = match rec.position() {
-                        Some(p) => rdr.get_mut().start_line(p),
-                        None => 0,
-                    };
-                    let ctx = CsvCtx {
-                        headers: &self.headers,
-                        delimiter: *delimiter,
-                    };
-                    ctx.items(line, rec, true, &mut self.queue);
+                ahead,
+            } => {
+                let csv_err = |e| Error::Csv {
+                    context: format!("{}: reading CSV", self.label),
+                    source: e,
+                };
+                let line = match ahead.take() {
+                    Some((line, next)) => {
+                        *rec = next;
+                        line
+                    }
+                    None => match rdr.read_byte_record(rec) {
+                        Ok(false) => {
+                            self.done = true;
+                            return Ok(());
+                        }
+                        Ok(true) => record_line(rdr, rec),
+                        Err(e) => return Err(csv_err(e)),
+                    },
+                };
+                let ctx = CsvCtx {
+                    headers: &self.headers,
+                    delimiter: *delimiter,
+                };
+                match ctx.open_quote(rec) {
+                    Some((col, OpenQuote::Certain)) => {
+                        ctx.reread_swallowed(line, rec, col, &mut self.queue)
+                    }
+                    // A cell that ends in a line break only ran to the end of
+                    // the input if no record follows it: read one ahead.
+                    Some((col, OpenQuote::IfLast)) => {
+                        let mut next = ByteRecord::new();
+                        match rdr.read_byte_record(&mut next) {
+                            // The input ends with a closing quote: the cell
+                            // was closed (a body ending in a line break).
+                            Ok(false) if rdr.get_ref().last_non_space == Some(b'"') => {
+                                ctx.items(line, rec, &mut self.queue)
+                            }
+                            Ok(false) => ctx.reread_swallowed(line, rec, col, &mut self.queue),
+                            Ok(true) => {
+                                let next_line = record_line(rdr, &next);
+                                ctx.items(line, rec, &mut self.queue);
+                                *ahead = Some((next_line, next));
+                            }
+                            Err(e) => {
+                                ctx.items(line, rec, &mut self.queue);
+                                return Err(csv_err(e));
+                            }
+                        }
+                    }
+                    None => ctx.items(line, rec, &mut self.queue),
                 }
-                Err(e) => {
-                    return Err(Error::Csv {
-                        context: format!("{}: reading CSV", self.label),
-                        source: e,
-                    })
-                }
-            },
+            }
             Kind::Json(st) => {
                 let item = match st.pending.pop_front() {
                     Some(it) => Some(it),
@@ -528,6 +570,7 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
         offset: 0,
         breaks: VecDeque::new(),
         line_base: skipped,
+        last_non_space: None,
     };
     let mut rdr = Box::new(
         csv::ReaderBuilder::new()
@@ -564,6 +607,7 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
             rdr,
             rec,
             delimiter,
+            ahead: None,
         },
         headers,
         extra_keys: Vec::new(),
@@ -758,6 +802,23 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
+/// How sure [`CsvCtx::open_quote`] is that a quote was left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OpenQuote {
+    /// The record is malformed anyway.
+    Certain,
+    /// Only if the record is the input's last one.
+    IfLast,
+}
+
+/// The physical line where a record just read starts.
+fn record_line(rdr: &mut csv::Reader<LineTap<Input>>, rec: &ByteRecord) -> u64 {
+    match rec.position() {
+        Some(p) => rdr.get_mut().start_line(p),
+        None => 0,
+    }
+}
+
 /// What CSV record checks need to know.
 struct CsvCtx<'a> {
     headers: &'a [String],
@@ -772,16 +833,10 @@ impl CsvCtx<'_> {
         }
     }
 
-    /// Check a CSV record (open quote, column count, UTF-8) and queue the
-    /// record or its reject(s).
-    fn items(&self, line: u64, rec: &ByteRecord, check_quote: bool, out: &mut VecDeque<Item>) {
+    /// Check a CSV record (column count, UTF-8) and queue the record or its
+    /// reject. (Open quotes are checked before, by [`CsvCtx::open_quote`].)
+    fn items(&self, line: u64, rec: &ByteRecord, out: &mut VecDeque<Item>) {
         let n = self.headers.len();
-        if check_quote {
-            if let Some(col) = self.unterminated_quote(rec) {
-                self.reread_swallowed(line, rec, col, out);
-                return;
-            }
-        }
         let mut len = rec.len();
         if len > n {
             if rec.iter().skip(n).all(|c| c.trim_ascii().is_empty()) {
@@ -821,28 +876,38 @@ impl CsvCtx<'_> {
     /// The column of a quoted cell that was never closed and swallowed the
     /// following rows: a cell with line breaks whose continuation lines look
     /// like rows (as many cells as the header, or nearly), in a record that
-    /// is malformed anyway (wrong cell count) or whose cell ran to the end of
-    /// the input (ends with a line break).
-    fn unterminated_quote(&self, rec: &ByteRecord) -> Option<usize> {
+    /// is malformed anyway (wrong cell count: [`OpenQuote::Certain`]) or
+    /// whose cell ends with a line break ([`OpenQuote::IfLast`]: it ran to
+    /// the end of the input only if no record follows).
+    fn open_quote(&self, rec: &ByteRecord) -> Option<(usize, OpenQuote)> {
         let n = self.headers.len();
         if n < 3 || memchr::memchr(b'\n', rec.as_slice()).is_none() {
             return None;
         }
         let min_cells = 3.max(n.div_ceil(2));
-        rec.iter().position(|cell| {
-            if memchr::memchr(b'\n', cell).is_none() {
-                return false;
-            }
-            let ends_nl = cell
-                .rsplit(|&b| b == b'\n')
-                .next()
-                .is_some_and(|l| l.trim_ascii().is_empty());
-            let row_like = cell.split(|&b| b == b'\n').skip(1).any(|l| {
-                let cells = memchr::memchr_iter(self.delimiter, l).count() + 1;
-                (min_cells..=n).contains(&cells)
-            });
-            row_like && (rec.len() != n || ends_nl)
-        })
+        rec.iter()
+            .position(|cell| {
+                if memchr::memchr(b'\n', cell).is_none() {
+                    return false;
+                }
+                let ends_nl = cell
+                    .rsplit(|&b| b == b'\n')
+                    .next()
+                    .is_some_and(|l| l.trim_ascii().is_empty());
+                let row_like = cell.split(|&b| b == b'\n').skip(1).any(|l| {
+                    let cells = memchr::memchr_iter(self.delimiter, l).count() + 1;
+                    (min_cells..=n).contains(&cells)
+                });
+                row_like && (rec.len() != n || ends_nl)
+            })
+            .map(|col| {
+                let sure = if rec.len() != n {
+                    OpenQuote::Certain
+                } else {
+                    OpenQuote::IfLast
+                };
+                (col, sure)
+            })
     }
 
     /// Reject the row whose quote never closed, and read the lines it
@@ -902,7 +967,7 @@ impl CsvCtx<'_> {
             let mut one = ByteRecord::new();
             let at = open_line + k as u64;
             match r.read_byte_record(&mut one) {
-                Ok(true) => self.items(at, &one, false, out),
+                Ok(true) => self.items(at, &one, out),
                 _ => out.push_back(Item::Reject(Reject {
                     line: at,
                     reason: "unreadable line after an unterminated quote".into(),

@@ -269,3 +269,38 @@ fn excel_sep_line_names_the_delimiter() {
         assert_eq!(rejects(&rows)[0].0, 4);
     }
 }
+
+/// A properly quoted body whose lines look like rows and that ends with a
+/// line break (an e-mail with its `On … wrote:` history) is one cell, also
+/// as the input's last record; a quote left open to the end is not.
+#[test]
+fn quoted_bodies_ending_in_a_line_break_are_not_open_quotes() {
+    let body = "\"Where is my order?\n\nOn Mon, 4 Mar 2024 at 10:02, Shop <s@x> wrote:\n> Thanks, we got it.\n\"";
+    let data = format!("id,subject,body\nH-1,Late,{body}\nH-2,Broken,{body}\nH-3,Refund,{body}\n");
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &IngestOptions::default());
+    assert_eq!(stats.rejected, 0, "{rows:?}");
+    assert_eq!(lines_of(&rows), [2, 7, 12]);
+    // The same cell left open at the end swallows what follows.
+    let open = "id,subject,body\nH-1,Late,\"Where is my order?\nH-2,Broken,it is late\nH-3,Refund,money back\n";
+    let (rows, _, _) = read_all(".csv", open.as_bytes(), &IngestOptions::default());
+    assert!(
+        rejects(&rows)
+            .iter()
+            .any(|(l, r)| *l == 2 && r.contains("unterminated quote")),
+        "{rows:?}"
+    );
+}
+
+/// Field case 11's plain-text e-mail export: 30 tickets whose bodies carry
+/// `On … wrote:` history in properly quoted multi-line cells.
+#[test]
+fn email_export_with_quoted_history_reads_every_ticket() {
+    let data = field_text("email_quote_plain.csv");
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &IngestOptions::default());
+    assert_eq!(
+        (stats.read, stats.rejected),
+        (30, 0),
+        "{:?}",
+        rejects(&rows)
+    );
+}
