@@ -105,7 +105,8 @@ impl RejectSummary {
     pub fn groups(&self) -> Vec<RejectGroup> {
         let mut g = self.groups.clone();
         for (&i, &(dates, day_first)) in &self.dates {
-            if day_first > 0 && !g[i].reason.contains("--") {
+            // (A column that mixes both orders is not fixed by an option.)
+            if day_first > 0 && !g[i].reason.contains("--") && !g[i].reason.contains(MIXED) {
                 g[i].hint = Some(format!(
                     "{day_first} of {dates} rejected values look day-first (first field > 12): pass --date-order dmy, or --date-format COLUMN=FORMAT"
                 ));
@@ -119,6 +120,10 @@ impl RejectSummary {
         g
     }
 }
+
+/// What a reject reason says of a date column read in one order whose
+/// value only reads in the other.
+const MIXED: &str = "mixes both orders";
 
 /// For a `… timestamp 'VALUE' …` reason whose value starts with an
 /// all-numeric date (`31/03/2024`, `13.4.24`, `24-04-2023 20:52`): whether
@@ -136,7 +141,15 @@ fn numeric_date(reason: &str) -> Option<bool> {
         return None;
     }
     let (a, b) = (parts[0].parse::<u32>().ok()?, parts[1].parse::<u32>().ok()?);
-    Some(parts[0].len() <= 2 && a > 12 && b <= 12)
+    // A real day-first date: `31/02/2024` is no date in either order.
+    let year = parts[2].parse::<i32>().ok()?;
+    let year = if parts[2].len() == 2 {
+        2000 + year
+    } else {
+        year
+    };
+    let real = chrono::NaiveDate::from_ymd_opt(year, b, a).is_some();
+    Some(parts[0].len() <= 2 && a > 12 && b <= 12 && real)
 }
 
 /// Whether a quote opening at byte `at` of `s` starts a column name: the
@@ -229,7 +242,7 @@ pub fn hint_for(reason: &str) -> Option<&'static str> {
         return None;
     }
     let r = reason.to_ascii_lowercase();
-    let hints: [(&[&str], &str); 9] = [
+    let hints: [(&[&str], &str); 10] = [
         (
             &["invalid utf-8", "invalid utf8"],
             "the file is not UTF-8: pass --encoding windows-1252 (Excel's CSV) or the file's encoding",
@@ -241,6 +254,10 @@ pub fn hint_for(reason: &str) -> Option<&'static str> {
         (
             &["blank created_at", "blank timestamp"],
             "rows without a creation time are rejected by commands that need one; map another column with --map created_at=COLUMN",
+        ),
+        (
+            &[MIXED],
+            "the column holds dates in both day/month orders, which no single --date-order or --date-format reads: export it again in one format (ISO 8601 is safest)",
         ),
         (
             &["timestamp"],
@@ -555,6 +572,26 @@ mod tests {
         assert!(g[0].hint.as_deref().unwrap().contains("--date-format"));
         assert_eq!(g[1].count, 1);
         assert_eq!(g[1].first_lines, vec![2]);
+    }
+
+    #[test]
+    fn no_date_order_hint_where_an_option_cannot_help() {
+        // A column that mixes both orders: no option reads it all.
+        let mut s = RejectSummary::new();
+        s.add(&rej(4, "bad created_at timestamp '13/04/2024 09:00' in column 'Opened' (day-first only, but the column was read month-first: its first 4 values include '04/15/2024 10:00'; the column mixes both orders)"));
+        let hint = s.groups()[0].hint.clone().unwrap();
+        assert!(
+            hint.contains("both day/month orders") && !hint.contains("--date-order dmy,"),
+            "{hint}"
+        );
+        // 31/02 is no date in either order.
+        let mut s = RejectSummary::new();
+        s.add(&rej(
+            3,
+            "bad created_at timestamp '31/02/2024 10:00' in column 'Opened'",
+        ));
+        let hint = s.groups()[0].hint.clone().unwrap();
+        assert!(!hint.contains("look day-first"), "{hint}");
     }
 
     #[test]

@@ -140,7 +140,12 @@ pub(crate) struct BlockCtx<'a> {
     pub recs: &'a Records,
     /// [`state`] bits per record.
     pub state: Vec<u8>,
+    /// The measuring instant (ms); `i64::MAX` for undated input.
     pub as_of: i64,
+    /// The input has no creation times ([`crate::kpi::KpiOptions::undated`]):
+    /// ticket ages are unknown, so an unanswered ticket is never judged
+    /// against an SLA target.
+    pub undated: bool,
     pub sla: SlaTargets,
     pub sla_resolution: Option<SlaTargets>,
     /// False when no ticket has first-response data at all (SLA is unknowable).
@@ -162,7 +167,7 @@ impl<'a> BlockCtx<'a> {
     pub fn states(recs: &Records, as_of: i64) -> Vec<u8> {
         (0..recs.len())
             .map(|i| {
-                let age = (as_of - recs.created[i]) as f64 + 0.5;
+                let age = as_of.saturating_sub(recs.created[i]) as f64 + 0.5;
                 let mut s = 0;
                 let frt = recs.frt[i];
                 if frt.is_finite() && frt * 60_000.0 <= age {
@@ -200,7 +205,11 @@ impl<'a> BlockCtx<'a> {
             b.tickets += 1;
             let st = self.state[i];
             let f = r.flags[i];
-            let age_min = (self.as_of - r.created[i]) as f64 / 60_000.0;
+            let age_min = if self.undated {
+                f64::NAN // unknown: every `age_min > target` is false
+            } else {
+                (self.as_of - r.created[i]) as f64 / 60_000.0
+            };
             let resolved = st & state::RESOLVED != 0;
             let terminal = st & state::TERMINAL != 0;
             terminal_n += u64::from(terminal);

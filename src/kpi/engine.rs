@@ -210,11 +210,18 @@ impl KpiEngine {
             .as_of
             .map(|a| a.timestamp_millis())
             .or_else(|| latest_timestamp(recs));
-        let as_of = as_of_ms.unwrap_or(0);
+        // Undated input: every recorded response and resolution has
+        // happened (states come from the data, not from an instant).
+        let as_of = if opts.undated {
+            i64::MAX
+        } else {
+            as_of_ms.unwrap_or(0)
+        };
         let ctx = BlockCtx {
             recs,
             state: BlockCtx::states(recs, as_of),
             as_of,
+            undated: opts.undated,
             sla: opts.sla,
             sla_resolution: opts.sla_resolution,
             sla_enabled: recs.frt.iter().any(|v| v.is_finite()),

@@ -302,3 +302,34 @@ fn by_tag_counts_a_ticket_under_each_tag() {
         ]
     );
 }
+
+/// Undated input (no creation-time column): ages are unknown, so an
+/// unanswered ticket is never judged against an SLA, whatever the other
+/// tickets' durations; recorded responses and resolutions all count, and
+/// no `as_of` is reported.
+#[test]
+fn undated_input_judges_only_answered_tickets() {
+    let c = "1970-01-01T00:00:00Z";
+    let opts = KpiOptions {
+        undated: true,
+        sla_resolution: Some(SlaTargets::parse_resolution("high=8h").unwrap()),
+        ..KpiOptions::default()
+    };
+    let tickets = |long: f64| {
+        vec![
+            t(c).prio("high").frt(30.0).res(2.0),
+            t(c).prio("high").frt(500.0).res(long),
+            t(c).prio("high").status("open"),
+        ]
+    };
+    for long in [10.0, 900.0] {
+        let r = run(tickets(long), &opts);
+        assert_eq!(r.as_of, None);
+        assert_eq!(r.options.as_of_source, "none");
+        let o = &r.overall;
+        assert_eq!((o.sla_breached, o.sla_eligible), (1, 2), "long {long}");
+        let s = o.sla_resolution.as_ref().unwrap();
+        assert_eq!((s.breached, s.eligible), (1, 2), "long {long}");
+        assert_eq!(o.backlog, Some(1));
+    }
+}
