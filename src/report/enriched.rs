@@ -184,10 +184,22 @@ impl EnrichedWriter {
             OutputFormat::Jsonl => {
                 let mut obj = serde_json::Map::new();
                 for (k, &i) in self.keep.iter().enumerate() {
-                    obj.insert(
-                        self.headers[k].clone(),
-                        serde_json::Value::String(cell(i).to_string()),
-                    );
+                    let value = serde_json::Value::String(cell(i).to_string());
+                    // A repeated column name (Jira's `Labels` ×3) keeps every
+                    // cell, as an array in column order.
+                    match obj.get_mut(&self.headers[k]) {
+                        Some(serde_json::Value::Array(items)) => items.push(value),
+                        Some(first) => {
+                            let first = first.take();
+                            obj.insert(
+                                self.headers[k].clone(),
+                                serde_json::Value::Array(vec![first, value]),
+                            );
+                        }
+                        None => {
+                            obj.insert(self.headers[k].clone(), value);
+                        }
+                    }
                 }
                 let n = self.keep.len();
                 for (j, v) in ours.into_iter().enumerate() {
@@ -290,5 +302,18 @@ mod tests {
         assert_eq!(v["sentiment"], "negative");
         assert_eq!(v["p_negative"], 0.9);
         assert!(v["theme_id"].is_null());
+    }
+
+    #[test]
+    fn jsonl_keeps_every_cell_of_a_repeated_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o.jsonl");
+        let headers = ["id", "Labels", "Labels", "Labels"].map(String::from);
+        let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Jsonl, &headers, true).unwrap();
+        w.write(&ticket(&["7", "login", "mobile", ""])).unwrap();
+        w.finish().unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(std::fs::read_to_string(&p).unwrap().trim()).unwrap();
+        assert_eq!(v["Labels"], serde_json::json!(["login", "mobile", ""]));
     }
 }
