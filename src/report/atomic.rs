@@ -22,6 +22,16 @@ impl AtomicFile {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            // Say so plainly instead of naming the hidden temporary file.
+            return Err(Error::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("directory {} does not exist", dir.display()),
+                ),
+            ));
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".ticketlens-")
             .suffix(".tmp")
