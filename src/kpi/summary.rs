@@ -64,7 +64,7 @@ pub(crate) fn rows(b: &KpiBlock, fcr: FcrDefinition) -> Vec<[String; 3]> {
     }
     rows.extend([
         [
-            "CSAT (4–5)".into(),
+            "CSAT (4–5 of 5, or good)".into(),
             pct(b.csat_rate),
             n(b.csat_responses, "answers"),
         ],
