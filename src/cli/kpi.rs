@@ -85,6 +85,10 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     let mut report = engine.finish();
     report.conversations = stats;
     report.data_quality = Some(quality.clone());
+    let skipped = report
+        .conversations
+        .as_ref()
+        .map_or(0, |s| s.skipped_messages);
     let files = report.write(&a.out)?;
     if !report.unknown_priorities.is_empty() {
         let n: u64 = report.unknown_priorities.iter().map(|(_, c)| c).sum();
@@ -102,8 +106,14 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     if !a.quiet {
         println!("{}", report.summary_table());
         let what = if a.conversations { "messages" } else { "rows" };
+        // Message logs: say why read ≠ used + rejected.
+        let outside = if skipped > 0 {
+            format!(", {skipped} outside any ticket (company-started, internal notes, events)")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "kpi: {read} {what} read, {kept} used, {rejected} rejected; wrote {} files to {}",
+            "kpi: {read} {what} read, {kept} used, {rejected} rejected{outside}; wrote {} files to {}",
             files.len() + 1,
             a.out.display()
         );
