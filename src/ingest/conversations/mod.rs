@@ -430,6 +430,16 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
     })
 }
 
+/// A vocabulary value compared loosely: trimmed, lower-case, without `-`,
+/// `_` and spaces (`Auto-Reply`, `auto_reply` and `autoreply` are one).
+fn squash(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .collect()
+}
+
 /// True when a message-kind value (`part_type`, `message_type`, `public`
 /// … column) says the row is not a message to the other side: an internal
 /// note (`note`, `internal`, `private`, or `false` in a `public` column)
@@ -439,13 +449,7 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
 /// Intercom `close` part with a body is a reply sent while closing). Other
 /// kinds (`comment`, `message`, `reply`, `chat`, …) are messages.
 pub fn is_internal(kind: &str, has_text: bool) -> bool {
-    let n: String = kind
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' '))
-        .collect();
-    match n.as_str() {
+    match squash(kind).as_str() {
         "note" | "notes" | "internal" | "internalnote" | "private" | "privatenote" | "false"
         | "no" | "0" => true,
         "assignment"
@@ -495,13 +499,7 @@ impl Role {
     ///   `system`, `automation`, `automated`, `workflow`, `auto-reply`,
     ///   `autoresponder`, `trigger`, `campaign`, `ai`.
     pub fn parse(s: &str) -> Option<Role> {
-        let n: String = s
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| !matches!(c, '-' | '_' | ' '))
-            .collect();
-        match n.as_str() {
+        match squash(s).as_str() {
             "true" | "yes" | "y" | "1" | "t" | "inbound" | "incoming" | "in" | "customer"
             | "user" | "lead" | "contact" | "client" | "enduser" | "requester" | "visitor"
             | "guest" => Some(Role::Customer),
