@@ -85,10 +85,6 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     let mut report = engine.finish();
     report.conversations = stats;
     report.data_quality = Some(quality.clone());
-    let skipped = report
-        .conversations
-        .as_ref()
-        .map_or(0, |s| s.skipped_messages);
     let files = report.write(&a.out)?;
     if !report.unknown_priorities.is_empty() {
         let n: u64 = report.unknown_priorities.iter().map(|(_, c)| c).sum();
@@ -107,6 +103,10 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         println!("{}", report.summary_table());
         let what = if a.conversations { "messages" } else { "rows" };
         // Message logs: say why read ≠ used + rejected.
+        let skipped = report
+            .conversations
+            .as_ref()
+            .map_or(0, |s| s.skipped_messages);
         let outside = if skipped > 0 {
             format!(", {skipped} outside any ticket (company-started, internal notes, events)")
         } else {

@@ -212,10 +212,7 @@ impl Unit {
     /// in parentheses or as the last word, so `Agent's reply` has no unit.
     pub fn from_header(header: &str) -> Option<Unit> {
         let lower = header.to_ascii_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = header_words(&lower);
         if let Some(u) = words
             .windows(2)
             .find(|w| w[0] == "in" && Unit::parse(w[1]).is_some())
@@ -240,6 +237,15 @@ impl Unit {
             .filter(|w| w.len() >= 2)
             .find_map(|w| Unit::parse(w))
     }
+}
+
+/// The ASCII words of a lower-cased header (`time to close (ms)` → `time`,
+/// `to`, `close`, `ms`), as unit detection reads it.
+pub(crate) fn header_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// A duration written as text, in minutes; `None` if `s` is not one.

@@ -1,6 +1,6 @@
 //! Resolving input columns to ticket fields (`--map`, `--text-column`, aliases).
 
-use super::durations::Unit;
+use super::durations::{header_words, Unit};
 use super::fields::{find_column, match_alias, normalize_header, tried, Field};
 use crate::error::{Error, Result};
 
@@ -54,10 +54,7 @@ fn duration_stems(field: Field) -> &'static [&'static str] {
 /// if it ends in a unit: `Time to close (ms)` → `time to close`.
 fn unit_stem(header: &str) -> Option<String> {
     let lower = header.to_ascii_lowercase();
-    let mut words: Vec<&str> = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let mut words = header_words(&lower);
     if words.last().is_none_or(|w| Unit::parse(w).is_none()) {
         return None;
     }
@@ -71,15 +68,9 @@ fn unit_stem(header: &str) -> Option<String> {
 /// The first unclaimed column whose header is a duration stem of `field`
 /// followed by a unit (the unit is then read by [`duration_scale`]).
 fn match_unit_suffixed(headers: &[String], field: Field, taken: &[bool]) -> Option<usize> {
-    let stems = duration_stems(field);
-    if stems.is_empty() {
-        return None;
-    }
-    stems.iter().find_map(|stem| {
-        headers
-            .iter()
-            .enumerate()
-            .position(|(i, h)| !taken[i] && unit_stem(h).as_deref() == Some(*stem))
+    let stems: Vec<Option<String>> = headers.iter().map(|h| unit_stem(h)).collect();
+    duration_stems(field).iter().find_map(|stem| {
+        (0..headers.len()).find(|&i| !taken[i] && stems[i].as_deref() == Some(*stem))
     })
 }
 

@@ -233,17 +233,15 @@ fn one_line(reason: String) -> String {
     if !reason.contains(char::is_control) {
         return reason;
     }
-    reason
-        .chars()
-        .flat_map(|c| {
-            let esc: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            esc
-        })
-        .collect()
+    let mut out = String::with_capacity(reason.len() + 8);
+    for c in reason.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `--date-format COLUMN=FORMAT` → the time field each format applies to.

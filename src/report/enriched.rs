@@ -189,13 +189,7 @@ impl EnrichedWriter {
                     // cell, as an array in column order.
                     match obj.get_mut(&self.headers[k]) {
                         Some(serde_json::Value::Array(items)) => items.push(value),
-                        Some(first) => {
-                            let first = first.take();
-                            obj.insert(
-                                self.headers[k].clone(),
-                                serde_json::Value::Array(vec![first, value]),
-                            );
-                        }
+                        Some(first) => *first = serde_json::Value::Array(vec![first.take(), value]),
                         None => {
                             obj.insert(self.headers[k].clone(), value);
                         }

@@ -59,10 +59,12 @@ pub fn ticket_list(tickets: &[EnrichedTicket], tz: Tz, has_time: bool) -> Table 
         .take(MAX_TICKETS)
         .map(|e| {
             let tk = &e.ticket;
-            let created = tk.created_at.with_timezone(&tz);
             let created = if has_time {
                 Cell::num(
-                    created.format("%Y-%m-%d %H:%M").to_string(),
+                    tk.created_at
+                        .with_timezone(&tz)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
                     Some(tk.created_at.timestamp() as f64),
                 )
             } else {
