@@ -111,6 +111,10 @@ pub struct KpiBlock {
     pub sla_resolution: Option<SlaBlock>,
     /// Share of tickets with a prediction whose sentiment is negative.
     pub negative_share: Option<f64>,
+    /// Share of tickets with a prediction whose sentiment is neutral.
+    pub neutral_share: Option<f64>,
+    /// Share of tickets with a prediction whose sentiment is positive.
+    pub positive_share: Option<f64>,
     /// Tickets with a model prediction.
     pub predictions: u64,
     /// Mean P(negative) over tickets with a prediction.
@@ -199,6 +203,7 @@ impl<'a> BlockCtx<'a> {
         let (mut reopen_den, mut fcr_num, mut fcr_den, mut esc_den, mut neg) =
             (0u64, 0u64, 0u64, 0u64, 0u64);
         let (mut with_channel, mut self_service) = (0u64, 0u64);
+        let (mut neutral, mut positive) = (0u64, 0u64);
         let mut sla_res = SlaBlock::default();
         let (mut resolved_n, mut terminal_n) = (0u64, 0u64);
         for i in idx {
@@ -305,6 +310,8 @@ impl<'a> BlockCtx<'a> {
             if f & flag::HAS_PREDICTION != 0 {
                 b.predictions += 1;
                 neg += u64::from(r.sentiment[i] == 1);
+                neutral += u64::from(r.sentiment[i] == 2);
+                positive += u64::from(r.sentiment[i] == 3);
                 p_neg_sum += f64::from(r.p_neg[i]);
             }
             let ch = r.channel[i];
@@ -340,6 +347,8 @@ impl<'a> BlockCtx<'a> {
             b.sla_resolution = Some(sla_res);
         }
         b.negative_share = ratio(neg, b.predictions);
+        b.neutral_share = ratio(neutral, b.predictions);
+        b.positive_share = ratio(positive, b.predictions);
         b.mean_p_negative = (b.predictions > 0).then(|| p_neg_sum / b.predictions as f64);
         b.self_service_share = ratio(self_service, with_channel);
         b

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::block::{is_self_service, BlockCtx, KpiBlock, SentimentBlock};
 use super::calendar::local_instant;
+use super::distribution::{distributions, open_at};
 use super::records::{flag, members_bucket, Interner, Members, Records};
 use super::report::{KpiReport, KpiTable, ReportOptions, TableRow};
 use super::KpiOptions;
@@ -302,6 +303,8 @@ impl KpiEngine {
 
         let mut periods = BTreeMap::new();
         let mut backlog_at_last_period_start = None;
+        let mut backlog_at_period_end = BTreeMap::new();
+        let mut last_period_complete = None;
         if let (Some(p), Some((first, last)), Some(as_of_dt)) = (
             opts.period,
             dates,
@@ -322,6 +325,26 @@ impl KpiEngine {
                 b.share = share(b.tickets, total);
                 periods.insert(key, b);
             }
+            if ctx.resolution_known {
+                // End of each period: the last instant before the next one
+                // starts, at most `as_of`.
+                let mut keys = Vec::new();
+                let mut ends = Vec::new();
+                let mut s = p.start_of(first);
+                while s <= last.max(as_of_date) {
+                    let next = p.next_start(s);
+                    let end = local_instant(opts.timezone, next, 0, false)
+                        .map_or(as_of, |x| x.saturating_sub(1))
+                        .min(as_of);
+                    keys.push(p.key_of_date(s));
+                    ends.push(end);
+                    s = next;
+                }
+                backlog_at_period_end = keys.into_iter().zip(open_at(recs, &ends)).collect();
+            }
+            last_period_complete =
+                Some(p.next_start(p.start_of(last.max(as_of_date))) - chrono::Duration::days(1)
+                    == as_of_date.max(last));
             let start = p.start_of(as_of_date);
             backlog_at_last_period_start = local_instant(opts.timezone, start, 0, false)
                 .filter(|_| ctx.resolution_known)
@@ -448,6 +471,9 @@ impl KpiEngine {
             data_quality: None,
             tables,
             backlog_at_last_period_start,
+            backlog_at_period_end,
+            last_period_complete,
+            distributions: distributions(recs, &ctx.state),
         }
     }
 }

@@ -10,6 +10,7 @@
 
 mod block;
 mod calendar;
+mod distribution;
 mod engine;
 mod records;
 mod report;
@@ -32,6 +33,7 @@ use chrono_tz::Tz;
 pub use crate::ticket::TicketState;
 pub use block::{is_self_service, KpiBlock, SentimentBlock, SlaBlock};
 pub use calendar::{BusinessCalendar, MAX_SPAN_DAYS};
+pub use distribution::{Distributions, Histogram, FRT_LABELS, RES_LABELS};
 pub use engine::{KpiEngine, NONE_LABEL};
 pub use report::{Headline, KpiReport, KpiTable, ReportOptions, TableRow};
 pub use sla::{PriorityClass, SlaTargets};

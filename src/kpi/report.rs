@@ -108,6 +108,21 @@ pub struct KpiReport {
     /// Period key → KPIs of tickets created in it (every period from the
     /// first ticket to `as_of`, empty ones included).
     pub periods: BTreeMap<String, KpiBlock>,
+    /// Tickets open at the end of each period of `periods` (at `as_of` for
+    /// the period containing it, so the last value equals
+    /// `overall.backlog`). Unlike `periods.<k>.backlog` (tickets created in
+    /// the period and still open at `as_of`) this is the backlog curve.
+    /// Empty (absent from kpis.json) when nothing in the export says
+    /// whether a ticket was resolved, or without periods.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub backlog_at_period_end: BTreeMap<String, u64>,
+    /// Whether the last period of `periods` is complete: `as_of` falls on
+    /// its last calendar day. A partial last period makes volume look like
+    /// a drop, so comparisons use the last complete one. `None` without
+    /// periods.
+    pub last_period_complete: Option<bool>,
+    /// First-response and resolution histograms of the whole range.
+    pub distributions: super::Distributions,
     /// Thread figures when the tickets were rebuilt from a conversation log
     /// (`kpi --conversations`): messages, threads, replies per thread, reply
     /// delays. They describe the whole log, so the caller sets this; absent

@@ -406,3 +406,62 @@ fn resolution_sla_targets() {
         .get("sla_resolution")
         .is_none());
 }
+
+#[test]
+fn backlog_curve_histograms_and_sentiment_mix() {
+    // Weeks: 2025-W23 = Jun 2–8, W24 = Jun 9–15, W25 = Jun 16–22.
+    // A (W23) resolved in W23; B (W23) resolved in W24 (open at end of
+    // W23); C (W23) open; D (W24) merged = terminal, without a time;
+    // E (W25) open; as_of = Jun 18 12:00 (inside W25, so W25 is partial).
+    let tickets = vec![
+        t("2025-06-02T10:00:00Z")
+            .res(5.0)
+            .frt(3.0)
+            .pred(Sentiment::Negative, 0.9),
+        t("2025-06-04T10:00:00Z")
+            .res(24.0 * 6.0)
+            .frt(20.0)
+            .pred(Sentiment::Neutral, 0.1),
+        t("2025-06-05T10:00:00Z")
+            .status("open")
+            .pred(Sentiment::Positive, 0.1),
+        t("2025-06-10T10:00:00Z").status("merged"),
+        t("2025-06-16T10:00:00Z").status("open").frt(90.0),
+    ];
+    let mut o = as_of("2025-06-18T12:00:00Z");
+    o.period = Some(Period::Week);
+    let r = run(tickets, &o);
+    let curve: Vec<(&str, u64)> = r
+        .backlog_at_period_end
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    // End of W23: B, C open (2); end of W24: C (B resolved Jun 10, D
+    // closed at once) = 1; as_of: C, E = 2 = overall.backlog.
+    assert_eq!(curve, [("2025-W23", 2), ("2025-W24", 1), ("2025-W25", 2)]);
+    assert_eq!(r.overall.backlog, Some(2));
+    assert_eq!(r.last_period_complete, Some(false));
+    // FRT 3, 20, 90 minutes → bins 0–5m, 15–30m, 1–2h; resolution 5 h and
+    // 144 h → bins 4–8h and 3–7d.
+    let f = &r.distributions.first_response_minutes;
+    assert_eq!((f.counts[0], f.counts[2], f.counts[4], f.total()), (1, 1, 1, 3));
+    assert_eq!(f.total(), r.overall.first_response_minutes.count);
+    let h = &r.distributions.resolution_hours;
+    assert_eq!((h.counts[2], h.counts[6], h.total()), (1, 1, 2));
+    // Three predictions: one of each sentiment.
+    for s in [
+        r.overall.negative_share,
+        r.overall.neutral_share,
+        r.overall.positive_share,
+    ] {
+        assert!(close(s, 1.0 / 3.0), "{s:?}");
+    }
+    // Without any status or resolution information there is no curve.
+    let bare = run(vec![t("2025-06-02T10:00:00Z")], &{
+        let mut o = as_of("2025-06-08T23:59:59Z");
+        o.period = Some(Period::Week);
+        o
+    });
+    assert!(bare.backlog_at_period_end.is_empty());
+    assert_eq!(bare.last_period_complete, Some(true));
+}
