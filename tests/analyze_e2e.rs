@@ -370,10 +370,8 @@ fn analyze_fixtures_end_to_end() {
     assert!(!cards.contains(" n/a in "), "a card lacks its recent count");
     // Run footer: stage timings and version from run.json.
     let footer = between(&html, "<footer id=\"run\"", "</footer>");
-    assert!(
-        footer.contains("ingest+classify") && footer.contains("report "),
-        "{footer}"
-    );
+    // (The report is rendered once; its own timing is in run.json only.)
+    assert!(footer.contains("ingest+classify"), "{footer}");
     assert!(footer.contains(env!("CARGO_PKG_VERSION")));
 
     // The terminal summary was printed.

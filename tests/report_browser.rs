@@ -283,7 +283,7 @@ fn real_report_renders_in_chromium_without_errors_or_xss() {
         1,
         "only the report's own script"
     );
-    assert!(dom.contains("<title>ticketlens report — fixtures/tickets.csv</title>"));
+    assert!(dom.contains("<title>ticketlens report — tickets.csv</title>"));
     for id in [
         "headline",
         "charts",

@@ -94,6 +94,16 @@ const FIELDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "arr",
+        &[
+            "arr",
+            "annual_recurring_revenue",
+            "annual_revenue",
+            "arr_usd",
+            "acv",
+        ],
+    ),
+    (
         "signup_date",
         &[
             "signup_date",
@@ -167,7 +177,8 @@ impl CustomerTable {
     /// Read a customers CSV.
     ///
     /// `map` holds `(field, column)` overrides, fields being `customer_id`,
-    /// `churned`, `plan`, `mrr`, `signup_date`, `tenure_days`. Only
+    /// `churned`, `plan`, `mrr`, `arr` (read as MRR = ARR / 12 when there is
+    /// no MRR column), `signup_date`, `tenure_days`. Only
     /// `customer_id` is required; a file without a `churned` column can still
     /// be used for scoring (plan/MRR/tenure features) but not for training.
     pub fn read(path: &Path, map: &[(String, String)]) -> Result<Self> {
@@ -270,7 +281,15 @@ impl CustomerTable {
                     parse_number(v)
                         .ok_or_else(|| parse_err(format!("MRR `{v}` is not a number")))?,
                 ),
-                None => None,
+                // ARR when the table has no MRR: a twelfth of it.
+                None => match get("arr") {
+                    Some(v) => Some(
+                        parse_number(v)
+                            .ok_or_else(|| parse_err(format!("ARR `{v}` is not a number")))?
+                            / 12.0,
+                    ),
+                    None => None,
+                },
             };
             let signup_date = match get("signup_date") {
                 Some(v) => Some(parse_date(v).ok_or_else(|| {

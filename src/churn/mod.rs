@@ -41,7 +41,9 @@ pub use metrics::{
     top_fraction, MeanSd, Metrics, MetricsSummary,
 };
 pub use model::{ChurnModel, RiskBands, MODEL_FORMAT};
-pub use score::{absent_theme_columns, score, write_at_risk, AtRisk};
+pub use score::{
+    absent_theme_columns, revenue_at_risk, score, write_at_risk, AtRisk, RevenueAtRisk,
+};
 pub use spec::sla_target_minutes;
 pub use train::{train, BASELINE};
 

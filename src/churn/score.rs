@@ -37,8 +37,44 @@ pub struct AtRisk {
     pub last_sentiment: Option<String>,
     /// Plan from the customers table.
     pub plan: Option<String>,
-    /// MRR from the customers table.
+    /// MRR from the customers table (or its ARR / 12).
     pub mrr: Option<f64>,
+    /// Expected monthly revenue lost: `mrr × churn_risk` (null without MRR).
+    pub expected_mrr_at_risk: Option<f64>,
+}
+
+/// Revenue at risk over the scored customers that have an MRR.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct RevenueAtRisk {
+    /// Customers with an MRR.
+    pub customers_with_mrr: usize,
+    /// MRR of the high-risk customers.
+    pub high_mrr: f64,
+    /// MRR of the medium-risk customers.
+    pub medium_mrr: f64,
+    /// Σ MRR × churn risk over every customer with an MRR (the sum of
+    /// at_risk.csv's `expected_mrr_at_risk`).
+    pub expected_mrr: f64,
+    /// Σ MRR over every customer with an MRR.
+    pub total_mrr: f64,
+}
+
+/// Revenue at risk of scored customers; `None` when no customer has an
+/// MRR (the customers table has no MRR or ARR column).
+pub fn revenue_at_risk(rows: &[AtRisk]) -> Option<RevenueAtRisk> {
+    let mut r = RevenueAtRisk::default();
+    for row in rows {
+        let Some(mrr) = row.mrr else { continue };
+        r.customers_with_mrr += 1;
+        r.total_mrr += mrr;
+        r.expected_mrr += row.expected_mrr_at_risk.unwrap_or(0.0);
+        match row.risk_band.as_str() {
+            "high" => r.high_mrr += mrr,
+            "medium" => r.medium_mrr += mrr,
+            _ => {}
+        }
+    }
+    (r.customers_with_mrr > 0).then_some(r)
 }
 
 /// Score every customer (with tickets up to `as_of`, or in the table),
@@ -76,6 +112,7 @@ pub fn score(
                 last_sentiment: info.last_sentiment.map(|s| s.to_string()),
                 plan: info.plan.clone(),
                 mrr: info.mrr,
+                expected_mrr_at_risk: info.mrr.map(|m| m * risk),
             }
         })
         .collect();
@@ -160,7 +197,8 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Write `at_risk.csv`: customer_id, churn_risk, risk_band, top_factors
-/// (`; `-separated), tickets_90d, last_contact, last_sentiment, plan, mrr.
+/// (`; `-separated), tickets_90d, last_contact, last_sentiment, plan, mrr,
+/// expected_mrr_at_risk.
 /// Text cells are formula-neutralised; the file appears atomically.
 pub fn write_at_risk(rows: &[AtRisk], path: &Path) -> Result<()> {
     let ctx = || format!("{}: writing at-risk customers", path.display());
@@ -175,6 +213,7 @@ pub fn write_at_risk(rows: &[AtRisk], path: &Path) -> Result<()> {
         "last_sentiment",
         "plan",
         "mrr",
+        "expected_mrr_at_risk",
     ])
     .map_err(|e| Error::Csv {
         context: ctx(),
@@ -192,6 +231,9 @@ pub fn write_at_risk(rows: &[AtRisk], path: &Path) -> Result<()> {
             neutralize(r.last_sentiment.as_deref().unwrap_or_default()).as_ref(),
             neutralize(r.plan.as_deref().unwrap_or_default()).as_ref(),
             &r.mrr.map(|m| m.to_string()).unwrap_or_default(),
+            &r.expected_mrr_at_risk
+                .map(|m| format!("{m:.2}"))
+                .unwrap_or_default(),
         ])
         .map_err(|e| Error::Csv {
             context: ctx(),

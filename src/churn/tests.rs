@@ -357,7 +357,7 @@ fn trains_scores_and_round_trips() {
     let csv_path = dir.path().join("at_risk.csv");
     write_at_risk(&rows, &csv_path).unwrap();
     let text = std::fs::read_to_string(&csv_path).unwrap();
-    assert!(text.starts_with("customer_id,churn_risk,risk_band,top_factors,tickets_90d,last_contact,last_sentiment,plan,mrr\n"));
+    assert!(text.starts_with("customer_id,churn_risk,risk_band,top_factors,tickets_90d,last_contact,last_sentiment,plan,mrr,expected_mrr_at_risk\n"));
     assert_eq!(text.lines().count(), 601);
     eval.write(&dir.path().join("churn_eval.json")).unwrap();
     assert!(eval.to_string().contains("ROC AUC"));

@@ -6,7 +6,7 @@ use super::themes_args::ThemeArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
+use ticketlens::pipeline::analyze::{analyze, file_name, AnalyzeOptions};
 
 /// Run every stage on a ticket export: classify → themes and trends → KPIs →
 /// churn → report.
@@ -78,13 +78,13 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         ..Default::default()
     };
     let options_json = serde_json::json!({
-        "input": a.input.input, "map": a.input.read.map, "text_columns": a.input.read.text_columns,
+        "input": file_name(std::path::Path::new(&a.input.input)), "map": a.input.read.map, "text_columns": a.input.read.text_columns,
         "timezone": a.input.read.timezone, "model": a.model.model, "batch_tokens": a.model.batch_tokens,
         "threads": a.model.threads, "by": a.kpi.by, "period": period.to_string(), "as_of": a.kpi.as_of,
         "sla": a.kpi.sla, "sla_resolution": a.kpi.sla_resolution, "business_hours": a.kpi.business_hours,
         "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,
         "themes_within": a.themes.themes_within, "seed_themes": a.themes.seed_themes, "seed": a.themes.seed,
-        "customers": a.customers, "churn_model": a.churn_model, "out": a.out,
+        "customers": a.customers.as_deref().map(file_name), "churn_model": a.churn_model.as_deref().map(file_name), "out": file_name(&a.out),
         "strict": a.input.rejects.strict, "max_reject_rate": a.input.rejects.max_reject_rate,
     });
     let customers_map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;

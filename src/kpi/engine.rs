@@ -342,9 +342,10 @@ impl KpiEngine {
                 }
                 backlog_at_period_end = keys.into_iter().zip(open_at(recs, &ends)).collect();
             }
-            last_period_complete =
-                Some(p.next_start(p.start_of(last.max(as_of_date))) - chrono::Duration::days(1)
-                    == as_of_date.max(last));
+            last_period_complete = Some(
+                p.next_start(p.start_of(last.max(as_of_date))) - chrono::Duration::days(1)
+                    == as_of_date.max(last),
+            );
             let start = p.start_of(as_of_date);
             backlog_at_last_period_start = local_instant(opts.timezone, start, 0, false)
                 .filter(|_| ctx.resolution_known)

@@ -444,7 +444,10 @@ fn backlog_curve_histograms_and_sentiment_mix() {
     // FRT 3, 20, 90 minutes → bins 0–5m, 15–30m, 1–2h; resolution 5 h and
     // 144 h → bins 4–8h and 3–7d.
     let f = &r.distributions.first_response_minutes;
-    assert_eq!((f.counts[0], f.counts[2], f.counts[4], f.total()), (1, 1, 1, 3));
+    assert_eq!(
+        (f.counts[0], f.counts[2], f.counts[4], f.total()),
+        (1, 1, 1, 3)
+    );
     assert_eq!(f.total(), r.overall.first_response_minutes.count);
     let h = &r.distributions.resolution_hours;
     assert_eq!((h.counts[2], h.counts[6], h.total()), (1, 1, 2));

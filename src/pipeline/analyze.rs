@@ -27,6 +27,7 @@ use crate::ingest::{
 use crate::kpi::{self, KpiOptions};
 use crate::model::Classifier;
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
+use crate::report::{Analysis, ChurnOutcome};
 use crate::themes::{self, ThemeOptions};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -261,6 +262,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let n_rows = set.tickets.len() as u64;
 
     // 2. themes (assigns a theme to every ticket); trends need times
+    let mut themes_out = None;
     if has_text {
         let mut theme_report = timed(&mut stages, "themes", Some((n_rows, opts.quiet)), || {
             themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes)
@@ -276,6 +278,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             t.theme = a.clone();
         }
         files.extend(theme_report.write(&set.tickets, out)?);
+        themes_out = Some(theme_report);
     }
 
     // 3. KPIs (over the whole file, without periods, when there are no times)
@@ -304,6 +307,9 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             files: Vec::new(),
             used: "none",
             counts: Default::default(),
+            outcome: ChurnOutcome::Skipped {
+                reason: "churn: skipped: the input has no creation-time column".into(),
+            },
         }
     };
     files.extend(churn_run.files.iter().cloned());
@@ -325,9 +331,11 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         Ok(())
     })?;
 
-    // 6. run.json
+    // 6. run info, report.html, terminal summary, run.json. Inputs are
+    // named by file name: a full path can carry a user name, and the
+    // sha256 identifies the file.
     let sha = |p: &Option<PathBuf>| p.as_deref().map(sha256_file).transpose();
-    let show = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let name = |p: &Option<PathBuf>| p.as_deref().map(file_name);
     let mut info = RunInfo {
         ticketlens_version: env!("CARGO_PKG_VERSION").to_string(),
         onnxruntime: crate::model::runtime::init().ok().map(|(i, _)| i.clone()),
@@ -335,16 +343,16 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         model_origin: classifier.origin().to_string(),
         model_sha256: classifier.model_sha256().to_string(),
         input: match &opts.input {
-            InputSource::Path(p) => p.display().to_string(),
+            InputSource::Path(p) => file_name(p),
             InputSource::Stdin => "<stdin>".into(),
         },
         input_sha256: match &opts.input {
             InputSource::Path(p) => Some(sha256_file(p)?),
             InputSource::Stdin => None,
         },
-        customers_file: show(&opts.customers),
+        customers_file: name(&opts.customers),
         customers_sha256: sha(&opts.customers)?,
-        churn_model_file: show(&opts.churn_model),
+        churn_model_file: name(&opts.churn_model),
         churn_model_sha256: sha(&opts.churn_model)?,
         churn_model_used: churn_run.used.to_string(),
         customers: churn_run.counts.clone(),
@@ -361,47 +369,29 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     info.rows.insert("rejected".into(), set.counts.rejected);
     info.rows
         .insert("unique_texts".into(), set.counts.unique_texts);
-    let to_json = |info: &RunInfo| {
-        serde_json::to_value(info).map_err(|e| Error::Json {
-            context: "run.json".into(),
-            source: e,
-        })
+    let mut analysis = Analysis {
+        run: info,
+        kpis: kpi_report,
+        themes: themes_out,
+        churn: churn_run.outcome,
+        timezone: opts.kpi.timezone,
+        dated: has_time,
     };
 
-    // 7. report.html + terminal summary. Only this run's files are in `out`
-    // (earlier outputs were removed above), so the report reads nothing stale.
+    // The report is rendered once, from the same values the files above
+    // hold; its own timing is in run.json only.
     let t = Instant::now();
-    let mut inputs = crate::report::html::ReportInputs::from_dir(
-        out,
-        format!("ticketlens report — {}", info.input),
-        &set.tickets,
-        opts.themes.period,
-        opts.kpi.timezone,
-    )?;
-    let churn_notes: Vec<&str> = notes
-        .iter()
-        .filter(|n| n.starts_with("churn"))
-        .map(String::as_str)
-        .collect();
-    inputs.churn_note = (!churn_notes.is_empty()).then(|| churn_notes.join("; "));
-    if !has_time && inputs.churn_note.is_none() {
-        inputs.churn_note = Some("churn: skipped: the input has no creation-time column".into());
-    }
-    inputs.has_time = has_time;
-    inputs.run = to_json(&info)?;
-    // Render once to time the stage, then again so the run info embedded
-    // in the report has the report stage's timing too.
-    crate::report::html::render(&inputs)?;
-    info.stage_seconds
-        .push(("report".into(), t.elapsed().as_secs_f64()));
-    inputs.run = to_json(&info)?;
     let html = out.join("report.html");
-    crate::report::html::write(&inputs, &html)?;
+    crate::report::html::write(&analysis, &set.tickets, &html)?;
     files.push(html);
-    let summary = crate::report::summary::terminal_summary(&inputs);
+    let summary = crate::report::summary::terminal_summary(&analysis);
+    analysis
+        .run
+        .stage_seconds
+        .push(("report".into(), t.elapsed().as_secs_f64()));
 
     let run_path = out.join("run.json");
-    crate::report::atomic::write_json(&run_path, &info)?;
+    crate::report::atomic::write_json(&run_path, &analysis.run)?;
     files.push(run_path);
     Ok(AnalyzeSummary {
         files,
@@ -411,6 +401,14 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         skipped,
         quality,
     })
+}
+
+/// A path's file name (the whole path when it has none).
+pub fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Without a creation-time column every ticket is dated the Unix epoch, so
@@ -433,6 +431,7 @@ struct ChurnRun {
     /// `trained`, `saved` or `none`.
     used: &'static str,
     counts: std::collections::BTreeMap<String, u64>,
+    outcome: ChurnOutcome,
 }
 
 /// Train (customers with labels) or load (`--churn-model`) a churn model and
@@ -449,6 +448,9 @@ fn run_churn(
         files: Vec::new(),
         used: "none",
         counts: Default::default(),
+        outcome: ChurnOutcome::Skipped {
+            reason: String::new(),
+        },
     };
     let customers = match &opts.customers {
         Some(p) => Some(CustomerTable::read(p, &opts.customers_map)?),
@@ -460,6 +462,7 @@ fn run_churn(
     }
     let labelled = customers.as_ref().filter(|c| c.labelled() > 0);
     let mut model = None;
+    let mut evaluation = None;
     if let Some(c) = labelled {
         match churn::train(tickets, c, &opts.churn) {
             Ok((m, eval)) => {
@@ -478,6 +481,7 @@ fn run_churn(
                 }
                 run.used = "trained";
                 model = Some(m);
+                evaluation = Some(eval);
             }
             Err(Error::Data(why)) => {
                 notes.push(format!("churn: training failed: {why}"));
@@ -503,6 +507,13 @@ fn run_churn(
                 "churn: no --customers file (with a `churned` column) and no --churn-model given".into()
             });
         }
+        let reason = notes
+            .iter()
+            .filter(|n| n.starts_with("churn"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ");
+        run.outcome = ChurnOutcome::Skipped { reason };
         return Ok(run);
     };
     let rows = churn::score(&model, tickets, customers.as_ref(), opts.churn.as_of)?;
@@ -510,5 +521,15 @@ fn run_churn(
     churn::write_at_risk(&rows, &ap)?;
     run.files.push(ap);
     run.counts.insert("scored".into(), rows.len() as u64);
+    run.outcome = match (evaluation, &opts.churn_model) {
+        (Some(eval), _) => ChurnOutcome::Trained {
+            eval: Box::new(eval),
+            at_risk: rows,
+        },
+        (None, given) => ChurnOutcome::Scored {
+            model: given.as_deref().map(file_name).unwrap_or_default(),
+            at_risk: rows,
+        },
+    };
     Ok(run)
 }

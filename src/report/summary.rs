@@ -8,7 +8,8 @@
 //! terminal escape sequences.
 
 use crate::report::html::format::{clean_line, truncate, NA};
-use crate::report::html::{headline, sections, series, ReportInputs};
+use crate::report::html::{headline, sections};
+use crate::report::Analysis;
 use comfy_table::{
     presets::UTF8_FULL_CONDENSED, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table,
 };
@@ -21,9 +22,9 @@ const TOP_CUSTOMERS: usize = 10;
 
 /// The summary for stdout, coloured only when stdout is a terminal and
 /// `NO_COLOR` is unset.
-pub fn terminal_summary(inputs: &ReportInputs) -> String {
+pub fn terminal_summary(a: &Analysis) -> String {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    terminal_summary_with(inputs, color)
+    terminal_summary_with(a, color)
 }
 
 fn new_table(color: bool) -> Table {
@@ -46,8 +47,7 @@ fn right(s: &str) -> Cell {
 }
 
 /// The summary with colours switched on or off explicitly.
-pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
-    let s = series::compute(inputs.tickets, inputs.period, inputs.timezone);
+pub fn terminal_summary_with(a: &Analysis, color: bool) -> String {
     let mut out = String::new();
     let bold = |c: Cell| {
         if color {
@@ -57,8 +57,14 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
         }
     };
 
-    let h = headline::build(inputs.kpis.as_ref(), &s);
+    let h = headline::build(&a.kpis);
     out.push_str(&format!("Headline KPIs: {}\n", clean_line(&h.note)));
+    if !h.missing.is_empty() {
+        out.push_str(&format!(
+            "Not in this export: {}\n",
+            clean_line(&h.missing.join("; "))
+        ));
+    }
     if !h.cards.is_empty() {
         let mut t = new_table(color);
         t.set_header(vec![
@@ -94,7 +100,7 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
         out.push('\n');
     }
 
-    let th = sections::themes(inputs.themes.as_ref(), &inputs.trends);
+    let th = sections::themes(a.themes.as_ref());
     match &th.unavailable {
         Some(why) => out.push_str(&format!("\nTrending themes: {}\n", clean_line(why))),
         None if th.trending.is_empty() => {
@@ -128,11 +134,7 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
         }
     }
 
-    let ch = sections::churn(
-        &inputs.at_risk,
-        inputs.churn_eval.as_ref(),
-        inputs.churn_note.as_deref(),
-    );
+    let ch = sections::churn(&a.churn);
     if ch.at_risk.rows.is_empty() {
         let why = ch.unavailable.as_deref().unwrap_or("no customers scored");
         out.push_str(&format!("\nAt-risk customers: {}\n", clean_line(why)));
@@ -178,8 +180,11 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
         if !ch.cv.is_empty() {
             out.push_str(&format!("Churn model {}\n", clean_line(&ch.cv)));
         }
+        if !ch.revenue.is_empty() {
+            out.push_str(&format!("{}\n", clean_line(&ch.revenue)));
+        }
         // Which model scored the customers, or why training failed.
-        if let Some(note) = &inputs.churn_note {
+        for note in a.run.notes.iter().filter(|n| n.starts_with("churn")) {
             out.push_str(&format!("Note: {}\n", clean_line(note)));
         }
     }
@@ -189,49 +194,57 @@ pub fn terminal_summary_with(inputs: &ReportInputs, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::period::Period;
-    use serde_json::json;
+    use crate::report::html::tests::evil_analysis;
+    use crate::report::ChurnOutcome;
 
     #[test]
     fn summary_without_colour_has_three_blocks_and_no_escapes() {
-        let mut r = ReportInputs::new("t", &[], Period::Week, chrono_tz::UTC);
-        r.kpis = Some(
-            json!({"overall": {"tickets": 10}, "periods": {"2025-W01": {"tickets": 4, "csat_rate": 0.5}, "2025-W02": {"tickets": 6, "csat_rate": 0.6}}}),
-        );
-        // themes.json / churn_eval.json shapes from the stages' own types.
-        let trending = crate::themes::Trending {
-            theme: 1,
-            label: "refund\u{1b}[31m delays".into(),
-            recent: ("2025-W01".into(), "2025-W02".into()),
-            recent_count: 9,
-            baseline_count: 3,
-            recent_rate: 4.5,
-            baseline_rate: 3.2,
-            growth: 1.4,
-            z: 2.5,
-            p: 0.004,
-            negative_share_recent: None,
-            negative_share_baseline: None,
+        let mut a = evil_analysis(&[]);
+        let mut k = crate::kpi::compute(std::iter::empty(), &Default::default());
+        for (key, n, csat) in [("2025-W01", 4, 0.5), ("2025-W02", 6, 0.6)] {
+            k.periods.insert(
+                key.into(),
+                crate::kpi::KpiBlock {
+                    tickets: n,
+                    csat_rate: Some(csat),
+                    csat_responses: n,
+                    ..Default::default()
+                },
+            );
+        }
+        k.overall.tickets = 10;
+        k.overall.csat_rate = Some(0.56);
+        k.overall.csat_responses = 10;
+        k.last_period_complete = Some(true);
+        a.kpis = k;
+        let themes = a.themes.as_mut().unwrap();
+        themes.trending[0].label = "refund\u{1b}[31m delays".into();
+        themes.trending[0].growth = 1.4;
+        let ChurnOutcome::Trained { at_risk, .. } = &mut a.churn else {
+            unreachable!()
         };
-        r.themes = Some(json!({
-            "themes": [{"id": 1, "label": "refund\u{1b}[31m delays", "size": 12, "keywords": [{"term": "refund", "weight": 0.5}]}],
-            "trending": [serde_json::to_value(&trending).unwrap()],
-        }));
-        r.at_risk = (0..12).map(|i| json!({"customer_id": format!("c{i}"), "churn_risk": f64::from(i) / 20.0, "risk_band": "high", "top_factors": "many tickets"})).collect();
-        let mut eval = crate::churn::ChurnEval::default();
-        eval.holdout.model.roc_auc = Some(0.8);
-        eval.holdout.baseline.roc_auc = Some(0.6);
-        r.churn_eval = Some(serde_json::to_value(&eval).unwrap());
-        r.churn_note = Some("churn: trained a new model; --churn-model m.json was not used".into());
-        let s = terminal_summary_with(&r, false);
+        let template = at_risk[0].clone();
+        *at_risk = (0..12)
+            .rev()
+            .map(|i| crate::churn::AtRisk {
+                customer_id: format!("c{i}"),
+                churn_risk: f64::from(i) / 20.0,
+                risk_band: "high".into(),
+                top_factors: vec!["many tickets".into()],
+                ..template.clone()
+            })
+            .collect();
+        a.run.notes = vec!["churn: trained a new model; --churn-model m.json was not used".into()];
+        let s = terminal_summary_with(&a, false);
         assert!(!s.contains('\u{1b}'), "no escape sequences:\n{s}");
         assert!(s.contains("Headline KPIs: 2025-W02 compared with 2025-W01"));
         assert!(s.contains("+50.0%"), "tickets 4 → 6:\n{s}");
         assert!(s.contains("+10.0 pp"));
         assert!(
-            !s.contains("SLA breaches"),
-            "KPIs without any value are left out"
+            !s.contains("│ SLA breaches"),
+            "KPIs without any value are left out:\n{s}"
         );
+        assert!(s.contains("Not in this export: no status or resolution columns"));
         assert!(s.contains("refund [31m delays"));
         assert!(s.contains("+40%"), "growth ratio 1.4 is +40%:\n{s}");
         assert!(
@@ -239,15 +252,22 @@ mod tests {
             "top 10 by risk:\n{s}"
         );
         assert!(s.contains("Churn model holdout ROC AUC 0.800 (baseline 0.600)"));
+        assert!(
+            s.contains("Revenue at risk: 1,200 MRR with high-risk"),
+            "{s}"
+        );
         assert!(s.contains("Note: churn: trained a new model; --churn-model m.json was not used"));
     }
 
     #[test]
     fn summary_explains_missing_stages() {
-        let mut r = ReportInputs::new("t", &[], Period::Week, chrono_tz::UTC);
-        r.churn_note = Some("churn: no --customers file given".into());
-        let s = terminal_summary_with(&r, false);
-        assert!(s.contains("Headline KPIs: not available"));
+        let mut a = evil_analysis(&[]);
+        a.themes = None;
+        a.churn = ChurnOutcome::Skipped {
+            reason: "churn: no --customers file given".into(),
+        };
+        let s = terminal_summary_with(&a, false);
+        assert!(s.contains("Headline KPIs: whole range"));
         assert!(s.contains("Trending themes: not available"));
         assert!(s.contains("At-risk customers: not available: churn: no --customers file given"));
     }

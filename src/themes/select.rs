@@ -22,7 +22,7 @@ pub const SILHOUETTE_POINTS: usize = 1000;
 pub const CANDIDATES: usize = 40;
 
 /// How k was chosen, for the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct KSelection {
     /// `"silhouette"` (automatic), `"fixed"` (`k` given) or `"trivial"` (too few rows).
     pub method: String,

@@ -8,14 +8,16 @@
 //! Backlog is the exception: `periods.<k>.backlog` counts the tickets
 //! *created in* that period that are still open at as_of, which is not the
 //! backlog. The card shows the tickets open at the end of the current period
-//! against the end of the previous one, from the same series the volume and
-//! backlog chart draws; "all periods" is the backlog at as_of.
+//! against the end of the previous one, from kpis.json's
+//! `backlog_at_period_end` (the curve the volume and backlog chart draws);
+//! "all periods" is `overall.backlog`, the backlog at as_of.
+//!
+//! Every value comes from the [`KpiReport`] that is written to kpis.json;
+//! nothing is recomputed from the tickets.
 
 use super::format::{count, fixed, hours, minutes, pct, signed, NA};
-use super::json::num;
-use super::series::Series;
+use crate::kpi::{KpiBlock, KpiReport, NONE_LABEL};
 use serde::Serialize;
-use serde_json::Value;
 
 /// How a KPI's value is displayed and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,89 +45,83 @@ pub enum Better {
     Neutral,
 }
 
-/// One headline KPI and where it may live in `kpis.json`.
+/// One headline KPI: its kpis.json key and how to read it from a block.
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
     /// Card title.
     pub label: &'static str,
-    /// Candidate key paths, first match wins.
-    pub paths: &'static [&'static str],
+    /// Key path in kpis.json (`overall.<key>`, `periods.<period>.<key>`).
+    pub key: &'static str,
     /// Display kind.
     pub kind: Kind,
     /// Good direction.
     pub better: Better,
-    /// Per-period values come from the open-tickets series (end of each
-    /// period), not from `periods` (see the module docs); `paths` then only
-    /// applies to `overall`.
-    pub open_at_period_end: bool,
+    /// The value of one block.
+    pub get: fn(&KpiBlock) -> Option<f64>,
 }
 
-/// The headline KPIs, in display order.
+fn stat(s: &crate::kpi::Stats) -> Option<f64> {
+    s.median.filter(|_| s.count > 0)
+}
+
+/// The headline KPIs, in display order: volume and negative share first
+/// (every export with text has them), then what the export may lack.
 pub const SPECS: [Spec; 8] = [
     Spec {
         label: "Tickets",
-        paths: &["tickets", "count", "volume"],
+        key: "tickets",
         kind: Kind::Count,
         better: Better::Neutral,
-        open_at_period_end: false,
-    },
-    Spec {
-        label: "First response (median)",
-        paths: &[
-            "first_response_minutes.median",
-            "frt_minutes.median",
-            "frt_median_minutes",
-            "first_response_minutes",
-        ],
-        kind: Kind::Minutes,
-        better: Better::Lower,
-        open_at_period_end: false,
-    },
-    Spec {
-        label: "Resolution (median)",
-        paths: &[
-            "resolution_hours.median",
-            "resolution_median_hours",
-            "resolution_hours",
-        ],
-        kind: Kind::Hours,
-        better: Better::Lower,
-        open_at_period_end: false,
-    },
-    Spec {
-        label: "CSAT",
-        paths: &["csat_rate", "csat"],
-        kind: Kind::Rate,
-        better: Better::Higher,
-        open_at_period_end: false,
-    },
-    Spec {
-        label: "NPS",
-        paths: &["nps"],
-        kind: Kind::Score,
-        better: Better::Higher,
-        open_at_period_end: false,
-    },
-    Spec {
-        label: "Backlog",
-        paths: &["backlog"],
-        kind: Kind::Count,
-        better: Better::Lower,
-        open_at_period_end: true,
-    },
-    Spec {
-        label: "SLA breaches",
-        paths: &["sla_breach_rate", "sla.breach_rate"],
-        kind: Kind::Rate,
-        better: Better::Lower,
-        open_at_period_end: false,
+        get: |b| Some(b.tickets as f64),
     },
     Spec {
         label: "Negative tickets",
-        paths: &["negative_share", "sentiment.negative_share"],
+        key: "negative_share",
         kind: Kind::Rate,
         better: Better::Lower,
-        open_at_period_end: false,
+        get: |b| b.negative_share,
+    },
+    Spec {
+        label: "First response (median)",
+        key: "first_response_minutes.median",
+        kind: Kind::Minutes,
+        better: Better::Lower,
+        get: |b| stat(&b.first_response_minutes),
+    },
+    Spec {
+        label: "Resolution (median)",
+        key: "resolution_hours.median",
+        kind: Kind::Hours,
+        better: Better::Lower,
+        get: |b| stat(&b.resolution_hours),
+    },
+    Spec {
+        label: "CSAT",
+        key: "csat_rate",
+        kind: Kind::Rate,
+        better: Better::Higher,
+        get: |b| b.csat_rate,
+    },
+    Spec {
+        label: "NPS",
+        key: "nps",
+        kind: Kind::Score,
+        better: Better::Higher,
+        get: |b| b.nps,
+    },
+    Spec {
+        label: "Backlog",
+        key: "backlog",
+        kind: Kind::Count,
+        better: Better::Lower,
+        get: |b| b.backlog.map(|x| x as f64),
+    },
+    Spec {
+        label: "SLA breaches",
+        key: "sla_breach_rate",
+        kind: Kind::Rate,
+        better: Better::Lower,
+        get: |b| b.sla_breach_rate,
     },
 ];
 
@@ -145,6 +141,13 @@ pub fn show(kind: Kind, v: Option<f64>) -> String {
 pub struct Card {
     /// Title.
     pub label: String,
+    /// kpis.json key of the value ([`Spec::key`]).
+    pub key: &'static str,
+    /// The value as computed (for the page's `data-` attributes, so a test
+    /// can compare the page with kpis.json).
+    pub raw: Option<f64>,
+    /// The whole-range value as computed.
+    pub raw_overall: Option<f64>,
     /// Value in the current period (or overall when there are no periods).
     pub value: String,
     /// Value in the previous period.
@@ -168,27 +171,60 @@ pub struct Headline {
     pub previous: Option<String>,
     /// A sentence about what is compared (or why nothing is).
     pub note: String,
-    /// The cards, in [`SPECS`] order.
+    /// The cards, in [`SPECS`] order; KPIs the export has no data for
+    /// are left out (see `missing`).
     pub cards: Vec<Card>,
+    /// What the export lacks and what it would add, one item each
+    /// ("no status or resolution columns: backlog and resolution time").
+    pub missing: Vec<String>,
 }
 
 /// Pick current and previous period keys from `periods`, leaving out the
-/// last one when the tickets show it is incomplete.
-pub fn choose_periods(
-    periods: Option<&Value>,
-    series: &Series,
-) -> (Option<String>, Option<String>, Option<String>) {
-    let mut keys: Vec<String> = periods
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
-    keys.sort();
+/// last one when kpis.json says it is incomplete.
+pub fn choose_periods(kpis: &KpiReport) -> (Option<String>, Option<String>, Option<String>) {
+    let mut keys: Vec<String> = kpis.periods.keys().cloned().collect();
     let mut dropped = None;
-    if !series.last_complete && keys.last().is_some_and(|k| series.keys.last() == Some(k)) {
+    if kpis.last_period_complete == Some(false) && keys.len() > 1 {
         dropped = keys.pop();
     }
     let cur = keys.pop();
     (cur, keys.pop(), dropped)
+}
+
+/// What the export lacks, judged from the KPI results: one item per kind
+/// of missing column, with the numbers it would add.
+pub fn missing(kpis: &KpiReport) -> Vec<String> {
+    let o = &kpis.overall;
+    let mut out = Vec::new();
+    if o.backlog.is_none() {
+        out.push("no status or resolution columns: backlog and resolution time".to_string());
+    } else if o.resolution_hours.count == 0 {
+        out.push("no resolution times: resolution time".to_string());
+    }
+    if o.first_response_minutes.count == 0 {
+        out.push("no first-response times: first response time and SLA breaches".to_string());
+    }
+    match (o.csat_responses, o.nps_responses) {
+        (0, 0) => out.push("no satisfaction survey columns: CSAT and NPS".to_string()),
+        (0, _) => out.push("no CSAT answers: CSAT".to_string()),
+        (_, 0) => out.push("no NPS answers: NPS".to_string()),
+        _ => {}
+    }
+    let only_none = |dim: &str| {
+        kpis.by
+            .iter()
+            .find(|(d, _)| d == dim)
+            .is_some_and(|(_, g)| g.keys().all(|k| k == NONE_LABEL))
+    };
+    if o.channel_mix.as_ref().is_none_or(|m| m.is_empty()) {
+        out.push("no channel column: channel mix and KPIs by channel".to_string());
+    }
+    if only_none("priority") {
+        out.push(
+            "no priority column: KPIs by priority (SLA targets use the normal class)".to_string(),
+        );
+    }
+    out
 }
 
 fn delta(kind: Kind, cur: f64, prev: f64) -> Option<(f64, String)> {
@@ -206,19 +242,9 @@ fn delta(kind: Kind, cur: f64, prev: f64) -> Option<(f64, String)> {
     }
 }
 
-/// Build the headline cards.
-pub fn build(kpis: Option<&Value>, series: &Series) -> Headline {
-    let Some(kpis) = kpis else {
-        return Headline {
-            note: "not available: no KPI results (kpis.json) for this run".into(),
-            ..Default::default()
-        };
-    };
-    let periods = kpis.get("periods");
-    let (cur, prev, dropped) = choose_periods(periods, series);
-    let overall = kpis.get("overall").unwrap_or(&Value::Null);
-    let at = |k: &Option<String>| k.as_ref().and_then(|k| periods.and_then(|p| p.get(k)));
-    let (cur_v, prev_v) = (at(&cur), at(&prev));
+/// Build the headline cards from the KPI results.
+pub fn build(kpis: &KpiReport) -> Headline {
+    let (cur, prev, dropped) = choose_periods(kpis);
     let mut note = match (&cur, &prev) {
         (Some(c), Some(p)) => format!("{c} compared with {p}"),
         (Some(c), None) => format!("{c} (no earlier period to compare with)"),
@@ -227,22 +253,25 @@ pub fn build(kpis: Option<&Value>, series: &Series) -> Headline {
     if let Some(d) = dropped {
         note.push_str(&format!("; {d} is incomplete and left out"));
     }
+    let block = |k: &Option<String>| k.as_ref().and_then(|k| kpis.periods.get(k));
+    let (cur_b, prev_b) = (block(&cur), block(&prev));
+    // Backlog per period is the curve's value at the period's end (see
+    // the module docs), not `periods.<k>.backlog`.
     let open_at = |k: &Option<String>| {
-        let i = series.keys.iter().position(|x| Some(x) == k.as_ref())?;
-        series.backlog.get(i).map(|&b| b as f64)
+        k.as_ref()
+            .and_then(|k| kpis.backlog_at_period_end.get(k))
+            .map(|&b| b as f64)
     };
     let cards = SPECS
         .iter()
-        .map(|s| {
-            let o = num(overall, s.paths);
-            let (c, p) = if s.open_at_period_end && cur.is_some() {
-                (open_at(&cur), open_at(&prev))
-            } else {
-                let c = match cur_v {
-                    Some(v) => num(v, s.paths),
-                    None => o,
-                };
-                (c, prev_v.and_then(|v| num(v, s.paths)))
+        .filter_map(|s| {
+            let o = (s.get)(&kpis.overall);
+            // A KPI the export has no data for at all is left out.
+            o?;
+            let (c, p) = match (s.key, cur_b) {
+                ("backlog", Some(_)) => (open_at(&cur), open_at(&prev)),
+                (_, Some(cb)) => ((s.get)(cb), prev_b.and_then(|b| (s.get)(b))),
+                (_, None) => (o, None),
             };
             let (trend, arrow, delta) = match (c, p) {
                 (Some(c), Some(p)) => match delta(s.kind, c, p) {
@@ -272,8 +301,11 @@ pub fn build(kpis: Option<&Value>, series: &Series) -> Headline {
                 },
                 _ => ("none", "", String::new()),
             };
-            Card {
+            Some(Card {
                 label: s.label.into(),
+                key: s.key,
+                raw: c,
+                raw_overall: o,
                 value: show(s.kind, c),
                 previous: if prev.is_some() {
                     show(s.kind, p)
@@ -284,7 +316,7 @@ pub fn build(kpis: Option<&Value>, series: &Series) -> Headline {
                 trend,
                 arrow,
                 overall: show(s.kind, o),
-            }
+            })
         })
         .collect();
     Headline {
@@ -292,34 +324,51 @@ pub fn build(kpis: Option<&Value>, series: &Series) -> Headline {
         previous: prev,
         note,
         cards,
+        missing: missing(kpis),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::kpi::Stats;
 
-    fn kpis() -> Value {
-        json!({
-            "overall": {"tickets": 300, "first_response_minutes": {"median": 50.0}, "csat_rate": 0.8, "nps": 10},
-            "periods": {
-                "2025-W22": {"tickets": 100, "first_response_minutes": {"median": 60.0}, "csat_rate": 0.75, "nps": 12, "backlog": 10},
-                "2025-W23": {"tickets": 120, "first_response_minutes": {"median": 45.0}, "csat_rate": 0.80, "nps": 5, "backlog": 0},
-                "2025-W24": {"tickets": 80, "first_response_minutes": {"median": 40.0}, "csat_rate": 0.9, "nps": 30}
-            }
-        })
+    fn block(tickets: u64, frt: f64, csat: f64, nps: f64) -> KpiBlock {
+        KpiBlock {
+            tickets,
+            first_response_minutes: Stats {
+                median: Some(frt),
+                count: tickets,
+                ..Default::default()
+            },
+            csat_rate: Some(csat),
+            csat_responses: 10,
+            nps: Some(nps),
+            nps_responses: 10,
+            ..Default::default()
+        }
+    }
+
+    fn kpis(last_complete: bool) -> KpiReport {
+        let mut k = crate::kpi::compute(std::iter::empty(), &Default::default());
+        k.overall = block(300, 50.0, 0.8, 10.0);
+        k.overall.backlog = Some(33);
+        k.overall.channel_mix = Some([("email".to_string(), 1.0)].into_iter().collect());
+        for (key, b, open) in [
+            ("2025-W22", block(100, 60.0, 0.75, 12.0), 40),
+            ("2025-W23", block(120, 45.0, 0.80, 5.0), 30),
+            ("2025-W24", block(80, 40.0, 0.9, 30.0), 33),
+        ] {
+            k.periods.insert(key.into(), b);
+            k.backlog_at_period_end.insert(key.into(), open);
+        }
+        k.last_period_complete = Some(last_complete);
+        k
     }
 
     #[test]
     fn incomplete_last_period_is_left_out() {
-        let series = Series {
-            keys: vec!["2025-W22".into(), "2025-W23".into(), "2025-W24".into()],
-            backlog: vec![40, 30, 33],
-            last_complete: false,
-            ..Default::default()
-        };
-        let h = build(Some(&kpis()), &series);
+        let h = build(&kpis(false));
         assert_eq!(h.current.as_deref(), Some("2025-W23"));
         assert_eq!(h.previous.as_deref(), Some("2025-W22"));
         assert!(h.note.contains("2025-W24 is incomplete"));
@@ -340,6 +389,10 @@ mod tests {
             (f.value.as_str(), f.delta.as_str(), f.trend),
             ("45 min", "−25.0%", "better")
         );
+        assert_eq!(
+            (f.key, f.raw, f.raw_overall),
+            ("first_response_minutes.median", Some(45.0), Some(50.0))
+        );
         let c = card("CSAT");
         assert_eq!(
             (c.value.as_str(), c.delta.as_str(), c.trend),
@@ -350,31 +403,53 @@ mod tests {
             (n.delta.as_str(), n.trend, n.arrow),
             ("−7.0 pts", "worse", "▼")
         );
-        // Open at the end of W23 vs W22 (the series), not `periods.*.backlog`.
+        // Open at the end of W23 vs W22 (the curve), not `periods.*.backlog`.
         let b = card("Backlog");
         assert_eq!(
             (
                 b.value.as_str(),
                 b.previous.as_str(),
                 b.delta.as_str(),
-                b.trend
+                b.trend,
+                b.overall.as_str()
             ),
-            ("30", "40", "−25.0%", "better")
+            ("30", "40", "−25.0%", "better", "33")
         );
-        assert_eq!(card("SLA").value, "n/a");
         assert_eq!(f.overall, "50 min");
+        // No data at all: no card, and the missing line says what is absent.
+        assert!(h
+            .cards
+            .iter()
+            .all(|c| c.label != "SLA breaches" && c.label != "Resolution (median)"));
+        assert!(!h.missing.iter().any(|m| m.contains("status")));
+        assert!(h
+            .missing
+            .iter()
+            .any(|m| m.starts_with("no resolution times")));
     }
 
     #[test]
-    fn complete_last_period_is_used_and_missing_kpis_say_so() {
-        let series = Series {
-            keys: vec!["2025-W24".into()],
-            last_complete: true,
-            ..Default::default()
-        };
-        let h = build(Some(&kpis()), &series);
+    fn complete_last_period_is_used_and_absent_columns_are_listed() {
+        let h = build(&kpis(true));
         assert_eq!(h.current.as_deref(), Some("2025-W24"));
-        let h = build(None, &series);
-        assert!(h.cards.is_empty() && h.note.starts_with("not available"));
+        let mut bare = crate::kpi::compute(std::iter::empty(), &Default::default());
+        bare.overall.tickets = 15;
+        let h = build(&bare);
+        let labels: Vec<&str> = h.cards.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Tickets"],
+            "no backlog card without status columns"
+        );
+        assert_eq!(h.note, "whole range (no per-period KPIs)");
+        assert_eq!(
+            h.missing,
+            [
+                "no status or resolution columns: backlog and resolution time",
+                "no first-response times: first response time and SLA breaches",
+                "no satisfaction survey columns: CSAT and NPS",
+                "no channel column: channel mix and KPIs by channel",
+            ]
+        );
     }
 }

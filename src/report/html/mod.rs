@@ -9,112 +9,31 @@
 //! through minijinja's HTML auto-escaping; SVGs are built from numbers and
 //! sanitised labels and are the only unescaped insertions.
 //!
-//! The analysis outputs are read as `serde_json::Value` with defensive
-//! look-ups (see [`json`]), so a changed or missing key shows "n/a" instead
-//! of failing the run.
+//! The page is built from the run's typed results ([`Analysis`]): the same
+//! values that are written to kpis.json, themes.json, trends.csv,
+//! at_risk.csv and churn_eval.json, never a second computation. What the
+//! export lacks is left out (cards, charts, tables) and listed in one line.
 
 pub mod charts;
 pub mod churn;
 pub mod format;
 pub mod headline;
-pub mod json;
 pub mod sections;
-pub mod series;
 pub mod table;
 pub mod themes;
 pub mod tickets;
+mod timeline;
 
-mod load;
-
-pub use load::{read_csv_objects, read_json_opt};
+pub use timeline::{Timeline, MIN_CSAT_ANSWERS, MIN_PREDICTIONS, SPARSE_SHARE};
 
 use crate::error::{Error, Result};
-use crate::period::Period;
+use crate::kpi::NONE_LABEL;
+use crate::report::Analysis;
 use crate::ticket::EnrichedTicket;
 use charts::{AMBER, BLUE, GREEN, GREY, RED};
-use chrono_tz::Tz;
 use serde::Serialize;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-
-/// Everything the report and the terminal summary show.
-///
-/// The JSON values are the parsed analysis outputs as written to the output
-/// directory; `None`/empty means the stage did not run (the section then
-/// says why).
-pub struct ReportInputs<'a> {
-    /// Report title (e.g. "Support report: tickets.csv").
-    pub title: String,
-    /// run.json: versions, model, hashes, row counts, timings, options.
-    pub run: Value,
-    /// kpis.json.
-    pub kpis: Option<Value>,
-    /// themes.json.
-    pub themes: Option<Value>,
-    /// trends.csv rows as JSON objects (theme, label, period, count, …).
-    pub trends: Vec<Value>,
-    /// at_risk.csv rows as JSON objects.
-    pub at_risk: Vec<Value>,
-    /// churn_eval.json.
-    pub churn_eval: Option<Value>,
-    /// Why churn did not run (e.g. "churn: no --customers file given").
-    pub churn_note: Option<String>,
-    /// The enriched tickets, for the time-series charts.
-    pub tickets: &'a [EnrichedTicket],
-    /// Reporting period of the time series.
-    pub period: Period,
-    /// Time zone periods are cut in.
-    pub timezone: Tz,
-    /// Whether the tickets have creation times (`false`: the input had no
-    /// creation-time column, so the charts over time are left out).
-    pub has_time: bool,
-}
-
-impl<'a> ReportInputs<'a> {
-    /// Inputs with no analysis results yet (fill the fields you have).
-    pub fn new(
-        title: impl Into<String>,
-        tickets: &'a [EnrichedTicket],
-        period: Period,
-        timezone: Tz,
-    ) -> Self {
-        ReportInputs {
-            title: title.into(),
-            run: Value::Null,
-            kpis: None,
-            themes: None,
-            trends: Vec::new(),
-            at_risk: Vec::new(),
-            churn_eval: None,
-            churn_note: None,
-            tickets,
-            period,
-            timezone,
-            has_time: true,
-        }
-    }
-
-    /// Read the analysis outputs `analyze` wrote into `dir` (run.json,
-    /// kpis.json, themes.json, trends.csv, at_risk.csv, churn_eval.json);
-    /// missing files leave their field empty, unreadable ones are errors.
-    pub fn from_dir(
-        dir: &Path,
-        title: impl Into<String>,
-        tickets: &'a [EnrichedTicket],
-        period: Period,
-        timezone: Tz,
-    ) -> Result<Self> {
-        let mut r = ReportInputs::new(title, tickets, period, timezone);
-        r.run = read_json_opt(&dir.join("run.json"))?.unwrap_or(Value::Null);
-        r.kpis = read_json_opt(&dir.join("kpis.json"))?;
-        r.themes = read_json_opt(&dir.join("themes.json"))?;
-        r.churn_eval = read_json_opt(&dir.join("churn_eval.json"))?;
-        r.trends = read_csv_objects(&dir.join("trends.csv"))?;
-        r.at_risk = read_csv_objects(&dir.join("at_risk.csv"))?;
-        Ok(r)
-    }
-}
 
 /// A chart with its HTML title, caption and legend.
 #[derive(Debug, Serialize)]
@@ -150,17 +69,6 @@ impl Chart {
             wide: false,
         }
     }
-
-    fn unavailable(title: &str, why: &str) -> Chart {
-        Chart {
-            title: title.into(),
-            caption: String::new(),
-            svg: None,
-            note: format!("not available: {why}"),
-            legend: Vec::new(),
-            wide: false,
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -169,6 +77,7 @@ struct View {
     subtitle: String,
     headline: headline::Headline,
     charts: Vec<Chart>,
+    charts_note: String,
     dims: Vec<table::Table>,
     dims_note: String,
     themes: sections::Themes,
@@ -185,184 +94,150 @@ const TEMPLATE: &str = include_str!("report.html.j2");
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("sort.js");
 
-fn share(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        f64::NAN
-    } else {
-        part as f64 / whole as f64
-    }
+/// Most bars in the topic and channel mix charts.
+const MAX_BARS: usize = 12;
+
+/// The report's title: the input by file name only.
+pub fn title(a: &Analysis) -> String {
+    format!("ticketlens report — {}", a.run.input)
 }
 
-fn build_charts(inputs: &ReportInputs, s: &series::Series) -> Vec<Chart> {
-    if s.keys.is_empty() {
-        return vec![Chart::unavailable("Charts", "no tickets in this run")];
-    }
-    let over_time = ["Volume and backlog", "CSAT rate", "Sentiment mix"];
-    if !inputs.has_time {
-        // Every ticket would sit in one 1970 period: say why instead.
-        let mut out: Vec<Chart> = over_time
-            .iter()
-            .map(|t| Chart::unavailable(t, "the input has no creation-time column"))
-            .collect();
-        out.extend(
-            build_charts_inner(inputs, s)
-                .into_iter()
-                .skip(over_time.len()),
-        );
-        return out;
-    }
-    build_charts_inner(inputs, s)
-}
-
-fn build_charts_inner(inputs: &ReportInputs, s: &series::Series) -> Vec<Chart> {
-    let p = inputs.period;
-    let overall = inputs
-        .kpis
-        .as_ref()
-        .and_then(|k| k.get("overall"))
-        .cloned()
-        .unwrap_or(Value::Null);
+/// Every chart the export has data for, in display order.
+fn build_charts(a: &Analysis, tl: &Timeline) -> Vec<Chart> {
+    let k = &a.kpis;
+    let o = &k.overall;
+    let p = k
+        .options
+        .period
+        .map_or_else(|| "period".to_string(), |p| p.to_string());
     let mut out = Vec::new();
-    let created: Vec<f64> = s.created.iter().map(|&c| c as f64).collect();
-    let backlog: Vec<f64> = s.backlog.iter().map(|&c| c as f64).collect();
-    let mut c = Chart::new(
-        "Volume and backlog",
-        format!(
-            "Tickets created per {p} and tickets still open at the end of each {p}.{}",
-            if s.last_complete {
-                ""
-            } else {
-                " The last one is incomplete (the data ends before it does)."
-            }
-        ),
-        charts::lines(
-            true,
-            "Volume and backlog",
-            &s.keys,
-            &[(BLUE, created), (AMBER, backlog)],
-            false,
-        ),
-        &[("Created", BLUE), ("Open at end of period", AMBER)],
-    );
-    c.wide = true;
-    out.push(c);
-    // CSAT: kpis.json periods when present (so the chart agrees with the
-    // JSON), else the share of 4–5 answers computed from the tickets.
-    let kp = inputs.kpis.as_ref().and_then(|k| k.get("periods"));
-    let csat: Vec<f64> = s
-        .keys
-        .iter()
-        .zip(&s.csat)
-        .map(|(k, (n, good))| {
-            kp.and_then(|p| p.get(k))
-                .and_then(|v| json::num(v, &["csat_rate"]))
-                .unwrap_or_else(|| share(*good, *n))
-        })
-        .collect();
-    out.push(if csat.iter().any(|v| v.is_finite()) {
-        Chart::new(
-            "CSAT rate",
-            format!("Share of satisfaction answers that are 4 or 5, per {p}."),
-            charts::lines(false, "CSAT rate", &s.keys, &[(GREEN, csat)], true),
-            &[("CSAT", GREEN)],
-        )
-    } else {
-        Chart::unavailable("CSAT rate", "no CSAT answers in the input")
-    });
-    let totals: Vec<u64> = s.sentiment.iter().map(|x| x.iter().sum()).collect();
-    out.push(if totals.iter().any(|&t| t > 0) {
-        let layer = |i: usize| {
-            s.sentiment
-                .iter()
-                .zip(&totals)
-                .map(|(x, t)| share(x[i], *t))
-                .collect::<Vec<_>>()
-        };
-        Chart::new(
-            "Sentiment mix",
-            format!("Share of tickets per predicted sentiment, per {p}."),
-            charts::stacked_shares(
-                "Sentiment mix",
-                &s.keys,
-                &[(RED, layer(0)), (GREY, layer(1)), (GREEN, layer(2))],
-            ),
-            &[("Negative", RED), ("Neutral", GREY), ("Positive", GREEN)],
-        )
-    } else {
-        Chart::unavailable("Sentiment mix", "the tickets were not classified")
-    });
-    let frt_caption = format!(
-        "Tickets by time to first agent reply (log-scaled bins). Median {}, 90th percentile {}.",
-        format::minutes(json::num(&overall, &["first_response_minutes.median"])),
-        format::minutes(json::num(&overall, &["first_response_minutes.p90"]))
-    );
-    out.push(if s.frt_hist.iter().any(|&c| c > 0) {
-        Chart::new(
-            "First response time",
-            frt_caption,
-            charts::columns(
-                "First response time",
-                &series::FRT_LABELS,
-                &s.frt_hist,
-                BLUE,
-            ),
-            &[],
-        )
-    } else {
-        Chart::unavailable(
-            "First response time",
-            "no first-response times in the input",
-        )
-    });
-    let res_caption = format!(
-        "Resolved tickets by time to resolution (log-scaled bins). Median {}, 90th percentile {}.",
-        format::hours(json::num(&overall, &["resolution_hours.median"])),
-        format::hours(json::num(&overall, &["resolution_hours.p90"]))
-    );
-    out.push(if s.res_hist.iter().any(|&c| c > 0) {
-        Chart::new(
-            "Resolution time",
-            res_caption,
-            charts::columns("Resolution time", &series::RES_LABELS, &s.res_hist, AMBER),
-            &[],
-        )
-    } else {
-        Chart::unavailable("Resolution time", "no resolution times in the input")
-    });
-    out.push(if s.topics.is_empty() {
-        Chart::unavailable("Topic mix", "the tickets were not classified")
-    } else {
-        let top: Vec<(String, u64)> = s.topics.iter().take(12).cloned().collect();
-        let caption = if s.topics.len() > 12 {
-            format!(
-                "Tickets per predicted topic (largest 12 of {}).",
-                s.topics.len()
-            )
+    if a.dated && !tl.keys.is_empty() {
+        let created: Vec<f64> = tl.blocks.iter().map(|b| b.tickets as f64).collect();
+        let mut series = vec![(BLUE, created)];
+        let mut legend = vec![("Created", BLUE)];
+        let title = if let Some(b) = tl.backlog(k) {
+            series.push((AMBER, b));
+            legend.push(("Open at end of period", AMBER));
+            "Volume and backlog"
         } else {
-            "Tickets per predicted topic.".into()
+            "Volume"
         };
-        Chart::new(
-            "Topic mix",
-            caption,
-            charts::bars("Topic mix", &top, BLUE),
+        let mut c = Chart::new(
+            title,
+            format!(
+                "Tickets created per {p}{}.{}",
+                if legend.len() > 1 {
+                    format!(" and tickets still open at the end of each {p}")
+                } else {
+                    String::new()
+                },
+                if k.last_period_complete == Some(false) {
+                    " The last one is incomplete (the data ends before it does)."
+                } else {
+                    ""
+                }
+            ),
+            charts::lines(true, title, &tl.keys, &series, false),
+            &legend,
+        );
+        c.wide = true;
+        out.push(c);
+        if o.csat_responses > 0 {
+            out.push(Chart::new(
+                "CSAT rate",
+                format!(
+                    "Share of satisfaction answers that are 4 or 5, per {p} (not drawn for a {p} with fewer than {MIN_CSAT_ANSWERS} answers)."
+                ),
+                charts::lines(false, "CSAT rate", &tl.keys, &[(GREEN, tl.csat())], true),
+                &[("CSAT", GREEN)],
+            ));
+        }
+        if o.predictions > 0 {
+            let [neg, neu, pos] = tl.sentiment();
+            out.push(Chart::new(
+                "Sentiment mix",
+                format!(
+                    "Share of tickets per predicted sentiment, per {p} (left blank for a {p} with fewer than {MIN_PREDICTIONS} tickets)."
+                ),
+                charts::stacked_shares(
+                    "Sentiment mix",
+                    &tl.keys,
+                    &[(RED, neg), (GREY, neu), (GREEN, pos)],
+                ),
+                &[("Negative", RED), ("Neutral", GREY), ("Positive", GREEN)],
+            ));
+        }
+    }
+    let frt = &k.distributions.first_response_minutes;
+    if frt.total() > 0 {
+        out.push(Chart::new(
+            "First response time",
+            format!(
+                "Tickets by time to first agent reply (log-scaled bins). Median {}, 90th percentile {}.",
+                format::minutes(o.first_response_minutes.median),
+                format::minutes(o.first_response_minutes.p90)
+            ),
+            charts::columns("First response time", &frt.labels, &frt.counts, BLUE),
             &[],
-        )
-    });
-    let top: Vec<(String, u64)> = s.channels.iter().take(12).cloned().collect();
-    out.push(Chart::new(
-        "Channel mix",
-        format!(
-            "Tickets per channel{}.",
-            if s.channels.len() > 12 {
-                " (largest 12)"
-            } else {
-                ""
-            }
-        ),
-        charts::bars("Channel mix", &top, AMBER),
-        &[],
-    ));
+        ));
+    }
+    let res = &k.distributions.resolution_hours;
+    if res.total() > 0 {
+        out.push(Chart::new(
+            "Resolution time",
+            format!(
+                "Resolved tickets by time to resolution (log-scaled bins). Median {}, 90th percentile {}.",
+                format::hours(o.resolution_hours.median),
+                format::hours(o.resolution_hours.p90)
+            ),
+            charts::columns("Resolution time", &res.labels, &res.counts, AMBER),
+            &[],
+        ));
+    }
+    for (dim, title, colour) in [
+        ("topic", "Topic mix", BLUE),
+        ("channel", "Channel mix", AMBER),
+    ] {
+        let all = group_sizes(k, dim);
+        if all.is_empty() {
+            continue;
+        }
+        let top: Vec<(String, u64)> = all.iter().take(MAX_BARS).cloned().collect();
+        let what = if dim == "topic" {
+            "predicted topic"
+        } else {
+            "channel"
+        };
+        let caption = if all.len() > MAX_BARS {
+            format!("Tickets per {what} (largest {MAX_BARS} of {}).", all.len())
+        } else {
+            format!("Tickets per {what}.")
+        };
+        out.push(Chart::new(
+            title,
+            caption,
+            charts::bars(title, &top, colour),
+            &[],
+        ));
+    }
     out
+}
+
+/// Tickets per group of a `by` dimension, largest first, without the
+/// "(none)" group; empty when the dimension was not computed.
+fn group_sizes(k: &crate::kpi::KpiReport, dim: &str) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> =
+        k.by.iter()
+            .find(|(d, _)| d == dim)
+            .map(|(_, g)| {
+                g.iter()
+                    .filter(|(name, _)| name.as_str() != NONE_LABEL)
+                    .map(|(name, b)| (name.clone(), b.tickets))
+                    .collect()
+            })
+            .unwrap_or_default();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
 }
 
 fn sha256_base64(s: &str) -> String {
@@ -387,44 +262,47 @@ fn sha256_base64(s: &str) -> String {
     out
 }
 
-/// Render the report as one HTML document.
-pub fn render(inputs: &ReportInputs) -> Result<String> {
-    let s = series::compute(inputs.tickets, inputs.period, inputs.timezone);
-    let range = match (s.keys.first(), s.keys.last()) {
-        _ if !inputs.has_time => "no creation times".into(),
-        (Some(a), Some(b)) if a != b => format!("{a} to {b}"),
-        (Some(a), _) => a.clone(),
+/// Render the report as one HTML document from the run's results and its
+/// enriched tickets (for the ticket list).
+pub fn render(a: &Analysis, tickets: &[EnrichedTicket]) -> Result<String> {
+    let k = &a.kpis;
+    let tl = Timeline::dense(k);
+    let range = match (tl.keys.first(), tl.keys.last()) {
+        _ if !a.dated => "no creation times".into(),
+        (Some(x), Some(y)) if x != y => format!("{x} to {y}"),
+        (Some(x), _) => x.clone(),
         _ => "no tickets".into(),
     };
     let subtitle = format!(
-        "{} tickets · {range} · per {} · {}",
-        format::count(Some(inputs.tickets.len() as f64)),
-        inputs.period,
-        inputs.timezone.name()
+        "{} tickets · {range}{} · {}",
+        format::count(Some(k.overall.tickets as f64)),
+        k.options
+            .period
+            .filter(|_| a.dated)
+            .map(|p| format!(" · per {p}"))
+            .unwrap_or_default(),
+        a.timezone.name()
     );
-    let dims = sections::by_dimension(inputs.kpis.as_ref());
-    let dims_note = match (&inputs.kpis, dims.is_empty()) {
-        (None, _) => "not available: no KPI results (kpis.json) for this run".into(),
-        (Some(_), true) => "not available: kpis.json has no per-group KPIs (by)".into(),
-        _ => String::new(),
+    let dims = sections::by_dimension(k);
+    let dims_note = if dims.is_empty() {
+        "not available: the export has no values for the grouping columns (--by)".into()
+    } else {
+        String::new()
     };
     let view = View {
-        title: inputs.title.clone(),
+        title: title(a),
         subtitle,
-        headline: headline::build(inputs.kpis.as_ref(), &s),
-        charts: build_charts(inputs, &s),
+        headline: headline::build(k),
+        charts: build_charts(a, &tl),
+        charts_note: tl.note(),
         dims,
         dims_note,
-        themes: sections::themes(inputs.themes.as_ref(), &inputs.trends),
-        churn: sections::churn(
-            &inputs.at_risk,
-            inputs.churn_eval.as_ref(),
-            inputs.churn_note.as_deref(),
-        ),
-        tickets: tickets::ticket_list(inputs.tickets, inputs.timezone, inputs.has_time),
-        quality: sections::quality(&inputs.run),
+        themes: sections::themes(a.themes.as_ref()),
+        churn: sections::churn(&a.churn),
+        tickets: tickets::ticket_list(tickets, a.timezone, a.dated),
+        quality: sections::quality(&a.run),
         definitions: sections::DEFINITIONS.to_vec(),
-        run: sections::run_info(&inputs.run),
+        run: sections::run_info(&a.run),
         script: SCRIPT,
         script_hash: sha256_base64(SCRIPT),
     };
@@ -444,11 +322,11 @@ fn render_err(e: minijinja::Error) -> Error {
 }
 
 /// Render and write the report atomically to `path`.
-pub fn write(inputs: &ReportInputs, path: &Path) -> Result<()> {
-    let html = render(inputs)?;
+pub fn write(a: &Analysis, tickets: &[EnrichedTicket], path: &Path) -> Result<()> {
+    let html = render(a, tickets)?;
     crate::report::atomic::write_atomic(path, html.as_bytes())?;
     Ok(())
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

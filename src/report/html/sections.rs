@@ -1,14 +1,15 @@
-//! The report's data sections built from the analysis outputs' JSON:
-//! KPIs by dimension and run info here; themes and churn in their own
+//! The report's data sections built from the run's typed results: KPIs by
+//! dimension, data quality and run info here; themes and churn in their own
 //! modules (re-exported).
 //!
 //! Each builder returns either content or a "not available: …" note,
-//! never an error: a missing or reshaped input must not lose the rest of the
+//! never an error: a stage that did not run must not lose the rest of the
 //! report.
 
 use super::format::{count, fixed, hours, minutes, pct, truncate};
-use super::json::{as_num, as_text, num, pick};
 use super::table::{Cell, Table};
+use crate::kpi::{KpiReport, NONE_LABEL};
+use crate::report::RunInfo as Run;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -18,34 +19,24 @@ pub use super::themes::{themes, Example, ThemeCard, Themes, MAX_THEMES, MAX_TREN
 /// Most groups per dimension table.
 pub const MAX_GROUPS: usize = 30;
 
-const FRT: &[&str] = &[
-    "first_response_minutes.median",
-    "frt_minutes.median",
-    "frt_median_minutes",
-    "first_response_minutes",
-];
-const RES: &[&str] = &[
-    "resolution_hours.median",
-    "resolution_median_hours",
-    "resolution_hours",
-];
-
-/// KPI tables per grouping dimension (channel and priority first).
-pub fn by_dimension(kpis: Option<&Value>) -> Vec<Table> {
-    let Some(by) = kpis.and_then(|k| k.get("by")).and_then(Value::as_object) else {
-        return Vec::new();
-    };
-    let mut dims: Vec<&String> = by.keys().collect();
+/// KPI tables per grouping dimension (channel and priority first). A
+/// dimension the export has no values for (every ticket in "(none)") is
+/// left out; the headline's "missing" line says so.
+pub fn by_dimension(kpis: &KpiReport) -> Vec<Table> {
+    let mut dims: Vec<&(String, _)> = kpis
+        .by
+        .iter()
+        .filter(|(_, groups)| groups.keys().any(|g| g != NONE_LABEL))
+        .collect();
     let rank = |d: &str| match d {
         "channel" => 0,
         "priority" => 1,
         _ => 2,
     };
-    dims.sort_by_key(|d| rank(d));
+    dims.sort_by_key(|(d, _)| rank(d));
     dims.into_iter()
         .take(6)
-        .filter_map(|dim| {
-            let groups = by.get(dim)?.as_object()?;
+        .map(|(dim, groups)| {
             let mut t = Table::new(
                 format!("KPIs by {dim}"),
                 &[
@@ -60,38 +51,34 @@ pub fn by_dimension(kpis: Option<&Value>) -> Vec<Table> {
                     "Negative#",
                 ],
             );
-            let mut rows: Vec<(f64, Vec<Cell>)> = groups
+            let mut rows: Vec<(u64, Vec<Cell>)> = groups
                 .iter()
-                .map(|(g, v)| {
-                    let tickets = num(v, &["tickets", "count"]);
-                    let rate = |k: &[&str]| {
-                        let x = num(v, k);
-                        Cell::num(pct(x), x)
-                    };
-                    let frt = num(v, FRT);
-                    let res = num(v, RES);
-                    let nps = num(v, &["nps"]);
+                .map(|(g, b)| {
+                    let rate = |x: Option<f64>| Cell::num(pct(x), x);
+                    let tickets = Some(b.tickets as f64);
+                    let frt = b.first_response_minutes.median;
+                    let res = b.resolution_hours.median;
                     let row = vec![
                         Cell::text(truncate(g, 60)),
                         Cell::num(count(tickets), tickets),
                         Cell::num(minutes(frt), frt),
                         Cell::num(hours(res), res),
-                        rate(&["csat_rate"]),
-                        Cell::num(fixed(nps, 0), nps),
-                        rate(&["sla_breach_rate"]),
-                        rate(&["escalation_rate"]),
-                        rate(&["negative_share"]),
+                        rate(b.csat_rate),
+                        Cell::num(fixed(b.nps, 0), b.nps),
+                        rate(b.sla_breach_rate),
+                        rate(b.escalation_rate),
+                        rate(b.negative_share),
                     ];
-                    (tickets.unwrap_or(0.0), row)
+                    (b.tickets, row)
                 })
                 .collect();
-            rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.0));
             if rows.len() > MAX_GROUPS {
                 t.caption
                     .push_str(&format!(" (largest {MAX_GROUPS} of {})", rows.len()));
             }
             t.rows = rows.into_iter().take(MAX_GROUPS).map(|(_, r)| r).collect();
-            Some(t)
+            t
         })
         .collect()
 }
@@ -133,84 +120,61 @@ pub struct Quality {
 /// Most reason groups listed in the report's box (the rest are in run.json).
 pub const MAX_QUALITY_GROUPS: usize = 10;
 
-/// Build the data-quality box from run.json's `data_quality` block
-/// (`ingest::DataQuality`) and `skipped` list.
-pub fn quality(run: &Value) -> Quality {
-    let texts = |v: Option<&Value>| -> Vec<String> {
-        v.and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(|s| truncate(s, 300))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let skipped = texts(run.get("skipped"));
-    let Some(dq) = run.get("data_quality").filter(|v| v.is_object()) else {
+/// Build the data-quality box from the run's data-quality block and
+/// skipped stages.
+pub fn quality(run: &Run) -> Quality {
+    let skipped: Vec<String> = run.skipped.iter().map(|s| truncate(s, 300)).collect();
+    let Some(dq) = &run.data_quality else {
         return Quality {
             alert: !skipped.is_empty(),
-            line: "not available: no data-quality block in run.json".into(),
+            line: "not available: the run has no data-quality information".into(),
             skipped,
             ..Default::default()
         };
     };
-    let n = |k: &str| num(dq, &[k]);
-    let rejected = n("rows_rejected").unwrap_or(0.0);
-    let share = n("rejected_share");
+    let rejected = dq.rows_rejected;
     let line = format!(
         "{} rows read, {} used, {} rejected ({})",
-        count(n("rows_read")),
-        count(n("rows_used")),
-        count(Some(rejected)),
-        pct(share)
+        count(Some(dq.rows_read as f64)),
+        count(Some(dq.rows_used as f64)),
+        count(Some(rejected as f64)),
+        pct(Some(dq.rejected_share))
     );
     let groups: Vec<QualityGroup> = dq
-        .get("rejects_summary")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .take(MAX_QUALITY_GROUPS)
-                .map(|g| {
-                    let c = num(g, &["count"]);
-                    let lines: Vec<String> = g
-                        .get("first_lines")
-                        .and_then(Value::as_array)
-                        .map(|l| {
-                            l.iter()
-                                .filter_map(Value::as_u64)
-                                .map(|x| x.to_string())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let more = c.unwrap_or(0.0) > lines.len() as f64;
-                    QualityGroup {
-                        count: count(c),
-                        example: truncate(
-                            g.get("example").and_then(Value::as_str).unwrap_or(""),
-                            300,
-                        ),
-                        lines: format!("{}{}", lines.join(", "), if more { ", …" } else { "" }),
-                        hint: truncate(g.get("hint").and_then(Value::as_str).unwrap_or(""), 300),
-                    }
-                })
-                .collect()
+        .rejects_summary
+        .iter()
+        .take(MAX_QUALITY_GROUPS)
+        .map(|g| {
+            let lines: Vec<String> = g.first_lines.iter().map(|x| x.to_string()).collect();
+            let more = g.count as usize > lines.len();
+            QualityGroup {
+                count: count(Some(g.count as f64)),
+                example: truncate(&g.example, 300),
+                lines: format!("{}{}", lines.join(", "), if more { ", …" } else { "" }),
+                hint: truncate(g.hint.as_deref().unwrap_or(""), 300),
+            }
         })
-        .unwrap_or_default();
-    let warnings = texts(dq.get("warnings"));
-    let over_limit =
-        rejected > 0.0 && matches!((share, n("max_reject_rate")), (Some(s), Some(m)) if s > m);
+        .collect();
+    let warnings: Vec<String> = dq.warnings.iter().map(|w| truncate(w, 300)).collect();
+    let over_limit = rejected > 0 && dq.rejected_share > dq.max_reject_rate;
     Quality {
-        alert: rejected > 0.0 || !warnings.is_empty() || !skipped.is_empty(),
+        alert: rejected > 0 || !warnings.is_empty() || !skipped.is_empty(),
         over_limit,
         line,
         groups,
         warnings,
         skipped,
         rejects_file: dq
-            .get("rejects_file")
-            .and_then(Value::as_str)
-            .map(|s| truncate(s, 200))
+            .rejects_file
+            .as_deref()
+            // By file name: it sits beside the report, and the full path
+            // can carry a user name.
+            .map(|s| {
+                let name = std::path::Path::new(s)
+                    .file_name()
+                    .map_or_else(|| s.to_string(), |n| n.to_string_lossy().into_owned());
+                truncate(&name, 200)
+            })
             .unwrap_or_default(),
     }
 }
@@ -235,54 +199,59 @@ pub struct RunInfo {
     pub all: Vec<Fact>,
 }
 
-/// Build the run footer from run.json (`pipeline::run_info::RunInfo`:
-/// `model_name`, `model_sha256`, `input_sha256`, `rows.*`,
-/// `ticketlens_version`, `stage_seconds` as `[name, seconds]` pairs).
-pub fn run_info(run: &Value) -> RunInfo {
+/// Build the run footer from the run info.
+pub fn run_info(run: &Run) -> RunInfo {
     let mut highlights = Vec::new();
-    let mut add = |key: &str, path: &str, f: &dyn Fn(&Value) -> Option<String>| {
-        if let Some(v) = pick(run, &[path]).and_then(f) {
+    let mut add = |key: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
             highlights.push(Fact {
                 key: key.into(),
                 value: truncate(&v, 120),
             });
         }
     };
-    let n = |v: &Value| as_num(v).map(|x| count(Some(x)));
-    add("Model", "model_name", &as_text);
-    add("Model sha256", "model_sha256", &as_text);
-    add("Input", "input", &as_text);
-    add("Input sha256", "input_sha256", &as_text);
-    add("Rows read", "rows.read", &n);
-    add("Rows written", "rows.written", &n);
-    add("Rows rejected", "rows.rejected", &n);
-    add("Customers file", "customers_file", &as_text);
-    add("Customers sha256", "customers_sha256", &as_text);
-    add("Churn model", "churn_model_used", &as_text);
-    add("Customers scored", "customers.scored", &n);
-    add("ticketlens", "ticketlens_version", &as_text);
-    let timings = pick(run, &["stage_seconds"])
-        .and_then(Value::as_array)
-        .map(|stages| {
-            stages
-                .iter()
-                .filter_map(|st| {
-                    let pair = st.as_array()?;
-                    let secs = as_num(pair.get(1)?)?;
-                    Some(Fact {
-                        key: truncate(&as_text(pair.first()?)?, 40),
-                        value: format!("{secs:.2} s"),
-                    })
-                })
-                .collect()
+    let n = |k: &str| run.rows.get(k).map(|&x| count(Some(x as f64)));
+    add("Model", Some(run.model_name.clone()));
+    add("Model sha256", Some(run.model_sha256.clone()));
+    add("Input", Some(run.input.clone()));
+    add("Input sha256", run.input_sha256.clone());
+    add("Rows read", n("read"));
+    add("Rows written", n("written"));
+    add("Rows rejected", n("rejected"));
+    add("Customers file", run.customers_file.clone());
+    add("Customers sha256", run.customers_sha256.clone());
+    add("Churn model", Some(run.churn_model_used.clone()));
+    add(
+        "Customers scored",
+        run.customers.get("scored").map(|&x| count(Some(x as f64))),
+    );
+    add("ticketlens", Some(run.ticketlens_version.clone()));
+    let timings = run
+        .stage_seconds
+        .iter()
+        .map(|(name, secs)| Fact {
+            key: truncate(name, 40),
+            value: format!("{secs:.2} s"),
         })
-        .unwrap_or_default();
+        .collect();
     let mut all = Vec::new();
-    flatten("", run, &mut all);
+    // Every field, flattened for display: the struct is the schema.
+    if let Ok(v) = serde_json::to_value(run) {
+        flatten("", &v, &mut all);
+    }
     RunInfo {
         highlights,
         timings,
         all,
+    }
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 
@@ -342,23 +311,49 @@ pub const DEFINITIONS: [(&str, &str); 14] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kpi::{KpiBlock, KpiOptions};
     use serde_json::json;
 
     #[test]
-    fn dimension_tables_sort_by_volume() {
-        let k = json!({"by": {"priority": {"low": {"tickets": 5}}, "channel": {"email": {"tickets": 2, "csat_rate": 0.5}, "chat": {"tickets": 9}}}});
-        let t = by_dimension(Some(&k));
+    fn dimension_tables_sort_by_volume_and_skip_absent_columns() {
+        let mut k = crate::kpi::compute(std::iter::empty(), &KpiOptions::default());
+        let block = |tickets: u64, csat: Option<f64>| KpiBlock {
+            tickets,
+            csat_rate: csat,
+            ..Default::default()
+        };
+        k.by = vec![
+            (
+                "priority".into(),
+                [("low".to_string(), block(5, None))].into_iter().collect(),
+            ),
+            (
+                "channel".into(),
+                [
+                    ("email".to_string(), block(2, Some(0.5))),
+                    ("chat".to_string(), block(9, None)),
+                ]
+                .into_iter()
+                .collect(),
+            ),
+            (
+                "topic".into(),
+                [(NONE_LABEL.to_string(), block(11, None))]
+                    .into_iter()
+                    .collect(),
+            ),
+        ];
+        let t = by_dimension(&k);
+        assert_eq!(t.len(), 2, "a dimension that is all (none) is left out");
         assert_eq!(t[0].caption, "KPIs by channel");
         assert_eq!(t[0].rows[0][0].text, "chat");
         assert_eq!(t[0].rows[1][4].text, "50.0%");
         assert_eq!(t[1].caption, "KPIs by priority");
-        assert!(by_dimension(None).is_empty());
     }
 
-    /// run.json as `analyze` writes it (the real struct, serialised).
     #[test]
     fn run_info_highlights_and_flattens() {
-        let mut info = crate::pipeline::run_info::RunInfo {
+        let mut info = Run {
             ticketlens_version: "9.9.9".into(),
             model_name: "ticket-minilm".into(),
             model_sha256: "abc".into(),
@@ -369,7 +364,7 @@ mod tests {
         };
         info.rows.insert("read".into(), 1200);
         info.rows.insert("rejected".into(), 3);
-        let r = run_info(&serde_json::to_value(&info).unwrap());
+        let r = run_info(&info);
         assert_eq!(
             r.highlights[0],
             Fact {

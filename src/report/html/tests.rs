@@ -1,7 +1,8 @@
 use super::*;
+use crate::period::Period;
+use crate::report::{ChurnOutcome, RunInfo};
 use crate::ticket::{Prediction, Sentiment, ThemeRef, Ticket};
 use chrono::{TimeZone, Utc};
-use serde_json::json;
 
 const SCRIPT_XSS: &str = "<script>alert(1)</script>";
 const IMG_XSS: &str = "\"><img src=x onerror=alert(1)>";
@@ -23,6 +24,7 @@ fn ticket(i: u32) -> EnrichedTicket {
             .into(),
         ),
         agent: Some(format!("{SCRIPT_XSS}{IMG_XSS}")),
+        channel: Some(if i.is_multiple_of(4) { "chat" } else { "email" }.into()),
         csat: Some(f64::from(1 + i % 5)),
         subject: Some(SCRIPT_XSS.into()),
         ..Default::default()
@@ -48,37 +50,140 @@ fn ticket(i: u32) -> EnrichedTicket {
     t
 }
 
-fn evil_inputs(tickets: &[EnrichedTicket]) -> ReportInputs<'_> {
-    let mut r = ReportInputs::new(
-        format!("Report {SCRIPT_XSS}"),
-        tickets,
-        Period::Week,
-        chrono_tz::UTC,
-    );
+/// A run over `tickets` with every stage's result, ticket-derived text
+/// set to markup wherever a string reaches the page.
+pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
+    use crate::churn::{AtRisk, ChurnEval};
+    use crate::themes::{Example, Keyword, SentimentMix, Theme, ThemeReport, TrendRow, Trending};
     let evil = format!("{SCRIPT_XSS}{IMG_XSS}");
-    r.run = json!({"model": {"name": evil, "sha256": "ab12"}, "rows": {"read": 40, "written": 39, "rejected": 1}, "timings": {"classify": 0.5}});
-    r.kpis = Some(json!({
-        "overall": {"tickets": 40, "first_response_minutes": {"median": 61.0, "p90": 130.0}, "csat_rate": 0.6},
-        "by": {"agent": {evil.clone(): {"tickets": 40}}, "channel": {"email": {"tickets": 40, "sla_breach_rate": 0.1}}},
-        "periods": {"2025-W23": {"tickets": 14, "csat_rate": 0.5}, "2025-W24": {"tickets": 14, "csat_rate": 0.7}, "2025-W25": {"tickets": 12, "csat_rate": 0.1}}
-    }));
-    r.themes = Some(json!({
-        "themes": [{"id": 0, "label": evil, "size": 40, "keywords": [{"term": evil, "weight": 1.0}],
-                    "examples": [{"ticket_id": evil, "text": evil}]}],
-        "trending": [{"theme_id": 0, "label": evil, "growth": 0.5}]
-    }));
-    r.trends = vec![json!({"theme": "0", "label": evil, "period": "2025-W23", "count": "3"})];
-    r.at_risk = vec![
-        json!({"customer_id": evil, "churn_risk": "0.9", "risk_band": evil, "top_factors": evil, "plan": evil}),
-    ];
-    r.churn_eval = Some(json!({"holdout": {"roc_auc": 0.8}, "baseline": {"roc_auc": 0.6}}));
-    r
+    let kpis = crate::kpi::compute(
+        tickets,
+        &crate::kpi::KpiOptions {
+            period: Some(Period::Week),
+            by: vec!["agent".into(), "channel".into(), "topic".into()],
+            // Saturday of 2025-W25, the last creation day: W25 is partial.
+            as_of: Some(Utc.with_ymd_and_hms(2025, 6, 21, 12, 0, 0).unwrap()),
+            ..Default::default()
+        },
+    );
+    let mut run = RunInfo {
+        input: format!("Report {SCRIPT_XSS}"),
+        model_name: evil.clone(),
+        model_sha256: "ab12".into(),
+        stage_seconds: vec![("ingest+classify".into(), 0.5)],
+        ..Default::default()
+    };
+    run.rows.insert("read".into(), 40);
+    let theme = Theme {
+        id: 0,
+        label: evil.clone(),
+        auto_label: evil.clone(),
+        seed: None,
+        keywords: vec![Keyword {
+            term: evil.clone(),
+            weight: 1.0,
+        }],
+        size: 40,
+        share: 1.0,
+        mean_distance: 0.1,
+        examples: vec![Example {
+            id: evil.clone(),
+            text: evil.clone(),
+            distance: 0.1,
+        }],
+        top_topic: None,
+        top_topic_share: None,
+        sentiment: SentimentMix {
+            negative: 0.3,
+            neutral: 0.3,
+            positive: 0.4,
+            predicted: 40,
+        },
+        frt_median_minutes: None,
+        csat_rate: None,
+        csat_responses: 0,
+        trend: Vec::new(),
+    };
+    let themes = ThemeReport {
+        themes: vec![theme],
+        assignments: Vec::new(),
+        trends: vec![TrendRow {
+            theme: 0,
+            label: evil.clone(),
+            period: "2025-W23".into(),
+            count: 3,
+            share: None,
+            negative_share: None,
+            growth: None,
+            z: None,
+            p: None,
+        }],
+        trending: vec![Trending {
+            theme: 0,
+            label: evil.clone(),
+            recent: ("2025-W24".into(), "2025-W25".into()),
+            recent_count: 20,
+            baseline_count: 3,
+            recent_rate: 10.0,
+            baseline_rate: 3.0,
+            growth: 1.5,
+            z: 2.5,
+            p: 0.004,
+            negative_share_recent: None,
+            negative_share_baseline: None,
+        }],
+        k_selection: Default::default(),
+        period: Period::Week,
+        within_negative: false,
+        clustered: 40,
+        unmatched_seeds: Vec::new(),
+    };
+    let mut eval = ChurnEval::default();
+    eval.holdout.model.roc_auc = Some(0.8);
+    eval.holdout.baseline.roc_auc = Some(0.6);
+    let at_risk = vec![AtRisk {
+        customer_id: evil.clone(),
+        churn_risk: 0.9,
+        risk_band: evil.clone(),
+        top_factors: vec![evil.clone()],
+        tickets_90d: 2,
+        last_contact: None,
+        last_sentiment: None,
+        plan: Some(evil.clone()),
+        mrr: Some(100.0),
+        expected_mrr_at_risk: Some(90.0),
+    }];
+    Analysis {
+        run,
+        kpis,
+        themes: Some(themes),
+        churn: ChurnOutcome::Trained {
+            eval: Box::new(eval),
+            at_risk,
+        },
+        timezone: chrono_tz::UTC,
+        dated: true,
+    }
+}
+
+/// A run with no tickets and nothing but KPIs.
+fn empty_analysis() -> Analysis {
+    Analysis {
+        run: RunInfo::default(),
+        kpis: crate::kpi::compute(std::iter::empty(), &Default::default()),
+        themes: None,
+        churn: ChurnOutcome::Skipped {
+            reason: "churn: no --customers file given".into(),
+        },
+        timezone: chrono_tz::UTC,
+        dated: true,
+    }
 }
 
 #[test]
 fn untrusted_text_is_escaped_everywhere() {
     let tickets: Vec<EnrichedTicket> = (0..40).map(ticket).collect();
-    let html = render(&evil_inputs(&tickets)).unwrap();
+    let html = render(&evil_analysis(&tickets), &tickets).unwrap();
     assert!(!html.contains("<script>alert"), "raw script tag in output");
     assert!(!html.contains("<img src=x"), "raw img tag in output");
     assert!(!html.contains("<img"), "no img tags at all");
@@ -111,7 +216,7 @@ fn csp_allows_exactly_the_report_script() {
         sha256_base64(""),
         "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
     );
-    let html = render(&ReportInputs::new("t", &[], Period::Month, chrono_tz::UTC)).unwrap();
+    let html = render(&empty_analysis(), &[]).unwrap();
     let csp = format!("script-src 'sha256-{}'", sha256_base64(SCRIPT));
     assert!(html.contains(&csp));
     assert!(html.contains(&format!("<script>{SCRIPT}</script>")));
@@ -123,45 +228,69 @@ fn csp_allows_exactly_the_report_script() {
 
 #[test]
 fn missing_results_say_why() {
-    let mut r = ReportInputs::new("Empty", &[], Period::Week, chrono_tz::UTC);
-    r.churn_note = Some("churn: no --customers file given".into());
-    let html = render(&r).unwrap();
-    assert!(html.contains("not available: no KPI results (kpis.json) for this run"));
-    assert!(html.contains("not available: no themes results (themes.json) for this run"));
+    let html = render(&empty_analysis(), &[]).unwrap();
+    assert!(html.contains("not available: themes need a text column"));
     assert!(html.contains("not available: churn: no --customers file given"));
-    assert!(html.contains("not available: no tickets in this run"));
-    assert!(html.contains("not available: no run information (run.json)"));
+    assert!(html.contains("not available: the export has no data to chart"));
+    assert!(html.contains("Not in this export: no status or resolution columns"));
 }
 
 #[test]
-fn headline_and_charts_use_the_data() {
+fn headline_and_charts_use_the_kpi_results() {
     let tickets: Vec<EnrichedTicket> = (0..40).map(ticket).collect();
-    let html = render(&evil_inputs(&tickets)).unwrap();
+    let a = evil_analysis(&tickets);
+    let html = render(&a, &tickets).unwrap();
     // Data ends 2025-06-21 (Saturday of W25) → W25 incomplete, W24 vs W23.
     assert!(html.contains("2025-W24 compared with 2025-W23; 2025-W25 is incomplete and left out"));
-    assert!(html.contains("+20.0 pp"), "CSAT 50% → 70%");
-    assert!(html.contains("Median 1 h 01 min, 90th percentile 2 h 10 min."));
+    let k = &a.kpis;
+    let (w23, w24) = (&k.periods["2025-W23"], &k.periods["2025-W24"]);
+    let card = |key: &str| {
+        let start = html
+            .find(&format!("data-kpi=\"{key}\""))
+            .unwrap_or_else(|| panic!("no {key} card"));
+        let rest = &html[start..];
+        let value = rest.split("data-value=\"").nth(1).unwrap();
+        value[..value.find('"').unwrap()].parse::<f64>().unwrap()
+    };
+    assert_eq!(card("tickets"), w24.tickets as f64);
+    assert_eq!(card("csat_rate"), w24.csat_rate.unwrap());
+    assert_eq!(card("backlog"), k.backlog_at_period_end["2025-W24"] as f64);
+    assert_ne!(w23.csat_rate, w24.csat_rate, "a real comparison");
+    let frt = &k.overall.first_response_minutes;
+    assert!(html.contains(&format!(
+        "Median {}, 90th percentile {}.",
+        format::minutes(frt.median),
+        format::minutes(frt.p90)
+    )));
+    // Volume+backlog, CSAT, sentiment, FRT, resolution, topic, channel.
     assert_eq!(html.matches("<svg class=\"chart\"").count(), 7);
+    // The band is markup, not `high`: only the expected revenue counts it.
+    assert!(html.contains("Revenue at risk: 0 MRR with high-risk and 0 with medium-risk customers; expected MRR at risk 90 "));
 }
 
 #[test]
 fn data_quality_box_is_prominent_escaped_and_a_line_when_clean() {
     let tickets: Vec<EnrichedTicket> = (0..40).map(ticket).collect();
-    let mut r = evil_inputs(&tickets);
-    r.run = json!({
-        "skipped": [format!("themes: {SCRIPT_XSS}")],
-        "data_quality": {
-            "rows_read": 50, "rows_used": 40, "rows_rejected": 10, "rejected_share": 0.2,
-            "max_reject_rate": 0.05, "rejects_file": "out/rejects.csv",
-            "rejects_summary": [{
-                "reason": "bad csat number '…' in column 'CSAT'", "count": 10,
-                "first_lines": [2, 3, 4, 5, 6], "example": format!("bad csat number '{SCRIPT_XSS}' in column 'CSAT'"),
-                "hint": "check the column mapping"
-            }],
-            "warnings": [format!("column 'Created': {IMG_XSS}")]
-        }
+    let mut r = evil_analysis(&tickets);
+    r.run.skipped = vec![format!("themes: {SCRIPT_XSS}")];
+    r.run.data_quality = Some(crate::ingest::DataQuality {
+        rows_read: 50,
+        rows_used: 40,
+        rows_rejected: 10,
+        rejected_share: 0.2,
+        max_reject_rate: 0.05,
+        rejects_file: Some("/home/someone/out/rejects.csv".into()),
+        rejects_summary: vec![crate::ingest::RejectGroup {
+            reason: "bad csat number '…' in column 'CSAT'".into(),
+            count: 10,
+            first_lines: vec![2, 3, 4, 5, 6],
+            example: format!("bad csat number '{SCRIPT_XSS}' in column 'CSAT'"),
+            hint: Some("check the column mapping".into()),
+        }],
+        warnings: vec![format!("column 'Created': {IMG_XSS}")],
     });
-    let html = render(&r).unwrap();
+    let html = render(&r, &tickets).unwrap();
+    assert!(!html.contains("/home/someone"), "rejects file by name only");
     assert!(!html.contains("<script>alert"), "raw script tag in output");
     assert!(!html.contains("<img"), "no img tags at all");
     let start = html.find("id=\"data-quality\"").expect("data-quality box");
@@ -187,15 +316,20 @@ fn data_quality_box_is_prominent_escaped_and_a_line_when_clean() {
     assert!(dq.contains("Skipped themes: &lt;script&gt;"), "{dq}");
 
     // Under the limit: still a box, not marked bad.
-    r.run["data_quality"]["max_reject_rate"] = json!(0.5);
-    let html = render(&r).unwrap();
+    r.run.data_quality.as_mut().unwrap().max_reject_rate = 0.5;
+    let html = render(&r, &tickets).unwrap();
     assert!(html.contains("class=\"dq-alert\""));
     assert!(!html.contains("more than the run allows"));
 
     // Clean: one small line.
-    r.run = json!({"data_quality": {"rows_read": 40, "rows_used": 40, "rows_rejected": 0,
-        "rejected_share": 0.0, "max_reject_rate": 0.05, "rejects_summary": [], "warnings": []}});
-    let html = render(&r).unwrap();
+    r.run.skipped.clear();
+    r.run.data_quality = Some(crate::ingest::DataQuality {
+        rows_read: 40,
+        rows_used: 40,
+        max_reject_rate: 0.05,
+        ..Default::default()
+    });
+    let html = render(&r, &tickets).unwrap();
     assert!(!html.contains("dq-alert\""));
     assert!(html.contains(
         "<p class=\"dq-clean\" id=\"data-quality\">Data quality: 40 rows read, 40 used, 0 rejected (0.0%).</p>"
@@ -203,16 +337,12 @@ fn data_quality_box_is_prominent_escaped_and_a_line_when_clean() {
 }
 
 #[test]
-fn without_creation_times_the_charts_over_time_say_why() {
+fn without_creation_times_the_charts_over_time_are_left_out() {
     let tickets: Vec<EnrichedTicket> = (0..40).map(ticket).collect();
-    let mut r = evil_inputs(&tickets);
-    r.has_time = false;
-    let html = render(&r).unwrap();
-    assert_eq!(
-        html.matches("not available: the input has no creation-time column")
-            .count(),
-        3
-    );
+    let mut r = evil_analysis(&tickets);
+    r.dated = false;
+    let html = render(&r, &tickets).unwrap();
+    assert!(!html.contains("Volume and backlog"));
     assert!(html.contains("no creation times"));
     // The distributions and mixes are still drawn.
     assert_eq!(html.matches("<svg class=\"chart\"").count(), 4);
@@ -222,11 +352,7 @@ fn without_creation_times_the_charts_over_time_say_why() {
 fn write_creates_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("report.html");
-    write(
-        &ReportInputs::new("t", &[], Period::Day, chrono_tz::UTC),
-        &p,
-    )
-    .unwrap();
+    write(&empty_analysis(), &[], &p).unwrap();
     assert!(std::fs::read_to_string(&p)
         .unwrap()
         .starts_with("<!DOCTYPE html>"));
@@ -244,9 +370,9 @@ fn render_100k_prints_time() {
             t
         })
         .collect();
-    let inputs = evil_inputs(&tickets);
+    let inputs = evil_analysis(&tickets);
     let start = std::time::Instant::now();
-    let html = render(&inputs).unwrap();
+    let html = render(&inputs, &tickets).unwrap();
     println!(
         "render: {} tickets → {} KiB in {:.1} ms",
         tickets.len(),

@@ -1,19 +1,16 @@
 //! The trending-themes section: cards for the themes that grow, a table of
 //! all themes, and a sparkline of each theme's tickets per period.
 //!
-//! themes.json's schema belongs to the themes stage (src/themes): `themes[]`
-//! (id, label, size, keywords, examples, sentiment, frt_median_minutes,
-//! csat_rate) and `trending[]` (theme, recent, recent_count, growth, z, p).
-//! `growth` there is a rate *ratio* (recent rate / baseline rate, 1.0 = no
-//! change), shown as a change: ratio 1.4 → "+40%", ratio 2.5 → "×2.5".
-//! Anything missing shows as "n/a".
+//! Built from the themes stage's own [`ThemeReport`] (what themes.json and
+//! trends.csv hold). `growth` there is a rate *ratio* (recent rate /
+//! baseline rate, 1.0 = no change), shown as a change: ratio 1.4 → "+40%",
+//! ratio 2.5 → "×2.5".
 
 use super::charts::sparkline;
 use super::format::{count, minutes, pct, truncate, NA};
-use super::json::{as_num, as_text, num, path, pick, string_list, text};
 use super::table::{Cell, Table};
+use crate::themes::{Theme, ThemeReport, TrendRow};
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Most themes listed in the themes table.
@@ -72,11 +69,6 @@ pub struct Themes {
     pub table: Table,
 }
 
-const ID: &[&str] = &["id", "theme"];
-const LABEL: &[&str] = &["label"];
-const GROWTH: &[&str] = &["growth"];
-const NEG: &[&str] = &["sentiment.negative", "negative_share"];
-
 /// A rate ratio shown as a change: below ×2 as a percentage ("+40%",
 /// "−25%"), from ×2 on as a multiple ("×9.9"), which reads better than
 /// "+890%". Direction `up` only when the ratio is above 1.
@@ -101,153 +93,94 @@ pub fn growth_text(ratio: Option<f64>) -> (String, &'static str) {
     (text, dir)
 }
 
-/// One theme's row of trends.csv: period, count, growth of that period's
-/// rate over all earlier periods, and the one-sided p-value of the rise.
-type TrendPoint = (String, f64, Option<f64>, Option<f64>);
-
 /// Significance level below which a latest-period rise is coloured red (the
 /// themes stage's default `trend_alpha`): a small theme's partial last week
 /// often shows ×3 by chance.
 const TABLE_ALPHA: f64 = 0.01;
 
 /// Per theme id, its trends.csv rows ordered by period.
-fn trend_counts(trends: &[Value]) -> BTreeMap<String, Vec<TrendPoint>> {
-    let mut out: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
+fn trend_rows(trends: &[TrendRow]) -> BTreeMap<usize, Vec<&TrendRow>> {
+    let mut out: BTreeMap<usize, Vec<&TrendRow>> = BTreeMap::new();
     for r in trends {
-        let (Some(id), Some(p)) = (text(r, &["theme"]), text(r, &["period"])) else {
-            continue;
-        };
-        out.entry(id).or_default().push((
-            p,
-            num(r, &["count"]).unwrap_or(0.0),
-            num(r, &["growth"]),
-            num(r, &["p"]),
-        ));
+        out.entry(r.theme).or_default().push(r);
     }
     for v in out.values_mut() {
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.sort_by(|a, b| a.period.cmp(&b.period));
     }
     out
 }
 
-/// Build the themes section from themes.json and trends.csv rows.
-pub fn themes(themes: Option<&Value>, trends: &[Value]) -> Themes {
-    let Some(doc) = themes else {
+/// Build the themes section from the themes stage's report.
+pub fn themes(report: Option<&ThemeReport>) -> Themes {
+    let Some(doc) = report else {
         return Themes {
-            unavailable: Some("not available: no themes results (themes.json) for this run".into()),
+            unavailable: Some(
+                "not available: themes need a text column (subject, body or --text-column)".into(),
+            ),
             ..Default::default()
         };
     };
-    let list: Vec<&Value> = pick(doc, &["themes"])
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    if list.is_empty() {
+    if doc.themes.is_empty() {
         return Themes {
-            unavailable: Some("not available: themes.json lists no themes".into()),
+            unavailable: Some("not available: no themes were found".into()),
             ..Default::default()
         };
     }
-    let by_id: BTreeMap<String, &Value> = list
-        .iter()
-        .filter_map(|t| Some((text(t, ID)?, *t)))
-        .collect();
-    let counts = trend_counts(trends);
-    let spark = |id: &str| {
-        counts
-            .get(id)
-            .map(|c| sparkline(&c.iter().map(|x| x.1).collect::<Vec<_>>()))
+    let by_id: BTreeMap<usize, &Theme> = doc.themes.iter().map(|t| (t.id, t)).collect();
+    let rows = trend_rows(&doc.trends);
+    let spark = |id: usize| {
+        rows.get(&id)
+            .map(|c| sparkline(&c.iter().map(|x| x.count as f64).collect::<Vec<_>>()))
             .unwrap_or_default()
     };
-    // Trending order: themes.json → trending, else themes by growth.
-    let mut trending: Vec<(&Value, Option<&Value>)> = pick(doc, &["trending"])
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|t| (t, text(t, ID).and_then(|id| by_id.get(&id).copied())))
-                .collect()
-        })
-        .unwrap_or_default();
-    if trending.is_empty() {
-        let mut l: Vec<&Value> = list.clone();
-        l.sort_by(|a, b| {
-            num(b, GROWTH)
-                .unwrap_or(f64::MIN)
-                .total_cmp(&num(a, GROWTH).unwrap_or(f64::MIN))
-        });
-        trending = l
-            .into_iter()
-            .filter(|t| num(t, GROWTH).is_some_and(|g| g > 1.0))
-            .map(|t| (t, Some(t)))
-            .collect();
-    }
-    let cards = trending
-        .into_iter()
+    let cards = doc
+        .trending
+        .iter()
         .take(MAX_TRENDING)
-        .map(|(tr, theme)| {
-            let both = |keys: &[&str]| text(tr, keys).or_else(|| theme.and_then(|t| text(t, keys)));
-            let both_num =
-                |keys: &[&str]| num(tr, keys).or_else(|| theme.and_then(|t| num(t, keys)));
-            let id = both(ID).unwrap_or_default();
-            let (growth, direction) = growth_text(both_num(GROWTH));
-            let z = both_num(&["z", "z_score"]);
-            let p = both_num(&["p", "p_value"]);
-            let significance = match (z, p) {
-                (Some(z), Some(p)) => format!(
-                    "z = {z:.1}, {}",
-                    if p < 0.001 {
-                        "p < 0.001".into()
-                    } else {
-                        format!("p = {p:.3}")
-                    }
-                ),
-                (Some(z), None) => format!("z = {z:.1}"),
-                _ => String::new(),
-            };
+        .map(|tr| {
+            let theme = by_id.get(&tr.theme).copied();
+            let (growth, direction) = growth_text(Some(tr.growth));
+            let significance = format!(
+                "z = {:.1}, {}",
+                tr.z,
+                if tr.p < 0.001 {
+                    "p < 0.001".into()
+                } else {
+                    format!("p = {:.3}", tr.p)
+                }
+            );
             let examples = theme
-                .and_then(|t| path(t, "examples"))
-                .and_then(Value::as_array)
-                .map(|ex| {
-                    ex.iter()
+                .map(|t| {
+                    t.examples
+                        .iter()
                         .take(3)
-                        .filter_map(|e| {
-                            let body = match e {
-                                Value::Object(_) => text(e, &["text", "body", "subject"])?,
-                                other => as_text(other)?,
-                            };
-                            Some(Example {
-                                id: text(e, &["ticket_id", "id"]).unwrap_or_default(),
-                                text: truncate(&body, 280),
-                            })
+                        .map(|e| Example {
+                            id: e.id.clone(),
+                            text: truncate(&e.text, 280),
                         })
                         .collect()
                 })
                 .unwrap_or_default();
+            let (a, b) = &tr.recent;
             ThemeCard {
-                label: truncate(&both(LABEL).unwrap_or_else(|| format!("theme {id}")), 80),
-                keywords: keywords(theme.unwrap_or(tr)),
-                size: count(both_num(&["size"])),
+                id: tr.theme.to_string(),
+                label: truncate(&tr.label, 80),
+                keywords: theme.map(keywords).unwrap_or_default(),
+                size: count(theme.map(|t| t.size as f64)),
                 growth,
                 direction,
                 significance,
-                recent_count: count(both_num(&["recent_count"])),
-                recent: tr
-                    .get("recent")
-                    .map(|r| string_list(r, &[]))
-                    .filter(|r| !r.is_empty())
-                    .map(|r| {
-                        let (a, b) = (&r[0], &r[r.len() - 1]);
-                        if a == b {
-                            a.clone()
-                        } else {
-                            format!("{a}–{b}")
-                        }
-                    })
-                    .unwrap_or_else(|| "the recent periods".into()),
-                negative_share: pct(both_num(NEG)),
-                sparkline: spark(&id),
+                recent_count: count(Some(tr.recent_count as f64)),
+                recent: if a == b {
+                    a.clone()
+                } else {
+                    format!("{a}–{b}")
+                },
+                negative_share: pct(theme
+                    .map(|t| t.sentiment.negative)
+                    .filter(|_| theme.is_some_and(|t| t.sentiment.predicted > 0))),
+                sparkline: spark(tr.theme),
                 examples,
-                id,
             }
         })
         .collect();
@@ -265,34 +198,36 @@ pub fn themes(themes: Option<&Value>, trends: &[Value]) -> Themes {
             "Keywords",
         ],
     );
-    let mut rows: Vec<(f64, Vec<Cell>)> = list
-        .iter()
+    let mut list: Vec<&Theme> = doc.themes.iter().collect();
+    list.sort_by(|a, b| b.size.cmp(&a.size).then(a.id.cmp(&b.id)));
+    if list.len() > MAX_THEMES {
+        table
+            .caption
+            .push_str(&format!(" (largest {MAX_THEMES} of {})", list.len()));
+    }
+    table.rows = list
+        .into_iter()
+        .take(MAX_THEMES)
         .map(|t| {
-            let id = text(t, ID).unwrap_or_default();
-            let size = num(t, &["size"]);
-            let neg = num(t, NEG);
-            let frt = num(t, &["frt_median_minutes"]);
-            let csat = num(t, &["csat_rate"]);
-            // Growth of the latest period (trends.csv): every theme has one,
-            // not only the trending ones.
-            let last = counts.get(&id).and_then(|c| c.last());
-            let g = last.and_then(|c| c.2);
-            let significant = last.and_then(|c| c.3).is_some_and(|p| p < TABLE_ALPHA);
+            let size = Some(t.size as f64);
+            let neg = Some(t.sentiment.negative).filter(|_| t.sentiment.predicted > 0);
+            let last = rows.get(&t.id).and_then(|c| c.last());
+            let g = last.and_then(|c| c.growth);
+            let significant = last.and_then(|c| c.p).is_some_and(|p| p < TABLE_ALPHA);
             let (gtext, dir) = growth_text(g);
-            let row = vec![
-                Cell::num(id.clone(), as_num(&Value::String(id.clone()))),
-                Cell::text(truncate(&text(t, LABEL).unwrap_or_default(), 80)),
+            vec![
+                Cell::num(t.id.to_string(), Some(t.id as f64)),
+                Cell::text(truncate(&t.label, 80)),
                 Cell::num(count(size), size),
                 Cell::num(pct(neg), neg),
-                Cell::num(minutes(frt), frt),
-                Cell::num(pct(csat), csat),
+                Cell::num(minutes(t.frt_median_minutes), t.frt_median_minutes),
+                Cell::num(pct(t.csat_rate), t.csat_rate),
                 Cell::num(gtext, g).class(if dir == "up" && significant {
                     "bad"
                 } else {
                     ""
                 }),
-                Cell::svg(spark(&id)),
-                // 5 keywords keep the rows short; the cards show up to 8.
+                Cell::svg(spark(t.id)),
                 Cell::text(
                     keywords(t)
                         .into_iter()
@@ -300,17 +235,9 @@ pub fn themes(themes: Option<&Value>, trends: &[Value]) -> Themes {
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
-            ];
-            (size.unwrap_or(0.0), row)
+            ]
         })
         .collect();
-    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    if rows.len() > MAX_THEMES {
-        table
-            .caption
-            .push_str(&format!(" (largest {MAX_THEMES} of {})", rows.len()));
-    }
-    table.rows = rows.into_iter().take(MAX_THEMES).map(|(_, r)| r).collect();
     Themes {
         unavailable: None,
         trending: cards,
@@ -318,13 +245,12 @@ pub fn themes(themes: Option<&Value>, trends: &[Value]) -> Themes {
     }
 }
 
-fn keywords(t: &Value) -> Vec<String> {
-    path(t, "keywords")
-        .map(|k| string_list(k, &["term", "keyword", "word"]))
-        .unwrap_or_default()
-        .into_iter()
+/// A theme's top keywords, shortened for display.
+fn keywords(t: &Theme) -> Vec<String> {
+    t.keywords
+        .iter()
         .take(8)
-        .map(|k| truncate(&k, 40))
+        .map(|k| truncate(&k.term, 40))
         .collect()
 }
 
@@ -332,10 +258,9 @@ fn keywords(t: &Value) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::themes::{Example as TExample, Keyword, SentimentMix, Theme, TrendRow, Trending};
-    use serde_json::json;
 
-    fn theme(id: usize, label: &str, size: usize, examples: usize) -> Value {
-        serde_json::to_value(Theme {
+    fn theme(id: usize, label: &str, size: usize, examples: usize) -> Theme {
+        Theme {
             id,
             label: label.into(),
             auto_label: label.into(),
@@ -366,12 +291,31 @@ mod tests {
             csat_rate: Some(0.5),
             csat_responses: 4,
             trend: Vec::new(),
-        })
-        .unwrap()
+        }
     }
 
-    fn row(theme: usize, period: &str, count: u64, growth: Option<f64>, p: Option<f64>) -> Value {
-        serde_json::to_value(TrendRow {
+    fn doc(themes: Vec<Theme>, trending: Vec<Trending>, trends: Vec<TrendRow>) -> ThemeReport {
+        ThemeReport {
+            themes,
+            assignments: Vec::new(),
+            trends,
+            trending,
+            k_selection: Default::default(),
+            period: crate::period::Period::Week,
+            within_negative: false,
+            clustered: 100,
+            unmatched_seeds: Vec::new(),
+        }
+    }
+
+    fn row(
+        theme: usize,
+        period: &str,
+        count: u64,
+        growth: Option<f64>,
+        p: Option<f64>,
+    ) -> TrendRow {
+        TrendRow {
             theme,
             label: String::new(),
             period: period.into(),
@@ -381,8 +325,7 @@ mod tests {
             growth,
             z: None,
             p,
-        })
-        .unwrap()
+        }
     }
 
     /// themes.json and trends.csv rows as the themes stage writes them.
@@ -402,10 +345,6 @@ mod tests {
             negative_share_recent: Some(1.0),
             negative_share_baseline: Some(0.9),
         };
-        let doc = json!({
-            "themes": [theme(0, "refund delays", 40, 4), theme(1, "login", 60, 0)],
-            "trending": [serde_json::to_value(&trending).unwrap()],
-        });
         let trends = vec![
             row(0, "2025-W02", 4, Some(2.5), Some(0.001)),
             row(0, "2025-W01", 1, None, None),
@@ -413,7 +352,12 @@ mod tests {
             row(1, "2025-W02", 3, Some(0.75), Some(0.8)),
             row(2, "2025-W02", 2, Some(3.0), Some(0.2)),
         ];
-        let t = themes(Some(&doc), &trends);
+        let d = doc(
+            vec![theme(0, "refund delays", 40, 4), theme(1, "login", 60, 0)],
+            vec![trending],
+            trends.clone(),
+        );
+        let t = themes(Some(&d));
         assert_eq!(t.trending.len(), 1);
         let c = &t.trending[0];
         assert_eq!(
@@ -444,14 +388,14 @@ mod tests {
             (refunds[6].text.as_str(), refunds[6].class),
             ("×2.5", "bad")
         );
-        let doc3 = json!({"themes": [theme(2, "noise", 5, 0)], "trending": []});
-        let noise = &themes(Some(&doc3), &trends).table.rows[0][6];
+        let d3 = doc(vec![theme(2, "noise", 5, 0)], Vec::new(), trends);
+        let noise = &themes(Some(&d3)).table.rows[0][6];
         assert_eq!(
             (noise.text.as_str(), noise.class),
             ("×3.0", ""),
             "not significant: not red"
         );
-        assert!(themes(None, &[]).unavailable.is_some());
+        assert!(themes(None).unavailable.is_some());
     }
 
     #[test]
