@@ -76,6 +76,7 @@ struct View {
     title: String,
     subtitle: String,
     headline: headline::Headline,
+    top_themes: String,
     charts: Vec<Chart>,
     charts_note: String,
     dims: Vec<table::Table>,
@@ -100,6 +101,32 @@ const MAX_BARS: usize = 12;
 /// The report's title: the input by file name only.
 pub fn title(a: &Analysis) -> String {
     format!("ticketlens report — {}", a.run.input)
+}
+
+/// "Largest themes: …" for the headline: the three largest themes with
+/// their ticket counts (empty without themes).
+fn top_themes(a: &Analysis) -> String {
+    let Some(t) = &a.themes else {
+        return String::new();
+    };
+    let mut list: Vec<&crate::themes::Theme> = t.themes.iter().collect();
+    list.sort_by(|x, y| y.size.cmp(&x.size).then(x.id.cmp(&y.id)));
+    let items: Vec<String> = list
+        .iter()
+        .take(3)
+        .map(|t| {
+            format!(
+                "{} ({})",
+                format::truncate(&t.label, 60),
+                format::count(Some(t.size as f64))
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        String::new()
+    } else {
+        format!("Largest themes: {}.", items.join(", "))
+    }
 }
 
 /// Every chart the export has data for, in display order.
@@ -293,6 +320,7 @@ pub fn render(a: &Analysis, tickets: &[EnrichedTicket]) -> Result<String> {
         title: title(a),
         subtitle,
         headline: headline::build(k),
+        top_themes: top_themes(a),
         charts: build_charts(a, &tl),
         charts_note: tl.note(),
         dims,

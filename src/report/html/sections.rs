@@ -78,6 +78,7 @@ pub fn by_dimension(kpis: &KpiReport) -> Vec<Table> {
                     .push_str(&format!(" (largest {MAX_GROUPS} of {})", rows.len()));
             }
             t.rows = rows.into_iter().take(MAX_GROUPS).map(|(_, r)| r).collect();
+            t.drop_empty_columns();
             t
         })
         .collect()
@@ -347,7 +348,9 @@ mod tests {
         assert_eq!(t.len(), 2, "a dimension that is all (none) is left out");
         assert_eq!(t[0].caption, "KPIs by channel");
         assert_eq!(t[0].rows[0][0].text, "chat");
-        assert_eq!(t[0].rows[1][4].text, "50.0%");
+        // Columns no group has a value for are left out.
+        assert_eq!(t[0].headers, ["channel", "Tickets", "CSAT"]);
+        assert_eq!(t[0].rows[1][2].text, "50.0%");
         assert_eq!(t[1].caption, "KPIs by priority");
     }
 

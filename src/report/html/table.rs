@@ -84,4 +84,59 @@ impl Table {
             rows: Vec::new(),
         }
     }
+
+    /// Remove the columns in which every row shows "n/a": a field the
+    /// export does not have (a conversation log has no CSAT or first
+    /// response) is left out instead of filling a column with "n/a".
+    /// Tables without rows are left as they are.
+    pub fn drop_empty_columns(&mut self) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let keep: Vec<bool> = (0..self.headers.len())
+            .map(|j| {
+                self.rows
+                    .iter()
+                    .any(|r| r.get(j).is_none_or(|c| c.text != super::format::NA))
+            })
+            .collect();
+        fn filter<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut j = 0;
+            v.retain(|_| {
+                j += 1;
+                keep.get(j - 1).copied().unwrap_or(true)
+            });
+        }
+        filter(&mut self.headers, &keep);
+        filter(&mut self.numeric, &keep);
+        for r in &mut self.rows {
+            filter(r, &keep);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_that_are_all_na_go() {
+        let mut t = Table::new("t", &["Group", "CSAT#", "Tickets#"]);
+        t.rows = vec![
+            vec![
+                Cell::text("a"),
+                Cell::num("n/a", None),
+                Cell::num("3", Some(3.0)),
+            ],
+            vec![
+                Cell::text("b"),
+                Cell::num("n/a", None),
+                Cell::num("n/a", None),
+            ],
+        ];
+        t.drop_empty_columns();
+        assert_eq!(t.headers, ["Group", "Tickets"]);
+        assert_eq!(t.numeric, [false, true]);
+        assert_eq!(t.rows[1][1].text, "n/a");
+    }
 }

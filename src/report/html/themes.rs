@@ -238,6 +238,7 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
             ]
         })
         .collect();
+    table.drop_empty_columns();
     Themes {
         unavailable: None,
         trending: cards,

@@ -4,8 +4,8 @@
 //! years earlier (a test ticket, a migrated archive, a clock error). Drawn
 //! as is, the real data is a sliver at the right edge of a four-year axis.
 //! So the axis covers the dense range: periods are dropped from either end
-//! while they are sparse (fewer tickets than a tenth of the median busy
-//! period) and together hold at most [`SPARSE_SHARE`] of the tickets; one
+//! while they are sparse (fewer tickets than a tenth of the period that
+//! holds the median ticket) and together hold at most [`SPARSE_SHARE`] of the tickets; one
 //! line says what was left out. Per-period rates are not drawn for periods
 //! with too few observations to mean anything.
 
@@ -37,13 +37,20 @@ impl<'a> Timeline<'a> {
     pub fn dense(k: &'a KpiReport) -> Timeline<'a> {
         let all: Vec<(&String, &KpiBlock)> = k.periods.iter().collect();
         let total: u64 = all.iter().map(|(_, b)| b.tickets).sum();
-        let mut busy: Vec<u64> = all
+        // The size of a typical period as the tickets see it: the period
+        // holding the median ticket (a plain median of busy periods would
+        // be a stray week's 1 when strays outnumber the real weeks).
+        let mut sizes: Vec<u64> = all.iter().map(|(_, b)| b.tickets).collect();
+        sizes.sort_unstable();
+        let mut seen = 0u64;
+        let median = sizes
             .iter()
-            .map(|(_, b)| b.tickets)
-            .filter(|&n| n > 0)
-            .collect();
-        busy.sort_unstable();
-        let median = busy.get(busy.len() / 2).copied().unwrap_or(0);
+            .copied()
+            .find(|&n| {
+                seen += n;
+                seen * 2 >= total
+            })
+            .unwrap_or(0);
         let sparse = |n: u64| (n as f64) < median as f64 / 10.0;
         let budget = (total as f64 * SPARSE_SHARE).floor() as u64;
         let (mut lo, mut hi) = (0usize, all.len());
@@ -156,6 +163,17 @@ mod tests {
             k.periods.insert(format!("2017-W{:02}", i + 1), b);
         }
         k
+    }
+
+    #[test]
+    fn strays_that_outnumber_the_real_weeks_still_go() {
+        // 20 weeks with one stray ticket each, then 8 real weeks: the
+        // median busy week is a stray one, the median ticket's is not.
+        let mut counts = vec![1; 20];
+        counts.extend([1200, 1500, 1600, 1700, 1500, 1400, 1600, 1500]);
+        let k = report(&counts);
+        let t = Timeline::dense(&k);
+        assert_eq!((t.keys.len(), t.before), (8, 20));
     }
 
     #[test]
