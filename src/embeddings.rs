@@ -47,23 +47,11 @@ impl Embeddings {
     /// Written to a temp file beside `path` and renamed into place, so an
     /// interrupted run never leaves a truncated file that looks complete.
     pub fn write_npy(&self, path: &Path) -> Result<()> {
-        let mut header = format!(
-            "{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}",
-            self.rows(),
-            self.dim
-        );
-        // magic(6) + version(2) + len(2) + header + '\n' must be a multiple of 64.
-        let total = 10 + header.len() + 1;
-        header.push_str(&" ".repeat((64 - total % 64) % 64));
-        header.push('\n');
-        let mut bytes = Vec::with_capacity(10 + header.len() + self.data.len() * 4);
-        bytes.extend_from_slice(b"\x93NUMPY\x01\x00");
-        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
-        bytes.extend_from_slice(header.as_bytes());
-        for v in &self.data {
-            bytes.extend_from_slice(&v.to_le_bytes());
-        }
-        crate::report::atomic::write_atomic(path, &bytes)?;
+        // Streamed in bounded pieces: no second copy of every embedding
+        // (1.5 GB at a million 384-d rows) just to write them.
+        let mut w = NpyStreamWriter::create(path, self.dim)?;
+        w.write(self)?;
+        w.finish()?;
         Ok(())
     }
 
@@ -181,14 +169,19 @@ impl NpyStreamWriter {
                 e.dim, self.dim
             )));
         }
-        let mut buf = Vec::with_capacity(e.data.len() * 4);
-        for v in &e.data {
-            buf.extend_from_slice(&v.to_le_bytes());
-        }
+        // Little-endian bytes in pieces of 64k values (256 KiB): memory
+        // stays bounded whatever the number of rows.
         let path = self.file.path().to_path_buf();
-        self.file
-            .write_all(&buf)
-            .map_err(|err| Error::io(&path, err))?;
+        let mut buf = Vec::with_capacity(e.data.len().min(1 << 16) * 4);
+        for piece in e.data.chunks(1 << 16) {
+            buf.clear();
+            for v in piece {
+                buf.extend_from_slice(&v.to_le_bytes());
+            }
+            self.file
+                .write_all(&buf)
+                .map_err(|err| Error::io(&path, err))?;
+        }
         self.rows += e.rows() as u64;
         Ok(())
     }

@@ -139,3 +139,53 @@ fn cross_chunk_cache_returns_the_first_inference_bit_for_bit() {
     c.run_cached(c.prepare(&a).unwrap(), &mut small).unwrap();
     assert_eq!(small.len(), 8);
 }
+
+/// The persistent inference cache: a second classifier (a second run)
+/// infers nothing it has seen, returns the same bits, and a corrupted entry
+/// is detected, inferred again and repaired.
+#[test]
+fn persistent_cache_serves_later_runs_and_repairs_corrupt_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = || ClassifierOptions {
+        cache_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let texts: Vec<String> = (0..40)
+        .map(|i| format!("my parcel {i} never arrived"))
+        .collect();
+    let fresh = Classifier::load(&ModelSource::Dir(tiny()), ClassifierOptions::default())
+        .unwrap()
+        .classify(&texts)
+        .unwrap();
+    let first = Classifier::load(&ModelSource::Dir(tiny()), opts()).unwrap();
+    let a = first.classify(&texts).unwrap();
+    assert_eq!((a.unique_texts, a.from_cache), (40, 0));
+    assert_eq!(first.store().unwrap().stats().written, 40);
+
+    let second = Classifier::load(&ModelSource::Dir(tiny()), opts()).unwrap();
+    let store = second.store().unwrap().clone();
+    // Corrupt one entry: its bytes no longer match their checksum.
+    let key = ticketlens::model::cache::text_key(&texts[7]);
+    assert!(store.put_raw(key, b"\x01garbage that is not an output"));
+    let mut more = texts.clone();
+    more.extend((0..5).map(|i| format!("a new question {i}")));
+    let b = second.classify(&more).unwrap();
+    assert_eq!(b.from_cache, 39, "all seen texts but the corrupt one");
+    assert_eq!(store.stats().corrupt, 1);
+    // Served texts are bit-identical to a run without any cache; the
+    // recomputed one was inferred in another batch, so it agrees within
+    // the model's batch-composition drift.
+    let dim = fresh.embeddings.dim;
+    for i in (0..40).filter(|&i| i != 7) {
+        assert_eq!(b.predictions[i], fresh.predictions[i], "text {i}");
+        assert_eq!(b.embeddings.row(i), fresh.embeddings.row(i), "text {i}");
+    }
+    assert!((b.predictions[7].p_negative - fresh.predictions[7].p_negative).abs() < 0.02);
+    assert_eq!(b.embeddings.data.len(), 45 * dim);
+
+    // The corrupt entry was written again: a third run infers nothing.
+    let third = Classifier::load(&ModelSource::Dir(tiny()), opts()).unwrap();
+    let c = third.classify(&more).unwrap();
+    assert_eq!(c.from_cache, 45);
+    assert_eq!(c.predictions, b.predictions);
+}

@@ -68,6 +68,15 @@ pub struct ClassifierArgs {
     /// Concurrent ONNX Runtime sessions sharing those threads (0 = auto).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub sessions: usize,
+    /// Directory of the persistent inference cache (default:
+    /// $TICKETLENS_CACHE_DIR, else ~/.cache/ticketlens/inference), so
+    /// `churn score` after `churn train` on the same tickets infers nothing
+    /// again.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Infer every text, without reading or writing the inference cache.
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
 }
 
 impl ClassifierArgs {
@@ -78,6 +87,8 @@ impl ClassifierArgs {
             batch_tokens: self.batch_tokens,
             threads: self.threads,
             sessions: self.sessions,
+            cache: self.cache.clone(),
+            no_cache: self.no_cache,
         }
     }
 }

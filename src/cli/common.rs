@@ -198,6 +198,14 @@ pub struct ModelArgs {
     /// Concurrent ONNX Runtime sessions sharing those threads (0 = auto).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub sessions: usize,
+    /// Directory of the persistent inference cache: texts inferred by an
+    /// earlier run with the same model are not inferred again (default:
+    /// $TICKETLENS_CACHE_DIR, else ~/.cache/ticketlens/inference).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Infer every text, without reading or writing the inference cache.
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
 }
 
 impl ModelArgs {
@@ -207,6 +215,13 @@ impl ModelArgs {
             batch_tokens: self.batch_tokens.max(16),
             threads: self.threads,
             sessions: self.sessions,
+            cache_dir: if self.no_cache {
+                None
+            } else {
+                self.cache
+                    .clone()
+                    .or_else(ticketlens::model::default_cache_dir)
+            },
             ..Default::default()
         };
         Ok(Classifier::load(

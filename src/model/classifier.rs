@@ -10,11 +10,13 @@ use super::backend::{Backend, OrtBackend};
 use super::cache::{text_key, CachedOutput, PredictionCache, TextKey};
 use super::config::ModelConfig;
 use super::source::{ModelFiles, ModelSource};
+use super::store::InferenceStore;
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
 use crate::text::batch::{encode_all, load_tokenizer, plan_batches, to_token_batch};
 use crate::ticket::{Prediction, Sentiment};
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use tokenizers::Tokenizer;
@@ -30,6 +32,11 @@ pub struct ClassifierOptions {
     pub threads: usize,
     /// Concurrent sessions; threads are split between them (0 = auto).
     pub sessions: usize,
+    /// Directory of the persistent inference cache ([`InferenceStore`]);
+    /// `None` infers every text every run (`--no-cache`).
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// Most texts the persistent cache keeps.
+    pub cache_entries: u64,
 }
 
 impl Default for ClassifierOptions {
@@ -39,6 +46,8 @@ impl Default for ClassifierOptions {
             max_batch_rows: 128,
             threads: 0,
             sessions: 0,
+            cache_dir: None,
+            cache_entries: super::store::DEFAULT_MAX_ENTRIES,
         }
     }
 }
@@ -72,6 +81,9 @@ pub struct Classified {
     pub embeddings: Embeddings,
     /// Number of distinct texts that were actually inferred (cache hits excluded).
     pub unique_texts: usize,
+    /// Of those, texts served by the persistent inference cache (not
+    /// inferred again).
+    pub from_cache: usize,
     /// Real (unpadded) tokens of the texts actually inferred.
     pub tokens: usize,
 }
@@ -108,6 +120,7 @@ pub struct Classifier {
     options: ClassifierOptions,
     origin: String,
     sha256: String,
+    store: Option<InferenceStore>,
 }
 
 impl Classifier {
@@ -137,6 +150,21 @@ impl Classifier {
             files.config.max_sequence_length,
             &files.origin,
         )?;
+        // Outputs depend on the graph, the tokenizer, the heads' labels and
+        // the token budget: the cache file is keyed by all of them.
+        let store = options.cache_dir.as_deref().map(|dir| {
+            let mut h = Sha256::new();
+            h.update(files.config.model_sha256.as_bytes());
+            h.update(&files.tokenizer[..]);
+            h.update(serde_json::to_vec(&files.config.heads).unwrap_or_default());
+            h.update(files.config.max_sequence_length.to_le_bytes());
+            InferenceStore::new(
+                dir,
+                &hex::encode(h.finalize()),
+                files.config.embedding.dim,
+                options.cache_entries,
+            )
+        });
         Ok(Classifier {
             tokenizer,
             config: files.config.clone(),
@@ -144,6 +172,7 @@ impl Classifier {
             options,
             origin: files.origin.clone(),
             sha256: files.config.model_sha256.clone(),
+            store,
         })
     }
 
@@ -160,6 +189,11 @@ impl Classifier {
     /// sha256 of `model.onnx`.
     pub fn model_sha256(&self) -> &str {
         &self.sha256
+    }
+
+    /// The persistent inference cache, when enabled.
+    pub fn store(&self) -> Option<&InferenceStore> {
+        self.store.as_ref()
     }
 
     /// Classify texts (already cleaned). Output is in input order.
@@ -250,6 +284,22 @@ impl Classifier {
                 }
             }
         }
+        // Then the persistent cache, for what this run has not seen yet.
+        let mut from_store = 0usize;
+        if let Some(store) = &self.store {
+            let missing: Vec<usize> = (0..unique).filter(|&u| preds[u].is_none()).collect();
+            let keys_missing: Vec<TextKey> = missing.iter().map(|&u| keys[u]).collect();
+            for (&u, found) in missing.iter().zip(store.get_many(&keys_missing)) {
+                if let Some(c) = found.filter(|c| c.embedding.len() == dim) {
+                    preds[u] = Some(c.prediction.clone());
+                    emb[u * dim..(u + 1) * dim].copy_from_slice(&c.embedding);
+                    cache.insert(keys[u], c);
+                    from_store += 1;
+                }
+            }
+        }
+        let hits_before_store = hits;
+        hits += from_store;
         let batches = if hits > 0 {
             let rest = batches
                 .into_iter()
@@ -280,6 +330,7 @@ impl Classifier {
             })
             .collect::<Result<_>>()?;
 
+        let mut fresh: Vec<(TextKey, CachedOutput)> = Vec::new();
         for (indices, out) in results {
             for (r, &u) in indices.iter().enumerate() {
                 let s = softmax(&out.sentiment_logits[r * n_sent..(r + 1) * n_sent]);
@@ -287,17 +338,22 @@ impl Classifier {
                 let p = self.prediction(&s, &t);
                 let e = &out.embeddings[r * dim..(r + 1) * dim];
                 emb[u * dim..(u + 1) * dim].copy_from_slice(e);
-                if cache.enabled() {
-                    cache.insert(
-                        keys[u],
-                        CachedOutput {
-                            prediction: p.clone(),
-                            embedding: e.to_vec(),
-                        },
-                    );
+                if cache.enabled() || self.store.is_some() {
+                    let c = CachedOutput {
+                        prediction: p.clone(),
+                        embedding: e.to_vec(),
+                    };
+                    if self.store.is_some() {
+                        fresh.push((keys[u], c.clone()));
+                    }
+                    cache.insert(keys[u], c);
                 }
                 preds[u] = Some(p);
             }
+        }
+        if let Some(store) = &self.store {
+            let items: Vec<(TextKey, &CachedOutput)> = fresh.iter().map(|(k, c)| (*k, c)).collect();
+            store.put_many(&items);
         }
         let mut embeddings = Embeddings {
             dim,
@@ -314,7 +370,8 @@ impl Classifier {
         Ok(Classified {
             predictions,
             embeddings,
-            unique_texts: unique - hits,
+            unique_texts: unique - hits_before_store,
+            from_cache: from_store,
             tokens,
         })
     }

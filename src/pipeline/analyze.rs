@@ -369,6 +369,8 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     info.rows.insert("rejected".into(), set.counts.rejected);
     info.rows
         .insert("unique_texts".into(), set.counts.unique_texts);
+    info.rows
+        .insert("cached_texts".into(), set.counts.cached_texts);
     let mut analysis = Analysis {
         run: info,
         kpis: kpi_report,

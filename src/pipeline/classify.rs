@@ -47,8 +47,11 @@ pub struct StageCounts {
     pub written: u64,
     /// Rows sent to the rejects file.
     pub rejected: u64,
-    /// Distinct texts actually inferred.
+    /// Distinct texts (each counted once per run).
     pub unique_texts: u64,
+    /// Of those, texts the persistent inference cache already held (not
+    /// inferred again).
+    pub cached_texts: u64,
     /// Real (unpadded) tokens inferred.
     pub tokens: u64,
     /// Wall-clock seconds of the stage.
@@ -89,8 +92,13 @@ impl StageCounts {
 
     /// The one-line summary printed after a run.
     pub fn summary_line(&self) -> String {
+        let cached = if self.cached_texts > 0 {
+            format!(", {} from the inference cache", self.cached_texts)
+        } else {
+            String::new()
+        };
         format!(
-            "{} rows read, {} written, {} rejected ({} unique texts, {:.1}s, {:.0} rows/s)",
+            "{} rows read, {} written, {} rejected ({} unique texts{cached}, {:.1}s, {:.0} rows/s)",
             self.read,
             self.written,
             self.rejected,
@@ -167,6 +175,7 @@ pub fn classify_stream(
                     )?;
                     counts.tokens += out.tokens as u64;
                     counts.unique_texts += out.unique_texts as u64;
+                    counts.cached_texts += out.from_cache as u64;
                     counts.read += n;
                     counts.written += n;
                     on_chunk(chunk.tickets, chunk.texts, out)?;

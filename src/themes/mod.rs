@@ -4,7 +4,7 @@
 //! k-means, k chosen by silhouette on a seeded sample ([`select`]); every
 //! clustered ticket joins its nearest theme (no outlier bin) with its cosine
 //! distance so weak assignments can be filtered. Themes are described by
-//! c-TF-IDF keywords ([`ctfidf`]), a short label, examples and KPIs, and
+//! c-TF-IDF keywords ([`mod@ctfidf`]), a short label, examples and KPIs, and
 //! tracked per period with a growth test ([`trends`]). See `docs/themes.md`.
 
 mod cluster;
