@@ -133,7 +133,7 @@ mod tests {
 /// front: the header is written with room to spare and rewritten with the
 /// final shape on [`NpyStreamWriter::finish`]; the file is created atomically.
 pub struct NpyStreamWriter {
-    file: crate::report::atomic::AtomicFile,
+    file: crate::io::atomic::AtomicFile,
     dim: usize,
     rows: u64,
 }
@@ -155,7 +155,7 @@ fn npy_header(rows: u64, dim: usize, total: usize) -> Vec<u8> {
 impl NpyStreamWriter {
     /// Start a file of `dim`-wide rows.
     pub fn create(path: &Path, dim: usize) -> Result<Self> {
-        let mut file = crate::report::atomic::AtomicFile::create(path)?;
+        let mut file = crate::io::atomic::AtomicFile::create(path)?;
         file.write_all(&npy_header(0, dim, STREAM_HEADER))
             .map_err(|e| Error::io(path, e))?;
         Ok(NpyStreamWriter { file, dim, rows: 0 })

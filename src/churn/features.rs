@@ -292,11 +292,7 @@ struct Ctx<'a> {
 
 /// Mean of a slice, NaN when empty.
 fn mean(v: &[f64]) -> f64 {
-    if v.is_empty() {
-        f64::NAN
-    } else {
-        v.iter().sum::<f64>() / v.len() as f64
-    }
+    crate::stats::mean(v).unwrap_or(f64::NAN)
 }
 
 impl Ctx<'_> {

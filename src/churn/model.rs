@@ -106,18 +106,7 @@ pub(crate) fn missing_groups(names: &[String]) -> Vec<(String, Vec<usize>)> {
 /// Median of the finite values (NaN when none).
 fn median(mut v: Vec<f64>) -> f64 {
     v.retain(|x| x.is_finite());
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mid = v.len() / 2;
-    let (_, m, _) = v.select_nth_unstable_by(mid, f64::total_cmp);
-    let m = *m;
-    if v.len() % 2 == 1 {
-        m
-    } else {
-        let lower = v[..mid].iter().copied().fold(f64::MIN, f64::max);
-        (lower + m) / 2.0
-    }
+    crate::stats::median(&mut v).unwrap_or(f64::NAN)
 }
 
 /// Transform and fill one raw row, append indicators: the unscaled design row.

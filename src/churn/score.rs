@@ -12,7 +12,7 @@ use super::features::{build_with_schema, default_as_of};
 use super::model::{ChurnModel, Fitted};
 use super::spec::{describe, is_binary, MISSING_PREFIX, THEME_PREFIX};
 use super::CustomerTable;
-use crate::report::safe_csv::neutralize;
+use crate::io::safe_csv::neutralize;
 use crate::{EnrichedTicket, Error, Result};
 
 /// Number of factors reported per customer.
@@ -191,9 +191,9 @@ pub(crate) fn top_factors(
         .collect()
 }
 
-/// Write bytes to `path` atomically (see [`crate::report::atomic`]).
+/// Write bytes to `path` atomically (see [`crate::io::atomic`]).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::report::atomic::write_atomic(path, bytes).map(|_| ())
+    crate::io::atomic::write_atomic(path, bytes).map(|_| ())
 }
 
 /// Write `at_risk.csv`: customer_id, churn_risk, risk_band, top_factors

@@ -334,16 +334,7 @@ fn typical_minutes(field: Field) -> f64 {
 }
 
 fn median(mut xs: Vec<f64>) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len();
-    Some(if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    })
+    crate::stats::median(&mut xs)
 }
 
 /// Stop when a duration column would give an implausible median: a

@@ -3,8 +3,8 @@
 use super::quality::RejectSummary;
 use super::Reject;
 use crate::error::{Error, Result};
-use crate::report::atomic::AtomicFile;
-use crate::report::safe_csv::neutralize;
+use crate::io::atomic::AtomicFile;
+use crate::io::safe_csv::neutralize;
 use std::path::{Path, PathBuf};
 
 /// Writes rejects as CSV with columns `line,reason,raw`.

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::records::{flag, Records};
 use super::sla::{PriorityClass, SlaTargets};
-use super::stats::{ratio, Stats};
 use super::FcrDefinition;
+use crate::stats::{ratio, Stats};
 
 /// A breach rate with its numerator and denominator.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

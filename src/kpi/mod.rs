@@ -15,7 +15,6 @@ mod engine;
 mod records;
 mod report;
 mod sla;
-mod stats;
 mod summary;
 
 #[cfg(test)]
@@ -30,6 +29,7 @@ mod tests_states;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use crate::stats::{quantile_sorted, Stats};
 pub use crate::ticket::TicketState;
 pub use block::{is_self_service, KpiBlock, SentimentBlock, SlaBlock};
 pub use calendar::{BusinessCalendar, MAX_SPAN_DAYS};
@@ -37,7 +37,6 @@ pub use distribution::{Distributions, Histogram, FRT_LABELS, RES_LABELS};
 pub use engine::{KpiEngine, NONE_LABEL};
 pub use report::{Headline, KpiReport, KpiTable, ReportOptions, TableRow};
 pub use sla::{PriorityClass, SlaTargets};
-pub use stats::{quantile_sorted, Stats};
 
 use crate::period::Period;
 use crate::{EnrichedTicket, Error, Result};

@@ -11,8 +11,8 @@ use super::block::KpiBlock;
 use super::sla::SlaTargets;
 use super::{FcrDefinition, KpiOptions};
 use crate::ingest::conversations::ThreadStats;
+use crate::io::safe_csv::neutralize;
 use crate::period::Period;
-use crate::report::safe_csv::neutralize;
 use crate::{Error, Result};
 
 /// The options a report was computed with (echoed in kpis.json so a number
@@ -396,7 +396,7 @@ fn flatten(b: &KpiBlock) -> std::result::Result<Vec<(String, String)>, serde_jso
     Ok(out)
 }
 
-/// Write `bytes` to `path` atomically (see [`crate::report::atomic`]).
+/// Write `bytes` to `path` atomically (see [`crate::io::atomic`]).
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::report::atomic::write_atomic(path, bytes).map(|_| ())
+    crate::io::atomic::write_atomic(path, bytes).map(|_| ())
 }

@@ -11,20 +11,7 @@ use crate::error::{Error, Result};
 use ort::session::{builder::GraphOptimizationLevel, Session};
 use ort::value::TensorRef;
 
-/// A padded batch of token ids, row-major `[rows, seq_len]`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TokenBatch {
-    /// Number of texts.
-    pub rows: usize,
-    /// Padded sequence length.
-    pub seq_len: usize,
-    /// Token ids.
-    pub input_ids: Vec<i64>,
-    /// 1 for real tokens, 0 for padding.
-    pub attention_mask: Vec<i64>,
-    /// Segment ids (all 0 for single texts).
-    pub token_type_ids: Vec<i64>,
-}
+pub use crate::text::batch::TokenBatch;
 
 /// Raw model outputs for one batch, row-major.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -393,7 +393,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         .push(("report".into(), t.elapsed().as_secs_f64()));
 
     let run_path = out.join("run.json");
-    crate::report::atomic::write_json(&run_path, &analysis.run)?;
+    crate::io::atomic::write_json(&run_path, &analysis.run)?;
     files.push(run_path);
     Ok(AnalyzeSummary {
         files,
@@ -472,7 +472,7 @@ fn run_churn(
                 m.save(&mp)?;
                 run.files.push(mp);
                 let ep = out.join("churn_eval.json");
-                crate::report::atomic::write_json(&ep, &eval)?;
+                crate::io::atomic::write_json(&ep, &eval)?;
                 run.files.push(ep);
                 if let Some(given) = &opts.churn_model {
                     notes.push(format!(

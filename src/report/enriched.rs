@@ -6,9 +6,9 @@
 //! theme_distance`. An input column with one of these names is replaced, so
 //! re-classifying an enriched file does not duplicate columns.
 
-use super::atomic::AtomicFile;
-use super::safe_csv::neutralize;
 use crate::error::{Error, Result};
+use crate::io::atomic::AtomicFile;
+use crate::io::safe_csv::neutralize;
 use crate::ticket::EnrichedTicket;
 use std::io::Write;
 use std::path::{Path, PathBuf};

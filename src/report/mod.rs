@@ -1,10 +1,9 @@
-//! Outputs: enriched CSV, JSON, HTML report, terminal summary.
+//! Outputs: enriched CSV, JSON, HTML report, terminal summary (atomic
+//! files and the CSV formula guard live in [`crate::io`]).
 
 mod analysis;
-pub mod atomic;
 pub mod enriched;
 pub mod html;
-pub mod safe_csv;
 pub mod summary;
 
 pub use analysis::{Analysis, ChurnOutcome, RunInfo};

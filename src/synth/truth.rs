@@ -188,7 +188,7 @@ fn rfc(t: DateTime<Utc>) -> String {
 
 /// Linear-interpolation quantile of sorted data (numpy's default method);
 /// the same primitive the KPI engine uses (its tests pin it to numpy).
-pub use crate::kpi::quantile_sorted as quantile;
+pub use crate::stats::quantile_sorted as quantile;
 
 fn stats(mut v: Vec<f64>) -> Stats {
     v.sort_by(f64::total_cmp);

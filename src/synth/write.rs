@@ -5,7 +5,7 @@
 //! to a sequential render.
 //!
 //! tickets.csv deliberately does *not* pass text through
-//! `report::safe_csv::neutralize`: it simulates an untrusted export, and the
+//! `io::safe_csv::neutralize`: it simulates an untrusted export, and the
 //! formula-injection subjects are there to test that ticketlens' own outputs
 //! neutralise them.
 

@@ -6,7 +6,6 @@
 //! a 256-token e-mail. Results are mapped back to input order by the caller.
 
 use crate::error::{Error, Result};
-use crate::model::TokenBatch;
 use rayon::prelude::*;
 use tokenizers::Tokenizer;
 
@@ -82,6 +81,21 @@ pub fn plan_batches(
         batches.push(cur);
     }
     batches
+}
+
+/// A padded batch of token ids, row-major `[rows, seq_len]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TokenBatch {
+    /// Number of texts.
+    pub rows: usize,
+    /// Padded sequence length.
+    pub seq_len: usize,
+    /// Token ids.
+    pub input_ids: Vec<i64>,
+    /// 1 for real tokens, 0 for padding.
+    pub attention_mask: Vec<i64>,
+    /// Segment ids (all 0 for single texts).
+    pub token_type_ids: Vec<i64>,
 }
 
 /// Pad one planned batch into model input arrays.

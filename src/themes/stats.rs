@@ -63,16 +63,7 @@ fn excerpt(text: &str) -> String {
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        (v[m - 1] + v[m]) / 2.0
-    })
+    crate::stats::median(&mut v)
 }
 
 /// Assemble the report from a clustering of `selected` tickets.

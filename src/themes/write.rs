@@ -6,7 +6,7 @@
 
 use super::ThemeReport;
 use crate::error::{Error, Result};
-use crate::report::safe_csv::neutralize;
+use crate::io::safe_csv::neutralize;
 use crate::ticket::EnrichedTicket;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ fn atomic(
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<PathBuf> {
     let path = dir.join(name);
-    let mut file = crate::report::atomic::AtomicFile::create(&path)?;
+    let mut file = crate::io::atomic::AtomicFile::create(&path)?;
     fill(&mut file)?;
     file.commit()?;
     Ok(path)

@@ -1,7 +1,7 @@
 //! Grouping messages into threads and threads into tickets.
 
 use super::{ConversationLog, Message};
-use crate::kpi::quantile_sorted;
+use crate::stats::quantile_sorted;
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;

@@ -352,7 +352,7 @@ fn render_err(e: minijinja::Error) -> Error {
 /// Render and write the report atomically to `path`.
 pub fn write(a: &Analysis, tickets: &[EnrichedTicket], path: &Path) -> Result<()> {
     let html = render(a, tickets)?;
-    crate::report::atomic::write_atomic(path, html.as_bytes())?;
+    crate::io::atomic::write_atomic(path, html.as_bytes())?;
     Ok(())
 }
 

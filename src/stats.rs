@@ -66,6 +66,29 @@ pub fn quantile_mut(values: &mut [f64], q: f64) -> Option<f64> {
     Some(lo_v + (hi_v - lo_v) * frac)
 }
 
+/// The median of `values` (the mean of the two middle values for an even
+/// count; reordered in place); `None` when empty. Non-finite values must be
+/// filtered out by the caller.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let (mid, odd) = (values.len() / 2, values.len() % 2 == 1);
+    let (below, m, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
+    let m = *m;
+    Some(if odd {
+        m
+    } else {
+        let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + m) / 2.0
+    })
+}
+
+/// The arithmetic mean; `None` when empty.
+pub fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
 /// `num / den`, or `None` when the denominator is zero (absent data is
 /// never reported as a 0 % rate).
 pub fn ratio(num: u64, den: u64) -> Option<f64> {
@@ -75,6 +98,15 @@ pub fn ratio(num: u64, den: u64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_and_mean_by_hand() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+        assert_eq!(mean(&[1.0, 2.0, 6.0]), Some(3.0));
+        assert_eq!(mean(&[]), None);
+    }
 
     #[test]
     fn quantiles_match_numpy_linear() {

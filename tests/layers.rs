@@ -1,0 +1,153 @@
+//! The library's modules depend on each other one way only:
+//!
+//! ```text
+//! {error, ticket, period, stats, io, embeddings} ← ingest ← text ← model
+//!   ← {kpi, themes, churn} ← report ← pipeline   (← the CLI, in the binary)
+//! ```
+//!
+//! Every `crate::<module>` path in a module's source (tests included, `use
+//! crate::{a, b}` groups too) must name a module of its own layer or one
+//! below. `synth` (the fixture generator, test support) is outside the
+//! layers. A new top-level module must be added to `LAYERS` to pass.
+
+use std::path::Path;
+
+const LAYERS: &[&[&str]] = &[
+    &["error", "ticket", "period", "stats", "io", "embeddings"],
+    &["ingest"],
+    &["text"],
+    &["model"],
+    &["kpi", "themes", "churn"],
+    &["report"],
+    &["pipeline"],
+];
+
+/// Re-exports at the crate root (`crate::Error`, `crate::Ticket` …) live in
+/// the bottom layer.
+const ROOT_ITEMS: &[&str] = &[
+    "Error",
+    "Result",
+    "EnrichedTicket",
+    "Prediction",
+    "Sentiment",
+    "ThemeRef",
+    "Ticket",
+];
+
+fn layer(module: &str) -> Option<usize> {
+    if ROOT_ITEMS.contains(&module) {
+        return Some(0);
+    }
+    LAYERS.iter().position(|l| l.contains(&module))
+}
+
+/// The top-level modules a source file names through `crate::`.
+fn crate_refs(src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    for (i, _) in src.match_indices("crate::") {
+        let rest = &src[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // `crate::{a::b, c, d::{e, f}}`: the first segment of each
+            // top-level item.
+            let mut depth = 0;
+            let mut item_start = true;
+            for (j, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => item_start = true,
+                    c if item_start && !c.is_whitespace() => {
+                        item_start = false;
+                        let name = ident(&group[j..]);
+                        if !name.is_empty() {
+                            out.push(name);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            let name = ident(rest);
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            walk(&p, files);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            files.push(p);
+        }
+    }
+}
+
+#[test]
+fn no_module_imports_from_a_layer_above_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut violations = Vec::new();
+    let mut unknown = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap();
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        if ["lib", "main", "cli", "synth"].contains(&top.as_str()) {
+            continue;
+        }
+        let Some(own) = layer(&top) else {
+            unknown.push(top);
+            continue;
+        };
+        let text = std::fs::read_to_string(f).unwrap();
+        for dep in crate_refs(&text) {
+            match layer(&dep) {
+                Some(l) if l > own => violations.push(format!(
+                    "{}: {top} (layer {own}) uses crate::{dep} (layer {l})",
+                    rel.display()
+                )),
+                None if dep != top && dep != "synth" => {
+                    violations.push(format!("{}: crate::{dep} is in no layer", rel.display()))
+                }
+                _ => {}
+            }
+        }
+    }
+    unknown.sort();
+    unknown.dedup();
+    assert!(
+        unknown.is_empty(),
+        "modules in no layer (add them to LAYERS): {unknown:?}"
+    );
+    assert!(
+        violations.is_empty(),
+        "imports against the layering:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_sees_grouped_and_nested_paths() {
+    let refs = crate_refs(
+        "use crate::{ingest::Field, report::{html, summary}, Error};\nlet x = crate::kpi::compute();",
+    );
+    assert_eq!(refs, ["ingest", "report", "Error", "kpi"]);
+}
