@@ -1,12 +1,24 @@
 //! Theme volume per period and "what is getting worse" ranking.
 //!
-//! Counts are compared as Poisson rates with exposure: each period's exposure
-//! is the fraction of its days covered by the data (first and last periods
-//! are usually partial — data rarely starts on a Monday or ends on a Sunday),
-//! so a half-covered last week is neither ignored nor mistaken for a drop.
-//! Equal-rate test (conditional on the total `n = x + y`, the recent count
-//! is `Binomial(n, E₁ / (E₁ + E₀))` under "no change"): one-sided exact
-//! p-value `P(X ≥ x)`, and z = (x − nπ₀) / √(nπ₀(1 − π₀)).
+//! **Trends are relative to volume.** A desk that grows, a migration, a
+//! seasonal peak or an export that starts mid-month makes every theme's
+//! *count* rise; what matters is whether a theme takes a larger **share** of
+//! the tickets. So a theme's tickets in the recent window are tested against
+//! its tickets in a baseline window of comparable periods (the
+//! [`baseline_periods`] before it, leaving out periods with almost no data,
+//! which would otherwise dilute the baseline), with the total volume of each
+//! window as the exposure: conditional on the theme's total `n = x + y`, the
+//! recent count is `Binomial(n, N₁ / (N₁ + N₀))` under "same share"
+//! (`N₁`, `N₀` = all clustered tickets of the recent and baseline windows).
+//! One-sided exact p-value `P(X ≥ x)`, z = (x − nπ₀) / √(nπ₀(1 − π₀)), and
+//! the share ratio `((x + ½)/N₁) / ((y + ½)/N₀)` as `growth`. Shares need no
+//! partial-period correction: a half-covered last week holds half of every
+//! theme.
+//!
+//! The count growth (tickets per full period, recent vs baseline, with each
+//! period's exposure = the fraction of its days the data covers) is
+//! reported beside it as `count_growth`, so a reader sees both "more
+//! tickets" and "a larger part of the tickets".
 
 use crate::period::Period;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,12 +42,12 @@ pub struct TrendRow {
     /// Share of the theme's tickets in the period predicted negative (None
     /// when none has a prediction).
     pub negative_share: Option<f64>,
-    /// Exposure-adjusted rate ratio of this period against all earlier
-    /// periods (0.5 added to both counts so it stays finite).
+    /// Share ratio of this period against the baseline periods before it
+    /// (see the module docs; 0.5 added to both counts so it stays finite).
     pub growth: Option<f64>,
-    /// z of this period's count against the earlier rate.
+    /// z of this period's count against the baseline share.
     pub z: Option<f64>,
-    /// One-sided p-value that the rate went up.
+    /// One-sided p-value that the share went up.
     pub p: Option<f64>,
 }
 
@@ -56,11 +68,22 @@ pub struct Trending {
     pub recent_rate: f64,
     /// Baseline tickets per full period.
     pub baseline_rate: f64,
-    /// Rate ratio recent / baseline (0.5 added to both counts).
+    /// Share of all clustered tickets in the recent periods.
+    pub recent_share: f64,
+    /// Share of all clustered tickets in the baseline periods.
+    pub baseline_share: f64,
+    /// Share ratio recent / baseline (0.5 added to both counts): what the
+    /// list is ranked and tested by.
     pub growth: f64,
-    /// z-score of the recent count.
+    /// Count ratio: recent tickets per full period / baseline tickets per
+    /// full period (0.5 added to both counts).
+    pub count_growth: f64,
+    /// Baseline periods used (at most [`baseline_periods`]; sparse ones
+    /// left out).
+    pub baseline_periods: usize,
+    /// z-score of the recent count under the baseline share.
     pub z: f64,
-    /// One-sided exact p-value.
+    /// One-sided exact p-value of the share test.
     pub p: f64,
     /// Negative share in the recent periods.
     pub negative_share_recent: Option<f64>,
@@ -75,6 +98,36 @@ pub fn recent_periods(period: Period) -> usize {
         Period::Week => 2,
         Period::Month => 1,
     }
+}
+
+/// Periods before the recent window that form the baseline: about half a
+/// year (26 weeks, 8 weeks of days, 12 months). Long enough that a surge
+/// which began a few periods before the recent window is not most of its
+/// own baseline, short enough to describe the desk as it is now. Shares are
+/// pooled (tickets over tickets), so a quiet period weighs little.
+pub fn baseline_periods(period: Period) -> usize {
+    match period {
+        Period::Day => 56,
+        Period::Week => 26,
+        Period::Month => 12,
+    }
+}
+
+/// A baseline period with fewer clustered tickets than this fraction of
+/// the median baseline period is left out (almost no data: a stray ticket
+/// months before the export really starts).
+pub const SPARSE_BASELINE: f64 = 0.1;
+
+/// The baseline periods for a window starting at period `cut`: up to
+/// `len` before it, without sparse ones.
+fn baseline(total: &[u64], cut: usize, len: usize) -> Vec<usize> {
+    let cand: Vec<usize> = (cut.saturating_sub(len)..cut).collect();
+    let mut vols: Vec<u64> = cand.iter().map(|&p| total[p]).collect();
+    vols.sort_unstable();
+    let median = vols.get(vols.len() / 2).copied().unwrap_or(0) as f64;
+    cand.into_iter()
+        .filter(|&p| total[p] > 0 && total[p] as f64 >= SPARSE_BASELINE * median)
+        .collect()
 }
 
 /// `(growth, z, p)` of `x` events over exposure `e1` against `y` over `e0`.
@@ -165,13 +218,17 @@ pub(crate) fn compute(events: &[Event], s: &TrendSettings<'_>) -> (Vec<TrendRow>
         }
     }
     let mut rows = Vec::with_capacity(k * np);
+    let blen = baseline_periods(s.period);
+    let bases: Vec<Vec<usize>> = (0..np).map(|p| baseline(&total, p, blen)).collect();
     for t in 0..k {
-        let (mut y, mut e0) = (0u64, 0f64);
         for p in 0..np {
-            let test = if p > 0 {
-                rate_test(count[t][p], exposure[p], y, e0)
-            } else {
+            let base = &bases[p];
+            let y: u64 = base.iter().map(|&b| count[t][b]).sum();
+            let n0: u64 = base.iter().map(|&b| total[b]).sum();
+            let test = if base.is_empty() || total[p] == 0 {
                 None
+            } else {
+                rate_test(count[t][p], total[p] as f64, y, n0 as f64)
             };
             rows.push(TrendRow {
                 theme: t,
@@ -184,22 +241,28 @@ pub(crate) fn compute(events: &[Event], s: &TrendSettings<'_>) -> (Vec<TrendRow>
                 z: test.map(|v| v.1),
                 p: test.map(|v| v.2),
             });
-            y += count[t][p];
-            e0 += exposure[p];
         }
     }
     let l = recent_periods(s.period);
     let mut trending = Vec::new();
-    if np > l {
+    let base = if np > l {
+        baseline(&total, np - l, blen)
+    } else {
+        Vec::new()
+    };
+    if !base.is_empty() {
         let cut = np - l;
         let e1: f64 = exposure[cut..].iter().sum();
-        let e0: f64 = exposure[..cut].iter().sum();
+        let e0: f64 = base.iter().map(|&b| exposure[b]).sum();
+        let n1: u64 = total[cut..].iter().sum();
+        let n0: u64 = base.iter().map(|&b| total[b]).sum();
         for t in 0..k {
             let x: u64 = count[t][cut..].iter().sum();
-            let y: u64 = count[t][..cut].iter().sum();
-            let Some((growth, z, p)) = rate_test(x, e1, y, e0) else {
+            let y: u64 = base.iter().map(|&b| count[t][b]).sum();
+            let Some((growth, z, p)) = rate_test(x, n1 as f64, y, n0 as f64) else {
                 continue;
             };
+            let count_growth = rate_test(x, e1, y, e0).map_or(f64::NAN, |v| v.0);
             if x < s.min_count || growth <= 1.0 || p >= s.alpha {
                 continue;
             }
@@ -211,7 +274,11 @@ pub(crate) fn compute(events: &[Event], s: &TrendSettings<'_>) -> (Vec<TrendRow>
                 baseline_count: y,
                 recent_rate: x as f64 / e1,
                 baseline_rate: y as f64 / e0,
+                recent_share: x as f64 / n1.max(1) as f64,
+                baseline_share: y as f64 / n0.max(1) as f64,
                 growth,
+                count_growth,
+                baseline_periods: base.len(),
                 z,
                 p,
                 negative_share_recent: ratio(
@@ -219,8 +286,8 @@ pub(crate) fn compute(events: &[Event], s: &TrendSettings<'_>) -> (Vec<TrendRow>
                     judged[t][cut..].iter().sum(),
                 ),
                 negative_share_baseline: ratio(
-                    neg[t][..cut].iter().sum(),
-                    judged[t][..cut].iter().sum(),
+                    base.iter().map(|&b| neg[t][b]).sum(),
+                    base.iter().map(|&b| judged[t][b]).sum(),
                 ),
             });
         }
@@ -293,7 +360,16 @@ mod tests {
             .unwrap();
         assert_eq!(r.count, 90);
         assert!((r.share.unwrap() - 90.0 / 123.0).abs() < 1e-12);
-        assert!(r.p.unwrap() < 1e-10);
+        // Share test of W10 against the 8 weeks before: x = 90 of 123,
+        // y = 240 of 488: share ratio (90.5/123)/(240.5/488).
+        let g = (90.5 / 123.0) / (240.5 / 488.0);
+        assert!((r.growth.unwrap() - g).abs() < 1e-12);
+        assert!(r.p.unwrap() < 0.01);
+        let t = &trending[0];
+        assert!((t.recent_share - 180.0 / 246.0).abs() < 1e-12);
+        assert!((t.baseline_share - 240.0 / 488.0).abs() < 1e-12);
+        assert_eq!(t.baseline_periods, 8);
+        assert!((t.count_growth - (180.5 / 2.0) / (240.5 / 8.0)).abs() < 1e-9);
     }
 
     #[test]
@@ -330,9 +406,77 @@ mod tests {
         let (rows, trending) = compute(&ev, &s);
         let last = rows.last().unwrap();
         assert_eq!(last.count, 4);
-        // Exposure 2/7 → rate 14/week, same as baseline: growth ≈ 1.
-        assert!((last.growth.unwrap() - (4.5 / (2.0 / 7.0)) / (56.5 / 4.0)).abs() < 1e-9);
+        // One theme holds every ticket: its share is 1 in a partial week
+        // as in a full one, so no rise (growth (4.5/4)/(56.5/56) ≈ 1.1).
+        assert!((last.growth.unwrap() - (4.5 / 4.0) / (56.5 / 56.0)).abs() < 1e-9);
         assert!(last.negative_share.is_none());
         assert!(trending.is_empty());
+    }
+
+    /// Events for `weeks` full weeks: `per_week(w, theme)` tickets each.
+    fn weekly(weeks: u32, themes: usize, per_week: impl Fn(u32, usize) -> u32) -> Vec<Event> {
+        let mut ev = Vec::new();
+        for w in 0..weeks {
+            for theme in 0..themes {
+                for i in 0..per_week(w, theme) {
+                    ev.push(Event {
+                        theme,
+                        at: day(w * 7 + i % 7),
+                        negative: Some(true),
+                    });
+                }
+            }
+        }
+        ev
+    }
+
+    fn settings(labels: &[String], weeks: u32) -> TrendSettings<'_> {
+        TrendSettings {
+            period: Period::Week,
+            tz: chrono_tz::UTC,
+            span: (day(0).date_naive(), day(weeks * 7 - 1).date_naive()),
+            labels,
+            min_count: 10,
+            alpha: 0.01,
+        }
+    }
+
+    #[test]
+    fn a_growing_desk_is_not_a_trend_but_a_larger_share_is() {
+        // 12 weeks whose volume rises 16× (10 → 160 tickets per theme and
+        // week), 5 themes with equal, unchanging shares: counts grow for
+        // every theme, shares do not, so nothing trends.
+        let labels: Vec<String> = (0..5).map(|i| format!("t{i}")).collect();
+        let volume = |w: u32| 10 + (150 * w) / 11;
+        let ev = weekly(12, 5, |w, _| volume(w));
+        let (_, trending) = compute(&ev, &settings(&labels, 12));
+        assert!(trending.is_empty(), "{trending:?}");
+        // Theme 3's share triples in the last two weeks: it, and only it, trends.
+        let ev = weekly(12, 5, |w, t| {
+            if t == 3 && w >= 10 {
+                3 * volume(w)
+            } else {
+                volume(w)
+            }
+        });
+        let (_, trending) = compute(&ev, &settings(&labels, 12));
+        assert_eq!(trending.len(), 1, "{trending:?}");
+        assert_eq!(trending[0].theme, 3);
+        assert!(trending[0].growth > 2.0 && trending[0].count_growth > trending[0].growth);
+    }
+
+    #[test]
+    fn stray_early_weeks_do_not_dilute_the_baseline() {
+        // Weeks 0–5 hold a ticket or two (a test ticket, an early stray),
+        // weeks 6–11 ~100 per theme with equal shares: the baseline is the
+        // busy weeks, so no theme "grows ×30".
+        let labels: Vec<String> = (0..3).map(|i| format!("t{i}")).collect();
+        let ev = weekly(12, 3, |w, t| if w < 6 { u32::from(t == 0) } else { 100 });
+        let (_, trending) = compute(&ev, &settings(&labels, 12));
+        assert!(trending.is_empty(), "{trending:?}");
+        assert_eq!(
+            baseline(&[1, 0, 1, 0, 1, 0, 300, 300, 300, 300], 10, 8),
+            [6, 7, 8, 9]
+        );
     }
 }

@@ -305,7 +305,7 @@ pub const DEFINITIONS: [(&str, &str); 14] = [
     ("First contact resolution", "share of resolved tickets solved with one agent reply and never reopened."),
     ("SLA breach rate", "share of tickets whose first response or resolution exceeded the target for their priority."),
     ("Negative share", "share of tickets the model classifies as negative; mean p(negative) is its average probability."),
-    ("Theme growth", "rate of a theme's tickets in the recent periods (last 2 weeks, 1 month or 7 days) over its rate before, adjusted for partial periods: +40% or ×2.5; z and p test whether the rise is more than noise."),
+    ("Theme growth", "a theme's share of all tickets in the recent periods (last 2 weeks, 1 month or 7 days) over its share in up to half a year before (near-empty periods left out): +40% or ×2.5, so a desk that grows does not make every theme trend; the count growth is shown beside it; z and p test whether the rise is more than noise."),
     ("Churn risk", "estimated probability a customer churns, from a model trained on ticket history; bands high/medium/low."),
 ];
 

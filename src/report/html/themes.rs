@@ -34,6 +34,8 @@ pub struct ThemeCard {
     pub id: String,
     /// Label.
     pub label: String,
+    /// Count growth ("tickets ×10.0"), beside the share growth.
+    pub count_growth: String,
     /// Top keywords.
     pub keywords: Vec<String>,
     /// Tickets in the theme.
@@ -163,6 +165,7 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
                 .unwrap_or_default();
             let (a, b) = &tr.recent;
             ThemeCard {
+                count_growth: growth_text(Some(tr.count_growth)).0,
                 id: tr.theme.to_string(),
                 label: truncate(&tr.label, 80),
                 keywords: theme.map(keywords).unwrap_or_default(),
@@ -340,7 +343,11 @@ mod tests {
             baseline_count: 35,
             recent_rate: 12.0,
             baseline_rate: 1.2,
+            recent_share: 0.3,
+            baseline_share: 0.03,
             growth: 9.89,
+            count_growth: 10.0,
+            baseline_periods: 8,
             z: 3.2,
             p: 0.0004,
             negative_share_recent: Some(1.0),
