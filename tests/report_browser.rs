@@ -12,6 +12,8 @@
 //! serialised with a lock file). When it cannot be installed the test fails
 //! if `CI` is set and is skipped with a note otherwise.
 
+mod common;
+
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,36 +24,44 @@ fn update_screenshot() -> bool {
     std::env::var("TICKETLENS_UPDATE_SCREENSHOT").as_deref() == Ok("1")
 }
 
+/// `ticketlens analyze INPUT [extra…] --out DIR/report` with the tiny test
+/// model (the bundled one with `TICKETLENS_UPDATE_SCREENSHOT=1`); the
+/// report's path.
+fn analyze_report(input: &Path, extra: &[&str], tiny_extra: &[&str]) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap().keep().join("report");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ticketlens"));
+    cmd.current_dir(root)
+        .arg("analyze")
+        .arg(input)
+        .args(extra)
+        .args(["-q", "--out"])
+        .arg(&out);
+    if !update_screenshot() {
+        cmd.args(["--model", "fixtures/models/tiny"])
+            .args(tiny_extra);
+    }
+    let res = cmd.output().expect("run ticketlens analyze");
+    assert!(
+        res.status.success(),
+        "analyze failed: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    out.join("report.html")
+}
+
 /// The fixtures' report, from the built binary; one run shared by the tests.
 fn real_report() -> &'static Path {
     static PAGE: OnceLock<PathBuf> = OnceLock::new();
     PAGE.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = dir.join("report");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ticketlens"));
-        cmd.current_dir(root).args([
-            "analyze",
-            "fixtures/tickets.csv",
-            "--customers",
-            "fixtures/customers.csv",
-            "-q",
-            "--out",
-        ]);
-        cmd.arg(&out);
-        if !update_screenshot() {
-            // The tiny model's themes are coarse, so the fixture surge is
-            // spread over several: a looser trend alpha still gives the
-            // page theme cards to render.
-            cmd.args(["--model", "fixtures/models/tiny", "--trend-alpha", "0.2"]);
-        }
-        let res = cmd.output().expect("run ticketlens analyze");
-        assert!(
-            res.status.success(),
-            "analyze failed: {}",
-            String::from_utf8_lossy(&res.stderr)
-        );
-        out.join("report.html")
+        // The tiny model's themes are coarse, so the fixture surge is
+        // spread over several: a looser trend alpha still gives the page
+        // theme cards to render.
+        analyze_report(
+            Path::new("fixtures/tickets.csv"),
+            &["--customers", "fixtures/customers.csv"],
+            &["--trend-alpha", "0.2"],
+        )
     })
 }
 
@@ -352,50 +362,14 @@ fn screenshot(bin: &Path, page: &Path) -> Vec<u8> {
 /// text: no status, channel, priority or survey columns, like a social
 /// media care log), with a few stray tickets years earlier.
 fn conversation_report() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap().keep();
-    let input = dir.join("conversations.csv");
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(root.join("fixtures/tickets.csv"))
-        .unwrap();
-    let headers = r.headers().unwrap().clone();
-    let keep = ["ticket_id", "customer_id", "created_at", "body"];
-    let idx: Vec<usize> = keep
-        .iter()
-        .map(|k| headers.iter().position(|h| h == *k).unwrap())
-        .collect();
-    let mut w = csv::Writer::from_path(&input).unwrap();
-    w.write_record(keep).unwrap();
-    let records = r
-        .records()
-        .filter_map(|x| x.ok())
-        .filter(|x| x.len() == headers.len());
-    for (n, rec) in records.enumerate() {
-        let mut row: Vec<String> = idx.iter().map(|&i| rec[i].to_string()).collect();
-        if n < 4 {
-            row[2] = format!("{}-02-1{n}T09:00:00Z", 2020 + n);
-        }
-        w.write_record(&row).unwrap();
-    }
-    w.flush().unwrap();
-    let out = dir.join("report");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ticketlens"));
-    cmd.current_dir(root)
-        .arg("analyze")
-        .arg(&input)
-        .args(["-q", "--out"])
-        .arg(&out);
-    if !update_screenshot() {
-        cmd.args(["--model", "fixtures/models/tiny"]);
-    }
-    let res = cmd.output().expect("run ticketlens analyze");
-    assert!(
-        res.status.success(),
-        "analyze failed: {}",
-        String::from_utf8_lossy(&res.stderr)
+    let input = common::reshape_fixtures(
+        &dir,
+        "conversations.csv",
+        &["ticket_id", "customer_id", "created_at", "body"],
+        4,
     );
-    out.join("report.html")
+    analyze_report(&input, &[], &[])
 }
 
 #[test]

@@ -8,46 +8,12 @@
 
 mod common;
 
-use common::{bin, root, tiny};
+use common::{bin, reshape_fixtures as reshape, root, tiny};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn json(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
-/// The fixtures with only `keep` columns (and, for a conversation export,
-/// a few stray rows years earlier).
-fn reshape(dir: &Path, name: &str, keep: &[&str], stray: usize) -> PathBuf {
-    // (The fixtures hold deliberately broken rows: those are left out.)
-    let mut r = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(root().join("fixtures/tickets.csv"))
-        .unwrap();
-    let headers = r.headers().unwrap().clone();
-    let idx: Vec<usize> = keep
-        .iter()
-        .map(|k| headers.iter().position(|h| h == *k).unwrap())
-        .collect();
-    let path = dir.join(name);
-    let mut w = csv::Writer::from_path(&path).unwrap();
-    w.write_record(keep).unwrap();
-    let records = r
-        .records()
-        .filter_map(|x| x.ok())
-        .filter(|x| x.len() == headers.len());
-    for (n, rec) in records.enumerate() {
-        let mut row: Vec<String> = idx.iter().map(|&i| rec[i].to_string()).collect();
-        if n < stray {
-            // A handful of stray tickets from 2019–2021 (test tickets, a
-            // migrated archive): far outside the data's real range.
-            let c = keep.iter().position(|k| *k == "created_at").unwrap();
-            row[c] = format!("{}-03-0{}T10:00:00Z", 2019 + n % 3, 1 + n % 7);
-        }
-        w.write_record(&row).unwrap();
-    }
-    w.flush().unwrap();
-    path
 }
 
 struct Run {

@@ -87,22 +87,26 @@ fn a_growing_desk_does_not_trend_and_a_tripled_complaint_tops_the_list() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
 
-    // Every week draws the same mix: 1 shuffle tweet in 20.
-    let mut next = (0usize, 0usize);
-    let mut take = |n: usize, shuffle_every: usize| -> Vec<&String> {
-        (0..n)
-            .map(|i| {
-                if i % shuffle_every == 0 {
-                    next.0 += 1;
-                    shuffle[next.0 - 1]
-                } else {
-                    next.1 += 1;
-                    other[next.1 - 1]
-                }
+    // Week `w` draws volume(w) tweets, `shuffle_in_20(w)` of every 20 of
+    // them about shuffle, each tweet used once.
+    let weeks = |shuffle_in_20: &dyn Fn(usize) -> usize| -> Vec<Vec<&String>> {
+        let (mut s, mut o) = (shuffle.iter(), other.iter());
+        (0..12)
+            .map(|w| {
+                (0..volume(w))
+                    .map(|i| {
+                        let next = if i % 20 < shuffle_in_20(w) {
+                            &mut s
+                        } else {
+                            &mut o
+                        };
+                        *next.next().expect("enough tweets")
+                    })
+                    .collect()
             })
             .collect()
     };
-    let steady: Vec<Vec<&String>> = (0..12).map(|w| take(volume(w), 20)).collect();
+    let steady = weeks(&|_| 1);
     let t = themes(
         &write(dir.path(), "steady.csv", &steady),
         &dir.path().join("steady"),
@@ -117,22 +121,7 @@ fn a_growing_desk_does_not_trend_and_a_tripled_complaint_tops_the_list() {
     );
 
     // The same, but in the last two weeks 3 shuffle tweets in 20.
-    let mut next = (0usize, 0usize);
-    let mut take = |n: usize, tripled: bool| -> Vec<&String> {
-        (0..n)
-            .map(|i| {
-                let s = if tripled { i % 20 < 3 } else { i % 20 == 0 };
-                if s {
-                    next.0 += 1;
-                    shuffle[next.0 - 1]
-                } else {
-                    next.1 += 1;
-                    other[next.1 - 1]
-                }
-            })
-            .collect()
-    };
-    let surge: Vec<Vec<&String>> = (0..12).map(|w| take(volume(w), w >= 10)).collect();
+    let surge = weeks(&|w| if w >= 10 { 3 } else { 1 });
     let t = themes(
         &write(dir.path(), "surge.csv", &surge),
         &dir.path().join("surge"),
