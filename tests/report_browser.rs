@@ -395,7 +395,9 @@ fn conversation_export_report_renders_without_errors() {
     ] {
         assert!(dom.contains(&format!("id=\"{id}\"")), "#{id} missing");
     }
-    assert!(dom.contains("<article class=\"theme\">") || dom.contains("No theme is growing"));
+    assert!(
+        dom.contains("<article class=\"theme\">") || dom.contains("No complaint theme is growing")
+    );
     for absent in ["(none)", "data-kpi=\"backlog\"", "Open at end of period"] {
         assert!(
             !dom.contains(absent),

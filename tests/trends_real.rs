@@ -112,7 +112,30 @@ fn a_growing_desk_does_not_trend_and_a_tripled_complaint_tops_the_list() {
         &dir.path().join("steady"),
         &cache,
     );
+    // Thanks and acknowledgements are conversation themes, never
+    // trending complaints.
+    for th in t["themes"].as_array().unwrap() {
+        let label = th["label"].as_str().unwrap().to_lowercase();
+        if label.contains("thank") {
+            assert_eq!(
+                th["kind"], "conversation",
+                "{label}: {}",
+                th["kind_evidence"]
+            );
+        }
+    }
     let trending = t["trending"].as_array().unwrap();
+    let kind_of = |id: &Value| {
+        t["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| &x["id"] == id)
+            .map(|x| x["kind"].clone())
+    };
+    assert!(trending
+        .iter()
+        .all(|x| kind_of(&x["theme"]) == Some(Value::from("issue"))));
     assert!(
         trending.len() <= 1,
         "a desk whose volume grows 16x with the same mix: {} themes trend: {:?}",

@@ -270,6 +270,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         if !has_time {
             theme_report.trends.clear();
             theme_report.trending.clear();
+            theme_report.trending_conversation.clear();
             for theme in &mut theme_report.themes {
                 theme.trend.clear();
             }

@@ -10,6 +10,7 @@
 mod cluster;
 pub mod ctfidf;
 pub mod eval;
+pub mod kind;
 mod kmeans;
 mod refine;
 pub mod seeds;
@@ -24,6 +25,7 @@ pub use eval::{
     adjusted_rand_index, eval_banking77, eval_clustering, eval_kmeans, normalized_mutual_info,
     ClusterEval,
 };
+pub use kind::ThemeKind;
 pub use seeds::{load_seed_themes, parse_seed_themes, SeedTheme};
 pub use select::{KScore, KSelection};
 pub use stats::{Example, SentimentMix, TrendPoint};
@@ -97,7 +99,14 @@ pub struct Theme {
     pub auto_label: String,
     /// Name of the matched seed theme, if any.
     pub seed: Option<String>,
-    /// Top 10 c-TF-IDF keywords.
+    /// Issue (something wrong or wanted) or conversation (thanks,
+    /// acknowledgements, greetings): see [`kind`].
+    pub kind: ThemeKind,
+    /// Why: the filler share of its keywords, its texts' median length and
+    /// its negative share against the overall one.
+    pub kind_evidence: String,
+    /// Top 10 c-TF-IDF keywords (conversation filler left out of issue
+    /// themes).
     pub keywords: Vec<Keyword>,
     /// Tickets in the theme.
     pub size: usize,
@@ -134,8 +143,12 @@ pub struct ThemeReport {
     /// Every theme × period row (for `trends.csv`).
     #[serde(skip)]
     pub trends: Vec<TrendRow>,
-    /// Themes growing now, most significant first.
+    /// Trending complaints: issue themes growing now whose negative share
+    /// is at least that of all clustered tickets, most significant first.
     pub trending: Vec<Trending>,
+    /// Conversation themes growing now (thanks, acknowledgements …),
+    /// shown apart from the complaints.
+    pub trending_conversation: Vec<Trending>,
     /// How k was chosen.
     pub k_selection: KSelection,
     /// Period used for trends.
@@ -223,6 +236,7 @@ pub fn discover(
             assignments: vec![None; n],
             trends: Vec::new(),
             trending: Vec::new(),
+            trending_conversation: Vec::new(),
             k_selection: KSelection {
                 method: "trivial".into(),
                 range: (0, 0),

@@ -2,6 +2,7 @@
 
 use super::cluster::{fnv64, Clustering};
 use super::ctfidf::{self, Keyword};
+use super::kind::{self, ThemeKind};
 use super::seeds;
 use super::trends::{self, Event, TrendSettings};
 use super::{Theme, ThemeOptions, ThemeReport};
@@ -109,8 +110,43 @@ pub(crate) fn build(
         })
         .collect();
     let min_count = if selected.len() >= 100 { 2 } else { 1 };
-    let keywords: Vec<Vec<Keyword>> = ctfidf::ctfidf(&counts, 10, min_count);
+    // A few more than shown, so issue themes still have 10 after their
+    // conversation filler is dropped.
+    let mut keywords: Vec<Vec<Keyword>> = ctfidf::ctfidf(&counts, 14, min_count);
     drop(counts);
+
+    // Issue or conversation (see `kind`): keyword evidence, text length and
+    // the model's sentiment, against all clustered tickets.
+    let negative_of = |m: &[usize]| -> Option<f64> {
+        let preds: Vec<bool> = m
+            .iter()
+            .filter_map(|&j| tickets[selected[j]].prediction.as_ref())
+            .map(|p| p.sentiment == Sentiment::Negative)
+            .collect();
+        (!preds.is_empty())
+            .then(|| preds.iter().filter(|&&n| n).count() as f64 / preds.len() as f64)
+    };
+    let all: Vec<usize> = (0..selected.len()).collect();
+    let overall_negative = negative_of(&all);
+    let kinds: Vec<(ThemeKind, String)> = members
+        .iter()
+        .zip(&keywords)
+        .map(|(m, kw)| {
+            let mut words: Vec<f64> = m
+                .iter()
+                .take(400)
+                .map(|&j| texts[selected[j]].split_whitespace().count() as f64)
+                .collect();
+            let median_words = crate::stats::median(&mut words).unwrap_or(0.0);
+            kind::decide(kw, median_words, negative_of(m), overall_negative)
+        })
+        .collect();
+    for ((k, _), kw) in kinds.iter().zip(keywords.iter_mut()) {
+        if *k == ThemeKind::Issue && kw.iter().any(|x| !kind::is_filler(&x.term)) {
+            kw.retain(|x| !kind::is_filler(&x.term));
+        }
+        kw.truncate(10);
+    }
     let auto: Vec<String> = keywords.iter().map(|kw| ctfidf::label(kw)).collect();
     let seed_names = match &opts.seed_themes {
         Some(s) => seeds::assign_names(&keywords, s),
@@ -159,7 +195,7 @@ pub(crate) fn build(
                 .map(|p| p.sentiment == Sentiment::Negative),
         })
         .collect();
-    let (rows, trending) = trends::compute(
+    let (rows, all_trending) = trends::compute(
         &events,
         &TrendSettings {
             period: opts.period,
@@ -229,6 +265,8 @@ pub(crate) fn build(
                 label: labels[t].clone(),
                 auto_label: auto[t].clone(),
                 seed: seed_names[t].clone(),
+                kind: kinds[t].0,
+                kind_evidence: kinds[t].1.clone(),
                 keywords: keywords[t].clone(),
                 size: m.len(),
                 share: m.len() as f64 / total,
@@ -253,6 +291,20 @@ pub(crate) fn build(
         })
         .collect();
 
+    // Trending complaints: issue themes at least as negative as the
+    // clustered tickets overall; conversation themes apart.
+    let (mut trending, mut trending_conversation) = (Vec::new(), Vec::new());
+    for tr in all_trending {
+        let th = &themes[tr.theme];
+        if th.kind == ThemeKind::Conversation {
+            trending_conversation.push(tr);
+        } else if overall_negative
+            .is_none_or(|o| th.sentiment.predicted == 0 || th.sentiment.negative >= o)
+        {
+            trending.push(tr);
+        }
+    }
+
     let mut assignments = vec![None; tickets.len()];
     for (j, &i) in selected.iter().enumerate() {
         let t = c.labels[j];
@@ -267,6 +319,7 @@ pub(crate) fn build(
         assignments,
         trends: rows,
         trending,
+        trending_conversation,
         k_selection: c.selection.clone(),
         period: opts.period,
         within_negative: opts.within_negative,

@@ -79,6 +79,8 @@ pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
         label: evil.clone(),
         auto_label: evil.clone(),
         seed: None,
+        kind: crate::themes::ThemeKind::Issue,
+        kind_evidence: String::new(),
         keywords: vec![Keyword {
             term: evil.clone(),
             weight: 1.0,
@@ -136,6 +138,7 @@ pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
             negative_share_recent: None,
             negative_share_baseline: None,
         }],
+        trending_conversation: Vec::new(),
         k_selection: Default::default(),
         period: Period::Week,
         within_negative: false,

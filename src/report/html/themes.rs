@@ -9,7 +9,7 @@
 use super::charts::sparkline;
 use super::format::{count, minutes, pct, truncate, NA};
 use super::table::{Cell, Table};
-use crate::themes::{Theme, ThemeReport, TrendRow};
+use crate::themes::{Theme, ThemeKind, ThemeReport, TrendRow};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -65,8 +65,10 @@ pub struct ThemeCard {
 pub struct Themes {
     /// Set when the section cannot be shown.
     pub unavailable: Option<String>,
-    /// Trending theme cards.
+    /// Trending complaint theme cards.
     pub trending: Vec<ThemeCard>,
+    /// "Conversation themes (not complaints): …", or empty.
+    pub conversation: String,
     /// All themes (largest first).
     pub table: Table,
 }
@@ -198,6 +200,7 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
             "CSAT#",
             "Last period vs before#",
             "Trend",
+            "Kind",
             "Keywords",
         ],
     );
@@ -231,6 +234,10 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
                     ""
                 }),
                 Cell::svg(spark(t.id)),
+                Cell::text(match t.kind {
+                    ThemeKind::Issue => "issue",
+                    ThemeKind::Conversation => "conversation",
+                }),
                 Cell::text(
                     keywords(t)
                         .into_iter()
@@ -242,9 +249,36 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
         })
         .collect();
     table.drop_empty_columns();
+    let mut talk: Vec<&Theme> = doc
+        .themes
+        .iter()
+        .filter(|t| t.kind == ThemeKind::Conversation)
+        .collect();
+    talk.sort_by(|a, b| b.size.cmp(&a.size).then(a.id.cmp(&b.id)));
+    let conversation = if talk.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = talk
+            .iter()
+            .take(6)
+            .map(|t| {
+                format!(
+                    "{} ({})",
+                    truncate(&t.label, 50),
+                    count(Some(t.size as f64))
+                )
+            })
+            .collect();
+        format!(
+            "Conversation themes, not complaints (thanks, acknowledgements, greetings): {}{}.",
+            names.join(", "),
+            if talk.len() > 6 { ", …" } else { "" }
+        )
+    };
     Themes {
         unavailable: None,
         trending: cards,
+        conversation,
         table,
     }
 }
@@ -269,6 +303,8 @@ mod tests {
             label: label.into(),
             auto_label: label.into(),
             seed: None,
+            kind: crate::themes::ThemeKind::Issue,
+            kind_evidence: String::new(),
             keywords: vec![Keyword {
                 term: "refund".into(),
                 weight: 0.5,
@@ -304,6 +340,7 @@ mod tests {
             assignments: Vec::new(),
             trends,
             trending,
+            trending_conversation: Vec::new(),
             k_selection: Default::default(),
             period: crate::period::Period::Week,
             within_negative: false,
