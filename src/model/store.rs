@@ -39,6 +39,9 @@ use std::time::Duration;
 const ENTRIES: TableDefinition<u128, &[u8]> = TableDefinition::new("entries");
 /// Write sequence → text key (oldest first, for eviction).
 const ORDER: TableDefinition<u64, u128> = TableDefinition::new("order");
+/// Text key → its latest write sequence, so eviction can tell a key's
+/// current write from a stale earlier one in O(log n).
+const LATEST: TableDefinition<u128, u64> = TableDefinition::new("latest");
 
 /// Default bound: 200,000 texts (about 330 MB at 384 dimensions).
 pub const DEFAULT_MAX_ENTRIES: u64 = 200_000;
@@ -203,11 +206,13 @@ impl InferenceStore {
             {
                 let mut entries = txn.open_table(ENTRIES)?;
                 let mut order = txn.open_table(ORDER)?;
+                let mut latest = txn.open_table(LATEST)?;
                 let next = order.last()?.map_or(0, |(k, _)| k.value() + 1);
                 for (seq, (key, c)) in (next..).zip(items) {
                     let bytes = encode(c);
                     entries.insert(*key, bytes.as_slice())?;
                     order.insert(seq, *key)?;
+                    latest.insert(*key, seq)?;
                     n += 1;
                 }
                 // Evict oldest-written first. A key written again has a
@@ -218,11 +223,12 @@ impl InferenceStore {
                     let Some((s, k)) = popped else {
                         break;
                     };
-                    let newest = order
-                        .range(s..)?
-                        .any(|r| r.map(|(_, v)| v.value() == k).unwrap_or(false));
-                    if !newest && entries.remove(k)?.is_some() {
-                        excess -= 1;
+                    let current = latest.get(k)?.map(|v| v.value()) == Some(s);
+                    if current {
+                        latest.remove(k)?;
+                        if entries.remove(k)?.is_some() {
+                            excess -= 1;
+                        }
                     }
                 }
             }
