@@ -6,7 +6,8 @@ use super::themes_args::ThemeArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::pipeline::analyze::{analyze, file_name, AnalyzeOptions};
+use ticketlens::io::file_name;
+use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
 
 /// Run every stage on a ticket export: classify → themes and trends → KPIs →
 /// churn → report.

@@ -5,3 +5,12 @@
 
 pub mod atomic;
 pub mod safe_csv;
+
+/// A path's file name (the whole path when it has none). Outputs name
+/// inputs this way: a full path can carry a user name.
+pub fn file_name(p: &std::path::Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

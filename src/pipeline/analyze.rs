@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::ingest::{
     self, DataQuality, Field, IngestOptions, InputSource, RejectPolicy, RejectsWriter, TicketReader,
 };
+use crate::io::file_name;
 use crate::kpi::{self, KpiOptions};
 use crate::model::Classifier;
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
@@ -404,14 +405,6 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         skipped,
         quality,
     })
-}
-
-/// A path's file name (the whole path when it has none).
-pub fn file_name(p: &Path) -> String {
-    p.file_name().map_or_else(
-        || p.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 /// Without a creation-time column every ticket is dated the Unix epoch, so

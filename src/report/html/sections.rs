@@ -170,12 +170,7 @@ pub fn quality(run: &Run) -> Quality {
             .as_deref()
             // By file name: it sits beside the report, and the full path
             // can carry a user name.
-            .map(|s| {
-                let name = std::path::Path::new(s)
-                    .file_name()
-                    .map_or_else(|| s.to_string(), |n| n.to_string_lossy().into_owned());
-                truncate(&name, 200)
-            })
+            .map(|s| truncate(&crate::io::file_name(std::path::Path::new(s)), 200))
             .unwrap_or_default(),
     }
 }
