@@ -339,21 +339,25 @@ impl Classifier {
                 let e = &out.embeddings[r * dim..(r + 1) * dim];
                 emb[u * dim..(u + 1) * dim].copy_from_slice(e);
                 if cache.enabled() || self.store.is_some() {
-                    let c = CachedOutput {
-                        prediction: p.clone(),
-                        embedding: e.to_vec(),
-                    };
-                    if self.store.is_some() {
-                        fresh.push((keys[u], c.clone()));
-                    }
-                    cache.insert(keys[u], c);
+                    fresh.push((
+                        keys[u],
+                        CachedOutput {
+                            prediction: p.clone(),
+                            embedding: e.to_vec(),
+                        },
+                    ));
                 }
                 preds[u] = Some(p);
             }
         }
+        // New outputs go to the persistent cache, then (moved) to this
+        // run's cache.
         if let Some(store) = &self.store {
             let items: Vec<(TextKey, &CachedOutput)> = fresh.iter().map(|(k, c)| (*k, c)).collect();
             store.put_many(&items);
+        }
+        for (key, c) in fresh {
+            cache.insert(key, c);
         }
         let mut embeddings = Embeddings {
             dim,
