@@ -37,8 +37,13 @@ pub struct Ticket {
     pub agent: Option<String>,
     /// Team, group or support tier.
     pub team: Option<String>,
+    /// Agent handle (work) time in minutes: the time agents spent on the
+    /// ticket (Zendesk agent work time, Freshdesk time tracked, …).
+    pub handle_minutes: Option<f64>,
     /// Whether the ticket was escalated.
     pub escalated: Option<bool>,
+    /// When the ticket was escalated (UTC), if the export says.
+    pub escalated_at: Option<DateTime<Utc>>,
     /// Number of times the ticket was reopened.
     pub reopens: Option<u32>,
     /// Number of agent replies.

@@ -368,3 +368,121 @@ fn twcs_head_conversations_block() {
     assert!((c["median_reply_minutes"].as_f64().unwrap() - 12.116_666).abs() < 0.01);
     assert_eq!(k["overall"]["tickets"], 1287);
 }
+
+/// Handle time, escalation times, a customers table and a support cost on a
+/// 10-ticket export (tests/data/operations), every value worked out by hand:
+///
+/// * resolved: T1 T3 T4 T5 T7 T9 T10 (solved/closed) = 7 of 10 → 0.7;
+/// * handle minutes 20 15 45 60 10 30 25 5 (T4, T6 blank): Σ 210, AHT
+///   210 / 8 = 26.25, median (20 + 25) / 2 = 22.5;
+/// * escalations after 4 h (T2), 2 h (T5), 24 h (T8): mean 10, median 4;
+///   no escalated column, so escalation rate = 3 / 10;
+/// * cost 1000: 100 per ticket, 1000 / 7 per resolution;
+/// * customers C1–C6 have tickets, the table has 8 → contact rate 0.75;
+///   10 tickets / 6 customers; 3 of 8 churned → 0.375, retention 0.625;
+/// * first-response breaches (normal 8 h): T3 (9 h, C2) and T6 (open since
+///   2026-03-05 15:00, C4); C2 and C4 both churned → churn 1.0 with a
+///   breach, 0 of C1 C3 C5 C6 without;
+/// * agent hours 40 per week, one week (W10): ana 160 min → 2.667 h / 40.
+#[test]
+fn operations_kpis_match_the_hand_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = root().join("tests/data/operations");
+    let customers = data.join("customers.csv");
+    let k = kpi(
+        &data.join("tickets.csv"),
+        &[
+            "--customers",
+            customers.to_str().unwrap(),
+            "--support-cost",
+            "1000",
+            "--currency",
+            "EUR",
+            "--by",
+            "agent",
+            "--period",
+            "week",
+            "--agent-hours",
+            "40",
+        ],
+        dir.path(),
+    );
+    let o = &k["overall"];
+    let expect = [
+        ("tickets", 10.0),
+        ("resolved", 7.0),
+        ("resolution_rate", 0.7),
+        ("handle_minutes_total", 210.0),
+        ("escalation_rate", 0.3),
+        ("customers", 6.0),
+        ("tickets_per_customer", 10.0 / 6.0),
+        ("cost_per_ticket", 100.0),
+        ("cost_per_resolution", 1000.0 / 7.0),
+    ];
+    for (key, v) in expect {
+        close(&o[key], &Value::from(v), key);
+    }
+    close(&o["handle_minutes"]["mean"], &Value::from(26.25), "AHT");
+    close(
+        &o["handle_minutes"]["median"],
+        &Value::from(22.5),
+        "handle median",
+    );
+    close(
+        &o["handle_minutes"]["count"],
+        &Value::from(8),
+        "handle count",
+    );
+    let esc = &o["time_to_escalation_hours"];
+    close(&esc["mean"], &Value::from(10.0), "escalation mean");
+    close(&esc["median"], &Value::from(4.0), "escalation median");
+    assert_eq!(k["cost"]["currency"], "EUR");
+    let c = &k["customers"];
+    close(&c["contact_rate"], &Value::from(0.75), "contact rate");
+    close(
+        &c["overall"]["churn_rate"],
+        &Value::from(0.375),
+        "churn rate",
+    );
+    close(
+        &c["overall"]["retention_rate"],
+        &Value::from(0.625),
+        "retention",
+    );
+    let sla = &c["by_experience"]["sla_breach"];
+    close(
+        &sla["with"]["churn_rate"],
+        &Value::from(1.0),
+        "churn with breach",
+    );
+    close(
+        &sla["without"]["churn_rate"],
+        &Value::from(0.0),
+        "churn without",
+    );
+    close(
+        &k["by"]["agent"]["ana"]["utilisation"],
+        &Value::from(160.0 / 60.0 / 40.0),
+        "utilisation",
+    );
+    // Peak hours: 7 × 24, T1 and T2 on Monday 09:00 and 10:00 UTC.
+    let v = &k["volume_by_weekday_hour"];
+    assert_eq!(v.as_array().unwrap().len(), 7);
+    assert_eq!(v[0][9], 1);
+    assert_eq!(v[0][10], 1);
+    let total: u64 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d.as_array().unwrap().iter().map(|x| x.as_u64().unwrap()))
+        .sum();
+    assert_eq!(total, 10);
+    // The two customers with two tickets lead the list.
+    assert_eq!(k["top_customers"][0]["customer_id"], "C1");
+    assert_eq!(k["top_customers"][0]["tickets"], 2);
+    // No cost option: no cost keys with values, never 0.
+    let plain = kpi(&data.join("tickets.csv"), &[], &dir.path().join("plain"));
+    assert!(plain["overall"]["cost_per_ticket"].is_null());
+    assert!(plain.get("cost").is_none());
+    assert!(plain.get("customers").is_none());
+}

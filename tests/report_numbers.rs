@@ -66,6 +66,18 @@ fn cards(html: &str) -> Vec<(String, String, Option<f64>, Option<f64>)> {
         .collect()
 }
 
+/// The customer, cost and staffing figures: (kpis.json path, value).
+fn facts(html: &str) -> Vec<(String, f64)> {
+    html.match_indices("data-fact=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            let key = &rest[..rest.find('"').unwrap()];
+            let v = rest.split("data-fact-value=\"").nth(1).unwrap();
+            (key.to_string(), v[..v.find('"').unwrap()].parse().unwrap())
+        })
+        .collect()
+}
+
 fn path<'v>(v: &'v Value, dotted: &str) -> &'v Value {
     dotted.split('.').fold(v, |v, k| &v[k])
 }
@@ -118,6 +130,7 @@ fn check_headline(run: &Run) -> Vec<String> {
         "nps",
         "backlog",
         "sla_breach_rate",
+        "handle_minutes.mean",
     ] {
         if path(&k["overall"], key).is_null() {
             assert!(
@@ -146,6 +159,28 @@ fn headline_numbers_equal_kpis_json_on_real_shaped_exports() {
     );
     let keys = check_headline(&full);
     assert_eq!(keys.len(), 8, "{keys:?}");
+    // Customer figures: each equals kpis.json; the fixtures have a
+    // customers table with churn labels and customer ids on every ticket.
+    let shown = facts(&full.html);
+    for (key, v) in &shown {
+        let want = path(&full.kpis, key).as_f64().unwrap();
+        assert!(
+            (v - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{key}: {v} vs {want}"
+        );
+    }
+    for key in [
+        "customers.contact_rate",
+        "customers.overall.churn_rate",
+        "overall.tickets_per_customer",
+    ] {
+        assert!(
+            shown.iter().any(|(k, _)| k == key),
+            "{key} not shown: {shown:?}"
+        );
+    }
+    assert!(full.html.contains("id=\"peak-hours\""));
+    assert!(full.html.contains("id=\"top-customers\""));
     assert!(
         !full.html.contains("id=\"missing\""),
         "the fixtures lack nothing"

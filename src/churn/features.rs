@@ -16,11 +16,11 @@ use chrono::{DateTime, Duration, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::customers::{CustomerRow, CustomerTable};
 use super::spec::{
     default_sla_minutes, sla_minutes, sla_target_minutes, BASE_FEATURES, PLAN_PREFIX, THEME_PREFIX,
     TOPIC_PREFIX,
 };
+use crate::ingest::customers::{CustomerRow, CustomerTable};
 use crate::kpi::{PriorityClass, SlaTargets};
 use crate::{EnrichedTicket, Sentiment};
 

@@ -15,7 +15,6 @@
 //! Definitions of every feature, the missing-value rules, the threshold and
 //! band rules are in `docs/churn.md`.
 
-mod customers;
 mod eval;
 mod features;
 mod metrics;
@@ -33,7 +32,7 @@ use chrono::{DateTime, Utc};
 
 use crate::kpi::SlaTargets;
 
-pub use customers::{CustomerRow, CustomerTable};
+pub use crate::ingest::customers::{CustomerRow, CustomerTable};
 pub use eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
 pub use features::{build_features, build_with_schema, CustomerInfo, FeatureMatrix, FeatureSchema};
 pub use metrics::{

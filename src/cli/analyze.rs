@@ -86,6 +86,8 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,
         "themes_within": a.themes.themes_within, "seed_themes": a.themes.seed_themes, "seed": a.themes.seed,
         "customers": a.customers.as_deref().map(file_name), "churn_model": a.churn_model.as_deref().map(file_name), "out": file_name(&a.out),
+        "support_cost": a.kpi.support_cost, "cost_per_agent_hour": a.kpi.cost_per_agent_hour,
+        "currency": a.kpi.currency, "agent_hours": a.kpi.agent_hours,
         "strict": a.input.rejects.strict, "max_reject_rate": a.input.rejects.max_reject_rate,
     });
     let customers_map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;

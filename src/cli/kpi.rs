@@ -6,6 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use ticketlens::ingest::conversations::{read_conversations, ConversationOptions};
+use ticketlens::ingest::customers::CustomerTable;
 use ticketlens::ingest::{self, DataQuality, IngestOptions, RejectsWriter, Row};
 use ticketlens::kpi::KpiEngine;
 use ticketlens::ticket::EnrichedColumns;
@@ -39,6 +40,17 @@ pub struct KpiCmdArgs {
     /// messages never count as a first response or a reply.
     #[arg(long)]
     pub conversations: bool,
+    /// Customers table (customer_id, churned, plan …): adds contact rate, churn and retention
+    /// rate (overall, by plan, next to SLA breaches, negative and escalated tickets) to kpis.json.
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<PathBuf>,
+    /// Map a customers-table field to a column, e.g. `--customers-map churned="Is Lost"` (repeatable).
+    #[arg(
+        long = "customers-map",
+        value_name = "FIELD=COLUMN",
+        requires = "customers"
+    )]
+    pub customers_map: Vec<String>,
     /// With --conversations: company messages whose author id or author name matches this
     /// regular expression are automated (bot acknowledgements, auto-replies), e.g.
     /// `(?i)^(operator|auto-?reply)$`.
@@ -67,8 +79,12 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         })?),
         None => None,
     };
-    let opts = a.kpi.options(ingest_opts.timezone)?;
+    let mut opts = a.kpi.options(ingest_opts.timezone)?;
     opts.validate()?;
+    if let Some(path) = &a.customers {
+        let map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
+        opts.customers = Some(std::sync::Arc::new(CustomerTable::read(path, &map)?));
+    }
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let mut engine = KpiEngine::new(opts);

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::kpi::{BusinessCalendar, FcrDefinition, KpiOptions, SlaTargets};
+use ticketlens::kpi::{BusinessCalendar, CostBasis, FcrDefinition, KpiOptions, SlaTargets};
 use ticketlens::period::Period;
 
 /// How to compute and group KPIs.
@@ -44,6 +44,25 @@ pub struct KpiArgs {
     /// reply, over resolved tickets with at least one reply). Neither reopened.
     #[arg(long, value_enum, default_value_t = FcrArg::OneTouch)]
     pub fcr: FcrArg,
+    /// Total cost of support over the analysed range (salaries, tools, overhead): cost per
+    /// ticket = AMOUNT / tickets and per resolution = AMOUNT / resolved tickets, overall.
+    #[arg(
+        long = "support-cost",
+        value_name = "AMOUNT",
+        conflicts_with = "cost_per_agent_hour"
+    )]
+    pub support_cost: Option<f64>,
+    /// Cost of one agent hour: cost per ticket = AMOUNT × handle hours, in every group and period
+    /// (needs a handle-time column).
+    #[arg(long = "cost-per-agent-hour", value_name = "AMOUNT")]
+    pub cost_per_agent_hour: Option<f64>,
+    /// Currency of --support-cost / --cost-per-agent-hour (e.g. EUR), shown with the figures.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Paid hours per agent per period (with --period): utilisation = handle time / paid time
+    /// for each agent.
+    #[arg(long = "agent-hours", value_name = "N")]
+    pub agent_hours: Option<f64>,
 }
 
 /// `--fcr` values.
@@ -97,6 +116,19 @@ impl KpiArgs {
                 FcrArg::OneReply => FcrDefinition::OneReply,
             },
             undated: false,
+            customers: None,
+            cost: match (self.support_cost, self.cost_per_agent_hour) {
+                (Some(a), _) => Some(CostBasis::SupportCost(a)),
+                (None, Some(a)) => Some(CostBasis::CostPerAgentHour(a)),
+                (None, None) => None,
+            },
+            currency: self
+                .currency
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
+            agent_hours: self.agent_hours,
         })
     }
 }

@@ -5,8 +5,8 @@ use super::fields::Field;
 use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
 use super::values::{
-    is_blank, parse_bool, parse_count, parse_score, parse_tags, parse_time_or_span, text,
-    TimeOrSpan,
+    is_blank, parse_bool, parse_count, parse_handle_minutes, parse_score, parse_tags,
+    parse_time_or_span, text, TimeOrSpan,
 };
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
@@ -35,7 +35,10 @@ pub(crate) struct ColumnPlans {
     pub first_response: TimeColumn,
     /// resolved.
     pub resolved: TimeColumn,
-    /// Decimal style of the score and count columns (csat, nps, ces, reopens, replies).
+    /// escalated_at.
+    pub escalated: TimeColumn,
+    /// Decimal style of the score, count and handle-time columns (csat,
+    /// nps, ces, reopens, replies, handle_time).
     pub numbers: Vec<(Field, NumberStyle)>,
 }
 
@@ -45,6 +48,7 @@ impl ColumnPlans {
         match field {
             Field::FirstResponse => &self.first_response,
             Field::Resolved => &self.resolved,
+            Field::EscalatedAt => &self.escalated,
             _ => &self.created,
         }
     }
@@ -154,8 +158,26 @@ impl Converter {
         t.agent = self.text_field(values, Field::Agent);
         t.team = self.text_field(values, Field::Team);
 
+        if let Some((c, v)) = self.cell(values, Field::HandleTime) {
+            let style = self.plans.number_style(Field::HandleTime);
+            t.handle_minutes = parse_handle_minutes(&c.column, v, c.scale, style)?;
+        }
         if let Some((c, v)) = self.cell(values, Field::Escalated) {
             t.escalated = parse_bool(Field::Escalated, &c.column, v)?;
+        }
+        if let Some((c, v)) = self.cell(values, Field::EscalatedAt) {
+            if !is_blank(v) {
+                let plan = &self.plans.escalated;
+                let at = plan
+                    .parse_at(v, self.tz)
+                    .map_err(|e| plan.reason(Field::EscalatedAt, &c.column, v, e))?;
+                t.escalated_at = Some(at);
+            }
+            // An escalation time says whether the ticket was escalated when
+            // the export has no flag column (blank = not escalated).
+            if self.mapping.get(Field::Escalated).is_none() {
+                t.escalated = Some(t.escalated_at.is_some());
+            }
         }
         if let Some((c, v)) = self.cell(values, Field::Reopens) {
             let style = self.plans.number_style(Field::Reopens);

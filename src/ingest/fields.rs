@@ -19,6 +19,8 @@ pub enum Field {
     FirstResponse,
     /// Resolution: timestamp or duration.
     Resolved,
+    /// Agent handle (work) time: a duration, stored in minutes.
+    HandleTime,
     /// Status text.
     Status,
     /// Channel.
@@ -31,6 +33,8 @@ pub enum Field {
     Team,
     /// Escalated flag.
     Escalated,
+    /// When the ticket was escalated (a timestamp).
+    EscalatedAt,
     /// Reopen count.
     Reopens,
     /// Agent reply count.
@@ -51,18 +55,20 @@ pub enum Field {
 
 impl Field {
     /// Every field, in display order.
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 21] = [
         Field::TicketId,
         Field::CustomerId,
         Field::CreatedAt,
         Field::FirstResponse,
         Field::Resolved,
+        Field::HandleTime,
         Field::Status,
         Field::Channel,
         Field::Priority,
         Field::Agent,
         Field::Team,
         Field::Escalated,
+        Field::EscalatedAt,
         Field::Reopens,
         Field::Replies,
         Field::Csat,
@@ -81,12 +87,14 @@ impl Field {
             Field::CreatedAt => "created_at",
             Field::FirstResponse => "first_response",
             Field::Resolved => "resolved",
+            Field::HandleTime => "handle_time",
             Field::Status => "status",
             Field::Channel => "channel",
             Field::Priority => "priority",
             Field::Agent => "agent",
             Field::Team => "team",
             Field::Escalated => "escalated",
+            Field::EscalatedAt => "escalated_at",
             Field::Reopens => "reopens",
             Field::Replies => "replies",
             Field::Csat => "csat",
@@ -96,6 +104,15 @@ impl Field {
             Field::Body => "body",
             Field::Tags => "tags",
         }
+    }
+
+    /// Whether the field holds a duration whose plain numbers take a unit
+    /// (from the header or `--unit`): first response, resolution, handle time.
+    pub fn is_duration(self) -> bool {
+        matches!(
+            self,
+            Field::FirstResponse | Field::Resolved | Field::HandleTime
+        )
     }
 
     /// Parse a `--map` field name; also accepts the `Ticket` member names
@@ -108,6 +125,9 @@ impl Field {
                 return Some(Field::FirstResponse)
             }
             "resolved_at" | "resolution_hours" | "resolution" => return Some(Field::Resolved),
+            "handle_minutes" | "handle_time_minutes" | "aht" | "work_time" => {
+                return Some(Field::HandleTime)
+            }
             "id" => return Some(Field::TicketId),
             "customer" => return Some(Field::CustomerId),
             "group" | "tier" => return Some(Field::Team),
@@ -321,6 +341,37 @@ impl Field {
                 "Mailbox",
             ],
             Field::Escalated => &["escalated", "Is escalated", "Was escalated", "Escalation"],
+            Field::EscalatedAt => &[
+                "escalated_at",
+                "Escalated at",
+                "Escalated on",
+                "Escalated date",
+                "Escalated time",
+                "Escalation date",
+                "Escalation time",
+                "Date escalated",
+                "Time escalated",
+            ],
+            Field::HandleTime => &[
+                "handle_time",
+                "handle_minutes",
+                "Handle time",
+                "Handling time",
+                "Average handle time",
+                "AHT",
+                // Zendesk (Time Tracking app), Freshdesk, ServiceNow.
+                "Agent work time",
+                "Total agent work time",
+                "Total time spent",
+                "Time spent",
+                "Time tracked",
+                "Time worked",
+                "time_worked",
+                "Work time",
+                "Talk time",
+                "business_duration",
+                "Business duration",
+            ],
             Field::Reopens => &[
                 "reopens",
                 "Reopen count",

@@ -46,6 +46,17 @@ fn duration_stems(field: Field) -> &'static [&'static str] {
             "time to close",
             "close time",
         ],
+        Field::HandleTime => &[
+            "handle time",
+            "handling time",
+            "agent work time",
+            "work time",
+            "time spent",
+            "total time spent",
+            "time tracked",
+            "time worked",
+            "talk time",
+        ],
         _ => &[],
     }
 }
@@ -352,7 +363,7 @@ impl std::fmt::Display for ColumnMapping {
                             c.sources.len()
                         ));
                     }
-                    if matches!(field, Field::FirstResponse | Field::Resolved) && c.scale != 1.0 {
+                    if field.is_duration() && c.scale != 1.0 {
                         let unit = if field == Field::FirstResponse {
                             "minutes"
                         } else {
@@ -415,15 +426,16 @@ pub(crate) fn column_unit(field: Field, header: &str) -> Unit {
     Unit::from_header(header).unwrap_or(field_unit(field))
 }
 
-/// The unit multiplier for a first-response or resolution column, from its header.
+/// The unit multiplier for a first-response, resolution or handle-time
+/// column, from its header.
 ///
-/// First response is stored in minutes (default unit when the header names
+/// First response and handle time are stored in minutes (default unit when the header names
 /// none), resolution in hours (same). Units in headers: `(in hrs)`, `in
 /// hours`, `in minutes`, `_sec`, `(ms)`, `days`, … ([`Unit::from_header`]);
 /// an explicit `in <unit>` wins over a unit word elsewhere (`First reply
 /// time in minutes within business hours` is minutes).
 pub(crate) fn duration_scale(field: Field, header: &str) -> f64 {
-    if !matches!(field, Field::FirstResponse | Field::Resolved) {
+    if !field.is_duration() {
         return 1.0;
     }
     column_unit(field, header).minutes() / field_unit(field).minutes()
@@ -432,7 +444,7 @@ pub(crate) fn duration_scale(field: Field, header: &str) -> f64 {
 /// Apply `--unit FIELD=UNIT` overrides to the mapped duration columns.
 ///
 /// Returns the unit of each overridden field. Errors: a field other than
-/// first_response/resolved, an unknown unit, or a field with no column.
+/// first_response/resolved/handle_time, an unknown unit, or a field with no column.
 pub(crate) fn apply_units(
     mapping: &mut ColumnMapping,
     units: &[(String, String)],
@@ -440,12 +452,12 @@ pub(crate) fn apply_units(
     let mut out = Vec::new();
     for (fname, uname) in units {
         let field = Field::parse(fname)
-            .filter(|f| matches!(f, Field::FirstResponse | Field::Resolved))
+            .filter(|f| f.is_duration())
             .ok_or_else(|| {
                 Error::option(
                     "--unit",
                     format!(
-                        "`{fname}` is not a duration field; fields are: first_response resolved"
+                        "`{fname}` is not a duration field; fields are: first_response resolved handle_time"
                     ),
                 )
             })?;

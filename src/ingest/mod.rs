@@ -9,6 +9,7 @@
 
 pub mod conversations;
 mod convert;
+pub mod customers;
 mod decode;
 mod durations;
 mod fields;

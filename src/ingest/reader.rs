@@ -16,7 +16,12 @@ use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 
 /// The time fields whose format is inferred per column.
-const TIME_FIELDS: [Field; 3] = [Field::CreatedAt, Field::FirstResponse, Field::Resolved];
+const TIME_FIELDS: [Field; 4] = [
+    Field::CreatedAt,
+    Field::FirstResponse,
+    Field::Resolved,
+    Field::EscalatedAt,
+];
 
 /// Reads one record at a time and yields typed tickets or rejects.
 ///
@@ -246,7 +251,7 @@ fn one_line(reason: String) -> String {
 
 /// `--date-format COLUMN=FORMAT` → the time field each format applies to.
 /// Errors: a bad strftime string, a column not in the input, or a column
-/// that is not mapped to created_at, first_response or resolved.
+/// that is not mapped to created_at, first_response, resolved or escalated_at.
 fn resolve_date_formats(
     mapping: &ColumnMapping,
     headers: &[String],
@@ -271,7 +276,7 @@ fn resolve_date_formats(
                 return Err(Error::option(
                     "--date-format",
                     format!(
-                        "column `{col}` is not read as a time (created_at, first_response or resolved); map it with --map created_at={col}"
+                        "column `{col}` is not read as a time (created_at, first_response, resolved or escalated_at); map it with --map created_at={col}"
                     ),
                 ))
             }
@@ -329,6 +334,7 @@ fn plan_columns(
         match s.field {
             Field::CreatedAt => plans.created = p,
             Field::FirstResponse => plans.first_response = p,
+            Field::EscalatedAt => plans.escalated = p,
             _ => plans.resolved = p,
         }
     }
@@ -338,6 +344,7 @@ fn plan_columns(
         Field::Ces,
         Field::Reopens,
         Field::Replies,
+        Field::HandleTime,
     ] {
         if let Some(c) = mapping.get(f) {
             let style = NumberStyle::infer(records.iter().map(|v| column_value(v, c)), delimiter);

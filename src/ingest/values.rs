@@ -137,6 +137,37 @@ pub(crate) enum TimeOrSpan {
     Span(f64),
 }
 
+/// A handle-time cell in minutes: a plain number in the column's unit
+/// (`scale` minutes per unit, from the header or `--unit`; minutes by
+/// default) or a text duration (`00:25`, `1h 5m`, `PT25M`, Freshdesk's
+/// `hh:mm` "Time tracked"). Blank → `None`; a negative or unreadable value
+/// is an error naming the column.
+pub(crate) fn parse_handle_minutes(
+    col: &str,
+    s: &str,
+    scale: f64,
+    style: NumberStyle,
+) -> Result<Option<f64>, String> {
+    if is_blank(s) {
+        return Ok(None);
+    }
+    let t = s.trim();
+    let minutes = parse_number(t, style)
+        .map(|x| x * scale)
+        .or_else(|| parse_duration_minutes(t));
+    match minutes {
+        Some(m) if m >= 0.0 && m.is_finite() => Ok(Some(m)),
+        Some(_) => Err(format!(
+            "negative handle_time value '{}' in column '{col}'",
+            show(s)
+        )),
+        None => Err(format!(
+            "bad handle_time value '{}' in column '{col}' (expected minutes or a duration such as 1:05, 1h 5m)",
+            show(s)
+        )),
+    }
+}
+
 /// Read a first-response or resolution cell with its column's plan.
 ///
 /// In order: an Excel serial (serial columns only); a plain number (decimal

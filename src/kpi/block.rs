@@ -62,6 +62,10 @@ pub struct KpiBlock {
     /// [`crate::ticket::TicketState::Terminal`]); null like `resolved`.
     /// They count in volume, never in the backlog, and never as resolutions.
     pub terminal: Option<u64>,
+    /// Resolution rate: `resolved / tickets`, the share of the set's
+    /// tickets resolved at `as_of` (for a period: tickets created in it and
+    /// resolved by `as_of`); null like `resolved`.
+    pub resolution_rate: Option<f64>,
     /// Wall-clock first response time of tickets answered by `as_of`.
     pub first_response_minutes: Stats,
     /// Wall-clock resolution time of tickets resolved by `as_of`.
@@ -74,6 +78,26 @@ pub struct KpiBlock {
     /// Resolution in business hours (only with a business calendar).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution_business_hours: Option<Stats>,
+    /// Agent handle (work) time per ticket in minutes, over the tickets
+    /// with a handle-time value; `handle_minutes.mean` is the average
+    /// handle time (AHT).
+    pub handle_minutes: Stats,
+    /// Σ handle minutes of the set (null without handle-time values): the
+    /// agent time spent, for productivity and cost.
+    pub handle_minutes_total: Option<f64>,
+    /// Agent utilisation: handle time / paid time, with `--agent-hours N`
+    /// (paid hours per agent per period). Only in `agent` groups (paid
+    /// time = N × periods in the range) and agent × period rows (N); null
+    /// elsewhere or without handle-time values.
+    pub utilisation: Option<f64>,
+    /// Cost per ticket: `--support-cost` / tickets (overall only), or
+    /// `--cost-per-agent-hour` × mean handle hours (every set), in
+    /// `cost.currency`; null without a cost option.
+    pub cost_per_ticket: Option<f64>,
+    /// Cost per resolution: the set's cost / `resolved` (support cost:
+    /// overall only; per agent hour: rate × Σ handle hours); null without
+    /// a cost option or resolutions.
+    pub cost_per_resolution: Option<f64>,
     /// Share of CSAT answers that are ≥ 4.
     pub csat_rate: Option<f64>,
     /// Valid CSAT answers (1–5).
@@ -90,6 +114,15 @@ pub struct KpiBlock {
     pub escalation_rate: Option<f64>,
     /// Escalated tickets.
     pub escalated: u64,
+    /// Time to escalation, hours from creation to `escalated_at`, over
+    /// tickets escalated by `as_of` (escalation times before creation are
+    /// data errors, left out).
+    pub time_to_escalation_hours: Stats,
+    /// Distinct customers with a ticket in the set; null when no ticket
+    /// has a customer id.
+    pub customers: Option<u64>,
+    /// Ticket load per customer: tickets with a customer id / `customers`.
+    pub tickets_per_customer: Option<f64>,
     /// Resolved tickets with reopens > 0 / resolved tickets with a known reopen count.
     pub reopen_rate: Option<f64>,
     /// Resolved tickets reopened at least once.
@@ -163,6 +196,8 @@ pub(crate) struct BlockCtx<'a> {
     pub fcr: FcrDefinition,
     /// Per channel id: is it a self-service channel.
     pub self_service: Vec<bool>,
+    /// `--cost-per-agent-hour`: cost of one hour of handle time.
+    pub cost_per_agent_hour: Option<f64>,
 }
 
 impl<'a> BlockCtx<'a> {
@@ -192,12 +227,37 @@ impl<'a> BlockCtx<'a> {
             .collect()
     }
 
+    /// Whether record `i` breached its first-response target at `as_of`:
+    /// `Some(breached)` when it is judged, `None` when it is not (no
+    /// first-response data in the export, no target for its priority, or
+    /// unanswered but not yet past the target, or closed as spam/merged/…
+    /// without an answer: it owed none).
+    pub fn frt_breach(&self, i: usize) -> Option<bool> {
+        if !self.sla_enabled {
+            return None;
+        }
+        let r = self.recs;
+        let target = self.sla.minutes(PriorityClass::ALL[r.prio[i] as usize])?;
+        let st = self.state[i];
+        if st & state::RESPONDED != 0 {
+            return Some(r.frt[i] > target);
+        }
+        let age_min = if self.undated {
+            f64::NAN // unknown: never past a target
+        } else {
+            (self.as_of - r.created[i]) as f64 / 60_000.0
+        };
+        (st & state::TERMINAL == 0 && age_min > target).then_some(true)
+    }
+
     /// The KPI block of the records `idx`.
     pub fn block(&self, idx: impl Iterator<Item = usize>) -> KpiBlock {
         let r = self.recs;
         let mut b = KpiBlock::default();
         let (mut frt, mut res, mut first_res, mut bfrt, mut bres) =
             (vec![], vec![], vec![], vec![], vec![]);
+        let (mut handle, mut to_esc, mut customers) = (vec![], vec![], Vec::<u32>::new());
+        let mut with_customer = 0u64;
         let (mut csat_ok, mut promoters, mut detractors) = (0u64, 0u64, 0u64);
         let (mut ces_sum, mut p_neg_sum) = (0.0f64, 0.0f64);
         let (mut reopen_den, mut fcr_num, mut fcr_den, mut esc_den, mut neg) =
@@ -219,6 +279,19 @@ impl<'a> BlockCtx<'a> {
             let terminal = st & state::TERMINAL != 0;
             terminal_n += u64::from(terminal);
             let responded = st & state::RESPONDED != 0;
+            if r.handle[i].is_finite() {
+                handle.push(r.handle[i]);
+            }
+            let esc = r.esc[i];
+            if esc.is_finite()
+                && esc * 3_600_000.0 <= self.as_of.saturating_sub(r.created[i]) as f64 + 0.5
+            {
+                to_esc.push(esc);
+            }
+            if r.customer[i] != Records::NONE {
+                with_customer += 1;
+                customers.push(r.customer[i]);
+            }
             if responded {
                 frt.push(r.frt[i]);
                 if self.business && r.bfrt[i].is_finite() {
@@ -255,18 +328,9 @@ impl<'a> BlockCtx<'a> {
                 }
             }
             let class = PriorityClass::ALL[r.prio[i] as usize];
-            if self.sla_enabled {
-                if let Some(target) = self.sla.minutes(class) {
-                    if responded {
-                        b.sla_eligible += 1;
-                        b.sla_breached += u64::from(r.frt[i] > target);
-                    } else if !terminal && age_min > target {
-                        // (A ticket closed as spam/merged/… without an
-                        // answer owed none: not judged.)
-                        b.sla_eligible += 1;
-                        b.sla_breached += 1;
-                    }
-                }
+            if let Some(breached) = self.frt_breach(i) {
+                b.sla_eligible += 1;
+                b.sla_breached += u64::from(breached);
             }
             if let Some(targets) = self
                 .sla_resolution
@@ -326,6 +390,24 @@ impl<'a> BlockCtx<'a> {
             b.resolved = Some(resolved_n);
             b.terminal = Some(terminal_n);
             b.backlog = Some(b.tickets - resolved_n - terminal_n);
+            b.resolution_rate = ratio(resolved_n, b.tickets);
+        }
+        b.handle_minutes_total = (!handle.is_empty()).then(|| handle.iter().sum());
+        b.handle_minutes = Stats::of(&mut handle);
+        b.time_to_escalation_hours = Stats::of(&mut to_esc);
+        if with_customer > 0 {
+            customers.sort_unstable();
+            customers.dedup();
+            b.customers = Some(customers.len() as u64);
+            b.tickets_per_customer = ratio(with_customer, customers.len() as u64);
+        }
+        if let Some(rate) = self.cost_per_agent_hour {
+            b.cost_per_ticket = b.handle_minutes.mean.map(|m| rate * m / 60.0);
+            let cost = b.handle_minutes_total.map(|m| rate * m / 60.0);
+            b.cost_per_resolution = match (cost, b.resolved) {
+                (Some(c), Some(n)) if n > 0 => Some(c / n as f64),
+                _ => None,
+            };
         }
         b.first_response_minutes = Stats::of(&mut frt);
         b.resolution_hours = Stats::of(&mut res);

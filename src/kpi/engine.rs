@@ -2,12 +2,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use rayon::prelude::*;
 
 use super::block::{is_self_service, BlockCtx, KpiBlock, SentimentBlock};
 use super::calendar::local_instant;
+use super::cost::{CostBasis, CostSummary};
+use super::customers::{contacts, customer_kpis, top_customers, Knowable};
 use super::distribution::{distributions, open_at};
+use super::peak::PeakHours;
 use super::records::{flag, members_bucket, Interner, Members, Records};
 use super::report::{KpiReport, KpiTable, ReportOptions, TableRow};
 use super::KpiOptions;
@@ -25,6 +28,7 @@ pub struct KpiEngine {
     opts: KpiOptions,
     recs: Records,
     channels: Interner,
+    customers: Interner,
     dims: Vec<Interner>,
     period_keys: Interner,
     period_of_date: HashMap<NaiveDate, u32>,
@@ -70,6 +74,7 @@ impl KpiEngine {
             dims: (0..ndims).map(|_| Interner::default()).collect(),
             opts,
             channels: Interner::default(),
+            customers: Interner::default(),
             period_keys: Interner::default(),
             period_of_date: HashMap::new(),
             dates: None,
@@ -92,10 +97,23 @@ impl KpiEngine {
             Some(c) => self.channels.id(c),
             None => Records::NONE,
         };
+        let customer = match t.customer_id.as_deref().filter(|c| !c.trim().is_empty()) {
+            Some(c) => self.customers.id(c),
+            None => Records::NONE,
+        };
+        // Local creation time, once: the weekday-hour cell and the period.
+        let local = (!self.opts.undated).then(|| t.created_at.with_timezone(&self.opts.timezone));
+        let cell = local.map_or(Records::NO_CELL, |l| {
+            (l.weekday().num_days_from_monday() * 24 + l.hour()) as u8
+        });
         let rec = self.recs.len();
-        let unknown_priority = self
-            .recs
-            .push(et, self.opts.business_hours.as_ref(), channel);
+        let unknown_priority = self.recs.push(
+            et,
+            self.opts.business_hours.as_ref(),
+            channel,
+            customer,
+            cell,
+        );
         if unknown_priority {
             let p = t.priority.as_deref().unwrap_or("").trim();
             // Bounded: a free-text column must not grow this without end.
@@ -126,7 +144,10 @@ impl KpiEngine {
         }
         let mut period_id = None;
         if let Some(p) = self.opts.period {
-            let date = t.created_at.with_timezone(&self.opts.timezone).date_naive();
+            let date = match local {
+                Some(l) => l.date_naive(),
+                None => t.created_at.with_timezone(&self.opts.timezone).date_naive(),
+            };
             let keys = &mut self.period_keys;
             let id = *self
                 .period_of_date
@@ -196,6 +217,7 @@ impl KpiEngine {
             opts,
             recs,
             channels,
+            customers,
             dims,
             period_keys,
             dates,
@@ -231,6 +253,10 @@ impl KpiEngine {
             business: opts.business_hours.is_some(),
             fcr: opts.fcr,
             self_service: channels.names.iter().map(|c| is_self_service(c)).collect(),
+            cost_per_agent_hour: match opts.cost {
+                Some(CostBasis::CostPerAgentHour(rate)) => Some(rate),
+                _ => None,
+            },
         };
 
         let mut overall = ctx.block(0..n);
@@ -454,6 +480,60 @@ impl KpiEngine {
             });
         }
 
+        if let Some(h) = opts.agent_hours {
+            // Paid time: N hours per agent per period; an agent's overall
+            // group spans every period of the range.
+            let n_periods = periods.len().max(1) as f64;
+            let utilise = |b: &mut KpiBlock, paid_hours: f64| {
+                b.utilisation = b.handle_minutes_total.map(|m| m / 60.0 / paid_hours);
+            };
+            for (dim, groups) in by.iter_mut() {
+                if dim == "agent" {
+                    for (name, b) in groups.iter_mut() {
+                        if name != NONE_LABEL {
+                            utilise(b, h * n_periods);
+                        }
+                    }
+                }
+            }
+            for t in tables
+                .iter_mut()
+                .filter(|t| t.period && t.dims == ["agent"])
+            {
+                for row in t.rows.iter_mut().filter(|r| r.values[0] != NONE_LABEL) {
+                    utilise(&mut row.block, h);
+                }
+            }
+        }
+        let cost = opts.cost.map(|basis| {
+            let c = CostSummary::new(
+                basis,
+                opts.currency.clone(),
+                overall.tickets,
+                overall.resolved,
+                &overall.handle_minutes,
+                overall.handle_minutes_total,
+            );
+            if let CostBasis::SupportCost(_) = basis {
+                overall.cost_per_ticket = c.cost_per_ticket;
+                overall.cost_per_resolution = c.cost_per_resolution;
+            }
+            c
+        });
+        let peak = PeakHours::compute(&ctx);
+        let contacts = contacts(&ctx, customers.names.len());
+        let table = opts.customers.as_deref();
+        let top_customers = top_customers(&contacts, &customers.names, table);
+        let customer_kpis = table.map(|t| {
+            let any = |bit: u16| recs.flags.iter().any(|f| f & bit != 0);
+            let knowable = Knowable {
+                sla: ctx.sla_enabled,
+                sentiment: any(flag::HAS_PREDICTION),
+                escalation: any(flag::ESC_KNOWN),
+            };
+            customer_kpis(t, &contacts, &customers.names, knowable)
+        });
+
         KpiReport {
             as_of: as_of_ms
                 .filter(|_| !opts.undated)
@@ -475,6 +555,12 @@ impl KpiEngine {
             backlog_at_period_end,
             last_period_complete,
             distributions: distributions(recs, &ctx.state),
+            volume_by_weekday_hour: peak.as_ref().map(|p| p.volume.clone()),
+            first_response_minutes_median_by_weekday_hour: peak
+                .map(|p| p.first_response_minutes_median),
+            cost,
+            customers: customer_kpis,
+            top_customers,
         }
     }
 }
@@ -496,7 +582,8 @@ fn latest_timestamp(r: &Records) -> Option<i64> {
             let c = r.created[i];
             let f = span(c, r.frt[i], 60_000.0).unwrap_or(c);
             let s = span(c, r.res[i], 3_600_000.0).unwrap_or(c);
-            c.max(f).max(s)
+            let e = span(c, r.esc[i], 3_600_000.0).unwrap_or(c);
+            c.max(f).max(s).max(e)
         })
         .max()
 }

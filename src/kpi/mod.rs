@@ -10,8 +10,11 @@
 
 mod block;
 mod calendar;
+mod cost;
+mod customers;
 mod distribution;
 mod engine;
+mod peak;
 mod records;
 mod report;
 mod sla;
@@ -24,7 +27,11 @@ mod tests_calendar;
 #[cfg(test)]
 mod tests_groups;
 #[cfg(test)]
+mod tests_operations;
+#[cfg(test)]
 mod tests_states;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -33,11 +40,15 @@ pub use crate::stats::{quantile_sorted, Stats};
 pub use crate::ticket::TicketState;
 pub use block::{is_self_service, KpiBlock, SentimentBlock, SlaBlock};
 pub use calendar::{BusinessCalendar, MAX_SPAN_DAYS};
+pub use cost::{CostBasis, CostSummary};
+pub use customers::{ChurnGroup, CustomerKpis, ExperienceSplit, TopCustomer, TOP_CUSTOMERS};
 pub use distribution::{Distributions, Histogram, FRT_LABELS, RES_LABELS};
 pub use engine::{KpiEngine, NONE_LABEL};
+pub use peak::WEEKDAYS;
 pub use report::{Headline, KpiReport, KpiTable, ReportOptions, TableRow};
 pub use sla::{PriorityClass, SlaTargets};
 
+use crate::ingest::customers::CustomerTable;
 use crate::period::Period;
 use crate::{EnrichedTicket, Error, Result};
 
@@ -94,6 +105,18 @@ pub struct KpiOptions {
     /// reported as `null` (`as_of_source: "none"`) instead of a date made up
     /// from the placeholder creation time; states come from the status.
     pub undated: bool,
+    /// The customers table (`--customers`): adds contact, churn and
+    /// retention rate ([`CustomerKpis`]) and plan/churn to the top
+    /// customers.
+    pub customers: Option<Arc<CustomerTable>>,
+    /// How tickets are priced (`--support-cost` or
+    /// `--cost-per-agent-hour`); none: no cost figures.
+    pub cost: Option<CostBasis>,
+    /// Currency the cost amounts are in (`--currency`), echoed as given.
+    pub currency: Option<String>,
+    /// Paid hours per agent per period (`--agent-hours`): utilisation of
+    /// the `agent` groups and agent × period rows. Needs a period.
+    pub agent_hours: Option<f64>,
 }
 
 /// The two first-contact resolution definitions support teams use
@@ -138,14 +161,45 @@ impl Default for KpiOptions {
             cross: false,
             fcr: FcrDefinition::OneTouch,
             undated: false,
+            customers: None,
+            cost: None,
+            currency: None,
+            agent_hours: None,
         }
     }
 }
 
 impl KpiOptions {
-    /// Check `by`: known dimension names, no duplicates (the CLI calls this
-    /// before reading the input, so a typo fails fast).
+    /// Check `by` (known dimension names, no duplicates), the cost amount
+    /// (finite, ≥ 0) and `agent_hours` (> 0, with a period). The CLI calls
+    /// this before reading the input, so a typo fails fast.
     pub fn validate(&self) -> Result<()> {
+        if let Some(c) = self.cost {
+            let flag = match c {
+                CostBasis::SupportCost(_) => "--support-cost",
+                CostBasis::CostPerAgentHour(_) => "--cost-per-agent-hour",
+            };
+            if !(c.amount().is_finite() && c.amount() >= 0.0) {
+                return Err(Error::option(
+                    flag,
+                    format!("{} is not an amount ≥ 0", c.amount()),
+                ));
+            }
+        }
+        if let Some(h) = self.agent_hours {
+            if !(h.is_finite() && h > 0.0) {
+                return Err(Error::option(
+                    "--agent-hours",
+                    format!("{h} is not a number of hours > 0"),
+                ));
+            }
+            if self.period.is_none() {
+                return Err(Error::option(
+                    "--agent-hours",
+                    "paid hours are per agent per period: add --period day|week|month",
+                ));
+            }
+        }
         for (i, d) in self.by.iter().enumerate() {
             if !DIMENSIONS.contains(&d.as_str()) {
                 return Err(Error::option(

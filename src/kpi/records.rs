@@ -72,6 +72,16 @@ pub(crate) struct Records {
     pub bres: Vec<f64>,
     /// CES answer (1–7).
     pub ces: Vec<f64>,
+    /// Handle (agent work) time, minutes.
+    pub handle: Vec<f64>,
+    /// Time from creation to escalation, hours (`NaN` without an
+    /// `escalated_at`, or one before creation).
+    pub esc: Vec<f64>,
+    /// Customer id ([`Records::NONE`] = no customer).
+    pub customer: Vec<u32>,
+    /// Local weekday × 24 + hour of creation (Monday 0), in the report
+    /// time zone; [`Records::NO_CELL`] for undated input.
+    pub cell: Vec<u8>,
     /// P(negative) (0 without a prediction).
     pub p_neg: Vec<f32>,
     /// [`flag`] bits.
@@ -97,6 +107,8 @@ pub(crate) struct Records {
 impl Records {
     /// Id meaning "no value".
     pub const NONE: u32 = u32::MAX;
+    /// [`Records::cell`] of a ticket without a known creation hour.
+    pub const NO_CELL: u8 = u8::MAX;
 
     /// Number of records.
     pub fn len(&self) -> usize {
@@ -104,13 +116,16 @@ impl Records {
     }
 
     /// Append the KPI-relevant fields of one ticket (grouping ids are pushed
-    /// by the engine). Returns true when the ticket has a priority value no
-    /// class is known for (it then counts as normal).
+    /// by the engine, which also resolves `channel`, `customer` and the
+    /// weekday-hour `cell`). Returns true when the ticket has a priority
+    /// value no class is known for (it then counts as normal).
     pub fn push(
         &mut self,
         et: &EnrichedTicket,
         cal: Option<&BusinessCalendar>,
         channel: u32,
+        customer: u32,
+        cell: u8,
     ) -> bool {
         let t = &et.ticket;
         let created = t.created_at.timestamp_millis();
@@ -125,6 +140,19 @@ impl Records {
         self.created.push(created);
         self.frt.push(frt);
         self.res.push(res);
+        self.handle.push(
+            t.handle_minutes
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                .unwrap_or(f64::NAN),
+        );
+        self.esc.push(
+            t.escalated_at
+                .map(|at| (at - t.created_at).num_milliseconds() as f64 / 3_600_000.0)
+                .filter(|h| *h >= 0.0)
+                .unwrap_or(f64::NAN),
+        );
+        self.customer.push(customer);
+        self.cell.push(cell);
         if let Some(cal) = cal {
             let business = |span_ms: f64| -> f64 {
                 if !span_ms.is_finite() || span_ms > 1e15 {

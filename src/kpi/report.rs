@@ -123,6 +123,28 @@ pub struct KpiReport {
     pub last_period_complete: Option<bool>,
     /// First-response and resolution histograms of the whole range.
     pub distributions: super::Distributions,
+    /// Peak hours for staffing: tickets created per local weekday × hour
+    /// (report time zone), 7 rows (Monday first, [`super::WEEKDAYS`]) × 24
+    /// hours. Null for undated input.
+    pub volume_by_weekday_hour: Option<Vec<Vec<u64>>>,
+    /// Median first response (minutes) per weekday × hour cell of
+    /// `volume_by_weekday_hour`, over its tickets answered by `as_of`;
+    /// null cells where none was.
+    pub first_response_minutes_median_by_weekday_hour: Option<Vec<Vec<Option<f64>>>>,
+    /// What the cost figures were computed from (`--support-cost` or
+    /// `--cost-per-agent-hour`), with the overall figures; absent without
+    /// a cost option.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<super::CostSummary>,
+    /// Customer KPIs from the customers table (`--customers`): contact
+    /// rate, churn and retention rate overall, by plan, by contact and next
+    /// to the support experience; absent without a table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customers: Option<super::CustomerKpis>,
+    /// The customers with the most tickets (at most
+    /// [`super::TOP_CUSTOMERS`]), with plan and churn label when a
+    /// customers table is given; empty when no ticket has a customer id.
+    pub top_customers: Vec<super::TopCustomer>,
     /// Thread figures when the tickets were rebuilt from a conversation log
     /// (`kpi --conversations`): messages, threads, replies per thread, reply
     /// delays. They describe the whole log, so the caller sets this; absent

@@ -383,12 +383,12 @@ fn write_creates_json_and_neutralized_csv() {
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
     assert!(header.starts_with(
-        "channel,period,tickets,share,handled,resolved,backlog,terminal,first_response_minutes_mean,"
+        "channel,period,tickets,share,handled,resolved,backlog,terminal,resolution_rate,first_response_minutes_mean,"
     ));
     assert!(header.contains(",sla_breach_rate,sla_breached,sla_eligible,"));
     assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\",2025-W10,1,0.5,"));
     // No status or resolution data: resolved, backlog and terminal are empty cells.
-    assert!(lines.any(|l| l.starts_with("email,2025-W10,1,0.5,1,,,,,,,0,")));
+    assert!(lines.any(|l| l.starts_with("email,2025-W10,1,0.5,1,,,,,,,,0,")));
     let by_period = std::fs::read_to_string(&paths[2]).unwrap();
     assert!(by_period.starts_with("period,tickets,share,"));
     assert!(by_period.contains("\n2025-W10,2,1.0,2,"));

@@ -284,7 +284,16 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     }
 
     // 3. KPIs (over the whole file, without periods, when there are no times)
+    // The customers table serves the customer KPIs and churn alike.
+    let customers = match &opts.customers {
+        Some(p) => Some(std::sync::Arc::new(CustomerTable::read(
+            p,
+            &opts.customers_map,
+        )?)),
+        None => None,
+    };
     let mut kpi_opts = opts.kpi.clone();
+    kpi_opts.customers = customers.clone();
     if !has_time {
         kpi_opts.period = None;
         kpi_opts.undated = true;
@@ -302,7 +311,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     // 4. churn (ticket history needs times)
     let churn_run = if has_time {
         timed(&mut stages, "churn", Some((n_rows, opts.quiet)), || {
-            run_churn(opts, &set.tickets, out, &mut notes)
+            run_churn(opts, customers.as_deref(), &set.tickets, out, &mut notes)
         })?
     } else {
         ChurnRun {
@@ -436,6 +445,7 @@ struct ChurnRun {
 /// worth having. Unreadable files and invalid options stay errors.
 fn run_churn(
     opts: &AnalyzeOptions,
+    customers: Option<&CustomerTable>,
     tickets: &[crate::EnrichedTicket],
     out: &Path,
     notes: &mut Vec<String>,
@@ -448,15 +458,11 @@ fn run_churn(
             reason: String::new(),
         },
     };
-    let customers = match &opts.customers {
-        Some(p) => Some(CustomerTable::read(p, &opts.customers_map)?),
-        None => None,
-    };
-    if let Some(c) = &customers {
+    if let Some(c) = customers {
         run.counts.insert("in_table".into(), c.rows.len() as u64);
         run.counts.insert("labelled".into(), c.labelled() as u64);
     }
-    let labelled = customers.as_ref().filter(|c| c.labelled() > 0);
+    let labelled = customers.filter(|c| c.labelled() > 0);
     let mut model = None;
     let mut evaluation = None;
     if let Some(c) = labelled {
@@ -512,7 +518,7 @@ fn run_churn(
         run.outcome = ChurnOutcome::Skipped { reason };
         return Ok(run);
     };
-    let rows = churn::score(&model, tickets, customers.as_ref(), opts.churn.as_of)?;
+    let rows = churn::score(&model, tickets, customers, opts.churn.as_of)?;
     let ap = out.join("at_risk.csv");
     churn::write_at_risk(&rows, &ap)?;
     run.files.push(ap);

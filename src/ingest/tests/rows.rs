@@ -9,7 +9,7 @@ use std::io::Write;
 #[test]
 fn canonical_header_maps_every_field_and_types_values() {
     let mut data = CANONICAL.to_string();
-    data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip\n");
+    data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip,00:25,2025-03-01T12:00:00Z\n");
     let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &kpi_opts());
     for f in Field::ALL {
         assert_eq!(reader.mapping().get(f).map(|c| c.how), Some("auto"), "{f}");
@@ -35,9 +35,11 @@ fn canonical_header_maps_every_field_and_types_values() {
     assert_eq!((t.csat, t.nps, t.ces), (Some(4.0), Some(9.0), Some(2.0)));
     assert_eq!(t.text(), "Refund. Please refund me");
     assert_eq!(t.tags, vec!["billing", "vip"]);
-    assert_eq!(t.raw.len(), 19);
+    assert_eq!(t.handle_minutes, Some(25.0));
+    assert_eq!(t.escalated_at, Some(utc("2025-03-01T12:00:00Z")));
+    assert_eq!(t.raw.len(), 21);
     assert_eq!(t.raw[0], "T-1");
-    assert_eq!(reader.headers().len(), 19);
+    assert_eq!(reader.headers().len(), 21);
 }
 
 #[test]
@@ -377,6 +379,41 @@ fn many_rows_stream_with_consistent_counts() {
             accepted: 4950,
             rejected: 50
         }
+    );
+}
+
+#[test]
+fn handle_time_units_and_escalation_times() {
+    // Seconds from the header; hh:mm text; a blank escalation time means
+    // "not escalated" when there is no escalated flag column.
+    let data = "\
+id,created_at,subject,Time spent (sec),Escalation date
+1,2025-03-01T09:00:00Z,S,1500,2025-03-01T11:30:00Z
+2,2025-03-01T09:00:00Z,S,1:05:00,
+3,2025-03-01T09:00:00Z,S,-5,
+4,2025-03-01T09:00:00Z,S,soon,
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!((stats.accepted, stats.rejected), (2, 2));
+    let t = tickets(&rows);
+    assert_eq!(t[0].handle_minutes, Some(25.0));
+    assert_eq!(t[0].escalated, Some(true));
+    assert_eq!(t[0].escalated_at, Some(utc("2025-03-01T11:30:00Z")));
+    assert_eq!(t[1].handle_minutes, Some(65.0));
+    assert_eq!((t[1].escalated, t[1].escalated_at), (Some(false), None));
+    let reasons: Vec<String> = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Rejected(r) => Some(r.reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "negative handle_time value '-5' in column 'Time spent (sec)'",
+            "bad handle_time value 'soon' in column 'Time spent (sec)' (expected minutes or a duration such as 1:05, 1h 5m)"
+        ]
     );
 }
 

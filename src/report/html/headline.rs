@@ -66,7 +66,7 @@ fn stat(s: &crate::kpi::Stats) -> Option<f64> {
 
 /// The headline KPIs, in display order: volume and negative share first
 /// (every export with text has them), then what the export may lack.
-pub const SPECS: [Spec; 8] = [
+pub const SPECS: [Spec; 9] = [
     Spec {
         label: "Tickets",
         key: "tickets",
@@ -115,6 +115,13 @@ pub const SPECS: [Spec; 8] = [
         kind: Kind::Count,
         better: Better::Lower,
         get: |b| b.backlog.map(|x| x as f64),
+    },
+    Spec {
+        label: "Handle time (AHT)",
+        key: "handle_minutes.mean",
+        kind: Kind::Minutes,
+        better: Better::Lower,
+        get: |b| b.handle_minutes.mean.filter(|_| b.handle_minutes.count > 0),
     },
     Spec {
         label: "SLA breaches",

@@ -16,6 +16,7 @@
 
 pub mod charts;
 pub mod churn;
+pub mod customers;
 pub mod format;
 pub mod headline;
 pub mod sections;
@@ -81,6 +82,7 @@ struct View {
     charts_note: String,
     dims: Vec<table::Table>,
     dims_note: String,
+    customers: Option<customers::Customers>,
     themes: sections::Themes,
     churn: sections::Churn,
     tickets: table::Table,
@@ -325,6 +327,7 @@ pub fn render(a: &Analysis, tickets: &[EnrichedTicket]) -> Result<String> {
         charts_note: tl.note(),
         dims,
         dims_note,
+        customers: Some(customers::customers(k)).filter(|c| !c.is_empty()),
         themes: sections::themes(a.themes.as_ref()),
         churn: sections::churn(&a.churn),
         tickets: tickets::ticket_list(tickets, a.timezone, a.dated),

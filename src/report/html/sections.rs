@@ -287,7 +287,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<Fact>) {
 }
 
 /// One line per KPI for the "How these numbers are defined" section.
-pub const DEFINITIONS: [(&str, &str); 14] = [
+pub const DEFINITIONS: [(&str, &str); 21] = [
     ("Tickets", "tickets created in the period (by created time, in the report's time zone)."),
     ("Backlog", "tickets open (not yet resolved) at the end of the period; the headline compares the end of the last complete period with the end of the one before."),
     ("First response time (FRT)", "creation to the first agent reply; median and 90th percentile over tickets that have a reply."),
@@ -299,6 +299,13 @@ pub const DEFINITIONS: [(&str, &str); 14] = [
     ("Reopen rate", "share of resolved tickets reopened at least once."),
     ("First contact resolution", "share of resolved tickets solved with one agent reply and never reopened."),
     ("SLA breach rate", "share of tickets whose first response or resolution exceeded the target for their priority."),
+    ("Resolution rate", "tickets resolved at the measuring instant over all tickets created (per period: created in it and resolved since)."),
+    ("Average handle time (AHT)", "mean agent work time per ticket, over tickets with a handle-time value; utilisation is handle time over paid hours (--agent-hours)."),
+    ("Time to escalation", "creation to the escalation time, over escalated tickets with one."),
+    ("Cost per ticket", "--support-cost divided by tickets (per resolution: by resolved tickets), or --cost-per-agent-hour times handle time."),
+    ("Contact rate", "customers of the customers table with at least one ticket over all customers in it; tickets per customer is tickets over distinct customers with tickets."),
+    ("Churn and retention rate", "churned customers over customers with a churn label; retention is one minus churn."),
+    ("Peak hours", "tickets created per weekday and hour of the day in the report's time zone."),
     ("Negative share", "share of tickets the model classifies as negative; mean p(negative) is its average probability."),
     ("Theme growth", "a theme's share of all tickets in the recent periods (last 2 weeks, 1 month or 7 days) over its share in up to half a year before (near-empty periods left out): +40% or ×2.5, so a desk that grows does not make every theme trend; the count growth is shown beside it; z and p test whether the rise is more than noise."),
     ("Churn risk", "estimated probability a customer churns, from a model trained on ticket history; bands high/medium/low."),

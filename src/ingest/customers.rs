@@ -1,4 +1,5 @@
-//! The customers table: churn labels and account facts (plan, MRR, tenure).
+//! The customers table: churn labels and account facts (plan, MRR, tenure),
+//! read by churn scoring and by the customer KPIs (contact and churn rate).
 //!
 //! Exports name their columns in many ways (`Customer ID`, `account_id`,
 //! `Churned?`), so headers are normalised (lower case, non-alphanumerics to
