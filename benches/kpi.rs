@@ -2,7 +2,9 @@
 //! with `by = channel, priority, agent` and weekly periods: the default
 //! per-dimension tables (`plain`), plus the combined cross-product table
 //! (`cross`), and that with a business-hours calendar (`business`). Prints
-//! tickets/s and peak RSS (VmHWM).
+//! tickets/s and peak RSS (VmHWM). Tickets carry handle time, escalation
+//! times and one of 50,000 customer ids, and `plain` prices them with
+//! `--cost-per-agent-hour`, so every KPI of `KpiBlock` is computed.
 //!
 //! Run: `cargo bench --bench kpi` (add `-- 200000` for another size, or a
 //! mode name to run only that configuration).
@@ -40,6 +42,22 @@ fn fill(
     t.priority = Some(PRIORITIES[rng.gen_range(0..4)].to_string());
     t.agent = Some(agents[rng.gen_range(0..agents.len())].clone());
     t.escalated = Some(rng.gen_bool(0.08));
+    // Escalation times, handle time and a customer (one of 50,000) on every
+    // ticket, so the customer and workload KPIs are part of the figure.
+    t.escalated_at = (t.escalated == Some(true))
+        .then(|| t.created_at + Duration::seconds(rng.gen_range(600..86_400)));
+    t.handle_minutes = rng
+        .gen_bool(0.85)
+        .then(|| -rng.gen::<f64>().max(1e-9).ln() * 12.0);
+    let customer = rng.gen_range(0..50_000u32);
+    match &mut t.customer_id {
+        Some(c) => {
+            c.clear();
+            use std::fmt::Write;
+            let _ = write!(c, "C{customer:05}");
+        }
+        None => t.customer_id = Some(format!("C{customer:05}")),
+    }
     t.reopens = Some(if rng.gen_bool(0.1) {
         rng.gen_range(1..4)
     } else {
@@ -132,6 +150,8 @@ fn main() {
     let base = KpiOptions {
         by: vec!["channel".into(), "priority".into(), "agent".into()],
         period: Some(Period::Week),
+        cost: Some(ticketlens::kpi::CostBasis::CostPerAgentHour(40.0)),
+        agent_hours: Some(38.0),
         ..KpiOptions::default()
     };
     if mode == "plain" || mode == "cross" {

@@ -26,12 +26,19 @@ impl Stats {
         if values.is_empty() {
             return Stats::default();
         }
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let n = values.len();
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let mid = 0.5 * (n - 1) as f64;
+        let median = at_position(values, mid);
+        // Selecting the median leaves the upper order statistics at
+        // `lo..`: the 90th percentile is among them, so select there only.
+        let lo = mid.floor() as usize;
+        let p90 = at_position(&mut values[lo..], 0.9 * (n - 1) as f64 - lo as f64);
         Stats {
             mean: Some(mean),
-            median: quantile_mut(values, 0.5),
-            p90: quantile_mut(values, 0.9),
-            count: values.len() as u64,
+            median: Some(median),
+            p90: Some(p90),
+            count: n as u64,
         }
     }
 }
@@ -55,15 +62,23 @@ pub fn quantile_mut(values: &mut [f64], q: f64) -> Option<f64> {
         return None;
     }
     let pos = q.clamp(0.0, 1.0) * (values.len() - 1) as f64;
+    Some(at_position(values, pos))
+}
+
+/// The value at fractional sorted position `pos` (0 ≤ pos ≤ len − 1),
+/// interpolated linearly between its neighbours; reorders `values` so that
+/// the element at `floor(pos)` is in place with smaller ones before it.
+fn at_position(values: &mut [f64], pos: f64) -> f64 {
+    let pos = pos.clamp(0.0, (values.len() - 1) as f64);
     let lo = pos.floor() as usize;
     let frac = pos - lo as f64;
     let (_, lo_v, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
     let lo_v = *lo_v;
     if frac == 0.0 || right.is_empty() {
-        return Some(lo_v);
+        return lo_v;
     }
     let hi_v = right.iter().copied().fold(f64::INFINITY, f64::min);
-    Some(lo_v + (hi_v - lo_v) * frac)
+    lo_v + (hi_v - lo_v) * frac
 }
 
 /// The median of `values` (the mean of the two middle values for an even

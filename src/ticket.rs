@@ -343,18 +343,38 @@ impl EnrichedTicket {
     /// KPI engine uses [`EnrichedTicket::dimension_values`], which gives
     /// every tag).
     pub fn dimension(&self, dim: &str) -> Option<String> {
+        self.dimension_str(dim).map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`EnrichedTicket::dimension`] without copying: borrowed from the
+    /// ticket where it holds the text (the KPI engine looks up every `by`
+    /// value of every ticket, so the allocation per lookup counts).
+    pub fn dimension_str(&self, dim: &str) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
         let t = &self.ticket;
+        fn borrowed(v: &Option<String>) -> Option<Cow<'_, str>> {
+            v.as_deref().map(Cow::Borrowed)
+        }
         match dim {
-            "channel" => t.channel.clone(),
-            "priority" => t.priority.clone(),
-            "agent" => t.agent.clone(),
-            "team" | "tier" | "group" => t.team.clone(),
-            "status" => t.status.clone(),
-            "customer" | "customer_id" => t.customer_id.clone(),
-            "topic" => self.prediction.as_ref().map(|p| p.topic.clone()),
-            "sentiment" => self.prediction.as_ref().map(|p| p.sentiment.to_string()),
-            "theme" => self.theme.as_ref().map(|th| th.label.clone()),
-            "tag" | "tags" => t.tags.first().cloned(),
+            "channel" => borrowed(&t.channel),
+            "priority" => borrowed(&t.priority),
+            "agent" => borrowed(&t.agent),
+            "team" | "tier" | "group" => borrowed(&t.team),
+            "status" => borrowed(&t.status),
+            "customer" | "customer_id" => borrowed(&t.customer_id),
+            "topic" => self
+                .prediction
+                .as_ref()
+                .map(|p| Cow::Borrowed(p.topic.as_str())),
+            "sentiment" => self
+                .prediction
+                .as_ref()
+                .map(|p| Cow::Owned(p.sentiment.to_string())),
+            "theme" => self
+                .theme
+                .as_ref()
+                .map(|th| Cow::Borrowed(th.label.as_str())),
+            "tag" | "tags" => t.tags.first().map(|s| Cow::Borrowed(s.as_str())),
             _ => None,
         }
         .filter(|v| !v.trim().is_empty())

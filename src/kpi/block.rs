@@ -198,6 +198,38 @@ pub(crate) struct BlockCtx<'a> {
     pub self_service: Vec<bool>,
     /// `--cost-per-agent-hour`: cost of one hour of handle time.
     pub cost_per_agent_hour: Option<f64>,
+    /// Distinct customer ids (the range of [`Records::customer`]).
+    pub n_customers: usize,
+}
+
+thread_local! {
+    /// Per-thread "seen in block number g" stamps, one per customer id, so
+    /// counting a block's distinct customers is one pass instead of a sort
+    /// (blocks are computed in parallel, each on one thread).
+    static SEEN: std::cell::RefCell<(u32, Vec<u32>)> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
+/// Distinct values among `ids` (each `< n`).
+fn distinct_count(ids: &[u32], n: usize) -> u64 {
+    SEEN.with(|cell| {
+        let (gen, stamps) = &mut *cell.borrow_mut();
+        if stamps.len() < n || *gen == u32::MAX {
+            stamps.clear();
+            stamps.resize(n, 0);
+            *gen = 0;
+        }
+        *gen += 1;
+        let g = *gen;
+        let mut count = 0u64;
+        for &c in ids {
+            let s = &mut stamps[c as usize];
+            if *s != g {
+                *s = g;
+                count += 1;
+            }
+        }
+        count
+    })
 }
 
 impl<'a> BlockCtx<'a> {
@@ -396,10 +428,9 @@ impl<'a> BlockCtx<'a> {
         b.handle_minutes = Stats::of(&mut handle);
         b.time_to_escalation_hours = Stats::of(&mut to_esc);
         if with_customer > 0 {
-            customers.sort_unstable();
-            customers.dedup();
-            b.customers = Some(customers.len() as u64);
-            b.tickets_per_customer = ratio(with_customer, customers.len() as u64);
+            let distinct = distinct_count(&customers, self.n_customers);
+            b.customers = Some(distinct);
+            b.tickets_per_customer = ratio(with_customer, distinct);
         }
         if let Some(rate) = self.cost_per_agent_hour {
             b.cost_per_ticket = b.handle_minutes.mean.map(|m| rate * m / 60.0);

@@ -2,6 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+/// Hash maps keyed per ticket (dates, combinations, group × period pairs):
+/// foldhash, since SipHash's DoS resistance buys nothing for a local file.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use rayon::prelude::*;
 
@@ -31,9 +35,9 @@ pub struct KpiEngine {
     customers: Interner,
     dims: Vec<Interner>,
     period_keys: Interner,
-    period_of_date: HashMap<NaiveDate, u32>,
+    period_of_date: FastMap<NaiveDate, u32>,
     dates: Option<(NaiveDate, NaiveDate)>,
-    combos: HashMap<Box<[u32]>, u32>,
+    combos: FastMap<Box<[u32]>, u32>,
     combo_keys: Vec<Box<[u32]>>,
     scratch: Vec<u32>,
     /// Per `by` dimension: the current ticket's group ids (cross table).
@@ -76,9 +80,9 @@ impl KpiEngine {
             channels: Interner::default(),
             customers: Interner::default(),
             period_keys: Interner::default(),
-            period_of_date: HashMap::new(),
+            period_of_date: FastMap::default(),
             dates: None,
-            combos: HashMap::new(),
+            combos: FastMap::default(),
             combo_keys: Vec::new(),
             scratch: Vec::new(),
             excluded: 0,
@@ -132,7 +136,7 @@ impl KpiEngine {
                 for v in et.dimension_values(dim) {
                     vals.push(self.dims[k].id(&v));
                 }
-            } else if let Some(v) = et.dimension(dim) {
+            } else if let Some(v) = et.dimension_str(dim) {
                 vals.push(self.dims[k].id(&v));
             }
             if vals.is_empty() {
@@ -253,6 +257,7 @@ impl KpiEngine {
             business: opts.business_hours.is_some(),
             fcr: opts.fcr,
             self_service: channels.names.iter().map(|c| is_self_service(c)).collect(),
+            n_customers: customers.names.len(),
             cost_per_agent_hour: match opts.cost {
                 Some(CostBasis::CostPerAgentHour(rate)) => Some(rate),
                 _ => None,
@@ -386,7 +391,7 @@ impl KpiEngine {
             let mut rows: Vec<TableRow> = if opts.period.is_some() {
                 // Only the (value, period) pairs that occur: a sparse key,
                 // so `by=customer --period day` stays linear in tickets.
-                let mut pair_id: HashMap<u64, u32> = HashMap::new();
+                let mut pair_id: FastMap<u64, u32> = FastMap::default();
                 let mut pairs: Vec<(u32, u32)> = Vec::new();
                 let members = &recs.dims[k];
                 let ids: Vec<u32> = members

@@ -128,6 +128,88 @@ impl KpiReport {
         for r in rows(&self.overall, self.options.fcr_definition) {
             t.add_row(r.to_vec());
         }
+        for r in self.extra_rows() {
+            t.add_row(r.to_vec());
+        }
         t
+    }
+
+    /// Rows for what only some exports or options give (handle time,
+    /// escalation times, resolution rate, cost, customers); none when absent.
+    fn extra_rows(&self) -> Vec<[String; 3]> {
+        let o = &self.overall;
+        let mut rows = Vec::new();
+        if let Some(r) = o.resolution_rate {
+            rows.push([
+                "Resolution rate".into(),
+                pct(Some(r)),
+                format!("{} of {} resolved", o.resolved.unwrap_or(0), o.tickets),
+            ]);
+        }
+        if o.handle_minutes.count > 0 {
+            rows.push([
+                "Average handle time (AHT)".into(),
+                num(o.handle_minutes.mean, "min"),
+                format!("{} tickets with handle time", o.handle_minutes.count),
+            ]);
+        }
+        if o.time_to_escalation_hours.count > 0 {
+            rows.push([
+                "Time to escalation median".into(),
+                num(o.time_to_escalation_hours.median, "h"),
+                format!("{} escalated with a time", o.time_to_escalation_hours.count),
+            ]);
+        }
+        if let Some(c) = &self.cost {
+            let cur = c.currency.as_deref().unwrap_or("");
+            let money = |v: Option<f64>| {
+                v.map_or("—".to_string(), |v| {
+                    format!("{v:.2} {cur}").trim_end().to_string()
+                })
+            };
+            rows.push([
+                "Cost per ticket / resolution".into(),
+                format!(
+                    "{} / {}",
+                    money(c.cost_per_ticket),
+                    money(c.cost_per_resolution)
+                ),
+                match c.basis {
+                    super::CostBasis::SupportCost(_) => {
+                        "support cost / tickets, resolved".to_string()
+                    }
+                    super::CostBasis::CostPerAgentHour(_) => {
+                        "cost per agent hour × handle time".to_string()
+                    }
+                },
+            ]);
+        }
+        if let Some(t) = o.tickets_per_customer {
+            rows.push([
+                "Tickets per customer".into(),
+                format!("{t:.2}"),
+                format!("{} customers with tickets", o.customers.unwrap_or(0)),
+            ]);
+        }
+        if let Some(c) = &self.customers {
+            rows.push([
+                "Contact rate".into(),
+                pct(c.contact_rate),
+                format!("{} of {} customers", c.customers_with_tickets, c.customers),
+            ]);
+            rows.push([
+                "Churn / retention rate".into(),
+                format!(
+                    "{} / {}",
+                    pct(c.overall.churn_rate),
+                    pct(c.overall.retention_rate)
+                ),
+                format!(
+                    "{} of {} labelled churned",
+                    c.overall.churned, c.overall.labelled
+                ),
+            ]);
+        }
+        rows
     }
 }

@@ -163,11 +163,11 @@ fn top_table(k: &KpiReport) -> Option<Table> {
         "The customers who contact most",
         &[
             "Customer",
-            "Tickets",
-            "Share",
-            "Negative",
-            "Escalated",
-            "SLA breaches",
+            "Tickets#",
+            "Share#",
+            "Negative#",
+            "Escalated#",
+            "SLA breaches#",
             "Plan",
             "Churned",
         ],
@@ -200,12 +200,12 @@ fn churn_table(k: &KpiReport) -> Option<Table> {
     let mut t = Table::new(
         "Churn and retention by plan and by support experience",
         &[
-            "Customers",
+            "Set",
             "Group",
-            "Customers",
-            "Churned",
-            "Churn rate",
-            "Retention rate",
+            "Customers#",
+            "Churned#",
+            "Churn rate#",
+            "Retention rate#",
         ],
     );
     let mut row = |set: String, group: String, g: &ChurnGroup| {
