@@ -120,6 +120,7 @@ fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) {
         rejects: dir.path().join("rejects.csv"),
         chunk_rows: DEFAULT_CHUNK_ROWS,
         policy: Default::default(),
+        taxonomy: None,
     };
     let e2e_s = median_secs(runs, || {
         let t0 = Instant::now();

@@ -92,6 +92,7 @@ fn world(n: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings, Vec<String>
         gold.push(format!("c{c}"));
         let neg = rng.gen::<f64>() < 0.4;
         tickets.push(EnrichedTicket {
+            taxonomy: None,
             ticket: Ticket {
                 id: format!("T{i}"),
                 created_at: t0 + Duration::minutes(rng.gen_range(0..26 * 7 * 24 * 60)),

@@ -25,6 +25,7 @@ pub mod pipeline;
 pub mod report;
 pub mod stats;
 pub mod synth;
+pub mod taxonomy;
 pub mod text;
 pub mod themes;
 pub mod ticket;

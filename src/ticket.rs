@@ -324,6 +324,19 @@ pub struct EnrichedTicket {
     pub prediction: Option<Prediction>,
     /// Theme, when themes ran.
     pub theme: Option<ThemeRef>,
+    /// The team taxonomy's label, when one was applied (`--taxonomy`).
+    pub taxonomy: Option<TaxonomyLabel>,
+}
+
+/// A team taxonomy's label for one ticket (`--taxonomy`): written as the
+/// columns `<NAME>` and `<NAME>_confidence`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaxonomyLabel {
+    /// The label (multi-label taxonomies: labels joined with `;`; empty
+    /// when none reached its threshold).
+    pub value: String,
+    /// Probability of the best label (0–1).
+    pub confidence: f32,
 }
 
 impl EnrichedTicket {
@@ -333,6 +346,7 @@ impl EnrichedTicket {
             ticket,
             prediction: None,
             theme: None,
+            taxonomy: None,
         }
     }
 
@@ -507,6 +521,7 @@ impl EnrichedColumns {
         EnrichedTicket {
             prediction: self.prediction(&ticket.raw),
             theme: self.theme(&ticket.raw),
+            taxonomy: None,
             ticket,
         }
     }

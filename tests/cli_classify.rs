@@ -349,3 +349,131 @@ fn more_bad_inputs_give_one_line_errors() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// `taxonomy train` → `classify --taxonomy` through the binary (tiny model:
+/// the mechanics, not the accuracy, which the library tests and the
+/// BANKING77 bench cover): the evaluation is printed and saved, the
+/// columns are added, the team's own label column is kept, and bad label
+/// columns or another model's taxonomy are one-line errors.
+#[test]
+fn taxonomy_train_and_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tagged.csv");
+    let mut csv = String::from("id,subject,category\n");
+    let topics = [
+        ("billing", "I was charged twice on my invoice"),
+        ("login", "I cannot sign in, the password reset fails"),
+        ("outage", "The whole site is down and returns errors"),
+    ];
+    for i in 0..36 {
+        let (label, text) = topics[i % 3];
+        // Every fourth row unlabelled: skipped and counted.
+        let label = if i % 4 == 3 { "" } else { label };
+        csv.push_str(&format!("{i},\"{text} (case {i})\",{label}\n"));
+    }
+    std::fs::write(&input, csv).unwrap();
+    let tax = dir.path().join("taxonomy.json");
+    let run = |args: &[&str]| bin().args(args).output().unwrap();
+    let out = run(&[
+        "taxonomy",
+        "train",
+        input.to_str().unwrap(),
+        "--label-column",
+        "Category",
+        "--folds",
+        "3",
+        "--model",
+        &tiny(),
+        "-o",
+        tax.to_str().unwrap(),
+    ]);
+    let err = stderr_of(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("3 labels from 27 labelled tickets (9 unlabelled skipped)"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Precision"));
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&tax).unwrap()).unwrap();
+    assert_eq!(
+        saved["labels"],
+        serde_json::json!(["billing", "login", "outage"])
+    );
+    assert_eq!(saved["evaluation"]["folds"], 3);
+    assert_eq!(saved["training"]["source"], "tagged.csv");
+
+    let tagged = dir.path().join("out.csv");
+    let out = run(&[
+        "classify",
+        input.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "--taxonomy",
+        tax.to_str().unwrap(),
+        "-o",
+        tagged.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let mut r = ::csv::Reader::from_path(&tagged).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    // The input's own `category` stays; predictions beside it.
+    for h in [
+        "category",
+        "category_predicted",
+        "category_predicted_confidence",
+    ] {
+        assert!(headers.iter().any(|x| x == h), "{h} in {headers:?}");
+    }
+    let col = headers
+        .iter()
+        .position(|h| h == "category_predicted")
+        .unwrap();
+    let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 36);
+    assert!(rows
+        .iter()
+        .all(|x| ["billing", "login", "outage"].contains(&&x[col])));
+
+    // One class, an empty column, another model: one-line errors.
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "subject,category\na,x\nb,x\nc,x\nd,x\ne,x\nf,x\n").unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "subject,category\na,\nb,\n").unwrap();
+    for (file, want) in [(&one, "one class (`x`)"), (&empty, "label column is empty")] {
+        let out = run(&[
+            "taxonomy",
+            "train",
+            file.to_str().unwrap(),
+            "--label-column",
+            "category",
+            "--model",
+            &tiny(),
+            "-o",
+            dir.path().join("t.json").to_str().unwrap(),
+        ]);
+        let err = stderr_of(&out);
+        assert!(!out.status.success());
+        assert!(
+            err.contains(want) && err.trim().lines().count() == 1,
+            "{err}"
+        );
+    }
+    let mut other = saved.clone();
+    other["model_sha256"] = "0123456789abcdef".into();
+    let other_path = dir.path().join("other.json");
+    std::fs::write(&other_path, other.to_string()).unwrap();
+    let out = run(&[
+        "classify",
+        input.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "--taxonomy",
+        other_path.to_str().unwrap(),
+        "-q",
+    ]);
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("was built with model 0123456789ab"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["ingest"],
     &["text"],
     &["model"],
-    &["kpi", "themes", "churn"],
+    &["kpi", "themes", "churn", "taxonomy"],
     &["report"],
     &["pipeline"],
 ];

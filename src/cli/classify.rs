@@ -40,6 +40,10 @@ pub struct ClassifyArgs {
     /// Rejects file (default: `<OUTPUT>.rejects.csv`, or ./ticketlens.rejects.csv for stdout).
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    /// A team taxonomy (from `taxonomy train` or `taxonomy from-names`): adds the columns
+    /// `<NAME>` and `<NAME>_confidence` (multi-label: labels joined with `;`).
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
     /// No progress display.
     #[arg(short, long)]
     pub quiet: bool,
@@ -77,6 +81,10 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
         embeddings,
         chunk_rows: DEFAULT_CHUNK_ROWS,
         policy: a.input.rejects.policy()?,
+        taxonomy: match &a.taxonomy {
+            Some(p) => Some(ticketlens::taxonomy::Taxonomy::load(p)?),
+            None => None,
+        },
     };
     let progress = Progress::for_input("classify", &job.input, &job.ingest, a.quiet);
     let counts = classify_to_files(&job, &classifier, &progress);

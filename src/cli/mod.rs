@@ -9,6 +9,7 @@ mod common;
 mod gen;
 mod kpi;
 mod kpi_args;
+mod taxonomy;
 mod themes;
 mod themes_args;
 
@@ -45,6 +46,7 @@ pub enum Command {
     /// `churned` label and saves it; `churn score` scores customers with a
     /// saved model into at_risk.csv. Each has its own `--help`.
     Churn(churn::ChurnArgs),
+    Taxonomy(taxonomy::TaxonomyArgs),
     #[command(name = "gen-fixtures", hide = true)]
     GenFixtures(gen::GenArgs),
 }
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Kpi(a) => kpi::run(a),
         Command::Themes(a) => themes::run(a),
         Command::Churn(a) => churn::run(a),
+        Command::Taxonomy(a) => taxonomy::run(a),
         Command::GenFixtures(a) => gen::run(a),
     }
 }

@@ -55,6 +55,7 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
                 let prediction = columns.prediction(&t.raw);
                 texts.push(clean_ticket(&t));
                 tickets.push(EnrichedTicket {
+                    taxonomy: None,
                     ticket: t,
                     prediction,
                     theme: None,

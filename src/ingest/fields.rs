@@ -507,8 +507,9 @@ pub fn normalize_header(h: &str) -> String {
         .collect()
 }
 
-/// Find a column by name: exact, then trimmed case-insensitive, then normalised.
-pub(crate) fn find_column(headers: &[String], name: &str) -> Option<usize> {
+/// Find a column by name: exact, then trimmed case-insensitive, then
+/// normalised (`Ticket Type` finds `ticket_type`); the index into `headers`.
+pub fn find_column(headers: &[String], name: &str) -> Option<usize> {
     let name_t = name.trim();
     headers
         .iter()

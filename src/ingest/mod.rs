@@ -27,11 +27,12 @@ mod values;
 mod tests;
 
 pub use durations::Unit;
-pub use fields::{normalize_header, Field};
+pub use fields::{find_column, normalize_header, Field};
 pub use mapping::{ColumnMapping, MappedColumn};
 pub use quality::{DataQuality, RejectGroup, RejectPolicy, RejectSummary};
 pub use reader::TicketReader;
 pub use rejects::RejectsWriter;
+pub use values::parse_tags as split_tags;
 
 use crate::error::Result;
 use crate::ticket::Ticket;

@@ -220,7 +220,7 @@ pub(crate) fn parse_time_or_span(
 /// otherwise on whitespace (Zendesk's space-separated `vip billing`); pieces
 /// trimmed, empty ones and repeats dropped, first-seen order kept. JSON
 /// arrays and repeated columns reach here as `a, b` (see `ingest::json`).
-pub(crate) fn parse_tags(s: &str) -> Vec<String> {
+pub fn parse_tags(s: &str) -> Vec<String> {
     fn unique<'a>(pieces: impl Iterator<Item = &'a str>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for p in pieces {

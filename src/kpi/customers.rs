@@ -16,8 +16,7 @@ use super::NONE_LABEL;
 use crate::ingest::customers::CustomerTable;
 use crate::stats::ratio;
 
-/// Customers listed in [`CustomerKpis::top_contacts`] and
-/// [`super::KpiReport::top_customers`].
+/// Customers listed in [`super::KpiReport::top_customers`].
 pub const TOP_CUSTOMERS: usize = 10;
 
 /// Churn among a set of customers.

@@ -18,6 +18,7 @@ use crate::ingest::{
 };
 use crate::model::{Classified, Classifier, PredictionCache, Prepared, DEFAULT_CACHE_ENTRIES};
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
+use crate::taxonomy::Taxonomy;
 use crate::text::clean_ticket;
 use crate::ticket::{EnrichedTicket, Ticket};
 use std::path::{Path, PathBuf};
@@ -273,6 +274,10 @@ pub struct ClassifyJob {
     /// When rejects fail the run (`--strict`, `--max-reject-rate`): applied
     /// by [`run_classify`] / [`ClassifyJob::check_rejects`].
     pub policy: RejectPolicy,
+    /// A team taxonomy to label every ticket with (`--taxonomy`): adds the
+    /// columns `<NAME>`, `<NAME>_confidence`. Checked against the model
+    /// before anything is read.
+    pub taxonomy: Option<Taxonomy>,
 }
 
 /// The default rejects path for an output: `<output>.rejects.csv`, or
@@ -327,6 +332,9 @@ pub fn classify_to_files(
     classifier: &Classifier,
     progress: &Progress,
 ) -> Result<StageCounts> {
+    if let Some(t) = &job.taxonomy {
+        t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
+    }
     let reader = ingest::open(&job.input, &job.ingest)?;
     let mut rejects = RejectsWriter::new(&job.rejects)?;
     let mut npy = match &job.embeddings {
@@ -336,8 +344,14 @@ pub fn classify_to_files(
         )?),
         None => None,
     };
-    let mut writer =
-        EnrichedWriter::create(job.output.as_deref(), job.format, reader.headers(), false)?;
+    let mut writer = EnrichedWriter::create_with_taxonomy(
+        job.output.as_deref(),
+        job.format,
+        reader.headers(),
+        false,
+        job.taxonomy.as_ref().map(|t| t.name.as_str()),
+    )?;
+    let scorer = job.taxonomy.as_ref().map(Taxonomy::scorer);
     let mut counts = classify_stream(
         reader,
         classifier,
@@ -351,8 +365,20 @@ pub fn classify_to_files(
                 embeddings,
                 ..
             } = out;
+            let mut labels = match &scorer {
+                Some(s) => {
+                    use rayon::prelude::*;
+                    (0..embeddings.rows())
+                        .into_par_iter()
+                        .map(|i| Some(s.label(embeddings.row(i))))
+                        .collect()
+                }
+                None => vec![None; tickets.len()],
+            }
+            .into_iter();
             for (t, p) in tickets.into_iter().zip(predictions) {
                 w.write(&EnrichedTicket {
+                    taxonomy: labels.next().flatten(),
                     ticket: t,
                     prediction: Some(p),
                     theme: None,
@@ -426,6 +452,7 @@ pub fn classify_reader(
         |tickets, texts, out| {
             for (t, p) in tickets.into_iter().zip(out.predictions) {
                 set.tickets.push(EnrichedTicket {
+                    taxonomy: None,
                     ticket: t,
                     prediction: Some(p),
                     theme: None,

@@ -3,8 +3,9 @@
 //! Column names are part of the interface (other tools read them):
 //! `sentiment, sentiment_confidence, p_negative, p_neutral, p_positive,
 //! topic, topic_confidence`, and with themes `theme_id, theme_label,
-//! theme_distance`. An input column with one of these names is replaced, so
-//! re-classifying an enriched file does not duplicate columns.
+//! theme_distance`, and with a team taxonomy (`--taxonomy`) `<NAME>,
+//! <NAME>_confidence`. An input column with one of these names is replaced,
+//! so re-classifying an enriched file does not duplicate columns.
 
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
@@ -79,6 +80,8 @@ pub struct EnrichedWriter {
     keep: Vec<usize>,
     headers: Vec<String>,
     with_theme: bool,
+    /// Taxonomy columns written (its name), if any.
+    taxonomy: Option<String>,
     target: String,
     rows: u64,
 }
@@ -91,6 +94,34 @@ impl EnrichedWriter {
         input_headers: &[String],
         with_theme: bool,
     ) -> Result<Self> {
+        Self::create_with_taxonomy(path, format, input_headers, with_theme, None)
+    }
+
+    /// [`EnrichedWriter::create`] that also writes a taxonomy's columns
+    /// `<NAME>` and `<NAME>_confidence` (from [`EnrichedTicket::taxonomy`]).
+    ///
+    /// An input column `<NAME>` without a `<NAME>_confidence` beside it is
+    /// the team's own label (often the very column the taxonomy was trained
+    /// on): it is kept, and the taxonomy's columns are named
+    /// `<NAME>_predicted` and `<NAME>_predicted_confidence` instead (see
+    /// [`EnrichedWriter::taxonomy_column`]). An enriched file's own pair is
+    /// replaced, like the model's columns.
+    pub fn create_with_taxonomy(
+        path: Option<&Path>,
+        format: OutputFormat,
+        input_headers: &[String],
+        with_theme: bool,
+        taxonomy: Option<&str>,
+    ) -> Result<Self> {
+        let has = |h: &str| input_headers.iter().any(|x| x == h);
+        let taxonomy = taxonomy.map(|n| {
+            if has(n) && !has(&format!("{n}_confidence")) {
+                format!("{n}_predicted")
+            } else {
+                n.to_string()
+            }
+        });
+        let taxonomy = taxonomy.as_deref();
         let sink = match path {
             Some(p) => Sink::File(AtomicFile::create(p)?),
             None => Sink::Stdout(std::io::BufWriter::new(std::io::stdout())),
@@ -98,20 +129,25 @@ impl EnrichedWriter {
         let target = path
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "<stdout>".into());
-        let ours: Vec<&str> = PREDICTION_COLUMNS
+        let ours: Vec<String> = PREDICTION_COLUMNS
             .iter()
             .chain(if with_theme {
                 THEME_COLUMNS.iter()
             } else {
                 [].iter()
             })
-            .copied()
+            .map(|s| s.to_string())
+            .chain(
+                taxonomy
+                    .into_iter()
+                    .flat_map(|n| [n.to_string(), format!("{n}_confidence")]),
+            )
             .collect();
         let keep: Vec<usize> = (0..input_headers.len())
-            .filter(|&i| !ours.contains(&input_headers[i].as_str()))
+            .filter(|&i| !ours.contains(&input_headers[i]))
             .collect();
         let mut headers: Vec<String> = keep.iter().map(|&i| input_headers[i].clone()).collect();
-        headers.extend(ours.iter().map(|s| s.to_string()));
+        headers.extend(ours.iter().cloned());
         let mut w = EnrichedWriter {
             format,
             csv: None,
@@ -119,6 +155,7 @@ impl EnrichedWriter {
             keep,
             headers,
             with_theme,
+            taxonomy: taxonomy.map(str::to_string),
             target,
             rows: 0,
         };
@@ -150,6 +187,12 @@ impl EnrichedWriter {
         &self.headers
     }
 
+    /// The column holding the taxonomy's labels (`<NAME>`, or
+    /// `<NAME>_predicted` when the input has its own `<NAME>`).
+    pub fn taxonomy_column(&self) -> Option<&str> {
+        self.taxonomy.as_deref()
+    }
+
     /// Append one ticket.
     pub fn write(&mut self, t: &EnrichedTicket) -> Result<()> {
         let raw = &t.ticket.raw;
@@ -170,6 +213,11 @@ impl EnrichedWriter {
             ours.push(th.map(|th| th.id.to_string()).unwrap_or_default());
             ours.push(th.map(|th| th.label.clone()).unwrap_or_default());
             ours.push(th.map(|th| f4(th.distance)).unwrap_or_default());
+        }
+        if self.taxonomy.is_some() {
+            let x = t.taxonomy.as_ref();
+            ours.push(x.map(|x| x.value.clone()).unwrap_or_default());
+            ours.push(x.map(|x| f4(x.confidence)).unwrap_or_default());
         }
         match self.format {
             OutputFormat::Csv => {
@@ -198,9 +246,11 @@ impl EnrichedWriter {
                 let n = self.keep.len();
                 for (j, v) in ours.into_iter().enumerate() {
                     let key = self.headers[n + j].clone();
-                    let num = (j != 0 && j != 5 && key != "theme_label")
-                        .then(|| v.parse::<f64>().ok())
-                        .flatten();
+                    let is_text = j == 0
+                        || j == 5
+                        || key == "theme_label"
+                        || self.taxonomy.as_deref() == Some(key.as_str());
+                    let num = (!is_text).then(|| v.parse::<f64>().ok()).flatten();
                     let val = match num {
                         Some(x) => serde_json::json!(x),
                         None if v.is_empty() => serde_json::Value::Null,

@@ -38,6 +38,7 @@ fn corpus_n(n: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings) {
             Sentiment::Neutral
         };
         tickets.push(EnrichedTicket {
+            taxonomy: None,
             ticket: Ticket {
                 id: format!("T{i:03}"),
                 created_at: t0 + Duration::hours(i as i64 * 17),
