@@ -328,10 +328,32 @@ pub struct EnrichedTicket {
     pub taxonomy: Option<TaxonomyLabel>,
 }
 
+/// The grouping dimensions that are ticket fields or model outputs (what
+/// [`EnrichedTicket::dimension`] knows besides a taxonomy's name).
+pub const FIELD_DIMENSIONS: [&str; 14] = [
+    "channel",
+    "priority",
+    "agent",
+    "team",
+    "tier",
+    "group",
+    "status",
+    "customer",
+    "customer_id",
+    "topic",
+    "sentiment",
+    "theme",
+    "tag",
+    "tags",
+];
+
 /// A team taxonomy's label for one ticket (`--taxonomy`): written as the
-/// columns `<NAME>` and `<NAME>_confidence`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// columns `<NAME>` and `<NAME>_confidence`, and a grouping dimension named
+/// `<NAME>` (`--by category`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaxonomyLabel {
+    /// The taxonomy's name (shared by every ticket of a run).
+    pub name: std::sync::Arc<str>,
     /// The label (multi-label taxonomies: labels joined with `;`; empty
     /// when none reached its threshold).
     pub value: String,
@@ -389,15 +411,20 @@ impl EnrichedTicket {
                 .as_ref()
                 .map(|th| Cow::Borrowed(th.label.as_str())),
             "tag" | "tags" => t.tags.first().map(|s| Cow::Borrowed(s.as_str())),
-            _ => None,
+            _ => self
+                .taxonomy
+                .as_ref()
+                .filter(|x| &*x.name == dim)
+                .map(|x| Cow::Borrowed(x.value.as_str())),
         }
         .filter(|v| !v.trim().is_empty())
     }
 
     /// True for dimensions a ticket can have several values of (`tag`,
-    /// `tags`): grouped by them, a ticket counts once under each value.
+    /// `tags`, and a taxonomy's name, whose multi-label values are joined
+    /// with `;`): grouped by them, a ticket counts once under each value.
     pub fn is_multi_valued(dim: &str) -> bool {
-        matches!(dim, "tag" | "tags")
+        matches!(dim, "tag" | "tags") || !FIELD_DIMENSIONS.contains(&dim)
     }
 
     /// Every value of a grouping dimension: for `tag`/`tags` each distinct
@@ -406,8 +433,18 @@ impl EnrichedTicket {
     /// zero or one value. Empty = no value (the `(none)` group).
     pub fn dimension_values(&self, dim: &str) -> Vec<String> {
         if Self::is_multi_valued(dim) {
-            let mut out: Vec<String> = Vec::with_capacity(self.ticket.tags.len());
-            for tag in &self.ticket.tags {
+            let taxonomy;
+            let values: &[String] = if matches!(dim, "tag" | "tags") {
+                &self.ticket.tags
+            } else {
+                taxonomy = self
+                    .dimension_str(dim)
+                    .map(|v| v.split(';').map(str::to_string).collect::<Vec<_>>())
+                    .unwrap_or_default();
+                &taxonomy
+            };
+            let mut out: Vec<String> = Vec::with_capacity(values.len());
+            for tag in values {
                 let tag = tag.trim();
                 if !tag.is_empty() && !out.iter().any(|t| t == tag) {
                     out.push(tag.to_string());
@@ -440,6 +477,9 @@ pub struct EnrichedColumns {
     theme_id: Option<usize>,
     theme_label: Option<usize>,
     theme_distance: Option<usize>,
+    /// A taxonomy's `<NAME>` column (the one with a `<NAME>_confidence`
+    /// beside it) and its confidence column.
+    taxonomy: Option<(std::sync::Arc<str>, usize, usize)>,
 }
 
 impl EnrichedColumns {
@@ -459,6 +499,12 @@ impl EnrichedColumns {
             p_positive: pos("p_positive"),
             topic: pos("topic"),
             topic_confidence: pos("topic_confidence"),
+            taxonomy: headers.iter().enumerate().find_map(|(i, h)| {
+                let name = h.trim().strip_suffix("_confidence")?;
+                let known = ["sentiment", "topic"].contains(&name);
+                let col = pos(name).filter(|_| !known && !name.is_empty())?;
+                Some((std::sync::Arc::from(name), col, i))
+            }),
             theme_id: pos("theme_id"),
             theme_label: pos("theme_label"),
             theme_distance: pos("theme_distance"),
@@ -497,6 +543,26 @@ impl EnrichedColumns {
         })
     }
 
+    /// The taxonomy column's name, when the file has one (an enriched file
+    /// from `classify --taxonomy`): usable as a `--by` dimension.
+    pub fn taxonomy_name(&self) -> Option<&str> {
+        self.taxonomy.as_ref().map(|(n, _, _)| &**n)
+    }
+
+    /// The taxonomy label of one row (none when its cell is blank).
+    pub fn taxonomy_label(&self, raw: &[String]) -> Option<TaxonomyLabel> {
+        let (name, col, conf) = self.taxonomy.as_ref()?;
+        let value = raw.get(*col).map(|v| v.trim()).filter(|v| !v.is_empty())?;
+        Some(TaxonomyLabel {
+            name: name.clone(),
+            value: value.to_string(),
+            confidence: raw
+                .get(*conf)
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(f32::NAN),
+        })
+    }
+
     /// The theme of one row: needs a `theme_id`; the label defaults to the
     /// id, the distance to 0.
     pub fn theme(&self, raw: &[String]) -> Option<ThemeRef> {
@@ -521,7 +587,7 @@ impl EnrichedColumns {
         EnrichedTicket {
             prediction: self.prediction(&ticket.raw),
             theme: self.theme(&ticket.raw),
-            taxonomy: None,
+            taxonomy: self.taxonomy_label(&ticket.raw),
             ticket,
         }
     }

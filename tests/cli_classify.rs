@@ -435,6 +435,37 @@ fn taxonomy_train_and_apply() {
         .iter()
         .all(|x| ["billing", "login", "outage"].contains(&&x[col])));
 
+    // analyze: the taxonomy joins the KPI dimensions and the report.
+    let an = dir.path().join("an");
+    let out = run(&[
+        "analyze",
+        input.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "--taxonomy",
+        tax.to_str().unwrap(),
+        "--out",
+        an.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let k: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(an.join("kpis.json")).unwrap()).unwrap();
+    let groups = k["by"]["category"].as_object().expect("KPIs by category");
+    let n: u64 = groups
+        .values()
+        .map(|g| g["tickets"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, 36);
+    let html = std::fs::read_to_string(an.join("report.html")).unwrap();
+    assert!(html.contains("category mix (your taxonomy)"));
+    let enriched = std::fs::read_to_string(an.join("tickets_enriched.csv")).unwrap();
+    assert!(enriched
+        .lines()
+        .next()
+        .unwrap()
+        .contains("category_predicted_confidence"));
+
     // One class, an empty column, another model: one-line errors.
     let one = dir.path().join("one.csv");
     std::fs::write(&one, "subject,category\na,x\nb,x\nc,x\nd,x\ne,x\nf,x\n").unwrap();

@@ -50,6 +50,11 @@ pub struct AnalyzeArgs {
     /// Score customers with a saved churn model (from `churn train` or an earlier analyze). Used only when --customers has no `churned` labels (or training on them fails); the terminal says which model scored.
     #[arg(long = "churn-model", value_name = "FILE")]
     pub churn_model: Option<PathBuf>,
+    /// A team taxonomy (from `taxonomy train` or `from-names`): tickets_enriched.csv gets the
+    /// columns `<NAME>`, `<NAME>_confidence`, and `<NAME>` joins the --by dimensions (the
+    /// report's taxonomy mix and KPIs by label).
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
     /// No progress display and no terminal summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -61,7 +66,12 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     // skipped when the file has no such column (see `open_partial`).
     let ingest = a.input.options(false)?;
     let mut kpi = a.kpi.options(ingest.timezone)?;
-    kpi.validate()?;
+    let taxonomy = match &a.taxonomy {
+        Some(p) => Some(ticketlens::taxonomy::Taxonomy::load(p)?),
+        None => None,
+    };
+    let tax_name: Vec<&str> = taxonomy.iter().map(|t| t.name.as_str()).collect();
+    kpi.validate_with(&tax_name)?;
     // The report compares each headline KPI with the previous period, so
     // analyze always computes per-period KPIs (weekly unless told otherwise).
     let period = a.kpi.period.unwrap_or(ticketlens::period::Period::Week);
@@ -70,6 +80,11 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         // The report's "KPIs by group" section: channel, priority and topic
         // unless the user chose other dimensions.
         kpi.by = vec!["channel".into(), "priority".into(), "topic".into()];
+    }
+    if let Some(name) = tax_name.first() {
+        if !kpi.by.iter().any(|d| d == name) {
+            kpi.by.push(name.to_string());
+        }
     }
     let themes = a.themes.options(period, ingest.timezone)?;
     let churn = ticketlens::churn::ChurnOptions {
@@ -85,7 +100,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         "sla": a.kpi.sla, "sla_resolution": a.kpi.sla_resolution, "business_hours": a.kpi.business_hours,
         "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,
         "themes_within": a.themes.themes_within, "seed_themes": a.themes.seed_themes, "seed": a.themes.seed,
-        "customers": a.customers.as_deref().map(file_name), "churn_model": a.churn_model.as_deref().map(file_name), "out": file_name(&a.out),
+        "customers": a.customers.as_deref().map(file_name), "taxonomy": a.taxonomy.as_deref().map(file_name), "churn_model": a.churn_model.as_deref().map(file_name), "out": file_name(&a.out),
         "support_cost": a.kpi.support_cost, "cost_per_agent_hour": a.kpi.cost_per_agent_hour,
         "currency": a.kpi.currency, "agent_hours": a.kpi.agent_hours,
         "strict": a.input.rejects.strict, "max_reject_rate": a.input.rejects.max_reject_rate,
@@ -100,6 +115,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         customers_map,
         churn_model: a.churn_model.clone(),
         kpi,
+        taxonomy,
         themes,
         churn,
         quiet: a.quiet,

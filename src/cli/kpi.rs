@@ -80,7 +80,18 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         None => None,
     };
     let mut opts = a.kpi.options(ingest_opts.timezone)?;
-    opts.validate()?;
+    // A ticket export is opened first: a file enriched with a taxonomy
+    // (`classify --taxonomy`) makes its name a `--by` dimension.
+    let reader = if a.conversations {
+        opts.validate()?;
+        None
+    } else {
+        let reader = ingest::open(&a.input.source(), &ingest_opts)?;
+        let columns = EnrichedColumns::new(reader.headers());
+        let extra: Vec<&str> = columns.taxonomy_name().into_iter().collect();
+        opts.validate_with(&extra)?;
+        Some((reader, columns))
+    };
     if let Some(path) = &a.customers {
         let map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
         opts.customers = Some(std::sync::Arc::new(CustomerTable::read(path, &map)?));
@@ -88,10 +99,9 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
     let mut engine = KpiEngine::new(opts);
-    let (read, kept, stats, warnings) = if a.conversations {
-        conversations(&a, &ingest_opts, bot_author, &mut engine, &mut rejects)?
-    } else {
-        tickets(&a, &ingest_opts, &mut engine, &mut rejects)?
+    let (read, kept, stats, warnings) = match reader {
+        None => conversations(&a, &ingest_opts, bot_author, &mut engine, &mut rejects)?,
+        Some((reader, columns)) => tickets(reader, &columns, &mut engine, &mut rejects)?,
     };
     let rejects_path = rejects.path().to_path_buf();
     let summary = rejects.finish_with_summary()?;
@@ -150,13 +160,11 @@ type Counts = (
 
 /// A ticket export (or enriched file): every row is a ticket or a reject.
 fn tickets(
-    a: &KpiCmdArgs,
-    opts: &IngestOptions,
+    mut reader: ingest::TicketReader,
+    columns: &EnrichedColumns,
     engine: &mut KpiEngine,
     rejects: &mut RejectsWriter,
 ) -> Result<Counts> {
-    let mut reader = ingest::open(&a.input.source(), opts)?;
-    let columns = EnrichedColumns::new(reader.headers());
     let (mut read, mut kept) = (0u64, 0u64);
     for row in reader.by_ref() {
         read += 1;

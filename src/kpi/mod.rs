@@ -52,23 +52,9 @@ use crate::ingest::customers::CustomerTable;
 use crate::period::Period;
 use crate::{EnrichedTicket, Error, Result};
 
-/// Dimension names accepted in `by` (those [`EnrichedTicket::dimension`] knows).
-pub const DIMENSIONS: [&str; 14] = [
-    "channel",
-    "priority",
-    "agent",
-    "team",
-    "tier",
-    "group",
-    "status",
-    "customer",
-    "customer_id",
-    "topic",
-    "sentiment",
-    "theme",
-    "tag",
-    "tags",
-];
+/// Dimension names accepted in `by` (those [`EnrichedTicket::dimension`] knows;
+/// a taxonomy's name too, see [`KpiOptions::validate_with`]).
+pub const DIMENSIONS: [&str; 14] = crate::ticket::FIELD_DIMENSIONS;
 
 /// How to compute KPIs.
 #[derive(Debug, Clone)]
@@ -174,6 +160,13 @@ impl KpiOptions {
     /// (finite, ≥ 0) and `agent_hours` (> 0, with a period). The CLI calls
     /// this before reading the input, so a typo fails fast.
     pub fn validate(&self) -> Result<()> {
+        self.validate_with(&[])
+    }
+
+    /// [`KpiOptions::validate`] that also accepts the dimensions `extra`:
+    /// a team taxonomy's name (`--by category` after `--taxonomy`, or on a
+    /// file enriched with one).
+    pub fn validate_with(&self, extra: &[&str]) -> Result<()> {
         if let Some(c) = self.cost {
             let flag = match c {
                 CostBasis::SupportCost(_) => "--support-cost",
@@ -201,10 +194,15 @@ impl KpiOptions {
             }
         }
         for (i, d) in self.by.iter().enumerate() {
-            if !DIMENSIONS.contains(&d.as_str()) {
+            if !DIMENSIONS.contains(&d.as_str()) && !extra.contains(&d.as_str()) {
+                let mut known: Vec<&str> = DIMENSIONS.to_vec();
+                known.extend(extra);
                 return Err(Error::option(
                     "--by",
-                    format!("unknown dimension `{d}` (known: {})", DIMENSIONS.join(", ")),
+                    format!(
+                        "unknown dimension `{d}` (known: {}; a taxonomy's name once one is applied)",
+                        known.join(", ")
+                    ),
                 ));
             }
             if self.by[..i].contains(d) {

@@ -333,3 +333,31 @@ fn peak_hours_bucket_by_local_weekday_and_hour() {
     assert!(r.volume_by_weekday_hour.is_none());
     let _ = at("2025-03-03T00:00:00Z");
 }
+
+#[test]
+fn a_taxonomy_name_is_a_multi_valued_dimension() {
+    // Labels "billing", "billing;outage" and none: billing 2, outage 1,
+    // (none) 1; the name is only accepted once a taxonomy is applied.
+    let label = |v: &str| {
+        Some(crate::ticket::TaxonomyLabel {
+            name: Arc::from("category"),
+            value: v.to_string(),
+            confidence: 0.9,
+        })
+    };
+    let c = "2025-03-03T08:00:00Z";
+    let mut tickets = vec![t(c), t(c), t(c)];
+    tickets[0].0.taxonomy = label("billing");
+    tickets[1].0.taxonomy = label("billing;outage");
+    let opts = KpiOptions {
+        by: vec!["category".into()],
+        ..as_of("2025-03-04T00:00:00Z")
+    };
+    assert!(opts.validate().is_err());
+    opts.validate_with(&["category"]).unwrap();
+    let r = run(tickets, &opts);
+    let g = &r.by[0].1;
+    assert_eq!(g["billing"].tickets, 2);
+    assert_eq!(g["outage"].tickets, 1);
+    assert_eq!(g[NONE_LABEL].tickets, 1);
+}

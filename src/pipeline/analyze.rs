@@ -50,6 +50,11 @@ pub struct AnalyzeOptions {
     pub churn_model: Option<PathBuf>,
     /// KPI options.
     pub kpi: KpiOptions,
+    /// A team taxonomy (`--taxonomy`): every classified ticket gets its
+    /// label (columns `<NAME>`, `<NAME>_confidence` in
+    /// tickets_enriched.csv) and `<NAME>` joins the KPI dimensions, so the
+    /// report shows the taxonomy's mix and its KPIs.
+    pub taxonomy: Option<crate::taxonomy::Taxonomy>,
     /// Theme options.
     pub themes: ThemeOptions,
     /// Churn options.
@@ -196,6 +201,9 @@ pub fn remove_previous_outputs(out: &Path, keep: &[&Path]) -> Result<Vec<String>
 
 /// Run every stage.
 pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<AnalyzeSummary> {
+    if let Some(t) = &opts.taxonomy {
+        t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
+    }
     let out = &opts.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut keep: Vec<&Path> = Vec::new();
@@ -236,6 +244,15 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let mut set = set?;
     if !has_time {
         drop_timestamps(&mut set.tickets);
+    }
+    if let (Some(t), true) = (&opts.taxonomy, has_text) {
+        use rayon::prelude::*;
+        let scorer = t.scorer();
+        let e = &set.embeddings;
+        set.tickets
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(i, ticket)| ticket.taxonomy = Some(scorer.label(e.row(i))));
     }
     let rejects_path = out.join("rejects.csv");
     let mut rw = RejectsWriter::new(&rejects_path)?;
@@ -299,8 +316,12 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         kpi_opts.undated = true;
     }
     if !has_text {
-        // `topic` (analyze's default dimension) comes from the model.
-        kpi_opts.by.retain(|d| d != "topic");
+        // `topic` (analyze's default dimension) and a taxonomy come from
+        // the model.
+        let tax = opts.taxonomy.as_ref().map(|t| t.name.as_str());
+        kpi_opts
+            .by
+            .retain(|d| d != "topic" && Some(d.as_str()) != tax);
     }
     let mut kpi_report = timed(&mut stages, "kpi", Some((n_rows, opts.quiet)), || {
         Ok(kpi::compute(set.tickets.iter(), &kpi_opts))
@@ -328,7 +349,18 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     // 5. enriched tickets + embeddings
     timed(&mut stages, "write", Some((n_rows, opts.quiet)), || {
         let p = out.join("tickets_enriched.csv");
-        let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Csv, &set.headers, true)?;
+        let tax = opts
+            .taxonomy
+            .as_ref()
+            .filter(|_| has_text)
+            .map(|t| t.name.as_str());
+        let mut w = EnrichedWriter::create_with_taxonomy(
+            Some(&p),
+            OutputFormat::Csv,
+            &set.headers,
+            true,
+            tax,
+        )?;
         for t in &set.tickets {
             w.write(t)?;
         }

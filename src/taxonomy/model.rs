@@ -208,6 +208,7 @@ impl Taxonomy {
         }
         Scorer {
             taxonomy: self,
+            name: std::sync::Arc::from(self.name.as_str()),
             weights,
             intercepts,
         }
@@ -231,6 +232,8 @@ impl Taxonomy {
 #[derive(Debug, Clone)]
 pub struct Scorer<'a> {
     taxonomy: &'a Taxonomy,
+    /// The taxonomy's name, shared by every label this scorer makes.
+    name: std::sync::Arc<str>,
     /// Row-major `labels × embedding_dim`, standardisation folded in.
     weights: Vec<f32>,
     intercepts: Vec<f32>,
@@ -298,6 +301,7 @@ impl Scorer<'_> {
     pub fn label(&self, embedding: &[f32]) -> crate::ticket::TaxonomyLabel {
         let a = self.assign(embedding);
         crate::ticket::TaxonomyLabel {
+            name: self.name.clone(),
             value: self.taxonomy.label_text(&a),
             confidence: a.confidence,
         }

@@ -223,19 +223,32 @@ fn build_charts(a: &Analysis, tl: &Timeline) -> Vec<Chart> {
             &[],
         ));
     }
-    for (dim, title, colour) in [
+    // A `by` dimension that is no ticket field is a team taxonomy's name
+    // (`--taxonomy`): its mix is charted next to the topic mix.
+    let taxonomies: Vec<(String, String)> = k
+        .options
+        .by
+        .iter()
+        .filter(|d| !crate::kpi::DIMENSIONS.contains(&d.as_str()))
+        .map(|d| (d.clone(), format!("{d} mix (your taxonomy)")))
+        .collect();
+    let mut mixes: Vec<(&str, &str, charts::Colour)> = vec![
         ("topic", "Topic mix", BLUE),
         ("channel", "Channel mix", AMBER),
-    ] {
+    ];
+    for (d, title) in &taxonomies {
+        mixes.insert(1, (d.as_str(), title.as_str(), GREEN));
+    }
+    for (dim, title, colour) in mixes {
         let all = group_sizes(k, dim);
         if all.is_empty() {
             continue;
         }
         let top: Vec<(String, u64)> = all.iter().take(MAX_BARS).cloned().collect();
-        let what = if dim == "topic" {
-            "predicted topic"
-        } else {
-            "channel"
+        let what = match dim {
+            "topic" => "predicted topic".to_string(),
+            "channel" => "channel".to_string(),
+            other => format!("{other} label (your taxonomy)"),
         };
         let caption = if all.len() > MAX_BARS {
             format!("Tickets per {what} (largest {MAX_BARS} of {}).", all.len())
