@@ -435,6 +435,44 @@ fn taxonomy_train_and_apply() {
         .iter()
         .all(|x| ["billing", "login", "outage"].contains(&&x[col])));
 
+    // suggest: the 5 most uncertain of the 9 unlabelled rows.
+    let todo = dir.path().join("to_label.csv");
+    let out = run(&[
+        "taxonomy",
+        "suggest",
+        input.to_str().unwrap(),
+        "--taxonomy",
+        tax.to_str().unwrap(),
+        "--label-column",
+        "category",
+        "-n",
+        "5",
+        "--model",
+        &tiny(),
+        "-o",
+        todo.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("5 of 9 unlabelled tickets"));
+    let mut r = ::csv::Reader::from_path(&todo).unwrap();
+    assert_eq!(
+        r.headers().unwrap(),
+        vec![
+            "line",
+            "ticket_id",
+            "text",
+            "suggested",
+            "confidence",
+            "margin",
+            "runner_up"
+        ]
+    );
+    let margins: Vec<f64> = r
+        .records()
+        .map(|x| x.unwrap()[5].parse().unwrap())
+        .collect();
+    assert_eq!(margins.len(), 5);
+
     // analyze: the taxonomy joins the KPI dimensions and the report.
     let an = dir.path().join("an");
     let out = run(&[

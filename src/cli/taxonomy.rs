@@ -30,6 +30,31 @@ pub enum TaxonomyCommand {
     /// `label: description; example phrase; …`: each ticket gets the label whose name and
     /// examples are most similar.
     FromNames(FromNamesArgs),
+    /// The tickets worth labelling next: those the taxonomy is least sure about (smallest margin
+    /// between its best and second-best label), spread over the predicted labels → a CSV with
+    /// the ticket, its text and the two candidate labels, for a person to label.
+    Suggest(Box<SuggestArgs>),
+}
+
+/// `taxonomy suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The taxonomy to improve.
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: PathBuf,
+    /// Only rows whose COL is blank are candidates (default: every row).
+    #[arg(long = "label-column", value_name = "COL")]
+    pub label_column: Option<String>,
+    /// How many tickets to suggest.
+    #[arg(short = 'n', default_value_t = 50, value_name = "N")]
+    pub n: usize,
+    /// Output CSV (line, ticket_id, text, suggested label, confidence, margin, runner-up label).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 /// `--small-labels` values.
@@ -103,6 +128,7 @@ pub fn run(a: TaxonomyArgs) -> Result<()> {
     match a.command {
         TaxonomyCommand::Train(t) => train(*t),
         TaxonomyCommand::FromNames(f) => names(f),
+        TaxonomyCommand::Suggest(s) => suggest(*s),
     }
 }
 
@@ -266,6 +292,99 @@ fn names(a: FromNamesArgs) -> Result<()> {
         a.other_threshold
             .map(|x| format!(", `other` below similarity {x}"))
             .unwrap_or_default(),
+        a.output.display()
+    );
+    Ok(())
+}
+
+fn suggest(a: SuggestArgs) -> Result<()> {
+    let taxonomy = Taxonomy::load(&a.taxonomy)?;
+    let classifier = a.model.load()?;
+    taxonomy.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
+    let policy = a.input.rejects.policy()?;
+    let opts = a.input.options(false)?;
+    let mut reader = ingest::open(&a.input.source(), &opts)?;
+    let col = match &a.label_column {
+        Some(c) => Some(ingest::find_column(reader.headers(), c).ok_or_else(|| {
+            anyhow::anyhow!(
+                "label column `{c}` not found in {}; columns are: {}",
+                a.input.input,
+                reader.headers().join(", ")
+            )
+        })?),
+        None => None,
+    };
+    let rejects_file = rejects_path(&a.output);
+    let mut rejects = RejectsWriter::new(&rejects_file)?;
+    let (mut read, mut kept) = (0u64, 0u64);
+    let mut tickets = Vec::new();
+    for row in reader.by_ref() {
+        read += 1;
+        match row? {
+            Row::Ticket(t) => {
+                kept += 1;
+                let labelled = col
+                    .and_then(|c| t.raw.get(c))
+                    .is_some_and(|v| !v.trim().is_empty());
+                if !labelled {
+                    tickets.push(t);
+                }
+            }
+            Row::Rejected(r) => rejects.write(&r)?,
+        }
+    }
+    let warnings = reader.warnings().to_vec();
+    let summary = rejects.finish_with_summary()?;
+    let quality = DataQuality::from_summary(read, kept, &summary, warnings, &policy)
+        .with_rejects_file(&rejects_file);
+    print_quality("taxonomy", &quality);
+    policy.check(&quality)?;
+    let texts: Vec<String> = tickets.iter().map(|t| t.text()).collect();
+    let out = classifier.classify(&texts)?;
+    let scorer = taxonomy.scorer();
+    let assignments: Vec<_> = (0..texts.len())
+        .map(|i| scorer.assign(out.embeddings.row(i)))
+        .collect();
+    let picked = ticketlens::taxonomy::suggest(&assignments, a.n);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "line",
+        "ticket_id",
+        "text",
+        "suggested",
+        "confidence",
+        "margin",
+        "runner_up",
+    ])?;
+    for &i in &picked {
+        let x = &assignments[i];
+        let mut order: Vec<usize> = (0..x.probabilities.len()).collect();
+        order.sort_by(|&p, &q| x.probabilities[q].total_cmp(&x.probabilities[p]));
+        let label = |k: usize| order.get(k).map_or("", |&j| taxonomy.labels[j].as_str());
+        let t = &tickets[i];
+        let cells = [
+            t.line.to_string(),
+            t.id.clone(),
+            texts[i].clone(),
+            taxonomy.label_text(x),
+            format!("{:.4}", x.confidence),
+            format!("{:.4}", x.margin),
+            label(1).to_string(),
+        ];
+        w.write_record(
+            cells
+                .iter()
+                .map(|c| ticketlens::io::safe_csv::neutralize(c).into_owned()),
+        )?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+    ticketlens::io::atomic::write_atomic(&a.output, &bytes)?;
+    eprintln!(
+        "taxonomy: {} of {} unlabelled tickets suggested for labelling (smallest margins, spread over labels); wrote {}",
+        picked.len(),
+        tickets.len(),
         a.output.display()
     );
     Ok(())

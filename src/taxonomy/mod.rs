@@ -12,11 +12,13 @@ mod eval;
 mod fit;
 mod model;
 mod names;
+mod suggest;
 
 pub use eval::{ConfusedPair, Evaluation, LabelMetrics, MAX_CONFUSED};
 pub use fit::{LabelledSet, SmallLabels, TrainParams, ValidTrainParams, OTHER};
 pub use model::{Assignment, Scorer, Taxonomy, TaxonomyKind, Training, FORMAT};
 pub use names::{from_names, parse_names, prototype_texts, NameSpec, NamesParams, TEMPERATURE};
+pub use suggest::suggest;
 
 #[cfg(test)]
 mod tests;
