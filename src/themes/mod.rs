@@ -26,6 +26,18 @@ pub use eval::{
     ClusterEval,
 };
 pub use kind::ThemeKind;
+
+/// Labels kept in [`Theme::taxonomy_mix`].
+pub const TAXONOMY_MIX: usize = 3;
+
+/// One label's share of a theme's labelled tickets.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LabelShare {
+    /// The taxonomy label.
+    pub label: String,
+    /// Its share (0–1) of the theme's tickets with a label.
+    pub share: f64,
+}
 pub use seeds::{load_seed_themes, parse_seed_themes, SeedTheme};
 pub use select::{KScore, KSelection};
 pub use stats::{Example, SentimentMix, TrendPoint};
@@ -120,6 +132,10 @@ pub struct Theme {
     pub top_topic: Option<String>,
     /// Share of the theme's predicted tickets that have `top_topic`.
     pub top_topic_share: Option<f64>,
+    /// The team taxonomy's labels in the theme (`--taxonomy`): at most
+    /// [`TAXONOMY_MIX`] most frequent, each with its share of the theme's
+    /// labelled tickets; empty without a taxonomy.
+    pub taxonomy_mix: Vec<LabelShare>,
     /// Sentiment shares.
     pub sentiment: SentimentMix,
     /// Median first response time, minutes.

@@ -223,6 +223,8 @@ pub(crate) fn build(
                 })
                 .collect();
             let mut topics: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut labels_in: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut labelled = 0usize;
             let mut mix = SentimentMix::default();
             let mut frt = Vec::new();
             let (mut csat_n, mut csat_ok) = (0usize, 0usize);
@@ -235,6 +237,12 @@ pub(crate) fn build(
                         Sentiment::Negative => mix.negative += 1.0,
                         Sentiment::Neutral => mix.neutral += 1.0,
                         Sentiment::Positive => mix.positive += 1.0,
+                    }
+                }
+                if let Some(x) = et.taxonomy.as_ref().filter(|x| !x.value.is_empty()) {
+                    labelled += 1;
+                    for l in x.value.split(';') {
+                        *labels_in.entry(l).or_insert(0) += 1;
                     }
                 }
                 if let Some(f) = et.ticket.frt_minutes() {
@@ -274,6 +282,17 @@ pub(crate) fn build(
                 examples,
                 top_topic: top.map(|t| t.0.to_string()),
                 top_topic_share: top.map(|t| t.1 as f64 / mix.predicted.max(1) as f64),
+                taxonomy_mix: {
+                    let mut v: Vec<(&str, usize)> = labels_in.into_iter().collect();
+                    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                    v.into_iter()
+                        .take(super::TAXONOMY_MIX)
+                        .map(|(l, n)| super::LabelShare {
+                            label: l.to_string(),
+                            share: n as f64 / labelled.max(1) as f64,
+                        })
+                        .collect()
+                },
                 sentiment: mix,
                 frt_median_minutes: median(frt),
                 csat_rate: (csat_n > 0).then(|| csat_ok as f64 / csat_n as f64),

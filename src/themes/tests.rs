@@ -272,3 +272,35 @@ fn without_refinement_tickets_keep_their_micro_cluster_theme() {
     assert_eq!(r.themes.len(), 3);
     assert!(r.assignments.iter().all(Option::is_some));
 }
+
+#[test]
+fn each_theme_reports_its_taxonomy_mix() {
+    // The refund group: every third ticket labelled "payments", the others
+    // "refunds" (two thirds); another group unlabelled → empty mix.
+    let (mut t, x, e) = corpus();
+    for (i, et) in t.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            let value = if i % 9 == 0 { "payments" } else { "refunds" };
+            et.taxonomy = Some(crate::ticket::TaxonomyLabel {
+                name: std::sync::Arc::from("category"),
+                value: value.to_string(),
+                confidence: 0.8,
+            });
+        }
+    }
+    let r = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+    let refund = r
+        .themes
+        .iter()
+        .find(|th| th.keywords.iter().any(|k| k.term == "refund"))
+        .unwrap();
+    let mix: Vec<(&str, f64)> = refund
+        .taxonomy_mix
+        .iter()
+        .map(|x| (x.label.as_str(), x.share))
+        .collect();
+    assert_eq!(mix.len(), 2);
+    assert_eq!(mix[0].0, "refunds");
+    assert!((mix[0].1 - 2.0 / 3.0).abs() < 1e-9, "{mix:?}");
+    assert!(r.themes.iter().any(|th| th.taxonomy_mix.is_empty()));
+}

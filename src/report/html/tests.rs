@@ -95,6 +95,7 @@ pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
         }],
         top_topic: None,
         top_topic_share: None,
+        taxonomy_mix: Vec::new(),
         sentiment: SentimentMix {
             negative: 0.3,
             neutral: 0.3,

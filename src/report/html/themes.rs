@@ -201,6 +201,7 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
             "Last period vs before#",
             "Trend",
             "Kind",
+            "Your taxonomy",
             "Keywords",
         ],
     );
@@ -237,6 +238,15 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
                 Cell::text(match t.kind {
                     ThemeKind::Issue => "issue",
                     ThemeKind::Conversation => "conversation",
+                }),
+                Cell::text(if t.taxonomy_mix.is_empty() {
+                    crate::report::html::format::NA.to_string()
+                } else {
+                    t.taxonomy_mix
+                        .iter()
+                        .map(|x| format!("{} {:.0}%", x.label, x.share * 100.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }),
                 Cell::text(
                     keywords(t)
@@ -321,6 +331,7 @@ mod tests {
                 .collect(),
             top_topic: None,
             top_topic_share: None,
+            taxonomy_mix: Vec::new(),
             sentiment: SentimentMix {
                 negative: 0.7,
                 neutral: 0.2,
