@@ -11,6 +11,7 @@ use ticketlens::taxonomy::{
     from_names, parse_names, prototype_texts, LabelledSet, NamesParams, SmallLabels, Taxonomy,
     TrainParams,
 };
+use ticketlens::Ticket;
 
 /// Your own tags: learn a taxonomy from tickets already labelled, or from the label names.
 #[derive(Debug, Args)]
@@ -138,6 +139,47 @@ fn rejects_path(output: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Read every ticket of the input (rejects to `<output>.rejects.csv`, the
+/// reject policy applied) and find `label_column` in its header. No
+/// creation time is needed: only the text and the label are read.
+fn read_tickets(
+    input: &InputArgs,
+    output: &Path,
+    label_column: Option<&str>,
+) -> Result<(Vec<Ticket>, Option<usize>)> {
+    let policy = input.rejects.policy()?;
+    let opts = input.options(false)?;
+    let mut reader = ingest::open(&input.source(), &opts)?;
+    let col = match label_column {
+        Some(c) => Some(ingest::find_column(reader.headers(), c).ok_or_else(|| {
+            anyhow::anyhow!(
+                "label column `{c}` not found in {}; columns are: {}",
+                input.input,
+                reader.headers().join(", ")
+            )
+        })?),
+        None => None,
+    };
+    let rejects_file = rejects_path(output);
+    let mut rejects = RejectsWriter::new(&rejects_file)?;
+    let (mut read, mut tickets) = (0u64, Vec::new());
+    for row in reader.by_ref() {
+        read += 1;
+        match row? {
+            Row::Ticket(t) => tickets.push(t),
+            Row::Rejected(r) => rejects.write(&r)?,
+        }
+    }
+    let warnings = reader.warnings().to_vec();
+    let summary = rejects.finish_with_summary()?;
+    let kept = tickets.len() as u64;
+    let quality = DataQuality::from_summary(read, kept, &summary, warnings, &policy)
+        .with_rejects_file(&rejects_file);
+    print_quality("taxonomy", &quality);
+    policy.check(&quality)?;
+    Ok((tickets, col))
+}
+
 fn train(a: TrainArgs) -> Result<()> {
     let params = TrainParams {
         name: a.name.trim().to_string(),
@@ -153,51 +195,25 @@ fn train(a: TrainArgs) -> Result<()> {
         ..TrainParams::default()
     }
     .check()?;
-    let policy = a.input.rejects.policy()?;
-    // No creation time needed: only the text and the label are read.
-    let opts = a.input.options(false)?;
-    let mut reader = ingest::open(&a.input.source(), &opts)?;
-    let col = ingest::find_column(reader.headers(), &a.label_column).ok_or_else(|| {
-        anyhow::anyhow!(
-            "label column `{}` not found in {}; columns are: {}",
-            a.label_column,
-            a.input.input,
-            reader.headers().join(", ")
-        )
-    })?;
-    let rejects_file = rejects_path(&a.output);
-    let mut rejects = RejectsWriter::new(&rejects_file)?;
-    let (mut read, mut kept, mut unlabelled) = (0u64, 0u64, 0usize);
-    let (mut texts, mut labels) = (Vec::new(), Vec::new());
-    for row in reader.by_ref() {
-        read += 1;
-        match row? {
-            Row::Ticket(t) => {
-                kept += 1;
-                let cell = t.raw.get(col).map(|s| s.trim()).unwrap_or("");
-                let set: Vec<String> = if a.multi_label {
-                    ingest::split_tags(cell)
-                } else if cell.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![cell.to_string()]
-                };
-                if set.is_empty() {
-                    unlabelled += 1;
-                    continue;
-                }
-                texts.push(t.text());
-                labels.push(set);
-            }
-            Row::Rejected(r) => rejects.write(&r)?,
+    let (tickets, col) = read_tickets(&a.input, &a.output, Some(&a.label_column))?;
+    let col = col.expect("label column asked for");
+    let (mut texts, mut labels, mut unlabelled) = (Vec::new(), Vec::new(), 0usize);
+    for t in &tickets {
+        let cell = t.raw.get(col).map(|s| s.trim()).unwrap_or("");
+        let set: Vec<String> = if a.multi_label {
+            ingest::split_tags(cell)
+        } else if cell.is_empty() {
+            Vec::new()
+        } else {
+            vec![cell.to_string()]
+        };
+        if set.is_empty() {
+            unlabelled += 1;
+            continue;
         }
+        texts.push(t.text());
+        labels.push(set);
     }
-    let warnings = reader.warnings().to_vec();
-    let summary = rejects.finish_with_summary()?;
-    let quality = DataQuality::from_summary(read, kept, &summary, warnings, &policy)
-        .with_rejects_file(&rejects_file);
-    print_quality("taxonomy", &quality);
-    policy.check(&quality)?;
     let classifier = a.model.load()?;
     let t0 = Instant::now();
     let out = classifier.classify(&texts)?;
@@ -301,44 +317,11 @@ fn suggest(a: SuggestArgs) -> Result<()> {
     let taxonomy = Taxonomy::load(&a.taxonomy)?;
     let classifier = a.model.load()?;
     taxonomy.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
-    let policy = a.input.rejects.policy()?;
-    let opts = a.input.options(false)?;
-    let mut reader = ingest::open(&a.input.source(), &opts)?;
-    let col = match &a.label_column {
-        Some(c) => Some(ingest::find_column(reader.headers(), c).ok_or_else(|| {
-            anyhow::anyhow!(
-                "label column `{c}` not found in {}; columns are: {}",
-                a.input.input,
-                reader.headers().join(", ")
-            )
-        })?),
-        None => None,
-    };
-    let rejects_file = rejects_path(&a.output);
-    let mut rejects = RejectsWriter::new(&rejects_file)?;
-    let (mut read, mut kept) = (0u64, 0u64);
-    let mut tickets = Vec::new();
-    for row in reader.by_ref() {
-        read += 1;
-        match row? {
-            Row::Ticket(t) => {
-                kept += 1;
-                let labelled = col
-                    .and_then(|c| t.raw.get(c))
-                    .is_some_and(|v| !v.trim().is_empty());
-                if !labelled {
-                    tickets.push(t);
-                }
-            }
-            Row::Rejected(r) => rejects.write(&r)?,
-        }
+    let (mut tickets, col) = read_tickets(&a.input, &a.output, a.label_column.as_deref())?;
+    // Candidates: the rows without a label (every row without a column).
+    if let Some(c) = col {
+        tickets.retain(|t| t.raw.get(c).is_none_or(|v| v.trim().is_empty()));
     }
-    let warnings = reader.warnings().to_vec();
-    let summary = rejects.finish_with_summary()?;
-    let quality = DataQuality::from_summary(read, kept, &summary, warnings, &policy)
-        .with_rejects_file(&rejects_file);
-    print_quality("taxonomy", &quality);
-    policy.check(&quality)?;
     let texts: Vec<String> = tickets.iter().map(|t| t.text()).collect();
     let out = classifier.classify(&texts)?;
     let scorer = taxonomy.scorer();
