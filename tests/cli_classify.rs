@@ -359,7 +359,7 @@ fn more_bad_inputs_give_one_line_errors() {
 fn taxonomy_train_and_apply() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("tagged.csv");
-    let mut csv = String::from("id,subject,category\n");
+    let mut csv = String::from("id,created_at,subject,category\n");
     let topics = [
         ("billing", "I was charged twice on my invoice"),
         ("login", "I cannot sign in, the password reset fails"),
@@ -369,7 +369,10 @@ fn taxonomy_train_and_apply() {
         let (label, text) = topics[i % 3];
         // Every fourth row unlabelled: skipped and counted.
         let label = if i % 4 == 3 { "" } else { label };
-        csv.push_str(&format!("{i},\"{text} (case {i})\",{label}\n"));
+        let day = 1 + i % 9;
+        csv.push_str(&format!(
+            "{i},2025-03-{day:02}T10:00:00Z,\"{text} (case {i})\",{label}\n"
+        ));
     }
     std::fs::write(&input, csv).unwrap();
     let tax = dir.path().join("taxonomy.json");
@@ -489,20 +492,36 @@ fn taxonomy_train_and_apply() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let k: serde_json::Value =
         serde_json::from_slice(&std::fs::read(an.join("kpis.json")).unwrap()).unwrap();
-    let groups = k["by"]["category"].as_object().expect("KPIs by category");
+    // The input has its own `category`: the taxonomy's dimension and
+    // column are `category_predicted`, in kpis.json, the report and the file.
+    let groups = k["by"]["category_predicted"]
+        .as_object()
+        .expect("KPIs by category_predicted");
     let n: u64 = groups
         .values()
         .map(|g| g["tickets"].as_u64().unwrap())
         .sum();
     assert_eq!(n, 36);
     let html = std::fs::read_to_string(an.join("report.html")).unwrap();
-    assert!(html.contains("category mix (your taxonomy)"));
-    let enriched = std::fs::read_to_string(an.join("tickets_enriched.csv")).unwrap();
-    assert!(enriched
+    assert!(html.contains("category_predicted mix (your taxonomy)"));
+    let enriched = an.join("tickets_enriched.csv");
+    let header = std::fs::read_to_string(&enriched).unwrap();
+    assert!(header
         .lines()
         .next()
         .unwrap()
         .contains("category_predicted_confidence"));
+    // kpi reads the pair back: `--by category_predicted` works on the file.
+    let out = run(&[
+        "kpi",
+        enriched.to_str().unwrap(),
+        "--by",
+        "category_predicted",
+        "--out",
+        dir.path().join("k").to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
 
     // One class, an empty column, another model: one-line errors.
     let one = dir.path().join("one.csv");

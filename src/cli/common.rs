@@ -14,8 +14,8 @@ use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 #[derive(Debug, Clone, Args)]
 pub struct ReadArgs {
     /// Map a ticket field to an input column, e.g. `--map created_at="Opened On"` (repeatable).
-    /// Fields: ticket_id customer_id created_at first_response resolved status channel priority
-    /// agent team escalated reopens replies csat nps ces subject body tags.
+    /// Fields: ticket_id customer_id created_at first_response resolved handle_time status channel
+    /// priority agent team escalated escalated_at reopens replies csat nps ces subject body tags.
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
     /// Build the model text from these columns instead of subject + body (repeatable).
@@ -45,7 +45,7 @@ pub struct ReadArgs {
     #[arg(long = "date-format", value_name = "COLUMN=FORMAT")]
     pub date_formats: Vec<String>,
     /// Unit of plain numbers in a duration field, e.g. `--unit resolved=seconds` (units:
-    /// seconds, minutes, hours, days; fields: first_response, resolved; repeatable).
+    /// seconds, minutes, hours, days; fields: first_response, resolved, handle_time; repeatable).
     #[arg(long = "unit", value_name = "FIELD=UNIT")]
     pub units: Vec<String>,
 }

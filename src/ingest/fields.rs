@@ -369,8 +369,6 @@ impl Field {
                 "time_worked",
                 "Work time",
                 "Talk time",
-                "business_duration",
-                "Business duration",
             ],
             Field::Reopens => &[
                 "reopens",

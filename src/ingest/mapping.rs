@@ -364,11 +364,7 @@ impl std::fmt::Display for ColumnMapping {
                         ));
                     }
                     if field.is_duration() && c.scale != 1.0 {
-                        let unit = if field == Field::FirstResponse {
-                            "minutes"
-                        } else {
-                            "hours"
-                        };
+                        let unit = field_unit(field).as_str();
                         how.push_str(&format!(" (numbers × {} → {unit})", trim_float(c.scale)));
                     }
                     writeln!(

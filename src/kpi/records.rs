@@ -145,8 +145,11 @@ impl Records {
                 .filter(|v| v.is_finite() && *v >= 0.0)
                 .unwrap_or(f64::NAN),
         );
+        // An escalation time on a ticket flagged *not* escalated is a
+        // contradiction: the flag wins, as it does for the escalation rate.
         self.esc.push(
             t.escalated_at
+                .filter(|_| t.escalated != Some(false))
                 .map(|at| (at - t.created_at).num_milliseconds() as f64 / 3_600_000.0)
                 .filter(|h| *h >= 0.0)
                 .unwrap_or(f64::NAN),

@@ -245,7 +245,15 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     if !has_time {
         drop_timestamps(&mut set.tickets);
     }
-    if let (Some(t), true) = (&opts.taxonomy, has_text) {
+    // The taxonomy's dimension is named like its column in
+    // tickets_enriched.csv (`<NAME>_predicted` beside the team's own
+    // `<NAME>` column), so kpis.json, the report and the file agree.
+    let taxonomy = opts.taxonomy.as_ref().filter(|_| has_text).map(|t| {
+        let mut t = t.clone();
+        t.name = crate::report::enriched::taxonomy_column(&set.headers, &t.name);
+        t
+    });
+    if let Some(t) = &taxonomy {
         use rayon::prelude::*;
         let scorer = t.scorer();
         let e = &set.embeddings;
@@ -311,6 +319,11 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     };
     let mut kpi_opts = opts.kpi.clone();
     kpi_opts.customers = customers.clone();
+    if let (Some(given), Some(used)) = (&opts.taxonomy, &taxonomy) {
+        for d in kpi_opts.by.iter_mut().filter(|d| **d == given.name) {
+            d.clone_from(&used.name);
+        }
+    }
     if !has_time {
         kpi_opts.period = None;
         kpi_opts.undated = true;
@@ -349,11 +362,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     // 5. enriched tickets + embeddings
     timed(&mut stages, "write", Some((n_rows, opts.quiet)), || {
         let p = out.join("tickets_enriched.csv");
-        let tax = opts
-            .taxonomy
-            .as_ref()
-            .filter(|_| has_text)
-            .map(|t| t.name.as_str());
+        let tax = taxonomy.as_ref().map(|t| t.name.as_str());
         let mut w = EnrichedWriter::create_with_taxonomy(
             Some(&p),
             OutputFormat::Csv,

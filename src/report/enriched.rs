@@ -27,6 +27,19 @@ pub const PREDICTION_COLUMNS: [&str; 7] = [
 /// Columns added by themes.
 pub const THEME_COLUMNS: [&str; 3] = ["theme_id", "theme_label", "theme_distance"];
 
+/// The column a taxonomy named `name` is written to for an input with
+/// `headers`: `name`, or `<name>_predicted` when the input has its own
+/// `name` column without a `<name>_confidence` beside it (the team's
+/// labels, kept for comparison). An enriched file's own pair is replaced.
+pub fn taxonomy_column(headers: &[String], name: &str) -> String {
+    let has = |h: &str| headers.iter().any(|x| x == h);
+    if has(name) && !has(&format!("{name}_confidence")) {
+        format!("{name}_predicted")
+    } else {
+        name.to_string()
+    }
+}
+
 /// Output file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,14 +126,7 @@ impl EnrichedWriter {
         with_theme: bool,
         taxonomy: Option<&str>,
     ) -> Result<Self> {
-        let has = |h: &str| input_headers.iter().any(|x| x == h);
-        let taxonomy = taxonomy.map(|n| {
-            if has(n) && !has(&format!("{n}_confidence")) {
-                format!("{n}_predicted")
-            } else {
-                n.to_string()
-            }
-        });
+        let taxonomy = taxonomy.map(|n| taxonomy_column(input_headers, n));
         let taxonomy = taxonomy.as_deref();
         let sink = match path {
             Some(p) => Sink::File(AtomicFile::create(p)?),

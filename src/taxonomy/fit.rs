@@ -154,8 +154,11 @@ impl ValidTrainParams {
         let (labels, targets, merged) = self.label_sets(set.labels)?;
         let (mean, scale) = standardisation(set.embeddings, set.dim);
         let x = features(set.embeddings, set.dim, &mean, &scale);
-        let evaluation = if p.folds >= 2 {
-            Some(self.cross_validate(&x, &targets, &labels)?)
+        // More folds than tickets would leave folds empty: at most one
+        // ticket per fold (the evaluation says how many were used).
+        let folds = p.folds.min(n);
+        let evaluation = if folds >= 2 {
+            Some(self.cross_validate(&x, &targets, &labels, folds)?)
         } else {
             None
         };
@@ -339,9 +342,9 @@ impl ValidTrainParams {
         x: &Array2<f32>,
         targets: &[Vec<usize>],
         labels: &[String],
+        k: usize,
     ) -> Result<Evaluation> {
         let p = &self.0;
-        let k = p.folds;
         let n = targets.len();
         // Stratify by the (first) label: shuffle each label's tickets and
         // deal them round-robin, so every fold has its share of each label.

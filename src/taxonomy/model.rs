@@ -5,6 +5,19 @@ use serde::{Deserialize, Serialize};
 use super::eval::Evaluation;
 use crate::{Error, Result};
 
+/// Output column names a taxonomy may not take (the model's and the
+/// themes' columns), besides the grouping dimensions.
+const RESERVED: [&str; 8] = [
+    "sentiment_confidence",
+    "p_negative",
+    "p_neutral",
+    "p_positive",
+    "topic_confidence",
+    "theme_id",
+    "theme_label",
+    "theme_distance",
+];
+
 /// `format` of a taxonomy file this version reads and writes.
 pub const FORMAT: &str = "ticketlens-taxonomy/1";
 
@@ -108,6 +121,29 @@ impl Taxonomy {
         let (k, d) = (self.labels.len(), self.embedding_dim);
         if k == 0 {
             return bad("no labels".into());
+        }
+        if RESERVED.contains(&self.name.as_str())
+            || crate::ticket::FIELD_DIMENSIONS.contains(&self.name.as_str())
+        {
+            return bad(format!(
+                "the name `{}` is a built-in column or dimension: choose another (--name)",
+                self.name
+            ));
+        }
+        if let Some(l) = self.labels.iter().find(|l| l.contains(';')) {
+            return bad(format!(
+                "label `{l}` contains `;`, which separates labels in the output: rename it"
+            ));
+        }
+        let mut sorted: Vec<&String> = self.labels.iter().collect();
+        sorted.sort();
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            return bad(format!("label `{}` is listed twice", w[0]));
+        }
+        if self.kind == TaxonomyKind::Prototypes
+            && (self.temperature.is_nan() || self.temperature <= 0.0)
+        {
+            return bad(format!("temperature {} is not > 0", self.temperature));
         }
         if self.weights.len() != k || self.weights.iter().any(|w| w.len() != d) {
             return bad(format!("weights are not {k} rows × {d}"));

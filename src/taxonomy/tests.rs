@@ -132,6 +132,21 @@ fn bad_label_columns_are_one_line_errors() {
     };
     let err = train(&e, &labels, refuse).unwrap_err().to_string();
     assert!(err.contains("fewer than 5 examples: rare"), "{err}");
+    // A built-in column's name, or a label with the `;` separator.
+    let topic = TrainParams {
+        name: "topic".into(),
+        ..TrainParams::default()
+    };
+    let err = train(&e, &labels, topic).unwrap_err().to_string();
+    assert!(err.contains("built-in column"), "{err}");
+    let (e, mut labels) = separable();
+    for l in labels.iter_mut().filter(|l| l[0] == "login") {
+        l[0] = "login; sso".into();
+    }
+    let err = train(&e, &labels, TrainParams::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("contains `;`"), "{err}");
     assert!(TrainParams {
         folds: 1,
         ..TrainParams::default()
