@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use ticketlens::ingest::{self, DataQuality, RejectsWriter, Row};
 use ticketlens::io::file_name;
+use ticketlens::pipeline::classify::default_rejects_path;
 use ticketlens::taxonomy::{
     from_names, parse_names, prototype_texts, LabelledSet, NamesParams, SmallLabels, Taxonomy,
     TrainParams,
@@ -133,12 +134,6 @@ pub fn run(a: TaxonomyArgs) -> Result<()> {
     }
 }
 
-fn rejects_path(output: &Path) -> PathBuf {
-    let mut s = output.as_os_str().to_owned();
-    s.push(".rejects.csv");
-    PathBuf::from(s)
-}
-
 /// Read every ticket of the input (rejects to `<output>.rejects.csv`, the
 /// reject policy applied) and find `label_column` in its header. No
 /// creation time is needed: only the text and the label are read.
@@ -160,7 +155,7 @@ fn read_tickets(
         })?),
         None => None,
     };
-    let rejects_file = rejects_path(output);
+    let rejects_file = default_rejects_path(Some(output));
     let mut rejects = RejectsWriter::new(&rejects_file)?;
     let (mut read, mut tickets) = (0u64, Vec::new());
     for row in reader.by_ref() {

@@ -433,12 +433,10 @@ impl<'a> BlockCtx<'a> {
             b.tickets_per_customer = ratio(with_customer, distinct);
         }
         if let Some(rate) = self.cost_per_agent_hour {
-            b.cost_per_ticket = b.handle_minutes.mean.map(|m| rate * m / 60.0);
-            let cost = b.handle_minutes_total.map(|m| rate * m / 60.0);
-            b.cost_per_resolution = match (cost, b.resolved) {
-                (Some(c), Some(n)) if n > 0 => Some(c / n as f64),
-                _ => None,
-            };
+            let (_, per_ticket, per_resolution) =
+                super::cost::figures(super::CostBasis::CostPerAgentHour(rate), &b);
+            b.cost_per_ticket = per_ticket;
+            b.cost_per_resolution = per_resolution;
         }
         b.first_response_minutes = Stats::of(&mut frt);
         b.resolution_hours = Stats::of(&mut res);

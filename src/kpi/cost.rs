@@ -54,30 +54,35 @@ pub struct CostSummary {
     pub cost_per_resolution: Option<f64>,
 }
 
+/// `(total cost, cost per ticket, cost per resolution)` of a set under
+/// `basis`: the one computation behind the blocks' figures (per agent
+/// hour) and the `cost` summary.
+pub(crate) fn figures(
+    basis: CostBasis,
+    b: &super::KpiBlock,
+) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let (total, per_ticket) = match basis {
+        CostBasis::SupportCost(a) => (Some(a), ratio(1, b.tickets).map(|r| a * r)),
+        CostBasis::CostPerAgentHour(a) => (
+            b.handle_minutes_total.map(|m| a * m / 60.0),
+            b.handle_minutes.mean.map(|m| a * m / 60.0),
+        ),
+    };
+    let per_resolution = match (total, b.resolved) {
+        (Some(c), Some(n)) if n > 0 => Some(c / n as f64),
+        _ => None,
+    };
+    (total, per_ticket, per_resolution)
+}
+
 impl CostSummary {
-    /// The overall figures of `basis` for a set with `tickets` tickets,
-    /// `resolved` resolutions and `handle_total` handle minutes (the cost
-    /// per agent hour figures are those [`super::KpiBlock`] already holds;
-    /// they are recomputed here from the same inputs).
+    /// The figures of `basis` for the set `b` (the overall block).
     pub(crate) fn new(
         basis: CostBasis,
         currency: Option<String>,
-        tickets: u64,
-        resolved: Option<u64>,
-        handle: &crate::stats::Stats,
-        handle_total: Option<f64>,
+        b: &super::KpiBlock,
     ) -> CostSummary {
-        let (total_cost, cost_per_ticket) = match basis {
-            CostBasis::SupportCost(a) => (Some(a), ratio(1, tickets).map(|r| a * r)),
-            CostBasis::CostPerAgentHour(a) => (
-                handle_total.map(|m| a * m / 60.0),
-                handle.mean.map(|m| a * m / 60.0),
-            ),
-        };
-        let cost_per_resolution = match (total_cost, resolved) {
-            (Some(c), Some(n)) if n > 0 => Some(c / n as f64),
-            _ => None,
-        };
+        let (total_cost, cost_per_ticket, cost_per_resolution) = figures(basis, b);
         CostSummary {
             basis,
             currency,

@@ -511,14 +511,7 @@ impl KpiEngine {
             }
         }
         let cost = opts.cost.map(|basis| {
-            let c = CostSummary::new(
-                basis,
-                opts.currency.clone(),
-                overall.tickets,
-                overall.resolved,
-                &overall.handle_minutes,
-                overall.handle_minutes_total,
-            );
+            let c = CostSummary::new(basis, opts.currency.clone(), &overall);
             if let CostBasis::SupportCost(_) = basis {
                 overall.cost_per_ticket = c.cost_per_ticket;
                 overall.cost_per_resolution = c.cost_per_resolution;

@@ -164,28 +164,10 @@ impl ValidTrainParams {
         };
         let all: Vec<usize> = (0..n).collect();
         let (weights, intercepts) = self.fit_rows(&x, &targets, labels.len(), &all)?;
-        let kind = if p.multi_label {
-            TaxonomyKind::MultiLabel
-        } else {
-            TaxonomyKind::Multiclass
-        };
         let t = Taxonomy {
-            format: FORMAT.into(),
-            name: p.name.clone(),
-            kind,
-            thresholds: if p.multi_label {
-                vec![0.5; labels.len()]
-            } else {
-                Vec::new()
-            },
-            other_label: None,
             model_sha256: model_sha256.into(),
-            embedding_dim: set.dim,
             mean,
             scale,
-            weights,
-            intercepts,
-            temperature: 1.0,
             training: Training {
                 examples: n,
                 unlabelled,
@@ -194,10 +176,44 @@ impl ValidTrainParams {
                 source: source.into(),
             },
             evaluation,
-            labels,
+            ..self.taxonomy(labels, weights, intercepts, set.dim)
         };
         t.validate()?;
         Ok(t)
+    }
+
+    /// A taxonomy of these params over already-standardised features
+    /// (no mean/scale, no model, training or evaluation yet).
+    fn taxonomy(
+        &self,
+        labels: Vec<String>,
+        weights: Vec<Vec<f32>>,
+        intercepts: Vec<f32>,
+        dim: usize,
+    ) -> Taxonomy {
+        let p = &self.0;
+        let (kind, thresholds) = if p.multi_label {
+            (TaxonomyKind::MultiLabel, vec![0.5; labels.len()])
+        } else {
+            (TaxonomyKind::Multiclass, Vec::new())
+        };
+        Taxonomy {
+            format: FORMAT.into(),
+            name: p.name.clone(),
+            kind,
+            labels,
+            other_label: None,
+            model_sha256: String::new(),
+            embedding_dim: dim,
+            mean: Vec::new(),
+            scale: Vec::new(),
+            weights,
+            intercepts,
+            thresholds,
+            temperature: 1.0,
+            training: Training::default(),
+            evaluation: None,
+        }
     }
 
     /// The final label list (sorted) and each ticket's label indices,
@@ -368,27 +384,8 @@ impl ValidTrainParams {
                 let train: Vec<usize> = (0..n).filter(|&i| fold[i] != f).collect();
                 let test: Vec<usize> = (0..n).filter(|&i| fold[i] == f).collect();
                 let (w, b) = self.fit_rows(x, targets, labels.len(), &train)?;
-                let t = Taxonomy {
-                    format: FORMAT.into(),
-                    name: p.name.clone(),
-                    kind: if p.multi_label {
-                        TaxonomyKind::MultiLabel
-                    } else {
-                        TaxonomyKind::Multiclass
-                    },
-                    labels: labels.to_vec(),
-                    other_label: None,
-                    model_sha256: String::new(),
-                    embedding_dim: x.ncols(),
-                    mean: Vec::new(),
-                    scale: Vec::new(),
-                    weights: w,
-                    intercepts: b,
-                    thresholds: vec![0.5; if p.multi_label { labels.len() } else { 0 }],
-                    temperature: 1.0,
-                    training: Training::default(),
-                    evaluation: None,
-                };
+                // Scores the standardised rows as they are (no mean/scale).
+                let t = self.taxonomy(labels.to_vec(), w, b, x.ncols());
                 let scorer = t.scorer();
                 Ok(test
                     .iter()
