@@ -359,7 +359,7 @@ fn more_bad_inputs_give_one_line_errors() {
 fn taxonomy_train_and_apply() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("tagged.csv");
-    let mut csv = String::from("id,created_at,subject,category\n");
+    let mut csv = String::from("id,created_at,subject,category,customer_id\n");
     let topics = [
         ("billing", "I was charged twice on my invoice"),
         ("login", "I cannot sign in, the password reset fails"),
@@ -371,7 +371,8 @@ fn taxonomy_train_and_apply() {
         let label = if i % 4 == 3 { "" } else { label };
         let day = 1 + i % 9;
         csv.push_str(&format!(
-            "{i},2025-03-{day:02}T10:00:00Z,\"{text} (case {i})\",{label}\n"
+            "{i},2025-03-{day:02}T10:00:00Z,\"{text} (case {i})\",{label},c{}\n",
+            i % 12
         ));
     }
     std::fs::write(&input, csv).unwrap();
@@ -504,6 +505,10 @@ fn taxonomy_train_and_apply() {
     assert_eq!(n, 36);
     let html = std::fs::read_to_string(an.join("report.html")).unwrap();
     assert!(html.contains("category_predicted mix (your taxonomy)"));
+    // The taxonomy's own section: how it was built and its evaluation.
+    assert!(html.contains("Your taxonomy: category_predicted"));
+    assert!(html.contains("3 labels, trained (one label per ticket), from tagged.csv"));
+    assert!(html.contains("3-fold cross-validated"));
     let enriched = an.join("tickets_enriched.csv");
     let header = std::fs::read_to_string(&enriched).unwrap();
     assert!(header
@@ -521,6 +526,57 @@ fn taxonomy_train_and_apply() {
         dir.path().join("k").to_str().unwrap(),
         "-q",
     ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+
+    // churn: the taxonomy's label shares are features; scoring with that
+    // model needs the tickets tagged the same way.
+    let customers = dir.path().join("customers.csv");
+    let mut table = String::from("customer_id,churned\n");
+    for c in 0..12 {
+        table.push_str(&format!("c{c},{}\n", c % 2));
+    }
+    std::fs::write(&customers, table).unwrap();
+    let churn_model = dir.path().join("churn_model.json");
+    let common = |cmd: &str| {
+        let mut v: Vec<String> = ["churn", cmd, "--tickets", input.to_str().unwrap()]
+            .map(String::from)
+            .to_vec();
+        v.extend(["--classifier-model".into(), tiny(), "-q".into()]);
+        v
+    };
+    let mut train = common("train");
+    train.extend([
+        "--customers".into(),
+        customers.to_str().unwrap().into(),
+        "--taxonomy".into(),
+        tax.to_str().unwrap().into(),
+        "--model-out".into(),
+        churn_model.to_str().unwrap().into(),
+        "--eval-out".into(),
+        dir.path().join("churn_eval.json").to_str().unwrap().into(),
+    ]);
+    let out = bin().args(&train).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&churn_model).unwrap()).unwrap();
+    let names = m["feature_names"].as_array().unwrap();
+    for l in ["billing", "login", "outage"] {
+        let col = format!("taxonomy_share:{l}");
+        assert!(names.iter().any(|n| n == col.as_str()), "{col}");
+    }
+    let mut score = common("score");
+    score.extend([
+        "--model".into(),
+        churn_model.to_str().unwrap().into(),
+        "-o".into(),
+        dir.path().join("at_risk.csv").to_str().unwrap().into(),
+    ]);
+    let out = bin().args(&score).output().unwrap();
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("taxonomy `category_predicted`"), "{err}");
+    score.extend(["--taxonomy".into(), tax.to_str().unwrap().into()]);
+    let out = bin().args(&score).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
 
     // One class, an empty column, another model: one-line errors.

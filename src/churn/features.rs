@@ -17,8 +17,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::spec::{
-    default_sla_minutes, sla_minutes, sla_target_minutes, BASE_FEATURES, PLAN_PREFIX, THEME_PREFIX,
-    TOPIC_PREFIX,
+    default_sla_minutes, sla_minutes, sla_target_minutes, BASE_FEATURES, PLAN_PREFIX,
+    TAXONOMY_PREFIX, THEME_PREFIX, TOPIC_PREFIX,
 };
 use crate::ingest::customers::{CustomerRow, CustomerTable};
 use crate::kpi::{PriorityClass, SlaTargets};
@@ -27,6 +27,10 @@ use crate::{EnrichedTicket, Sentiment};
 /// Most plan one-hot columns kept (by number of customers), so a free-text
 /// plan column cannot blow up the width.
 const MAX_PLANS: usize = 20;
+
+/// Most taxonomy share columns kept (the labels on most tickets), so a
+/// taxonomy of hundreds of tags does not outnumber the customers.
+pub const MAX_TAXONOMY_LABELS: usize = 20;
 
 /// The data-dependent columns: which topics, themes and plans get a column.
 /// Fixed at training time and stored in the model, so scoring builds exactly
@@ -39,6 +43,16 @@ pub struct FeatureSchema {
     pub themes: Vec<String>,
     /// Plans (lower case; most common first, at most 20).
     pub plans: Vec<String>,
+    /// Labels of the team's taxonomy (`--taxonomy`) that get a share
+    /// column: the most frequent first, at most [`MAX_TAXONOMY_LABELS`];
+    /// empty when the tickets carry no taxonomy labels. Unlike theme
+    /// labels these are fixed by the taxonomy file, so a saved model's
+    /// columns match next month's tickets labelled with the same file.
+    #[serde(default)]
+    pub taxonomy: Vec<String>,
+    /// The taxonomy's name (its column), for messages.
+    #[serde(default)]
+    pub taxonomy_name: Option<String>,
     /// First-response SLA targets in minutes for urgent, high, normal, low
     /// (`None`: no target), the same targets the KPI engine uses (`--sla`).
     /// Stored so that scoring counts breaches exactly as training did.
@@ -52,6 +66,8 @@ impl Default for FeatureSchema {
             topics: Vec::new(),
             themes: Vec::new(),
             plans: Vec::new(),
+            taxonomy: Vec::new(),
+            taxonomy_name: None,
             sla_minutes: default_sla_minutes(),
         }
     }
@@ -69,6 +85,8 @@ impl FeatureSchema {
     ) -> Self {
         let mut topics: BTreeMap<&str, usize> = BTreeMap::new();
         let mut themes: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut taxonomy: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut taxonomy_name = None;
         for t in tickets
             .iter()
             .filter(|t| t.ticket.created_at <= as_of && customer_of(t).is_some())
@@ -78,6 +96,12 @@ impl FeatureSchema {
             }
             if let Some(th) = &t.theme {
                 *themes.entry(th.label.as_str()).or_default() += 1;
+            }
+            if let Some(l) = &t.taxonomy {
+                taxonomy_name.get_or_insert_with(|| l.name.to_string());
+                for label in taxonomy_labels(&l.value) {
+                    *taxonomy.entry(label).or_default() += 1;
+                }
             }
         }
         let mut plans: BTreeMap<&str, usize> = BTreeMap::new();
@@ -90,6 +114,8 @@ impl FeatureSchema {
             topics: topics.keys().map(|s| s.to_string()).collect(),
             themes: top_by_count(themes, max_theme_features),
             plans: top_by_count(plans, MAX_PLANS),
+            taxonomy: top_by_count(taxonomy, MAX_TAXONOMY_LABELS),
+            taxonomy_name,
             sla_minutes: sla_minutes(sla),
         }
     }
@@ -101,14 +127,26 @@ impl FeatureSchema {
         })
     }
 
-    /// All column names, in order: base features, topics, themes, plans.
+    /// All column names, in order: base features, topics, themes,
+    /// taxonomy labels, plans.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = BASE_FEATURES.iter().map(|s| s.to_string()).collect();
         names.extend(self.topics.iter().map(|t| format!("{TOPIC_PREFIX}{t}")));
         names.extend(self.themes.iter().map(|t| format!("{THEME_PREFIX}{t}")));
+        names.extend(
+            self.taxonomy
+                .iter()
+                .map(|t| format!("{TAXONOMY_PREFIX}{t}")),
+        );
         names.extend(self.plans.iter().map(|p| format!("{PLAN_PREFIX}{p}")));
         names
     }
+}
+
+/// The labels of a taxonomy value (multi-label values are `;`-joined;
+/// an empty value, no label above its threshold, has none).
+pub(crate) fn taxonomy_labels(value: &str) -> impl Iterator<Item = &str> {
+    value.split(';').map(str::trim).filter(|l| !l.is_empty())
 }
 
 /// Keys with the largest counts first (ties by key), at most `k`.
@@ -235,6 +273,12 @@ pub fn build_with_schema(
             .enumerate()
             .map(|(i, t)| (t.as_str(), i))
             .collect(),
+        taxonomy_idx: schema
+            .taxonomy
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i))
+            .collect(),
         plan_idx: schema
             .plans
             .iter()
@@ -247,7 +291,11 @@ pub fn build_with_schema(
         has_frt_data: tickets.iter().any(|t| t.ticket.frt_minutes().is_some()),
         topics_at: BASE_FEATURES.len(),
         themes_at: BASE_FEATURES.len() + schema.topics.len(),
-        plans_at: BASE_FEATURES.len() + schema.topics.len() + schema.themes.len(),
+        taxonomy_at: BASE_FEATURES.len() + schema.topics.len() + schema.themes.len(),
+        plans_at: BASE_FEATURES.len()
+            + schema.topics.len()
+            + schema.themes.len()
+            + schema.taxonomy.len(),
     };
     let empty: Vec<u32> = Vec::new();
     let rows: Vec<(Vec<f64>, CustomerInfo)> = ids
@@ -277,6 +325,7 @@ struct Ctx<'a> {
     as_of: DateTime<Utc>,
     topic_idx: HashMap<&'a str, usize>,
     theme_idx: HashMap<&'a str, usize>,
+    taxonomy_idx: HashMap<&'a str, usize>,
     plan_idx: HashMap<&'a str, usize>,
     width: usize,
     /// First-response targets.
@@ -287,6 +336,7 @@ struct Ctx<'a> {
     has_frt_data: bool,
     topics_at: usize,
     themes_at: usize,
+    taxonomy_at: usize,
     plans_at: usize,
 }
 
@@ -380,6 +430,22 @@ impl Ctx<'_> {
                     .and_then(|th| self.theme_idx.get(th.label.as_str()))
                 {
                     v[self.themes_at + j] += 1.0 / themed as f64;
+                }
+            }
+        }
+
+        // Taxonomy labels (share among tickets the taxonomy labelled; a
+        // multi-label ticket counts under each of its labels).
+        let tagged = ts.iter().filter(|t| t.taxonomy.is_some()).count();
+        if tagged > 0 {
+            for j in 0..self.taxonomy_idx.len() {
+                v[self.taxonomy_at + j] = 0.0;
+            }
+            for l in ts.iter().filter_map(|t| t.taxonomy.as_ref()) {
+                for label in taxonomy_labels(&l.value) {
+                    if let Some(&j) = self.taxonomy_idx.get(label) {
+                        v[self.taxonomy_at + j] += 1.0 / tagged as f64;
+                    }
                 }
             }
         }

@@ -34,7 +34,10 @@ use crate::kpi::SlaTargets;
 
 pub use crate::ingest::customers::{CustomerRow, CustomerTable};
 pub use eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
-pub use features::{build_features, build_with_schema, CustomerInfo, FeatureMatrix, FeatureSchema};
+pub use features::{
+    build_features, build_with_schema, CustomerInfo, FeatureMatrix, FeatureSchema,
+    MAX_TAXONOMY_LABELS,
+};
 pub use metrics::{
     average_precision, best_f1_threshold, brier, roc_auc, stratified_folds, stratified_split,
     top_fraction, MeanSd, Metrics, MetricsSummary,
@@ -66,7 +69,9 @@ pub struct ChurnOptions {
     /// (no theme columns): theme labels are recomputed on every run, so a
     /// saved model's theme columns would not match next week's themes (see
     /// docs/churn.md, "Theme mix"). Topic mix, from the classifier's fixed
-    /// label set, is stable and always included.
+    /// label set, is stable and always included, and so are the shares of
+    /// a team taxonomy's labels when the tickets are tagged with one (at
+    /// most [`MAX_TAXONOMY_LABELS`], fixed by the taxonomy file).
     pub max_theme_features: usize,
     /// First-response SLA targets for `sla_breaches`: the KPI engine's
     /// (`--sla`), stored in the model so scoring counts breaches the same way.

@@ -8,9 +8,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::features::taxonomy_labels;
 use super::features::{build_with_schema, default_as_of};
 use super::model::{ChurnModel, Fitted};
-use super::spec::{describe, is_binary, MISSING_PREFIX, THEME_PREFIX};
+use super::spec::{describe, is_binary, MISSING_PREFIX, TAXONOMY_PREFIX, THEME_PREFIX};
 use super::CustomerTable;
 use crate::io::safe_csv::neutralize;
 use crate::{EnrichedTicket, Error, Result};
@@ -88,6 +89,14 @@ pub fn score(
 ) -> Result<Vec<AtRisk>> {
     let fitted = model.fitted()?;
     let as_of = as_of.unwrap_or_else(|| default_as_of(tickets));
+    // A model with taxonomy columns on untagged tickets would read every
+    // customer as "no tickets tagged": a silent shift of every score.
+    if !model.schema.taxonomy.is_empty() && !tickets.iter().any(|t| t.taxonomy.is_some()) {
+        return Err(Error::Data(format!(
+            "churn model uses the shares of taxonomy `{}` labels, but these tickets are not tagged: tag them with the same taxonomy file",
+            model.schema.taxonomy_name.as_deref().unwrap_or("?")
+        )));
+    }
     let fm = build_with_schema(tickets, customers, as_of, &model.schema);
     if fm.names != model.feature_names {
         return Err(Error::Data(
@@ -124,11 +133,13 @@ pub fn score(
     Ok(rows)
 }
 
-/// Theme-share columns of `model` whose theme label no ticket up to `as_of`
-/// carries. Themes are matched by label, and labels are recomputed on every
-/// run, so such columns read as a 0 % share for everyone: callers warn (one
-/// line) instead of scoring silently with them. Empty for models without
-/// theme columns (the default, see [`super::ChurnOptions::max_theme_features`]).
+/// Theme- and taxonomy-share columns of `model` whose label no ticket up to
+/// `as_of` carries. Themes are matched by label, and labels are recomputed
+/// on every run (a taxonomy's change when another taxonomy file tags the
+/// tickets), so such columns read as a 0 % share for everyone: callers warn
+/// (one line) instead of scoring silently with them. Empty for models
+/// without theme columns (the default, see
+/// [`super::ChurnOptions::max_theme_features`]) and without a taxonomy.
 pub fn absent_theme_columns(
     model: &ChurnModel,
     tickets: &[EnrichedTicket],
@@ -140,13 +151,25 @@ pub fn absent_theme_columns(
         .filter(|t| t.ticket.created_at <= as_of)
         .filter_map(|t| t.theme.as_ref().map(|th| th.label.as_str()))
         .collect();
-    model
+    let tagged: std::collections::HashSet<&str> = tickets
+        .iter()
+        .filter(|t| t.ticket.created_at <= as_of)
+        .filter_map(|t| t.taxonomy.as_ref())
+        .flat_map(|l| taxonomy_labels(&l.value))
+        .collect();
+    let themes = model
         .schema
         .themes
         .iter()
         .filter(|l| !present.contains(l.as_str()))
-        .map(|l| format!("{THEME_PREFIX}{l}"))
-        .collect()
+        .map(|l| format!("{THEME_PREFIX}{l}"));
+    let taxonomy = model
+        .schema
+        .taxonomy
+        .iter()
+        .filter(|l| !tagged.contains(l.as_str()))
+        .map(|l| format!("{TAXONOMY_PREFIX}{l}"));
+    themes.chain(taxonomy).collect()
 }
 
 /// The [`TOP_FACTORS`] design columns pushing this customer's risk up most

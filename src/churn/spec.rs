@@ -38,6 +38,9 @@ pub const BASE_FEATURES: &[&str] = &[
 pub const TOPIC_PREFIX: &str = "topic_share:";
 /// Prefix of the per-theme share columns (`theme_share:<theme label>`).
 pub const THEME_PREFIX: &str = "theme_share:";
+/// Prefix of the per-label share columns of the team's taxonomy
+/// (`taxonomy_share:Login / SSO`).
+pub const TAXONOMY_PREFIX: &str = "taxonomy_share:";
 /// Prefix of the plan one-hot columns (`plan:pro`).
 pub const PLAN_PREFIX: &str = "plan:";
 /// Prefix of the missing-value indicator columns (`missing:csat`).
@@ -135,6 +138,9 @@ pub fn spec(name: &str) -> Spec {
     if name.starts_with(THEME_PREFIX) {
         return s(Identity, Some("theme"));
     }
+    if name.starts_with(TAXONOMY_PREFIX) {
+        return s(Identity, Some("taxonomy"));
+    }
     if name.starts_with(PLAN_PREFIX) {
         return Spec {
             transform: Identity,
@@ -189,6 +195,9 @@ pub fn describe(name: &str, value: f64, other: &dyn Fn(&str) -> Option<f64>) -> 
     if let Some(theme) = name.strip_prefix(THEME_PREFIX) {
         return format!("{} of tickets in theme \"{theme}\"", pct(value));
     }
+    if let Some(label) = name.strip_prefix(TAXONOMY_PREFIX) {
+        return format!("{} of tickets tagged \"{label}\"", pct(value));
+    }
     if let Some(plan) = name.strip_prefix(PLAN_PREFIX) {
         return format!("on the {plan} plan");
     }
@@ -204,6 +213,7 @@ pub fn describe(name: &str, value: f64, other: &dyn Fn(&str) -> Option<f64>) -> 
             "ces" => "no effort score answers".into(),
             "tickets" => "no tickets at all".into(),
             "theme" => "no themed tickets".into(),
+            "taxonomy" => "no tickets tagged by the taxonomy".into(),
             "plan" => "plan unknown".into(),
             "mrr" => "MRR unknown".into(),
             "tenure" => "signup date unknown".into(),

@@ -210,3 +210,77 @@ fn theme_columns_missing_from_new_data_are_listed() {
     assert!(plain.schema.themes.is_empty());
     assert!(absent_theme_columns(&plain, &relabelled, None).is_empty());
 }
+
+#[test]
+fn taxonomy_label_shares_are_features_and_scoring_needs_the_same_tags() {
+    let (tickets, table) = sim(300, 9);
+    let name: std::sync::Arc<str> = "category".into();
+    let mut tagged = tickets.clone();
+    // Every third ticket is a billing;outage multi-label ticket, the rest login.
+    tagged.iter_mut().enumerate().for_each(|(i, t)| {
+        t.taxonomy = Some(crate::ticket::TaxonomyLabel {
+            name: name.clone(),
+            value: if i % 3 == 0 {
+                "billing;outage"
+            } else {
+                "login"
+            }
+            .into(),
+            confidence: 0.9,
+        })
+    });
+    let (model, _) = train(&tagged, &table, &ChurnOptions::default()).unwrap();
+    let mut labels = model.schema.taxonomy.clone();
+    labels.sort();
+    assert_eq!(labels, ["billing", "login", "outage"]);
+    assert_eq!(model.schema.taxonomy_name.as_deref(), Some("category"));
+    assert!(model
+        .feature_names
+        .iter()
+        .any(|n| n == "taxonomy_share:billing"));
+    // The shares, by hand for one customer: among its tagged tickets, a
+    // multi-label ticket counts under each label.
+    let fm = build_with_schema(&tagged, Some(&table), model.as_of, &model.schema);
+    let row = (0..fm.customer_ids.len())
+        .find(|&r| fm.values[r][fm.col("tickets_all").unwrap()] >= 3.0)
+        .unwrap();
+    let id = &fm.customer_ids[row];
+    let mine: Vec<&crate::EnrichedTicket> = tagged
+        .iter()
+        .filter(|t| t.ticket.customer_id.as_deref() == Some(id.as_str()))
+        .filter(|t| t.ticket.created_at <= fm.as_of)
+        .collect();
+    let billing = mine
+        .iter()
+        .filter(|t| t.taxonomy.as_ref().unwrap().value.contains("billing"))
+        .count() as f64
+        / mine.len() as f64;
+    let got = fm.values[row][fm.col("taxonomy_share:billing").unwrap()];
+    assert!((got - billing).abs() < 1e-12, "{got} vs {billing}");
+    let login = fm.values[row][fm.col("taxonomy_share:login").unwrap()];
+    assert!((got + login - 1.0).abs() < 1e-12);
+    // Untagged tickets cannot be scored with it: a one-line error.
+    let err = score(&model, &tickets, Some(&table), None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("taxonomy `category`") && !err.contains('\n'),
+        "{err}"
+    );
+    assert!(score(&model, &tagged, Some(&table), None).is_ok());
+    // Another taxonomy's labels: its columns are listed as absent.
+    let mut other = tagged.clone();
+    other
+        .iter_mut()
+        .for_each(|t| t.taxonomy.as_mut().unwrap().value = "card".into());
+    let mut absent = absent_theme_columns(&model, &other, None);
+    absent.sort();
+    assert_eq!(
+        absent,
+        [
+            "taxonomy_share:billing",
+            "taxonomy_share:login",
+            "taxonomy_share:outage"
+        ]
+    );
+}

@@ -39,6 +39,11 @@ pub struct ChurnCommon {
     /// Predict as of this instant (RFC 3339 or YYYY-MM-DD); later tickets are ignored. Default: last ticket.
     #[arg(long = "as-of", value_name = "TIME")]
     pub as_of: Option<String>,
+    /// A team taxonomy (from `taxonomy train` or `from-names`): the shares of its labels per
+    /// customer become churn features (at most 20 labels). `churn score` needs the same file
+    /// when the model was trained with one.
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
     /// Map a customers-table field to a column (repeatable), e.g. `churned="Is Lost"`.
     #[arg(long = "customers-map", value_name = "FIELD=COLUMN")]
     pub customers_map: Vec<String>,
@@ -135,10 +140,21 @@ fn load_tickets(
         ),
     };
     let classifier = c.classifier.model_args().load()?;
+    let taxonomy = match &c.taxonomy {
+        Some(p) => {
+            let t = ticketlens::taxonomy::Taxonomy::load(p)?;
+            t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
+            Some(t)
+        }
+        None => None,
+    };
     let progress = Progress::new("classify", None, c.quiet);
     let set = classify_all(&input.source(), &ingest, &classifier, &progress);
     progress.finish();
     let mut set = set?;
+    if let Some(t) = &taxonomy {
+        set.tag(t);
+    }
     let mut w = RejectsWriter::new(rejects)?;
     for r in &set.rejects {
         w.write(r)?;

@@ -245,23 +245,11 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     if !has_time {
         drop_timestamps(&mut set.tickets);
     }
-    // The taxonomy's dimension is named like its column in
-    // tickets_enriched.csv (`<NAME>_predicted` beside the team's own
-    // `<NAME>` column), so kpis.json, the report and the file agree.
-    let taxonomy = opts.taxonomy.as_ref().filter(|_| has_text).map(|t| {
-        let mut t = t.clone();
-        t.name = crate::report::enriched::taxonomy_column(&set.headers, &t.name);
-        t
-    });
-    if let Some(t) = &taxonomy {
-        use rayon::prelude::*;
-        let scorer = t.scorer();
-        let e = &set.embeddings;
-        set.tickets
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(i, ticket)| ticket.taxonomy = Some(scorer.label(e.row(i))));
-    }
+    // Named like its column in tickets_enriched.csv (see ClassifiedSet::tag).
+    let taxonomy = match &opts.taxonomy {
+        Some(t) if has_text => Some(set.tag(t)),
+        _ => None,
+    };
     let rejects_path = out.join("rejects.csv");
     let mut rw = RejectsWriter::new(&rejects_path)?;
     for r in &set.rejects {
@@ -428,6 +416,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         kpis: kpi_report,
         themes: themes_out,
         churn: churn_run.outcome,
+        taxonomy,
         timezone: opts.kpi.timezone,
         dated: has_time,
     };

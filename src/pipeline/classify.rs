@@ -414,6 +414,28 @@ pub struct ClassifiedSet {
     pub rejects: Vec<Reject>,
 }
 
+impl ClassifiedSet {
+    /// Label every ticket with a team taxonomy (from its embedding) and
+    /// return the taxonomy as used: named like its column in
+    /// tickets_enriched.csv (`<NAME>_predicted` when the input has its own
+    /// `<NAME>` column), so KPIs, churn features, the report and the file
+    /// agree.
+    pub fn tag(&mut self, taxonomy: &Taxonomy) -> Taxonomy {
+        use rayon::prelude::*;
+        let mut t = taxonomy.clone();
+        t.name = crate::report::enriched::taxonomy_column(&self.headers, &t.name);
+        {
+            let scorer = t.scorer();
+            let e = &self.embeddings;
+            self.tickets
+                .par_iter_mut()
+                .enumerate()
+                .for_each(|(i, ticket)| ticket.taxonomy = Some(scorer.label(e.row(i))));
+        }
+        t
+    }
+}
+
 /// Classify a whole input into memory (for `analyze`, `churn`).
 pub fn classify_all(
     source: &InputSource,

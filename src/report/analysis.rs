@@ -119,6 +119,9 @@ pub struct Analysis {
     pub themes: Option<ThemeReport>,
     /// Churn outcome (at_risk.csv, churn_eval.json).
     pub churn: ChurnOutcome,
+    /// The team taxonomy the tickets were labelled with (`--taxonomy`),
+    /// named like its column; `None` without one.
+    pub taxonomy: Option<crate::taxonomy::Taxonomy>,
     /// Time zone periods are cut in.
     pub timezone: Tz,
     /// Whether the tickets have creation times (`false`: the charts over

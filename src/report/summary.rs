@@ -134,6 +134,23 @@ pub fn terminal_summary_with(a: &Analysis, color: bool) -> String {
         }
     }
 
+    if let Some(t) = &a.taxonomy {
+        // One line: the taxonomy and how far its labels can be trusted.
+        let quality = match &t.evaluation {
+            Some(e) => format!(
+                "cross-validated accuracy {:.1}%, macro-F1 {:.3}",
+                e.accuracy * 100.0,
+                e.macro_f1
+            ),
+            None => "zero-shot, not evaluated".to_string(),
+        };
+        out.push_str(&format!(
+            "\nYour taxonomy ({}): {} labels, {quality}; see the report's \"Your taxonomy\" section\n",
+            clean_line(&t.name),
+            t.labels.len()
+        ));
+    }
+
     let ch = sections::churn(&a.churn);
     if ch.at_risk.rows.is_empty() {
         let why = ch.unavailable.as_deref().unwrap_or("no customers scored");

@@ -20,8 +20,11 @@ use super::eval::Evaluation;
 use super::model::{Taxonomy, TaxonomyKind, Training, FORMAT};
 use crate::{Error, Result};
 
-/// (ticket index, predicted label indices) of one fold's held-out tickets.
-type FoldPredictions = Vec<(usize, Vec<usize>)>;
+/// (ticket index, label probabilities) of one fold's held-out tickets.
+type FoldPredictions = Vec<(usize, Vec<f32>)>;
+
+/// Candidate multi-label thresholds: 0.05, 0.10, … 0.95.
+const THRESHOLD_GRID: std::ops::RangeInclusive<u32> = 1..=19;
 
 /// Label small labels are merged into ([`SmallLabels::Other`]).
 pub const OTHER: &str = "other";
@@ -157,10 +160,23 @@ impl ValidTrainParams {
         // More folds than tickets would leave folds empty: at most one
         // ticket per fold (the evaluation says how many were used).
         let folds = p.folds.min(n);
-        let evaluation = if folds >= 2 {
-            Some(self.cross_validate(&x, &targets, &labels, folds)?)
+        // Multi-label thresholds are tuned on the out-of-fold
+        // probabilities (each label's best F1); without cross-validation
+        // they stay 0.5.
+        let (evaluation, thresholds) = if folds >= 2 {
+            let probs = self.cross_validate(&x, &targets, &labels, folds)?;
+            let thresholds = if p.multi_label {
+                tune_thresholds(&probs, &targets, labels.len())
+            } else {
+                Vec::new()
+            };
+            let pred = predict(&probs, &thresholds, p.multi_label);
+            (
+                Some(Evaluation::compute(&targets, &pred, &labels, folds)),
+                thresholds,
+            )
         } else {
-            None
+            (None, Vec::new())
         };
         let all: Vec<usize> = (0..n).collect();
         let (weights, intercepts) = self.fit_rows(&x, &targets, labels.len(), &all)?;
@@ -177,6 +193,11 @@ impl ValidTrainParams {
             },
             evaluation,
             ..self.taxonomy(labels, weights, intercepts, set.dim)
+        };
+        let t = if thresholds.is_empty() {
+            t
+        } else {
+            Taxonomy { thresholds, ..t }
         };
         t.validate()?;
         Ok(t)
@@ -351,15 +372,15 @@ impl ValidTrainParams {
         Ok((weights, intercepts))
     }
 
-    /// Stratified k-fold: each ticket predicted by the model fitted
-    /// without its fold.
+    /// Stratified k-fold: each ticket's label probabilities from the model
+    /// fitted without its fold (`n` rows of `labels.len()`).
     fn cross_validate(
         &self,
         x: &Array2<f32>,
         targets: &[Vec<usize>],
         labels: &[String],
         k: usize,
-    ) -> Result<Evaluation> {
+    ) -> Result<Vec<Vec<f32>>> {
         let p = &self.0;
         let n = targets.len();
         // Stratify by the (first) label: shuffle each label's tickets and
@@ -392,19 +413,77 @@ impl ValidTrainParams {
                     .map(|&i| {
                         let row = x.row(i);
                         let a = scorer.assign(row.as_slice().expect("standard layout"));
-                        (i, a.labels)
+                        (i, a.probabilities)
                     })
                     .collect())
             })
             .collect();
-        let mut pred = vec![Vec::new(); n];
+        let mut probs = vec![Vec::new(); n];
         for r in results {
-            for (i, l) in r? {
-                pred[i] = l;
+            for (i, p) in r? {
+                probs[i] = p;
             }
         }
-        Ok(Evaluation::compute(targets, &pred, labels, k))
+        Ok(probs)
     }
+}
+
+/// Predicted label sets from probabilities: the most probable label
+/// (lowest index on ties, as the scorer), or for multi-label every label
+/// at or above its threshold.
+fn predict(probs: &[Vec<f32>], thresholds: &[f32], multi_label: bool) -> Vec<Vec<usize>> {
+    probs
+        .iter()
+        .map(|p| {
+            if multi_label {
+                (0..p.len()).filter(|&l| p[l] >= thresholds[l]).collect()
+            } else {
+                let best = (0..p.len())
+                    .reduce(|a, b| if p[b] > p[a] { b } else { a })
+                    .unwrap_or(0);
+                vec![best]
+            }
+        })
+        .collect()
+}
+
+/// Each label's threshold with the best F1 over out-of-fold probabilities
+/// `probs` (grid 0.05–0.95; ties go to the value nearest 0.5, so a label
+/// whose F1 is flat keeps the neutral default). A rare label's best
+/// threshold is often well below 0.5: a one-vs-rest model trained on few
+/// positives rarely gives them a probability above one half.
+///
+/// The figures of [`Evaluation`] use these thresholds on the same
+/// out-of-fold scores, so they are slightly optimistic (one value per
+/// label chosen from 19).
+pub fn tune_thresholds(probs: &[Vec<f32>], targets: &[Vec<usize>], k: usize) -> Vec<f32> {
+    (0..k)
+        .map(|l| {
+            let mut best = (f64::NEG_INFINITY, 0.5f32);
+            for g in THRESHOLD_GRID {
+                let th = g as f32 * 0.05;
+                let (mut tp, mut fp, mut fneg) = (0u32, 0u32, 0u32);
+                for (p, t) in probs.iter().zip(targets) {
+                    match (p[l] >= th, t.contains(&l)) {
+                        (true, true) => tp += 1,
+                        (true, false) => fp += 1,
+                        (false, true) => fneg += 1,
+                        (false, false) => {}
+                    }
+                }
+                let f1 = if tp == 0 {
+                    0.0
+                } else {
+                    2.0 * f64::from(tp) / f64::from(2 * tp + fp + fneg)
+                };
+                let nearer = (th - 0.5).abs() < (best.1 - 0.5).abs();
+                if f1 > best.0 + 1e-12 || ((f1 - best.0).abs() <= 1e-12 && nearer) {
+                    best = (f1, th);
+                }
+            }
+            best.1
+        })
+        .collect()
 }
 
 /// Per-dimension mean and standard deviation. A dimension that is

@@ -15,7 +15,7 @@ mod names;
 mod suggest;
 
 pub use eval::{ConfusedPair, Evaluation, LabelMetrics, MAX_CONFUSED};
-pub use fit::{LabelledSet, SmallLabels, TrainParams, ValidTrainParams, OTHER};
+pub use fit::{tune_thresholds, LabelledSet, SmallLabels, TrainParams, ValidTrainParams, OTHER};
 pub use model::{Assignment, Scorer, Taxonomy, TaxonomyKind, Training, FORMAT};
 pub use names::{from_names, parse_names, prototype_texts, NameSpec, NamesParams, TEMPERATURE};
 pub use suggest::suggest;

@@ -21,6 +21,7 @@ pub mod format;
 pub mod headline;
 pub mod sections;
 pub mod table;
+pub mod taxonomy;
 pub mod themes;
 pub mod tickets;
 mod timeline;
@@ -83,6 +84,7 @@ struct View {
     dims: Vec<table::Table>,
     dims_note: String,
     customers: Option<customers::Customers>,
+    taxonomy: Option<taxonomy::TaxonomySection>,
     themes: sections::Themes,
     churn: sections::Churn,
     tickets: table::Table,
@@ -341,6 +343,7 @@ pub fn render(a: &Analysis, tickets: &[EnrichedTicket]) -> Result<String> {
         dims,
         dims_note,
         customers: Some(customers::customers(k)).filter(|c| !c.is_empty()),
+        taxonomy: a.taxonomy.as_ref().map(|t| taxonomy::section(t, tickets)),
         themes: sections::themes(a.themes.as_ref()),
         churn: sections::churn(&a.churn),
         tickets: tickets::ticket_list(tickets, a.timezone, a.dated),

@@ -169,8 +169,46 @@ pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
             eval: Box::new(eval),
             at_risk,
         },
+        taxonomy: Some(evil_taxonomy(&evil)),
         timezone: chrono_tz::UTC,
         dated: true,
+    }
+}
+
+/// A taxonomy whose label names and source carry markup.
+fn evil_taxonomy(evil: &str) -> crate::taxonomy::Taxonomy {
+    use crate::taxonomy::*;
+    Taxonomy {
+        format: FORMAT.into(),
+        name: "category".into(),
+        kind: TaxonomyKind::Multiclass,
+        labels: vec![evil.to_string(), "billing".into()],
+        other_label: None,
+        model_sha256: String::new(),
+        embedding_dim: 1,
+        mean: Vec::new(),
+        scale: Vec::new(),
+        weights: vec![vec![1.0], vec![-1.0]],
+        intercepts: vec![0.0, 0.0],
+        thresholds: Vec::new(),
+        temperature: 1.0,
+        training: Training {
+            examples: 10,
+            source: evil.to_string(),
+            ..Default::default()
+        },
+        evaluation: Some(Evaluation {
+            folds: 5,
+            examples: 10,
+            accuracy: 0.8,
+            macro_f1: 0.8,
+            labels: Vec::new(),
+            confused: vec![ConfusedPair {
+                actual: evil.to_string(),
+                predicted: "billing".into(),
+                count: 2,
+            }],
+        }),
     }
 }
 
@@ -183,6 +221,7 @@ fn empty_analysis() -> Analysis {
         churn: ChurnOutcome::Skipped {
             reason: "churn: no --customers file given".into(),
         },
+        taxonomy: None,
         timezone: chrono_tz::UTC,
         dated: true,
     }
