@@ -53,6 +53,7 @@ fn world(n_customers: usize, n_tickets: usize, seed: u64) -> (Vec<EnrichedTicket
             let frt = rng.gen_range(5.0..900.0) * (1.0 - 0.2 * h).max(0.2);
             tickets.push(EnrichedTicket {
                 taxonomy: None,
+                language: None,
                 ticket: Ticket {
                     line: tickets.len() as u64 + 2,
                     id: format!("T{}", tickets.len()),

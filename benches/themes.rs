@@ -93,6 +93,7 @@ fn world(n: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings, Vec<String>
         let neg = rng.gen::<f64>() < 0.4;
         tickets.push(EnrichedTicket {
             taxonomy: None,
+            language: None,
             ticket: Ticket {
                 id: format!("T{i}"),
                 created_at: t0 + Duration::minutes(rng.gen_range(0..26 * 7 * 24 * 60)),

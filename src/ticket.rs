@@ -326,11 +326,14 @@ pub struct EnrichedTicket {
     pub theme: Option<ThemeRef>,
     /// The team taxonomy's label, when one was applied (`--taxonomy`).
     pub taxonomy: Option<TaxonomyLabel>,
+    /// ISO 639-1 code of the text's language (`en`, `de` …), when the text
+    /// was long enough to tell (detected by `text::language`).
+    pub language: Option<&'static str>,
 }
 
 /// The grouping dimensions that are ticket fields or model outputs (what
 /// [`EnrichedTicket::dimension`] knows besides a taxonomy's name).
-pub const FIELD_DIMENSIONS: [&str; 14] = [
+pub const FIELD_DIMENSIONS: [&str; 15] = [
     "channel",
     "priority",
     "agent",
@@ -345,6 +348,7 @@ pub const FIELD_DIMENSIONS: [&str; 14] = [
     "theme",
     "tag",
     "tags",
+    "language",
 ];
 
 /// A team taxonomy's label for one ticket (`--taxonomy`): written as the
@@ -369,6 +373,7 @@ impl EnrichedTicket {
             prediction: None,
             theme: None,
             taxonomy: None,
+            language: None,
         }
     }
 
@@ -411,6 +416,7 @@ impl EnrichedTicket {
                 .as_ref()
                 .map(|th| Cow::Borrowed(th.label.as_str())),
             "tag" | "tags" => t.tags.first().map(|s| Cow::Borrowed(s.as_str())),
+            "language" => self.language.map(Cow::Borrowed),
             _ => self
                 .taxonomy
                 .as_ref()
@@ -456,6 +462,40 @@ impl EnrichedTicket {
     }
 }
 
+/// A language code read back from a file (`en`, `EN`, `eng`), as the
+/// static two-letter code `text::language::detect` writes; `None` for
+/// anything that is no ISO 639 code. (Here rather than in `text`, so the
+/// enriched-file reader below needs nothing from a layer above.)
+pub fn parse_language_code(code: &str) -> Option<&'static str> {
+    let c = code.trim().to_ascii_lowercase();
+    let lang = match c.len() {
+        2 => isolang::Language::from_639_1(&c),
+        3 => isolang::Language::from_639_3(&c),
+        _ => None,
+    }?;
+    lang.to_639_1().or_else(|| Some(lang.to_639_3()))
+}
+
+/// The detected-language column's name in an enriched file.
+pub const LANGUAGE: &str = "language";
+/// Its name when the input has a `language` column of its own (kept).
+pub const LANGUAGE_DETECTED: &str = "language_detected";
+
+/// The column the detected language is written to for an input with
+/// `headers`: `language`, or `language_detected` when the input has its
+/// own `language` column (a helpdesk's locale field). In an enriched file
+/// (one with a `sentiment` column) a plain `language` column is
+/// ticketlens's own and is replaced, and a `language_detected` one stays
+/// where the detection goes.
+pub fn language_column(headers: &[String]) -> &'static str {
+    let has = |h: &str| headers.iter().any(|x| x == h);
+    if has(LANGUAGE_DETECTED) || (has(LANGUAGE) && !has("sentiment")) {
+        LANGUAGE_DETECTED
+    } else {
+        LANGUAGE
+    }
+}
+
 /// Where the model's columns sit in the header of an enriched file (written
 /// by `classify` or `analyze`: `sentiment, sentiment_confidence, p_negative,
 /// p_neutral, p_positive, topic, topic_confidence` and, after themes,
@@ -480,6 +520,8 @@ pub struct EnrichedColumns {
     /// A taxonomy's `<NAME>` column (the one with a `<NAME>_confidence`
     /// beside it) and its confidence column.
     taxonomy: Option<(std::sync::Arc<str>, usize, usize)>,
+    /// The detected language's column (see [`language_column`]).
+    language: Option<usize>,
 }
 
 impl EnrichedColumns {
@@ -508,7 +550,21 @@ impl EnrichedColumns {
             theme_id: pos("theme_id"),
             theme_label: pos("theme_label"),
             theme_distance: pos("theme_distance"),
+            // `language_detected` beside an input's own `language`; a plain
+            // `language` only in a file the model's columns show is enriched.
+            language: pos(LANGUAGE_DETECTED)
+                .or_else(|| pos(LANGUAGE).filter(|_| pos("sentiment").is_some())),
         }
+    }
+
+    /// The detected language of one row (none when blank or not a code).
+    pub fn language(&self, raw: &[String]) -> Option<&'static str> {
+        raw.get(self.language?).and_then(|v| parse_language_code(v))
+    }
+
+    /// Whether the file has a detected-language column.
+    pub fn has_language(&self) -> bool {
+        self.language.is_some()
     }
 
     /// True when the file has neither a prediction nor a theme column set.
@@ -588,6 +644,7 @@ impl EnrichedColumns {
             prediction: self.prediction(&ticket.raw),
             theme: self.theme(&ticket.raw),
             taxonomy: self.taxonomy_label(&ticket.raw),
+            language: self.language(&ticket.raw),
             ticket,
         }
     }

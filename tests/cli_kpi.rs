@@ -486,3 +486,75 @@ fn operations_kpis_match_the_hand_computation() {
     assert!(plain.get("cost").is_none());
     assert!(plain.get("customers").is_none());
 }
+
+/// `kpi --by language` on a raw export detects each ticket's language from
+/// its text (no model); `analyze` writes the column, groups by it and says
+/// in the headline that non-English predictions are unreliable; `kpi` on
+/// the enriched file reads the column back.
+#[test]
+fn languages_are_detected_grouped_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.csv");
+    let en = "My order arrived broken and nobody answers my emails. I have been waiting for two weeks and I want a refund now.";
+    let de = "Meine Bestellung ist beschädigt angekommen und niemand antwortet auf meine E-Mails. Ich warte seit zwei Wochen.";
+    let mut csv = String::from("id,created_at,body\n");
+    for (i, text) in [en, en, en, de, de, "ok"].iter().enumerate() {
+        csv.push_str(&format!("{i},2025-03-0{}T10:00:00Z,\"{text}\"\n", i + 1));
+    }
+    std::fs::write(&input, csv).unwrap();
+    let groups = |k: &Value| -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = k["by"]["language"]
+            .as_object()
+            .expect("by.language")
+            .iter()
+            .map(|(l, b)| (l.clone(), b["tickets"].as_u64().unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = vec![
+        ("(none)".to_string(), 1),
+        ("de".to_string(), 2),
+        ("en".to_string(), 3),
+    ];
+    let k = kpi(&input, &["--by", "language"], &dir.path().join("k1"));
+    assert_eq!(groups(&k), want);
+
+    let an = dir.path().join("an");
+    let out = bin()
+        .args(["analyze", input.to_str().unwrap(), "--model"])
+        .arg(common::tiny())
+        .args(["--out", an.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(groups(&json(&an.join("kpis.json"))), want);
+    let html = std::fs::read_to_string(an.join("report.html")).unwrap();
+    assert!(html.contains("Language mix"));
+    assert!(
+        html.contains("Languages: en 50.0%, de 33.3% (16.7% too short to tell)."),
+        "{}",
+        html.split("id=\"languages\"")
+            .nth(1)
+            .unwrap_or("no note")
+            .get(..300)
+            .unwrap_or("")
+    );
+    assert!(html.contains("tickets in another language are unreliable"));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("Languages: en 50.0%"), "{summary}");
+    let (header, rows) = csv_rows(&an.join("tickets_enriched.csv"));
+    let col = header.iter().position(|h| h == "language").unwrap();
+    let langs: Vec<&str> = rows.iter().map(|r| r[col].as_str()).collect();
+    assert_eq!(langs, ["en", "en", "en", "de", "de", ""]);
+    let k = kpi(
+        &an.join("tickets_enriched.csv"),
+        &["--by", "language"],
+        &dir.path().join("k2"),
+    );
+    assert_eq!(groups(&k), want);
+}

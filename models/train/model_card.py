@@ -110,7 +110,8 @@ inside ticketlens (offline, CPU). Probabilities are exposed so users can thresho
 - Topics come from Bitext's **synthetic, templated** utterances of a retail/e-commerce desk;
   tickets about other domains (software bugs, banking) are forced into the nearest of the
   11 topics — use themes (embedding clusters) for domain-specific root causes.
-- English only. Texts are truncated at {c['max_sequence_length']} tokens (the head is kept; ticketlens
+- English only: ticketlens flags each ticket's language (`language` column, detected with
+  whatlang) and the report says which share of tickets is in another language. Texts are truncated at {c['max_sequence_length']} tokens (the head is kept; ticketlens
   strips quoted replies and signatures first).
 - int8 dynamic quantisation scales activations per batch, so a text's probabilities can move
   slightly (typically < 0.01) with its batch-mates; ticketlens batches by content so results

@@ -48,6 +48,7 @@ impl Default for T {
 pub(super) fn ticket(id: usize, t: T) -> EnrichedTicket {
     EnrichedTicket {
         taxonomy: None,
+        language: None,
         ticket: Ticket {
             id: id.to_string(),
             customer_id: Some(t.customer.to_string()),

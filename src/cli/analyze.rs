@@ -77,9 +77,14 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let period = a.kpi.period.unwrap_or(ticketlens::period::Period::Week);
     kpi.period = Some(period);
     if kpi.by.is_empty() {
-        // The report's "KPIs by group" section: channel, priority and topic
-        // unless the user chose other dimensions.
-        kpi.by = vec!["channel".into(), "priority".into(), "topic".into()];
+        // The report's "KPIs by group" section: channel, priority, topic
+        // and language unless the user chose other dimensions.
+        kpi.by = vec![
+            "channel".into(),
+            "priority".into(),
+            "topic".into(),
+            "language".into(),
+        ];
     }
     if let Some(name) = tax_name.first() {
         if !kpi.by.iter().any(|d| d == name) {

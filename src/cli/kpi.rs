@@ -98,10 +98,23 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     }
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
+    // `--by language` on a file without a detected-language column: the
+    // language is detected from each ticket's text here (no model needed).
+    let by_language = opts.by.iter().any(|d| d == "language");
     let mut engine = KpiEngine::new(opts);
     let (read, kept, stats, warnings) = match reader {
-        None => conversations(&a, &ingest_opts, bot_author, &mut engine, &mut rejects)?,
-        Some((reader, columns)) => tickets(reader, &columns, &mut engine, &mut rejects)?,
+        None => conversations(
+            &a,
+            &ingest_opts,
+            bot_author,
+            by_language,
+            &mut engine,
+            &mut rejects,
+        )?,
+        Some((reader, columns)) => {
+            let detect = by_language && !columns.has_language();
+            tickets(reader, &columns, detect, &mut engine, &mut rejects)?
+        }
     };
     let rejects_path = rejects.path().to_path_buf();
     let summary = rejects.finish_with_summary()?;
@@ -162,6 +175,7 @@ type Counts = (
 fn tickets(
     mut reader: ingest::TicketReader,
     columns: &EnrichedColumns,
+    detect_language: bool,
     engine: &mut KpiEngine,
     rejects: &mut RejectsWriter,
 ) -> Result<Counts> {
@@ -171,7 +185,12 @@ fn tickets(
         match row? {
             Row::Ticket(t) => {
                 kept += 1;
-                engine.push(&columns.enrich(t));
+                let mut e = columns.enrich(t);
+                if detect_language {
+                    let text = ticketlens::text::clean_ticket(&e.ticket);
+                    e.language = ticketlens::text::language::detect(&text);
+                }
+                engine.push(&e);
             }
             Row::Rejected(r) => rejects.write(&r)?,
         }
@@ -186,6 +205,7 @@ fn conversations(
     a: &KpiCmdArgs,
     opts: &IngestOptions,
     bot_author: Option<regex::Regex>,
+    detect_language: bool,
     engine: &mut KpiEngine,
     rejects: &mut RejectsWriter,
 ) -> Result<Counts> {
@@ -207,7 +227,12 @@ fn conversations(
         rejects.write(r)?;
     }
     for t in log.tickets {
-        engine.push(&EnrichedTicket::new(t));
+        let mut e = EnrichedTicket::new(t);
+        if detect_language {
+            let text = ticketlens::text::clean_ticket(&e.ticket);
+            e.language = ticketlens::text::language::detect(&text);
+        }
+        engine.push(&e);
     }
     let s = log.stats;
     let read = s.messages + s.rejected;

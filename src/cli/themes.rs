@@ -56,6 +56,7 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
                 texts.push(clean_ticket(&t));
                 tickets.push(EnrichedTicket {
                     taxonomy: None,
+                    language: None,
                     ticket: t,
                     prediction,
                     theme: None,

@@ -358,8 +358,9 @@ pub fn classify_to_files(
         job.chunk_rows,
         progress,
         |r| rejects.write(r),
-        |tickets, _texts, out| {
+        |tickets, texts, out| {
             let w = &mut writer;
+            let mut langs = crate::text::language::detect_all(&texts).into_iter();
             let Classified {
                 predictions,
                 embeddings,
@@ -379,6 +380,7 @@ pub fn classify_to_files(
             for (t, p) in tickets.into_iter().zip(predictions) {
                 w.write(&EnrichedTicket {
                     taxonomy: labels.next().flatten(),
+                    language: langs.next().flatten(),
                     ticket: t,
                     prediction: Some(p),
                     theme: None,
@@ -472,9 +474,11 @@ pub fn classify_reader(
             Ok(())
         },
         |tickets, texts, out| {
+            let mut langs = crate::text::language::detect_all(&texts).into_iter();
             for (t, p) in tickets.into_iter().zip(out.predictions) {
                 set.tickets.push(EnrichedTicket {
                     taxonomy: None,
+                    language: langs.next().flatten(),
                     ticket: t,
                     prediction: Some(p),
                     theme: None,

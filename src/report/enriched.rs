@@ -2,7 +2,9 @@
 //!
 //! Column names are part of the interface (other tools read them):
 //! `sentiment, sentiment_confidence, p_negative, p_neutral, p_positive,
-//! topic, topic_confidence`, and with themes `theme_id, theme_label,
+//! topic, topic_confidence, language` (ISO 639-1, blank when the text is
+//! too short to tell; `language_detected` when the input has a `language`
+//! column of its own), and with themes `theme_id, theme_label,
 //! theme_distance`, and with a team taxonomy (`--taxonomy`) `<NAME>,
 //! <NAME>_confidence`. An input column with one of these names is replaced,
 //! so re-classifying an enriched file does not duplicate columns.
@@ -10,7 +12,7 @@
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::safe_csv::neutralize;
-use crate::ticket::EnrichedTicket;
+use crate::ticket::{language_column, EnrichedTicket};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -95,6 +97,8 @@ pub struct EnrichedWriter {
     with_theme: bool,
     /// Taxonomy columns written (its name), if any.
     taxonomy: Option<String>,
+    /// The detected language's column name.
+    language: &'static str,
     target: String,
     rows: u64,
 }
@@ -135,8 +139,10 @@ impl EnrichedWriter {
         let target = path
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "<stdout>".into());
+        let language = language_column(input_headers);
         let ours: Vec<String> = PREDICTION_COLUMNS
             .iter()
+            .chain(std::iter::once(&language))
             .chain(if with_theme {
                 THEME_COLUMNS.iter()
             } else {
@@ -162,6 +168,7 @@ impl EnrichedWriter {
             headers,
             with_theme,
             taxonomy: taxonomy.map(str::to_string),
+            language,
             target,
             rows: 0,
         };
@@ -213,6 +220,7 @@ impl EnrichedWriter {
             p.map(|p| f4(p.p_positive)).unwrap_or_default(),
             p.map(|p| p.topic.clone()).unwrap_or_default(),
             p.map(|p| f4(p.topic_confidence)).unwrap_or_default(),
+            t.language.unwrap_or_default().to_string(),
         ];
         if self.with_theme {
             let th = t.theme.as_ref();
@@ -252,9 +260,8 @@ impl EnrichedWriter {
                 let n = self.keep.len();
                 for (j, v) in ours.into_iter().enumerate() {
                     let key = self.headers[n + j].clone();
-                    let is_text = j == 0
-                        || j == 5
-                        || key == "theme_label"
+                    let is_text = ["sentiment", "topic", self.language, "theme_label"]
+                        .contains(&key.as_str())
                         || self.taxonomy.as_deref() == Some(key.as_str());
                     let num = (!is_text).then(|| v.parse::<f64>().ok()).flatten();
                     let val = match num {
@@ -332,9 +339,9 @@ mod tests {
         let mut lines = out.lines();
         assert_eq!(
             lines.next().unwrap(),
-            "id,body,sentiment,sentiment_confidence,p_negative,p_neutral,p_positive,topic,topic_confidence"
+            "id,body,sentiment,sentiment_confidence,p_negative,p_neutral,p_positive,topic,topic_confidence,language"
         );
-        assert_eq!(lines.next().unwrap(), "1,\"'=HYPERLINK(\"\"http://x\"\")\",negative,0.9000,0.9000,0.0500,0.0500,REFUND,0.8000");
+        assert_eq!(lines.next().unwrap(), "1,\"'=HYPERLINK(\"\"http://x\"\")\",negative,0.9000,0.9000,0.0500,0.0500,REFUND,0.8000,");
     }
 
     #[test]
@@ -352,6 +359,49 @@ mod tests {
         assert_eq!(v["sentiment"], "negative");
         assert_eq!(v["p_negative"], 0.9);
         assert!(v["theme_id"].is_null());
+    }
+
+    #[test]
+    fn detected_language_is_written_beside_an_inputs_own_and_read_back() {
+        use crate::ticket::EnrichedColumns;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o.csv");
+        // The input's own `language` (a locale field) is kept.
+        let headers = ["id", "language"].map(String::from);
+        let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Csv, &headers, false).unwrap();
+        let mut t = ticket(&["1", "en-GB"]);
+        t.language = Some("de");
+        w.write(&t).unwrap();
+        w.finish().unwrap();
+        let out = std::fs::read_to_string(&p).unwrap();
+        let mut lines = out.lines();
+        let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+        assert_eq!(header[1], "language");
+        assert_eq!(header.last().unwrap(), "language_detected");
+        let row: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+        assert_eq!(
+            (row[1].as_str(), row.last().unwrap().as_str()),
+            ("en-GB", "de")
+        );
+        let cols = EnrichedColumns::new(&header);
+        assert_eq!(cols.language(&row), Some("de"));
+        // Re-enriching that file replaces ticketlens's column, keeps the input's.
+        let mut w = EnrichedWriter::create(Some(&p), OutputFormat::Jsonl, &header, false).unwrap();
+        t.ticket.raw = row;
+        t.language = Some("fr");
+        w.write(&t).unwrap();
+        w.finish().unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(std::fs::read_to_string(&p).unwrap().trim()).unwrap();
+        assert_eq!(
+            (v["language"].as_str(), v["language_detected"].as_str()),
+            (Some("en-GB"), Some("fr"))
+        );
+        // A plain `language` column counts as detected only in an enriched file.
+        let raw = ["id", "language"].map(String::from);
+        assert!(!EnrichedColumns::new(&raw).has_language());
+        let enriched = ["id", "sentiment", "language"].map(String::from);
+        assert!(EnrichedColumns::new(&enriched).has_language());
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub fn terminal_summary_with(a: &Analysis, color: bool) -> String {
 
     let h = headline::build(&a.kpis);
     out.push_str(&format!("Headline KPIs: {}\n", clean_line(&h.note)));
+    if !h.languages.is_empty() {
+        out.push_str(&format!("{}\n", clean_line(&h.languages)));
+    }
     if !h.missing.is_empty() {
         out.push_str(&format!(
             "Not in this export: {}\n",

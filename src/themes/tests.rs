@@ -39,6 +39,7 @@ fn corpus_n(n: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings) {
         };
         tickets.push(EnrichedTicket {
             taxonomy: None,
+            language: None,
             ticket: Ticket {
                 id: format!("T{i:03}"),
                 created_at: t0 + Duration::hours(i as i64 * 17),

@@ -184,6 +184,10 @@ pub struct Headline {
     /// What the export lacks and what it would add, one item each
     /// ("no status or resolution columns: backlog and resolution time").
     pub missing: Vec<String>,
+    /// The language mix and, when some tickets are not in English, that
+    /// the model's outputs on them are unreliable (empty without a
+    /// `language` dimension in kpis.json).
+    pub languages: String,
 }
 
 /// Pick current and previous period keys from `periods`, leaving out the
@@ -332,7 +336,56 @@ pub fn build(kpis: &KpiReport) -> Headline {
         note,
         cards,
         missing: missing(kpis),
+        languages: languages(kpis),
     }
+}
+
+/// "Languages: en 91%, de 5% …" from kpis.json's `by.language` groups,
+/// with the share too short to tell, and a warning when some tickets are
+/// not in English: the model was trained on English text.
+pub fn languages(kpis: &KpiReport) -> String {
+    let Some((_, groups)) = kpis.by.iter().find(|(d, _)| d == "language") else {
+        return String::new();
+    };
+    let total = kpis.overall.tickets as f64;
+    let mut known: Vec<(&str, u64)> = groups
+        .iter()
+        .filter(|(name, _)| name.as_str() != crate::kpi::NONE_LABEL)
+        .map(|(name, b)| (name.as_str(), b.tickets))
+        .collect();
+    if known.is_empty() || total == 0.0 {
+        return String::new();
+    }
+    known.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let share = |n: u64| super::format::pct(Some(n as f64 / total));
+    let told: u64 = known.iter().map(|(_, n)| n).sum();
+    let mut parts: Vec<String> = known
+        .iter()
+        .take(6)
+        .map(|(l, n)| format!("{l} {}", share(*n)))
+        .collect();
+    if known.len() > 6 {
+        let rest: u64 = known[6..].iter().map(|(_, n)| n).sum();
+        parts.push(format!("{} more {}", known.len() - 6, share(rest)));
+    }
+    let mut s = format!("Languages: {}", parts.join(", "));
+    let unknown = kpis.overall.tickets.saturating_sub(told);
+    if unknown > 0 {
+        s.push_str(&format!(" ({} too short to tell)", share(unknown)));
+    }
+    s.push('.');
+    let other: u64 = known
+        .iter()
+        .filter(|(l, _)| *l != "en")
+        .map(|(_, n)| n)
+        .sum();
+    if other > 0 {
+        s.push_str(&format!(
+            " The model was trained on English: sentiment, topic and themes of the {} tickets in another language are unreliable.",
+            share(other)
+        ));
+    }
+    s
 }
 
 #[cfg(test)]

@@ -237,6 +237,7 @@ fn build_charts(a: &Analysis, tl: &Timeline) -> Vec<Chart> {
     let mut mixes: Vec<(&str, &str, charts::Colour)> = vec![
         ("topic", "Topic mix", BLUE),
         ("channel", "Channel mix", AMBER),
+        ("language", "Language mix", GREY),
     ];
     for (d, title) in &taxonomies {
         mixes.insert(1, (d.as_str(), title.as_str(), GREEN));
@@ -250,6 +251,7 @@ fn build_charts(a: &Analysis, tl: &Timeline) -> Vec<Chart> {
         let what = match dim {
             "topic" => "predicted topic".to_string(),
             "channel" => "channel".to_string(),
+            "language" => "detected language (texts too short to tell are left out)".to_string(),
             other => format!("{other} label (your taxonomy)"),
         };
         let caption = if all.len() > MAX_BARS {

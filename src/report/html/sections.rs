@@ -58,8 +58,14 @@ pub fn by_dimension(kpis: &KpiReport) -> Vec<Table> {
                     let tickets = Some(b.tickets as f64);
                     let frt = b.first_response_minutes.median;
                     let res = b.resolution_hours.median;
+                    // A ticket without a language had too little text to tell.
+                    let name = if dim == "language" && g == NONE_LABEL {
+                        "too short to tell"
+                    } else {
+                        g.as_str()
+                    };
                     let row = vec![
-                        Cell::text(truncate(g, 60)),
+                        Cell::text(truncate(name, 60)),
                         Cell::num(count(tickets), tickets),
                         Cell::num(minutes(frt), frt),
                         Cell::num(hours(res), res),
