@@ -1,6 +1,7 @@
 //! Themes benchmark: synthetic clustered embeddings (seeded Gaussian blobs,
 //! L2-normalised, 384-d) with synthetic texts over 26 weeks → `discover`
-//! (k selection, micro-clusters + Ward, c-TF-IDF keywords, trends).
+//! (k selection, micro-clusters + Ward, c-TF-IDF keywords, trends), then
+//! a saved theme model built from it and every ticket assigned to it.
 //!
 //! ```text
 //! cargo bench --bench themes                      # 100k tickets
@@ -177,6 +178,26 @@ fn main() {
         Err(e) => eprintln!("write failed: {e}"),
     }
     let _ = std::fs::remove_dir_all(&dir);
+
+    // Saved theme model: centres from this report, then every ticket
+    // assigned to them again (what `--theme-model` does on a later month).
+    let t = Instant::now();
+    match themes::ThemeModel::from_report(&report, &emb, "bench", "bench") {
+        Ok(model) => {
+            let save_s = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            match model.assign(&tickets, &texts, &emb, &opts) {
+                Ok(r) => println!(
+                    "  saved theme model: build {save_s:.2}s, assign {:.2}s ({} far tickets, {} emerging)",
+                    t.elapsed().as_secs_f64(),
+                    r.theme_model.as_ref().map_or(0, |m| m.far_tickets),
+                    r.theme_model.as_ref().map_or(0, |m| m.emerging.len())
+                ),
+                Err(e) => eprintln!("assign failed: {e}"),
+            }
+        }
+        Err(e) => eprintln!("theme model failed: {e}"),
+    }
 
     // linfa vs own loop on the same 5,000 × 384 sample, k = 50, 20 iterations.
     let m = 5000.min(n);

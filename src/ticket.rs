@@ -483,13 +483,14 @@ pub const LANGUAGE_DETECTED: &str = "language_detected";
 
 /// The column the detected language is written to for an input with
 /// `headers`: `language`, or `language_detected` when the input has its
-/// own `language` column (a helpdesk's locale field). In an enriched file
-/// (one with a `sentiment` column) a plain `language` column is
-/// ticketlens's own and is replaced, and a `language_detected` one stays
-/// where the detection goes.
+/// own `language` column, in any case (a helpdesk's locale field). In an
+/// enriched file (one with ticketlens's `p_negative` column) a plain
+/// `language` column is ticketlens's own and is replaced, and a
+/// `language_detected` one stays where the detection goes.
 pub fn language_column(headers: &[String]) -> &'static str {
-    let has = |h: &str| headers.iter().any(|x| x == h);
-    if has(LANGUAGE_DETECTED) || (has(LANGUAGE) && !has("sentiment")) {
+    let has = |h: &str| headers.iter().any(|x| x.trim().eq_ignore_ascii_case(h));
+    let own_language = headers.iter().any(|x| x == LANGUAGE) && has("p_negative");
+    if has(LANGUAGE_DETECTED) || (has(LANGUAGE) && !own_language) {
         LANGUAGE_DETECTED
     } else {
         LANGUAGE
@@ -551,9 +552,14 @@ impl EnrichedColumns {
             theme_label: pos("theme_label"),
             theme_distance: pos("theme_distance"),
             // `language_detected` beside an input's own `language`; a plain
-            // `language` only in a file the model's columns show is enriched.
-            language: pos(LANGUAGE_DETECTED)
-                .or_else(|| pos(LANGUAGE).filter(|_| pos("sentiment").is_some())),
+            // `language` (exactly so spelt) only in a file whose
+            // `p_negative` column shows ticketlens enriched it.
+            language: pos(LANGUAGE_DETECTED).or_else(|| {
+                headers
+                    .iter()
+                    .position(|h| h.trim() == LANGUAGE)
+                    .filter(|_| pos("p_negative").is_some())
+            }),
         }
     }
 

@@ -621,3 +621,130 @@ fn taxonomy_train_and_apply() {
     assert!(err.contains("was built with model 0123456789ab"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// `themes fit` saves the themes; `analyze --theme-model` and `themes
+/// --theme-model` assign tickets to them (same ids and labels), a new kind
+/// of ticket shows up as an emerging theme, and a model fitted with
+/// another embedding model is a one-line error.
+#[test]
+fn saved_theme_model_keeps_ids_and_finds_emerging_themes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("fixtures/tickets.csv");
+    let model = dir.path().join("theme_model.json");
+    let run = |args: &[&str]| bin().args(args).output().unwrap();
+    let out = run(&[
+        "themes",
+        "fit",
+        input.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "-o",
+        model.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&model).unwrap()).unwrap();
+    assert_eq!(saved["format"], "ticketlens-themes/1");
+    let labels: Vec<String> = saved["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["label"].as_str().unwrap().to_string())
+        .collect();
+    assert!(labels.len() >= 2);
+
+    // The same tickets plus 40 of a new kind.
+    // Bytes: the fixtures hold one deliberately invalid UTF-8 row.
+    let mut grown = std::fs::read(&input).unwrap();
+    let end = grown.iter().position(|&b| b == b'\n').unwrap();
+    let header = String::from_utf8(grown[..end].to_vec()).unwrap();
+    let cols: Vec<&str> = header.trim_end().split(',').collect();
+    if grown.last() != Some(&b'\n') {
+        grown.push(b'\n');
+    }
+    let mut extra = String::new();
+    for i in 0..40 {
+        let cell = |c: &str| match c {
+            "ticket_id" => format!("NEW-{i}"),
+            "customer_id" => format!("CUS-9{i:03}"),
+            "created_at" => format!("2025-06-{:02}T10:00:00Z", 1 + i % 28),
+            "subject" => "Kernel panic in the sync daemon".to_string(),
+            "body" => format!("zzqx kernel panic sync daemon segfault core dump {i}"),
+            _ => String::new(),
+        };
+        let row: Vec<String> = cols.iter().map(|c| cell(c)).collect();
+        extra.push_str(&row.join(","));
+        extra.push('\n');
+    }
+    grown.extend_from_slice(extra.as_bytes());
+    let grown_path = dir.path().join("grown.csv");
+    std::fs::write(&grown_path, grown).unwrap();
+    let an = dir.path().join("an");
+    let out = run(&[
+        "analyze",
+        grown_path.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "--theme-model",
+        model.to_str().unwrap(),
+        "--out",
+        an.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let themes: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(an.join("themes.json")).unwrap()).unwrap();
+    let list = themes["themes"].as_array().unwrap();
+    // Saved ids keep their labels.
+    for (id, label) in labels.iter().enumerate() {
+        assert_eq!(list[id]["id"], id);
+        assert_eq!(list[id]["label"].as_str().unwrap(), label);
+        assert_eq!(list[id]["emerging"], false);
+    }
+    let info = &themes["theme_model"];
+    assert_eq!(info["saved_themes"], labels.len());
+    let emerging = info["emerging"].as_array().unwrap();
+    assert_eq!(emerging.len(), 1, "{info}");
+    let new = &list[labels.len()];
+    assert_eq!(new["emerging"], true);
+    assert!(new["size"].as_u64().unwrap() >= 30, "{new}");
+    let html = std::fs::read_to_string(an.join("report.html")).unwrap();
+    assert!(html.contains("Emerging themes, new since it was fitted"));
+
+    // `themes --theme-model` on the enriched file and its embeddings.
+    let out_dir = dir.path().join("th");
+    let out = run(&[
+        "themes",
+        an.join("tickets_enriched.csv").to_str().unwrap(),
+        "--embeddings",
+        an.join("embeddings.npy").to_str().unwrap(),
+        "--theme-model",
+        model.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("1 emerging theme(s)"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    // Fitted with the tiny model, refused with the default one.
+    let out = run(&[
+        "analyze",
+        input.to_str().unwrap(),
+        "--theme-model",
+        model.to_str().unwrap(),
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+        "-q",
+    ]);
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("dimensional centres") || err.contains("was fitted with model"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

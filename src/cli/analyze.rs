@@ -38,7 +38,8 @@ pub struct AnalyzeArgs {
     pub kpi: KpiArgs,
     #[command(flatten)]
     pub themes: ThemeArgs,
-    /// Output directory (created if missing). `--by` defaults to channel,priority,topic here.
+    /// Output directory (created if missing). `--by` defaults to channel,priority,topic,language
+    /// here (language is always added: the report's language note needs it).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Customers table (customer_id, churned, plan, mrr, signup_date …): trains the churn model when it has labels.
@@ -55,6 +56,11 @@ pub struct AnalyzeArgs {
     /// report's taxonomy mix and KPIs by label).
     #[arg(long, value_name = "FILE")]
     pub taxonomy: Option<PathBuf>,
+    /// A saved theme model (`themes fit`): tickets join its themes (same ids and labels as when
+    /// it was fitted) instead of new ones, tickets of a new kind show up as emerging themes,
+    /// and churn gets theme-mix features (labels are stable then).
+    #[arg(long = "theme-model", value_name = "FILE")]
+    pub theme_model: Option<PathBuf>,
     /// No progress display and no terminal summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -86,16 +92,27 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
             "language".into(),
         ];
     }
+    if !kpi.by.iter().any(|d| d == "language") {
+        kpi.by.push("language".into());
+    }
     if let Some(name) = tax_name.first() {
         if !kpi.by.iter().any(|d| d == name) {
             kpi.by.push(name.to_string());
         }
     }
     let themes = a.themes.options(period, ingest.timezone)?;
+    let theme_model = match &a.theme_model {
+        Some(p) => Some(ticketlens::themes::ThemeModel::load(p)?),
+        None => None,
+    };
     let churn = ticketlens::churn::ChurnOptions {
         as_of: kpi.as_of,
         seed: a.themes.seed,
         sla: kpi.sla,
+        // A saved theme model's labels mean the same thing in every run,
+        // so a churn model can use the theme mix (off otherwise: see
+        // ChurnOptions::max_theme_features).
+        max_theme_features: if theme_model.is_some() { 20 } else { 0 },
         ..Default::default()
     };
     let options_json = serde_json::json!({
@@ -105,7 +122,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         "sla": a.kpi.sla, "sla_resolution": a.kpi.sla_resolution, "business_hours": a.kpi.business_hours,
         "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,
         "themes_within": a.themes.themes_within, "seed_themes": a.themes.seed_themes, "seed": a.themes.seed,
-        "customers": a.customers.as_deref().map(file_name), "taxonomy": a.taxonomy.as_deref().map(file_name), "churn_model": a.churn_model.as_deref().map(file_name), "out": file_name(&a.out),
+        "customers": a.customers.as_deref().map(file_name), "taxonomy": a.taxonomy.as_deref().map(file_name), "theme_model": a.theme_model.as_deref().map(file_name), "churn_model": a.churn_model.as_deref().map(file_name), "out": file_name(&a.out),
         "support_cost": a.kpi.support_cost, "cost_per_agent_hour": a.kpi.cost_per_agent_hour,
         "currency": a.kpi.currency, "agent_hours": a.kpi.agent_hours,
         "strict": a.input.rejects.strict, "max_reject_rate": a.input.rejects.max_reject_rate,
@@ -121,6 +138,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         churn_model: a.churn_model.clone(),
         kpi,
         taxonomy,
+        theme_model,
         themes,
         churn,
         quiet: a.quiet,

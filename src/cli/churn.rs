@@ -212,6 +212,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
             };
             let model = ChurnModel::load(&s.churn_model)?;
             let (tickets, as_of, quality) = load_tickets(&s.common, &rejects_beside(&s.output))?;
+            let rows = churn::score(&model, &tickets, customers.as_ref(), as_of)?;
             let absent = churn::absent_theme_columns(&model, &tickets, as_of);
             if !absent.is_empty() {
                 eprintln!(
@@ -219,7 +220,6 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                     absent.join(", ")
                 );
             }
-            let rows = churn::score(&model, &tickets, customers.as_ref(), as_of)?;
             churn::write_at_risk(&rows, &s.output)?;
             eprintln!(
                 "churn: scored {} customers → {}",

@@ -82,7 +82,8 @@ pub struct TrainArgs {
     #[arg(long, default_value = "category", value_name = "NAME")]
     pub name: String,
     /// A cell may hold several labels (split like tags: `,` `;` `|`, else spaces); one-vs-rest
-    /// models, each label assigned at probability ≥ 0.5.
+    /// models, each label assigned at or above its own threshold (its best cross-validated F1,
+    /// 0.25–0.75; 0.5 with --folds 0).
     #[arg(long = "multi-label")]
     pub multi_label: bool,
     /// Fewest tickets a label needs.

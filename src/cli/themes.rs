@@ -1,6 +1,6 @@
 //! `ticketlens themes`.
 
-use super::common::{print_quality, InputArgs};
+use super::common::{print_quality, InputArgs, ModelArgs, ReadArgs, RejectArgs};
 use super::themes_args::ThemeArgs;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use ticketlens::embeddings::Embeddings;
 use ticketlens::ingest::{self, DataQuality, RejectsWriter, Row};
 use ticketlens::period::Period;
+use ticketlens::pipeline::classify::{classify_all, default_rejects_path};
+use ticketlens::pipeline::progress::Progress;
 use ticketlens::text::clean_ticket;
+use ticketlens::themes::ThemeModel;
 use ticketlens::ticket::EnrichedColumns;
 use ticketlens::EnrichedTicket;
 
@@ -20,24 +23,139 @@ use ticketlens::EnrichedTicket;
 /// DIR/ticket_themes.csv and DIR/rejects.csv. More than --max-reject-rate
 /// (default 5 %) of the rows rejected, or any with --strict, exits with code 3
 /// after writing the outputs.
+///
+/// `themes fit INPUT -o theme_model.json` saves themes so later runs
+/// (`--theme-model`) assign tickets to the same ids.
 #[derive(Debug, Args)]
+#[command(subcommand_negates_reqs = true)]
 pub struct ThemesCmdArgs {
+    #[command(subcommand)]
+    pub command: Option<ThemesCommand>,
+    /// Enriched ticket file written by `classify` or `analyze`; `-` reads stdin.
+    #[arg(value_name = "INPUT")]
+    pub input: Option<String>,
+    /// How to read the rows (mapping, text columns, time zone, format).
     #[command(flatten)]
-    pub input: InputArgs,
+    pub read: ReadArgs,
+    /// Print how input columns were mapped to ticket fields.
+    #[arg(long)]
+    pub explain_mapping: bool,
+    /// When rejected rows fail the run (`--strict`, `--max-reject-rate`).
+    #[command(flatten)]
+    pub rejects: RejectArgs,
     #[command(flatten)]
     pub themes: ThemeArgs,
     /// Embeddings (.npy, f32) in the input's row order, as written by `classify`.
     #[arg(long, value_name = "FILE")]
-    pub embeddings: PathBuf,
+    pub embeddings: Option<PathBuf>,
     /// Trend period.
     #[arg(long, value_enum, default_value = "week")]
     pub period: Period,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
+    /// Assign the tickets to a saved theme model (`themes fit`) instead of discovering themes:
+    /// same ids and labels as when it was fitted; tickets far from every saved theme that form
+    /// a group of their own are reported as emerging themes.
+    #[arg(long = "theme-model", value_name = "FILE")]
+    pub theme_model: Option<PathBuf>,
+}
+
+/// `themes` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum ThemesCommand {
+    /// Discover themes in a ticket export (raw or enriched; the model embeds it) and save
+    /// them (centres, labels, keywords, radii, the model's sha256) for `--theme-model`.
+    Fit(Box<FitArgs>),
+}
+
+/// `themes fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub themes: ThemeArgs,
+    /// Where to save the theme model (JSON). Rejected rows go to `<FILE>.rejects.csv`.
+    #[arg(short, long, value_name = "FILE", default_value = "theme_model.json")]
+    pub output: PathBuf,
+    /// No progress display and no theme list.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `themes fit`: embed, discover, save.
+fn fit(a: FitArgs) -> Result<()> {
+    let policy = a.input.rejects.policy()?;
+    let ingest_opts = a.input.options(false)?;
+    let opts = a.themes.options(Period::Week, ingest_opts.timezone)?;
+    let classifier = a.model.load()?;
+    let progress = Progress::new("classify", None, a.quiet);
+    let set = classify_all(&a.input.source(), &ingest_opts, &classifier, &progress);
+    progress.finish();
+    let set = set?;
+    let rejects_file = default_rejects_path(Some(&a.output));
+    let mut rejects = RejectsWriter::new(&rejects_file)?;
+    for r in &set.rejects {
+        rejects.write(r)?;
+    }
+    let mut counts = set.counts.clone();
+    counts.reject_groups = rejects.finish_with_summary()?.groups();
+    let quality = counts.quality(&policy, &rejects_file);
+    print_quality("themes", &quality);
+    let report = ticketlens::themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts)
+        .context("themes")?;
+    let source = ticketlens::io::file_name(std::path::Path::new(&a.input.input));
+    let model =
+        ThemeModel::from_report(&report, &set.embeddings, classifier.model_sha256(), &source)?;
+    model
+        .save(&a.output)
+        .with_context(|| format!("saving {}", a.output.display()))?;
+    if !a.quiet {
+        for t in &model.themes {
+            println!("{:>3}  {:>6}  {}", t.id, t.size, t.label);
+        }
+    }
+    eprintln!(
+        "themes: fitted {} themes on {} tickets; wrote {}",
+        model.themes.len(),
+        model.tickets,
+        a.output.display()
+    );
+    policy.check(&quality)?;
+    Ok(())
 }
 
 pub fn run(a: ThemesCmdArgs) -> Result<()> {
+    if let Some(ThemesCommand::Fit(f)) = a.command {
+        return fit(*f);
+    }
+    let (Some(embeddings), Some(out)) = (a.embeddings.clone(), a.out.clone()) else {
+        anyhow::bail!(
+            "themes needs --embeddings FILE and --out DIR (or `themes fit INPUT -o FILE`)"
+        );
+    };
+    let theme_model = match &a.theme_model {
+        Some(p) => Some(ThemeModel::load(p)?),
+        None => None,
+    };
+    let Some(input) = a.input else {
+        anyhow::bail!("themes needs an INPUT file (or `themes fit INPUT`)");
+    };
+    let a = Resolved {
+        input: InputArgs {
+            input,
+            read: a.read,
+            explain_mapping: a.explain_mapping,
+            rejects: a.rejects,
+        },
+        themes: a.themes,
+        embeddings,
+        period: a.period,
+        out,
+    };
     let policy = a.input.rejects.policy()?;
     let ingest_opts = a.input.options(true)?;
     let opts = a.themes.options(a.period, ingest_opts.timezone)?;
@@ -83,7 +201,19 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
         emb.rows(),
         tickets.len()
     );
-    let report = ticketlens::themes::discover(&tickets, &texts, &emb, &opts).context("themes")?;
+    let report = match &theme_model {
+        Some(m) => m.assign(&tickets, &texts, &emb, &opts),
+        None => ticketlens::themes::discover(&tickets, &texts, &emb, &opts),
+    }
+    .context("themes")?;
+    if let Some(info) = &report.theme_model {
+        eprintln!(
+            "themes: assigned to the {} saved themes ({} far from every one); {} emerging theme(s)",
+            info.saved_themes,
+            info.far_tickets,
+            info.emerging.len()
+        );
+    }
     let files = report.write(&tickets, &a.out)?;
     eprintln!(
         "themes: {} themes over {} tickets; wrote {} files to {}",
@@ -97,4 +227,13 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     }
     policy.check(&quality)?;
     Ok(())
+}
+
+/// `themes` arguments once the required ones are known to be there.
+struct Resolved {
+    input: InputArgs,
+    themes: ThemeArgs,
+    embeddings: PathBuf,
+    period: Period,
+    out: PathBuf,
 }

@@ -55,6 +55,10 @@ pub struct AnalyzeOptions {
     /// tickets_enriched.csv) and `<NAME>` joins the KPI dimensions, so the
     /// report shows the taxonomy's mix and its KPIs.
     pub taxonomy: Option<crate::taxonomy::Taxonomy>,
+    /// A saved theme model (`--theme-model`): tickets are assigned to its
+    /// themes (same ids and labels as when fitted) instead of discovering
+    /// new ones; emerging themes are reported apart.
+    pub theme_model: Option<themes::ThemeModel>,
     /// Theme options.
     pub themes: ThemeOptions,
     /// Churn options.
@@ -204,6 +208,12 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     if let Some(t) = &opts.taxonomy {
         t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
     }
+    if let Some(m) = &opts.theme_model {
+        m.check_model(
+            Some(classifier.model_sha256()),
+            classifier.config().embedding.dim,
+        )?;
+    }
     let out = &opts.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let mut keep: Vec<&Path> = Vec::new();
@@ -278,9 +288,18 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     // 2. themes (assigns a theme to every ticket); trends need times
     let mut themes_out = None;
     if has_text {
-        let mut theme_report = timed(&mut stages, "themes", Some((n_rows, opts.quiet)), || {
-            themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes)
-        })?;
+        let mut theme_report =
+            timed(
+                &mut stages,
+                "themes",
+                Some((n_rows, opts.quiet)),
+                || match &opts.theme_model {
+                    Some(m) => m.assign(&set.tickets, &set.texts, &set.embeddings, &opts.themes),
+                    None => {
+                        themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts.themes)
+                    }
+                },
+            )?;
         if !has_time {
             theme_report.trends.clear();
             theme_report.trending.clear();
@@ -548,7 +567,29 @@ fn run_churn(
         run.outcome = ChurnOutcome::Skipped { reason };
         return Ok(run);
     };
-    let rows = churn::score(&model, tickets, customers, opts.churn.as_of)?;
+    // A saved model's theme or taxonomy columns that no ticket carries
+    // read as 0 % for everyone: said, not hidden.
+    let absent = churn::absent_theme_columns(&model, tickets, opts.churn.as_of);
+    if !absent.is_empty() && evaluation.is_none() {
+        notes.push(format!(
+            "churn: the saved model's columns {} match no ticket here (scored as a 0% share)",
+            absent.join(", ")
+        ));
+    }
+    // Data the saved model cannot score (untagged tickets for a model
+    // with taxonomy features) skips churn with the reason; the rest of the
+    // run still writes its report.
+    let rows = match churn::score(&model, tickets, customers, opts.churn.as_of) {
+        Ok(rows) => rows,
+        Err(Error::Data(why)) if evaluation.is_none() => {
+            let reason = format!("churn: not scored: {why}");
+            notes.push(reason.clone());
+            run.used = "none";
+            run.outcome = ChurnOutcome::Skipped { reason };
+            return Ok(run);
+        }
+        Err(e) => return Err(e),
+    };
     let ap = out.join("at_risk.csv");
     churn::write_at_risk(&rows, &ap)?;
     run.files.push(ap);

@@ -400,8 +400,12 @@ mod tests {
         // A plain `language` column counts as detected only in an enriched file.
         let raw = ["id", "language"].map(String::from);
         assert!(!EnrichedColumns::new(&raw).has_language());
-        let enriched = ["id", "sentiment", "language"].map(String::from);
+        let enriched = ["id", "p_negative", "language"].map(String::from);
         assert!(EnrichedColumns::new(&enriched).has_language());
+        // A raw export's own `sentiment` and `Language` are not ticketlens's.
+        let raw = ["id", "sentiment", "Language"].map(String::from);
+        assert!(!EnrichedColumns::new(&raw).has_language());
+        assert_eq!(language_column(&raw), "language_detected");
     }
 
     #[test]

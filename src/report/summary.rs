@@ -145,7 +145,10 @@ pub fn terminal_summary_with(a: &Analysis, color: bool) -> String {
                 e.accuracy * 100.0,
                 e.macro_f1
             ),
-            None => "zero-shot, not evaluated".to_string(),
+            None if t.kind == crate::taxonomy::TaxonomyKind::Prototypes => {
+                "zero-shot, not evaluated".to_string()
+            }
+            None => "not cross-validated".to_string(),
         };
         out.push_str(&format!(
             "\nYour taxonomy ({}): {} labels, {quality}; see the report's \"Your taxonomy\" section\n",

@@ -23,8 +23,10 @@ use crate::{Error, Result};
 /// (ticket index, label probabilities) of one fold's held-out tickets.
 type FoldPredictions = Vec<(usize, Vec<f32>)>;
 
-/// Candidate multi-label thresholds: 0.05, 0.10, … 0.95.
-const THRESHOLD_GRID: std::ops::RangeInclusive<u32> = 1..=19;
+/// Candidate multi-label thresholds: 0.25, 0.30, … 0.75. Not lower: the
+/// F1-best threshold of a label the model barely separates can be 0.05,
+/// which tags most tickets with it; not higher, symmetrically.
+const THRESHOLD_GRID: std::ops::RangeInclusive<u32> = 5..=15;
 
 /// Label small labels are merged into ([`SmallLabels::Other`]).
 pub const OTHER: &str = "other";
@@ -448,14 +450,14 @@ fn predict(probs: &[Vec<f32>], thresholds: &[f32], multi_label: bool) -> Vec<Vec
 }
 
 /// Each label's threshold with the best F1 over out-of-fold probabilities
-/// `probs` (grid 0.05–0.95; ties go to the value nearest 0.5, so a label
+/// `probs` (grid 0.25–0.75; ties go to the value nearest 0.5, so a label
 /// whose F1 is flat keeps the neutral default). A rare label's best
 /// threshold is often well below 0.5: a one-vs-rest model trained on few
 /// positives rarely gives them a probability above one half.
 ///
 /// The figures of [`Evaluation`] use these thresholds on the same
 /// out-of-fold scores, so they are slightly optimistic (one value per
-/// label chosen from 19).
+/// label chosen from 11).
 pub fn tune_thresholds(probs: &[Vec<f32>], targets: &[Vec<usize>], k: usize) -> Vec<f32> {
     (0..k)
         .map(|l| {

@@ -7,7 +7,8 @@ use crate::{Error, Result};
 
 /// Output column names a taxonomy may not take (the model's and the
 /// themes' columns), besides the grouping dimensions.
-const RESERVED: [&str; 8] = [
+const RESERVED: [&str; 9] = [
+    "language_detected",
     "sentiment_confidence",
     "p_negative",
     "p_neutral",
@@ -126,7 +127,7 @@ impl Taxonomy {
             || crate::ticket::FIELD_DIMENSIONS.contains(&self.name.as_str())
         {
             return bad(format!(
-                "the name `{}` is a built-in column or dimension: choose another (--name)",
+                "the name `{}` is a built-in column or dimension: choose another (taxonomy train --name)",
                 self.name
             ));
         }

@@ -110,24 +110,26 @@ fn multi_label_uses_per_label_thresholds() {
 
 #[test]
 fn thresholds_are_tuned_for_each_labels_f1() {
-    // Label 0 is rare: its positives score 0.2–0.3 out of fold, its
-    // negatives ≤ 0.1, so 0.5 would miss all of them. Thresholds 0.15 and
-    // 0.2 both reach F1 = 1; the tie goes to the one nearer 0.5. Label 1's
-    // positives score 0.9 and one negative 0.6: best from 0.65 to 0.9,
-    // nearest 0.5 is 0.65. Label 2 never occurs: F1 is 0 everywhere and
-    // its threshold stays 0.5.
+    // Label 0 is rare: its positives score 0.3–0.4 out of fold, its
+    // negatives ≤ 0.1, so 0.5 would miss all of them. Thresholds 0.25 and
+    // 0.3 both reach F1 = 1; the tie goes to the one nearer 0.5. Label 1's
+    // positives score 0.9 and one negative 0.6: best from 0.65 to 0.75
+    // (the grid's top), nearest 0.5 is 0.65. Label 2 never occurs: F1 is
+    // 0 everywhere and its threshold stays 0.5. Label 3's positives score
+    // 0.05: the grid stops at 0.25, so it keeps the neutral 0.5 (F1 0).
     let probs = vec![
-        vec![0.2, 0.9, 0.1],
-        vec![0.25, 0.1, 0.1],
-        vec![0.3, 0.1, 0.1],
-        vec![0.1, 0.6, 0.1],
-        vec![0.05, 0.9, 0.1],
+        vec![0.3, 0.9, 0.1, 0.05],
+        vec![0.35, 0.1, 0.1, 0.05],
+        vec![0.4, 0.1, 0.1, 0.0],
+        vec![0.1, 0.6, 0.1, 0.0],
+        vec![0.05, 0.9, 0.1, 0.0],
     ];
-    let targets = vec![vec![0, 1], vec![0], vec![0], vec![], vec![1]];
-    let th = tune_thresholds(&probs, &targets, 3);
-    assert!((th[0] - 0.2).abs() < 1e-6, "{th:?}");
+    let targets = vec![vec![0, 1, 3], vec![0, 3], vec![0], vec![], vec![1]];
+    let th = tune_thresholds(&probs, &targets, 4);
+    assert!((th[0] - 0.3).abs() < 1e-6, "{th:?}");
     assert!((th[1] - 0.65).abs() < 1e-6, "{th:?}");
     assert!((th[2] - 0.5).abs() < 1e-6, "{th:?}");
+    assert!((th[3] - 0.5).abs() < 1e-6, "{th:?}");
 }
 
 #[test]

@@ -23,7 +23,7 @@ use super::ctfidf::Keyword;
 use serde::Serialize;
 
 /// What a theme is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ThemeKind {
     /// Something is wrong or wanted: a complaint, a question, a request.

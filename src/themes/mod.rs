@@ -13,6 +13,7 @@ pub mod eval;
 pub mod kind;
 mod kmeans;
 mod refine;
+mod saved;
 pub mod seeds;
 pub mod select;
 mod stats;
@@ -26,6 +27,7 @@ pub use eval::{
     ClusterEval,
 };
 pub use kind::ThemeKind;
+pub use saved::{SavedTheme, ThemeModel, THEME_MODEL_FORMAT};
 
 /// Labels kept in [`Theme::taxonomy_mix`].
 pub const TAXONOMY_MIX: usize = 3;
@@ -117,6 +119,10 @@ pub struct Theme {
     /// Why: the filler share of its keywords, its texts' median length and
     /// its negative share against the overall one.
     pub kind_evidence: String,
+    /// New this run: tickets far from their nearest theme of the saved
+    /// theme model (`--theme-model`) that form a tight group of their own
+    /// (see [`ThemeModel::assign`]); always `false` for discovered themes.
+    pub emerging: bool,
     /// Top 10 c-TF-IDF keywords (conversation filler left out of issue
     /// themes).
     pub keywords: Vec<Keyword>,
@@ -175,6 +181,26 @@ pub struct ThemeReport {
     pub clustered: usize,
     /// Seed themes that matched no discovered theme (still worth a look).
     pub unmatched_seeds: Vec<String>,
+    /// The saved theme model the tickets were assigned to (`None`:
+    /// themes were discovered in this run).
+    pub theme_model: Option<SavedModelInfo>,
+}
+
+/// Which saved theme model assigned a report's tickets, and what it found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedModelInfo {
+    /// Where it was fitted (the input's file name) and when.
+    pub source: String,
+    /// When it was fitted (UTC, RFC 3339).
+    pub created: String,
+    /// Its number of themes (ids 0..saved).
+    pub saved_themes: usize,
+    /// Tickets farther from their nearest saved theme than that theme's
+    /// radius: the candidates for emerging themes (some may still lie
+    /// within another theme's radius).
+    pub far_tickets: usize,
+    /// Ids of the emerging themes (from `saved_themes` on).
+    pub emerging: Vec<usize>,
 }
 
 /// Cluster tickets into themes, describe them and track their trends.
@@ -191,6 +217,45 @@ pub fn discover(
     emb: &Embeddings,
     opts: &ThemeOptions,
 ) -> Result<ThemeReport> {
+    let p = prepare(tickets, texts, emb, opts)?;
+    let keys = p.keys(tickets);
+    if p.selected.is_empty() {
+        return Ok(empty_report(tickets.len(), opts));
+    }
+    let c = cluster::cluster(&p.unit, emb.dim, &p.selected, &keys, opts);
+    stats::build(tickets, texts, &p.selected, &keys, &c, opts, None)
+}
+
+/// What clustering and assignment both start from: unit rows, the
+/// tickets to theme and their content keys.
+pub(crate) struct Prepared<'a> {
+    /// L2-normalised embedding rows (borrowed when already unit length).
+    pub unit: std::borrow::Cow<'a, [f32]>,
+    /// Indices of the tickets to theme (all, or the negative ones).
+    pub selected: Vec<usize>,
+    /// (text hash, row hash) per selected ticket.
+    hashes: Vec<(u64, u64)>,
+}
+
+impl Prepared<'_> {
+    /// Content key per selected ticket: (id, text hash, row hash), the
+    /// canonical order that makes results independent of row order.
+    pub fn keys<'t>(&self, tickets: &'t [EnrichedTicket]) -> Vec<(&'t str, u64, u64)> {
+        self.selected
+            .iter()
+            .zip(&self.hashes)
+            .map(|(&i, h)| (tickets[i].ticket.id.as_str(), h.0, h.1))
+            .collect()
+    }
+}
+
+/// Check the inputs agree, normalise the rows, select the tickets.
+pub(crate) fn prepare<'a>(
+    tickets: &[EnrichedTicket],
+    texts: &[String],
+    emb: &'a Embeddings,
+    opts: &ThemeOptions,
+) -> Result<Prepared<'a>> {
     let n = tickets.len();
     if texts.len() != n {
         return Err(Error::Data(format!(
@@ -241,40 +306,41 @@ pub fn discover(
             )
         })
         .collect();
-    let keys: Vec<(&str, u64, u64)> = selected
-        .iter()
-        .zip(&hashes)
-        .map(|(&i, h)| (tickets[i].ticket.id.as_str(), h.0, h.1))
-        .collect();
-    if selected.is_empty() {
-        return Ok(ThemeReport {
-            themes: Vec::new(),
-            assignments: vec![None; n],
-            trends: Vec::new(),
-            trending: Vec::new(),
-            trending_conversation: Vec::new(),
-            k_selection: KSelection {
-                method: "trivial".into(),
-                range: (0, 0),
-                candidates: Vec::new(),
-                sample_size: 0,
-                chosen: 0,
-                micro_clusters: 0,
-                refined: false,
-            },
-            period: opts.period,
-            within_negative: opts.within_negative,
-            clustered: 0,
-            unmatched_seeds: opts
-                .seed_themes
-                .iter()
-                .flatten()
-                .map(|s| s.name.clone())
-                .collect(),
-        });
+    Ok(Prepared {
+        unit,
+        selected,
+        hashes,
+    })
+}
+
+/// The report of an input with no ticket to theme.
+fn empty_report(n: usize, opts: &ThemeOptions) -> ThemeReport {
+    ThemeReport {
+        themes: Vec::new(),
+        assignments: vec![None; n],
+        trends: Vec::new(),
+        trending: Vec::new(),
+        trending_conversation: Vec::new(),
+        k_selection: KSelection {
+            method: "trivial".into(),
+            range: (0, 0),
+            candidates: Vec::new(),
+            sample_size: 0,
+            chosen: 0,
+            micro_clusters: 0,
+            refined: false,
+        },
+        period: opts.period,
+        within_negative: opts.within_negative,
+        clustered: 0,
+        unmatched_seeds: opts
+            .seed_themes
+            .iter()
+            .flatten()
+            .map(|s| s.name.clone())
+            .collect(),
+        theme_model: None,
     }
-    let c = cluster::cluster(&unit, emb.dim, &selected, &keys, opts);
-    stats::build(tickets, texts, &selected, &keys, &c, opts)
 }
 
 #[cfg(test)]

@@ -67,6 +67,16 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     crate::stats::median(&mut v)
 }
 
+/// Theme names of a saved model ([`super::ThemeModel`]): `names[id]` for
+/// every theme id of the clustering, `None` for the emerging themes (named
+/// by their keywords), which are the ids from `saved` on.
+pub(crate) struct Saved<'a> {
+    /// Label per theme id.
+    pub names: &'a [Option<String>],
+    /// Number of saved themes (ids below are saved, from it on emerging).
+    pub saved: usize,
+}
+
 /// Assemble the report from a clustering of `selected` tickets.
 pub(crate) fn build(
     tickets: &[EnrichedTicket],
@@ -75,9 +85,15 @@ pub(crate) fn build(
     keys: &[(&str, u64, u64)],
     c: &Clustering,
     opts: &ThemeOptions,
+    saved: Option<&Saved<'_>>,
 ) -> Result<ThemeReport> {
-    // Empty centres were dropped, so themes are exactly 0..=max label.
-    let k = c.labels.iter().max().map_or(0, |m| m + 1);
+    // Discovered: empty centres were dropped, so themes are exactly
+    // 0..=max label. Saved: every saved theme keeps its id, even when no
+    // ticket of this input joins it.
+    let k = match saved {
+        Some(s) => s.names.len(),
+        None => c.labels.iter().max().map_or(0, |m| m + 1),
+    };
     // Members of each theme in canonical (content-key) order.
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
     let mut by_key: Vec<usize> = (0..selected.len()).collect();
@@ -148,9 +164,11 @@ pub(crate) fn build(
         kw.truncate(10);
     }
     let auto: Vec<String> = keywords.iter().map(|kw| ctfidf::label(kw)).collect();
-    let seed_names = match &opts.seed_themes {
-        Some(s) => seeds::assign_names(&keywords, s),
-        None => vec![None; k],
+    let seed_names = match (&opts.seed_themes, saved) {
+        // A saved model's names are what its ids mean.
+        (_, Some(s)) => s.names.to_vec(),
+        (Some(s), None) => seeds::assign_names(&keywords, s),
+        (None, None) => vec![None; k],
     };
     let labels: Vec<String> = auto
         .iter()
@@ -160,6 +178,7 @@ pub(crate) fn build(
     let unmatched_seeds = opts
         .seed_themes
         .iter()
+        .filter(|_| saved.is_none())
         .flatten()
         .filter(|s| {
             !seed_names
@@ -272,8 +291,9 @@ pub(crate) fn build(
                 id: t,
                 label: labels[t].clone(),
                 auto_label: auto[t].clone(),
-                seed: seed_names[t].clone(),
+                seed: seed_names[t].clone().filter(|_| saved.is_none()),
                 kind: kinds[t].0,
+                emerging: saved.is_some_and(|s| t >= s.saved),
                 kind_evidence: kinds[t].1.clone(),
                 keywords: keywords[t].clone(),
                 size: m.len(),
@@ -344,5 +364,6 @@ pub(crate) fn build(
         within_negative: opts.within_negative,
         clustered: selected.len(),
         unmatched_seeds,
+        theme_model: None,
     })
 }

@@ -305,3 +305,112 @@ fn each_theme_reports_its_taxonomy_mix() {
     assert!((mix[0].1 - 2.0 / 3.0).abs() < 1e-9, "{mix:?}");
     assert!(r.themes.iter().any(|th| th.taxonomy_mix.is_empty()));
 }
+
+/// A month of tickets in the three planted groups (noise and times drawn
+/// with `salt`, so no ticket repeats another month's), plus `injected`
+/// tickets of a new kind in a direction no group has.
+fn month(n: usize, salt: &str, injected: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings) {
+    let t0 = Utc.with_ymd_and_hms(2025, 4, 1, 9, 0, 0).unwrap();
+    let (mut tickets, mut texts, mut emb) = (Vec::new(), Vec::new(), Embeddings::new(8));
+    for i in 0..n + injected {
+        let g = if i >= n { 5 } else { i % 3 };
+        let mut v = [0.0f32; 8];
+        for (d, x) in v.iter_mut().enumerate() {
+            let h = super::cluster::fnv64(format!("{salt}/{i}/{d}").as_bytes());
+            *x = (h % 1000) as f32 / 1000.0 * 0.15;
+        }
+        v[g] = 1.0;
+        super::kmeans::normalize(&mut v);
+        emb.push(&v);
+        let text = if g == 5 {
+            format!("app crashes on startup after update #{i}")
+        } else {
+            format!("{} #{i}", GROUPS[g])
+        };
+        texts.push(text);
+        let mut t = EnrichedTicket::new(Ticket {
+            id: format!("{salt}-{i:03}"),
+            created_at: t0 + Duration::hours(i as i64 * 7),
+            ..Default::default()
+        });
+        t.prediction = Some(Prediction {
+            sentiment: Sentiment::Negative,
+            sentiment_confidence: 0.9,
+            p_negative: 0.8,
+            p_neutral: 0.1,
+            p_positive: 0.1,
+            topic: "other".into(),
+            topic_confidence: 0.5,
+        });
+        tickets.push(t);
+    }
+    (tickets, texts, emb)
+}
+
+#[test]
+fn saved_themes_keep_their_ids_and_a_new_kind_of_ticket_emerges() {
+    let (tickets, texts, emb) = corpus();
+    let opts = ThemeOptions::default();
+    let fitted = discover(&tickets, &texts, &emb, &opts).unwrap();
+    assert_eq!(fitted.themes.len(), 3);
+    let model = ThemeModel::from_report(&fitted, &emb, "sha-a", "march.csv").unwrap();
+    // Which fitted theme each planted group is.
+    let id_of = |g: usize| fitted.assignments[g].as_ref().unwrap().id;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("theme_model.json");
+    model.save(&path).unwrap();
+    let model = ThemeModel::load(&path).unwrap();
+    assert_eq!(model.themes.len(), 3);
+    assert!(model
+        .themes
+        .iter()
+        .all(|t| t.radius > 0.0 && t.radius < 0.2));
+
+    // A later month, same kinds of tickets: same ids and labels, nothing new.
+    let (t2, x2, e2) = month(120, "april", 0);
+    let r = model.assign(&t2, &x2, &e2, &opts).unwrap();
+    for (i, a) in r.assignments.iter().enumerate() {
+        let a = a.as_ref().unwrap();
+        assert_eq!(a.id, id_of(i % 3), "ticket {i}");
+        assert_eq!(a.label, fitted.themes[a.id].label);
+    }
+    let info = r.theme_model.as_ref().unwrap();
+    assert!(info.emerging.is_empty(), "{info:?}");
+    assert!(r.themes.iter().all(|t| !t.emerging));
+    assert_eq!(r.k_selection.method, "saved theme model");
+
+    // The same month with 30 tickets of a new kind: they form an emerging
+    // theme with the next id; the known tickets keep theirs.
+    let (t3, x3, e3) = month(120, "april", 30);
+    let r = model.assign(&t3, &x3, &e3, &opts).unwrap();
+    let info = r.theme_model.as_ref().unwrap();
+    assert_eq!(info.emerging, [3], "{info:?}");
+    let new = &r.themes[3];
+    assert!(new.emerging && new.size == 30, "{new:?}");
+    assert!(
+        new.label.contains("crashes") || new.label.contains("startup"),
+        "{}",
+        new.label
+    );
+    for (i, a) in r.assignments.iter().enumerate() {
+        let want = if i >= 120 { 3 } else { id_of(i % 3) };
+        assert_eq!(a.as_ref().unwrap().id, want, "ticket {i}");
+    }
+
+    // Another model's or width's embeddings are refused.
+    assert!(model.check_model(Some("sha-b"), 8).is_err());
+    assert!(model.check_model(Some("sha-a"), 8).is_ok());
+    let mut wide = Embeddings::new(4);
+    (0..t2.len()).for_each(|_| wide.push(&[1.0, 0.0, 0.0, 0.0]));
+    let err = model
+        .assign(&t2, &x2, &wide, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("8-dimensional centres"), "{err}");
+    std::fs::write(&path, "{\"format\": \"x\"}").unwrap();
+    let err = ThemeModel::load(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("theme_model.json") && !err.contains('\n'),
+        "{err}"
+    );
+}

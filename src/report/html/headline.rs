@@ -366,7 +366,11 @@ pub fn languages(kpis: &KpiReport) -> String {
         .collect();
     if known.len() > 6 {
         let rest: u64 = known[6..].iter().map(|(_, n)| n).sum();
-        parts.push(format!("{} more {}", known.len() - 6, share(rest)));
+        parts.push(format!(
+            "{} other languages {}",
+            known.len() - 6,
+            share(rest)
+        ));
     }
     let mut s = format!("Languages: {}", parts.join(", "));
     let unknown = kpis.overall.tickets.saturating_sub(told);
@@ -381,7 +385,7 @@ pub fn languages(kpis: &KpiReport) -> String {
         .sum();
     if other > 0 {
         s.push_str(&format!(
-            " The model was trained on English: sentiment, topic and themes of the {} tickets in another language are unreliable.",
+            " The model was trained on English: sentiment, topic, themes and taxonomy labels of the {} of tickets in another language are unreliable.",
             share(other)
         ));
     }

@@ -42,11 +42,19 @@ pub fn section(t: &Taxonomy, tickets: &[EnrichedTicket]) -> TaxonomySection {
     // Tickets and summed confidence per label in this export.
     let mut here: BTreeMap<&str, (u64, f64)> = BTreeMap::new();
     let (mut tagged, mut uncertain, mut none) = (0u64, 0u64, 0u64);
+    let other = t.other_label.as_deref();
     for l in tickets.iter().filter_map(|t| t.taxonomy.as_ref()) {
         tagged += 1;
         uncertain += u64::from(l.confidence < LOW_CONFIDENCE);
         let mut any = false;
         for label in l.value.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            if Some(label) == other {
+                // Counted in its own row, but as "no label".
+                let e = here.entry(label).or_default();
+                e.0 += 1;
+                e.1 += f64::from(l.confidence);
+                continue;
+            }
             let e = here.entry(label).or_default();
             e.0 += 1;
             e.1 += f64::from(l.confidence);
@@ -85,7 +93,7 @@ pub fn section(t: &Taxonomy, tickets: &[EnrichedTicket]) -> TaxonomySection {
     built.push('.');
     if !tr.merged_into_other.is_empty() {
         built.push_str(&format!(
-            " Labels with too few examples were merged into `other`: {}.",
+            " Labels with too few examples were merged into \"other\": {}.",
             tr.merged_into_other.join(", ")
         ));
     }
@@ -102,11 +110,16 @@ pub fn section(t: &Taxonomy, tickets: &[EnrichedTicket]) -> TaxonomySection {
         facts.push(("Macro-F1".to_string(), fixed(Some(e.macro_f1), 3)));
     }
     facts.push(("Tickets labelled".to_string(), count(Some(tagged as f64))));
+    let multi = t.kind == TaxonomyKind::MultiLabel;
     if tagged > 0 {
-        facts.push((
-            format!("Confidence below {LOW_CONFIDENCE}"),
-            pct(Some(uncertain as f64 / tagged as f64)),
-        ));
+        // A multi-label ticket's confidence is its best label's
+        // probability, which says little next to per-label thresholds.
+        if !multi {
+            facts.push((
+                format!("Confidence below {LOW_CONFIDENCE}"),
+                pct(Some(uncertain as f64 / tagged as f64)),
+            ));
+        }
         if none > 0 {
             facts.push((
                 if t.kind == TaxonomyKind::MultiLabel {
@@ -129,11 +142,16 @@ pub fn section(t: &Taxonomy, tickets: &[EnrichedTicket]) -> TaxonomySection {
                 ""
             }
         ),
-        None => "No evaluation: this taxonomy was built without labelled tickets. Check a sample of each label before trusting its KPIs, and label some tickets (taxonomy suggest) to train one.".to_string(),
+        None if t.kind == TaxonomyKind::Prototypes => "No evaluation: this taxonomy was built without labelled tickets. Check a sample of each label before trusting its KPIs, and label some tickets (taxonomy suggest) to train one.".to_string(),
+        None => "No evaluation: this taxonomy was trained without cross-validation (folds 0), so there are no accuracy figures. Retrain with folds to see how far each label can be trusted.".to_string(),
     };
 
     let mut labels = Table::new(
-        format!("{} labels: in this export and in cross-validation", t.name),
+        if ev.is_some() {
+            format!("{} labels: in this export and in cross-validation", t.name)
+        } else {
+            format!("{} labels in this export", t.name)
+        },
         &[
             "Label",
             "Tickets#",
@@ -160,7 +178,11 @@ pub fn section(t: &Taxonomy, tickets: &[EnrichedTicket]) -> TaxonomySection {
             Cell::text(l.clone()),
             Cell::num(count(Some(n as f64)), Some(n as f64)),
             share_cell(n, tagged),
-            mean_cell(conf, n),
+            if multi {
+                Cell::num(fixed(None, 2), None)
+            } else {
+                mean_cell(conf, n)
+            },
             Cell::num(
                 fixed(m.and_then(|m| m.precision), 2),
                 m.and_then(|m| m.precision),

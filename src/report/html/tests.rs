@@ -81,6 +81,7 @@ pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
         seed: None,
         kind: crate::themes::ThemeKind::Issue,
         kind_evidence: String::new(),
+        emerging: false,
         keywords: vec![Keyword {
             term: evil.clone(),
             weight: 1.0,
@@ -145,6 +146,7 @@ pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
         within_negative: false,
         clustered: 40,
         unmatched_seeds: Vec::new(),
+        theme_model: None,
     };
     let mut eval = ChurnEval::default();
     eval.holdout.model.roc_auc = Some(0.8);

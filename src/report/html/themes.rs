@@ -69,6 +69,9 @@ pub struct Themes {
     pub trending: Vec<ThemeCard>,
     /// "Conversation themes (not complaints): …", or empty.
     pub conversation: String,
+    /// With a saved theme model: which model, and the emerging themes
+    /// (new this run); empty when themes were discovered.
+    pub saved_model: String,
     /// All themes (largest first).
     pub table: Table,
 }
@@ -235,9 +238,11 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
                     ""
                 }),
                 Cell::svg(spark(t.id)),
-                Cell::text(match t.kind {
-                    ThemeKind::Issue => "issue",
-                    ThemeKind::Conversation => "conversation",
+                Cell::text(match (t.emerging, t.kind) {
+                    (true, ThemeKind::Issue) => "issue (new)",
+                    (true, ThemeKind::Conversation) => "conversation (new)",
+                    (false, ThemeKind::Issue) => "issue",
+                    (false, ThemeKind::Conversation) => "conversation",
                 }),
                 Cell::text(if t.taxonomy_mix.is_empty() {
                     crate::report::html::format::NA.to_string()
@@ -285,10 +290,45 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
             if talk.len() > 6 { ", …" } else { "" }
         )
     };
+    let saved_model = doc.theme_model.as_ref().map_or(String::new(), |m| {
+        let fitted = format!(
+            "Themes are the {} of the saved theme model fitted on {} ({}), with the same ids and labels.",
+            m.saved_themes,
+            truncate(&m.source, 60),
+            m.created.get(..10).unwrap_or(&m.created)
+        );
+        let new: Vec<String> = m
+            .emerging
+            .iter()
+            .filter_map(|id| by_id.get(id))
+            .map(|t| {
+                format!(
+                    "#{} {} ({})",
+                    t.id,
+                    truncate(&t.label, 50),
+                    count(Some(t.size as f64))
+                )
+            })
+            .collect();
+        if new.is_empty() && m.far_tickets == 0 {
+            format!("{fitted} No emerging theme: every ticket is close to its saved theme.")
+        } else if new.is_empty() {
+            format!(
+                "{fitted} No emerging theme: the {} tickets far from their nearest saved theme form no group of their own.",
+                count(Some(m.far_tickets as f64))
+            )
+        } else {
+            format!(
+                "{fitted} Emerging themes, new since it was fitted (refit to adopt them): {}.",
+                new.join(", ")
+            )
+        }
+    });
     Themes {
         unavailable: None,
         trending: cards,
         conversation,
+        saved_model,
         table,
     }
 }
@@ -315,6 +355,7 @@ mod tests {
             seed: None,
             kind: crate::themes::ThemeKind::Issue,
             kind_evidence: String::new(),
+            emerging: false,
             keywords: vec![Keyword {
                 term: "refund".into(),
                 weight: 0.5,
@@ -357,6 +398,7 @@ mod tests {
             within_negative: false,
             clustered: 100,
             unmatched_seeds: Vec::new(),
+            theme_model: None,
         }
     }
 
