@@ -28,6 +28,9 @@ pub const MICRO_MAX: usize = 400;
 /// Lloyd iterations for the micro-clusters.
 pub const MAX_ITER: usize = 25;
 
+/// Groups of the finer Ward cut per theme, on average: the sub-themes.
+pub const SUB_PER_THEME: usize = 3;
+
 /// FNV-1a 64-bit hash (stable across platforms and releases, unlike `std`'s).
 pub fn fnv64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -98,6 +101,10 @@ pub(crate) struct Clustering {
     pub labels: Vec<usize>,
     /// Cosine similarity of each row to its theme centre.
     pub sims: Vec<f32>,
+    /// Each row's group in the finer Ward cut (3 × the themes): the
+    /// sub-themes are these groups within each theme. All 0 when there is
+    /// no finer structure to report (a saved theme model).
+    pub sub_labels: Vec<usize>,
     /// How k was chosen.
     pub selection: KSelection,
 }
@@ -228,8 +235,11 @@ pub(crate) fn cluster(
         hi.max(1)
     };
 
-    // 3. Themes: cut, centres from all member rows.
+    // 3. Themes: cut, centres from all member rows. The finer cut of the
+    //    same Ward tree (3 × k groups) gives the sub-themes: nested in the
+    //    themes' micro-clusters, so a theme's sub-themes split it.
     let map = select::cut(kl, &merges, k);
+    let sub_map = select::cut(kl, &merges, (SUB_PER_THEME * k).min(kl));
     let micro_theme = |i: usize| map[live_of[near[i].0]];
     let mut sums = vec![0f64; k * dim];
     for i in 0..n {
@@ -307,14 +317,17 @@ pub(crate) fn cluster(
     // Back to the caller's row order.
     let mut labels = vec![0usize; n];
     let mut sims = vec![0f32; n];
+    let mut sub_labels = vec![0usize; n];
     for (pos, &orig) in order.iter().enumerate() {
         let (t, s) = assigned[pos];
         labels[orig] = new_id[t];
         sims[orig] = s.clamp(-1.0, 1.0);
+        sub_labels[orig] = sub_map[live_of[near[pos].0]];
     }
     Clustering {
         labels,
         sims,
+        sub_labels,
         selection: KSelection {
             method: method.to_string(),
             range: (lo, hi),

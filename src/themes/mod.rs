@@ -29,6 +29,20 @@ pub use eval::{
 pub use kind::ThemeKind;
 pub use saved::{SavedTheme, ThemeModel, THEME_MODEL_FORMAT};
 
+/// A finer group within a theme: the next level of the same Ward tree
+/// (see [`Theme::sub_themes`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubTheme {
+    /// Label from its top keywords (c-TF-IDF among the theme's sub-themes).
+    pub label: String,
+    /// Top keywords (at most 5).
+    pub keywords: Vec<String>,
+    /// Tickets in it.
+    pub size: usize,
+    /// Its share of the theme's tickets.
+    pub share: f64,
+}
+
 /// Labels kept in [`Theme::taxonomy_mix`].
 pub const TAXONOMY_MIX: usize = 3;
 
@@ -126,6 +140,12 @@ pub struct Theme {
     /// Top 10 c-TF-IDF keywords (conversation filler left out of issue
     /// themes).
     pub keywords: Vec<Keyword>,
+    /// Its sub-themes, largest first: the groups of the finer Ward cut
+    /// (3 × the themes) within it that hold at least 5 tickets and 5 % of
+    /// the theme, described against each other, so a broad theme reads as
+    /// its parts (BERTopic's hierarchical topics, one level down). Empty
+    /// when the theme does not split (or with a saved theme model).
+    pub sub_themes: Vec<SubTheme>,
     /// Tickets in the theme.
     pub size: usize,
     /// Share of the clustered tickets.

@@ -333,6 +333,7 @@ impl ThemeModel {
         }
         let emerging: Vec<usize> = emerging.into_iter().map(|(id, _)| id).collect();
         let c = cluster::Clustering {
+            sub_labels: vec![0; labels.len()],
             labels,
             sims,
             selection: KSelection {

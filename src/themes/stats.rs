@@ -5,7 +5,7 @@ use super::ctfidf::{self, Keyword};
 use super::kind::{self, ThemeKind};
 use super::seeds;
 use super::trends::{self, Event, TrendSettings};
-use super::{Theme, ThemeOptions, ThemeReport};
+use super::{SubTheme, Theme, ThemeOptions, ThemeReport};
 use crate::error::{Error, Result};
 use crate::ticket::{EnrichedTicket, Sentiment, ThemeRef};
 use rayon::prelude::*;
@@ -75,6 +75,59 @@ pub(crate) struct Saved<'a> {
     pub names: &'a [Option<String>],
     /// Number of saved themes (ids below are saved, from it on emerging).
     pub saved: usize,
+}
+
+/// Fewest tickets a sub-theme needs (besides 5 % of its theme).
+const MIN_SUB_TICKETS: usize = 5;
+/// Texts per sub-theme read for its keywords (in canonical order).
+const SUB_KEYWORD_DOCS: usize = 500;
+
+/// The sub-themes of one theme with members `m` (indices into `selected`,
+/// canonical order): its groups of the finer cut large enough to read,
+/// largest first, keywords by c-TF-IDF among them (filler dropped in an
+/// issue theme). Empty when fewer than two groups are large enough.
+fn sub_themes(
+    m: &[usize],
+    sub_labels: &[usize],
+    texts: &[String],
+    selected: &[usize],
+    kind: ThemeKind,
+) -> Vec<SubTheme> {
+    let min = MIN_SUB_TICKETS.max(m.len().div_ceil(20));
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &j in m {
+        groups.entry(sub_labels[j]).or_default().push(j);
+    }
+    let mut big: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() >= min).collect();
+    if big.len() < 2 {
+        return Vec::new();
+    }
+    big.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    let counts: Vec<HashMap<String, u64>> = big
+        .iter()
+        .map(|g| {
+            let mut counts = HashMap::new();
+            g.iter()
+                .take(SUB_KEYWORD_DOCS)
+                .for_each(|&j| ctfidf::add_terms(&texts[selected[j]], &mut counts));
+            counts
+        })
+        .collect();
+    let keywords = ctfidf::ctfidf(&counts, 10, 1);
+    big.iter()
+        .zip(keywords)
+        .map(|(g, mut kw)| {
+            if kind == ThemeKind::Issue && kw.iter().any(|x| !kind::is_filler(&x.term)) {
+                kw.retain(|x| !kind::is_filler(&x.term));
+            }
+            SubTheme {
+                label: ctfidf::label(&kw),
+                keywords: kw.iter().take(5).map(|k| k.term.clone()).collect(),
+                size: g.len(),
+                share: g.len() as f64 / m.len() as f64,
+            }
+        })
+        .collect()
 }
 
 /// Assemble the report from a clustering of `selected` tickets.
@@ -164,6 +217,11 @@ pub(crate) fn build(
         kw.truncate(10);
     }
     let auto: Vec<String> = keywords.iter().map(|kw| ctfidf::label(kw)).collect();
+    let subs: Vec<Vec<SubTheme>> = members
+        .par_iter()
+        .zip(&kinds)
+        .map(|(m, (kind, _))| sub_themes(m, &c.sub_labels, texts, selected, *kind))
+        .collect();
     let seed_names = match (&opts.seed_themes, saved) {
         // A saved model's names are what its ids mean.
         (_, Some(s)) => s.names.to_vec(),
@@ -296,6 +354,7 @@ pub(crate) fn build(
                 emerging: saved.is_some_and(|s| t >= s.saved),
                 kind_evidence: kinds[t].1.clone(),
                 keywords: keywords[t].clone(),
+                sub_themes: subs[t].clone(),
                 size: m.len(),
                 share: m.len() as f64 / total,
                 mean_distance,

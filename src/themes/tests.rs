@@ -414,3 +414,56 @@ fn saved_themes_keep_their_ids_and_a_new_kind_of_ticket_emerges() {
         "{err}"
     );
 }
+
+#[test]
+fn broad_themes_split_into_sub_themes() {
+    // Two broad groups (directions 0 and 1), each made of two planted
+    // kinds (a lean towards direction 2 or 3); forced to two themes, each
+    // theme lists its parts, and each part is one planted kind.
+    let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).unwrap();
+    let kinds = [
+        (0, 2, "refund card charged twice"),
+        (0, 3, "refund bank transfer missing"),
+        (1, 2, "login password reset broken"),
+        (1, 3, "login two factor code missing"),
+    ];
+    let (mut tickets, mut texts, mut emb) = (Vec::new(), Vec::new(), Embeddings::new(8));
+    for i in 0..200 {
+        let (g, s, text) = kinds[i % 4];
+        let mut v = [0.0f32; 8];
+        for (d, x) in v.iter_mut().enumerate() {
+            let h = super::cluster::fnv64(format!("sub/{i}/{d}").as_bytes());
+            *x = (h % 1000) as f32 / 1000.0 * 0.05;
+        }
+        v[g] = 1.0;
+        v[s] += 0.5;
+        super::kmeans::normalize(&mut v);
+        emb.push(&v);
+        texts.push(format!("{text} #{i}"));
+        tickets.push(EnrichedTicket::new(Ticket {
+            id: format!("S{i:03}"),
+            created_at: t0 + Duration::hours(i as i64),
+            ..Default::default()
+        }));
+    }
+    let opts = ThemeOptions {
+        k: Some(2),
+        ..ThemeOptions::default()
+    };
+    let r = discover(&tickets, &texts, &emb, &opts).unwrap();
+    assert_eq!(r.themes.len(), 2);
+    for th in &r.themes {
+        assert!(th.sub_themes.len() >= 2, "{:?}", th.sub_themes);
+        let total: usize = th.sub_themes.iter().map(|s| s.size).sum();
+        assert!(total <= th.size);
+        // Each sub-theme's keywords name one planted kind.
+        for s in &th.sub_themes {
+            let words = s.keywords.join(" ");
+            let named = ["card", "bank", "password", "factor"]
+                .iter()
+                .filter(|w| words.contains(*w))
+                .count();
+            assert_eq!(named, 1, "{s:?}");
+        }
+    }
+}

@@ -82,6 +82,7 @@ pub(crate) fn evil_analysis(tickets: &[EnrichedTicket]) -> Analysis {
         kind: crate::themes::ThemeKind::Issue,
         kind_evidence: String::new(),
         emerging: false,
+        sub_themes: Vec::new(),
         keywords: vec![Keyword {
             term: evil.clone(),
             weight: 1.0,

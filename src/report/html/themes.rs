@@ -205,6 +205,7 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
             "Trend",
             "Kind",
             "Your taxonomy",
+            "Sub-themes",
             "Keywords",
         ],
     );
@@ -252,6 +253,16 @@ pub fn themes(report: Option<&ThemeReport>) -> Themes {
                         .map(|x| format!("{} {:.0}%", x.label, x.share * 100.0))
                         .collect::<Vec<_>>()
                         .join(", ")
+                }),
+                Cell::text(if t.sub_themes.is_empty() {
+                    crate::report::html::format::NA.to_string()
+                } else {
+                    t.sub_themes
+                        .iter()
+                        .take(4)
+                        .map(|s| format!("{} ({})", truncate(&s.label, 40), s.size))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 }),
                 Cell::text(
                     keywords(t)
@@ -356,6 +367,7 @@ mod tests {
             kind: crate::themes::ThemeKind::Issue,
             kind_evidence: String::new(),
             emerging: false,
+            sub_themes: Vec::new(),
             keywords: vec![Keyword {
                 term: "refund".into(),
                 weight: 0.5,
