@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use ticketlens::embeddings::Embeddings;
 use ticketlens::ingest::{self, DataQuality, RejectsWriter, Row};
 use ticketlens::period::Period;
-use ticketlens::pipeline::classify::{classify_all, default_rejects_path};
+use ticketlens::pipeline::analyze::open_partial;
+use ticketlens::pipeline::classify::{classify_reader, default_rejects_path};
 use ticketlens::pipeline::progress::Progress;
 use ticketlens::text::clean_ticket;
 use ticketlens::themes::ThemeModel;
@@ -93,7 +94,10 @@ fn fit(a: FitArgs) -> Result<()> {
     let opts = a.themes.options(Period::Week, ingest_opts.timezone)?;
     let classifier = a.model.load()?;
     let progress = Progress::new("classify", None, a.quiet);
-    let set = classify_all(&a.input.source(), &ingest_opts, &classifier, &progress);
+    // The rows `analyze` keeps (a creation time required when the file has
+    // a time column), so the saved themes are the ones its report shows.
+    let (reader, _, _) = open_partial(&a.input.source(), &ingest_opts)?;
+    let set = classify_reader(reader, &classifier, &progress);
     progress.finish();
     let set = set?;
     let rejects_file = default_rejects_path(Some(&a.output));

@@ -85,14 +85,23 @@ const SUB_KEYWORD_DOCS: usize = 500;
 /// The sub-themes of one theme with members `m` (indices into `selected`,
 /// canonical order): its groups of the finer cut large enough to read,
 /// largest first, keywords by c-TF-IDF among them (filler dropped in an
-/// issue theme). Empty when fewer than two groups are large enough.
+/// issue theme). Words of the theme's own label (`parent`'s top three
+/// keywords) are left out of the sub-themes' labels, which say what sets
+/// each part apart; two sub-themes never share a label. Empty when fewer
+/// than two groups are large enough.
 fn sub_themes(
     m: &[usize],
     sub_labels: &[usize],
     texts: &[String],
     selected: &[usize],
     kind: ThemeKind,
+    parent: &[Keyword],
 ) -> Vec<SubTheme> {
+    let parent_words: Vec<&str> = parent
+        .iter()
+        .take(3)
+        .flat_map(|k| k.term.split(' '))
+        .collect();
     let min = MIN_SUB_TICKETS.max(m.len().div_ceil(20));
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for &j in m {
@@ -113,16 +122,32 @@ fn sub_themes(
             counts
         })
         .collect();
-    let keywords = ctfidf::ctfidf(&counts, 10, 1);
+    let keywords = ctfidf::ctfidf(&counts, 14, 1);
+    let mut seen: Vec<String> = Vec::new();
     big.iter()
         .zip(keywords)
         .map(|(g, mut kw)| {
             if kind == ThemeKind::Issue && kw.iter().any(|x| !kind::is_filler(&x.term)) {
                 kw.retain(|x| !kind::is_filler(&x.term));
             }
+            let own = |k: &&Keyword| !k.term.split(' ').any(|w| parent_words.contains(&w));
+            let distinct: Vec<Keyword> = kw.iter().filter(own).cloned().collect();
+            // Too little left without them: the parent's words are what
+            // this part is about after all.
+            let shown = if distinct.len() >= 2 { &distinct } else { &kw };
+            // A label another sub-theme already has takes one more keyword
+            // (and, failing that, its size) so the parts can be told apart.
+            let mut label = ctfidf::label(shown);
+            if seen.contains(&label) {
+                label = match shown.iter().find(|k| !label.contains(k.term.as_str())) {
+                    Some(k) => format!("{label} / {}", k.term),
+                    None => format!("{label} ({})", g.len()),
+                };
+            }
+            seen.push(label.clone());
             SubTheme {
-                label: ctfidf::label(&kw),
-                keywords: kw.iter().take(5).map(|k| k.term.clone()).collect(),
+                label,
+                keywords: shown.iter().take(5).map(|k| k.term.clone()).collect(),
                 size: g.len(),
                 share: g.len() as f64 / m.len() as f64,
             }
@@ -220,7 +245,8 @@ pub(crate) fn build(
     let subs: Vec<Vec<SubTheme>> = members
         .par_iter()
         .zip(&kinds)
-        .map(|(m, (kind, _))| sub_themes(m, &c.sub_labels, texts, selected, *kind))
+        .zip(&keywords)
+        .map(|((m, (kind, _)), kw)| sub_themes(m, &c.sub_labels, texts, selected, *kind, kw))
         .collect();
     let seed_names = match (&opts.seed_themes, saved) {
         // A saved model's names are what its ids mean.

@@ -353,8 +353,17 @@ pub fn languages(kpis: &KpiReport) -> String {
         .filter(|(name, _)| name.as_str() != crate::kpi::NONE_LABEL)
         .map(|(name, b)| (name.as_str(), b.tickets))
         .collect();
-    if known.is_empty() || total == 0.0 {
+    if total == 0.0 {
         return String::new();
+    }
+    if known.is_empty() {
+        // Without text (no model ran) there is nothing to say.
+        return if kpis.overall.predictions > 0 {
+            "Languages: too short to tell for every ticket (sentiment and topic assume English)."
+                .into()
+        } else {
+            String::new()
+        };
     }
     known.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let share = |n: u64| super::format::pct(Some(n as f64 / total));
@@ -383,7 +392,9 @@ pub fn languages(kpis: &KpiReport) -> String {
         .filter(|(l, _)| *l != "en")
         .map(|(_, n)| n)
         .sum();
-    if other > 0 {
+    // Below 1 % the warning would mostly repeat the detector's own rare
+    // mistakes, and it changes no aggregate; the mix above still lists them.
+    if other as f64 >= 0.01 * total {
         s.push_str(&format!(
             " The model was trained on English: sentiment, topic, themes and taxonomy labels of the {} of tickets in another language are unreliable.",
             share(other)
