@@ -365,6 +365,17 @@ pub struct TaxonomyLabel {
     pub confidence: f32,
 }
 
+impl TaxonomyLabel {
+    /// The labels of the value: multi-label values are `;`-joined; an
+    /// empty value (no label above its threshold) has none.
+    pub fn labels(&self) -> impl Iterator<Item = &str> {
+        self.value
+            .split(';')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+    }
+}
+
 impl EnrichedTicket {
     /// A ticket without model output.
     pub fn new(ticket: Ticket) -> Self {

@@ -99,7 +99,7 @@ impl FeatureSchema {
             }
             if let Some(l) = &t.taxonomy {
                 taxonomy_name.get_or_insert_with(|| l.name.to_string());
-                for label in taxonomy_labels(&l.value) {
+                for label in l.labels() {
                     *taxonomy.entry(label).or_default() += 1;
                 }
             }
@@ -141,12 +141,6 @@ impl FeatureSchema {
         names.extend(self.plans.iter().map(|p| format!("{PLAN_PREFIX}{p}")));
         names
     }
-}
-
-/// The labels of a taxonomy value (multi-label values are `;`-joined;
-/// an empty value, no label above its threshold, has none).
-pub(crate) fn taxonomy_labels(value: &str) -> impl Iterator<Item = &str> {
-    value.split(';').map(str::trim).filter(|l| !l.is_empty())
 }
 
 /// Keys with the largest counts first (ties by key), at most `k`.
@@ -442,7 +436,7 @@ impl Ctx<'_> {
                 v[self.taxonomy_at + j] = 0.0;
             }
             for l in ts.iter().filter_map(|t| t.taxonomy.as_ref()) {
-                for label in taxonomy_labels(&l.value) {
+                for label in l.labels() {
                     if let Some(&j) = self.taxonomy_idx.get(label) {
                         v[self.taxonomy_at + j] += 1.0 / tagged as f64;
                     }

@@ -8,7 +8,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::features::taxonomy_labels;
 use super::features::{build_with_schema, default_as_of};
 use super::model::{ChurnModel, Fitted};
 use super::spec::{describe, is_binary, MISSING_PREFIX, TAXONOMY_PREFIX, THEME_PREFIX};
@@ -155,7 +154,7 @@ pub fn absent_theme_columns(
         .iter()
         .filter(|t| t.ticket.created_at <= as_of)
         .filter_map(|t| t.taxonomy.as_ref())
-        .flat_map(|l| taxonomy_labels(&l.value))
+        .flat_map(|l| l.labels())
         .collect();
     let themes = model
         .schema

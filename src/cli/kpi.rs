@@ -163,6 +163,13 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     Ok(())
 }
 
+/// The ticket's language from its cleaned text, as `classify` detects it
+/// (for `--by language` on a file without a language column).
+fn set_language(e: &mut EnrichedTicket) {
+    let text = ticketlens::text::clean_ticket(&e.ticket);
+    e.language = ticketlens::text::language::detect(&text);
+}
+
 /// Rows read, rows used, thread stats (message logs), ingest warnings.
 type Counts = (
     u64,
@@ -187,8 +194,7 @@ fn tickets(
                 kept += 1;
                 let mut e = columns.enrich(t);
                 if detect_language {
-                    let text = ticketlens::text::clean_ticket(&e.ticket);
-                    e.language = ticketlens::text::language::detect(&text);
+                    set_language(&mut e);
                 }
                 engine.push(&e);
             }
@@ -229,8 +235,7 @@ fn conversations(
     for t in log.tickets {
         let mut e = EnrichedTicket::new(t);
         if detect_language {
-            let text = ticketlens::text::clean_ticket(&e.ticket);
-            e.language = ticketlens::text::language::detect(&text);
+            set_language(&mut e);
         }
         engine.push(&e);
     }

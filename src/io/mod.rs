@@ -6,6 +6,12 @@
 pub mod atomic;
 pub mod safe_csv;
 
+/// The first 12 characters of a sha256 (all of it when shorter): enough
+/// to tell two models apart in a one-line error.
+pub fn short_sha(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
 /// A path's file name (the whole path when it has none). Outputs name
 /// inputs this way: a full path can carry a user name.
 pub fn file_name(p: &std::path::Path) -> String {

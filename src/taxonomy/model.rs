@@ -211,9 +211,9 @@ impl Taxonomy {
             return Err(Error::Data(format!(
                 "taxonomy `{}` was built with model {}… (dimension {}), but the model in use is {}… (dimension {dim}): train it again with this model",
                 self.name,
-                short(&self.model_sha256),
+                crate::io::short_sha(&self.model_sha256),
                 self.embedding_dim,
-                short(model_sha256),
+                crate::io::short_sha(model_sha256),
             )));
         }
         Ok(())
@@ -343,10 +343,6 @@ impl Scorer<'_> {
             confidence: a.confidence,
         }
     }
-}
-
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(12)]
 }
 
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {

@@ -24,7 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::kmeans::{dot, normalize};
+use super::kmeans::{self, dot, normalize, Rows};
 use super::stats::Saved;
 use super::{
     cluster, prepare, stats, KSelection, SavedModelInfo, ThemeKind, ThemeOptions, ThemeReport,
@@ -117,13 +117,16 @@ impl ThemeModel {
         }
         let dim = emb.dim;
         let k = report.themes.len();
+        // The rows as `discover` clustered them (borrowed when already unit).
+        let unit = cluster::unit_rows(&emb.data, dim).map_err(|(i, what)| {
+            Error::Data(format!("theme model: embedding row {i} is {what}"))
+        })?;
+        let row = |i: usize| &unit[i * dim..(i + 1) * dim];
         let mut sums = vec![vec![0f32; dim]; k];
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
         for (i, a) in report.assignments.iter().enumerate() {
             let Some(a) = a else { continue };
-            let mut row = emb.row(i).to_vec();
-            normalize(&mut row);
-            sums[a.id].iter_mut().zip(&row).for_each(|(s, v)| *s += v);
+            sums[a.id].iter_mut().zip(row(i)).for_each(|(s, v)| *s += v);
             members[a.id].push(i);
         }
         let themes = report
@@ -135,11 +138,7 @@ impl ThemeModel {
                 normalize(&mut centre);
                 let mut d: Vec<f64> = m
                     .iter()
-                    .map(|&i| {
-                        let mut row = emb.row(i).to_vec();
-                        normalize(&mut row);
-                        f64::from(1.0 - dot(&centre, &row))
-                    })
+                    .map(|&i| f64::from(1.0 - dot(&centre, row(i))))
                     .collect();
                 let mean = d.iter().sum::<f64>() / d.len().max(1) as f64;
                 let radius = crate::stats::quantile_mut(&mut d, RADIUS_QUANTILE).unwrap_or(0.0);
@@ -222,8 +221,8 @@ impl ThemeModel {
             Some(s) if !self.model_sha256.is_empty() && s != self.model_sha256 => {
                 Err(Error::Data(format!(
                     "theme model was fitted with model {} but this run uses {}: refit it (themes fit) with this model",
-                    short(&self.model_sha256),
-                    short(s)
+                    crate::io::short_sha(&self.model_sha256),
+                    crate::io::short_sha(s)
                 )))
             }
             _ => Ok(()),
@@ -251,12 +250,9 @@ impl ThemeModel {
         let k = self.themes.len();
         use rayon::prelude::*;
         let row = |i: usize| &p.unit[i * dim..(i + 1) * dim];
-        let nearest = |r: &[f32]| -> (usize, f32) {
-            self.themes
-                .iter()
-                .map(|t| (t.id, dot(&t.centre, r)))
-                .fold((0, f32::NEG_INFINITY), |b, x| if x.1 > b.1 { x } else { b })
-        };
+        let flat: Vec<f32> = self.themes.iter().flat_map(|t| t.centre.clone()).collect();
+        let centres = Rows { data: &flat, dim };
+        let nearest = |r: &[f32]| kmeans::nearest(r, centres);
         let (mut labels, mut sims): (Vec<usize>, Vec<f32>) =
             p.selected.par_iter().map(|&i| nearest(row(i))).unzip();
         let far: Vec<usize> = (0..p.selected.len())
@@ -370,8 +366,4 @@ impl ThemeModel {
         });
         Ok(report)
     }
-}
-
-fn short(s: &str) -> &str {
-    s.get(..12).unwrap_or(s)
 }

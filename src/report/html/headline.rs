@@ -344,15 +344,12 @@ pub fn build(kpis: &KpiReport) -> Headline {
 /// with the share too short to tell, and a warning when some tickets are
 /// not in English: the model was trained on English text.
 pub fn languages(kpis: &KpiReport) -> String {
-    let Some((_, groups)) = kpis.by.iter().find(|(d, _)| d == "language") else {
+    if !kpis.by.iter().any(|(d, _)| d == "language") {
         return String::new();
-    };
+    }
     let total = kpis.overall.tickets as f64;
-    let mut known: Vec<(&str, u64)> = groups
-        .iter()
-        .filter(|(name, _)| name.as_str() != crate::kpi::NONE_LABEL)
-        .map(|(name, b)| (name.as_str(), b.tickets))
-        .collect();
+    // Largest first, without "(none)" (too short to tell).
+    let known = super::group_sizes(kpis, "language");
     if total == 0.0 {
         return String::new();
     }
@@ -365,7 +362,6 @@ pub fn languages(kpis: &KpiReport) -> String {
             String::new()
         };
     }
-    known.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let share = |n: u64| super::format::pct(Some(n as f64 / total));
     let told: u64 = known.iter().map(|(_, n)| n).sum();
     let mut parts: Vec<String> = known
@@ -389,7 +385,7 @@ pub fn languages(kpis: &KpiReport) -> String {
     s.push('.');
     let other: u64 = known
         .iter()
-        .filter(|(l, _)| *l != "en")
+        .filter(|(l, _)| l != "en")
         .map(|(_, n)| n)
         .sum();
     // Below 1 % the warning would mostly repeat the detector's own rare

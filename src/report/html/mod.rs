@@ -271,7 +271,7 @@ fn build_charts(a: &Analysis, tl: &Timeline) -> Vec<Chart> {
 
 /// Tickets per group of a `by` dimension, largest first, without the
 /// "(none)" group; empty when the dimension was not computed.
-fn group_sizes(k: &crate::kpi::KpiReport, dim: &str) -> Vec<(String, u64)> {
+pub(super) fn group_sizes(k: &crate::kpi::KpiReport, dim: &str) -> Vec<(String, u64)> {
     let mut v: Vec<(String, u64)> =
         k.by.iter()
             .find(|(d, _)| d == dim)

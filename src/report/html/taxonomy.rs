@@ -47,7 +47,7 @@ pub fn section(t: &Taxonomy, tickets: &[EnrichedTicket]) -> TaxonomySection {
         tagged += 1;
         uncertain += u64::from(l.confidence < LOW_CONFIDENCE);
         let mut any = false;
-        for label in l.value.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        for label in l.labels() {
             if Some(label) == other {
                 // Counted in its own row, but as "no label".
                 let e = here.entry(label).or_default();
