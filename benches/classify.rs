@@ -2,7 +2,11 @@
 //! write CSV + embeddings) versus ONNX Runtime session only, on short texts
 //! (tweets) and long texts (multi-paragraph tickets).
 //!
-//! `cargo bench --bench classify [-- --short 10000 --long 1000 --model DIR --threads N --sessions N --batch-tokens N --runs 3]`
+//! `cargo bench --bench classify [-- --short 10000 --long 1000 --model DIR --threads N --sessions N --batch-tokens N --runs 3 --no-previous]`
+//!
+//! The previous default model (named in the current model's `ticketlens.json`,
+//! read from git history into `target/bench-models/`) runs on the same texts in
+//! the same process, and the speed ratio is printed.
 //!
 //! Each figure is the median of `--runs` timed runs after one warm-up run.
 //!
@@ -33,6 +37,9 @@ fn shared() -> PathBuf {
 }
 
 fn short_texts(n: usize) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
     let path = shared().join("datasets/tweeteval_sentiment/train.csv");
     let mut rdr =
         csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -52,6 +59,9 @@ fn short_texts(n: usize) -> Vec<String> {
 }
 
 fn long_texts(n: usize) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
     let world = ticketlens::synth::generate(&ticketlens::synth::SynthConfig {
         tickets: n * 4,
         customers: n.max(10),
@@ -94,7 +104,8 @@ fn median_secs(runs: usize, mut f: impl FnMut() -> f64) -> f64 {
     times[times.len() / 2]
 }
 
-fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) {
+/// Times one model on `texts`; returns end-to-end texts/s.
+fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) -> f64 {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = dir.path().join("in.csv");
     write_csv(texts, &input);
@@ -141,6 +152,44 @@ fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) {
         100.0 * (e2e_s / session_s - 1.0)
     );
     std::io::stdout().flush().ok();
+    n / e2e_s
+}
+
+/// The previous default model, read from git history into
+/// `target/bench-models/<commit>/` (once), so the speed of a new default model
+/// is always compared with the one it replaced, in the same run. The commit is
+/// `previous_model.git_commit` of the current model's `ticketlens.json`.
+fn previous_model(current: &Path) -> Result<PathBuf, String> {
+    let cfg: serde_json::Value = std::fs::read(current.join("ticketlens.json"))
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))?;
+    let commit = cfg["previous_model"]["git_commit"]
+        .as_str()
+        .ok_or("ticketlens.json names no previous_model.git_commit")?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("target/bench-models").join(commit);
+    let files = ["model.onnx", "tokenizer.json", "ticketlens.json"];
+    if files.iter().all(|f| dir.join(f).exists()) {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for f in files {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .arg("show")
+            .arg(format!("{commit}:models/ticket-minilm/{f}"))
+            .output()
+            .map_err(|e| format!("git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "git show {commit}:models/ticket-minilm/{f}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        std::fs::write(dir.join(f), out.stdout).map_err(|e| e.to_string())?;
+    }
+    Ok(dir)
 }
 
 fn main() {
@@ -156,21 +205,58 @@ fn main() {
             .unwrap_or(4096),
         ..Default::default()
     };
-    let source = ModelSource::from_option(arg("--model").as_deref().map(Path::new));
-    let c = Classifier::load(&source, opts.clone()).expect("load model");
+    let model_dir = arg("--model")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/ticket-minilm"));
+    let c = load(&model_dir, &opts);
+    let previous = if arg_flag("--no-previous") {
+        None
+    } else {
+        match previous_model(&model_dir) {
+            Ok(dir) => Some(load(&dir, &opts)),
+            Err(e) => {
+                println!("previous model: not compared ({e})");
+                None
+            }
+        }
+    };
     println!(
-        "classify bench: model {} ({}), {} cores, layout (sessions, intra threads) = {:?}, batch_tokens {}",
-        c.config().name,
-        c.origin(),
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "classify bench: {} cores, layout (sessions, intra threads) = {:?}, batch_tokens {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         opts.layout(),
         opts.batch_tokens
     );
     let runs: usize = arg("--runs").and_then(|v| v.parse().ok()).unwrap_or(3);
-    if n_short > 0 {
-        bench("short", &short_texts(n_short), &c, runs);
+    for (name, texts) in [
+        ("short", short_texts(n_short)),
+        ("long", long_texts(n_long)),
+    ] {
+        if texts.is_empty() {
+            continue;
+        }
+        println!("model {} ({})", c.config().name, c.origin());
+        let now = bench(name, &texts, &c, runs);
+        if let Some(p) = &previous {
+            println!("model {} ({})", p.config().name, p.origin());
+            let before = bench(name, &texts, p, runs);
+            println!(
+                "{name:>6}: {} is {:.2}x the end-to-end speed of {}",
+                c.config().name,
+                now / before,
+                p.config().name
+            );
+        }
     }
-    if n_long > 0 {
-        bench("long", &long_texts(n_long), &c, runs);
-    }
+}
+
+fn arg_flag(name: &str) -> bool {
+    std::env::args().any(|a| a == name)
+}
+
+fn load(dir: &Path, opts: &ClassifierOptions) -> Classifier {
+    let source = ModelSource::from_option(Some(dir));
+    Classifier::load(&source, opts.clone())
+        .unwrap_or_else(|e| panic!("load model {}: {e}", dir.display()))
 }

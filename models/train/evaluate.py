@@ -1,40 +1,87 @@
 #!/usr/bin/env python3
-"""Re-measure the embedding check of an exported model directory.
+"""Re-measure an exported model directory and the model it replaced.
 
-Recomputes BANKING77 KMeans(k=77) NMI/ARI (averaged over 3 seeds) for the int8
-`embedding` output and for the unmodified base model, writes the result into
-ticketlens.json (`banking77_kmeans77`) and re-renders MODEL_CARD.md.
+Runs the int8 `model.onnx` of the directory and of the previous default model
+(read from git history: `previous_model.git_commit` in ticketlens.json) over
+the same validation sets train.py reports, plus a handful of hand-written
+support messages labelled by the support convention, writes
+`previous_model_val_metrics` and `hand_sentences` into ticketlens.json and
+re-renders MODEL_CARD.md. With --nmi it also recomputes the BANKING77 check.
 
-    python models/train/evaluate.py [models/ticket-minilm]
+    python models/train/evaluate.py [models/ticket-minilm] [--nmi]
 """
-import csv
 import json
+import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 import train  # noqa: E402
 import model_card  # noqa: E402
 
+# Written by hand for the card, labelled by the support convention; never trained on.
+HAND = [
+    ("How do I change my shipping address?", "neutral"),
+    ("Can you send me a copy of my invoice for March?", "neutral"),
+    ("What are your opening hours on Saturday?", "neutral"),
+    ("I'd like to upgrade my plan to premium.", "neutral"),
+    ("Please update the email on my account to jane@example.com", "neutral"),
+    ("Is there a fee if I cancel my subscription?", "neutral"),
+    ("My order arrived damaged and nobody has answered my emails.", "negative"),
+    ("Flight delayed again, no update from anyone.", "negative"),
+    ("I was charged twice for the same order.", "negative"),
+    ("The app crashes every time I open it.", "negative"),
+    ("I'd appreciate an update on my refund, it has been three weeks.", "negative"),
+    ("Still waiting for the technician who was supposed to come yesterday.", "negative"),
+    ("Thanks so much, that fixed it!", "positive"),
+    ("Great service, the agent was really helpful.", "positive"),
+    ("Problem solved, thank you for the quick reply.", "positive"),
+    ("Love the new update, works perfectly.", "positive"),
+]
+
+
+def previous_dir(cfg) -> Path:
+    commit = cfg["previous_model"]["git_commit"]
+    out = train.ROOT / "target/bench-models" / commit
+    out.mkdir(parents=True, exist_ok=True)
+    for f in ("model.onnx", "tokenizer.json", "ticketlens.json"):
+        if not (out / f).exists():
+            blob = subprocess.run(["git", "-C", str(train.ROOT), "show", f"{commit}:models/ticket-minilm/{f}"],
+                                  check=True, capture_output=True).stdout
+            (out / f).write_bytes(blob)
+    return out
+
+
+def hand_sentences(model: Path, tok):
+    texts = [train.clean(t) for t, _ in HAND]
+    S = train.ort_run(model / "model.onnx", tok, texts, train.MAX_SEQ_INFER)[0]
+    P = train.softmax(S)
+    return [{"text": t, "expected": e, "predicted": train.SENTIMENT_LABELS[int(P[i].argmax())],
+             "p_negative": float(P[i][0])} for i, (t, e) in enumerate(HAND)]
+
 
 def main():
-    d = Path(sys.argv[1]) if len(sys.argv) > 1 else train.ROOT / "models/ticket-minilm"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    d = Path(args[0]) if args else train.ROOT / "models/ticket-minilm"
     base = train.base_model_dir()
     tok = train.load_tokenizer(base)
-    texts, labels = [], []
-    with (train.SHARED / "banking77/train.csv").open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            texts.append(train.clean(row["text"]))
-            labels.append(row["category"])
-    e_int8 = train.ort_run(d / "model.onnx", tok, texts, train.MAX_SEQ_INFER)[2]
-    e_base = train.base_embeddings(base, tok, texts)
-    nmi = {"exported_int8": train.banking77_nmi(e_int8, labels, 42),
-           "base_all_minilm_l6_v2": train.banking77_nmi(e_base, labels, 42)}
     cfg = json.loads((d / "ticketlens.json").read_text())
-    cfg["banking77_kmeans77"] = nmi
+    data = train.load_data_v2(cfg["training"]["seed"])
+    b_texts, b_labels = train.banking77()
+    import random
+    probe = random.Random(cfg["training"]["seed"]).sample(b_texts, 1000)
+    probe_emb = train.base_embeddings(base, tok, probe, max_len=64)
+    prev, _ = train.ort_metrics(previous_dir(cfg) / "model.onnx", tok, data, probe, probe_emb)
+    cfg["previous_model_val_metrics"] = prev
+    cfg["hand_sentences"] = hand_sentences(d, tok)
+    if "--nmi" in sys.argv:
+        e = train.ort_run(d / "model.onnx", tok, b_texts, train.MAX_SEQ_INFER)[2]
+        cfg["banking77_kmeans77"]["exported_int8"] = train.banking77_nmi(e, b_labels, 42)
     (d / "ticketlens.json").write_text(json.dumps(cfg, indent=2) + "\n")
     (d / "MODEL_CARD.md").write_text(model_card.render(d))
-    print(json.dumps(nmi, indent=2))
+    print(json.dumps({"previous": prev, "hand": cfg["hand_sentences"]}, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Render models/ticket-minilm/MODEL_CARD.md from the figures in ticketlens.json.
 
-train.py calls this at the end; it can also be run alone:
+train.py calls this at the end; it can also be run alone (evaluate.py adds the
+previous model's figures and the hand-written sentences, bench figures are
+added by hand under "speed_bench"):
     python models/train/model_card.py [models/ticket-minilm]
 """
 import json
@@ -15,25 +17,76 @@ def pct(x):
     return f"{100 * x:.1f} %"
 
 
+def f3(x):
+    return "–" if x is None else f"{x:.3f}"
+
+
+ROWS = [
+    ("tweet_macro_recall", "TweetEval val: sentiment macro recall", "≥ 0.71 on TweetEval test (held out)"),
+    ("tweet_accuracy", "TweetEval val: sentiment accuracy", ""),
+    ("airline_accuracy", "Airline val (Delta, Virgin America): accuracy", "≥ 0.80 on the other carriers (held out)"),
+    ("airline_macro_f1", "Airline val: macro-F1", "≥ 0.75 on the other carriers (held out)"),
+    ("bitext_requests_neutral", "Bitext val: non-complaint utterances called neutral", "≥ 0.90"),
+    ("bitext_complaints_negative", "Bitext val: complaint utterances called negative", "≥ 0.90"),
+    ("topic_accuracy", "Bitext val: topic accuracy", "≥ 0.99"),
+    ("topic_accuracy_perturbed", "Perturbed Bitext val: topic accuracy", "≥ 0.96"),
+    ("embedding_cosine_to_base", "cosine to all-MiniLM-L6-v2 embedding (1,000 BANKING77 texts)", ""),
+]
+
+
 def render(d: Path) -> str:
     c = json.loads((d / "ticketlens.json").read_text())
     v8, v32 = c["val_metrics"]["int8"], c["val_metrics"]["fp32"]
+    prev = c.get("previous_model_val_metrics", {})
     ag = c["fp32_int8_agreement"]
     b = c["banking77_kmeans77"]
     tr = c["training"]
+    cal = c["calibration"]
     size = (d / "model.onnx").stat().st_size / 1e6
     hist = "\n".join(
-        f"| {h['step']} | {h['sentiment_accuracy']:.3f} | {h['sentiment_macro_recall']:.3f} | {h['topic_accuracy']:.4f} |"
+        f"| {h['step']} | {h['tweet_macro_recall']:.3f} | {h['airline_macro_f1']:.3f} | "
+        f"{h['bitext_requests_neutral']:.3f} | {h['bitext_complaints_negative']:.3f} | "
+        f"{h['topic_accuracy']:.4f} | {h['topic_accuracy_perturbed']:.4f} | {h.get('embedding_cosine_to_base', 0):.4f} |"
         for h in tr["history"]
     )
-    nb = b["exported_int8"]
-    nbase = b["base_all_minilm_l6_v2"]
-    return f"""# Model card: ticket-minilm
+    metrics = "\n".join(
+        f"| {label} | **{f3(v8.get(k))}** | {f3(v32.get(k))} | {f3(prev.get(k))} | {target} |"
+        for k, label, target in ROWS
+    )
+    ece_rows = "\n".join(
+        f"| {name.replace('_', ' ')} | {v['before']:.3f} | {v['after']:.3f} |" for name, v in cal["ece"].items()
+    )
+    nb, n32, nbase = b["exported_int8"], b.get("exported_fp32"), b["base_all_minilm_l6_v2"]
+    nmi_fp32 = f"| this model's `embedding` (fp32 ONNX, before quantisation) | {n32['nmi']:.4f} | {n32['ari']:.4f} |\n" if n32 else ""
+    conv = c["labelling_convention"]
+    speed = c.get("speed_bench")
+    speed_text = (
+        "\n".join(f"- {line}" for line in speed)
+        if speed else "- not measured yet: `cargo bench --bench classify` prints both models' figures."
+    )
+    hand = c.get("hand_sentences")
+    hand_text = ""
+    if hand:
+        rows = "\n".join(f"| {h['text']} | {h['expected']} | {h['predicted']} | {h['p_negative']:.2f} |" for h in hand)
+        ok = sum(h["expected"] == h["predicted"] for h in hand)
+        hand_text = f"""
+### Hand-written support messages ({ok} of {len(hand)} as a support lead would label them)
+| text | expected | predicted | p_negative |
+|---|---|---|---:|
+{rows}
+"""
+    return f"""# Model card: {c['name']} (v2)
 
 The default model of ticketlens: one ONNX graph that gives, for each ticket text, a
 **sentiment** (negative / neutral / positive), a **support topic** (11 classes) and a
 384-dimensional **embedding** for clustering tickets into themes. int8, {size:.1f} MB,
-CPU-only, offline.
+CPU-only, offline. Probabilities are temperature-calibrated.
+
+## Labelling convention (sentiment)
+The way support teams label messages, not the way tweet corpora do:
+- **negative**: {conv['negative']};
+- **neutral**: {conv['neutral']};
+- **positive**: {conv['positive']}.
 
 ## Base model and licence
 - Base: `sentence-transformers/all-MiniLM-L6-v2` (Apache-2.0), taken from the PyPI package
@@ -43,83 +96,123 @@ CPU-only, offline.
 
 ## Architecture
 {c['architecture']}.
-Heads: mean pooling over the fine-tuned branch, then one linear layer per task. Embedding:
-mean pooling over the frozen branch, L2-normalised, so it is exactly all-MiniLM-L6-v2's
-sentence embedding up to int8 quantisation. Cost: 9 transformer layers are run instead of 6
-(about 1.5x the compute of the base model).
+
+One 6-layer pass gives all three outputs (the previous model, v1, ran 9 layers: a frozen copy
+of the top 3 layers for the embedding). The embedding is no longer exactly
+all-MiniLM-L6-v2's: it is distilled towards it (cosine loss, weight {tr['distill_lambda']}) on every
+training batch and on unlabelled support texts, and checked below by clustering BANKING77.
 
 Inputs: `input_ids`, `attention_mask`, `token_type_ids` (int64, `[batch, sequence]`).
-Outputs: `sentiment_logits [B,3]`, `topic_logits [B,11]`, `embedding [B,384]`.
+Outputs: `sentiment_logits [B,3]`, `topic_logits [B,11]` (already divided by the fitted
+temperatures), `embedding [B,384]` (L2-normalised).
 Max sequence length used by ticketlens: {c['max_sequence_length']} tokens (the head of the text is kept).
 
 ## Training data (read from `../shared/datasets`, not redistributed)
-| task | data | licence |
+| use | data | licence |
 |---|---|---|
 | sentiment | SemEval-2017 Task 4A English tweets as rebuilt for TweetEval (train 47,373; val = official TweetEval validation, 2,000) | research use; Twitter terms apply; TweetEval released "without restrictions" for its splits |
+| sentiment | Twitter US Airline Sentiment (Figure Eight / Kaggle), the Delta and Virgin America tweets of `airline_sentiment_dev/dev.csv` (2,726): 70 % train, 30 % validation (model selection, temperature), stratified, seed 42. The other carriers are held out and were never seen | not stated in the source; Kaggle lists CC BY-NC-SA 4.0 (not verified) |
+| sentiment | Bitext customer-support v11 utterances mapped by intent: `complaint` → negative, the 26 other intents → neutral (they are requests: `payment_issue` and `registration_problems` ask how to *report* a problem, `review` how to leave feedback) | CDLA-Sharing-1.0 |
 | topic | Bitext customer-support v11 utterances, 11 categories (train 21,484; val 2,674) | CDLA-Sharing-1.0 |
-| embedding check only | BANKING77 train (10,003 texts, 77 intents) | CC-BY-4.0 |
+| distillation (unlabelled) | BANKING77 train texts (10,003) and the customer tweets of the twcs samples (inbound, 20,590), besides every training batch | CC-BY-4.0 (BANKING77); twcs: contact thoughtvector for commercial use |
+| embedding check | BANKING77 train (10,003 texts, 77 intents) | CC-BY-4.0 |
+
+Augmentation: airline tweets get a random support handle (or `@user`) instead of the
+carrier's; Bitext utterances get their `{{{{Order Number}}}}`-style placeholders filled with
+realistic values half of the time, and robustness noise half of the time (lower case, no
+punctuation, keyboard typos in about one word in twelve, a dropped filler word).
+"Perturbed Bitext val" applies that noise at full strength (always lower case and no
+punctuation, one word in eight mistyped) to Bitext val, seeded.
 
 ## Training settings
 Seed {tr['seed']}; {tr['steps']} steps of batch {tr['batch']} (best checkpoint at step {tr['best_step']});
-max length {tr['max_len']} during training; AdamW, lr {tr['lr_body']} (layers) / {tr['lr_head']} (heads),
-linear warm-up and decay; task sampling {tr['task_sampling']}; sentiment class weights
-{tr['sentiment_class_weights']}; bf16 autocast: {tr['bf16_autocast']}; throughput on the 2-core
-training machine (shared with other jobs while it ran): {tr['train_examples_per_s']} examples/s. Model selection by validation only
-(sentiment macro recall + topic accuracy); no test split was used or looked at.
+max length {tr['max_len']} during training; AdamW, lr {tr['lr_body']} (encoder) / {tr['lr_head']} (heads),
+linear warm-up and decay; each batch comes from one source (TweetEval 36 %, airline 14 %,
+Bitext sentiment 10 %, topic 25 %, unlabelled distillation 15 %); balanced class weights on
+TweetEval, square-root weights on Bitext complaints; throughput on the 2-core training machine:
+{tr['train_examples_per_s']} examples/s (teacher included; the machine also ran builds and evaluations
+while it trained: 55 examples/s alone). Model selection on validation only
+(every target counts once); no test split was used or looked at.
 
-Validation during training (fp32 PyTorch):
+Validation during training (fp32 PyTorch, max length 128):
 
-| step | sentiment acc | sentiment macro recall | topic acc |
-|---:|---:|---:|---:|
+| step | TweetEval macro recall | airline macro-F1 | requests neutral | complaints negative | topic | topic, perturbed | embedding cosine |
+|---:|---:|---:|---:|---:|---:|---:|---:|
 {hist}
 
-## Validation metrics (what ships: int8 ONNX)
-| metric | int8 (shipped) | fp32 |
-|---|---:|---:|
-| sentiment accuracy (TweetEval val) | {v8['sentiment_accuracy']:.3f} | {v32['sentiment_accuracy']:.3f} |
-| sentiment macro recall (TweetEval val) | **{v8['sentiment_macro_recall']:.3f}** | {v32['sentiment_macro_recall']:.3f} |
-| topic accuracy (Bitext val) | **{v8['topic_accuracy']:.4f}** | {v32['topic_accuracy']:.4f} |
+## Metrics (validation sets; what ships is int8 ONNX)
+| metric | v2 int8 (shipped) | v2 fp32 | v1 int8 (previous) | target (issue 11) |
+|---|---:|---:|---:|---|
+{metrics}
 
-fp32 vs int8 agreement on both val sets: sentiment argmax {pct(ag['sentiment_argmax_agreement'])},
+The held-out sets named in the targets (TweetEval test, the other carriers' tweets, a
+separately sampled Bitext release) are not in this repository; the figures above are the
+validation sets'. The airline validation set is also what chose the checkpoint and fitted
+the temperature, so it flatters the model a little.
+{hand_text}
+## Calibration
+One temperature per head (Guo et al. 2017), fitted on validation logits by minimising NLL
+and folded into the exported logits: sentiment T = {cal['sentiment_temperature']:.3f}
+({cal['fitted_on']['sentiment']}), topic T = {cal['topic_temperature']:.3f}
+({cal['fitted_on']['topic']}). Expected calibration error (15 equal-width bins of the
+top-class probability), fp32, before and after:
+
+| set | ECE before | ECE after |
+|---|---:|---:|
+{ece_rows}
+
+fp32 vs int8 agreement on the val sets: sentiment argmax {pct(ag['sentiment_argmax_agreement'])},
 topic argmax {pct(ag['topic_argmax_agreement'])}, embedding cosine mean {ag['embedding_cosine_mean']:.4f}
 (min {ag['embedding_cosine_min']:.4f}).
 
 ## Embedding quality
-KMeans (k=77, seeded) on BANKING77 train, NMI / ARI against the gold intents:
+KMeans (k=77, 3 seeds, mean) on BANKING77 train, NMI / ARI against the gold intents:
 
 | embedding | NMI | ARI |
 |---|---:|---:|
 | unmodified all-MiniLM-L6-v2 (fp32, PyTorch) | {nbase['nmi']:.4f} | {nbase['ari']:.4f} |
-| this model's `embedding` output (int8 ONNX) | {nb['nmi']:.4f} | {nb['ari']:.4f} |
+{nmi_fp32}| this model's `embedding` (int8 ONNX, shipped) | {nb['nmi']:.4f} | {nb['ari']:.4f} |
 
-{c.get('quantization_note', '')}
+## Speed
+{speed_text}
 
 ## Intended use
 Tagging support tickets by sentiment and topic in bulk, and clustering them into themes,
-inside ticketlens (offline, CPU). Probabilities are exposed so users can threshold.
+inside ticketlens (offline, CPU). `p_negative` is calibrated, so a threshold on it means
+roughly what it says on data like the validation sets.
 
 ## Known limits
-- Sentiment was learned from **tweets**; support tickets are longer and more formal. Polite
-  complaints ("I'd appreciate an update on my refund") can read as neutral; sarcasm is missed.
-- Balanced class weights (chosen for macro recall) make the model quick to call things
-  negative: plain how-to questions ("How can I change the shipping address on my order?")
-  often come out negative with low confidence (0.4–0.55). For "share of negative tickets",
-  prefer a threshold on `p_negative` (e.g. ≥ 0.6) over the argmax when precision matters.
-- int8 and fp32 disagree on 3.5 % of the TweetEval val tweets' sentiment (all near the
-  decision boundary); topic agreement is 100 %.
+- **Calm one-line problem reports often read as neutral** ("I was charged twice for the
+  same order", "I'd appreciate an update on my refund, it has been three weeks", "the
+  password reset link is broken"): the Bitext requests that mention a problem
+  (`payment_issue`, `registration_problems`) were mapped to neutral, and few training
+  examples are calm complaints. Real complaint tweets do better than v1 (airline val
+  above), but this is the main open gap; the next retrain maps problem reports to negative
+  and adds calm complaints (issue 11 stays open).
+- TweetEval macro recall on val is a little below v1 (see the table): the sentiment head
+  now also serves the support convention, which differs from the tweet corpus' labels.
+- Sentiment learned from tweets (TweetEval, airline tweets) and templated Bitext requests;
+  long, formal e-mail tickets are further from the training data than short messages.
+  Sarcasm is missed.
+- Calibration was fitted on tweets; on another desk's tickets the probabilities can be
+  over- or under-confident. Check `p_negative` against a hand-labelled sample before
+  relying on a threshold.
 - Topics come from Bitext's **synthetic, templated** utterances of a retail/e-commerce desk;
   tickets about other domains (software bugs, banking) are forced into the nearest of the
-  11 topics — use themes (embedding clusters) for domain-specific root causes.
+  11 topics: use themes (embedding clusters) or your own taxonomy (`ticketlens taxonomy`) for
+  domain-specific root causes.
 - English only: ticketlens flags each ticket's language (`language` column, detected with
-  whatlang) and the report says which share of tickets is in another language. Texts are truncated at {c['max_sequence_length']} tokens (the head is kept; ticketlens
-  strips quoted replies and signatures first).
+  whatlang) and the report says which share of tickets is in another language. Texts are
+  truncated at {c['max_sequence_length']} tokens (the head is kept; ticketlens strips quoted
+  replies and signatures first).
 - int8 dynamic quantisation scales activations per batch, so a text's probabilities can move
   slightly (typically < 0.01) with its batch-mates; ticketlens batches by content so results
   are reproducible for the same input.
 
 ## Reproduce
-`python models/train/train.py` (see `models/train/README.md`); sha256 of `model.onnx`:
-`{c['model_sha256']}`.
+`python models/train/train.py` (see `models/train/README.md`), then
+`python models/train/evaluate.py` for the previous model's figures and the hand-written
+sentences; sha256 of `model.onnx`: `{c['model_sha256']}`.
 """
 
 
