@@ -242,10 +242,9 @@ fn main() {
             println!("model {} ({})", p.config().name, p.origin());
             let before = bench(name, &texts, p, runs);
             println!(
-                "{name:>6}: {} is {:.2}x the end-to-end speed of {}",
-                c.config().name,
+                "{name:>6}: the current model is {:.2}x the end-to-end speed of the previous one ({})",
                 now / before,
-                p.config().name
+                p.origin()
             );
         }
     }

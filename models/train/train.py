@@ -162,29 +162,30 @@ def quantize(fp32: Path, int8: Path):
     quantize_dynamic(str(fp32), str(int8), per_channel=True, weight_type=QuantType.QInt8)
 
 
+def by_length(tok, texts, max_len, batch, fn):
+    """Run `fn(ids, mask, tti) -> tuple of [B, d] arrays` over batches of
+    length-sorted texts (little padding) and return each output as one
+    float32 array in the input order."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    res = None
+    for b in range(0, len(texts), batch):
+        idx = order[b: b + batch]
+        outs = fn(*encode(tok, [texts[i] for i in idx], max_len))
+        if res is None:
+            res = [np.zeros((len(texts), o.shape[1]), np.float32) for o in outs]
+        for arr, o in zip(res, outs):
+            arr[idx] = o
+    return res
+
+
 def ort_run(path: Path, tok, texts, max_len, batch=128):
     import onnxruntime as ort
 
     so = ort.SessionOptions()
     so.intra_op_num_threads = os.cpu_count() or 2
     sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-    outs = [[], [], []]
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for b in range(0, len(texts), batch):
-        idx = order[b : b + batch]
-        ids, mask, tti = encode(tok, [texts[i] for i in idx], max_len)
-        r = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy(),
-                            "token_type_ids": tti.numpy()})
-        for k in range(3):
-            outs[k].append((idx, r[k]))
-    res = []
-    for k in range(3):
-        dim = outs[k][0][1].shape[1]
-        arr = np.zeros((len(texts), dim), np.float32)
-        for idx, v in outs[k]:
-            arr[idx] = v
-        res.append(arr)
-    return res
+    return by_length(tok, texts, max_len, batch, lambda ids, mask, tti: sess.run(None, {
+        "input_ids": ids.numpy(), "attention_mask": mask.numpy(), "token_type_ids": tti.numpy()}))
 
 
 def banking77_nmi(emb: np.ndarray, labels: list[str], seed: int) -> dict:
@@ -201,17 +202,9 @@ def banking77_nmi(emb: np.ndarray, labels: list[str], seed: int) -> dict:
     }
 
 
-def base_embeddings(base: Path, tok, texts, max_len=128, batch=256):
-    bert = BertModel.from_pretrained(str(base), attn_implementation="eager").eval()
-    out = np.zeros((len(texts), bert.config.hidden_size), np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    with torch.no_grad():
-        for b in range(0, len(texts), batch):
-            idx = order[b : b + batch]
-            ids, mask, tti = encode(tok, [texts[i] for i in idx], max_len)
-            h = bert(input_ids=ids, attention_mask=mask, token_type_ids=tti).last_hidden_state
-            out[idx] = F.normalize(mean_pool(h, mask), dim=-1).numpy()
-    return out
+def base_embeddings(base: Path, tok, texts, max_len=128):
+    """The unmodified all-MiniLM-L6-v2 sentence embeddings of `texts`, [n, 384]."""
+    return Teacher(base).embed(tok, texts, max_len)
 
 
 def sha256(path: Path) -> str:
@@ -477,22 +470,15 @@ class Teacher:
         h = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=tti).last_hidden_state
         return F.normalize(mean_pool(h, mask), dim=-1)
 
+    def embed(self, tok, texts, max_len, batch=256):
+        """Embeddings of whole lists of texts, [n, 384] float32."""
+        return by_length(tok, texts, max_len, batch, lambda *x: (self(*x).numpy(),))[0]
+
 
 @torch.no_grad()
 def predict_v2(model, tok, texts, max_len, batch=256):
     model.eval()
-    S = T = E = None
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for b in range(0, len(texts), batch):
-        idx = order[b: b + batch]
-        ids, mask, tti = encode(tok, [texts[i] for i in idx], max_len)
-        s, t, e = model(ids, mask, tti)
-        if S is None:
-            S = np.zeros((len(texts), s.shape[1]), np.float32)
-            T = np.zeros((len(texts), t.shape[1]), np.float32)
-            E = np.zeros((len(texts), e.shape[1]), np.float32)
-        S[idx], T[idx], E[idx] = s.numpy(), t.numpy(), e.numpy()
-    return S, T, E
+    return by_length(tok, texts, max_len, batch, lambda *x: [o.numpy() for o in model(*x)])
 
 
 def macro_f1(y, pred, n):
@@ -772,9 +758,7 @@ def build_default_v2(args, base: Path, tok, work: Path):
     log("data: " + ", ".join(f"{k} {len(v[0]) if isinstance(v, tuple) else len(v)}" for k, v in d.items()))
     b_texts, b_labels = banking77()
     probe = random.Random(args.seed).sample(b_texts, 1000)
-    pi, pm, pt = encode(tok, probe, 64)
-    probe_emb = np.concatenate([teacher(pi[i:i + 250], pm[i:i + 250], pt[i:i + 250]).numpy()
-                                for i in range(0, len(probe), 250)])
+    probe_emb = teacher.embed(tok, probe, 64)
     hist, rate = train_v2(model, teacher, tok, d, args, probe_emb, probe)
     best = max(hist, key=lambda m: m["score"])
     log(f"best val checkpoint: {best}")
