@@ -20,6 +20,7 @@ use std::time::Instant;
 use ticketlens::ingest::{IngestOptions, InputSource};
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 use ticketlens::pipeline::classify::{run_classify, ClassifyJob, DEFAULT_CHUNK_ROWS};
+use ticketlens::pipeline::load::RejectOutput;
 use ticketlens::pipeline::progress::Progress;
 use ticketlens::report::enriched::OutputFormat;
 
@@ -128,9 +129,11 @@ fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) -> f64 {
         output: Some(dir.path().join("out.csv")),
         format: OutputFormat::Csv,
         embeddings: Some(dir.path().join("out.npy")),
-        rejects: dir.path().join("rejects.csv"),
+        rejects: RejectOutput {
+            path: dir.path().join("rejects.csv"),
+            policy: Default::default(),
+        },
         chunk_rows: DEFAULT_CHUNK_ROWS,
-        policy: Default::default(),
         taxonomy: None,
     };
     let e2e_s = median_secs(runs, || {

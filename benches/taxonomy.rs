@@ -11,6 +11,7 @@ use std::time::Instant;
 use ticketlens::ingest::{IngestOptions, InputSource};
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 use ticketlens::pipeline::classify::{run_classify, ClassifyJob, DEFAULT_CHUNK_ROWS};
+use ticketlens::pipeline::load::RejectOutput;
 use ticketlens::pipeline::progress::Progress;
 use ticketlens::report::enriched::OutputFormat;
 use ticketlens::taxonomy::{LabelledSet, TrainParams};
@@ -98,9 +99,11 @@ fn main() {
         output: Some(dir.path().join("out.csv")),
         format: OutputFormat::Csv,
         embeddings: None,
-        rejects: dir.path().join("rejects.csv"),
+        rejects: RejectOutput {
+            path: dir.path().join("rejects.csv"),
+            policy: Default::default(),
+        },
         chunk_rows: DEFAULT_CHUNK_ROWS,
-        policy: Default::default(),
         taxonomy,
     };
     let (plain, with) = (job(None), job(Some(taxonomy)));

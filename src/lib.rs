@@ -31,4 +31,4 @@ pub mod themes;
 pub mod ticket;
 
 pub use error::{Error, Result};
-pub use ticket::{EnrichedTicket, Prediction, Sentiment, ThemeRef, Ticket};
+pub use ticket::{Dimension, EnrichedTicket, Prediction, Sentiment, ThemeRef, Ticket};

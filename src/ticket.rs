@@ -351,6 +351,76 @@ pub const FIELD_DIMENSIONS: [&str; 15] = [
     "language",
 ];
 
+/// A grouping dimension (`--by`): a ticket field, a model output, or a team
+/// taxonomy's label. A `--by` name is parsed once ([`Dimension::parse`]), so
+/// the KPI engine's per-ticket lookups match a variant instead of comparing
+/// strings, and a new dimension is a new variant the compiler points to in
+/// every `match`. (No `clap::ValueEnum`: a taxonomy's name is open-ended;
+/// the KPI options' `validate_with` checks `--by` names instead.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// `channel`.
+    Channel,
+    /// `priority`.
+    Priority,
+    /// `agent`.
+    Agent,
+    /// `team` (aliases `tier`, `group`).
+    Team,
+    /// `status`.
+    Status,
+    /// `customer` (alias `customer_id`).
+    Customer,
+    /// `topic`: the model's topic head.
+    Topic,
+    /// `sentiment`: the model's sentiment head.
+    Sentiment,
+    /// `theme`: the theme's label.
+    Theme,
+    /// `tag` (alias `tags`): every distinct tag of a ticket.
+    Tag,
+    /// `language`: the detected ISO 639-1 code.
+    Language,
+    /// A team taxonomy's label, by the taxonomy's name (`--taxonomy`);
+    /// multi-label values count under each label.
+    Taxonomy(std::sync::Arc<str>),
+}
+
+impl Dimension {
+    /// The field dimension a name denotes (aliases included), `None` for
+    /// any other name. Every name in [`FIELD_DIMENSIONS`] is one.
+    pub fn field(name: &str) -> Option<Dimension> {
+        use Dimension::*;
+        Some(match name {
+            "channel" => Channel,
+            "priority" => Priority,
+            "agent" => Agent,
+            "team" | "tier" | "group" => Team,
+            "status" => Status,
+            "customer" | "customer_id" => Customer,
+            "topic" => Topic,
+            "sentiment" => Sentiment,
+            "theme" => Theme,
+            "tag" | "tags" => Tag,
+            "language" => Language,
+            _ => return None,
+        })
+    }
+
+    /// The dimension a `--by` name denotes: a field, or else a taxonomy's
+    /// name.
+    pub fn parse(name: &str) -> Dimension {
+        Self::field(name).unwrap_or_else(|| Dimension::Taxonomy(name.into()))
+    }
+
+    /// True for dimensions a ticket can have several values of (tags, and
+    /// a taxonomy's `;`-joined multi-label values): grouped by them, a
+    /// ticket counts once under each value.
+    pub fn is_multi_valued(&self) -> bool {
+        matches!(self, Dimension::Tag | Dimension::Taxonomy(_))
+    }
+}
+
 /// A team taxonomy's label for one ticket (`--taxonomy`): written as the
 /// columns `<NAME>` and `<NAME>_confidence`, and a grouping dimension named
 /// `<NAME>` (`--by category`).
@@ -399,77 +469,94 @@ impl EnrichedTicket {
     }
 
     /// [`EnrichedTicket::dimension`] without copying: borrowed from the
-    /// ticket where it holds the text (the KPI engine looks up every `by`
-    /// value of every ticket, so the allocation per lookup counts).
+    /// ticket where it holds the text.
     pub fn dimension_str(&self, dim: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.value_of(&Dimension::parse(dim))
+    }
+
+    /// The value of a parsed dimension, borrowed where the ticket holds the
+    /// text (the KPI engine looks up every `by` value of every ticket, so
+    /// the allocation per lookup counts); `None` when absent or blank.
+    /// Tags: the first tag only (see [`EnrichedTicket::values_of`]).
+    pub fn value_of(&self, dim: &Dimension) -> Option<std::borrow::Cow<'_, str>> {
         use std::borrow::Cow;
         let t = &self.ticket;
         fn borrowed(v: &Option<String>) -> Option<Cow<'_, str>> {
             v.as_deref().map(Cow::Borrowed)
         }
         match dim {
-            "channel" => borrowed(&t.channel),
-            "priority" => borrowed(&t.priority),
-            "agent" => borrowed(&t.agent),
-            "team" | "tier" | "group" => borrowed(&t.team),
-            "status" => borrowed(&t.status),
-            "customer" | "customer_id" => borrowed(&t.customer_id),
-            "topic" => self
+            Dimension::Channel => borrowed(&t.channel),
+            Dimension::Priority => borrowed(&t.priority),
+            Dimension::Agent => borrowed(&t.agent),
+            Dimension::Team => borrowed(&t.team),
+            Dimension::Status => borrowed(&t.status),
+            Dimension::Customer => borrowed(&t.customer_id),
+            Dimension::Topic => self
                 .prediction
                 .as_ref()
                 .map(|p| Cow::Borrowed(p.topic.as_str())),
-            "sentiment" => self
+            Dimension::Sentiment => self
                 .prediction
                 .as_ref()
                 .map(|p| Cow::Owned(p.sentiment.to_string())),
-            "theme" => self
+            Dimension::Theme => self
                 .theme
                 .as_ref()
                 .map(|th| Cow::Borrowed(th.label.as_str())),
-            "tag" | "tags" => t.tags.first().map(|s| Cow::Borrowed(s.as_str())),
-            "language" => self.language.map(Cow::Borrowed),
-            _ => self
+            Dimension::Tag => t.tags.first().map(|s| Cow::Borrowed(s.as_str())),
+            Dimension::Language => self.language.map(Cow::Borrowed),
+            Dimension::Taxonomy(name) => self
                 .taxonomy
                 .as_ref()
-                .filter(|x| &*x.name == dim)
+                .filter(|x| x.name == *name)
                 .map(|x| Cow::Borrowed(x.value.as_str())),
         }
         .filter(|v| !v.trim().is_empty())
     }
 
     /// True for dimensions a ticket can have several values of (`tag`,
-    /// `tags`, and a taxonomy's name, whose multi-label values are joined
-    /// with `;`): grouped by them, a ticket counts once under each value.
+    /// `tags`, and a taxonomy's name): see [`Dimension::is_multi_valued`].
     pub fn is_multi_valued(dim: &str) -> bool {
-        matches!(dim, "tag" | "tags") || !FIELD_DIMENSIONS.contains(&dim)
+        Dimension::parse(dim).is_multi_valued()
     }
 
-    /// Every value of a grouping dimension: for `tag`/`tags` each distinct
-    /// non-blank tag in input order (a ticket tagged `a b a` gives `a`, `b`),
-    /// for the other dimensions [`EnrichedTicket::dimension`] as a list of
-    /// zero or one value. Empty = no value (the `(none)` group).
+    /// Every value of a grouping dimension by name: see
+    /// [`EnrichedTicket::values_of`].
     pub fn dimension_values(&self, dim: &str) -> Vec<String> {
-        if Self::is_multi_valued(dim) {
-            let taxonomy;
-            let values: &[String] = if matches!(dim, "tag" | "tags") {
-                &self.ticket.tags
-            } else {
-                taxonomy = self
-                    .dimension_str(dim)
-                    .map(|v| v.split(';').map(str::to_string).collect::<Vec<_>>())
-                    .unwrap_or_default();
-                &taxonomy
-            };
-            let mut out: Vec<String> = Vec::with_capacity(values.len());
-            for tag in values {
-                let tag = tag.trim();
-                if !tag.is_empty() && !out.iter().any(|t| t == tag) {
-                    out.push(tag.to_string());
-                }
-            }
-            return out;
+        self.values_of(&Dimension::parse(dim))
+    }
+
+    /// Every value of a dimension: for tags each distinct non-blank tag in
+    /// input order (a ticket tagged `a b a` gives `a`, `b`), for a taxonomy
+    /// each of its `;`-joined labels, for the other dimensions
+    /// [`EnrichedTicket::value_of`] as a list of zero or one value. Empty =
+    /// no value (the `(none)` group).
+    pub fn values_of(&self, dim: &Dimension) -> Vec<String> {
+        if !dim.is_multi_valued() {
+            return self
+                .value_of(dim)
+                .map(std::borrow::Cow::into_owned)
+                .into_iter()
+                .collect();
         }
-        self.dimension(dim).into_iter().collect()
+        let taxonomy;
+        let values: &[String] = if *dim == Dimension::Tag {
+            &self.ticket.tags
+        } else {
+            taxonomy = self
+                .value_of(dim)
+                .map(|v| v.split(';').map(str::to_string).collect::<Vec<_>>())
+                .unwrap_or_default();
+            &taxonomy
+        };
+        let mut out: Vec<String> = Vec::with_capacity(values.len());
+        for tag in values {
+            let tag = tag.trim();
+            if !tag.is_empty() && !out.iter().any(|t| t == tag) {
+                out.push(tag.to_string());
+            }
+        }
+        out
     }
 }
 
@@ -670,6 +757,21 @@ impl EnrichedColumns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_dimension_name_parses_to_a_field_and_others_to_a_taxonomy() {
+        for name in FIELD_DIMENSIONS {
+            let d = Dimension::field(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(Dimension::parse(name), d);
+            assert!(!matches!(d, Dimension::Taxonomy(_)));
+        }
+        assert_eq!(Dimension::parse("tier"), Dimension::Team);
+        assert_eq!(Dimension::parse("tags"), Dimension::Tag);
+        let c = Dimension::parse("category");
+        assert_eq!(c, Dimension::Taxonomy("category".into()));
+        assert!(c.is_multi_valued() && Dimension::Tag.is_multi_valued());
+        assert!(!Dimension::Channel.is_multi_valued());
+    }
 
     fn ticket(status: Option<&str>, resolved: bool, hours: Option<f64>) -> Ticket {
         let created_at = "2025-03-01T10:00:00Z".parse().unwrap();

@@ -440,20 +440,30 @@ class StudentModel(nn.Module):
         self.temperature = nn.Parameter(torch.ones(2), requires_grad=False)  # sentiment, topic
 
         def head(n):
-            return nn.Sequential(nn.Linear(hidden, head_hidden), nn.GELU(), nn.Dropout(0.1),
+            return nn.Sequential(nn.Linear(2 * hidden, head_hidden), nn.GELU(), nn.Dropout(0.1),
                                  nn.Linear(head_hidden, n))
 
+        # The heads read the mean pool *and* a learned attention pool of the same
+        # last layer. The mean pool is held near the base model's embedding by the
+        # distillation loss; the attention pool is free, so the heads can weigh the
+        # words that carry a complaint ("again", "still waiting") without bending
+        # the embedding that clustering uses.
+        self.attention_score = nn.Linear(hidden, 1)
         self.sentiment_head = head(n_sent)
         self.topic_head = head(n_topic)
 
     def pooled(self, ids, mask, tti):
+        """(mean pool [n, 384] = the embedding before L2 normalisation, head input [n, 768])."""
         h = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=tti).last_hidden_state
-        return mean_pool(h, mask)
+        mean = mean_pool(h, mask)
+        score = self.attention_score(h).squeeze(-1).masked_fill(mask == 0, -1e4)
+        attn = (torch.softmax(score, dim=-1).unsqueeze(-1) * h).sum(1)
+        return mean, torch.cat([mean, attn], dim=-1)
 
     def forward(self, ids, mask, tti):
-        p = self.pooled(ids, mask, tti)
-        sent = self.sentiment_head(p) / self.temperature[0]
-        topic = self.topic_head(p) / self.temperature[1]
+        p, features = self.pooled(ids, mask, tti)
+        sent = self.sentiment_head(features) / self.temperature[0]
+        topic = self.topic_head(features) / self.temperature[1]
         return sent, topic, F.normalize(p, p=2, dim=-1)
 
 
@@ -608,7 +618,9 @@ def train_v2(model, teacher, tok, d, args, probe_emb, probe):
         "topic": mk("topic_train", 4, bitext_transform),
         "distill": Source(d["unlabelled"], None, args.batch, random.Random(args.seed + 5), None),
     }
-    mix = {"tweet": 0.36, "airline": 0.14, "bitext_sentiment": 0.10, "topic": 0.25, "distill": 0.15}
+    # Topic saturates early (0.998 at step 700 in v2); the airline complaints are
+    # the support-tone signal the held-out check measures, so they get more batches.
+    mix = {"tweet": 0.35, "airline": 0.22, "bitext_sentiment": 0.10, "topic": 0.18, "distill": 0.15}
     if teacher is None or args.distill <= 0:
         del mix["distill"]
     names, weights = list(mix), list(mix.values())
@@ -638,13 +650,15 @@ def train_v2(model, teacher, tok, d, args, probe_emb, probe):
         src = rng.choices(names, weights)[0]
         x, y = sources[src].next()
         ids, mask, tti = encode(tok, x, args.max_len)
-        pooled = model.pooled(ids, mask, tti)
+        pooled, features = model.pooled(ids, mask, tti)
         loss = torch.zeros(())
         if src in ("tweet", "airline", "bitext_sentiment"):
             w = {"tweet": w_tweet, "airline": None, "bitext_sentiment": w_bitext}[src]
-            loss = loss + F.cross_entropy(model.sentiment_head(pooled), y, weight=w)
+            # Crowd labels of airline tweets disagree on calm ones: smooth them.
+            smooth = 0.1 if src == "airline" else 0.0
+            loss = loss + F.cross_entropy(model.sentiment_head(features), y, weight=w, label_smoothing=smooth)
         elif src == "topic":
-            loss = loss + F.cross_entropy(model.topic_head(pooled), y)
+            loss = loss + F.cross_entropy(model.topic_head(features), y)
         if teacher is not None and args.distill > 0:
             target = teacher(ids, mask, tti)
             cos = (F.normalize(pooled, dim=-1) * target).sum(-1)
@@ -786,7 +800,8 @@ def build_default_v2(args, base: Path, tok, work: Path):
         "architecture": "all-MiniLM-L6-v2, all 6 layers shared by the heads and the embedding; word embeddings "
                         "frozen, layers 0-5 fine-tuned; embedding = mean pool of the last layer, L2-normalised, "
                         "distilled towards the unmodified all-MiniLM-L6-v2 embedding; heads = 2-layer MLPs "
-                        "(384-384-n, GELU) on the same mean pool; logits divided by a fitted temperature",
+                        "(768-384-n, GELU) on the mean pool concatenated with a learned attention pool of the same "
+                        "last layer; logits divided by a fitted temperature",
         "labelling_convention": {
             "negative": "the customer complains or reports a problem, calm or angry",
             "neutral": "a question, request or information without complaint",

@@ -13,7 +13,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{MeanSd, Metrics, MetricsSummary};
-use super::model::RiskBands;
 use crate::{Error, Result};
 
 /// Held-out split results.
@@ -56,6 +55,31 @@ pub struct HoldoutPrediction {
     pub risk: f64,
     /// Baseline score (tickets in the last 90 days).
     pub baseline: f64,
+}
+
+/// Cut points of the risk bands: chosen by the evaluation (the F1-optimal
+/// threshold, the base rate) and saved with the model, which applies them.
+/// (Here, not in `model`, so the evaluation does not depend on the model
+/// that embeds it.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RiskBands {
+    /// `risk ≥ high` → "high" (the F1-optimal threshold).
+    pub high: f64,
+    /// `medium ≤ risk < high` → "medium" (the churn base rate, or half the threshold when that is lower).
+    pub medium: f64,
+}
+
+impl RiskBands {
+    /// Band name of a risk.
+    pub fn band(&self, risk: f64) -> &'static str {
+        if risk >= self.high {
+            "high"
+        } else if risk >= self.medium {
+            "medium"
+        } else {
+            "low"
+        }
+    }
 }
 
 /// The full evaluation.
@@ -111,7 +135,7 @@ impl ChurnEval {
             context: format!("{}: writing churn evaluation", path.display()),
             source: e,
         })?;
-        super::score::write_atomic(path, &json)
+        crate::io::atomic::write_atomic(path, &json).map(|_| ())
     }
 }
 

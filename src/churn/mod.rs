@@ -33,6 +33,7 @@ use chrono::{DateTime, Utc};
 use crate::kpi::SlaTargets;
 
 pub use crate::ingest::customers::{CustomerRow, CustomerTable};
+pub use eval::RiskBands;
 pub use eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
 pub use features::{
     build_features, build_with_schema, CustomerInfo, FeatureMatrix, FeatureSchema,
@@ -42,7 +43,7 @@ pub use metrics::{
     average_precision, best_f1_threshold, brier, roc_auc, stratified_folds, stratified_split,
     top_fraction, MeanSd, Metrics, MetricsSummary,
 };
-pub use model::{ChurnModel, RiskBands, MODEL_FORMAT};
+pub use model::{ChurnModel, MODEL_FORMAT};
 pub use score::{
     absent_theme_columns, revenue_at_risk, score, write_at_risk, AtRisk, RevenueAtRisk,
 };

@@ -10,35 +10,13 @@ use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
 
-use super::eval::ChurnEval;
+use super::eval::{ChurnEval, RiskBands};
 use super::features::FeatureSchema;
 use super::spec::{spec, Fill, MISSING_PREFIX};
 use crate::{Error, Result};
 
 /// Version of the saved model format.
 pub const MODEL_FORMAT: u32 = 1;
-
-/// Cut points of the risk bands.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct RiskBands {
-    /// `risk ≥ high` → "high" (the F1-optimal threshold).
-    pub high: f64,
-    /// `medium ≤ risk < high` → "medium" (the churn base rate, or half the threshold when that is lower).
-    pub medium: f64,
-}
-
-impl RiskBands {
-    /// Band name of a risk.
-    pub fn band(&self, risk: f64) -> &'static str {
-        if risk >= self.high {
-            "high"
-        } else if risk >= self.medium {
-            "medium"
-        } else {
-            "low"
-        }
-    }
-}
 
 /// Everything needed to turn raw features into a probability.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,7 +246,7 @@ impl ChurnModel {
             context: format!("{}: writing churn model", path.display()),
             source: e,
         })?;
-        super::score::write_atomic(path, &json)
+        crate::io::atomic::write_atomic(path, &json).map(|_| ())
     }
 
     /// Read a model written by [`ChurnModel::save`].

@@ -213,11 +213,6 @@ pub(crate) fn top_factors(
         .collect()
 }
 
-/// Write bytes to `path` atomically (see [`crate::io::atomic`]).
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::io::atomic::write_atomic(path, bytes).map(|_| ())
-}
-
 /// Write `at_risk.csv`: customer_id, churn_risk, risk_band, top_factors
 /// (`; `-separated), tickets_90d, last_contact, last_sentiment, plan, mrr,
 /// expected_mrr_at_risk.
@@ -265,5 +260,5 @@ pub fn write_at_risk(rows: &[AtRisk], path: &Path) -> Result<()> {
     let bytes = w
         .into_inner()
         .map_err(|e| Error::io(path, e.into_error()))?;
-    write_atomic(path, &bytes)
+    crate::io::atomic::write_atomic(path, &bytes).map(|_| ())
 }

@@ -12,12 +12,12 @@
 use chrono::Utc;
 use rayon::prelude::*;
 
-use super::eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};
+use super::eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction, RiskBands};
 use super::features::{build_with_schema, default_as_of, FeatureMatrix, FeatureSchema};
 use super::metrics::{
     best_f1_threshold, stratified_folds, stratified_split, Metrics, MetricsSummary,
 };
-use super::model::{ChurnModel, Fitted, RiskBands, MODEL_FORMAT};
+use super::model::{ChurnModel, Fitted, MODEL_FORMAT};
 use super::{ChurnOptions, CustomerTable};
 use crate::{EnrichedTicket, Error, Result};
 

@@ -6,7 +6,6 @@ use super::themes_args::ThemeArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::io::file_name;
 use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
 
 /// Run every stage on a ticket export: classify → themes and trends → KPIs →
@@ -28,38 +27,50 @@ use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
 /// stderr, in kpis.json, run.json and the report; more than --max-reject-rate
 /// (default 5 %) of the rows rejected, or any with --strict, exits with code 3
 /// after writing every output.
-#[derive(Debug, Args)]
+///
+/// `run.json`'s `options` are these arguments as given (paths as file
+/// names), serialised, plus the period the run used.
+#[derive(Debug, Args, serde::Serialize)]
 pub struct AnalyzeArgs {
     #[command(flatten)]
+    #[serde(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub kpi: KpiArgs,
     #[command(flatten)]
+    #[serde(flatten)]
     pub themes: ThemeArgs,
     /// Output directory (created if missing). `--by` defaults to channel,priority,topic,language
     /// here (language is always added: the report's language note needs it).
     #[arg(long, value_name = "DIR")]
+    #[serde(serialize_with = "super::ser::file_name")]
     pub out: PathBuf,
     /// Customers table (customer_id, churned, plan, mrr, signup_date …): trains the churn model when it has labels.
     #[arg(long, value_name = "FILE")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub customers: Option<PathBuf>,
     /// Map a customers-table field to a column, e.g. `--customers-map churned="Is Lost"` (repeatable).
     #[arg(long = "customers-map", value_name = "FIELD=COLUMN")]
     pub customers_map: Vec<String>,
     /// Score customers with a saved churn model (from `churn train` or an earlier analyze). Used only when --customers has no `churned` labels (or training on them fails); the terminal says which model scored.
     #[arg(long = "churn-model", value_name = "FILE")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub churn_model: Option<PathBuf>,
     /// A team taxonomy (from `taxonomy train` or `from-names`): tickets_enriched.csv gets the
     /// columns `<NAME>`, `<NAME>_confidence`, and `<NAME>` joins the --by dimensions (the
     /// report's taxonomy mix and KPIs by label).
     #[arg(long, value_name = "FILE")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub taxonomy: Option<PathBuf>,
     /// A saved theme model (`themes fit`): tickets join its themes (same ids and labels as when
     /// it was fitted) instead of new ones, tickets of a new kind show up as emerging themes,
     /// and churn gets theme-mix features (labels are stable then).
     #[arg(long = "theme-model", value_name = "FILE")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub theme_model: Option<PathBuf>,
     /// No progress display and no terminal summary.
     #[arg(short, long)]
@@ -115,18 +126,8 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         max_theme_features: if theme_model.is_some() { 20 } else { 0 },
         ..Default::default()
     };
-    let options_json = serde_json::json!({
-        "input": file_name(std::path::Path::new(&a.input.input)), "map": a.input.read.map, "text_columns": a.input.read.text_columns,
-        "timezone": a.input.read.timezone, "model": a.model.model, "batch_tokens": a.model.batch_tokens,
-        "threads": a.model.threads, "by": a.kpi.by, "period": period.to_string(), "as_of": a.kpi.as_of,
-        "sla": a.kpi.sla, "sla_resolution": a.kpi.sla_resolution, "business_hours": a.kpi.business_hours,
-        "holidays": a.kpi.holidays, "themes": a.themes.themes_k, "themes_k_range": a.themes.themes_k_range,
-        "themes_within": a.themes.themes_within, "seed_themes": a.themes.seed_themes, "seed": a.themes.seed,
-        "customers": a.customers.as_deref().map(file_name), "taxonomy": a.taxonomy.as_deref().map(file_name), "theme_model": a.theme_model.as_deref().map(file_name), "churn_model": a.churn_model.as_deref().map(file_name), "out": file_name(&a.out),
-        "support_cost": a.kpi.support_cost, "cost_per_agent_hour": a.kpi.cost_per_agent_hour,
-        "currency": a.kpi.currency, "agent_hours": a.kpi.agent_hours,
-        "strict": a.input.rejects.strict, "max_reject_rate": a.input.rejects.max_reject_rate,
-    });
+    let mut options_json = serde_json::to_value(&a)?;
+    options_json["period"] = serde_json::json!(period);
     let customers_map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
     let classifier = a.model.load()?;
     let opts = AnalyzeOptions {

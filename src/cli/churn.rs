@@ -6,9 +6,8 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 use ticketlens::churn::{self, ChurnModel, ChurnOptions, CustomerTable};
-use ticketlens::ingest::{DataQuality, RejectsWriter};
 use ticketlens::kpi::SlaTargets;
-use ticketlens::pipeline::classify::classify_all;
+use ticketlens::pipeline::load::{load_tickets, Enrich, Loaded, Open};
 use ticketlens::pipeline::progress::Progress;
 
 /// Churn risk per customer from ticket history.
@@ -120,17 +119,13 @@ fn rejects_beside(path: &Path) -> PathBuf {
 /// Read and classify the tickets; rejected rows go to `rejects` (written
 /// atomically, header only when none). Returns the tickets, `--as-of` and
 /// the data-quality block of the read.
-fn load_tickets(
+fn read_tickets(
     c: &ChurnCommon,
     rejects: &Path,
-) -> Result<(
-    Vec<ticketlens::EnrichedTicket>,
-    Option<chrono::DateTime<chrono::Utc>>,
-    DataQuality,
-)> {
+) -> Result<(Loaded, Option<chrono::DateTime<chrono::Utc>>)> {
     let input = c.tickets.input_args()?;
-    let policy = input.rejects.policy()?;
     let ingest = input.options(true)?;
+    let load = input.load_options(ingest.clone(), Open::AsRequired, rejects.to_path_buf())?;
     let as_of = match &c.as_of {
         None => None,
         Some(s) => Some(
@@ -149,25 +144,23 @@ fn load_tickets(
         None => None,
     };
     let progress = Progress::new("classify", None, c.quiet);
-    let set = classify_all(&input.source(), &ingest, &classifier, &progress);
-    progress.finish();
-    let mut set = set?;
+    let mut loaded = load_tickets(
+        &load,
+        Enrich::Classify {
+            classifier: &classifier,
+            progress: &progress,
+        },
+    )?;
     if let Some(t) = &taxonomy {
-        set.tag(t);
+        loaded.set.tag(t);
     }
-    let mut w = RejectsWriter::new(rejects)?;
-    for r in &set.rejects {
-        w.write(r)?;
-    }
-    set.counts.reject_groups = w.finish_with_summary()?.groups();
     if !c.quiet {
-        eprintln!("churn: tickets: {}", set.counts.summary_line());
+        eprintln!("churn: tickets: {}", loaded.set.counts.summary_line());
     }
-    let quality = set.counts.quality(&policy, rejects);
     // Now, before training can fail on what is left; the policy is applied
     // once the outputs are written.
-    print_quality("churn", &quality);
-    Ok((set.tickets, as_of, quality))
+    print_quality("churn", &loaded.quality);
+    Ok((loaded, as_of))
 }
 
 pub fn run(a: ChurnArgs) -> Result<()> {
@@ -180,7 +173,8 @@ pub fn run(a: ChurnArgs) -> Result<()> {
         ChurnCommand::Train(t) => {
             let map = parse_pairs(&t.common.customers_map, "--customers-map")?;
             let customers = CustomerTable::read(&t.customers, &map)?;
-            let (tickets, as_of, quality) = load_tickets(&t.common, &rejects_beside(&t.model_out))?;
+            let (loaded, as_of) = read_tickets(&t.common, &rejects_beside(&t.model_out))?;
+            let tickets = &loaded.set.tickets;
             let opts = ChurnOptions {
                 as_of,
                 seed: t.seed,
@@ -193,7 +187,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 },
                 ..Default::default()
             };
-            let (model, eval) = churn::train(&tickets, &customers, &opts)?;
+            let (model, eval) = churn::train(tickets, &customers, &opts)?;
             model.save(&t.model_out)?;
             eval.write(&t.eval_out)?;
             println!("{eval}");
@@ -202,7 +196,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 t.model_out.display(),
                 t.eval_out.display()
             );
-            t.common.tickets.rejects.policy()?.check(&quality)?;
+            loaded.check_rejects()?;
         }
         ChurnCommand::Score(s) => {
             let map = parse_pairs(&s.common.customers_map, "--customers-map")?;
@@ -211,9 +205,10 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 None => None,
             };
             let model = ChurnModel::load(&s.churn_model)?;
-            let (tickets, as_of, quality) = load_tickets(&s.common, &rejects_beside(&s.output))?;
-            let rows = churn::score(&model, &tickets, customers.as_ref(), as_of)?;
-            let absent = churn::absent_theme_columns(&model, &tickets, as_of);
+            let (loaded, as_of) = read_tickets(&s.common, &rejects_beside(&s.output))?;
+            let tickets = &loaded.set.tickets;
+            let rows = churn::score(&model, tickets, customers.as_ref(), as_of)?;
+            let absent = churn::absent_theme_columns(&model, tickets, as_of);
             if !absent.is_empty() {
                 eprintln!(
                     "warning: churn model columns not found in these tickets (scored as a 0% share): {}",
@@ -226,7 +221,7 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 rows.len(),
                 s.output.display()
             );
-            s.common.tickets.rejects.policy()?.check(&quality)?;
+            loaded.check_rejects()?;
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use ticketlens::pipeline::classify::{
     classify_to_files, default_rejects_path, ClassifyJob, DEFAULT_CHUNK_ROWS,
 };
+use ticketlens::pipeline::load::RejectOutput;
 use ticketlens::pipeline::progress::Progress;
 use ticketlens::report::enriched::OutputFormat;
 
@@ -72,15 +73,17 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
     let job = ClassifyJob {
         input: a.input.source(),
         ingest,
-        rejects: a
-            .rejects
-            .clone()
-            .unwrap_or_else(|| default_rejects_path(a.output.as_deref())),
+        rejects: RejectOutput {
+            path: a
+                .rejects
+                .clone()
+                .unwrap_or_else(|| default_rejects_path(a.output.as_deref())),
+            policy: a.input.rejects.policy()?,
+        },
         output: a.output.clone(),
         format,
         embeddings,
         chunk_rows: DEFAULT_CHUNK_ROWS,
-        policy: a.input.rejects.policy()?,
         taxonomy: match &a.taxonomy {
             Some(p) => Some(ticketlens::taxonomy::Taxonomy::load(p)?),
             None => None,

@@ -2,16 +2,18 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
+use serde::Serialize;
 use std::path::PathBuf;
 use ticketlens::ingest::time::DateOrder;
 use ticketlens::ingest::{
     ColumnMapping, DataQuality, IngestOptions, InputFormat, InputSource, RejectPolicy,
 };
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
+use ticketlens::pipeline::load::{LoadOptions, Open, RejectOutput};
 
 /// How to read and map ticket rows: shared by [`InputArgs`] and the churn
 /// commands, which name their ticket file differently.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct ReadArgs {
     /// Map a ticket field to an input column, e.g. `--map created_at="Opened On"` (repeatable).
     /// Fields: ticket_id customer_id created_at first_response resolved handle_time status channel
@@ -51,7 +53,8 @@ pub struct ReadArgs {
 }
 
 /// `--date-order` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DateOrderArg {
     /// Day first: 04/03/2024 is 4 March.
     Dmy,
@@ -60,24 +63,27 @@ pub enum DateOrderArg {
 }
 
 /// How to read and map the ticket input.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct InputArgs {
     /// Ticket export: CSV (any delimiter) or JSONL; `-` reads stdin.
+    #[serde(serialize_with = "super::ser::file_name")]
     pub input: String,
     /// How to read the rows (mapping, text columns, time zone, format).
     #[command(flatten)]
+    #[serde(flatten)]
     pub read: ReadArgs,
     /// Print how input columns were mapped to ticket fields.
     #[arg(long)]
     pub explain_mapping: bool,
     /// When rejected rows fail the run (`--strict`, `--max-reject-rate`).
     #[command(flatten)]
+    #[serde(flatten)]
     pub rejects: RejectArgs,
 }
 
 /// When rejected rows turn a run into a failure. Outputs are written either
 /// way; the failure is exit code 3 after the rejects summary.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct RejectArgs {
     /// Exit with code 3 if any row is rejected (after writing the outputs).
     #[arg(long)]
@@ -108,7 +114,8 @@ pub fn print_quality(cmd: &str, dq: &DataQuality) {
 }
 
 /// `--input-format` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum InputFormatArg {
     /// Comma/semicolon/tab separated.
     Csv,
@@ -117,6 +124,26 @@ pub enum InputFormatArg {
 }
 
 impl InputArgs {
+    /// What [`ticketlens::pipeline::load::load_tickets`] reads: this input
+    /// with `ingest` options, rejects to `rejects` under `--strict` /
+    /// `--max-reject-rate`.
+    pub fn load_options(
+        &self,
+        ingest: IngestOptions,
+        open: Open,
+        rejects: std::path::PathBuf,
+    ) -> Result<LoadOptions> {
+        Ok(LoadOptions {
+            source: self.source(),
+            ingest,
+            open,
+            rejects: RejectOutput {
+                path: rejects,
+                policy: self.rejects.policy()?,
+            },
+        })
+    }
+
     /// Where to read from.
     pub fn source(&self) -> InputSource {
         if self.input == "-" {
@@ -184,10 +211,11 @@ pub fn parse_pairs(items: &[String], option: &str) -> Result<Vec<(String, String
 }
 
 /// Which model and how to run it.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, Serialize)]
 pub struct ModelArgs {
     /// Model directory with model.onnx, tokenizer.json, ticketlens.json (default: the bundled ticket-minilm).
     #[arg(long, value_name = "DIR")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub model: Option<PathBuf>,
     /// Padded tokens per inference batch.
     #[arg(long, default_value_t = 4096, value_name = "N")]
@@ -202,6 +230,7 @@ pub struct ModelArgs {
     /// earlier run with the same model are not inferred again (default:
     /// $TICKETLENS_CACHE_DIR, else ~/.cache/ticketlens/inference).
     #[arg(long, value_name = "DIR")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub cache: Option<PathBuf>,
     /// Infer every text, without reading or writing the inference cache.
     #[arg(long, conflicts_with = "cache")]

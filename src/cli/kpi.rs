@@ -7,8 +7,9 @@ use clap::Args;
 use std::path::PathBuf;
 use ticketlens::ingest::conversations::{read_conversations, ConversationOptions};
 use ticketlens::ingest::customers::CustomerTable;
-use ticketlens::ingest::{self, DataQuality, IngestOptions, RejectsWriter, Row};
+use ticketlens::ingest::{self, IngestOptions, RejectsWriter, Row};
 use ticketlens::kpi::KpiEngine;
+use ticketlens::pipeline::load::RejectOutput;
 use ticketlens::ticket::EnrichedColumns;
 use ticketlens::EnrichedTicket;
 
@@ -66,7 +67,10 @@ pub struct KpiCmdArgs {
 }
 
 pub fn run(a: KpiCmdArgs) -> Result<()> {
-    let policy = a.input.rejects.policy()?;
+    let rejects_out = RejectOutput {
+        path: a.out.join("rejects.csv"),
+        policy: a.input.rejects.policy()?,
+    };
     let mut ingest_opts = a.input.options(true)?;
     // KPIs read no text: an export without a subject/body column is fine.
     ingest_opts.require_text = false;
@@ -97,7 +101,7 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         opts.customers = Some(std::sync::Arc::new(CustomerTable::read(path, &map)?));
     }
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
-    let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
+    let mut rejects = rejects_out.writer()?;
     // `--by language` on a file without a detected-language column: the
     // language is detected from each ticket's text here (no model needed).
     let by_language = opts.by.iter().any(|d| d == "language");
@@ -116,11 +120,8 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
             tickets(reader, &columns, detect, &mut engine, &mut rejects)?
         }
     };
-    let rejects_path = rejects.path().to_path_buf();
-    let summary = rejects.finish_with_summary()?;
-    let rejected = summary.total();
-    let quality = DataQuality::from_summary(read, kept, &summary, warnings, &policy)
-        .with_rejects_file(&rejects_path);
+    let quality = rejects_out.finish(rejects, read, kept, warnings)?;
+    let rejected = quality.rows_rejected;
     let mut report = engine.finish();
     report.conversations = stats;
     report.data_quality = Some(quality.clone());
@@ -159,7 +160,7 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
     }
     // Even with --quiet: rejects change what the numbers mean.
     print_quality("kpi", &quality);
-    policy.check(&quality)?;
+    rejects_out.check(&quality)?;
     Ok(())
 }
 

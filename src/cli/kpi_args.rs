@@ -7,7 +7,7 @@ use ticketlens::kpi::{BusinessCalendar, CostBasis, FcrDefinition, KpiOptions, Sl
 use ticketlens::period::Period;
 
 /// How to compute and group KPIs.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct KpiArgs {
     /// Group KPIs by these dimensions (comma-separated): channel, priority, agent, team, status,
     /// customer, topic, sentiment, theme, tag (a ticket counts under each of its tags), language
@@ -35,6 +35,7 @@ pub struct KpiArgs {
     pub business_hours: Option<String>,
     /// Holidays for the business-hours calendar: one YYYY-MM-DD per line, `#` comments.
     #[arg(long, value_name = "FILE", requires = "business_hours")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub holidays: Option<PathBuf>,
     /// Also write the combined table kpis_by_<dim1>_<dim2>….csv (every combination of the --by
     /// values × period). Without it: one kpis_by_<dim>.csv per dimension.
@@ -67,7 +68,8 @@ pub struct KpiArgs {
 }
 
 /// `--fcr` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum FcrArg {
     /// Fewer than 2 agent replies (Zendesk Explore's one-touch resolution).
     OneTouch,

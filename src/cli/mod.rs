@@ -9,6 +9,7 @@ mod common;
 mod gen;
 mod kpi;
 mod kpi_args;
+mod ser;
 mod taxonomy;
 mod themes;
 mod themes_args;

@@ -5,9 +5,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use ticketlens::ingest::{self, DataQuality, RejectsWriter, Row};
+use ticketlens::ingest;
 use ticketlens::io::file_name;
 use ticketlens::pipeline::classify::default_rejects_path;
+use ticketlens::pipeline::load::{load_tickets, Enrich, Open};
 use ticketlens::taxonomy::{
     from_names, parse_names, prototype_texts, LabelledSet, NamesParams, SmallLabels, Taxonomy,
     TrainParams,
@@ -143,36 +144,23 @@ fn read_tickets(
     output: &Path,
     label_column: Option<&str>,
 ) -> Result<(Vec<Ticket>, Option<usize>)> {
-    let policy = input.rejects.policy()?;
     let opts = input.options(false)?;
-    let mut reader = ingest::open(&input.source(), &opts)?;
+    let load = input.load_options(opts, Open::AsRequired, default_rejects_path(Some(output)))?;
+    let loaded = load_tickets(&load, Enrich::Raw)?;
+    let headers = &loaded.set.headers;
     let col = match label_column {
-        Some(c) => Some(ingest::find_column(reader.headers(), c).ok_or_else(|| {
+        Some(c) => Some(ingest::find_column(headers, c).ok_or_else(|| {
             anyhow::anyhow!(
                 "label column `{c}` not found in {}; columns are: {}",
                 input.input,
-                reader.headers().join(", ")
+                headers.join(", ")
             )
         })?),
         None => None,
     };
-    let rejects_file = default_rejects_path(Some(output));
-    let mut rejects = RejectsWriter::new(&rejects_file)?;
-    let (mut read, mut tickets) = (0u64, Vec::new());
-    for row in reader.by_ref() {
-        read += 1;
-        match row? {
-            Row::Ticket(t) => tickets.push(t),
-            Row::Rejected(r) => rejects.write(&r)?,
-        }
-    }
-    let warnings = reader.warnings().to_vec();
-    let summary = rejects.finish_with_summary()?;
-    let kept = tickets.len() as u64;
-    let quality = DataQuality::from_summary(read, kept, &summary, warnings, &policy)
-        .with_rejects_file(&rejects_file);
-    print_quality("taxonomy", &quality);
-    policy.check(&quality)?;
+    print_quality("taxonomy", &loaded.quality);
+    loaded.check_rejects()?;
+    let tickets = loaded.set.tickets.into_iter().map(|e| e.ticket).collect();
     Ok((tickets, col))
 }
 

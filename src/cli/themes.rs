@@ -6,15 +6,11 @@ use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use ticketlens::embeddings::Embeddings;
-use ticketlens::ingest::{self, DataQuality, RejectsWriter, Row};
 use ticketlens::period::Period;
-use ticketlens::pipeline::analyze::open_partial;
-use ticketlens::pipeline::classify::{classify_reader, default_rejects_path};
+use ticketlens::pipeline::classify::default_rejects_path;
+use ticketlens::pipeline::load::{load_tickets, Enrich, Open};
 use ticketlens::pipeline::progress::Progress;
-use ticketlens::text::clean_ticket;
 use ticketlens::themes::ThemeModel;
-use ticketlens::ticket::EnrichedColumns;
-use ticketlens::EnrichedTicket;
 
 /// Root-cause themes and trending complaints from classified tickets.
 ///
@@ -89,26 +85,26 @@ pub struct FitArgs {
 
 /// `themes fit`: embed, discover, save.
 fn fit(a: FitArgs) -> Result<()> {
-    let policy = a.input.rejects.policy()?;
     let ingest_opts = a.input.options(false)?;
     let opts = a.themes.options(Period::Week, ingest_opts.timezone)?;
-    let classifier = a.model.load()?;
-    let progress = Progress::new("classify", None, a.quiet);
     // The rows `analyze` keeps (a creation time required when the file has
     // a time column), so the saved themes are the ones its report shows.
-    let (reader, _, _) = open_partial(&a.input.source(), &ingest_opts)?;
-    let set = classify_reader(reader, &classifier, &progress);
-    progress.finish();
-    let set = set?;
-    let rejects_file = default_rejects_path(Some(&a.output));
-    let mut rejects = RejectsWriter::new(&rejects_file)?;
-    for r in &set.rejects {
-        rejects.write(r)?;
-    }
-    let mut counts = set.counts.clone();
-    counts.reject_groups = rejects.finish_with_summary()?.groups();
-    let quality = counts.quality(&policy, &rejects_file);
-    print_quality("themes", &quality);
+    let load = a.input.load_options(
+        ingest_opts,
+        Open::Partial,
+        default_rejects_path(Some(&a.output)),
+    )?;
+    let classifier = a.model.load()?;
+    let progress = Progress::new("classify", None, a.quiet);
+    let loaded = load_tickets(
+        &load,
+        Enrich::Classify {
+            classifier: &classifier,
+            progress: &progress,
+        },
+    )?;
+    print_quality("themes", &loaded.quality);
+    let set = &loaded.set;
     let report = ticketlens::themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts)
         .context("themes")?;
     let source = ticketlens::io::file_name(std::path::Path::new(&a.input.input));
@@ -128,7 +124,7 @@ fn fit(a: FitArgs) -> Result<()> {
         model.tickets,
         a.output.display()
     );
-    policy.check(&quality)?;
+    loaded.check_rejects()?;
     Ok(())
 }
 
@@ -160,44 +156,22 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
         period: a.period,
         out,
     };
-    let policy = a.input.rejects.policy()?;
     let ingest_opts = a.input.options(true)?;
     let opts = a.themes.options(a.period, ingest_opts.timezone)?;
+    let load = a
+        .input
+        .load_options(ingest_opts, Open::AsRequired, a.out.join("rejects.csv"))?;
     let emb = Embeddings::read_npy(&a.embeddings)?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
-    let mut reader = ingest::open(&a.input.source(), &ingest_opts)?;
-    let columns = EnrichedColumns::new(reader.headers());
-    let mut rejects = RejectsWriter::new(a.out.join("rejects.csv"))?;
-    let (mut tickets, mut texts) = (Vec::new(), Vec::new());
-    let mut read = 0u64;
-    for row in reader.by_ref() {
-        read += 1;
-        match row? {
-            Row::Ticket(t) => {
-                let prediction = columns.prediction(&t.raw);
-                texts.push(clean_ticket(&t));
-                tickets.push(EnrichedTicket {
-                    taxonomy: None,
-                    language: None,
-                    ticket: t,
-                    prediction,
-                    theme: None,
-                });
-            }
-            Row::Rejected(r) => rejects.write(&r)?,
-        }
+    // Predictions, taxonomy labels and languages from `classify`'s columns;
+    // an earlier run's theme columns are not this run's themes.
+    let mut loaded = load_tickets(&load, Enrich::ReadBack)?;
+    print_quality("themes", &loaded.quality);
+    let mut tickets = std::mem::take(&mut loaded.set.tickets);
+    for t in &mut tickets {
+        t.theme = None;
     }
-    let rejects_path = rejects.path().to_path_buf();
-    let summary = rejects.finish_with_summary()?;
-    let quality = DataQuality::from_summary(
-        read,
-        tickets.len() as u64,
-        &summary,
-        reader.warnings().to_vec(),
-        &policy,
-    )
-    .with_rejects_file(&rejects_path);
-    print_quality("themes", &quality);
+    let texts = &loaded.set.texts;
     anyhow::ensure!(
         emb.rows() == tickets.len(),
         "{} has {} rows but {} tickets were read: pass the embeddings written with this file by `classify`",
@@ -206,8 +180,8 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
         tickets.len()
     );
     let report = match &theme_model {
-        Some(m) => m.assign(&tickets, &texts, &emb, &opts),
-        None => ticketlens::themes::discover(&tickets, &texts, &emb, &opts),
+        Some(m) => m.assign(&tickets, texts, &emb, &opts),
+        None => ticketlens::themes::discover(&tickets, texts, &emb, &opts),
     }
     .context("themes")?;
     if let Some(info) = &report.theme_model {
@@ -229,7 +203,7 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     for t in report.trending.iter().take(5) {
         eprintln!("  trending: {}", serde_json::to_string(t)?);
     }
-    policy.check(&quality)?;
+    loaded.check_rejects()?;
     Ok(())
 }
 

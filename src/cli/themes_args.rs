@@ -7,7 +7,7 @@ use ticketlens::period::Period;
 use ticketlens::themes::{load_seed_themes, ThemeOptions};
 
 /// How to find themes and trends.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct ThemeArgs {
     /// Force the number of themes (default: chosen by silhouette over a range scaled to the data).
     #[arg(long = "themes", value_name = "K")]
@@ -20,6 +20,7 @@ pub struct ThemeArgs {
     pub themes_within: Option<String>,
     /// Themes the team already tracks: JSON `[{"name":..,"keywords":[..]}]` or lines `name: kw1, kw2`.
     #[arg(long = "seed-themes", value_name = "FILE")]
+    #[serde(serialize_with = "super::ser::opt_file_name")]
     pub seed_themes: Option<PathBuf>,
     /// A theme needs at least this many tickets in the recent periods to be listed as trending.
     #[arg(long = "trend-min-count", default_value_t = 10, value_name = "N")]

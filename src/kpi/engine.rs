@@ -18,6 +18,7 @@ use super::peak::PeakHours;
 use super::records::{flag, members_bucket, Interner, Members, Records};
 use super::report::{KpiReport, KpiTable, ReportOptions, TableRow};
 use super::KpiOptions;
+use crate::ticket::Dimension;
 use crate::EnrichedTicket;
 
 /// Group value used for tickets without a value for a `by` dimension.
@@ -42,6 +43,8 @@ pub struct KpiEngine {
     scratch: Vec<u32>,
     /// Per `by` dimension: the current ticket's group ids (cross table).
     values: Vec<Vec<u32>>,
+    /// The `by` dimensions, parsed once.
+    parsed: Vec<Dimension>,
     /// Per `by` dimension: multi-valued (a ticket in several groups)?
     multi: Vec<bool>,
     /// Priority values no class is known for → tickets (counted as normal).
@@ -54,11 +57,8 @@ impl KpiEngine {
     /// checking `by` names first).
     pub fn new(opts: KpiOptions) -> KpiEngine {
         let ndims = opts.by.len();
-        let multi: Vec<bool> = opts
-            .by
-            .iter()
-            .map(|d| EnrichedTicket::is_multi_valued(d))
-            .collect();
+        let parsed: Vec<Dimension> = opts.by.iter().map(|d| Dimension::parse(d)).collect();
+        let multi: Vec<bool> = parsed.iter().map(Dimension::is_multi_valued).collect();
         let members = |m: bool| {
             if m {
                 Members::multi()
@@ -73,6 +73,7 @@ impl KpiEngine {
                 ..Records::default()
             },
             values: vec![Vec::new(); ndims],
+            parsed,
             multi,
             unknown_priorities: HashMap::new(),
             dims: (0..ndims).map(|_| Interner::default()).collect(),
@@ -128,15 +129,15 @@ impl KpiEngine {
             }
         }
         let cross = self.opts.cross && self.opts.by.len() >= 2;
-        for (k, dim) in self.opts.by.iter().enumerate() {
+        for (k, dim) in self.parsed.iter().enumerate() {
             let vals = &mut self.values[k];
             vals.clear();
             if self.multi[k] {
                 // Every tag: the ticket counts once under each.
-                for v in et.dimension_values(dim) {
+                for v in et.values_of(dim) {
                     vals.push(self.dims[k].id(&v));
                 }
-            } else if let Some(v) = et.dimension_str(dim) {
+            } else if let Some(v) = et.value_of(dim) {
                 vals.push(self.dims[k].id(&v));
             }
             if vals.is_empty() {

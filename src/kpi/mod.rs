@@ -194,7 +194,7 @@ impl KpiOptions {
             }
         }
         for (i, d) in self.by.iter().enumerate() {
-            if !DIMENSIONS.contains(&d.as_str()) && !extra.contains(&d.as_str()) {
+            if crate::ticket::Dimension::field(d).is_none() && !extra.contains(&d.as_str()) {
                 let mut known: Vec<&str> = DIMENSIONS.to_vec();
                 known.extend(extra);
                 return Err(Error::option(

@@ -16,14 +16,13 @@
 //! outputs are written and carry a data-quality block; the caller applies
 //! the reject policy ([`AnalyzeOptions::policy`]) afterwards.
 
-use super::classify::{classify_reader, read_unclassified, StageCounts};
+use super::classify::StageCounts;
+use super::load::{load_tickets, Enrich, LoadOptions, Loaded, Open, RejectOutput};
 use super::progress::Progress;
 use super::run_info::{sha256_file, RunInfo};
 use crate::churn::{self, ChurnOptions, CustomerTable};
 use crate::error::{Error, Result};
-use crate::ingest::{
-    self, DataQuality, Field, IngestOptions, InputSource, RejectPolicy, RejectsWriter, TicketReader,
-};
+use crate::ingest::{DataQuality, IngestOptions, InputSource, RejectPolicy};
 use crate::io::file_name;
 use crate::kpi::{self, KpiOptions};
 use crate::model::Classifier;
@@ -38,7 +37,7 @@ pub struct AnalyzeOptions {
     /// Ticket export.
     pub input: InputSource,
     /// Column mapping etc. (`require_text` and `require_created_at` are
-    /// decided by `analyze`: see [`open_partial`]).
+    /// decided by `analyze`: see [`super::load::open_partial`]).
     pub ingest: IngestOptions,
     /// Output directory (created if missing).
     pub out_dir: PathBuf,
@@ -90,43 +89,6 @@ pub struct AnalyzeSummary {
     /// Rows read, used, rejected by reason, ingest warnings (also in
     /// kpis.json, run.json and the report).
     pub quality: DataQuality,
-}
-
-/// Open the input for `analyze`, which needs neither a text nor a
-/// creation-time column: when the file has no column for one (the
-/// [`crate::Error::MissingColumn`] error), it is opened again without
-/// requiring it, and the stages that need it are skipped. A present column
-/// stays required, so a row with a blank creation time is still a reject.
-/// Standard input cannot be read twice, so there both stay required.
-///
-/// Returns the reader, whether it has text, whether it has creation times.
-pub fn open_partial(
-    source: &InputSource,
-    opts: &IngestOptions,
-) -> Result<(TicketReader, bool, bool)> {
-    let mut o = opts.clone();
-    o.require_text = true;
-    o.require_created_at = true;
-    let reader = loop {
-        match ingest::open(source, &o) {
-            Err(Error::MissingColumn { field, .. })
-                if matches!(source, InputSource::Path(_))
-                    && ((field == "body" && o.require_text)
-                        || (field == "created_at" && o.require_created_at)) =>
-            {
-                if field == "body" {
-                    o.require_text = false;
-                } else {
-                    o.require_created_at = false;
-                }
-            }
-            r => break r?,
-        }
-    };
-    let m = reader.mapping();
-    let has_text = m.has(Field::Subject) || m.has(Field::Body) || m.text_columns().next().is_some();
-    let has_time = m.has(Field::CreatedAt);
-    Ok((reader, has_text, has_time))
 }
 
 /// Time one stage for run.json and, on a terminal, show it as it runs
@@ -227,8 +189,36 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     let mut stages = Vec::new();
     let mut notes = Vec::new();
 
-    // 1. ingest + classify (or only ingest, without text)
-    let (reader, has_text, has_time) = open_partial(&opts.input, &opts.ingest)?;
+    // 1. ingest + classify (or only ingest, without text); rejects written
+    let rejects_path = out.join("rejects.csv");
+    let load = LoadOptions {
+        source: opts.input.clone(),
+        ingest: opts.ingest.clone(),
+        open: Open::Partial,
+        rejects: RejectOutput {
+            path: rejects_path.clone(),
+            policy: opts.policy,
+        },
+    };
+    let progress = Progress::for_input("classify", &opts.input, &opts.ingest, opts.quiet);
+    let loaded = timed(&mut stages, "ingest+classify", None, || {
+        load_tickets(
+            &load,
+            Enrich::Classify {
+                classifier,
+                progress: &progress,
+            },
+        )
+    });
+    progress.finish();
+    let Loaded {
+        mut set,
+        quality,
+        has_text,
+        has_time,
+        ..
+    } = loaded?;
+    files.push(rejects_path.clone());
     let mut skipped = Vec::new();
     if !has_text {
         skipped.push(
@@ -242,16 +232,6 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
                 .to_string(),
         );
     }
-    let progress = Progress::for_input("classify", &opts.input, &opts.ingest, opts.quiet);
-    let set = timed(&mut stages, "ingest+classify", None, || {
-        if has_text {
-            classify_reader(reader, classifier, &progress)
-        } else {
-            read_unclassified(reader, classifier.config().embedding.dim, &progress)
-        }
-    });
-    progress.finish();
-    let mut set = set?;
     if !has_time {
         drop_timestamps(&mut set.tickets);
     }
@@ -260,15 +240,6 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         Some(t) if has_text => Some(set.tag(t)),
         _ => None,
     };
-    let rejects_path = out.join("rejects.csv");
-    let mut rw = RejectsWriter::new(&rejects_path)?;
-    for r in &set.rejects {
-        rw.write(r)?;
-    }
-    let summary = rw.finish_with_summary()?;
-    set.counts.reject_groups = summary.groups();
-    files.push(rejects_path.clone());
-    let quality = set.counts.quality(&opts.policy, &rejects_path);
     if set.tickets.is_empty() {
         let top = quality
             .rejects_summary

@@ -9,12 +9,13 @@
 //! thread overlaps parsing, cleaning and tokenization with inference. Every
 //! input row ends up written or in the rejects file.
 
+use super::load::RejectOutput;
 use super::progress::Progress;
 use crate::embeddings::{Embeddings, NpyStreamWriter};
 use crate::error::Result;
 use crate::ingest::{
-    self, DataQuality, IngestOptions, InputSource, Reject, RejectGroup, RejectPolicy,
-    RejectsWriter, Row, TicketReader,
+    self, DataQuality, IngestOptions, InputSource, Reject, RejectGroup, RejectPolicy, Row,
+    TicketReader,
 };
 use crate::model::{Classified, Classifier, PredictionCache, Prepared, DEFAULT_CACHE_ENTRIES};
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
@@ -267,13 +268,12 @@ pub struct ClassifyJob {
     pub format: OutputFormat,
     /// Embeddings side file (`None` = not written).
     pub embeddings: Option<PathBuf>,
-    /// Rejects file.
-    pub rejects: PathBuf,
+    /// Rejects file and the policy they are held to (`--strict`,
+    /// `--max-reject-rate`): applied by [`run_classify`] /
+    /// [`ClassifyJob::check_rejects`].
+    pub rejects: RejectOutput,
     /// Rows per chunk.
     pub chunk_rows: usize,
-    /// When rejects fail the run (`--strict`, `--max-reject-rate`): applied
-    /// by [`run_classify`] / [`ClassifyJob::check_rejects`].
-    pub policy: RejectPolicy,
     /// A team taxonomy to label every ticket with (`--taxonomy`): adds the
     /// columns `<NAME>`, `<NAME>_confidence`. Checked against the model
     /// before anything is read.
@@ -296,7 +296,7 @@ pub fn default_rejects_path(output: Option<&Path>) -> PathBuf {
 impl ClassifyJob {
     /// The data-quality block of a finished run.
     pub fn quality(&self, counts: &StageCounts) -> DataQuality {
-        counts.quality(&self.policy, &self.rejects)
+        counts.quality(&self.rejects.policy, &self.rejects.path)
     }
 
     /// The reject rule ([`RejectPolicy::check`]): with `--strict` any
@@ -304,7 +304,7 @@ impl ClassifyJob {
     /// an error naming the rejects file. Separate from [`classify_to_files`]
     /// so the CLI can print the run's summary before failing.
     pub fn check_rejects(&self, counts: &StageCounts) -> Result<()> {
-        self.policy.check(&self.quality(counts))
+        self.rejects.check(&self.quality(counts))
     }
 }
 
@@ -322,7 +322,7 @@ pub fn run_classify(
 
 /// Stream tickets through the model into the enriched output, the
 /// embeddings side file and the rejects file (always written, header only
-/// when nothing was rejected). `job.policy` is not applied here.
+/// when nothing was rejected). The reject policy is not applied here.
 ///
 /// The input is opened first: a run that cannot read its input (or lacks a
 /// required column) fails before any output is touched, so an earlier run's
@@ -336,7 +336,7 @@ pub fn classify_to_files(
         t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
     }
     let reader = ingest::open(&job.input, &job.ingest)?;
-    let mut rejects = RejectsWriter::new(&job.rejects)?;
+    let mut rejects = job.rejects.writer()?;
     let mut npy = match &job.embeddings {
         Some(p) => Some(NpyStreamWriter::create(
             p,
@@ -438,18 +438,8 @@ impl ClassifiedSet {
     }
 }
 
-/// Classify a whole input into memory (for `analyze`, `churn`).
-pub fn classify_all(
-    source: &InputSource,
-    opts: &IngestOptions,
-    classifier: &Classifier,
-    progress: &Progress,
-) -> Result<ClassifiedSet> {
-    classify_reader(ingest::open(source, opts)?, classifier, progress)
-}
-
 /// Classify everything an opened reader yields into memory.
-pub fn classify_reader(
+pub(crate) fn classify_reader(
     reader: TicketReader,
     classifier: &Classifier,
     progress: &Progress,
@@ -498,7 +488,7 @@ pub fn classify_reader(
 /// Read everything an opened reader yields into memory without the model:
 /// for an input without text (tickets get no prediction, no texts and no
 /// embeddings). `embedding_dim` sizes the (empty) embeddings.
-pub fn read_unclassified(
+pub(crate) fn read_unclassified(
     mut reader: TicketReader,
     embedding_dim: usize,
     progress: &Progress,

@@ -2,5 +2,6 @@
 
 pub mod analyze;
 pub mod classify;
+pub mod load;
 pub mod progress;
 pub mod run_info;

@@ -124,7 +124,7 @@ impl Taxonomy {
             return bad("no labels".into());
         }
         if RESERVED.contains(&self.name.as_str())
-            || crate::ticket::FIELD_DIMENSIONS.contains(&self.name.as_str())
+            || crate::ticket::Dimension::field(&self.name).is_some()
         {
             return bad(format!(
                 "the name `{}` is a built-in column or dimension: choose another (taxonomy train --name)",

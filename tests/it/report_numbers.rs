@@ -6,7 +6,7 @@
 //! the report says what the export lacks. Revenue at risk matches
 //! at_risk.csv.
 
-mod common;
+use super::common;
 
 use common::{bin, reshape_fixtures as reshape, root, tiny};
 use serde_json::Value;

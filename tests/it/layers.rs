@@ -27,6 +27,7 @@ const LAYERS: &[&[&str]] = &[
 const ROOT_ITEMS: &[&str] = &[
     "Error",
     "Result",
+    "Dimension",
     "EnrichedTicket",
     "Prediction",
     "Sentiment",
@@ -150,4 +151,37 @@ fn the_checker_sees_grouped_and_nested_paths() {
         "use crate::{ingest::Field, report::{html, summary}, Error};\nlet x = crate::kpi::compute();",
     );
     assert_eq!(refs, ["ingest", "report", "Error", "kpi"]);
+}
+
+/// Inside `churn` the submodules depend one way too: the saved model embeds
+/// its evaluation and the risk bands it chose, scoring and training use the
+/// model, and nothing below names anything above it (`super::<module>`).
+#[test]
+fn churn_submodules_depend_one_way() {
+    const ORDER: &[&[&str]] = &[
+        &["spec"],
+        &["features", "metrics"],
+        &["eval"],
+        &["model"],
+        &["score", "train"],
+    ];
+    let level = |m: &str| ORDER.iter().position(|l| l.contains(&m));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/churn");
+    let mut violations = Vec::new();
+    for l in ORDER.iter().copied().flatten() {
+        let own = level(l).unwrap();
+        let text = std::fs::read_to_string(dir.join(format!("{l}.rs"))).unwrap();
+        for (i, _) in text.match_indices("super::") {
+            let name: String = text[i + "super::".len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if let Some(dep) = level(&name).filter(|&d| d > own) {
+                violations.push(format!(
+                    "churn/{l}.rs (level {own}) uses super::{name} (level {dep})"
+                ));
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{violations:#?}");
 }

@@ -11,7 +11,7 @@
 //! Skipped (with a note) when the shared datasets are not beside the
 //! repository.
 
-mod common;
+use super::common;
 
 use common::{bin, root};
 use serde_json::Value;

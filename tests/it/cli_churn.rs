@@ -1,7 +1,7 @@
 //! `ticketlens churn train|score` through the binary, spelled as in the churn
 //! issue (`--tickets`, `--model-out`, `--model`), with the tiny classifier.
 
-mod common;
+use super::common;
 
 use common::{bin, fixture, stderr_of};
 

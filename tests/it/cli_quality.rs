@@ -4,7 +4,7 @@
 //! kpis.json, run.json and report.html carry the data-quality block.
 //! `analyze` on a file without a creation-time column runs what it can.
 
-mod common;
+use super::common;
 
 use common::{bin, stderr_of, tiny};
 use std::path::{Path, PathBuf};

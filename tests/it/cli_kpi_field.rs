@@ -2,7 +2,7 @@
 //! tests/data/field/): KPI definitions on real exports. Expected values are
 //! the hand-computed ones of each case's expected.md.
 
-mod common;
+use super::common;
 
 use common::{bin, root, stderr_of};
 use serde_json::Value;

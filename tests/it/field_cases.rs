@@ -6,7 +6,7 @@
 //! Cases 09 and 14 and the `--by tag` part of 01 are in `cli_kpi_field.rs`;
 //! case 11 (HTML e-mail) is in `src/text/clean/tests.rs`.
 
-mod common;
+use super::common;
 
 use common::{bin, root};
 use serde_json::Value;

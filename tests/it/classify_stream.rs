@@ -3,7 +3,7 @@
 //! of the embeddings, cross-chunk deduplication, rejects with exact line
 //! numbers and raw rows, and a prompt error (no hang) when the output breaks.
 
-mod common;
+use super::common;
 
 use common::{classify_tiny, tiny};
 use std::collections::HashMap;

@@ -173,14 +173,24 @@ fn persistent_cache_serves_later_runs_and_repairs_corrupt_entries() {
     assert_eq!(b.from_cache, 39, "all seen texts but the corrupt one");
     assert_eq!(store.stats().corrupt, 1);
     // Served texts are bit-identical to a run without any cache; the
-    // recomputed one was inferred in another batch, so it agrees within
-    // the model's batch-composition drift.
+    // recomputed one was inferred with the new texts, so it is bit-identical
+    // to those texts classified on their own (dynamic int8 quantisation
+    // scales activations per batch, so another batch would drift by a few
+    // hundredths on the tiny model, more on some CPUs than others).
     let dim = fresh.embeddings.dim;
     for i in (0..40).filter(|&i| i != 7) {
         assert_eq!(b.predictions[i], fresh.predictions[i], "text {i}");
         assert_eq!(b.embeddings.row(i), fresh.embeddings.row(i), "text {i}");
     }
-    assert!((b.predictions[7].p_negative - fresh.predictions[7].p_negative).abs() < 0.02);
+    let inferred: Vec<String> = std::iter::once(texts[7].clone())
+        .chain(more[40..].iter().cloned())
+        .collect();
+    let alone = Classifier::load(&ModelSource::Dir(tiny()), ClassifierOptions::default())
+        .unwrap()
+        .classify(&inferred)
+        .unwrap();
+    assert_eq!(b.predictions[7], alone.predictions[0]);
+    assert_eq!(b.embeddings.row(7), alone.embeddings.row(0));
     assert_eq!(b.embeddings.data.len(), 45 * dim);
 
     // The corrupt entry was written again: a third run infers nothing.

@@ -1,7 +1,7 @@
 //! `ticketlens kpi` end to end through the binary: the files it writes, the
 //! kpis.json schema, enriched inputs, SLA options and conversation logs.
 
-mod common;
+use super::common;
 
 use common::{bin, root};
 use serde_json::Value;

@@ -12,7 +12,7 @@
 //! serialised with a lock file). When it cannot be installed the test fails
 //! if `CI` is set and is skipped with a note otherwise.
 
-mod common;
+use super::common;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! reason of the fixtures with its exact line and raw row, the "empty text
 //! after cleaning" reject, the always-written atomic file, and `--strict`.
 
-mod common;
+use super::common;
 
 use common::{bin, classify_tiny, root, stderr_of, tiny};
 

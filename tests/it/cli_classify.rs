@@ -1,7 +1,7 @@
 //! `ticketlens classify` end to end through the binary, with the tiny model:
 //! outputs, rejects, and every bad-input error being one line + non-zero exit.
 
-mod common;
+use super::common;
 
 use common::{bin, root, stderr_of, tiny};
 use std::path::Path;

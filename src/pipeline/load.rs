@@ -1,0 +1,266 @@
+//! The one way a command gets enriched tickets, and the one reject policy.
+//!
+//! Every command that needs tickets in memory (`analyze`, `themes`,
+//! `themes fit`, `churn train`, `churn score`) calls [`load_tickets`]: it
+//! opens the input, enriches every accepted row the way [`Enrich`] says,
+//! writes every rejected row to the rejects file (atomically, header only
+//! when none), and returns the tickets with the data-quality block of the
+//! read. The reject rule (`--strict`, `--max-reject-rate`) is applied by
+//! [`Loaded::check_rejects`], which the caller runs once its outputs are
+//! written, so a failed run still leaves its results and rejects to look at.
+//!
+//! Before this module each command had its own copy of that sequence, and
+//! the copies drifted (a command that kept its rejects in memory only, one
+//! that ignored `--strict`).
+
+use super::classify::{classify_reader, read_unclassified, ClassifiedSet, StageCounts};
+use super::progress::Progress;
+use crate::embeddings::Embeddings;
+use crate::error::{Error, Result};
+use crate::ingest::{
+    self, DataQuality, Field, IngestOptions, InputSource, RejectPolicy, RejectsWriter, Row,
+    TicketReader,
+};
+use crate::model::Classifier;
+use crate::text::clean_ticket;
+use crate::ticket::{EnrichedColumns, EnrichedTicket};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// How accepted rows get their model outputs.
+#[derive(Clone, Copy)]
+pub enum Enrich<'a> {
+    /// The tickets as read: no model outputs, no texts, no embeddings.
+    Raw,
+    /// Read the predictions, taxonomy label, language and theme that
+    /// `classify`/`analyze` wrote as columns (none where a column is
+    /// absent); no model runs and no embeddings are produced.
+    ReadBack,
+    /// Run the model over every ticket: predictions, detected language,
+    /// embeddings. An input without any text column (allowed only with
+    /// [`Open::Partial`]) is read without the model.
+    Classify {
+        /// The model.
+        classifier: &'a Classifier,
+        /// Where progress is shown.
+        progress: &'a Progress,
+    },
+}
+
+/// Which columns must be in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// As [`IngestOptions`] says (`require_text`, `require_created_at`).
+    AsRequired,
+    /// Text and creation time are required when the file has a column for
+    /// them and optional when it has none: the stages that need them are
+    /// skipped (see [`open_partial`]).
+    Partial,
+}
+
+/// Where rejected rows go and when they fail the run.
+#[derive(Debug, Clone)]
+pub struct RejectOutput {
+    /// The rejects file (CSV: line, reason, raw record).
+    pub path: PathBuf,
+    /// `--strict` / `--max-reject-rate`.
+    pub policy: RejectPolicy,
+}
+
+impl RejectOutput {
+    /// The rejects file, opened for writing (replaced atomically by
+    /// [`RejectOutput::finish`]).
+    pub fn writer(&self) -> Result<RejectsWriter> {
+        RejectsWriter::new(&self.path)
+    }
+
+    /// Close the rejects file and return the data-quality block of a read
+    /// of `read` records of which `used` were used, with the reader's
+    /// `warnings`, under this policy.
+    pub fn finish(
+        &self,
+        writer: RejectsWriter,
+        read: u64,
+        used: u64,
+        warnings: Vec<String>,
+    ) -> Result<DataQuality> {
+        let summary = writer.finish_with_summary()?;
+        Ok(
+            DataQuality::from_summary(read, used, &summary, warnings, &self.policy)
+                .with_rejects_file(&self.path),
+        )
+    }
+
+    /// The reject rule ([`RejectPolicy::check`]): with `--strict` any
+    /// rejected row, otherwise more than `--max-reject-rate` of the rows,
+    /// is an error naming the rejects file. Run it after writing the
+    /// outputs, so a failed run still leaves them to look at.
+    pub fn check(&self, quality: &DataQuality) -> Result<()> {
+        self.policy.check(quality)
+    }
+}
+
+/// What [`load_tickets`] reads.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Where tickets come from.
+    pub source: InputSource,
+    /// Column mapping, time zone, format.
+    pub ingest: IngestOptions,
+    /// Which columns are required.
+    pub open: Open,
+    /// Where rejects go and the policy they are held to.
+    pub rejects: RejectOutput,
+}
+
+/// Enriched tickets and the data-quality block of their read.
+pub struct Loaded {
+    /// Tickets, cleaned texts (empty without a text column), embeddings
+    /// (empty with [`Enrich::ReadBack`]), input headers and stage counts.
+    /// `set.rejects` is empty: they are in [`RejectOutput::path`].
+    pub set: ClassifiedSet,
+    /// Rows read, used and rejected, the rejects by reason, the reader's
+    /// warnings, the rejects file.
+    pub quality: DataQuality,
+    /// The input has a text column (always true with [`Open::AsRequired`]
+    /// when text is required).
+    pub has_text: bool,
+    /// The input has a creation-time column.
+    pub has_time: bool,
+    rejects: RejectOutput,
+}
+
+impl Loaded {
+    /// [`RejectOutput::check`] on this read.
+    pub fn check_rejects(&self) -> Result<()> {
+        self.rejects.check(&self.quality)
+    }
+}
+
+/// Open the input, enrich every accepted row as `enrich` says, write the
+/// rejects and return the tickets in input order with the data quality.
+///
+/// Errors: the input cannot be opened or lacks a required column
+/// ([`Error::MissingColumn`]), a record cannot be read, inference or the
+/// rejects file fails. Rejected rows are not errors.
+pub fn load_tickets(opts: &LoadOptions, enrich: Enrich<'_>) -> Result<Loaded> {
+    let (reader, has_text, has_time) = match opts.open {
+        Open::Partial => open_partial(&opts.source, &opts.ingest)?,
+        Open::AsRequired => {
+            let reader = ingest::open(&opts.source, &opts.ingest)?;
+            let (t, c) = mapped(&reader);
+            (reader, t, c)
+        }
+    };
+    let mut set = match enrich {
+        Enrich::Classify {
+            classifier,
+            progress,
+        } => {
+            let set = if has_text {
+                classify_reader(reader, classifier, progress)
+            } else {
+                read_unclassified(reader, classifier.config().embedding.dim, progress)
+            };
+            progress.finish();
+            set?
+        }
+        Enrich::ReadBack => read_back(reader, true)?,
+        Enrich::Raw => read_back(reader, false)?,
+    };
+    let mut w = opts.rejects.writer()?;
+    for r in std::mem::take(&mut set.rejects) {
+        w.write(&r)?;
+    }
+    let c = &set.counts;
+    let quality = opts
+        .rejects
+        .finish(w, c.read, c.written, c.warnings.clone())?;
+    set.counts.reject_groups = quality.rejects_summary.clone();
+    Ok(Loaded {
+        set,
+        quality,
+        has_text,
+        has_time,
+        rejects: opts.rejects.clone(),
+    })
+}
+
+/// Whether the reader's mapping has a text column and a creation-time column.
+fn mapped(reader: &TicketReader) -> (bool, bool) {
+    let m = reader.mapping();
+    let has_text = m.has(Field::Subject) || m.has(Field::Body) || m.text_columns().next().is_some();
+    (has_text, m.has(Field::CreatedAt))
+}
+
+/// Every row of the input; with `enrich`, the model outputs are read back
+/// from an enriched file's columns and texts are cleaned as `classify`
+/// cleans them.
+fn read_back(mut reader: TicketReader, enrich: bool) -> Result<ClassifiedSet> {
+    let started = Instant::now();
+    let columns = EnrichedColumns::new(reader.headers());
+    let mut set = ClassifiedSet {
+        tickets: Vec::new(),
+        texts: Vec::new(),
+        embeddings: Embeddings::new(0),
+        headers: reader.headers().to_vec(),
+        counts: StageCounts::default(),
+        rejects: Vec::new(),
+    };
+    for row in reader.by_ref() {
+        set.counts.read += 1;
+        match row? {
+            Row::Ticket(t) if enrich => {
+                set.counts.written += 1;
+                set.texts.push(clean_ticket(&t));
+                set.tickets.push(columns.enrich(t));
+            }
+            Row::Ticket(t) => {
+                set.counts.written += 1;
+                set.tickets.push(EnrichedTicket::new(t));
+            }
+            Row::Rejected(r) => {
+                set.counts.rejected += 1;
+                set.rejects.push(r);
+            }
+        }
+    }
+    set.counts.warnings = reader.warnings().to_vec();
+    set.counts.seconds = started.elapsed().as_secs_f64();
+    Ok(set)
+}
+
+/// Open the input for a command that needs neither a text nor a
+/// creation-time column (`analyze`, `themes fit`): when the file has no
+/// column for one (the [`Error::MissingColumn`] error), it is opened again
+/// without requiring it, and the stages that need it are skipped. A present
+/// column stays required, so a row with a blank creation time is still a
+/// reject. Standard input cannot be read twice, so there both stay required.
+///
+/// Returns the reader, whether it has text, whether it has creation times.
+pub fn open_partial(
+    source: &InputSource,
+    opts: &IngestOptions,
+) -> Result<(TicketReader, bool, bool)> {
+    let mut o = opts.clone();
+    o.require_text = true;
+    o.require_created_at = true;
+    let reader = loop {
+        match ingest::open(source, &o) {
+            Err(Error::MissingColumn { field, .. })
+                if matches!(source, InputSource::Path(_))
+                    && ((field == "body" && o.require_text)
+                        || (field == "created_at" && o.require_created_at)) =>
+            {
+                if field == "body" {
+                    o.require_text = false;
+                } else {
+                    o.require_created_at = false;
+                }
+            }
+            r => break r?,
+        }
+    };
+    let (has_text, has_time) = mapped(&reader);
+    Ok((reader, has_text, has_time))
+}
