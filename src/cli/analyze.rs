@@ -74,6 +74,7 @@ pub struct AnalyzeArgs {
     pub theme_model: Option<PathBuf>,
     /// No progress display and no terminal summary.
     #[arg(short, long)]
+    #[serde(skip)]
     pub quiet: bool,
 }
 

@@ -74,6 +74,7 @@ pub struct InputArgs {
     pub read: ReadArgs,
     /// Print how input columns were mapped to ticket fields.
     #[arg(long)]
+    #[serde(skip)]
     pub explain_mapping: bool,
     /// When rejected rows fail the run (`--strict`, `--max-reject-rate`).
     #[command(flatten)]

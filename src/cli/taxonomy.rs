@@ -8,7 +8,7 @@ use std::time::Instant;
 use ticketlens::ingest;
 use ticketlens::io::file_name;
 use ticketlens::pipeline::classify::default_rejects_path;
-use ticketlens::pipeline::load::{load_tickets, Enrich, Open};
+use ticketlens::pipeline::load::{open_input, Enrich, Open};
 use ticketlens::taxonomy::{
     from_names, parse_names, prototype_texts, LabelledSet, NamesParams, SmallLabels, Taxonomy,
     TrainParams,
@@ -146,8 +146,8 @@ fn read_tickets(
 ) -> Result<(Vec<Ticket>, Option<usize>)> {
     let opts = input.options(false)?;
     let load = input.load_options(opts, Open::AsRequired, default_rejects_path(Some(output)))?;
-    let loaded = load_tickets(&load, Enrich::Raw)?;
-    let headers = &loaded.set.headers;
+    let opened = open_input(&load)?;
+    let headers = opened.headers();
     let col = match label_column {
         Some(c) => Some(ingest::find_column(headers, c).ok_or_else(|| {
             anyhow::anyhow!(
@@ -158,6 +158,7 @@ fn read_tickets(
         })?),
         None => None,
     };
+    let loaded = opened.load(Enrich::Raw)?;
     print_quality("taxonomy", &loaded.quality);
     loaded.check_rejects()?;
     let tickets = loaded.set.tickets.into_iter().map(|e| e.ticket).collect();

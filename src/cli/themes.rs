@@ -88,10 +88,13 @@ fn fit(a: FitArgs) -> Result<()> {
     let ingest_opts = a.input.options(false)?;
     let opts = a.themes.options(Period::Week, ingest_opts.timezone)?;
     // The rows `analyze` keeps (a creation time required when the file has
-    // a time column), so the saved themes are the ones its report shows.
+    // a time column), so the saved themes are the ones its report shows;
+    // the text column is required.
+    let mut ingest_opts = ingest_opts;
+    ingest_opts.require_text = true;
     let load = a.input.load_options(
         ingest_opts,
-        Open::Partial,
+        Open::TimeOptional,
         default_rejects_path(Some(&a.output)),
     )?;
     let classifier = a.model.load()?;
@@ -163,13 +166,16 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
         .load_options(ingest_opts, Open::AsRequired, a.out.join("rejects.csv"))?;
     let emb = Embeddings::read_npy(&a.embeddings)?;
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
-    // Predictions, taxonomy labels and languages from `classify`'s columns;
-    // an earlier run's theme columns are not this run's themes.
+    // Predictions from `classify`'s columns; only those: an earlier run's
+    // theme columns are not this run's themes, and a taxonomy mix per theme
+    // is `analyze --taxonomy`'s (docs/themes.md).
     let mut loaded = load_tickets(&load, Enrich::ReadBack)?;
     print_quality("themes", &loaded.quality);
     let mut tickets = std::mem::take(&mut loaded.set.tickets);
     for t in &mut tickets {
         t.theme = None;
+        t.taxonomy = None;
+        t.language = None;
     }
     let texts = &loaded.set.texts;
     anyhow::ensure!(

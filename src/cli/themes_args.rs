@@ -11,6 +11,7 @@ use ticketlens::themes::{load_seed_themes, ThemeOptions};
 pub struct ThemeArgs {
     /// Force the number of themes (default: chosen by silhouette over a range scaled to the data).
     #[arg(long = "themes", value_name = "K")]
+    #[serde(rename = "themes")]
     pub themes_k: Option<usize>,
     /// Range of theme counts to search, e.g. `10..60`.
     #[arg(long = "themes-k-range", value_name = "LO..HI")]

@@ -210,7 +210,6 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             },
         )
     });
-    progress.finish();
     let Loaded {
         mut set,
         quality,

@@ -1,13 +1,17 @@
 //! The one way a command gets enriched tickets, and the one reject policy.
 //!
 //! Every command that needs tickets in memory (`analyze`, `themes`,
-//! `themes fit`, `churn train`, `churn score`) calls [`load_tickets`]: it
-//! opens the input, enriches every accepted row the way [`Enrich`] says,
-//! writes every rejected row to the rejects file (atomically, header only
-//! when none), and returns the tickets with the data-quality block of the
-//! read. The reject rule (`--strict`, `--max-reject-rate`) is applied by
-//! [`Loaded::check_rejects`], which the caller runs once its outputs are
-//! written, so a failed run still leaves its results and rejects to look at.
+//! `themes fit`, `churn train`, `churn score`, `taxonomy train`/`suggest`)
+//! calls [`load_tickets`] (or [`open_input`] then [`Opened::load`], to check
+//! the header in between): it opens the input, enriches every accepted row
+//! the way [`Enrich`] says, writes every rejected row to the rejects file
+//! (atomically, header only when none), and returns the tickets with the
+//! data-quality block of the read. The reject rule (`--strict`,
+//! `--max-reject-rate`) is applied by [`Loaded::check_rejects`], which a
+//! command runs once its outputs are written (so a failed run still leaves
+//! its results and rejects to look at), or before a costly step that must
+//! not run on a bad read (`taxonomy train`). The streaming commands (`kpi`,
+//! `classify`) write through the same [`RejectOutput`].
 //!
 //! Before this module each command had its own copy of that sequence, and
 //! the copies drifted (a command that kept its rejects in memory only, one
@@ -56,6 +60,10 @@ pub enum Open {
     /// them and optional when it has none: the stages that need them are
     /// skipped (see [`open_partial`]).
     Partial,
+    /// Text as [`IngestOptions`] says; the creation time required when the
+    /// file has a column for it and optional when it has none (`themes fit`:
+    /// the rows `analyze` keeps, and a clear error without text).
+    TimeOptional,
 }
 
 /// Where rejected rows go and when they fail the run.
@@ -144,14 +152,64 @@ impl Loaded {
 /// ([`Error::MissingColumn`]), a record cannot be read, inference or the
 /// rejects file fails. Rejected rows are not errors.
 pub fn load_tickets(opts: &LoadOptions, enrich: Enrich<'_>) -> Result<Loaded> {
+    open_input(opts)?.load(enrich)
+}
+
+/// An opened input, before any row is read: its header can be checked
+/// first ([`Opened::headers`]), so a wrong option fails before a long read.
+pub struct Opened<'o> {
+    reader: TicketReader,
+    has_text: bool,
+    has_time: bool,
+    opts: &'o LoadOptions,
+}
+
+/// Open the input as `opts.open` says (the first step of [`load_tickets`]).
+///
+/// Errors: the input cannot be opened or lacks a required column.
+pub fn open_input(opts: &LoadOptions) -> Result<Opened<'_>> {
     let (reader, has_text, has_time) = match opts.open {
-        Open::Partial => open_partial(&opts.source, &opts.ingest)?,
+        Open::Partial => open_partial(&opts.source, &opts.ingest, true)?,
+        Open::TimeOptional => open_partial(&opts.source, &opts.ingest, false)?,
         Open::AsRequired => {
             let reader = ingest::open(&opts.source, &opts.ingest)?;
             let (t, c) = mapped(&reader);
             (reader, t, c)
         }
     };
+    Ok(Opened {
+        reader,
+        has_text,
+        has_time,
+        opts,
+    })
+}
+
+impl Opened<'_> {
+    /// The input's column names.
+    pub fn headers(&self) -> &[String] {
+        self.reader.headers()
+    }
+
+    /// Read, enrich and write the rejects: the rest of [`load_tickets`].
+    pub fn load(self, enrich: Enrich<'_>) -> Result<Loaded> {
+        let Opened {
+            reader,
+            has_text,
+            has_time,
+            opts,
+        } = self;
+        load_opened(reader, has_text, has_time, opts, enrich)
+    }
+}
+
+fn load_opened(
+    reader: TicketReader,
+    has_text: bool,
+    has_time: bool,
+    opts: &LoadOptions,
+    enrich: Enrich<'_>,
+) -> Result<Loaded> {
     let mut set = match enrich {
         Enrich::Classify {
             classifier,
@@ -230,26 +288,30 @@ fn read_back(mut reader: TicketReader, enrich: bool) -> Result<ClassifiedSet> {
     Ok(set)
 }
 
-/// Open the input for a command that needs neither a text nor a
-/// creation-time column (`analyze`, `themes fit`): when the file has no
-/// column for one (the [`Error::MissingColumn`] error), it is opened again
-/// without requiring it, and the stages that need it are skipped. A present
-/// column stays required, so a row with a blank creation time is still a
-/// reject. Standard input cannot be read twice, so there both stay required.
+/// Open the input for a command that needs no creation-time column (and,
+/// with `text_optional`, no text column either: `analyze`): when the file
+/// has no column for one (the [`Error::MissingColumn`] error), it is opened
+/// again without requiring it, and the stages that need it are skipped. A
+/// present column stays required, so a row with a blank creation time is
+/// still a reject. Standard input cannot be read twice, so there both stay
+/// required. Without `text_optional`, text is required as `opts` says.
 ///
 /// Returns the reader, whether it has text, whether it has creation times.
 pub fn open_partial(
     source: &InputSource,
     opts: &IngestOptions,
+    text_optional: bool,
 ) -> Result<(TicketReader, bool, bool)> {
     let mut o = opts.clone();
-    o.require_text = true;
+    if text_optional {
+        o.require_text = true;
+    }
     o.require_created_at = true;
     let reader = loop {
         match ingest::open(source, &o) {
             Err(Error::MissingColumn { field, .. })
                 if matches!(source, InputSource::Path(_))
-                    && ((field == "body" && o.require_text)
+                    && ((field == "body" && o.require_text && text_optional)
                         || (field == "created_at" && o.require_created_at)) =>
             {
                 if field == "body" {

@@ -748,3 +748,54 @@ fn saved_theme_model_keeps_ids_and_finds_emerging_themes() {
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// Options checked against the header fail before any row is read or any
+/// rejects file is written: a mistyped `taxonomy train --label-column`, and
+/// `themes fit` on an export without a text column (a one-line error naming
+/// the missing field, not a run of "empty text" rejects).
+#[test]
+fn header_errors_come_before_reading_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.csv");
+    std::fs::write(
+        &input,
+        "subject,category\nrefund please,billing\ncannot log in,login\n",
+    )
+    .unwrap();
+    let out_json = dir.path().join("t.json");
+    let out = bin()
+        .args([
+            "taxonomy",
+            "train",
+            input.to_str().unwrap(),
+            "--label-column",
+            "categroy",
+        ])
+        .args(["--model", &tiny(), "-o", out_json.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("label column `categroy` not found"), "{err}");
+    assert!(!dir.path().join("t.json.rejects.csv").exists());
+
+    let no_text = dir.path().join("n.csv");
+    std::fs::write(&no_text, "ticket_id,created_at\n1,2025-03-01T10:00:00Z\n").unwrap();
+    let model = dir.path().join("m.json");
+    let out = bin()
+        .args([
+            "themes",
+            "fit",
+            no_text.to_str().unwrap(),
+            "--model",
+            &tiny(),
+        ])
+        .args(["-o", model.to_str().unwrap(), "-q"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!dir.path().join("m.json.rejects.csv").exists(), "{err}");
+    assert!(!model.exists());
+}
