@@ -484,39 +484,3 @@ pub(crate) fn classify_reader(
     set.rejects = rejects;
     Ok(set)
 }
-
-/// Read everything an opened reader yields into memory without the model:
-/// for an input without text (tickets get no prediction, no texts and no
-/// embeddings). `embedding_dim` sizes the (empty) embeddings.
-pub(crate) fn read_unclassified(
-    mut reader: TicketReader,
-    embedding_dim: usize,
-    progress: &Progress,
-) -> Result<ClassifiedSet> {
-    let started = Instant::now();
-    let mut set = ClassifiedSet {
-        tickets: Vec::new(),
-        texts: Vec::new(),
-        embeddings: Embeddings::new(embedding_dim),
-        headers: reader.headers().to_vec(),
-        counts: StageCounts::default(),
-        rejects: Vec::new(),
-    };
-    for row in reader.by_ref() {
-        set.counts.read += 1;
-        match row? {
-            Row::Ticket(t) => {
-                set.counts.written += 1;
-                set.tickets.push(EnrichedTicket::new(t));
-            }
-            Row::Rejected(r) => {
-                set.counts.rejected += 1;
-                set.rejects.push(r);
-            }
-        }
-        progress.set(set.counts.read);
-    }
-    set.counts.warnings = reader.warnings().to_vec();
-    set.counts.seconds = started.elapsed().as_secs_f64();
-    Ok(set)
-}

@@ -17,7 +17,7 @@
 //! the copies drifted (a command that kept its rejects in memory only, one
 //! that ignored `--strict`).
 
-use super::classify::{classify_reader, read_unclassified, ClassifiedSet, StageCounts};
+use super::classify::{classify_reader, ClassifiedSet, StageCounts};
 use super::progress::Progress;
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
@@ -218,13 +218,18 @@ fn load_opened(
             let set = if has_text {
                 classify_reader(reader, classifier, progress)
             } else {
-                read_unclassified(reader, classifier.config().embedding.dim, progress)
+                read_rows(
+                    reader,
+                    false,
+                    classifier.config().embedding.dim,
+                    Some(progress),
+                )
             };
             progress.finish();
             set?
         }
-        Enrich::ReadBack => read_back(reader, true)?,
-        Enrich::Raw => read_back(reader, false)?,
+        Enrich::ReadBack => read_rows(reader, true, 0, None)?,
+        Enrich::Raw => read_rows(reader, false, 0, None)?,
     };
     let mut w = opts.rejects.writer()?;
     for r in std::mem::take(&mut set.rejects) {
@@ -251,16 +256,23 @@ fn mapped(reader: &TicketReader) -> (bool, bool) {
     (has_text, m.has(Field::CreatedAt))
 }
 
-/// Every row of the input; with `enrich`, the model outputs are read back
-/// from an enriched file's columns and texts are cleaned as `classify`
-/// cleans them.
-fn read_back(mut reader: TicketReader, enrich: bool) -> Result<ClassifiedSet> {
+/// Every row of the input without the model; with `enrich`, the model
+/// outputs are read back from an enriched file's columns and texts are
+/// cleaned as `classify` cleans them (otherwise tickets get no outputs and
+/// no texts). `embedding_dim` sizes the (empty) embeddings; `progress`
+/// counts rows read.
+pub(crate) fn read_rows(
+    mut reader: TicketReader,
+    enrich: bool,
+    embedding_dim: usize,
+    progress: Option<&Progress>,
+) -> Result<ClassifiedSet> {
     let started = Instant::now();
     let columns = EnrichedColumns::new(reader.headers());
     let mut set = ClassifiedSet {
         tickets: Vec::new(),
         texts: Vec::new(),
-        embeddings: Embeddings::new(0),
+        embeddings: Embeddings::new(embedding_dim),
         headers: reader.headers().to_vec(),
         counts: StageCounts::default(),
         rejects: Vec::new(),
@@ -281,6 +293,9 @@ fn read_back(mut reader: TicketReader, enrich: bool) -> Result<ClassifiedSet> {
                 set.counts.rejected += 1;
                 set.rejects.push(r);
             }
+        }
+        if let Some(p) = progress {
+            p.set(set.counts.read);
         }
     }
     set.counts.warnings = reader.warnings().to_vec();
