@@ -45,8 +45,6 @@ pub struct KpiEngine {
     values: Vec<Vec<u32>>,
     /// The `by` dimensions, parsed once.
     parsed: Vec<Dimension>,
-    /// Per `by` dimension: multi-valued (a ticket in several groups)?
-    multi: Vec<bool>,
     /// Priority values no class is known for → tickets (counted as normal).
     unknown_priorities: HashMap<String, u64>,
     excluded: u64,
@@ -58,7 +56,6 @@ impl KpiEngine {
     pub fn new(opts: KpiOptions) -> KpiEngine {
         let ndims = opts.by.len();
         let parsed: Vec<Dimension> = opts.by.iter().map(|d| Dimension::parse(d)).collect();
-        let multi: Vec<bool> = parsed.iter().map(Dimension::is_multi_valued).collect();
         let members = |m: bool| {
             if m {
                 Members::multi()
@@ -68,13 +65,15 @@ impl KpiEngine {
         };
         KpiEngine {
             recs: Records {
-                dims: multi.iter().map(|&m| members(m)).collect(),
-                combo: members(multi.iter().any(|&m| m)),
+                dims: parsed
+                    .iter()
+                    .map(|d| members(d.is_multi_valued()))
+                    .collect(),
+                combo: members(parsed.iter().any(Dimension::is_multi_valued)),
                 ..Records::default()
             },
             values: vec![Vec::new(); ndims],
             parsed,
-            multi,
             unknown_priorities: HashMap::new(),
             dims: (0..ndims).map(|_| Interner::default()).collect(),
             opts,
@@ -132,7 +131,7 @@ impl KpiEngine {
         for (k, dim) in self.parsed.iter().enumerate() {
             let vals = &mut self.values[k];
             vals.clear();
-            if self.multi[k] {
+            if dim.is_multi_valued() {
                 // Every tag: the ticket counts once under each.
                 for v in et.values_of(dim) {
                     vals.push(self.dims[k].id(&v));

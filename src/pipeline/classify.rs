@@ -14,8 +14,7 @@ use super::progress::Progress;
 use crate::embeddings::{Embeddings, NpyStreamWriter};
 use crate::error::Result;
 use crate::ingest::{
-    self, DataQuality, IngestOptions, InputSource, Reject, RejectGroup, RejectPolicy, Row,
-    TicketReader,
+    self, DataQuality, IngestOptions, InputSource, Reject, RejectGroup, Row, TicketReader,
 };
 use crate::model::{Classified, Classifier, PredictionCache, Prepared, DEFAULT_CACHE_ENTRIES};
 use crate::report::enriched::{EnrichedWriter, OutputFormat};
@@ -78,18 +77,18 @@ impl StageCounts {
         }
     }
 
-    /// The data-quality block of this read under `policy`, with the rejects
-    /// file it names.
-    pub fn quality(&self, policy: &RejectPolicy, rejects: &Path) -> DataQuality {
+    /// The data-quality block of this read under the rejects' policy,
+    /// naming their file.
+    pub fn quality(&self, rejects: &RejectOutput) -> DataQuality {
         DataQuality::new(
             self.read,
             self.written,
             self.rejected,
             self.reject_groups.clone(),
             self.warnings.clone(),
-            policy,
+            &rejects.policy,
         )
-        .with_rejects_file(rejects)
+        .with_rejects_file(&rejects.path)
     }
 
     /// The one-line summary printed after a run.
@@ -296,7 +295,7 @@ pub fn default_rejects_path(output: Option<&Path>) -> PathBuf {
 impl ClassifyJob {
     /// The data-quality block of a finished run.
     pub fn quality(&self, counts: &StageCounts) -> DataQuality {
-        counts.quality(&self.rejects.policy, &self.rejects.path)
+        counts.quality(&self.rejects)
     }
 
     /// The reject rule ([`RejectPolicy::check`]): with `--strict` any
