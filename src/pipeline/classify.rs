@@ -298,7 +298,7 @@ impl ClassifyJob {
         counts.quality(&self.rejects)
     }
 
-    /// The reject rule ([`RejectPolicy::check`]): with `--strict` any
+    /// The reject rule ([`RejectOutput::check`]): with `--strict` any
     /// rejected row, otherwise more than `--max-reject-rate` of the rows, is
     /// an error naming the rejects file. Separate from [`classify_to_files`]
     /// so the CLI can print the run's summary before failing.
