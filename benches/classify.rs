@@ -133,6 +133,7 @@ fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) -> f64 {
             path: dir.path().join("rejects.csv"),
             policy: Default::default(),
         },
+        embeddings_column: false,
         chunk_rows: DEFAULT_CHUNK_ROWS,
         taxonomy: None,
     };

@@ -103,6 +103,7 @@ fn main() {
             path: dir.path().join("rejects.csv"),
             policy: Default::default(),
         },
+        embeddings_column: false,
         chunk_rows: DEFAULT_CHUNK_ROWS,
         taxonomy,
     };

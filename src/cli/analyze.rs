@@ -7,11 +7,12 @@ use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
 use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
+use ticketlens::report::enriched::OutputFormat;
 
 /// Run every stage on a ticket export: classify → themes and trends → KPIs →
 /// churn → report.
 ///
-/// Writes into DIR: tickets_enriched.csv, rejects.csv, embeddings.npy,
+/// Writes into DIR: tickets_enriched.csv (or .jsonl/.parquet: --format), rejects.csv, embeddings.npy,
 /// kpis.json + kpis_by_<dims>.csv, themes.json + trends.csv +
 /// ticket_themes.csv, at_risk.csv + churn_eval.json + churn_model.json (when
 /// churn can run), run.json and report.html (self-contained; open it in any
@@ -72,6 +73,11 @@ pub struct AnalyzeArgs {
     #[arg(long = "theme-model", value_name = "FILE")]
     #[serde(serialize_with = "super::ser::opt_file_name")]
     pub theme_model: Option<PathBuf>,
+    /// Format of the enriched tickets (default csv): `tickets_enriched.csv`, `.jsonl`, or
+    /// `.parquet`, which holds the embeddings as its `embedding` column (no embeddings.npy then).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<OutputFormat>,
     /// No progress display and no terminal summary.
     #[arg(short, long)]
     #[serde(skip)]
@@ -135,6 +141,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         input: a.input.source(),
         ingest,
         out_dir: a.out.clone(),
+        tickets_format: a.format.unwrap_or(OutputFormat::Csv),
         customers: a.customers.clone(),
         customers_map,
         churn_model: a.churn_model.clone(),

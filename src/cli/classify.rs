@@ -29,13 +29,15 @@ pub struct ClassifyArgs {
     /// Output file (default: stdout).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Output format (default: from the output extension, else csv).
+    /// Output format (default: from the output extension, else csv). Parquet holds the
+    /// embeddings as its `embedding` column (fixed-size list of float32) instead of a side file.
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
-    /// Embeddings side file (.npy, f32, one row per output row). Default: `<OUTPUT>.embeddings.npy` when writing to a file.
+    /// Embeddings side file (.npy, f32, one row per output row). Default: `<OUTPUT>.embeddings.npy`
+    /// when writing CSV or JSONL to a file; none for Parquet.
     #[arg(long, value_name = "FILE")]
     pub embeddings: Option<PathBuf>,
-    /// Do not write embeddings.
+    /// Do not write embeddings (no side file, no `embedding` column).
     #[arg(long, conflicts_with = "embeddings")]
     pub no_embeddings: bool,
     /// Rejects file (default: `<OUTPUT>.rejects.csv`, or ./ticketlens.rejects.csv for stdout).
@@ -59,8 +61,11 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
             .map(OutputFormat::from_path)
             .unwrap_or(OutputFormat::Csv)
     });
+    let parquet = format == OutputFormat::Parquet;
     let embeddings = if a.no_embeddings {
         None
+    } else if parquet {
+        a.embeddings.clone()
     } else {
         a.embeddings.clone().or_else(|| {
             a.output.as_ref().map(|o| {
@@ -83,6 +88,7 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
         output: a.output.clone(),
         format,
         embeddings,
+        embeddings_column: parquet && !a.no_embeddings,
         chunk_rows: DEFAULT_CHUNK_ROWS,
         taxonomy: match &a.taxonomy {
             Some(p) => Some(ticketlens::taxonomy::Taxonomy::load(p)?),

@@ -122,6 +122,8 @@ pub enum InputFormatArg {
     Csv,
     /// One JSON object per line.
     Jsonl,
+    /// Apache Parquet.
+    Parquet,
 }
 
 impl InputArgs {
@@ -175,6 +177,7 @@ impl InputArgs {
             format: self.read.input_format.map(|f| match f {
                 InputFormatArg::Csv => InputFormat::Csv,
                 InputFormatArg::Jsonl => InputFormat::Jsonl,
+                InputFormatArg::Parquet => InputFormat::Parquet,
             }),
             delimiter,
             require_created_at,

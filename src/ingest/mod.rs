@@ -16,6 +16,7 @@ mod fields;
 mod infer;
 mod json;
 mod mapping;
+mod parquet;
 pub mod quality;
 mod reader;
 mod rejects;
@@ -58,9 +59,11 @@ impl InputSource {
     }
 }
 
-/// Input format. When not given, `.jsonl`/`.ndjson`/`.json` mean JSON,
-/// `.csv`/`.tsv`/`.txt` mean CSV, and otherwise (stdin, other extensions) a
-/// first non-space character `{` or `[` means JSON.
+/// Input format. When not given, a file that starts with Parquet's magic
+/// bytes `PAR1` (or is named `.parquet`/`.pq`) is Parquet,
+/// `.jsonl`/`.ndjson`/`.json` mean JSON, `.csv`/`.tsv`/`.txt` mean CSV, and
+/// otherwise (stdin, other extensions) a first non-space character `{` or
+/// `[` means JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// Delimited text with a header row.
@@ -69,6 +72,10 @@ pub enum InputFormat {
     /// `{"tickets": [...]}` wrapper) or pretty-printed objects; nested
     /// objects are flattened to dotted keys.
     Jsonl,
+    /// Apache Parquet (`.parquet`, or a file that starts with `PAR1`):
+    /// typed columns rendered as cells, struct members as dotted names,
+    /// vector columns skipped (see `ingest::parquet`).
+    Parquet,
 }
 
 /// How to read and map the input.

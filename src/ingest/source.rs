@@ -19,6 +19,7 @@ use super::decode::{self, DecodeReader};
 use super::fields::Field;
 use super::json::{self, Flat, Layout, Piece, Splitter};
 use super::mapping::ColumnMapping;
+use super::parquet::{self, ParquetInput, ParquetRows};
 use super::values::parse_tags;
 use super::{InputFormat, InputSource, Reject};
 use crate::error::{Error, Result};
@@ -119,6 +120,7 @@ enum Kind {
         ahead: Option<(u64, ByteRecord)>,
     },
     Json(Box<JsonState>),
+    Parquet(Box<ParquetRows>),
 }
 
 /// A JSON value read but not yet yielded.
@@ -192,6 +194,33 @@ impl RecordSource {
             .take(decode::DETECT_LIMIT as u64)
             .read_to_end(&mut raw)
             .map_err(|e| Error::io(&label, e))?;
+        // Parquet is binary: no encoding, no prefix sniffing of text.
+        let parquet = match format {
+            Some(f) => f == InputFormat::Parquet,
+            // The magic bytes win over a misleading extension.
+            None => {
+                raw.starts_with(parquet::MAGIC)
+                    || path.and_then(format_from_extension) == Some(InputFormat::Parquet)
+            }
+        };
+        if parquet {
+            let input = match path {
+                Some(p) => ParquetInput::File(std::fs::File::open(p).map_err(|e| Error::io(p, e))?),
+                None => ParquetInput::read_all(Cursor::new(raw).chain(input), &label)?,
+            };
+            let rows = ParquetRows::open(input, label.clone())?;
+            return Ok(RecordSource {
+                headers: rows.headers().to_vec(),
+                kind: Kind::Parquet(Box::new(rows)),
+                extra_keys: Vec::new(),
+                label,
+                merges: Vec::new(),
+                mapped: Vec::new(),
+                queue: VecDeque::new(),
+                notice: None,
+                done: false,
+            });
+        }
         let whole = raw.len() < decode::DETECT_LIMIT;
         let det = decode::detect(&raw, whole, forced);
         let mut head = Cursor::new(raw);
@@ -220,6 +249,7 @@ impl RecordSource {
                 }
             },
             InputFormat::Jsonl => open_json(input, label, &prefix)?,
+            InputFormat::Parquet => unreachable!("Parquet is opened above"),
         };
         if det.how == "guessed" {
             src.notice = Some(format!(
@@ -283,7 +313,7 @@ impl RecordSource {
     pub fn delimiter(&self) -> Option<u8> {
         match &self.kind {
             Kind::Csv { delimiter, .. } => Some(*delimiter),
-            Kind::Json(_) => None,
+            Kind::Json(_) | Kind::Parquet(_) => None,
         }
     }
 
@@ -291,7 +321,7 @@ impl RecordSource {
     pub fn last_json_line(&self) -> Option<String> {
         match &self.kind {
             Kind::Json(st) => Some(st.last_raw.clone()),
-            Kind::Csv { .. } => None,
+            Kind::Csv { .. } | Kind::Parquet(_) => None,
         }
     }
 
@@ -403,6 +433,10 @@ impl RecordSource {
                     None => ctx.items(line, rec, &mut self.queue),
                 }
             }
+            Kind::Parquet(rows) => match rows.next_record()? {
+                Some(rec) => self.queue.push_back(Item::Record(rec)),
+                None => self.done = true,
+            },
             Kind::Json(st) => {
                 let item = match st.pending.pop_front() {
                     Some(it) => Some(it),
@@ -505,6 +539,7 @@ fn format_from_extension(p: &Path) -> Option<InputFormat> {
     match ext.as_str() {
         "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
         "csv" | "tsv" | "txt" | "psv" => Some(InputFormat::Csv),
+        "parquet" | "pq" | "parq" => Some(InputFormat::Parquet),
         _ => None,
     }
 }

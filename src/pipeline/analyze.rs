@@ -41,6 +41,10 @@ pub struct AnalyzeOptions {
     pub ingest: IngestOptions,
     /// Output directory (created if missing).
     pub out_dir: PathBuf,
+    /// Format of `tickets_enriched.<csv|jsonl|parquet>`. Parquet holds the
+    /// embeddings as its `embedding` column; `embeddings.npy` is then not
+    /// written.
+    pub tickets_format: OutputFormat,
     /// Customers table (enables churn training when it has labels).
     pub customers: Option<PathBuf>,
     /// Column overrides for the customers table.
@@ -114,10 +118,12 @@ fn timed<T>(
 /// run info first: they are removed in this order at the start of a run so
 /// a run that stops half-way cannot look complete, and the report never
 /// reads a file an earlier run left behind.
-pub const OUTPUT_FILES: [&str; 12] = [
+pub const OUTPUT_FILES: [&str; 14] = [
     "report.html",
     "run.json",
     "tickets_enriched.csv",
+    "tickets_enriched.jsonl",
+    "tickets_enriched.parquet",
     "rejects.csv",
     "embeddings.npy",
     "kpis.json",
@@ -338,21 +344,30 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
 
     // 5. enriched tickets + embeddings
     timed(&mut stages, "write", Some((n_rows, opts.quiet)), || {
-        let p = out.join("tickets_enriched.csv");
+        let ext = match opts.tickets_format {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Parquet => "parquet",
+        };
+        let p = out.join(format!("tickets_enriched.{ext}"));
         let tax = taxonomy.as_ref().map(|t| t.name.as_str());
         let mut w = EnrichedWriter::create_with_taxonomy(
             Some(&p),
-            OutputFormat::Csv,
+            opts.tickets_format,
             &set.headers,
             true,
             tax,
         )?;
-        for t in &set.tickets {
-            w.write(t)?;
+        if has_text {
+            w = w.with_embeddings(set.embeddings.dim);
+        }
+        let held = w.holds_embeddings();
+        for (i, t) in set.tickets.iter().enumerate() {
+            w.write_embedded(t, held.then(|| set.embeddings.row(i)))?;
         }
         w.finish()?;
         files.push(p);
-        if has_text {
+        if has_text && !held {
             let e = out.join("embeddings.npy");
             set.embeddings.write_npy(&e)?;
             files.push(e);

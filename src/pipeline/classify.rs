@@ -267,6 +267,9 @@ pub struct ClassifyJob {
     pub format: OutputFormat,
     /// Embeddings side file (`None` = not written).
     pub embeddings: Option<PathBuf>,
+    /// Write each row's embedding into the output itself, as its
+    /// `embedding` column (Parquet only; CSV and JSONL ignore it).
+    pub embeddings_column: bool,
     /// Rejects file and the policy they are held to (`--strict`,
     /// `--max-reject-rate`): applied by [`run_classify`] /
     /// [`ClassifyJob::check_rejects`].
@@ -350,6 +353,9 @@ pub fn classify_to_files(
         false,
         job.taxonomy.as_ref().map(|t| t.name.as_str()),
     )?;
+    if job.embeddings_column {
+        writer = writer.with_embeddings(classifier.config().embedding.dim);
+    }
     let scorer = job.taxonomy.as_ref().map(Taxonomy::scorer);
     let mut counts = classify_stream(
         reader,
@@ -376,14 +382,16 @@ pub fn classify_to_files(
                 None => vec![None; tickets.len()],
             }
             .into_iter();
-            for (t, p) in tickets.into_iter().zip(predictions) {
-                w.write(&EnrichedTicket {
+            let held = w.holds_embeddings();
+            for (i, (t, p)) in tickets.into_iter().zip(predictions).enumerate() {
+                let ticket = EnrichedTicket {
                     taxonomy: labels.next().flatten(),
                     language: langs.next().flatten(),
                     ticket: t,
                     prediction: Some(p),
                     theme: None,
-                })?;
+                };
+                w.write_embedded(&ticket, held.then(|| embeddings.row(i)))?;
             }
             if let Some(n) = npy.as_mut() {
                 n.write(&embeddings)?;

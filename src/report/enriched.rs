@@ -12,6 +12,7 @@
 use crate::error::{Error, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::safe_csv::neutralize;
+use crate::report::enriched_parquet::{Cell, Kind, ParquetSink};
 use crate::ticket::{language_column, EnrichedTicket};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,10 +51,14 @@ pub enum OutputFormat {
     Csv,
     /// One JSON object per line.
     Jsonl,
+    /// Apache Parquet: typed columns (probabilities as `float32` at full
+    /// precision), the embedding in the same file as a fixed-size list.
+    Parquet,
 }
 
 impl OutputFormat {
-    /// Guess from a file name (`.jsonl`/`.ndjson`/`.json` → JSONL, else CSV).
+    /// Guess from a file name (`.jsonl`/`.ndjson`/`.json` → JSONL,
+    /// `.parquet`/`.pq` → Parquet, else CSV).
     pub fn from_path(p: &Path) -> Self {
         match p
             .extension()
@@ -62,6 +67,7 @@ impl OutputFormat {
             .as_deref()
         {
             Some("jsonl" | "ndjson" | "json") => OutputFormat::Jsonl,
+            Some("parquet" | "pq" | "parq") => OutputFormat::Parquet,
             _ => OutputFormat::Csv,
         }
     }
@@ -92,6 +98,14 @@ pub struct EnrichedWriter {
     format: OutputFormat,
     csv: Option<csv::Writer<Sink>>,
     jsonl: Option<Sink>,
+    parquet: Option<ParquetSink<Sink>>,
+    /// The Parquet output's sink until its first row (the schema waits for
+    /// [`EnrichedWriter::with_embeddings`]).
+    unopened: Option<Sink>,
+    /// ticketlens' columns (names after the kept input columns) and kinds.
+    ours: Vec<(String, Kind)>,
+    /// The embedding dimension when the output holds embeddings (Parquet).
+    embedding_dim: Option<usize>,
     keep: Vec<usize>,
     headers: Vec<String>,
     with_theme: bool,
@@ -158,12 +172,36 @@ impl EnrichedWriter {
         let keep: Vec<usize> = (0..input_headers.len())
             .filter(|&i| !ours.contains(&input_headers[i]))
             .collect();
+        let text_columns = [
+            "sentiment",
+            "topic",
+            language,
+            "theme_label",
+            taxonomy.unwrap_or("sentiment"),
+        ];
+        let kinds: Vec<(String, Kind)> = ours
+            .iter()
+            .map(|n| {
+                let kind = if text_columns.contains(&n.as_str()) {
+                    Kind::Text
+                } else if n == "theme_id" {
+                    Kind::Int
+                } else {
+                    Kind::Real
+                };
+                (n.clone(), kind)
+            })
+            .collect();
         let mut headers: Vec<String> = keep.iter().map(|&i| input_headers[i].clone()).collect();
         headers.extend(ours.iter().cloned());
         let mut w = EnrichedWriter {
             format,
             csv: None,
             jsonl: None,
+            parquet: None,
+            unopened: None,
+            ours: kinds,
+            embedding_dim: None,
             keep,
             headers,
             with_theme,
@@ -184,8 +222,43 @@ impl EnrichedWriter {
                 w.csv = Some(c);
             }
             OutputFormat::Jsonl => w.jsonl = Some(sink),
+            OutputFormat::Parquet => w.unopened = Some(sink),
         }
         Ok(w)
+    }
+
+    /// Also write each row's embedding (`dim` values), as the `embedding`
+    /// column. Parquet only: CSV and JSONL keep embeddings in the `.npy`
+    /// side file, and ignore this. Call before the first row; the rows
+    /// must then be written with [`EnrichedWriter::write_embedded`].
+    pub fn with_embeddings(mut self, dim: usize) -> Self {
+        if self.format == OutputFormat::Parquet {
+            self.embedding_dim = Some(dim);
+        }
+        self
+    }
+
+    /// True when the output holds the embeddings itself
+    /// ([`EnrichedWriter::with_embeddings`] on a Parquet output).
+    pub fn holds_embeddings(&self) -> bool {
+        self.embedding_dim.is_some()
+    }
+
+    /// The Parquet writer, opened at the first row (its schema needs
+    /// [`EnrichedWriter::with_embeddings`], which comes after `create`).
+    fn parquet_sink(&mut self) -> Result<&mut ParquetSink<Sink>> {
+        if self.parquet.is_none() {
+            let sink = self.unopened.take().expect("parquet sink");
+            let kept: Vec<String> = self.headers[..self.keep.len()].to_vec();
+            self.parquet = Some(ParquetSink::create(
+                sink,
+                &kept,
+                &self.ours,
+                self.embedding_dim,
+                &self.target,
+            )?);
+        }
+        Ok(self.parquet.as_mut().expect("opened above"))
     }
 
     fn csv_err(&self, e: csv::Error) -> Error {
@@ -206,33 +279,49 @@ impl EnrichedWriter {
         self.taxonomy.as_deref()
     }
 
-    /// Append one ticket.
+    /// Append one ticket. An output that holds embeddings
+    /// ([`EnrichedWriter::with_embeddings`]) takes rows from
+    /// [`EnrichedWriter::write_embedded`] instead: this is an error there.
     pub fn write(&mut self, t: &EnrichedTicket) -> Result<()> {
+        self.write_embedded(t, None)
+    }
+
+    /// Append one ticket with its embedding (`dim` values; used only when
+    /// the output holds embeddings, see [`EnrichedWriter::with_embeddings`]).
+    pub fn write_embedded(&mut self, t: &EnrichedTicket, embedding: Option<&[f32]>) -> Result<()> {
         let raw = &t.ticket.raw;
         let cell = |i: usize| raw.get(i).map(String::as_str).unwrap_or("");
         let p = t.prediction.as_ref();
-        let f4 = |v: f32| format!("{v:.4}");
-        let mut ours: Vec<String> = vec![
-            p.map(|p| p.sentiment.to_string()).unwrap_or_default(),
-            p.map(|p| f4(p.sentiment_confidence)).unwrap_or_default(),
-            p.map(|p| f4(p.p_negative)).unwrap_or_default(),
-            p.map(|p| f4(p.p_neutral)).unwrap_or_default(),
-            p.map(|p| f4(p.p_positive)).unwrap_or_default(),
-            p.map(|p| p.topic.clone()).unwrap_or_default(),
-            p.map(|p| f4(p.topic_confidence)).unwrap_or_default(),
-            t.language.unwrap_or_default().to_string(),
+        let text = |v: Option<String>| Cell::Text(v.unwrap_or_default());
+        let mut typed: Vec<Cell> = vec![
+            text(p.map(|p| p.sentiment.to_string())),
+            Cell::Real(p.map(|p| p.sentiment_confidence)),
+            Cell::Real(p.map(|p| p.p_negative)),
+            Cell::Real(p.map(|p| p.p_neutral)),
+            Cell::Real(p.map(|p| p.p_positive)),
+            text(p.map(|p| p.topic.clone())),
+            Cell::Real(p.map(|p| p.topic_confidence)),
+            text(t.language.map(str::to_string)),
         ];
         if self.with_theme {
             let th = t.theme.as_ref();
-            ours.push(th.map(|th| th.id.to_string()).unwrap_or_default());
-            ours.push(th.map(|th| th.label.clone()).unwrap_or_default());
-            ours.push(th.map(|th| f4(th.distance)).unwrap_or_default());
+            typed.push(Cell::Int(th.map(|th| th.id as i64)));
+            typed.push(text(th.map(|th| th.label.clone())));
+            typed.push(Cell::Real(th.map(|th| th.distance)));
         }
         if self.taxonomy.is_some() {
             let x = t.taxonomy.as_ref();
-            ours.push(x.map(|x| x.value.clone()).unwrap_or_default());
-            ours.push(x.map(|x| f4(x.confidence)).unwrap_or_default());
+            typed.push(text(x.map(|x| x.value.clone())));
+            typed.push(Cell::Real(x.map(|x| x.confidence)));
         }
+        if self.format == OutputFormat::Parquet {
+            let keep = self.keep.clone();
+            let sink = self.parquet_sink()?;
+            sink.push(keep.iter().map(|&i| cell(i)), &typed, embedding)?;
+            self.rows += 1;
+            return Ok(());
+        }
+        let ours: Vec<String> = typed.iter().map(Cell::text).collect();
         match self.format {
             OutputFormat::Csv => {
                 let mut rec: Vec<std::borrow::Cow<'_, str>> =
@@ -279,19 +368,25 @@ impl EnrichedWriter {
                 sink.write_all(b"\n")
                     .map_err(|e| Error::io(&self.target, e))?;
             }
+            OutputFormat::Parquet => unreachable!("written above"),
         }
         self.rows += 1;
         Ok(())
     }
 
     /// Flush and (for files) move into place; returns rows written.
-    pub fn finish(self) -> Result<(u64, Option<PathBuf>)> {
+    pub fn finish(mut self) -> Result<(u64, Option<PathBuf>)> {
         let target = self.target.clone();
-        let sink = match (self.csv, self.jsonl) {
-            (Some(c), _) => c
+        if self.format == OutputFormat::Parquet {
+            // A file with no rows still gets its schema and footer.
+            self.parquet_sink()?;
+        }
+        let sink = match (self.csv, self.jsonl, self.parquet) {
+            (Some(c), _, _) => c
                 .into_inner()
                 .map_err(|e| Error::io(&target, e.into_error()))?,
-            (None, Some(s)) => s,
+            (None, _, Some(p)) => p.finish()?,
+            (None, Some(s), None) => s,
             _ => unreachable!("one writer is always set"),
         };
         match sink {

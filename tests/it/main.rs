@@ -18,6 +18,7 @@ mod ingest_props;
 mod layers;
 mod model_real;
 mod model_tiny;
+mod parquet_io;
 mod report_browser;
 mod report_numbers;
 mod trends_real;

@@ -1,0 +1,274 @@
+//! Parquet input, read as the same string cells a CSV row gives.
+//!
+//! Why strings: every rule downstream (column mapping by name and by value,
+//! date inference, rejects with the raw row, data-quality checks) is written
+//! once, against cells. A typed Parquet column is rendered the way an export
+//! would print it, so the same rules apply unchanged:
+//!
+//! - timestamps with a time zone as RFC 3339 with their offset, timestamps
+//!   without one as naive ISO 8601 (read in `--tz`, as a CSV's would be),
+//!   dates as `YYYY-MM-DD`;
+//! - numbers as Arrow prints them, nulls as empty cells;
+//! - struct columns flattened to dotted names (`requester.email`), as nested
+//!   JSON objects are;
+//! - lists of scalars (tags) joined with `", "`, as JSON arrays are;
+//! - vector columns (a fixed-size list of floats, such as the `embedding`
+//!   column `--format parquet` writes) are not cells: they are skipped, and
+//!   not even decoded.
+//!
+//! A record's "line" is its 1-based row number in the file.
+
+use super::json::LIST_SEP;
+use super::source::Record;
+use crate::error::{Error, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use arrow_schema::{DataType, Field};
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::ProjectionMask;
+use parquet::file::reader::ChunkReader;
+use std::collections::VecDeque;
+use std::io::Read;
+
+/// The four bytes a Parquet file starts (and ends) with.
+pub(crate) const MAGIC: &[u8; 4] = b"PAR1";
+/// Rows decoded at a time.
+const BATCH_ROWS: usize = 4096;
+
+/// How cells are printed (see the module doc).
+const FORMAT: FormatOptions<'static> = FormatOptions::new()
+    .with_null("")
+    .with_date_format(Some("%Y-%m-%d"))
+    .with_datetime_format(Some("%Y-%m-%dT%H:%M:%S%.f"))
+    .with_timestamp_format(Some("%Y-%m-%dT%H:%M:%S%.f"))
+    .with_timestamp_tz_format(Some("%Y-%m-%dT%H:%M:%S%.f%:z"));
+
+/// Rows of a Parquet file as [`Record`]s.
+pub(crate) struct ParquetRows {
+    reader: ParquetRecordBatchReader,
+    headers: Vec<String>,
+    /// Rows of the current batch not yet handed out.
+    queue: VecDeque<Record>,
+    /// Row number of the next row decoded (1-based).
+    next_row: u64,
+    label: String,
+}
+
+/// A vector column: a fixed-size list of floats (embeddings).
+fn is_vector(dt: &DataType) -> bool {
+    matches!(dt, DataType::FixedSizeList(f, _) if f.data_type().is_floating())
+}
+
+/// Dotted names of the leaf columns under `field` (struct members
+/// flattened), vector columns left out.
+fn leaf_names(prefix: &str, field: &Field, out: &mut Vec<String>) {
+    let name = if prefix.is_empty() {
+        field.name().clone()
+    } else {
+        format!("{prefix}.{}", field.name())
+    };
+    match field.data_type() {
+        DataType::Struct(children) => {
+            for c in children {
+                leaf_names(&name, c, out);
+            }
+        }
+        dt if is_vector(dt) => {}
+        _ => out.push(name),
+    }
+}
+
+impl ParquetRows {
+    /// Open a Parquet file (a path's file, or stdin read into memory: the
+    /// footer is at the end, so the format cannot be streamed).
+    pub(crate) fn open(input: ParquetInput, label: String) -> Result<Self> {
+        let (reader, headers) = match input {
+            ParquetInput::File(f) => open_reader(f, &label)?,
+            ParquetInput::Bytes(b) => open_reader(b, &label)?,
+        };
+        Ok(ParquetRows {
+            reader,
+            headers,
+            queue: VecDeque::new(),
+            next_row: 1,
+            label,
+        })
+    }
+
+    /// Leaf column names, dotted for struct members.
+    pub(crate) fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The next row; `Ok(None)` at the end.
+    pub(crate) fn next_record(&mut self) -> Result<Option<Record>> {
+        if self.queue.is_empty() {
+            match self.reader.next() {
+                None => return Ok(None),
+                Some(Err(e)) => {
+                    return Err(Error::Data(format!(
+                        "{}: reading Parquet near row {}: {e}",
+                        self.label, self.next_row
+                    )))
+                }
+                Some(Ok(batch)) => self.decode(&batch)?,
+            }
+        }
+        Ok(self.queue.pop_front())
+    }
+
+    /// Render a batch's rows into the queue.
+    fn decode(&mut self, batch: &RecordBatch) -> Result<()> {
+        let mut columns: Vec<Vec<String>> = Vec::with_capacity(self.headers.len());
+        for col in batch.columns() {
+            self.leaves(col, None, &mut columns)?;
+        }
+        let n = batch.num_rows();
+        let mut rows: Vec<Vec<String>> =
+            (0..n).map(|_| Vec::with_capacity(columns.len())).collect();
+        for col in columns {
+            for (row, cell) in rows.iter_mut().zip(col) {
+                row.push(cell);
+            }
+        }
+        for values in rows {
+            self.queue.push_back(Record {
+                line: self.next_row,
+                values,
+            });
+            self.next_row += 1;
+        }
+        Ok(())
+    }
+
+    /// The cells of `array`'s leaf columns; `parent_null` marks rows whose
+    /// enclosing struct is null (their members are empty too).
+    fn leaves(
+        &self,
+        array: &ArrayRef,
+        parent_null: Option<&[bool]>,
+        out: &mut Vec<Vec<String>>,
+    ) -> Result<()> {
+        match array.data_type() {
+            DataType::Struct(_) => {
+                let s = array.as_struct();
+                let nulls: Vec<bool> = (0..s.len())
+                    .map(|i| s.is_null(i) || parent_null.is_some_and(|p| p[i]))
+                    .collect();
+                for child in s.columns() {
+                    self.leaves(child, Some(&nulls), out)?;
+                }
+            }
+            dt if is_vector(dt) => {}
+            _ => {
+                let mut cells = self.cells(array)?;
+                if let Some(p) = parent_null {
+                    for (c, &null) in cells.iter_mut().zip(p) {
+                        if null {
+                            c.clear();
+                        }
+                    }
+                }
+                out.push(cells);
+            }
+        }
+        Ok(())
+    }
+
+    /// One leaf column's cells.
+    fn cells(&self, array: &ArrayRef) -> Result<Vec<String>> {
+        let fmt_err = |e: arrow_schema::ArrowError| {
+            Error::Data(format!(
+                "{}: a Parquet column cannot be read: {e}",
+                self.label
+            ))
+        };
+        let list_items = |values: ArrayRef| -> Result<Vec<String>> {
+            let f = ArrayFormatter::try_new(values.as_ref(), &FORMAT).map_err(fmt_err)?;
+            Ok((0..values.len())
+                .filter(|&i| values.is_valid(i))
+                .map(|i| f.value(i).to_string().trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>())
+        };
+        match array.data_type() {
+            // Lists (tags): items joined as a JSON array's are.
+            DataType::List(_) => {
+                let l = array.as_list::<i32>();
+                (0..l.len())
+                    .map(|i| match l.is_valid(i) {
+                        true => Ok(list_items(l.value(i))?.join(LIST_SEP)),
+                        false => Ok(String::new()),
+                    })
+                    .collect()
+            }
+            DataType::LargeList(_) => {
+                let l = array.as_list::<i64>();
+                (0..l.len())
+                    .map(|i| match l.is_valid(i) {
+                        true => Ok(list_items(l.value(i))?.join(LIST_SEP)),
+                        false => Ok(String::new()),
+                    })
+                    .collect()
+            }
+            _ => {
+                let f = ArrayFormatter::try_new(array.as_ref(), &FORMAT).map_err(fmt_err)?;
+                Ok((0..array.len()).map(|i| f.value(i).to_string()).collect())
+            }
+        }
+    }
+}
+
+/// A batch reader over the non-vector columns, and the leaf column names.
+fn open_reader<T: ChunkReader + 'static>(
+    input: T,
+    label: &str,
+) -> Result<(ParquetRecordBatchReader, Vec<String>)> {
+    let err = |e: parquet::errors::ParquetError| {
+        Error::Data(format!("{label}: not a readable Parquet file: {e}"))
+    };
+    let builder = ParquetRecordBatchReaderBuilder::try_new(input).map_err(err)?;
+    let schema = builder.schema().clone();
+    // Top-level columns that are not vectors (projection by root).
+    let roots: Vec<usize> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !is_vector(f.data_type()))
+        .map(|(i, _)| i)
+        .collect();
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
+    let mut headers = Vec::new();
+    for &i in &roots {
+        leaf_names("", schema.field(i), &mut headers);
+    }
+    if headers.is_empty() {
+        return Err(Error::Data(format!(
+            "{label}: the Parquet file has no columns to read"
+        )));
+    }
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(err)?;
+    Ok((reader, headers))
+}
+
+/// Where a Parquet file's bytes come from.
+pub(crate) enum ParquetInput {
+    /// A file on disk (read by range).
+    File(std::fs::File),
+    /// Stdin, read whole.
+    Bytes(bytes::Bytes),
+}
+
+impl ParquetInput {
+    /// Read stdin (or any reader) whole.
+    pub(crate) fn read_all(mut r: impl Read, label: &str) -> Result<Self> {
+        let mut buf = Vec::new();
+        r.read_to_end(&mut buf).map_err(|e| Error::io(label, e))?;
+        Ok(ParquetInput::Bytes(bytes::Bytes::from(buf)))
+    }
+}
