@@ -267,6 +267,7 @@ fn typed_parquet_reads_as_the_same_export_in_csv() {
         let o = bin()
             .args(["classify", input.to_str().unwrap(), "--model", &tiny()])
             .args(["--no-embeddings", "-q", "--timezone", "UTC"])
+            .current_dir(dir.path())
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", stderr_of(&o));
@@ -286,6 +287,7 @@ fn parquet_from_stdin_and_a_broken_file() {
     let o = bin()
         .args(["classify", "-", "--model", &tiny(), "--no-embeddings", "-q"])
         .write_stdin(std::fs::read(&pq).unwrap())
+        .current_dir(dir.path())
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr_of(&o));
