@@ -124,6 +124,8 @@ pub enum InputFormatArg {
     Jsonl,
     /// Apache Parquet.
     Parquet,
+    /// Arrow IPC (stream or file format, Feather v2).
+    Arrow,
 }
 
 impl InputArgs {
@@ -178,6 +180,7 @@ impl InputArgs {
                 InputFormatArg::Csv => InputFormat::Csv,
                 InputFormatArg::Jsonl => InputFormat::Jsonl,
                 InputFormatArg::Parquet => InputFormat::Parquet,
+                InputFormatArg::Arrow => InputFormat::ArrowIpc,
             }),
             delimiter,
             require_created_at,

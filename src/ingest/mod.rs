@@ -7,6 +7,7 @@
 //! overrides them. Conversation logs (one row per message) are rebuilt into
 //! tickets by [`conversations`]. See `docs/ingest.md` for the formats.
 
+mod columnar;
 pub mod conversations;
 mod convert;
 pub mod customers;
@@ -16,7 +17,6 @@ mod fields;
 mod infer;
 mod json;
 mod mapping;
-mod parquet;
 pub mod quality;
 mod reader;
 mod rejects;
@@ -46,6 +46,14 @@ pub enum InputSource {
     Path(PathBuf),
     /// Standard input (`-` on the command line).
     Stdin,
+    /// Bytes in memory (an Arrow IPC stream from the Python package, or
+    /// any format a file may hold), named `label` in messages.
+    Memory {
+        /// What messages call the input.
+        label: String,
+        /// The bytes.
+        bytes: bytes::Bytes,
+    },
 }
 
 impl InputSource {
@@ -60,7 +68,8 @@ impl InputSource {
 }
 
 /// Input format. When not given, a file that starts with Parquet's magic
-/// bytes `PAR1` (or is named `.parquet`/`.pq`) is Parquet,
+/// bytes `PAR1` (or is named `.parquet`/`.pq`) is Parquet, one that starts
+/// like Arrow IPC (or is named `.arrow`/`.arrows`/`.feather`) is Arrow,
 /// `.jsonl`/`.ndjson`/`.json` mean JSON, `.csv`/`.tsv`/`.txt` mean CSV, and
 /// otherwise (stdin, other extensions) a first non-space character `{` or
 /// `[` means JSON.
@@ -74,8 +83,11 @@ pub enum InputFormat {
     Jsonl,
     /// Apache Parquet (`.parquet`, or a file that starts with `PAR1`):
     /// typed columns rendered as cells, struct members as dotted names,
-    /// vector columns skipped (see `ingest::parquet`).
+    /// vector columns skipped (see docs/ingest.md, "Parquet and Arrow").
     Parquet,
+    /// Arrow IPC, the stream or the file format (Feather v2; `.arrow`,
+    /// `.arrows`, `.feather`): read like Parquet.
+    ArrowIpc,
 }
 
 /// How to read and map the input.

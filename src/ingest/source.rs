@@ -15,11 +15,11 @@
 //! a `{"tickets": [...]}` wrapper) or pretty-printed objects, flattened to
 //! dotted keys ([`super::json`]).
 
+use super::columnar::{self, ColumnarInput, ColumnarRows};
 use super::decode::{self, DecodeReader};
 use super::fields::Field;
 use super::json::{self, Flat, Layout, Piece, Splitter};
 use super::mapping::ColumnMapping;
-use super::parquet::{self, ParquetInput, ParquetRows};
 use super::values::parse_tags;
 use super::{InputFormat, InputSource, Reject};
 use crate::error::{Error, Result};
@@ -120,7 +120,7 @@ enum Kind {
         ahead: Option<(u64, ByteRecord)>,
     },
     Json(Box<JsonState>),
-    Parquet(Box<ParquetRows>),
+    Columnar(Box<ColumnarRows>),
 }
 
 /// A JSON value read but not yet yielded.
@@ -188,30 +188,41 @@ impl RecordSource {
                 "<stdin>".to_string(),
                 None,
             ),
+            InputSource::Memory { label, bytes } => {
+                (Box::new(Cursor::new(bytes.clone())), label.clone(), None)
+            }
         };
         let mut raw = Vec::new();
         (&mut input)
             .take(decode::DETECT_LIMIT as u64)
             .read_to_end(&mut raw)
             .map_err(|e| Error::io(&label, e))?;
-        // Parquet is binary: no encoding, no prefix sniffing of text.
-        let parquet = match format {
-            Some(f) => f == InputFormat::Parquet,
+        // Parquet and Arrow are binary: no encoding, no sniffing of text.
+        let columnar = match format {
+            Some(f @ (InputFormat::Parquet | InputFormat::ArrowIpc)) => Some(f),
+            Some(_) => None,
             // The magic bytes win over a misleading extension.
-            None => {
-                raw.starts_with(parquet::MAGIC)
-                    || path.and_then(format_from_extension) == Some(InputFormat::Parquet)
-            }
+            None => sniff_binary(&raw).or(match path.and_then(format_from_extension) {
+                Some(f @ (InputFormat::Parquet | InputFormat::ArrowIpc)) => Some(f),
+                _ => None,
+            }),
         };
-        if parquet {
-            let input = match path {
-                Some(p) => ParquetInput::File(std::fs::File::open(p).map_err(|e| Error::io(p, e))?),
-                None => ParquetInput::read_all(Cursor::new(raw).chain(input), &label)?,
+        if let Some(f) = columnar {
+            let input = match (path, source) {
+                (Some(p), _) => {
+                    ColumnarInput::File(std::fs::File::open(p).map_err(|e| Error::io(p, e))?)
+                }
+                (None, InputSource::Memory { bytes, .. }) => ColumnarInput::Bytes(bytes.clone()),
+                (None, _) => ColumnarInput::read_all(Cursor::new(raw).chain(input), &label)?,
             };
-            let rows = ParquetRows::open(input, label.clone())?;
+            let rows = if f == InputFormat::Parquet {
+                ColumnarRows::parquet(input, label.clone())?
+            } else {
+                ColumnarRows::arrow_ipc(input, label.clone())?
+            };
             return Ok(RecordSource {
                 headers: rows.headers().to_vec(),
-                kind: Kind::Parquet(Box::new(rows)),
+                kind: Kind::Columnar(Box::new(rows)),
                 extra_keys: Vec::new(),
                 label,
                 merges: Vec::new(),
@@ -249,7 +260,9 @@ impl RecordSource {
                 }
             },
             InputFormat::Jsonl => open_json(input, label, &prefix)?,
-            InputFormat::Parquet => unreachable!("Parquet is opened above"),
+            InputFormat::Parquet | InputFormat::ArrowIpc => {
+                unreachable!("columnar inputs are opened above")
+            }
         };
         if det.how == "guessed" {
             src.notice = Some(format!(
@@ -313,7 +326,7 @@ impl RecordSource {
     pub fn delimiter(&self) -> Option<u8> {
         match &self.kind {
             Kind::Csv { delimiter, .. } => Some(*delimiter),
-            Kind::Json(_) | Kind::Parquet(_) => None,
+            Kind::Json(_) | Kind::Columnar(_) => None,
         }
     }
 
@@ -321,7 +334,7 @@ impl RecordSource {
     pub fn last_json_line(&self) -> Option<String> {
         match &self.kind {
             Kind::Json(st) => Some(st.last_raw.clone()),
-            Kind::Csv { .. } | Kind::Parquet(_) => None,
+            Kind::Csv { .. } | Kind::Columnar(_) => None,
         }
     }
 
@@ -433,7 +446,7 @@ impl RecordSource {
                     None => ctx.items(line, rec, &mut self.queue),
                 }
             }
-            Kind::Parquet(rows) => match rows.next_record()? {
+            Kind::Columnar(rows) => match rows.next_record()? {
                 Some(rec) => self.queue.push_back(Item::Record(rec)),
                 None => self.done = true,
             },
@@ -540,11 +553,25 @@ fn format_from_extension(p: &Path) -> Option<InputFormat> {
         "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
         "csv" | "tsv" | "txt" | "psv" => Some(InputFormat::Csv),
         "parquet" | "pq" | "parq" => Some(InputFormat::Parquet),
+        "arrow" | "arrows" | "feather" | "ipc" => Some(InputFormat::ArrowIpc),
         _ => None,
     }
 }
 
 /// JSON when the first non-space byte is `{` or `[`.
+/// Parquet or Arrow IPC by their first bytes.
+fn sniff_binary(head: &[u8]) -> Option<InputFormat> {
+    if head.starts_with(columnar::MAGIC) {
+        Some(InputFormat::Parquet)
+    } else if head.starts_with(columnar::ARROW_FILE_MAGIC)
+        || head.starts_with(columnar::ARROW_STREAM_MARKER)
+    {
+        Some(InputFormat::ArrowIpc)
+    } else {
+        None
+    }
+}
+
 fn sniff_format(prefix: &[u8]) -> InputFormat {
     match prefix.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{' | b'[') => InputFormat::Jsonl,

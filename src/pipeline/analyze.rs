@@ -389,10 +389,15 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         input: match &opts.input {
             InputSource::Path(p) => file_name(p),
             InputSource::Stdin => "<stdin>".into(),
+            InputSource::Memory { label, .. } => label.clone(),
         },
         input_sha256: match &opts.input {
             InputSource::Path(p) => Some(sha256_file(p)?),
             InputSource::Stdin => None,
+            InputSource::Memory { bytes, .. } => {
+                use sha2::Digest;
+                Some(hex::encode(sha2::Sha256::digest(bytes)))
+            }
         },
         customers_file: name(&opts.customers),
         customers_sha256: sha(&opts.customers)?,

@@ -5,3 +5,4 @@ pub mod classify;
 pub mod load;
 pub mod progress;
 pub mod run_info;
+pub mod table;

@@ -88,7 +88,7 @@ impl Progress {
             crate::ingest::InputSource::Path(_) => crate::ingest::open(source, &counting)
                 .ok()
                 .map(|r| r.count() as u64),
-            crate::ingest::InputSource::Stdin => None,
+            crate::ingest::InputSource::Stdin | crate::ingest::InputSource::Memory { .. } => None,
         };
         Self::new(stage, total, quiet)
     }

@@ -43,6 +43,81 @@ pub fn taxonomy_column(headers: &[String], name: &str) -> String {
     }
 }
 
+/// ticketlens' own columns for an input with `input_headers`, in output
+/// order, with their types: the model's, the language, the theme's when
+/// `with_theme`, and a taxonomy's pair when `taxonomy` names its column
+/// (already resolved by [`taxonomy_column`]).
+pub(crate) fn our_columns(
+    input_headers: &[String],
+    with_theme: bool,
+    taxonomy: Option<&str>,
+) -> Vec<(String, Kind)> {
+    let language = language_column(input_headers);
+    let names: Vec<String> = PREDICTION_COLUMNS
+        .iter()
+        .chain(std::iter::once(&language))
+        .chain(if with_theme {
+            THEME_COLUMNS.iter()
+        } else {
+            [].iter()
+        })
+        .map(|s| s.to_string())
+        .chain(
+            taxonomy
+                .into_iter()
+                .flat_map(|n| [n.to_string(), format!("{n}_confidence")]),
+        )
+        .collect();
+    let text_columns = [
+        "sentiment",
+        "topic",
+        language,
+        "theme_label",
+        taxonomy.unwrap_or("sentiment"),
+    ];
+    names
+        .into_iter()
+        .map(|n| {
+            let kind = if text_columns.contains(&n.as_str()) {
+                Kind::Text
+            } else if n == "theme_id" {
+                Kind::Int
+            } else {
+                Kind::Real
+            };
+            (n, kind)
+        })
+        .collect()
+}
+
+/// A ticket's cells in the columns of [`our_columns`] (same flags).
+pub(crate) fn our_cells(t: &EnrichedTicket, with_theme: bool, with_taxonomy: bool) -> Vec<Cell> {
+    let p = t.prediction.as_ref();
+    let text = |v: Option<String>| Cell::Text(v.unwrap_or_default());
+    let mut typed: Vec<Cell> = vec![
+        text(p.map(|p| p.sentiment.to_string())),
+        Cell::Real(p.map(|p| p.sentiment_confidence)),
+        Cell::Real(p.map(|p| p.p_negative)),
+        Cell::Real(p.map(|p| p.p_neutral)),
+        Cell::Real(p.map(|p| p.p_positive)),
+        text(p.map(|p| p.topic.clone())),
+        Cell::Real(p.map(|p| p.topic_confidence)),
+        text(t.language.map(str::to_string)),
+    ];
+    if with_theme {
+        let th = t.theme.as_ref();
+        typed.push(Cell::Int(th.map(|th| th.id as i64)));
+        typed.push(text(th.map(|th| th.label.clone())));
+        typed.push(Cell::Real(th.map(|th| th.distance)));
+    }
+    if with_taxonomy {
+        let x = t.taxonomy.as_ref();
+        typed.push(text(x.map(|x| x.value.clone())));
+        typed.push(Cell::Real(x.map(|x| x.confidence)));
+    }
+    typed
+}
+
 /// Output file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -154,43 +229,10 @@ impl EnrichedWriter {
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "<stdout>".into());
         let language = language_column(input_headers);
-        let ours: Vec<String> = PREDICTION_COLUMNS
-            .iter()
-            .chain(std::iter::once(&language))
-            .chain(if with_theme {
-                THEME_COLUMNS.iter()
-            } else {
-                [].iter()
-            })
-            .map(|s| s.to_string())
-            .chain(
-                taxonomy
-                    .into_iter()
-                    .flat_map(|n| [n.to_string(), format!("{n}_confidence")]),
-            )
-            .collect();
+        let kinds = our_columns(input_headers, with_theme, taxonomy);
+        let ours: Vec<String> = kinds.iter().map(|(n, _)| n.clone()).collect();
         let keep: Vec<usize> = (0..input_headers.len())
             .filter(|&i| !ours.contains(&input_headers[i]))
-            .collect();
-        let text_columns = [
-            "sentiment",
-            "topic",
-            language,
-            "theme_label",
-            taxonomy.unwrap_or("sentiment"),
-        ];
-        let kinds: Vec<(String, Kind)> = ours
-            .iter()
-            .map(|n| {
-                let kind = if text_columns.contains(&n.as_str()) {
-                    Kind::Text
-                } else if n == "theme_id" {
-                    Kind::Int
-                } else {
-                    Kind::Real
-                };
-                (n.clone(), kind)
-            })
             .collect();
         let mut headers: Vec<String> = keep.iter().map(|&i| input_headers[i].clone()).collect();
         headers.extend(ours.iter().cloned());
@@ -291,29 +333,7 @@ impl EnrichedWriter {
     pub fn write_embedded(&mut self, t: &EnrichedTicket, embedding: Option<&[f32]>) -> Result<()> {
         let raw = &t.ticket.raw;
         let cell = |i: usize| raw.get(i).map(String::as_str).unwrap_or("");
-        let p = t.prediction.as_ref();
-        let text = |v: Option<String>| Cell::Text(v.unwrap_or_default());
-        let mut typed: Vec<Cell> = vec![
-            text(p.map(|p| p.sentiment.to_string())),
-            Cell::Real(p.map(|p| p.sentiment_confidence)),
-            Cell::Real(p.map(|p| p.p_negative)),
-            Cell::Real(p.map(|p| p.p_neutral)),
-            Cell::Real(p.map(|p| p.p_positive)),
-            text(p.map(|p| p.topic.clone())),
-            Cell::Real(p.map(|p| p.topic_confidence)),
-            text(t.language.map(str::to_string)),
-        ];
-        if self.with_theme {
-            let th = t.theme.as_ref();
-            typed.push(Cell::Int(th.map(|th| th.id as i64)));
-            typed.push(text(th.map(|th| th.label.clone())));
-            typed.push(Cell::Real(th.map(|th| th.distance)));
-        }
-        if self.taxonomy.is_some() {
-            let x = t.taxonomy.as_ref();
-            typed.push(text(x.map(|x| x.value.clone())));
-            typed.push(Cell::Real(x.map(|x| x.confidence)));
-        }
+        let typed = our_cells(t, self.with_theme, self.taxonomy.is_some());
         if self.format == OutputFormat::Parquet {
             let keep = self.keep.clone();
             let sink = self.parquet_sink()?;

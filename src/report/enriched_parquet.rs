@@ -15,6 +15,7 @@
 use crate::error::{Error, Result};
 use arrow_array::builder::{Float32Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, FixedSizeListArray, Float32Array, RecordBatch};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -106,28 +107,26 @@ fn unique_names(names: &[String]) -> Vec<String> {
     out
 }
 
-/// Streams enriched rows into a Parquet file.
-pub(crate) struct ParquetSink<W: Write + Send> {
-    writer: ArrowWriter<W>,
+/// Builds Arrow batches of enriched rows: the kept input columns as
+/// strings, ticketlens' columns typed, and optionally the embedding.
+pub(crate) struct BatchBuilder {
     schema: SchemaRef,
     input: Vec<StringBuilder>,
     ours: Vec<Column>,
-    /// Embedding dimension and the values of the buffered rows.
-    embedding: Option<(usize, Vec<f32>)>,
+    /// Embedding dimension, the values of the buffered rows and which rows
+    /// have one.
+    embedding: Option<(usize, Vec<f32>, Vec<bool>)>,
     rows: usize,
-    target: String,
 }
 
-impl<W: Write + Send> ParquetSink<W> {
+impl BatchBuilder {
     /// `input` are the kept input columns' names, `ours` ticketlens'
     /// columns with their kinds; `embedding_dim` adds the `embedding` column.
-    pub(crate) fn create(
-        sink: W,
+    pub(crate) fn new(
         input: &[String],
         ours: &[(String, Kind)],
         embedding_dim: Option<usize>,
-        target: &str,
-    ) -> Result<Self> {
+    ) -> Self {
         let mut names: Vec<String> = input.to_vec();
         names.extend(ours.iter().map(|(n, _)| n.clone()));
         if embedding_dim.is_some() {
@@ -147,42 +146,58 @@ impl<W: Write + Send> ParquetSink<W> {
         if let Some(dim) = embedding_dim {
             fields.push(Field::new(
                 names.last().expect("embedding name"),
-                DataType::FixedSizeList(
-                    Arc::new(Field::new("item", DataType::Float32, false)),
-                    dim as i32,
-                ),
+                DataType::FixedSizeList(item_field(), dim as i32),
                 true,
             ));
         }
-        let schema = Arc::new(Schema::new(fields));
-        let props = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .set_max_row_group_row_count(Some(ROW_GROUP))
-            .set_created_by(format!("ticketlens {}", env!("CARGO_PKG_VERSION")))
-            .build();
-        let writer = ArrowWriter::try_new(sink, schema.clone(), Some(props))
-            .map_err(|e| Error::Data(format!("writing {target}: {e}")))?;
-        Ok(ParquetSink {
-            writer,
-            schema,
+        BatchBuilder {
+            schema: Arc::new(Schema::new(fields)),
             input: input.iter().map(|_| StringBuilder::new()).collect(),
             ours: ours.iter().map(|(_, k)| Column::new(*k)).collect(),
-            embedding: embedding_dim.map(|d| (d, Vec::with_capacity(d * ROW_GROUP))),
+            embedding: embedding_dim.map(|d| (d, Vec::with_capacity(d * ROW_GROUP), Vec::new())),
             rows: 0,
-            target: target.to_string(),
-        })
+        }
+    }
+
+    /// The batches' schema.
+    pub(crate) fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// Rows buffered since the last [`BatchBuilder::finish`].
+    pub(crate) fn len(&self) -> usize {
+        self.rows
     }
 
     /// Append one row: the kept input cells, ticketlens' cells (in the
-    /// order given to [`ParquetSink::create`]) and, when the file has an
-    /// embedding column, the row's embedding (an error when missing or of
-    /// another dimension).
+    /// order given to [`BatchBuilder::new`]) and, when the batch has an
+    /// embedding column, the row's embedding (`None` = null; a length
+    /// other than the dimension is an error naming `target`).
     pub(crate) fn push<'a>(
         &mut self,
         input: impl Iterator<Item = &'a str>,
         ours: &[Cell],
         embedding: Option<&[f32]>,
+        target: &str,
     ) -> Result<()> {
+        if let Some((dim, values, valid)) = &mut self.embedding {
+            match embedding {
+                Some(e) if e.len() == *dim => {
+                    values.extend_from_slice(e);
+                    valid.push(true);
+                }
+                Some(e) => {
+                    return Err(Error::Data(format!(
+                        "writing {target}: an embedding of {} values where the file holds {dim}",
+                        e.len()
+                    )))
+                }
+                None => {
+                    values.extend(std::iter::repeat_n(0.0, *dim));
+                    valid.push(false);
+                }
+            }
+        }
         for (b, v) in self.input.iter_mut().zip(input) {
             if v.is_empty() {
                 b.append_null();
@@ -193,36 +208,12 @@ impl<W: Write + Send> ParquetSink<W> {
         for (c, v) in self.ours.iter_mut().zip(ours) {
             c.push(v);
         }
-        if let Some((dim, values)) = &mut self.embedding {
-            match embedding {
-                Some(e) if e.len() == *dim => values.extend_from_slice(e),
-                Some(e) => {
-                    return Err(Error::Data(format!(
-                        "writing {}: an embedding of {} values where the file holds {dim}",
-                        self.target,
-                        e.len()
-                    )))
-                }
-                None => {
-                    return Err(Error::Data(format!(
-                        "writing {}: a row without its embedding",
-                        self.target
-                    )))
-                }
-            }
-        }
         self.rows += 1;
-        if self.rows == ROW_GROUP {
-            self.flush()?;
-        }
         Ok(())
     }
 
-    /// Write the buffered rows as one batch.
-    fn flush(&mut self) -> Result<()> {
-        if self.rows == 0 {
-            return Ok(());
-        }
+    /// The buffered rows as one batch (the builder is then empty).
+    pub(crate) fn finish(&mut self) -> std::result::Result<RecordBatch, arrow_schema::ArrowError> {
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(self.schema.fields().len());
         arrays.extend(
             self.input
@@ -230,18 +221,85 @@ impl<W: Write + Send> ParquetSink<W> {
                 .map(|b| Arc::new(b.finish()) as ArrayRef),
         );
         arrays.extend(self.ours.iter_mut().map(Column::finish));
-        if let Some((dim, values)) = &mut self.embedding {
-            let item = Arc::new(Field::new("item", DataType::Float32, false));
+        if let Some((dim, values, valid)) = &mut self.embedding {
             let values = Float32Array::from(std::mem::take(values));
-            let list = FixedSizeListArray::try_new(item, *dim as i32, Arc::new(values), None)
-                .map_err(|e| Error::Data(format!("writing {}: {e}", self.target)))?;
+            let valid = std::mem::take(valid);
+            let nulls = (!valid.iter().all(|&v| v)).then(|| NullBuffer::from(valid));
+            let list =
+                FixedSizeListArray::try_new(item_field(), *dim as i32, Arc::new(values), nulls)?;
             arrays.push(Arc::new(list));
         }
-        let err = |e: String| Error::Data(format!("writing {}: {e}", self.target));
-        let batch =
-            RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| err(e.to_string()))?;
-        self.writer.write(&batch).map_err(|e| err(e.to_string()))?;
         self.rows = 0;
+        RecordBatch::try_new(self.schema.clone(), arrays)
+    }
+}
+
+/// The embedding list's item field.
+fn item_field() -> Arc<Field> {
+    Arc::new(Field::new("item", DataType::Float32, false))
+}
+
+/// Streams enriched rows into a Parquet file.
+pub(crate) struct ParquetSink<W: Write + Send> {
+    writer: ArrowWriter<W>,
+    batch: BatchBuilder,
+    target: String,
+}
+
+impl<W: Write + Send> ParquetSink<W> {
+    /// `input` are the kept input columns' names, `ours` ticketlens'
+    /// columns with their kinds; `embedding_dim` adds the `embedding` column.
+    pub(crate) fn create(
+        sink: W,
+        input: &[String],
+        ours: &[(String, Kind)],
+        embedding_dim: Option<usize>,
+        target: &str,
+    ) -> Result<Self> {
+        let batch = BatchBuilder::new(input, ours, embedding_dim);
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP))
+            .set_created_by(format!("ticketlens {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let writer = ArrowWriter::try_new(sink, batch.schema(), Some(props))
+            .map_err(|e| Error::Data(format!("writing {target}: {e}")))?;
+        Ok(ParquetSink {
+            writer,
+            batch,
+            target: target.to_string(),
+        })
+    }
+
+    /// Append one row (see [`BatchBuilder::push`]); every row of a file
+    /// with an embedding column must carry its embedding.
+    pub(crate) fn push<'a>(
+        &mut self,
+        input: impl Iterator<Item = &'a str>,
+        ours: &[Cell],
+        embedding: Option<&[f32]>,
+    ) -> Result<()> {
+        if self.batch.embedding.is_some() && embedding.is_none() {
+            return Err(Error::Data(format!(
+                "writing {}: a row without its embedding",
+                self.target
+            )));
+        }
+        self.batch.push(input, ours, embedding, &self.target)?;
+        if self.batch.len() == ROW_GROUP {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Write the buffered rows as one batch.
+    fn flush(&mut self) -> Result<()> {
+        if self.batch.len() == 0 {
+            return Ok(());
+        }
+        let err = |e: String| Error::Data(format!("writing {}: {e}", self.target));
+        let batch = self.batch.finish().map_err(|e| err(e.to_string()))?;
+        self.writer.write(&batch).map_err(|e| err(e.to_string()))?;
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 mod analysis;
 pub mod enriched;
-mod enriched_parquet;
+pub(crate) mod enriched_parquet;
 pub mod html;
 pub mod summary;
 

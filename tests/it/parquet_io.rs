@@ -354,3 +354,63 @@ fn analyze_writes_enriched_tickets_as_parquet_with_embeddings() {
         "{dq}"
     );
 }
+
+#[test]
+fn a_table_in_memory_gets_the_model_columns_row_for_row() {
+    use ticketlens::ingest::{IngestOptions, InputSource};
+    use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
+    use ticketlens::pipeline::table::classify_table;
+    let subject: ArrayRef = Arc::new(StringArray::from(vec![
+        Some("Refund not received"),
+        None,
+        Some("App crashes on login"),
+    ]));
+    let csat: ArrayRef = Arc::new(Int32Array::from(vec![Some(5), Some(3), Some(9)]));
+    let batch = RecordBatch::try_from_iter(vec![("subject", subject), ("csat", csat)]).unwrap();
+    let mut ipc = Vec::new();
+    {
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut ipc, &batch.schema()).unwrap();
+        w.write(&batch).unwrap();
+        w.finish().unwrap();
+    }
+    let source = InputSource::Memory {
+        label: "<table>".into(),
+        bytes: ipc.into(),
+    };
+    let c = Classifier::load(
+        &ModelSource::Dir(tiny().into()),
+        ClassifierOptions::default(),
+    )
+    .unwrap();
+    let out = classify_table(&source, &IngestOptions::default(), &c, None, true).unwrap();
+    // Every row, in order; rows 2 (no text) and 3 (CSAT 9) rejected, null.
+    assert_eq!(out.columns.num_rows(), 3);
+    let reasons: Vec<(u64, &str)> = out
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, 2, "{reasons:?}");
+    assert!(reasons[1].1.contains("csat"), "{reasons:?}");
+    let sentiment = out.columns.column_by_name("sentiment").unwrap();
+    assert!(sentiment.is_valid(0) && sentiment.is_null(1) && sentiment.is_null(2));
+    let emb = out.columns.column_by_name("embedding").unwrap();
+    assert!(emb.is_valid(0) && emb.is_null(1));
+    // The same text classified by the CLI gives the same probabilities.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("one.csv");
+    std::fs::write(&csv, "subject\nRefund not received\n").unwrap();
+    let o = bin()
+        .args(["classify", csv.to_str().unwrap(), "--model", &tiny()])
+        .args(["--format", "jsonl", "--no-embeddings", "-q", "--no-cache"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let row: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = out.columns.column_by_name("p_negative").unwrap();
+    let p = p.as_primitive::<Float32Type>().value(0);
+    let cli = row["p_negative"].as_f64().unwrap();
+    assert!((cli - p as f64).abs() < 5.1e-5, "CLI {cli} vs table {p}");
+    assert_eq!(row["sentiment"], sentiment.as_string::<i32>().value(0));
+}

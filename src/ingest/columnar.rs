@@ -1,4 +1,5 @@
-//! Parquet input, read as the same string cells a CSV row gives.
+//! Columnar input (Apache Parquet, Arrow IPC), read as the same string
+//! cells a CSV row gives.
 //!
 //! Why strings: every rule downstream (column mapping by name and by value,
 //! date inference, rejects with the raw row, data-quality checks) is written
@@ -17,6 +18,10 @@
 //!   not even decoded.
 //!
 //! A record's "line" is its 1-based row number in the file.
+//!
+//! Arrow IPC (the stream format, and the file format, also called Feather
+//! v2) is what pyarrow, pandas, Polars and Spark hand over in memory; the
+//! Python package passes tables this way.
 
 use super::json::LIST_SEP;
 use super::source::Record;
@@ -24,15 +29,22 @@ use crate::error::{Error, Result};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
-use arrow_schema::{DataType, Field};
+use arrow_ipc::reader::{FileReader, StreamReader};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
 use std::collections::VecDeque;
-use std::io::Read;
+use std::io::{Read, Seek};
 
 /// The four bytes a Parquet file starts (and ends) with.
 pub(crate) const MAGIC: &[u8; 4] = b"PAR1";
+/// The six bytes an Arrow IPC file (Feather v2) starts with.
+pub(crate) const ARROW_FILE_MAGIC: &[u8; 6] = b"ARROW1";
+/// An Arrow IPC stream's first message starts with this continuation marker.
+pub(crate) const ARROW_STREAM_MARKER: &[u8; 4] = &[0xFF, 0xFF, 0xFF, 0xFF];
+
+type Batches = Box<dyn Iterator<Item = std::result::Result<RecordBatch, ArrowError>> + Send>;
 /// Rows decoded at a time.
 const BATCH_ROWS: usize = 4096;
 
@@ -44,9 +56,9 @@ const FORMAT: FormatOptions<'static> = FormatOptions::new()
     .with_timestamp_format(Some("%Y-%m-%dT%H:%M:%S%.f"))
     .with_timestamp_tz_format(Some("%Y-%m-%dT%H:%M:%S%.f%:z"));
 
-/// Rows of a Parquet file as [`Record`]s.
-pub(crate) struct ParquetRows {
-    reader: ParquetRecordBatchReader,
+/// Rows of a Parquet file or an Arrow IPC stream as [`Record`]s.
+pub(crate) struct ColumnarRows {
+    reader: Batches,
     headers: Vec<String>,
     /// Rows of the current batch not yet handed out.
     queue: VecDeque<Record>,
@@ -79,21 +91,35 @@ fn leaf_names(prefix: &str, field: &Field, out: &mut Vec<String>) {
     }
 }
 
-impl ParquetRows {
+impl ColumnarRows {
     /// Open a Parquet file (a path's file, or stdin read into memory: the
     /// footer is at the end, so the format cannot be streamed).
-    pub(crate) fn open(input: ParquetInput, label: String) -> Result<Self> {
+    pub(crate) fn parquet(input: ColumnarInput, label: String) -> Result<Self> {
         let (reader, headers) = match input {
-            ParquetInput::File(f) => open_reader(f, &label)?,
-            ParquetInput::Bytes(b) => open_reader(b, &label)?,
+            ColumnarInput::File(f) => open_reader(f, &label)?,
+            ColumnarInput::Bytes(b) => open_reader(b, &label)?,
         };
-        Ok(ParquetRows {
+        Ok(Self::new(Box::new(reader), headers, label))
+    }
+
+    /// Open an Arrow IPC stream or file.
+    pub(crate) fn arrow_ipc(input: ColumnarInput, label: String) -> Result<Self> {
+        let (reader, schema) = match input {
+            ColumnarInput::File(f) => open_ipc(std::io::BufReader::new(f), &label)?,
+            ColumnarInput::Bytes(b) => open_ipc(std::io::Cursor::new(b), &label)?,
+        };
+        let headers = headers_of(&schema, &label)?;
+        Ok(Self::new(reader, headers, label))
+    }
+
+    fn new(reader: Batches, headers: Vec<String>, label: String) -> Self {
+        ColumnarRows {
             reader,
             headers,
             queue: VecDeque::new(),
             next_row: 1,
             label,
-        })
+        }
     }
 
     /// Leaf column names, dotted for struct members.
@@ -108,7 +134,7 @@ impl ParquetRows {
                 None => return Ok(None),
                 Some(Err(e)) => {
                     return Err(Error::Data(format!(
-                        "{}: reading Parquet near row {}: {e}",
+                        "{}: reading near row {}: {e}",
                         self.label, self.next_row
                     )))
                 }
@@ -220,6 +246,44 @@ impl ParquetRows {
     }
 }
 
+/// An Arrow IPC file (by its magic bytes) or stream reader, and its schema.
+fn open_ipc<R: Read + Seek + Send + 'static>(
+    mut r: R,
+    label: &str,
+) -> Result<(Batches, SchemaRef)> {
+    let err = |e: ArrowError| Error::Data(format!("{label}: not a readable Arrow IPC input: {e}"));
+    let mut head = Vec::with_capacity(6);
+    (&mut r)
+        .take(6)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(label, e))?;
+    r.rewind().map_err(|e| Error::io(label, e))?;
+    if head == ARROW_FILE_MAGIC[..] {
+        let f = FileReader::try_new(r, None).map_err(err)?;
+        let schema = f.schema();
+        Ok((Box::new(f), schema))
+    } else {
+        let s = StreamReader::try_new(r, None).map_err(err)?;
+        let schema = s.schema();
+        Ok((Box::new(s), schema))
+    }
+}
+
+/// Leaf column names of a schema (vector columns left out); an error when
+/// nothing is left.
+fn headers_of(schema: &Schema, label: &str) -> Result<Vec<String>> {
+    let mut headers = Vec::new();
+    for f in schema.fields() {
+        leaf_names("", f, &mut headers);
+    }
+    if headers.is_empty() {
+        return Err(Error::Data(format!(
+            "{label}: the input has no columns to read"
+        )));
+    }
+    Ok(headers)
+}
+
 /// A batch reader over the non-vector columns, and the leaf column names.
 fn open_reader<T: ChunkReader + 'static>(
     input: T,
@@ -239,15 +303,7 @@ fn open_reader<T: ChunkReader + 'static>(
         .map(|(i, _)| i)
         .collect();
     let mask = ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
-    let mut headers = Vec::new();
-    for &i in &roots {
-        leaf_names("", schema.field(i), &mut headers);
-    }
-    if headers.is_empty() {
-        return Err(Error::Data(format!(
-            "{label}: the Parquet file has no columns to read"
-        )));
-    }
+    let headers = headers_of(&schema, label)?;
     let reader = builder
         .with_projection(mask)
         .with_batch_size(BATCH_ROWS)
@@ -256,19 +312,19 @@ fn open_reader<T: ChunkReader + 'static>(
     Ok((reader, headers))
 }
 
-/// Where a Parquet file's bytes come from.
-pub(crate) enum ParquetInput {
+/// Where a columnar input's bytes come from.
+pub(crate) enum ColumnarInput {
     /// A file on disk (read by range).
     File(std::fs::File),
     /// Stdin, read whole.
     Bytes(bytes::Bytes),
 }
 
-impl ParquetInput {
+impl ColumnarInput {
     /// Read stdin (or any reader) whole.
     pub(crate) fn read_all(mut r: impl Read, label: &str) -> Result<Self> {
         let mut buf = Vec::new();
         r.read_to_end(&mut buf).map_err(|e| Error::io(label, e))?;
-        Ok(ParquetInput::Bytes(bytes::Bytes::from(buf)))
+        Ok(ColumnarInput::Bytes(bytes::Bytes::from(buf)))
     }
 }
