@@ -28,6 +28,9 @@ fn to_py(e: ticketlens::Error) -> PyErr {
     }
 }
 
+/// Rejected rows as `(row, reason, raw)`.
+type Rejects = Vec<(u64, String, String)>;
+
 /// A loaded model (and optional taxonomy). Thread-safe: the model's
 /// sessions are shared by every call.
 #[pyclass(frozen)]
@@ -72,7 +75,7 @@ impl Classifier {
         mapping: Vec<(String, String)>,
         timezone: &str,
         embeddings: bool,
-    ) -> PyResult<(Bound<'py, PyBytes>, Vec<(u64, String, String)>)> {
+    ) -> PyResult<(Bound<'py, PyBytes>, Rejects)> {
         let tz: chrono_tz::Tz = timezone.parse().map_err(|_| {
             PyValueError::new_err(format!(
                 "invalid timezone `{timezone}`: not an IANA time zone name"

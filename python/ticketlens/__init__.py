@@ -97,6 +97,7 @@ class Classifier:
         mapping: Optional[Mapping[str, str]] = None,
         timezone: str = "UTC",
         embeddings: bool = True,
+        reject_column: Optional[str] = None,
     ) -> Any:
         """The same rows with the model's columns added (replacing columns of
         the same name): ``sentiment, sentiment_confidence, p_negative,
@@ -111,6 +112,10 @@ class Classifier:
         fields (``{"body": "Description"}``), ``timezone`` reads naive
         timestamps. Rows that cannot be used (no text, a CSAT of 9, …) get
         nulls, and are listed with their reasons in :attr:`rejects`.
+
+        ``reject_column``: also add a string column of that name holding each
+        rejected row's reason (null for used rows): for Spark and Ray, where
+        :attr:`rejects` stays on the worker.
 
         Raises ``ValueError`` with the CLI's one-line message when the table
         cannot be used at all (no text column, an unknown mapped column).
@@ -139,4 +144,11 @@ class Classifier:
             if name in out.column_names:
                 out = out.drop_columns([name])
             out = out.append_column(columns.schema.field(name), columns.column(name))
+        if reject_column is not None:
+            reasons = [None] * table.num_rows
+            for row, reason, _ in rejects:
+                reasons[row - 1] = reason
+            if reject_column in out.column_names:
+                out = out.drop_columns([reject_column])
+            out = out.append_column(reject_column, pa.array(reasons, pa.string()))
         return _like(data, out)

@@ -24,4 +24,5 @@ class Classifier:
         mapping: Optional[Mapping[str, str]] = ...,
         timezone: str = ...,
         embeddings: bool = ...,
+        reject_column: Optional[str] = ...,
     ) -> Any: ...

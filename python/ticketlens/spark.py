@@ -1,0 +1,88 @@
+"""Apache Spark recipe: classify a Spark DataFrame with ``mapInArrow``.
+
+Each Python worker loads the model once (the first batch it sees) and keeps
+it for every later batch and task of that worker; Arrow batches go to the
+model without a pandas round trip. The result has the input's columns and
+the model's, typed as the Python API returns them (the embedding as
+``array<float>``), plus ``ticketlens_reject`` (the reason a row could not be
+used, else null) unless ``reject_column=None``.
+
+>>> from ticketlens.spark import classify
+>>> enriched = classify(spark.read.parquet("s3://desk/tickets/"))
+>>> enriched.write.parquet("s3://desk/tickets_enriched/")
+
+The model is the package's bundled default unless ``model`` names a
+directory every worker can read. Tune the batch size with
+``spark.sql.execution.arrow.maxRecordsPerBatch`` (10,000 by default).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple
+
+import pyarrow as pa
+
+from . import Classifier
+
+# One model per Python worker process, per (model, taxonomy).
+_WORKER: Dict[Tuple[Optional[str], Optional[str]], Classifier] = {}
+
+
+def _classifier(model: Optional[str], taxonomy: Optional[str]) -> Classifier:
+    key = (model, taxonomy)
+    if key not in _WORKER:
+        _WORKER[key] = Classifier(model=model, taxonomy=taxonomy)
+    return _WORKER[key]
+
+
+def _spark_friendly(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Spark reads no fixed-size lists: the embedding as a plain list."""
+    if "embedding" not in batch.schema.names:
+        return batch
+    i = batch.schema.get_field_index("embedding")
+    col = batch.column(i)
+    if pa.types.is_fixed_size_list(col.type):
+        col = col.cast(pa.list_(pa.field("item", pa.float32(), nullable=False)))
+        batch = batch.set_column(i, pa.field("embedding", col.type), col)
+    return batch
+
+
+def classify(
+    df: Any,
+    *,
+    model: Optional[str] = None,
+    taxonomy: Optional[str] = None,
+    text_columns: Sequence[str] = (),
+    mapping: Optional[Mapping[str, str]] = None,
+    timezone: str = "UTC",
+    embeddings: bool = True,
+    reject_column: Optional[str] = "ticketlens_reject",
+) -> Any:
+    """``df`` (a ``pyspark.sql.DataFrame``) with the model's columns added.
+
+    The output schema is found on the driver by classifying no rows of
+    ``df``'s schema (which also checks the column mapping before any task
+    runs: a table without text fails here with the CLI's message).
+    """
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+
+    options = dict(
+        text_columns=list(text_columns),
+        mapping=dict(mapping or {}),
+        timezone=timezone,
+        embeddings=embeddings,
+        reject_column=reject_column,
+    )
+    empty = pa.Table.from_batches([], schema=to_arrow_schema(df.schema))
+    probe = Classifier(model=model, taxonomy=taxonomy).classify(empty, **options)
+    no_rows = pa.RecordBatch.from_pylist([], schema=probe.schema)
+    schema = from_arrow_schema(_spark_friendly(no_rows).schema)
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        clf = _classifier(model, taxonomy)
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            yield _spark_friendly(clf.classify(batch, **options))
+
+    return df.mapInArrow(run, schema)
