@@ -81,7 +81,8 @@ class Classifier:
     ) -> None:
         self._native = _NativeClassifier(model, taxonomy, cache)
         #: The rows the last :meth:`classify` rejected: a pyarrow Table with
-        #: ``row`` (1-based), ``reason`` and ``raw`` (the row's cells as CSV).
+        #: ``row`` (1-based position in the table passed, not a pandas index
+        #: label), ``reason`` and ``raw`` (the row's cells as CSV).
         self.rejects: pa.Table = pa.table({"row": pa.array([], pa.uint64()), "reason": pa.array([], pa.string()), "raw": pa.array([], pa.string())})
 
     @property

@@ -19,10 +19,10 @@ use std::path::PathBuf;
 /// Where the tickets come from and how to read them.
 #[derive(Debug, Clone, Args)]
 pub struct TicketArgs {
-    /// Ticket export (raw or enriched), CSV or JSONL; `-` reads stdin. Same as `--tickets`.
+    /// Ticket export (raw or enriched), CSV, JSONL, Parquet or Arrow; `-` reads stdin. Same as `--tickets`.
     #[arg(value_name = "TICKETS")]
     pub input: Option<String>,
-    /// Ticket export (raw or enriched), CSV or JSONL; `-` reads stdin.
+    /// Ticket export (raw or enriched), CSV, JSONL, Parquet or Arrow; `-` reads stdin.
     #[arg(long = "tickets", value_name = "FILE")]
     pub tickets: Option<String>,
     /// How to read the rows (mapping, text columns, time zone, format).

@@ -65,7 +65,7 @@ pub enum DateOrderArg {
 /// How to read and map the ticket input.
 #[derive(Debug, Clone, Args, Serialize)]
 pub struct InputArgs {
-    /// Ticket export: CSV (any delimiter) or JSONL; `-` reads stdin.
+    /// Ticket export: CSV (any delimiter), JSON/JSONL, Parquet or Arrow; `-` reads stdin.
     #[serde(serialize_with = "super::ser::file_name")]
     pub input: String,
     /// How to read the rows (mapping, text columns, time zone, format).

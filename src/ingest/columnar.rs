@@ -205,10 +205,7 @@ impl ColumnarRows {
     /// One leaf column's cells.
     fn cells(&self, array: &ArrayRef) -> Result<Vec<String>> {
         let fmt_err = |e: arrow_schema::ArrowError| {
-            Error::Data(format!(
-                "{}: a Parquet column cannot be read: {e}",
-                self.label
-            ))
+            Error::Data(format!("{}: a column cannot be read: {e}", self.label))
         };
         let list_items = |values: ArrayRef| -> Result<Vec<String>> {
             let f = ArrayFormatter::try_new(values.as_ref(), &FORMAT).map_err(fmt_err)?;
@@ -237,6 +234,22 @@ impl ColumnarRows {
                         false => Ok(String::new()),
                     })
                     .collect()
+            }
+            // A whole number stored as a float (pandas turns an id or CSAT
+            // column with a blank into float64) reads as the integer; NaN
+            // is missing, as pandas and Polars mean it.
+            DataType::Float64 | DataType::Float32 | DataType::Float16 => {
+                let f = ArrayFormatter::try_new(array.as_ref(), &FORMAT).map_err(fmt_err)?;
+                let as_f64 = arrow_cast::cast(array, &DataType::Float64).map_err(fmt_err)?;
+                let v = as_f64.as_primitive::<arrow_array::types::Float64Type>();
+                Ok((0..array.len())
+                    .map(|i| match (v.is_valid(i), v.value(i)) {
+                        (false, _) => String::new(),
+                        (true, x) if x.is_nan() => String::new(),
+                        (true, x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
+                        _ => f.value(i).to_string(),
+                    })
+                    .collect())
             }
             _ => {
                 let f = ArrayFormatter::try_new(array.as_ref(), &FORMAT).map_err(fmt_err)?;
@@ -281,7 +294,26 @@ fn headers_of(schema: &Schema, label: &str) -> Result<Vec<String>> {
             "{label}: the input has no columns to read"
         )));
     }
-    Ok(headers)
+    Ok(repeated_names(headers))
+}
+
+/// Columnar formats cannot repeat a column name, so writers suffix repeats
+/// (`Labels`, `Labels.1`, `Labels.2`: pandas, and ticketlens' own Parquet
+/// output). `X.<digits>` after a column `X` is named `X` again here, so the
+/// repeats form one field as a CSV's repeated header does (Jira's labels
+/// stay tags).
+fn repeated_names(headers: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(headers.len());
+    for h in headers {
+        let base = h
+            .rsplit_once('.')
+            .filter(|(b, n)| {
+                !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()) && out.iter().any(|o| o == b)
+            })
+            .map(|(b, _)| b.to_string());
+        out.push(base.unwrap_or(h));
+    }
+    out
 }
 
 /// A batch reader over the non-vector columns, and the leaf column names.
@@ -326,5 +358,19 @@ impl ColumnarInput {
         let mut buf = Vec::new();
         r.read_to_end(&mut buf).map_err(|e| Error::io(label, e))?;
         Ok(ColumnarInput::Bytes(bytes::Bytes::from(buf)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repeated_names;
+
+    #[test]
+    fn suffixed_repeats_are_one_field_again() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            repeated_names(h(&["Labels", "Labels.1", "Labels.2", "id", "v.2", "a.b"])),
+            h(&["Labels", "Labels", "Labels", "id", "v.2", "a.b"])
+        );
     }
 }

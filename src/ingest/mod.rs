@@ -68,8 +68,9 @@ impl InputSource {
 }
 
 /// Input format. When not given, a file that starts with Parquet's magic
-/// bytes `PAR1` (or is named `.parquet`/`.pq`) is Parquet, one that starts
-/// like Arrow IPC (or is named `.arrow`/`.arrows`/`.feather`) is Arrow,
+/// bytes `PAR1` (or is named `.parquet`/`.pq`/`.parq`) is Parquet, one that
+/// starts like Arrow IPC (or is named `.arrow`/`.arrows`/`.feather`/`.ipc`)
+/// is Arrow,
 /// `.jsonl`/`.ndjson`/`.json` mean JSON, `.csv`/`.tsv`/`.txt` mean CSV, and
 /// otherwise (stdin, other extensions) a first non-space character `{` or
 /// `[` means JSON.

@@ -558,7 +558,6 @@ fn format_from_extension(p: &Path) -> Option<InputFormat> {
     }
 }
 
-/// JSON when the first non-space byte is `{` or `[`.
 /// Parquet or Arrow IPC by their first bytes.
 fn sniff_binary(head: &[u8]) -> Option<InputFormat> {
     if head.starts_with(columnar::MAGIC) {
@@ -572,6 +571,7 @@ fn sniff_binary(head: &[u8]) -> Option<InputFormat> {
     }
 }
 
+/// JSON when the first non-space byte is `{` or `[`.
 fn sniff_format(prefix: &[u8]) -> InputFormat {
     match prefix.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{' | b'[') => InputFormat::Jsonl,

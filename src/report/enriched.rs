@@ -290,7 +290,12 @@ impl EnrichedWriter {
     /// [`EnrichedWriter::with_embeddings`], which comes after `create`).
     fn parquet_sink(&mut self) -> Result<&mut ParquetSink<Sink>> {
         if self.parquet.is_none() {
-            let sink = self.unopened.take().expect("parquet sink");
+            let sink = self.unopened.take().ok_or_else(|| {
+                Error::Data(format!(
+                    "writing {}: the Parquet writer failed earlier",
+                    self.target
+                ))
+            })?;
             let kept: Vec<String> = self.headers[..self.keep.len()].to_vec();
             self.parquet = Some(ParquetSink::create(
                 sink,

@@ -8,8 +8,8 @@ use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float32Type;
 use arrow_array::{
-    Array, ArrayRef, FixedSizeListArray, Float32Array, Int32Array, RecordBatch, StringArray,
-    StructArray, TimestampMillisecondArray, TimestampSecondArray,
+    Array, ArrayRef, FixedSizeListArray, Float32Array, Float64Array, Int32Array, RecordBatch,
+    StringArray, StructArray, TimestampMillisecondArray, TimestampSecondArray,
 };
 use arrow_schema::{DataType, Field, Fields};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -146,7 +146,8 @@ fn typed_export(path: &Path) {
         Some(ms("2025-03-05T09:00:00Z") / 1000),
         Some(ms("2025-03-05T09:30:00Z") / 1000),
     ]));
-    let csat: ArrayRef = Arc::new(Int32Array::from(vec![Some(5), None, Some(2), Some(4)]));
+    // pandas' float64 for a column with a blank: whole numbers and NaN.
+    let csat: ArrayRef = Arc::new(Float64Array::from(vec![5.0, f64::NAN, 2.0, 4.0]));
     let mut tags = ListBuilder::new(StringBuilder::new());
     for t in [&["billing", "vip"][..], &[], &["bug"], &["bug", " "]] {
         for x in t {
@@ -413,4 +414,41 @@ fn a_table_in_memory_gets_the_model_columns_row_for_row() {
     let cli = row["p_negative"].as_f64().unwrap();
     assert!((cli - p as f64).abs() < 5.1e-5, "CLI {cli} vs table {p}");
     assert_eq!(row["sentiment"], sentiment.as_string::<i32>().value(0));
+}
+
+#[test]
+fn repeated_columns_survive_a_parquet_round_trip() {
+    // Jira's `Labels` ×3: Parquet cannot repeat a name, so the output has
+    // `Labels`, `Labels.1`, `Labels.2`; reading it back must combine them
+    // into the tags again, as the CSV's repeated header is.
+    let dir = tempfile::tempdir().unwrap();
+    let jira = super::common::root().join("tests/data/field/jira_export.csv");
+    let pq = dir.path().join("e.parquet");
+    let o = classify_tiny(&jira, &pq);
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    let names: Vec<String> = read_parquet(&pq)[0]
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert!(names.iter().any(|n| n == "Labels.2"), "{names:?}");
+    let by_tag = |input: &Path, out: &str| {
+        let o = bin()
+            .args(["kpi", input.to_str().unwrap(), "--by", "tag", "--out"])
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr_of(&o));
+        // Tag and ticket count (the Parquet file also carries the model's
+        // columns, which add sentiment KPIs the raw export has not).
+        std::fs::read_to_string(dir.path().join(out).join("kpis_by_tag.csv"))
+            .unwrap()
+            .lines()
+            .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>()
+    };
+    let csv_tags = by_tag(&jira, "from_csv");
+    assert!(csv_tags.len() > 5, "{csv_tags:?}");
+    assert_eq!(by_tag(&pq, "from_parquet"), csv_tags);
 }
