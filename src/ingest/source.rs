@@ -164,6 +164,21 @@ pub(crate) struct RecordSource {
 }
 
 impl RecordSource {
+    /// A source of `kind` with its header, nothing read yet.
+    fn new(kind: Kind, headers: Vec<String>, label: String) -> Self {
+        RecordSource {
+            kind,
+            headers,
+            extra_keys: Vec::new(),
+            label,
+            merges: Vec::new(),
+            mapped: Vec::new(),
+            queue: VecDeque::new(),
+            notice: None,
+            done: false,
+        }
+    }
+
     /// Open the input, detect encoding, format and delimiter, and read the
     /// header. `encoding` is `--encoding` (a WHATWG label); an unknown label
     /// is an error.
@@ -220,17 +235,12 @@ impl RecordSource {
             } else {
                 ColumnarRows::arrow_ipc(input, label.clone())?
             };
-            return Ok(RecordSource {
-                headers: rows.headers().to_vec(),
-                kind: Kind::Columnar(Box::new(rows)),
-                extra_keys: Vec::new(),
+            let headers = rows.headers().to_vec();
+            return Ok(RecordSource::new(
+                Kind::Columnar(Box::new(rows)),
+                headers,
                 label,
-                merges: Vec::new(),
-                mapped: Vec::new(),
-                queue: VecDeque::new(),
-                notice: None,
-                done: false,
-            });
+            ));
         }
         let whole = raw.len() < decode::DETECT_LIMIT;
         let det = decode::detect(&raw, whole, forced);
@@ -664,22 +674,16 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
     while headers.len() > 1 && headers.last().is_some_and(|h| h.is_empty()) {
         headers.pop();
     }
-    Ok(RecordSource {
-        kind: Kind::Csv {
+    Ok(RecordSource::new(
+        Kind::Csv {
             rdr,
             rec,
             delimiter,
             ahead: None,
         },
         headers,
-        extra_keys: Vec::new(),
         label,
-        merges: Vec::new(),
-        mapped: Vec::new(),
-        queue: VecDeque::new(),
-        notice: None,
-        done: false,
-    })
+    ))
 }
 
 /// Open JSON: decide the layout from the decoded prefix, then read objects
@@ -760,17 +764,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
             message,
         });
     }
-    Ok(RecordSource {
-        kind: Kind::Json(Box::new(st)),
-        headers,
-        extra_keys: Vec::new(),
-        label,
-        merges: Vec::new(),
-        mapped: Vec::new(),
-        queue: VecDeque::new(),
-        notice: None,
-        done: false,
-    })
+    Ok(RecordSource::new(Kind::Json(Box::new(st)), headers, label))
 }
 
 /// Consume `n` bytes; returns how many `\n` they held.
