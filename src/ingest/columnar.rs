@@ -27,7 +27,7 @@ use super::json::LIST_SEP;
 use super::source::Record;
 use crate::error::{Error, Result};
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, GenericListArray, OffsetSizeTrait, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -207,34 +207,10 @@ impl ColumnarRows {
         let fmt_err = |e: arrow_schema::ArrowError| {
             Error::Data(format!("{}: a column cannot be read: {e}", self.label))
         };
-        let list_items = |values: ArrayRef| -> Result<Vec<String>> {
-            let f = ArrayFormatter::try_new(values.as_ref(), &FORMAT).map_err(fmt_err)?;
-            Ok((0..values.len())
-                .filter(|&i| values.is_valid(i))
-                .map(|i| f.value(i).to_string().trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>())
-        };
         match array.data_type() {
             // Lists (tags): items joined as a JSON array's are.
-            DataType::List(_) => {
-                let l = array.as_list::<i32>();
-                (0..l.len())
-                    .map(|i| match l.is_valid(i) {
-                        true => Ok(list_items(l.value(i))?.join(LIST_SEP)),
-                        false => Ok(String::new()),
-                    })
-                    .collect()
-            }
-            DataType::LargeList(_) => {
-                let l = array.as_list::<i64>();
-                (0..l.len())
-                    .map(|i| match l.is_valid(i) {
-                        true => Ok(list_items(l.value(i))?.join(LIST_SEP)),
-                        false => Ok(String::new()),
-                    })
-                    .collect()
-            }
+            DataType::List(_) => joined_lists(array.as_list::<i32>()).map_err(fmt_err),
+            DataType::LargeList(_) => joined_lists(array.as_list::<i64>()).map_err(fmt_err),
             // A whole number stored as a float (pandas turns an id or CSAT
             // column with a blank into float64) reads as the integer; NaN
             // is missing, as pandas and Polars mean it.
@@ -257,6 +233,28 @@ impl ColumnarRows {
             }
         }
     }
+}
+
+/// Each list's items as text, trimmed, empty ones dropped, joined with
+/// [`LIST_SEP`] (as a JSON array of scalars is); a null list is empty.
+fn joined_lists<O: OffsetSizeTrait>(
+    lists: &GenericListArray<O>,
+) -> std::result::Result<Vec<String>, ArrowError> {
+    (0..lists.len())
+        .map(|i| {
+            if lists.is_null(i) {
+                return Ok(String::new());
+            }
+            let values = lists.value(i);
+            let f = ArrayFormatter::try_new(values.as_ref(), &FORMAT)?;
+            Ok((0..values.len())
+                .filter(|&k| values.is_valid(k))
+                .map(|k| f.value(k).to_string().trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(LIST_SEP))
+        })
+        .collect()
 }
 
 /// An Arrow IPC file (by its magic bytes) or stream reader, and its schema.

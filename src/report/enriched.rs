@@ -288,7 +288,7 @@ impl EnrichedWriter {
 
     /// The Parquet writer, opened at the first row (its schema needs
     /// [`EnrichedWriter::with_embeddings`], which comes after `create`).
-    fn parquet_sink(&mut self) -> Result<&mut ParquetSink<Sink>> {
+    fn open_parquet(&mut self) -> Result<()> {
         if self.parquet.is_none() {
             let sink = self.unopened.take().ok_or_else(|| {
                 Error::Data(format!(
@@ -305,7 +305,7 @@ impl EnrichedWriter {
                 &self.target,
             )?);
         }
-        Ok(self.parquet.as_mut().expect("opened above"))
+        Ok(())
     }
 
     fn csv_err(&self, e: csv::Error) -> Error {
@@ -340,9 +340,9 @@ impl EnrichedWriter {
         let cell = |i: usize| raw.get(i).map(String::as_str).unwrap_or("");
         let typed = our_cells(t, self.with_theme, self.taxonomy.is_some());
         if self.format == OutputFormat::Parquet {
-            let keep = self.keep.clone();
-            let sink = self.parquet_sink()?;
-            sink.push(keep.iter().map(|&i| cell(i)), &typed, embedding)?;
+            self.open_parquet()?;
+            let sink = self.parquet.as_mut().expect("opened above");
+            sink.push(self.keep.iter().map(|&i| cell(i)), &typed, embedding)?;
             self.rows += 1;
             return Ok(());
         }
@@ -404,7 +404,7 @@ impl EnrichedWriter {
         let target = self.target.clone();
         if self.format == OutputFormat::Parquet {
             // A file with no rows still gets its schema and footer.
-            self.parquet_sink()?;
+            self.open_parquet()?;
         }
         let sink = match (self.csv, self.jsonl, self.parquet) {
             (Some(c), _, _) => c
