@@ -2,6 +2,7 @@
 //! kpis.json schema, enriched inputs, SLA options and conversation logs.
 
 use super::common;
+use super::common::csv_rows;
 
 use common::{bin, root};
 use serde_json::Value;
@@ -28,16 +29,6 @@ fn kpi(input: &Path, args: &[&str], out: &Path) -> Value {
         String::from_utf8_lossy(&res.stderr)
     );
     json(&out.join("kpis.json"))
-}
-
-fn csv_rows(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(p).unwrap();
-    let header = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
 }
 
 fn close(a: &Value, b: &Value, what: &str) {

@@ -85,3 +85,14 @@ pub fn reshape_fixtures(dir: &Path, name: &str, keep: &[&str], stray: usize) -> 
     w.flush().expect("flush");
     path
 }
+
+/// A CSV file's header and rows, as strings.
+pub fn csv_rows(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}

@@ -3,7 +3,7 @@
 //! gives, and a typed Parquet export (timestamps, integers with nulls, tag
 //! lists, nested structs, a vector column) reads as the equivalent CSV.
 
-use super::common::{bin, classify_tiny, fixture, stderr_of, tiny};
+use super::common::{bin, classify_tiny, csv_rows, fixture, stderr_of, tiny};
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float32Type;
@@ -29,16 +29,6 @@ fn read_parquet(p: &Path) -> Vec<RecordBatch> {
         .collect()
 }
 
-fn csv_table(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(p).expect("csv");
-    let h = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (h, rows)
-}
-
 #[test]
 fn classify_parquet_keeps_every_row_column_and_embedding() {
     let dir = tempfile::tempdir().unwrap();
@@ -57,7 +47,7 @@ fn classify_parquet_keeps_every_row_column_and_embedding() {
         std::fs::read(dir.path().join("out.parquet.rejects.csv")).unwrap()
     );
 
-    let (headers, rows) = csv_table(&csv_out);
+    let (headers, rows) = csv_rows(&csv_out);
     let npy =
         ticketlens::embeddings::Embeddings::read_npy(&dir.path().join("out.csv.embeddings.npy"))
             .unwrap();
