@@ -16,6 +16,7 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install -q "pyarrow>=14" "pandas>=1.5" "pyspark>=3.5"
 MATURIN_PEP517_ARGS="--profile dev" "$venv/bin/pip" install -q ./python
 "$venv/bin/python" python/tests/test_classify.py
+"$venv/bin/python" python/tests/test_frames.py
 # Spark logs a lot on stderr: kept in a file, shown when the test fails.
 "$venv/bin/python" python/tests/test_spark.py 2>"$venv/spark.log" || {
     tail -n 60 "$venv/spark.log"

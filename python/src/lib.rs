@@ -10,10 +10,17 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::PathBuf;
-use ticketlens::ingest::{IngestOptions, InputSource};
+use ticketlens::embeddings::Embeddings;
+use ticketlens::ingest::time::DateOrder;
+use ticketlens::ingest::{IngestOptions, InputSource, Reject};
+use ticketlens::kpi::{BusinessCalendar, FcrDefinition, KpiOptions, SlaTargets};
 use ticketlens::model::{default_cache_dir, Classifier as Model, ClassifierOptions, ModelSource};
-use ticketlens::pipeline::table::classify_table;
+use ticketlens::period::Period;
+use ticketlens::pipeline::table::{
+    classify_table, fit_theme_model, kpi_table, nearest_themes, read_table,
+};
 use ticketlens::taxonomy::Taxonomy;
+use ticketlens::themes::{ThemeModel as SavedThemes, ThemeOptions};
 
 /// A library error as a Python exception with the CLI's one-line message:
 /// bad input → `ValueError`, anything else → `RuntimeError`.
@@ -31,6 +38,297 @@ fn to_py(e: ticketlens::Error) -> PyErr {
 /// Rejected rows as `(row, reason, raw)`.
 type Rejects = Vec<(u64, String, String)>;
 
+fn rejects(r: Vec<Reject>) -> Rejects {
+    r.into_iter().map(|r| (r.line, r.reason, r.raw)).collect()
+}
+
+/// A `ValueError` with this message.
+fn bad(msg: String) -> PyErr {
+    PyValueError::new_err(msg)
+}
+
+/// An IANA time zone name.
+fn zone(timezone: &str) -> PyResult<chrono_tz::Tz> {
+    timezone.parse().map_err(|_| {
+        bad(format!(
+            "invalid timezone `{timezone}`: not an IANA time zone name"
+        ))
+    })
+}
+
+/// A record batch as an Arrow IPC stream.
+fn to_ipc(batch: &arrow_array::RecordBatch) -> PyResult<Vec<u8>> {
+    let err = |e: arrow_schema::ArrowError| PyRuntimeError::new_err(e.to_string());
+    let mut buf = Vec::new();
+    let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema()).map_err(err)?;
+    w.write(batch).map_err(err)?;
+    w.finish().map_err(err)?;
+    drop(w);
+    Ok(buf)
+}
+
+/// An IPC stream held in memory, as an input.
+fn memory(ipc: Vec<u8>) -> InputSource {
+    InputSource::Memory {
+        label: "<table>".into(),
+        bytes: ipc.into(),
+    }
+}
+
+/// Little-endian float32 bytes (numpy's `.tobytes()`) as `rows × dim`.
+fn embeddings(data: &[u8], dim: usize) -> PyResult<Embeddings> {
+    if dim == 0 || !data.len().is_multiple_of(4 * dim) {
+        return Err(bad(format!(
+            "embeddings: {} bytes are not rows of {dim} float32 values",
+            data.len()
+        )));
+    }
+    Ok(Embeddings {
+        dim,
+        data: data
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+    })
+}
+
+/// Read an export into typed ticket fields. Returns the table's IPC
+/// stream, the rejects, rows read, warnings and the column mapping.
+#[pyfunction]
+#[pyo3(signature = (path, text_columns=Vec::new(), mapping=Vec::new(), timezone="UTC", encoding=None, date_order=None))]
+#[allow(clippy::type_complexity)]
+fn read_export<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    text_columns: Vec<String>,
+    mapping: Vec<(String, String)>,
+    timezone: &str,
+    encoding: Option<String>,
+    date_order: Option<String>,
+) -> PyResult<(
+    Bound<'py, PyBytes>,
+    Rejects,
+    u64,
+    Vec<String>,
+    Vec<(String, String)>,
+)> {
+    let date_order = match date_order.as_deref() {
+        None => None,
+        Some("dmy") => Some(DateOrder::Dmy),
+        Some("mdy") => Some(DateOrder::Mdy),
+        Some(o) => {
+            return Err(bad(format!(
+                "invalid date_order `{o}`: expected dmy or mdy"
+            )))
+        }
+    };
+    let ingest = IngestOptions {
+        map: mapping,
+        text_columns,
+        timezone: zone(timezone)?,
+        encoding,
+        date_order,
+        require_created_at: false,
+        require_text: false,
+        ..Default::default()
+    };
+    let source = InputSource::Path(path);
+    let t = py.detach(|| read_table(&source, &ingest)).map_err(to_py)?;
+    let ipc = to_ipc(&t.columns)?;
+    Ok((
+        PyBytes::new(py, &ipc),
+        rejects(t.rejects),
+        t.read,
+        t.warnings,
+        t.mapping,
+    ))
+}
+
+/// KPIs of a table (an IPC stream). Returns the tidy table's IPC stream,
+/// the rejects and the whole report as kpis.json text.
+#[pyfunction]
+#[pyo3(signature = (ipc, by=Vec::new(), period=None, timezone="UTC", as_of=None, sla=None, sla_resolution=None, business_hours=None, fcr="one-touch", mapping=Vec::new()))]
+#[allow(clippy::too_many_arguments)]
+fn kpis_ipc<'py>(
+    py: Python<'py>,
+    ipc: Vec<u8>,
+    by: Vec<String>,
+    period: Option<String>,
+    timezone: &str,
+    as_of: Option<String>,
+    sla: Option<String>,
+    sla_resolution: Option<String>,
+    business_hours: Option<String>,
+    fcr: &str,
+    mapping: Vec<(String, String)>,
+) -> PyResult<(Bound<'py, PyBytes>, Rejects, String)> {
+    let tz = zone(timezone)?;
+    let period = match period.as_deref() {
+        None => None,
+        Some("day") => Some(Period::Day),
+        Some("week") => Some(Period::Week),
+        Some("month") => Some(Period::Month),
+        Some(p) => {
+            return Err(bad(format!(
+                "invalid period `{p}`: expected day, week or month"
+            )))
+        }
+    };
+    let as_of = match as_of {
+        None => None,
+        Some(s) => Some(
+            ticketlens::ingest::time::parse_timestamp(&s, tz).ok_or_else(|| {
+                bad(format!(
+                    "invalid as_of `{s}`: expected RFC 3339 or YYYY-MM-DD"
+                ))
+            })?,
+        ),
+    };
+    let fcr = match fcr {
+        "one-touch" => FcrDefinition::OneTouch,
+        "one-reply" => FcrDefinition::OneReply,
+        f => {
+            return Err(bad(format!(
+                "invalid fcr `{f}`: expected one-touch or one-reply"
+            )))
+        }
+    };
+    let opts = KpiOptions {
+        as_of,
+        sla: match sla {
+            Some(s) => SlaTargets::parse_sla(&s).map_err(to_py)?,
+            None => SlaTargets::default(),
+        },
+        sla_resolution: match sla_resolution {
+            Some(s) => Some(SlaTargets::parse_resolution(&s).map_err(to_py)?),
+            None => None,
+        },
+        business_hours: match business_hours {
+            Some(s) => Some(BusinessCalendar::parse(&s, None).map_err(to_py)?),
+            None => None,
+        },
+        by: by.into_iter().map(|b| b.trim().to_string()).collect(),
+        period,
+        timezone: tz,
+        fcr,
+        ..Default::default()
+    };
+    let ingest = IngestOptions {
+        map: mapping,
+        timezone: tz,
+        ..Default::default()
+    };
+    let source = memory(ipc);
+    let f = py
+        .detach(|| kpi_table(&source, &ingest, &opts))
+        .map_err(to_py)?;
+    let json =
+        serde_json::to_string(&f.report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let ipc = to_ipc(&f.table)?;
+    Ok((PyBytes::new(py, &ipc), rejects(f.rejects), json))
+}
+
+/// Saved themes (`ticketlens themes fit`'s file format).
+#[pyclass(frozen)]
+struct ThemeModel {
+    inner: SavedThemes,
+}
+
+#[pymethods]
+impl ThemeModel {
+    /// Fit themes on a sample: `data` is `rows × dim` float32 bytes.
+    #[staticmethod]
+    #[pyo3(signature = (data, dim, texts, sentiments=None, k=None, seed=42, model_sha256=String::new(), source=String::from("<sample>")))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        data: &[u8],
+        dim: usize,
+        texts: Vec<String>,
+        sentiments: Option<Vec<String>>,
+        k: Option<usize>,
+        seed: u64,
+        model_sha256: String,
+        source: String,
+    ) -> PyResult<Self> {
+        let emb = embeddings(data, dim)?;
+        let opts = ThemeOptions {
+            k,
+            seed,
+            ..Default::default()
+        };
+        let inner = py
+            .detach(|| {
+                fit_theme_model(
+                    &emb,
+                    &texts,
+                    sentiments.as_deref(),
+                    &opts,
+                    &model_sha256,
+                    &source,
+                )
+            })
+            .map_err(to_py)?;
+        Ok(ThemeModel { inner })
+    }
+
+    /// Read a saved model (`themes fit -o FILE`).
+    #[staticmethod]
+    fn load(path: PathBuf) -> PyResult<Self> {
+        Ok(ThemeModel {
+            inner: SavedThemes::load(&path).map_err(to_py)?,
+        })
+    }
+
+    /// Write it (JSON, the CLI's `--theme-model` format).
+    fn save(&self, path: PathBuf) -> PyResult<()> {
+        self.inner.save(&path).map_err(to_py)
+    }
+
+    /// The model as JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+
+    /// Embedding width.
+    #[getter]
+    fn dim(&self) -> usize {
+        self.inner.embedding_dim
+    }
+
+    /// sha256 of the model whose embeddings it was fitted on ("" unknown).
+    #[getter]
+    fn model_sha256(&self) -> String {
+        self.inner.model_sha256.clone()
+    }
+
+    /// The themes' labels, by id.
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.inner.themes.iter().map(|t| t.label.clone()).collect()
+    }
+
+    /// Nearest theme of every row (`rows × dim` float32 bytes): ids,
+    /// cosine distances, beyond-radius flags.
+    #[allow(clippy::type_complexity)]
+    fn nearest(
+        &self,
+        py: Python<'_>,
+        data: &[u8],
+        dim: usize,
+    ) -> PyResult<(Vec<u64>, Vec<f32>, Vec<bool>)> {
+        let emb = embeddings(data, dim)?;
+        let near = py
+            .detach(|| nearest_themes(&self.inner, &emb))
+            .map_err(to_py)?;
+        Ok((
+            near.iter().map(|n| n.id as u64).collect(),
+            near.iter().map(|n| n.distance).collect(),
+            near.iter().map(|n| n.outlier).collect(),
+        ))
+    }
+}
+
 /// A loaded model (and optional taxonomy). Thread-safe: the model's
 /// sessions are shared by every call.
 #[pyclass(frozen)]
@@ -42,10 +340,16 @@ struct Classifier {
 #[pymethods]
 impl Classifier {
     #[new]
-    #[pyo3(signature = (model=None, taxonomy=None, cache=true))]
-    fn new(model: Option<PathBuf>, taxonomy: Option<PathBuf>, cache: bool) -> PyResult<Self> {
+    #[pyo3(signature = (model=None, taxonomy=None, cache=true, threads=0))]
+    fn new(
+        model: Option<PathBuf>,
+        taxonomy: Option<PathBuf>,
+        cache: bool,
+        threads: usize,
+    ) -> PyResult<Self> {
         let opts = ClassifierOptions {
             cache_dir: if cache { default_cache_dir() } else { None },
+            threads,
             ..Default::default()
         };
         let model =
@@ -76,23 +380,15 @@ impl Classifier {
         timezone: &str,
         embeddings: bool,
     ) -> PyResult<(Bound<'py, PyBytes>, Rejects)> {
-        let tz: chrono_tz::Tz = timezone.parse().map_err(|_| {
-            PyValueError::new_err(format!(
-                "invalid timezone `{timezone}`: not an IANA time zone name"
-            ))
-        })?;
         let ingest = IngestOptions {
             map: mapping,
             text_columns,
-            timezone: tz,
+            timezone: zone(timezone)?,
             require_created_at: false,
             require_text: true,
             ..Default::default()
         };
-        let source = InputSource::Memory {
-            label: "<table>".into(),
-            bytes: ipc.into(),
-        };
+        let source = memory(ipc);
         let out = py
             .detach(|| {
                 classify_table(
@@ -104,22 +400,8 @@ impl Classifier {
                 )
             })
             .map_err(to_py)?;
-        let mut buf = Vec::new();
-        {
-            let batch = &out.columns;
-            let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batch.schema())
-                .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-            w.write(batch)
-                .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-            w.finish()
-                .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-        }
-        let rejects = out
-            .rejects
-            .into_iter()
-            .map(|r| (r.line, r.reason, r.raw))
-            .collect();
-        Ok((PyBytes::new(py, &buf), rejects))
+        let buf = to_ipc(&out.columns)?;
+        Ok((PyBytes::new(py, &buf), rejects(out.rejects)))
     }
 }
 
@@ -127,6 +409,9 @@ impl Classifier {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Classifier>()?;
+    m.add_class::<ThemeModel>()?;
+    m.add_function(wrap_pyfunction!(read_export, m)?)?;
+    m.add_function(wrap_pyfunction!(kpis_ipc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

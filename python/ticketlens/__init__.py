@@ -1,60 +1,29 @@
-"""ticketlens for Python: sentiment, topic and embeddings for support tickets
-in pandas, Polars or pyarrow tables, offline, with the same model, column
-mapping and rejects as the ``ticketlens`` command line.
+"""ticketlens for Python: read a helpdesk export, add sentiment, topic,
+embedding and theme to every ticket, and compute support KPIs, in pandas,
+Polars or pyarrow tables, offline, with the same model, column mapping,
+value rules and rejects as the ``ticketlens`` command line.
 
->>> import pandas as pd, ticketlens
->>> clf = ticketlens.Classifier()                 # the bundled default model
->>> out = clf.classify(pd.read_csv("tickets.csv"))
->>> out[["subject", "sentiment", "topic"]].head()
+>>> import ticketlens
+>>> tickets, rejects = ticketlens.read_export("zendesk_export.csv")
+>>> df = ticketlens.Classifier().classify(tickets)
+>>> themes = ticketlens.ThemeModel.fit(df)        # or a sample of it
+>>> df = themes.assign(df).to_pandas()
+>>> kpis = ticketlens.kpis(df, by="theme", period="week")
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 import pyarrow as pa
 
+from ._convert import like, rejects_table, to_arrow, to_ipc, from_ipc
+from ._frames import DataQualityWarning, kpis, read_export
 from ._native import Classifier as _NativeClassifier
 from ._native import __version__
+from .themes import ThemeModel
 
-__all__ = ["Classifier", "__version__"]
-
-
-def _to_arrow(data: Any) -> pa.Table:
-    """Any supported table as a pyarrow Table (no copy for Arrow-backed data)."""
-    if isinstance(data, pa.Table):
-        return data
-    if isinstance(data, pa.RecordBatch):
-        return pa.Table.from_batches([data])
-    root = type(data).__module__.split(".")[0]
-    if root == "pandas":
-        return pa.Table.from_pandas(data, preserve_index=False)
-    if root == "polars":
-        return data.to_arrow()
-    if hasattr(data, "__arrow_c_stream__"):
-        return pa.table(data)
-    raise TypeError(
-        f"classify() takes a pyarrow Table or RecordBatch, or a pandas or Polars "
-        f"DataFrame, not {type(data).__name__}"
-    )
-
-
-def _like(data: Any, table: pa.Table) -> Any:
-    """`table` in the kind of `data` (pandas in, pandas out)."""
-    if isinstance(data, pa.Table):
-        return table
-    if isinstance(data, pa.RecordBatch):
-        return table.combine_chunks().to_batches()[0] if table.num_rows else pa.RecordBatch.from_pylist([], schema=table.schema)
-    root = type(data).__module__.split(".")[0]
-    if root == "pandas":
-        out = table.to_pandas()
-        out.index = data.index
-        return out
-    if root == "polars":
-        import polars as pl
-
-        return pl.from_arrow(table)
-    return table
+__all__ = ["Classifier", "DataQualityWarning", "ThemeModel", "kpis", "read_export", "__version__"]
 
 
 class Classifier:
@@ -67,6 +36,9 @@ class Classifier:
     ``cache``: keep model outputs in the persistent inference cache the CLI
     uses (``$TICKETLENS_CACHE_DIR``, else ``~/.cache/ticketlens``), so texts
     already seen are not inferred again.
+    ``threads``: CPU threads for inference (0 = every core; give a worker
+    its share of cores when several run on one machine, as the Spark and
+    Ray recipes do).
 
     Raises ``ValueError`` (bad model directory or taxonomy) or
     ``RuntimeError`` (ONNX Runtime cannot be loaded), with the CLI's
@@ -78,12 +50,13 @@ class Classifier:
         model: Optional[str] = None,
         taxonomy: Optional[str] = None,
         cache: bool = True,
+        threads: int = 0,
     ) -> None:
-        self._native = _NativeClassifier(model, taxonomy, cache)
+        self._native = _NativeClassifier(model, taxonomy, cache, threads)
         #: The rows the last :meth:`classify` rejected: a pyarrow Table with
         #: ``row`` (1-based position in the table passed, not a pandas index
         #: label), ``reason`` and ``raw`` (the row's cells as CSV).
-        self.rejects: pa.Table = pa.table({"row": pa.array([], pa.uint64()), "reason": pa.array([], pa.string()), "raw": pa.array([], pa.string())})
+        self.rejects: pa.Table = rejects_table([])
 
     @property
     def model_sha256(self) -> str:
@@ -121,25 +94,16 @@ class Classifier:
         Raises ``ValueError`` with the CLI's one-line message when the table
         cannot be used at all (no text column, an unknown mapped column).
         """
-        table = _to_arrow(data)
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
+        table = to_arrow(data)
         result, rejects = self._native.classify_ipc(
-            sink.getvalue().to_pybytes(),
+            to_ipc(table),
             list(text_columns),
             list((mapping or {}).items()),
             timezone,
             embeddings,
         )
-        columns = pa.ipc.open_stream(result).read_all()
-        self.rejects = pa.table(
-            {
-                "row": pa.array([r[0] for r in rejects], pa.uint64()),
-                "reason": pa.array([r[1] for r in rejects], pa.string()),
-                "raw": pa.array([r[2] for r in rejects], pa.string()),
-            }
-        )
+        columns = from_ipc(result)
+        self.rejects = rejects_table(rejects)
         out = table
         for name in columns.column_names:
             if name in out.column_names:
@@ -152,4 +116,4 @@ class Classifier:
             if reject_column in out.column_names:
                 out = out.drop_columns([reject_column])
             out = out.append_column(reject_column, pa.array(reasons, pa.string()))
-        return _like(data, out)
+        return like(data, out)

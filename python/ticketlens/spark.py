@@ -24,14 +24,14 @@ import pyarrow as pa
 
 from . import Classifier
 
-# One model per Python worker process, per (model, taxonomy).
-_WORKER: Dict[Tuple[Optional[str], Optional[str]], Classifier] = {}
+# One model per Python worker process, per (model, taxonomy, threads).
+_WORKER: Dict[Tuple[Optional[str], Optional[str], int], Classifier] = {}
 
 
-def _classifier(model: Optional[str], taxonomy: Optional[str]) -> Classifier:
-    key = (model, taxonomy)
+def _classifier(model: Optional[str], taxonomy: Optional[str], threads: int) -> Classifier:
+    key = (model, taxonomy, threads)
     if key not in _WORKER:
-        _WORKER[key] = Classifier(model=model, taxonomy=taxonomy)
+        _WORKER[key] = Classifier(model=model, taxonomy=taxonomy, threads=threads)
     return _WORKER[key]
 
 
@@ -63,6 +63,10 @@ def classify(
     The output schema is found on the driver by classifying no rows of
     ``df``'s schema (which also checks the column mapping before any task
     runs: a table without text fails here with the CLI's message).
+
+    Each worker's model uses ``spark.task.cpus`` inference threads (1 by
+    default): Spark already runs a task per core, and more threads per
+    task would only fight over the cores.
     """
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
@@ -78,8 +82,10 @@ def classify(
     no_rows = pa.RecordBatch.from_pylist([], schema=probe.schema)
     schema = from_arrow_schema(_spark_friendly(no_rows).schema)
 
+    threads = int(df.sparkSession.conf.get("spark.task.cpus", "1") or 1)
+
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        clf = _classifier(model, taxonomy)
+        clf = _classifier(model, taxonomy, threads)
         for batch in batches:
             if batch.num_rows == 0:
                 continue

@@ -106,6 +106,41 @@ impl Field {
         }
     }
 
+    /// The names ticketlens itself gives the field's column (in `--map`
+    /// and in the tables it writes): [`Field::as_str`], and for durations
+    /// the `Ticket` member names (`first_response_at`,
+    /// `first_response_minutes`, `resolved_at`, `resolution_hours`,
+    /// `handle_minutes`).
+    pub fn own_names(self) -> &'static [&'static str] {
+        match self {
+            Field::FirstResponse => &[
+                "first_response_at",
+                "first_response_minutes",
+                "first_response",
+            ],
+            Field::Resolved => &["resolved_at", "resolution_hours", "resolved"],
+            Field::HandleTime => &["handle_minutes", "handle_time"],
+            Field::TicketId => &["ticket_id"],
+            Field::CustomerId => &["customer_id"],
+            Field::CreatedAt => &["created_at"],
+            Field::Status => &["status"],
+            Field::Channel => &["channel"],
+            Field::Priority => &["priority"],
+            Field::Agent => &["agent"],
+            Field::Team => &["team"],
+            Field::Escalated => &["escalated"],
+            Field::EscalatedAt => &["escalated_at"],
+            Field::Reopens => &["reopens"],
+            Field::Replies => &["replies"],
+            Field::Csat => &["csat"],
+            Field::Nps => &["nps"],
+            Field::Ces => &["ces"],
+            Field::Subject => &["subject"],
+            Field::Body => &["body"],
+            Field::Tags => &["tags"],
+        }
+    }
+
     /// Whether the field holds a duration whose plain numbers take a unit
     /// (from the header or `--unit`): first response, resolution, handle time.
     pub fn is_duration(self) -> bool {

@@ -150,7 +150,8 @@ pub(crate) fn resolve(
         let (idx, name, how) = if let Some((_, i, n)) = by_map.iter().find(|(f, _, _)| *f == field)
         {
             (*i, n.clone(), "--map")
-        } else if let Some(i) = match_alias(&norm, field.json_aliases(), &taken)
+        } else if let Some(i) = match_own_name(headers, field, &taken)
+            .or_else(|| match_alias(&norm, field.json_aliases(), &taken))
             .or_else(|| match_alias(&norm, field.aliases(), &taken))
             .or_else(|| match_unit_suffixed(headers, field, &taken))
         {
@@ -479,4 +480,18 @@ pub(crate) fn apply_units(
         out.push((field, unit));
     }
     Ok(out)
+}
+
+/// First unclaimed column named exactly as the field itself is in `--map`
+/// and in ticketlens' own tables (`resolved_at`, `first_response_minutes`,
+/// `csat` …: [`Field::own_names`]). It wins over every other spelling:
+/// a table ticketlens wrote (Python's `read_export`) keeps the export's
+/// unused columns beside the typed fields, and a leftover such as Zendesk's
+/// `metric_set.full_resolution_time_in_minutes.calendar` must not take the
+/// field back from `resolved_at` when the table is read again.
+fn match_own_name(headers: &[String], field: Field, taken: &[bool]) -> Option<usize> {
+    field
+        .own_names()
+        .iter()
+        .find_map(|n| (0..headers.len()).find(|&i| !taken[i] && headers[i] == *n))
 }

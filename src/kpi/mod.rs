@@ -45,6 +45,7 @@ pub use customers::{ChurnGroup, CustomerKpis, ExperienceSplit, TopCustomer, TOP_
 pub use distribution::{Distributions, Histogram, FRT_LABELS, RES_LABELS};
 pub use engine::{KpiEngine, NONE_LABEL};
 pub use peak::WEEKDAYS;
+pub(crate) use report::flatten_values;
 pub use report::{Headline, KpiReport, KpiTable, ReportOptions, TableRow};
 pub use sla::{PriorityClass, SlaTargets};
 

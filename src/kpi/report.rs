@@ -390,31 +390,46 @@ fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 /// A block's scalar KPIs as `(column, cell)` pairs, nested stats joined with
 /// `_`; map-valued keys (channel mix, by-sentiment) are left out.
 fn flatten(b: &KpiBlock) -> std::result::Result<Vec<(String, String)>, serde_json::Error> {
+    Ok(flatten_values(b)?
+        .into_iter()
+        .map(|(k, v)| {
+            let cell = match v {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => neutralize(&s).into_owned(),
+                other => other.to_string(),
+            };
+            (k, cell)
+        })
+        .collect())
+}
+
+/// A block's scalar KPIs as `(column, value)` pairs, the columns of
+/// [`KpiTable::to_csv`] (nested stats joined with `_`, map-valued keys
+/// left out), with their JSON values (numbers, strings, booleans, nulls).
+pub(crate) fn flatten_values(
+    b: &KpiBlock,
+) -> std::result::Result<Vec<(String, serde_json::Value)>, serde_json::Error> {
     let mut b = b.clone();
     b.channel_mix = None;
     b.by_sentiment = None;
     let v = serde_json::to_value(&b)?;
     let mut out = Vec::new();
-    fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    fn walk(prefix: &str, v: serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
         match v {
             serde_json::Value::Object(m) => {
                 for (k, v) in m {
                     let key = if prefix.is_empty() {
-                        k.clone()
+                        k
                     } else {
                         format!("{prefix}_{k}")
                     };
                     walk(&key, v, out);
                 }
             }
-            serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
-            serde_json::Value::String(s) => {
-                out.push((prefix.to_string(), neutralize(s).into_owned()))
-            }
-            other => out.push((prefix.to_string(), other.to_string())),
+            other => out.push((prefix.to_string(), other)),
         }
     }
-    walk("", &v, &mut out);
+    walk("", v, &mut out);
     Ok(out)
 }
 

@@ -27,7 +27,7 @@ pub use eval::{
     ClusterEval,
 };
 pub use kind::ThemeKind;
-pub use saved::{SavedTheme, ThemeModel, THEME_MODEL_FORMAT};
+pub use saved::{NearestTheme, SavedTheme, ThemeModel, THEME_MODEL_FORMAT};
 
 /// A finer group within a theme: the next level of the same Ward tree
 /// (see [`Theme::sub_themes`]).

@@ -66,6 +66,17 @@ pub struct SavedTheme {
     pub size: usize,
 }
 
+/// A row's nearest saved theme ([`ThemeModel::nearest`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearestTheme {
+    /// The theme's id.
+    pub id: usize,
+    /// Cosine distance to its centre (0 = same direction, up to 2).
+    pub distance: f32,
+    /// Farther than the theme's radius: a candidate for an emerging theme.
+    pub outlier: bool,
+}
+
 /// Themes saved for assigning later tickets (`themes fit`, `--theme-model`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThemeModel {
@@ -227,6 +238,36 @@ impl ThemeModel {
             }
             _ => Ok(()),
         }
+    }
+
+    /// The nearest saved theme of each row of `emb` (rows are normalised
+    /// first), with its cosine distance and whether it lies beyond that
+    /// theme's radius. No emerging themes, no statistics: a pure function
+    /// of the row and the model, so partitions of a large table can be
+    /// assigned independently (Spark, Ray) and agree with each other.
+    /// Collect the [`NearestTheme::outlier`] rows to look for new themes.
+    ///
+    /// Errors: embeddings of another width, a zero or non-finite row.
+    pub fn nearest(&self, emb: &Embeddings) -> Result<Vec<NearestTheme>> {
+        self.check_model(None, emb.dim)?;
+        let dim = emb.dim;
+        let unit = cluster::unit_rows(&emb.data, dim)
+            .map_err(|(i, what)| Error::Data(format!("embedding row {i} is {what}")))?;
+        let flat: Vec<f32> = self.themes.iter().flat_map(|t| t.centre.clone()).collect();
+        let centres = Rows { data: &flat, dim };
+        use rayon::prelude::*;
+        Ok(unit
+            .par_chunks(dim.max(1))
+            .map(|r| {
+                let (id, sim) = kmeans::nearest(r, centres);
+                let distance = 1.0 - sim;
+                NearestTheme {
+                    id,
+                    distance,
+                    outlier: distance > self.themes[id].radius,
+                }
+            })
+            .collect())
     }
 
     /// Assign every ticket to its nearest saved theme (same ids and labels

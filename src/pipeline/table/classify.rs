@@ -1,6 +1,4 @@
-//! Classify a table held in memory and hand back the model's columns for
-//! every row: the entry point of the Python package (a pandas, Polars or
-//! pyarrow table arrives as an Arrow IPC stream).
+//! The model's columns for a table held in memory (`classify` in Python).
 //!
 //! Why columns for *every* row, rejected ones as nulls, instead of the
 //! enriched rows alone: a notebook user adds the result beside the table
@@ -8,11 +6,11 @@
 //! and order must be theirs. Rejected rows are listed apart, with the same
 //! reasons `classify` gives, and their model columns are null.
 
-use super::classify::{classify_reader, StageCounts};
-use super::progress::Progress;
 use crate::error::{Error, Result};
 use crate::ingest::{self, IngestOptions, InputSource, Reject};
 use crate::model::Classifier;
+use crate::pipeline::classify::{classify_reader, StageCounts};
+use crate::pipeline::progress::Progress;
 use crate::report::enriched::{our_cells, our_columns, taxonomy_column};
 use crate::report::enriched_parquet::BatchBuilder;
 use crate::taxonomy::Taxonomy;

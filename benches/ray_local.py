@@ -1,0 +1,75 @@
+"""Bench and check: the Ray Data recipe (``ticketlens.ray.classify``, a
+class-based actor per CPU) on a local Ray, against the CLI.
+
+Run from the repository root in a virtualenv with the package and Ray
+installed (``pip install ./python "ray[data]" pandas``):
+
+    cargo build --profile wheel --bin ticketlens
+    python benches/ray_local.py --tickets 5000
+
+Prints wall times, throughput, overhead over the CLI and label agreement,
+and exits non-zero when labels agree on fewer than 99 % of the rows (the
+same bar as the Spark test in CI). Not run by CI: Ray is a large install.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tickets", type=int, default=5000)
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "wheel", "ticketlens"))
+    ap.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+
+    import ray
+
+    import ticketlens.ray as tlray
+
+    work = tempfile.mkdtemp(prefix="tl-ray-bench-")
+    subprocess.run([args.bin, "gen-fixtures", "--out", work, "--tickets", str(args.tickets), "--clean"],
+                   check=True, capture_output=True)
+    src = os.path.join(work, "tickets.csv")
+    names = pcsv.read_csv(src).column_names
+    table = pcsv.read_csv(src, convert_options=pcsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False))
+    rows = table.num_rows
+
+    out_cli = os.path.join(work, "cli.parquet")
+    t0 = time.perf_counter()
+    subprocess.run([args.bin, "classify", src, "-o", out_cli, "--no-cache", "-q"], check=True)
+    cli_s = time.perf_counter() - t0
+    print(f"tickets: {rows}; CLI classify {cli_s:.1f} s ({rows / cli_s:.0f} tickets/s)")
+
+    ray.init(num_cpus=args.cores, include_dashboard=False, log_to_driver=False)
+    ds = ray.data.from_arrow(table).repartition(args.cores)
+    t0 = time.perf_counter()
+    out = tlray.classify(ds, concurrency=args.cores, num_cpus=1, batch_size=1000).to_arrow_refs()
+    got = pa.concat_tables(ray.get(out))
+    ray_s = time.perf_counter() - t0
+    print(f"Ray Data, {args.cores} actors: {ray_s:.1f} s ({rows / ray_s:.0f} tickets/s, "
+          f"overhead over the CLI {100 * (ray_s / cli_s - 1):+.1f} %)")
+    ray.shutdown()
+
+    cli = pq.read_table(out_cli).to_pandas()[["ticket_id", "sentiment", "topic"]]
+    mine = got.select(["ticket_id", "sentiment", "topic"]).to_pandas()
+    merged = cli.merge(mine, on="ticket_id", suffixes=("_cli", "_ray"))
+    agree = (merged.sentiment_cli == merged.sentiment_ray).mean()
+    print(f"agreement with the CLI: sentiment {100 * agree:.2f} % of {len(merged)} rows "
+          f"(Ray returned {got.num_rows} of {rows})")
+    return 0 if agree >= 0.99 and got.num_rows == rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""read_export, kpis, ThemeModel and the Ray recipe's batch class give what
+the CLI gives.
+
+Run after `pip install ./python` (and pandas): `python python/tests/test_frames.py`
+(plain asserts). Uses the CLI binary built by `cargo build`
+(`target/debug/ticketlens`, or $TICKETLENS_BIN) and the field cases in
+`tests/data/field/`.
+"""
+
+import glob
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import pandas as pd
+import pyarrow as pa
+
+import ticketlens
+from ticketlens._frames import DataQualityWarning
+from ticketlens.ray import ClassifyBatch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_classify import BIN, ROOT, fixture_frame  # noqa: E402
+
+FIELD = os.path.join(ROOT, "tests", "data", "field")
+
+
+def flat(block: dict, prefix: str = "") -> dict:
+    """kpis.json's block flattened as the tidy tables' columns are."""
+    out = {}
+    for k, v in block.items():
+        key = f"{prefix}_{k}" if prefix else k
+        if k in ("channel_mix", "by_sentiment") and not prefix:
+            continue
+        if isinstance(v, dict):
+            out.update(flat(v, key))
+        else:
+            out[key] = v
+    return out
+
+
+def same(a, b) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+    return a == b
+
+
+def test_read_export_then_kpis_gives_the_cli_numbers_on_every_field_case() -> None:
+    """Every field case: the CLI's overall KPIs of the file equal `kpis` of
+    `read_export`'s table (the typed table loses nothing the KPIs use)."""
+    compared = 0
+    for path in sorted(glob.glob(os.path.join(FIELD, "*"))):
+        with tempfile.TemporaryDirectory() as d:
+            res = subprocess.run([BIN, "kpi", path, "--out", d, "-q"], capture_output=True, text=True)
+            if res.returncode != 0:
+                continue  # e.g. a conversation log: `kpi --conversations` only
+            cli = flat(json.load(open(os.path.join(d, "kpis.json")))["overall"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            tickets, rejects = ticketlens.read_export(path)
+            row = ticketlens.kpis(tickets).to_pylist()[0]
+        assert set(row) == set(cli), (path, set(row) ^ set(cli))
+        for k, v in cli.items():
+            assert same(v, row[k]), f"{os.path.basename(path)}: {k} CLI {v} vs table {row[k]}"
+        compared += 1
+    assert compared >= 8, compared
+
+
+def test_zendesk_export_by_hand() -> None:
+    """Case 01's hand-computed figures, through the Python API and pandas."""
+    path = os.path.join(FIELD, "zendesk_export.csv")
+    tickets, rejects = ticketlens.read_export(path)
+    assert tickets.num_rows == 12 and rejects.num_rows == 0
+    assert tickets.schema.field("created_at").type == pa.timestamp("us", tz="UTC")
+    assert tickets.schema.field("tags").type == pa.list_(pa.string())
+    # Only the calendar first-reply column is the field; the business-hours one stays.
+    assert "First reply time in minutes within business hours" in tickets.column_names
+    df = tickets.to_pandas()
+    o = ticketlens.kpis(df)
+    assert isinstance(o, pd.DataFrame) and len(o) == 1
+    o = o.iloc[0]
+    assert o["tickets"] == 12 and o["backlog"] == 4 and o["resolved"] == 8
+    assert o["first_response_minutes_median"] == 52.5
+    assert abs(o["csat_rate"] - 5 / 7) < 1e-12
+    assert abs(o["sla_breach_rate"] - 5 / 12) < 1e-12
+    assert o["fcr_rate"] == 0.5 and o["reopen_rate"] == 0.25
+    by = ticketlens.kpis(tickets, by=["channel", "priority"])
+    assert by.column_names[:3] == ["channel", "priority", "tickets"]
+    assert sum(by.column("tickets").to_pylist()) == 12
+    weekly = ticketlens.kpis(tickets, period="week")
+    assert weekly.column_names[0] == "period"
+
+
+def test_rejects_warn_and_bad_input_raises() -> None:
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "t.csv")
+        with open(path, "w") as f:
+            f.write("id,created_at,subject,csat\n1,2025-01-02 10:00,Refund late,5\n"
+                    "2,yesterday,App crash,4\n3,2025-01-03 09:00,Card declined,9\n")
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            tickets, rejects = ticketlens.read_export(path)
+        assert tickets.num_rows == 1 and rejects.num_rows == 2
+        assert rejects.column("line").to_pylist() == [3, 4]
+        assert any(issubclass(x.category, DataQualityWarning) and "2 of 3 rows" in str(x.message) for x in w)
+        try:
+            ticketlens.read_export(os.path.join(d, "missing.csv"))
+        except (ValueError, RuntimeError) as e:
+            assert "\n" not in str(e) and "missing.csv" in str(e), e
+        else:
+            raise AssertionError("a missing file must raise")
+        try:
+            ticketlens.kpis(tickets, by="colour")
+        except ValueError as e:
+            assert "unknown dimension `colour`" in str(e), e
+        else:
+            raise AssertionError("an unknown dimension must raise")
+        # Field overrides, as --map.
+        tickets, _ = ticketlens.read_export(path, body="subject")
+        assert "body" in tickets.column_names
+
+
+def test_theme_model_fits_saves_and_assigns_as_the_cli() -> None:
+    df = fixture_frame(400)
+    clf = ticketlens.Classifier(cache=False)
+    classified = clf.classify(pa.Table.from_pandas(df, preserve_index=False))
+    model = ticketlens.ThemeModel.fit(classified, k=6, model_sha256=clf.model_sha256)
+    assert len(model.labels) >= 2 and model.dim == 384
+    out = model.assign(classified)
+    ids = out.column("theme_id").to_pylist()
+    assert all(i is not None and 0 <= i < len(model.labels) for i in ids)
+    # Partitions agree with the whole: assignment is per row.
+    half = model.assign(classified.slice(200))
+    assert half.column("theme_id").to_pylist() == ids[200:]
+    with tempfile.TemporaryDirectory() as d:
+        saved = os.path.join(d, "themes.json")
+        model.save(saved)
+        again = ticketlens.ThemeModel.load(saved)
+        assert again.labels == model.labels
+        assert again.assign(classified).column("theme_id").to_pylist() == ids
+        # The CLI reads the same file and puts the same tickets in the same themes.
+        csv = os.path.join(d, "t.csv")
+        df.to_csv(csv, index=False)
+        enriched = os.path.join(d, "e.csv")
+        npy = os.path.join(d, "e.npy")
+        for args in (["classify", csv, "-o", enriched, "--embeddings", npy, "--no-cache"],
+                     ["themes", enriched, "--embeddings", npy, "--theme-model", saved, "--out", os.path.join(d, "th")]):
+            res = subprocess.run([BIN, *args], capture_output=True, text=True)
+            assert res.returncode == 0, res.stderr
+        cli = pd.read_csv(os.path.join(d, "th", "ticket_themes.csv"))
+    ours = out.to_pandas()
+    near = ~ours["theme_outlier"].to_numpy()
+    got = ours["theme_id"].to_numpy()[near]
+    want = cli["theme_id"].to_numpy()[near]
+    assert (got == want).all(), (got != want).sum()
+    # KPIs by theme read the assigned labels back.
+    k = ticketlens.kpis(out, by="theme")
+    assert set(k.column("theme").to_pylist()) <= set(model.labels)
+    try:
+        ticketlens.ThemeModel.fit([[0.0, 0.0]], ["x"])
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a zero vector must raise")
+
+
+def test_ray_batch_class_without_ray() -> None:
+    """The Ray recipe's actor class works on plain pyarrow batches (Ray
+    itself is exercised by benches/python/ray_local.py when installed)."""
+    table = pa.table({"Subject": ["Refund not received", "", "App crashes on login"]})
+    step = ClassifyBatch(threads=1)
+    out = step(table)
+    assert out.num_rows == 3
+    assert out.schema.field("embedding").type == pa.list_(pa.float32())
+    assert out.column("ticketlens_reject").to_pylist()[1] is not None
+    assert out.column("sentiment").to_pylist()[1] is None
+
+
+if __name__ == "__main__":
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            fn()
+            print(f"ok {name}")
+    sys.exit(0)

@@ -1,0 +1,154 @@
+"""Reading exports and computing KPIs: ticketlens' ingest and KPI engine
+over tables."""
+
+from __future__ import annotations
+
+import warnings
+from os import PathLike
+from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+
+import pyarrow as pa
+
+from . import _native
+from ._convert import from_ipc, new_frame, rejects_table, to_arrow, to_ipc
+
+
+class DataQualityWarning(UserWarning):
+    """Rows were rejected, or the ingest doubted a value (an ambiguous date
+    order, an unknown status): the numbers are computed from fewer rows, or
+    from a reading you may want to check."""
+
+
+def read_export(
+    path: Union[str, "PathLike[str]"],
+    *,
+    text_columns: Sequence[str] = (),
+    timezone: str = "UTC",
+    encoding: Optional[str] = None,
+    date_order: Optional[str] = None,
+    **mapping: str,
+) -> Tuple[pa.Table, pa.Table]:
+    """Read a helpdesk export (CSV, JSON/JSONL, Parquet or Arrow; Zendesk,
+    Freshdesk, Jira, ServiceNow, Salesforce, Intercom …) as the CLI reads
+    it, and return ``(tickets, rejects)`` as pyarrow Tables.
+
+    ``tickets``: one row per accepted ticket, in file order, with typed
+    fields: ``line`` (where the row is in the file), ``ticket_id``, then
+    each field the export has, under the CLI's field names:
+    ``customer_id``, ``created_at`` (``timestamp[us, UTC]``),
+    ``first_response_at`` or ``first_response_minutes``, ``resolved_at``
+    or ``resolution_hours``, ``handle_minutes``, ``status``, ``channel``,
+    ``priority``, ``agent``, ``team``, ``escalated`` (bool),
+    ``escalated_at``, ``reopens``, ``replies`` (int64), ``csat`` (1–5),
+    ``nps`` (0–10), ``ces`` (1–7), ``subject``, ``body``, ``tags``
+    (``list<string>``); then the export's other columns as strings. The
+    table can be passed to :meth:`Classifier.classify` and :func:`kpis`
+    as it is.
+
+    ``rejects``: ``line``, ``reason`` and ``raw`` for each row that could not
+    become a ticket (a date that is not a date, a CSAT of 9 …), as the
+    CLI's rejects file.
+
+    ``**mapping``: field → column overrides, as ``--map``
+    (``read_export("x.csv", body="Description", created_at="Opened")``).
+    ``text_columns``: the columns the model reads (replacing subject and
+    body). ``timezone``: the IANA zone of timestamps without an offset.
+    ``encoding``: force a character encoding (``windows-1252`` …).
+    ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
+    decides.
+
+    Rejected rows and the ingest's doubts are also issued as
+    :class:`DataQualityWarning`. Raises ``ValueError`` with the CLI's
+    one-line message when the file cannot be read (missing, not a ticket
+    export, an unknown mapped column), ``OSError`` never: I/O errors are
+    ``RuntimeError`` with the path.
+    """
+    ipc, rejects, read, notes, _ = _native.read_export(
+        str(path),
+        list(text_columns),
+        list(mapping.items()),
+        timezone,
+        encoding,
+        date_order,
+    )
+    table = from_ipc(ipc)
+    for note in notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=2)
+    if rejects:
+        warnings.warn(
+            f"{len(rejects)} of {read} rows rejected ({rejects[0][1]} …): see the rejects table",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    return table, rejects_table(rejects, first="line")
+
+
+def kpis(
+    data: Any,
+    by: Union[str, Sequence[str], None] = None,
+    period: Optional[str] = None,
+    *,
+    timezone: str = "UTC",
+    as_of: Optional[str] = None,
+    sla: Optional[str] = None,
+    sla_resolution: Optional[str] = None,
+    business_hours: Optional[str] = None,
+    fcr: str = "one-touch",
+    mapping: Optional[Mapping[str, str]] = None,
+) -> Any:
+    """Support KPIs of a table of tickets, as the ``kpi`` command computes
+    them: a tidy table with a row per group × period.
+
+    ``data``: a pyarrow Table or RecordBatch, a pandas or Polars DataFrame:
+    :func:`read_export`'s tickets, :meth:`Classifier.classify`'s output, or
+    any export-shaped table (columns mapped as the CLI maps them,
+    ``mapping`` overriding). A creation-time column is required. The
+    result is of the same kind (pandas in, pandas out).
+
+    ``by``: one dimension or several (every combination that has tickets):
+    ``channel``, ``priority``, ``agent``, ``team``, ``status``,
+    ``customer``, ``tag``, ``language``, and the model's ``sentiment``,
+    ``topic``, ``theme`` (read from the columns ``classify`` and
+    :meth:`ThemeModel.assign` add). ``period``: ``"day"``, ``"week"``
+    (ISO) or ``"month"``, by creation time in ``timezone``. Neither: one
+    row, the overall KPIs.
+
+    Columns: the dimensions, ``period``, then every KPI of the CLI's
+    ``kpis_by_*.csv`` (docs/kpi.md has the definitions): ``tickets``,
+    ``first_response_minutes_median``, ``resolution_hours_median``,
+    ``csat_rate`` (share of 4–5 answers), ``nps`` (−100…100), ``backlog``,
+    ``sla_breach_rate``, ``fcr_rate``, ``reopen_rate``, … Whole-number
+    columns are int64, the rest float64, null where a KPI has no data.
+
+    ``as_of``: measure backlog and SLA at this instant (default: the
+    latest timestamp in the data). ``sla``/``sla_resolution``: targets as
+    the CLI's ``--sla`` (``"urgent=30m,high=2h"``). ``business_hours``:
+    ``"Mon-Fri 09:00-17:00 Europe/Berlin"``. ``fcr``: ``"one-touch"`` or
+    ``"one-reply"``.
+
+    Rejected rows are issued as a :class:`DataQualityWarning`. Raises
+    ``ValueError`` with the CLI's one-line message (no creation-time
+    column, an unknown dimension, a bad option).
+    """
+    dims = [by] if isinstance(by, str) else list(by or [])
+    table = to_arrow(data)
+    ipc, rejects, _ = _native.kpis_ipc(
+        to_ipc(table),
+        dims,
+        period,
+        timezone,
+        as_of,
+        sla,
+        sla_resolution,
+        business_hours,
+        fcr,
+        list((mapping or {}).items()),
+    )
+    if rejects:
+        warnings.warn(
+            f"{len(rejects)} of {table.num_rows} rows rejected ({rejects[0][1]} …): "
+            "the KPIs are computed without them",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    return new_frame(data, from_ipc(ipc))
