@@ -43,8 +43,9 @@ def main() -> None:
                    check=True, capture_output=True)
     src = os.path.join(work, "tickets.csv")
     # Every column as a string, as an export reads (the CLI reads the CSV itself).
-    names = pcsv.read_csv(src).column_names
-    table = pcsv.read_csv(src, convert_options=pcsv.ConvertOptions(
+    parse = pcsv.ParseOptions(newlines_in_values=True)
+    names = pcsv.read_csv(src, parse_options=parse).column_names
+    table = pcsv.read_csv(src, parse_options=parse, convert_options=pcsv.ConvertOptions(
         column_types={n: pa.string() for n in names}, strings_can_be_null=False))
     rows = table.num_rows
     print(f"tickets: {rows} ({args.cores} cores, {os.uname().machine})")

@@ -3,7 +3,7 @@ a class-based actor, one model per actor.
 
 >>> import ray, ticketlens.ray
 >>> ds = ray.data.read_parquet("s3://desk/tickets/")
->>> out = ticketlens.ray.classify(ds, concurrency=8)
+>>> out = ticketlens.ray.classify(ds, actors=8)
 >>> out.write_parquet("s3://desk/tickets_enriched/")
 
 Ray builds :class:`ClassifyBatch` once per actor (loading the model once)
@@ -79,22 +79,28 @@ class ClassifyBatch:
 def classify(
     ds: Any,
     *,
-    concurrency: Any = 1,
+    actors: int = 1,
     num_cpus: int = 1,
     batch_size: int = 4096,
     **options: Any,
 ) -> Any:
     """``ds`` (a ``ray.data.Dataset``) with the model's columns added:
-    ``ds.map_batches(ClassifyBatch, …)`` with ``concurrency`` actors of
+    ``ds.map_batches(ClassifyBatch, …)`` on a pool of ``actors`` actors of
     ``num_cpus`` CPUs each (inference uses that many threads), batches of
     ``batch_size`` rows. ``options``: those of :class:`ClassifyBatch`.
+
+    The pool holds its CPUs for the whole job: leave some of the cluster's
+    CPUs to the tasks upstream of it (reading files, a repartition), or
+    those tasks wait for CPUs the actors never give back.
     """
+    import ray.data
+
     options.setdefault("threads", num_cpus)
     return ds.map_batches(
         ClassifyBatch,
         fn_constructor_kwargs=options,
         batch_format="pyarrow",
         batch_size=batch_size,
-        concurrency=concurrency,
+        compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=num_cpus,
     )
