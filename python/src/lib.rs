@@ -6,7 +6,7 @@
 //! rejects are the CLI's. The Python layer (`ticketlens/__init__.py`)
 //! converts pandas/Polars/pyarrow inputs and joins the result back.
 
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::PathBuf;
@@ -23,7 +23,8 @@ use ticketlens::taxonomy::Taxonomy;
 use ticketlens::themes::{ThemeModel as SavedThemes, ThemeOptions};
 
 /// A library error as a Python exception with the CLI's one-line message:
-/// bad input → `ValueError`, anything else → `RuntimeError`.
+/// bad input → `ValueError`, a file that cannot be read or written →
+/// `OSError`, anything else → `RuntimeError`.
 fn to_py(e: ticketlens::Error) -> PyErr {
     let msg = e.to_string();
     match e {
@@ -31,6 +32,7 @@ fn to_py(e: ticketlens::Error) -> PyErr {
         | ticketlens::Error::InvalidOption { .. }
         | ticketlens::Error::MissingColumn { .. }
         | ticketlens::Error::Parse { .. } => PyValueError::new_err(msg),
+        ticketlens::Error::Io { .. } => PyOSError::new_err(msg),
         _ => PyRuntimeError::new_err(msg),
     }
 }
@@ -54,6 +56,18 @@ fn zone(timezone: &str) -> PyResult<chrono_tz::Tz> {
             "invalid timezone `{timezone}`: not an IANA time zone name"
         ))
     })
+}
+
+/// `date_order`: `dmy`, `mdy` or none.
+fn order(date_order: Option<&str>) -> PyResult<Option<DateOrder>> {
+    match date_order {
+        None => Ok(None),
+        Some("dmy") => Ok(Some(DateOrder::Dmy)),
+        Some("mdy") => Ok(Some(DateOrder::Mdy)),
+        Some(o) => Err(bad(format!(
+            "invalid date_order `{o}`: expected dmy or mdy"
+        ))),
+    }
 }
 
 /// A record batch as an Arrow IPC stream.
@@ -112,16 +126,7 @@ fn read_export<'py>(
     Vec<String>,
     Vec<(String, String)>,
 )> {
-    let date_order = match date_order.as_deref() {
-        None => None,
-        Some("dmy") => Some(DateOrder::Dmy),
-        Some("mdy") => Some(DateOrder::Mdy),
-        Some(o) => {
-            return Err(bad(format!(
-                "invalid date_order `{o}`: expected dmy or mdy"
-            )))
-        }
-    };
+    let date_order = order(date_order.as_deref())?;
     let ingest = IngestOptions {
         map: mapping,
         text_columns,
@@ -147,7 +152,7 @@ fn read_export<'py>(
 /// KPIs of a table (an IPC stream). Returns the tidy table's IPC stream,
 /// the rejects and the whole report as kpis.json text.
 #[pyfunction]
-#[pyo3(signature = (ipc, by=Vec::new(), period=None, timezone="UTC", as_of=None, sla=None, sla_resolution=None, business_hours=None, fcr="one-touch", mapping=Vec::new()))]
+#[pyo3(signature = (ipc, by=Vec::new(), period=None, timezone="UTC", as_of=None, sla=None, sla_resolution=None, business_hours=None, fcr="one-touch", mapping=Vec::new(), date_order=None))]
 #[allow(clippy::too_many_arguments)]
 fn kpis_ipc<'py>(
     py: Python<'py>,
@@ -161,7 +166,8 @@ fn kpis_ipc<'py>(
     business_hours: Option<String>,
     fcr: &str,
     mapping: Vec<(String, String)>,
-) -> PyResult<(Bound<'py, PyBytes>, Rejects, String)> {
+    date_order: Option<String>,
+) -> PyResult<(Bound<'py, PyBytes>, Rejects, String, Vec<String>)> {
     let tz = zone(timezone)?;
     let period = match period.as_deref() {
         None => None,
@@ -216,6 +222,7 @@ fn kpis_ipc<'py>(
     let ingest = IngestOptions {
         map: mapping,
         timezone: tz,
+        date_order: order(date_order.as_deref())?,
         ..Default::default()
     };
     let source = memory(ipc);
@@ -225,7 +232,7 @@ fn kpis_ipc<'py>(
     let json =
         serde_json::to_string(&f.report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     let ipc = to_ipc(&f.table)?;
-    Ok((PyBytes::new(py, &ipc), rejects(f.rejects), json))
+    Ok((PyBytes::new(py, &ipc), rejects(f.rejects), json, f.warnings))
 }
 
 /// Saved themes (`ticketlens themes fit`'s file format).

@@ -96,7 +96,7 @@ def test_errors_are_one_line_python_exceptions() -> None:
         raise AssertionError("a list is not a table")
     try:
         ticketlens.Classifier(model="/nonexistent")
-    except (ValueError, RuntimeError) as e:
+    except (OSError, ValueError, RuntimeError) as e:
         assert "\n" not in str(e)
     else:
         raise AssertionError("a missing model directory must raise")

@@ -111,7 +111,7 @@ def test_rejects_warn_and_bad_input_raises() -> None:
         assert any(issubclass(x.category, DataQualityWarning) and "2 of 3 rows" in str(x.message) for x in w)
         try:
             ticketlens.read_export(os.path.join(d, "missing.csv"))
-        except (ValueError, RuntimeError) as e:
+        except OSError as e:
             assert "\n" not in str(e) and "missing.csv" in str(e), e
         else:
             raise AssertionError("a missing file must raise")
@@ -121,9 +121,29 @@ def test_rejects_warn_and_bad_input_raises() -> None:
             assert "unknown dimension `colour`" in str(e), e
         else:
             raise AssertionError("an unknown dimension must raise")
-        # Field overrides, as --map.
+        # Field overrides, as --map; one text column given as a string.
         tickets, _ = ticketlens.read_export(path, body="subject")
         assert "body" in tickets.column_names
+        tickets, _ = ticketlens.read_export(path, text_columns="subject")
+        assert tickets.column("body").to_pylist()[0] == "Refund late"
+        # A model dimension the table lacks is an error, not one "(none)" group.
+        try:
+            ticketlens.kpis(tickets, by="theme")
+        except ValueError as e:
+            assert "ThemeModel.assign" in str(e), e
+        else:
+            raise AssertionError("by='theme' without theme columns must raise")
+        # The ingest's doubts reach kpis' caller; report=True shows as_of.
+        ambiguous = pd.DataFrame({"created_at": ["03/04/2024 10:00", "05/06/2024 11:00"],
+                                  "subject": ["a", "b"]})
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            table, rep = ticketlens.kpis(ambiguous, report=True)
+        assert any("date" in str(x.message).lower() for x in w), [str(x.message) for x in w]
+        assert rep["as_of"].startswith("2024-05-06"), rep["as_of"]
+        table, rep = ticketlens.kpis(ambiguous, date_order="dmy", report=True)
+        assert rep["as_of"].startswith("2024-06-05"), rep["as_of"]
+        assert rep["rejects"].num_rows == 0
 
 
 def test_theme_model_fits_saves_and_assigns_as_the_cli() -> None:
@@ -151,7 +171,7 @@ def test_theme_model_fits_saves_and_assigns_as_the_cli() -> None:
         npy = os.path.join(d, "e.npy")
         for args in (["classify", csv, "-o", enriched, "--embeddings", npy, "--no-cache"],
                      ["themes", enriched, "--embeddings", npy, "--theme-model", saved, "--out", os.path.join(d, "th")]):
-            res = subprocess.run([BIN, *args], capture_output=True, text=True)
+            res = subprocess.run([BIN, *args, "-q"], capture_output=True, text=True)
             assert res.returncode == 0, res.stderr
         cli = pd.read_csv(os.path.join(d, "th", "ticket_themes.csv"))
     ours = out.to_pandas()

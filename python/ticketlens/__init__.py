@@ -13,11 +13,11 @@ value rules and rejects as the ``ticketlens`` command line.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence, Union
 
 import pyarrow as pa
 
-from ._convert import like, rejects_table, to_arrow, to_ipc, from_ipc
+from ._convert import from_ipc, like, names, rejects_table, to_arrow, to_ipc
 from ._frames import DataQualityWarning, kpis, read_export
 from ._native import Classifier as _NativeClassifier
 from ._native import __version__
@@ -40,8 +40,9 @@ class Classifier:
     its share of cores when several run on one machine, as the Spark and
     Ray recipes do).
 
-    Raises ``ValueError`` (bad model directory or taxonomy) or
-    ``RuntimeError`` (ONNX Runtime cannot be loaded), with the CLI's
+    Raises ``OSError`` (a model or taxonomy file cannot be read: a missing
+    directory), ``ValueError`` (not a usable model directory or taxonomy)
+    or ``RuntimeError`` (ONNX Runtime cannot be loaded), with the CLI's
     one-line messages.
     """
 
@@ -67,7 +68,7 @@ class Classifier:
         self,
         data: Any,
         *,
-        text_columns: Sequence[str] = (),
+        text_columns: Union[str, Sequence[str]] = (),
         mapping: Optional[Mapping[str, str]] = None,
         timezone: str = "UTC",
         embeddings: bool = True,
@@ -97,7 +98,7 @@ class Classifier:
         table = to_arrow(data)
         result, rejects = self._native.classify_ipc(
             to_ipc(table),
-            list(text_columns),
+            names(text_columns),
             list((mapping or {}).items()),
             timezone,
             embeddings,

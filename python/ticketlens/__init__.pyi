@@ -24,7 +24,7 @@ class Classifier:
         self,
         data: Any,
         *,
-        text_columns: Sequence[str] = ...,
+        text_columns: Union[str, Sequence[str]] = ...,
         mapping: Optional[Mapping[str, str]] = ...,
         timezone: str = ...,
         embeddings: bool = ...,
@@ -60,7 +60,7 @@ class ThemeModel:
 def read_export(
     path: Union[str, PathLike[str]],
     *,
-    text_columns: Sequence[str] = ...,
+    text_columns: Union[str, Sequence[str]] = ...,
     timezone: str = ...,
     encoding: Optional[str] = ...,
     date_order: Optional[str] = ...,
@@ -78,4 +78,6 @@ def kpis(
     business_hours: Optional[str] = ...,
     fcr: str = ...,
     mapping: Optional[Mapping[str, str]] = ...,
+    date_order: Optional[str] = ...,
+    report: bool = ...,
 ) -> Any: ...

@@ -81,3 +81,13 @@ def rejects_table(rejects: list, first: str = "row") -> pa.Table:
             "raw": pa.array([r[2] for r in rejects], pa.string()),
         }
     )
+
+
+def names(columns: Any) -> list:
+    """Column names as a list: one name given as a string is one column
+    (not its characters)."""
+    if columns is None:
+        return []
+    if isinstance(columns, str):
+        return [columns]
+    return list(columns)

@@ -10,7 +10,9 @@ from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 import pyarrow as pa
 
 from . import _native
-from ._convert import from_ipc, new_frame, rejects_table, to_arrow, to_ipc
+import json
+
+from ._convert import from_ipc, names, new_frame, rejects_table, to_arrow, to_ipc
 
 
 class DataQualityWarning(UserWarning):
@@ -22,7 +24,7 @@ class DataQualityWarning(UserWarning):
 def read_export(
     path: Union[str, "PathLike[str]"],
     *,
-    text_columns: Sequence[str] = (),
+    text_columns: Union[str, Sequence[str]] = (),
     timezone: str = "UTC",
     encoding: Optional[str] = None,
     date_order: Optional[str] = None,
@@ -58,14 +60,15 @@ def read_export(
     decides.
 
     Rejected rows and the ingest's doubts are also issued as
-    :class:`DataQualityWarning`. Raises ``ValueError`` with the CLI's
-    one-line message when the file cannot be read (missing, not a ticket
-    export, an unknown mapped column), ``OSError`` never: I/O errors are
-    ``RuntimeError`` with the path.
+    :class:`DataQualityWarning`. Raises ``OSError`` when the file cannot be
+    read (missing, unreadable) and ``ValueError`` when it is not a usable
+    export (no header, an unknown mapped column, a bad option), each with
+    the CLI's one-line message (which names the CLI's options: ``--map`` is
+    ``**mapping`` here, ``--text-column`` is ``text_columns``).
     """
     ipc, rejects, read, notes, _ = _native.read_export(
         str(path),
-        list(text_columns),
+        names(text_columns),
         list(mapping.items()),
         timezone,
         encoding,
@@ -95,6 +98,8 @@ def kpis(
     business_hours: Optional[str] = None,
     fcr: str = "one-touch",
     mapping: Optional[Mapping[str, str]] = None,
+    date_order: Optional[str] = None,
+    report: bool = False,
 ) -> Any:
     """Support KPIs of a table of tickets, as the ``kpi`` command computes
     them: a tidy table with a row per group × period.
@@ -120,19 +125,44 @@ def kpis(
     ``sla_breach_rate``, ``fcr_rate``, ``reopen_rate``, … Whole-number
     columns are int64, the rest float64, null where a KPI has no data.
 
+    With a period, every period from the first ticket to ``as_of`` has a
+    row, empty ones too (``tickets`` 0), so a gap shows as a gap.
+
     ``as_of``: measure backlog and SLA at this instant (default: the
-    latest timestamp in the data). ``sla``/``sla_resolution``: targets as
+    latest timestamp in the data; ``report=True`` shows the one used). ``sla``/``sla_resolution``: targets as
     the CLI's ``--sla`` (``"urgent=30m,high=2h"``). ``business_hours``:
     ``"Mon-Fri 09:00-17:00 Europe/Berlin"``. ``fcr``: ``"one-touch"`` or
     ``"one-reply"``.
 
-    Rejected rows are issued as a :class:`DataQualityWarning`. Raises
-    ``ValueError`` with the CLI's one-line message (no creation-time
-    column, an unknown dimension, a bad option).
+    ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
+    decides (text columns of a raw export; typed timestamps need none).
+
+    ``report=True`` returns ``(table, report)`` instead: ``report`` is the
+    whole kpis.json as a dict (``as_of``, ``overall``, distributions, peak
+    hours …) with ``rejects`` added (a pyarrow Table of ``row``, ``reason``,
+    ``raw``).
+
+    Rejected rows and the ingest's doubts (ambiguous dates, a
+    business-hours column read as first response) are issued as
+    :class:`DataQualityWarning`. Raises ``ValueError`` with the CLI's
+    one-line message (no creation-time column, an unknown dimension, a bad
+    option), and when ``by`` names a model column the table does not have
+    (``theme`` before :meth:`ThemeModel.assign`, ``sentiment`` or
+    ``topic`` before :meth:`Classifier.classify`): every ticket would
+    otherwise land in one ``(none)`` group.
     """
-    dims = [by] if isinstance(by, str) else list(by or [])
+    dims = names(by)
     table = to_arrow(data)
-    ipc, rejects, _ = _native.kpis_ipc(
+    for dim, column, step in (
+        ("theme", "theme_label", "ThemeModel.assign"),
+        ("sentiment", "sentiment", "Classifier.classify"),
+        ("topic", "topic", "Classifier.classify"),
+    ):
+        if dim in [d.strip() for d in dims] and column not in table.column_names:
+            raise ValueError(
+                f"by={dim!r} needs a `{column}` column: run {step} on the table first"
+            )
+    ipc, rejects, text, notes = _native.kpis_ipc(
         to_ipc(table),
         dims,
         period,
@@ -143,7 +173,10 @@ def kpis(
         business_hours,
         fcr,
         list((mapping or {}).items()),
+        date_order,
     )
+    for note in notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=2)
     if rejects:
         warnings.warn(
             f"{len(rejects)} of {table.num_rows} rows rejected ({rejects[0][1]} …): "
@@ -151,4 +184,9 @@ def kpis(
             DataQualityWarning,
             stacklevel=2,
         )
-    return new_frame(data, from_ipc(ipc))
+    out = new_frame(data, from_ipc(ipc))
+    if report:
+        full = json.loads(text)
+        full["rejects"] = rejects_table(rejects)
+        return out, full
+    return out

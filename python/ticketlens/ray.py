@@ -16,11 +16,12 @@ class can be used with any batch engine (Dask, a multiprocessing pool).
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence, Union
 
 import pyarrow as pa
 
 from . import Classifier
+from ._convert import names
 from .themes import ThemeModel
 
 
@@ -42,7 +43,7 @@ class ClassifyBatch:
         taxonomy: Optional[str] = None,
         *,
         threads: int = 1,
-        text_columns: Sequence[str] = (),
+        text_columns: Union[str, Sequence[str]] = (),
         mapping: Optional[Mapping[str, str]] = None,
         timezone: str = "UTC",
         embeddings: bool = True,
@@ -52,7 +53,7 @@ class ClassifyBatch:
         self.classifier = Classifier(model=model, taxonomy=taxonomy, cache=False, threads=threads)
         self.themes = ThemeModel.load(theme_model) if theme_model else None
         self.options = dict(
-            text_columns=list(text_columns),
+            text_columns=names(text_columns),
             mapping=dict(mapping or {}),
             timezone=timezone,
             embeddings=embeddings or self.themes is not None,

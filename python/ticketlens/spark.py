@@ -18,11 +18,12 @@ directory every worker can read. Tune the batch size with
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
 import pyarrow as pa
 
 from . import Classifier
+from ._convert import names
 
 # One model per Python worker process, per (model, taxonomy, threads).
 _WORKER: Dict[Tuple[Optional[str], Optional[str], int], Classifier] = {}
@@ -52,7 +53,7 @@ def classify(
     *,
     model: Optional[str] = None,
     taxonomy: Optional[str] = None,
-    text_columns: Sequence[str] = (),
+    text_columns: Union[str, Sequence[str]] = (),
     mapping: Optional[Mapping[str, str]] = None,
     timezone: str = "UTC",
     embeddings: bool = True,
@@ -71,7 +72,7 @@ def classify(
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
     options = dict(
-        text_columns=list(text_columns),
+        text_columns=names(text_columns),
         mapping=dict(mapping or {}),
         timezone=timezone,
         embeddings=embeddings,

@@ -56,6 +56,10 @@ pub struct ThemesCmdArgs {
     /// a group of their own are reported as emerging themes.
     #[arg(long = "theme-model", value_name = "FILE")]
     pub theme_model: Option<PathBuf>,
+    /// No summary lines (data-quality warnings are still printed: rejects change what the
+    /// themes mean).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `themes` subcommands.
@@ -147,6 +151,7 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     let Some(input) = a.input else {
         anyhow::bail!("themes needs an INPUT file (or `themes fit INPUT`)");
     };
+    let quiet = a.quiet;
     let a = Resolved {
         input: InputArgs {
             input,
@@ -190,6 +195,10 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
         None => ticketlens::themes::discover(&tickets, texts, &emb, &opts),
     }
     .context("themes")?;
+    let files = report.write(&tickets, &a.out)?;
+    if quiet {
+        return Ok(loaded.check_rejects()?);
+    }
     if let Some(info) = &report.theme_model {
         eprintln!(
             "themes: assigned to the {} saved themes ({} far from every one); {} emerging theme(s)",
@@ -198,7 +207,6 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
             info.emerging.len()
         );
     }
-    let files = report.write(&tickets, &a.out)?;
     eprintln!(
         "themes: {} themes over {} tickets; wrote {} files to {}",
         report.themes.len(),

@@ -33,6 +33,9 @@ pub struct KpiFrame {
     pub rejects: Vec<Reject>,
     /// Rows read.
     pub read: u64,
+    /// The ingest's warnings (ambiguous dates, a business-hours column
+    /// read as first response …).
+    pub warnings: Vec<String>,
 }
 
 /// Read `source` (creation time required, text not), compute its KPIs
@@ -87,6 +90,7 @@ pub fn kpi_table(
         table: batch,
         rejects: std::mem::take(&mut set.rejects),
         read: set.counts.read,
+        warnings: std::mem::take(&mut set.counts.warnings),
         report,
     })
 }
