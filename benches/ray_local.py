@@ -8,8 +8,9 @@ installed (``pip install ./python "ray[data]" pandas``):
     python benches/ray_local.py --tickets 5000
 
 Prints wall times, throughput, overhead over the CLI and label agreement,
-and exits non-zero when labels agree on fewer than 99 % of the rows (the
-same bar as the Spark test in CI). Not run by CI: Ray is a large install.
+and exits non-zero when a row is missing or labels agree on fewer than
+95 % of the rows (a plumbing fault; batch effects move ~1.6 %). Not run by
+CI: Ray is a large install.
 """
 
 import argparse
@@ -72,7 +73,11 @@ def main() -> int:
     agree = (merged.sentiment_cli == merged.sentiment_ray).mean()
     print(f"agreement with the CLI: sentiment {100 * agree:.2f} % of {len(merged)} rows "
           f"(Ray returned {got.num_rows} of {rows})")
-    return 0 if agree >= 0.99 and got.num_rows == rows else 1
+    # The check guards the plumbing (every row back, each result on its own
+    # row: a misaligned join agrees at chance level, ~40 %), not the model:
+    # batches differ from the CLI's and the int8 model quantizes activations
+    # per batch, which moves ~1.6 % of borderline labels (README, "Scaling").
+    return 0 if agree >= 0.95 and got.num_rows == rows else 1
 
 
 if __name__ == "__main__":
