@@ -1,5 +1,6 @@
 """The Spark recipe (``ticketlens.spark.classify``, ``mapInArrow``) in local
-mode gives the CLI's predictions on the same rows.
+mode gives, bit for bit, what the Python API gives on the same Arrow batches,
+and the CLI's labels up to the int8 batch effect.
 
 Run after `pip install ./python pyspark pandas` with Java on the PATH:
 `python python/tests/test_spark.py`.
@@ -11,6 +12,8 @@ import sys
 import tempfile
 
 import pyarrow.parquet as pq
+
+import ticketlens
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_classify import BIN, MODEL_COLUMNS, fixture_frame  # noqa: E402
@@ -36,7 +39,9 @@ def test_spark_local_matches_the_cli() -> None:
     try:
         pdf = fixture_frame(2000)
         pdf.loc[7, ["subject", "body"]] = ""
-        df = spark.createDataFrame(pdf).repartition(3)
+        from pyspark.sql.functions import spark_partition_id
+
+        df = spark.createDataFrame(pdf).repartition(3).withColumn("_partition", spark_partition_id())
         out = classify(df).toPandas()
     finally:
         spark.stop()
@@ -49,24 +54,43 @@ def test_spark_local_matches_the_cli() -> None:
     with tempfile.TemporaryDirectory() as d:
         csv = os.path.join(d, "t.csv")
         pdf.to_csv(csv, index=False)
-        res = subprocess.run([BIN, "classify", csv, "-o", os.path.join(d, "t.parquet"), "-q"],
+        res = subprocess.run([BIN, "classify", csv, "-o", os.path.join(d, "t.parquet"), "-q", "--no-cache"],
                              capture_output=True, text=True)
         assert res.returncode in (0, 3), res.stderr
         cli = pq.read_table(os.path.join(d, "t.parquet")).to_pandas().set_index("ticket_id").sort_index()
     assert list(used.index) == list(cli.index)
-    # Labels are the same; probabilities agree to int8 rounding (batches
-    # differ between Spark partitions and the CLI, and dynamic int8
-    # quantisation scales activations per batch).
+    # Against the CLI, batches differ (Spark cuts partitions into Arrow
+    # batches; the CLI sorts a whole chunk by length), and the int8 model
+    # quantises activations per batch, so ~2 % of borderline labels move
+    # (README, "Scaling past one machine"). This bound guards the plumbing
+    # (a misaligned row agrees at chance level); the exact check follows.
     report = []
     for c in ["sentiment", "topic", "language"]:
         same = (used[c].fillna("") == cli[c].fillna("")).mean()
         report.append(f"{c} {same:.4f} agree")
-        assert same >= 0.99, f"{c}: {same:.3f} agree"
+        assert same >= 0.95, f"{c}: {same:.3f} agree"
     for c in ["p_negative", "p_neutral", "p_positive"]:
         diff = (used[c] - cli[c]).abs().max()
         report.append(f"{c} max diff {diff:.4f}")
-        assert diff < 0.05, f"{c}: max difference {diff}"
     print(f"spark: {len(out)} rows, {len(rejected)} rejected; " + ", ".join(report), flush=True)
+
+    # Identical, bit for bit, to the Python API on the same Arrow batches:
+    # each partition's rows in Spark's order, cut at maxRecordsPerBatch.
+    clf = ticketlens.Classifier(cache=False, threads=1)
+    inputs = list(pdf.columns) + ["_partition"]
+    batches = 0
+    for _, part in out.groupby("_partition", sort=False):
+        for start in range(0, len(part), 500):
+            chunk = part.iloc[start:start + 500]
+            mine = clf.classify(chunk[inputs].reset_index(drop=True))
+            for c in MODEL_COLUMNS:
+                a = chunk[c].fillna("").tolist() if c in ("sentiment", "topic", "language") else chunk[c].fillna(-1).tolist()
+                b = mine[c].fillna("").tolist() if c in ("sentiment", "topic", "language") else mine[c].fillna(-1).tolist()
+                assert a == b, f"{c} differs from the Python API on the same batch"
+            for x, y in zip(chunk["embedding"], mine["embedding"]):
+                assert (x is None) == (y is None) and (x is None or list(x) == list(y))
+            batches += 1
+    print(f"spark: identical to the Python API on all {batches} batches", flush=True)
 
 
 if __name__ == "__main__":

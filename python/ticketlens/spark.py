@@ -25,14 +25,14 @@ import pyarrow as pa
 from . import Classifier
 from ._convert import names
 
-# One model per Python worker process, per (model, taxonomy, threads).
-_WORKER: Dict[Tuple[Optional[str], Optional[str], int], Classifier] = {}
+# One model per Python worker process, per (model, taxonomy, threads, cache).
+_WORKER: Dict[Tuple[Optional[str], Optional[str], int, bool], Classifier] = {}
 
 
-def _classifier(model: Optional[str], taxonomy: Optional[str], threads: int) -> Classifier:
-    key = (model, taxonomy, threads)
+def _classifier(model: Optional[str], taxonomy: Optional[str], threads: int, cache: bool) -> Classifier:
+    key = (model, taxonomy, threads, cache)
     if key not in _WORKER:
-        _WORKER[key] = Classifier(model=model, taxonomy=taxonomy, threads=threads)
+        _WORKER[key] = Classifier(model=model, taxonomy=taxonomy, threads=threads, cache=cache)
     return _WORKER[key]
 
 
@@ -58,8 +58,13 @@ def classify(
     timezone: str = "UTC",
     embeddings: bool = True,
     reject_column: Optional[str] = "ticketlens_reject",
+    cache: bool = False,
 ) -> Any:
     """``df`` (a ``pyspark.sql.DataFrame``) with the model's columns added.
+
+    ``cache``: use the persistent inference cache on each worker (off by
+    default: executors are usually short-lived, and a cached result from
+    another batch could differ from this batch's in the last int8 digit).
 
     The output schema is found on the driver by classifying no rows of
     ``df``'s schema (which also checks the column mapping before any task
@@ -86,7 +91,7 @@ def classify(
     threads = int(df.sparkSession.conf.get("spark.task.cpus", "1") or 1)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        clf = _classifier(model, taxonomy, threads)
+        clf = _classifier(model, taxonomy, threads, cache)
         for batch in batches:
             if batch.num_rows == 0:
                 continue
