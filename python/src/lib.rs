@@ -287,6 +287,14 @@ impl ThemeModel {
         })
     }
 
+    /// A model from its JSON text (what `to_json` gives).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(ThemeModel {
+            inner: SavedThemes::from_json(text.as_bytes(), "theme model").map_err(to_py)?,
+        })
+    }
+
     /// Write it (JSON, the CLI's `--theme-model` format).
     fn save(&self, path: PathBuf) -> PyResult<()> {
         self.inner.save(&path).map_err(to_py)

@@ -19,6 +19,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_classify import BIN, MODEL_COLUMNS, fixture_frame  # noqa: E402
 
 
+def cells(column) -> list:
+    """A pandas column's values with every kind of null as None."""
+    import pandas as pd
+
+    return [None if pd.isna(v) else v for v in column.tolist()]
+
+
 def test_spark_local_matches_the_cli() -> None:
     from pyspark.sql import SparkSession
 
@@ -42,7 +49,10 @@ def test_spark_local_matches_the_cli() -> None:
         from pyspark.sql.functions import spark_partition_id
 
         df = spark.createDataFrame(pdf).repartition(3).withColumn("_partition", spark_partition_id())
-        out = classify(df).toPandas()
+        # Themes fitted once on the driver, assigned in every partition.
+        sample = ticketlens.Classifier(cache=False).classify(pdf.head(600))
+        themes = ticketlens.ThemeModel.fit(sample, k=5)
+        out = classify(df, theme_model=themes).toPandas()
     finally:
         spark.stop()
     assert len(out) == len(pdf)
@@ -84,9 +94,10 @@ def test_spark_local_matches_the_cli() -> None:
             chunk = part.iloc[start:start + 500]
             mine = clf.classify(chunk[inputs].reset_index(drop=True))
             for c in MODEL_COLUMNS:
-                a = chunk[c].fillna("").tolist() if c in ("sentiment", "topic", "language") else chunk[c].fillna(-1).tolist()
-                b = mine[c].fillna("").tolist() if c in ("sentiment", "topic", "language") else mine[c].fillna(-1).tolist()
-                assert a == b, f"{c} differs from the Python API on the same batch"
+                assert cells(chunk[c]) == cells(mine[c]), f"{c} differs from the Python API on the same batch"
+            mine = themes.assign(mine)
+            for c in ["theme_id", "theme_label", "theme_outlier"]:
+                assert cells(chunk[c]) == cells(mine[c]), c
             for x, y in zip(chunk["embedding"], mine["embedding"]):
                 assert (x is None) == (y is None) and (x is None or list(x) == list(y))
             batches += 1

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from . import Classifier
 from ._convert import names
+from .themes import ThemeModel
 
 # One model per Python worker process, per (model, taxonomy, threads, cache).
 _WORKER: Dict[Tuple[Optional[str], Optional[str], int, bool], Classifier] = {}
@@ -34,6 +35,19 @@ def _classifier(model: Optional[str], taxonomy: Optional[str], threads: int, cac
     if key not in _WORKER:
         _WORKER[key] = Classifier(model=model, taxonomy=taxonomy, threads=threads, cache=cache)
     return _WORKER[key]
+
+
+# One theme model per Python worker process, per JSON text.
+_THEMES: Dict[int, ThemeModel] = {}
+
+
+def _themes(text: Optional[str]) -> Optional[ThemeModel]:
+    if text is None:
+        return None
+    key = hash(text)
+    if key not in _THEMES:
+        _THEMES[key] = ThemeModel.from_json(text)
+    return _THEMES[key]
 
 
 def _spark_friendly(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -59,8 +73,16 @@ def classify(
     embeddings: bool = True,
     reject_column: Optional[str] = "ticketlens_reject",
     cache: bool = False,
+    theme_model: Any = None,
 ) -> Any:
     """``df`` (a ``pyspark.sql.DataFrame``) with the model's columns added.
+
+    ``theme_model``: a :class:`~ticketlens.ThemeModel` (or the path of a
+    saved one) fitted on a sample: every worker then also adds
+    ``theme_id``, ``theme_label``, ``theme_distance`` and ``theme_outlier``
+    (:meth:`ThemeModel.assign`), the same ids in every partition. The model
+    travels to the workers as JSON inside the task, so no shared file is
+    needed.
 
     ``cache``: use the persistent inference cache on each worker (off by
     default: executors are usually short-lived, and a cached result from
@@ -83,8 +105,24 @@ def classify(
         embeddings=embeddings,
         reject_column=reject_column,
     )
+    themes_json = None
+    if theme_model is not None:
+        if not isinstance(theme_model, ThemeModel):
+            theme_model = ThemeModel.load(theme_model)
+        themes_json = theme_model.to_json()
+        options["embeddings"] = True
+    keep_embedding = embeddings
+
+    def finish(clf_out: Any, themes: Optional[ThemeModel]) -> pa.RecordBatch:
+        if themes is not None:
+            clf_out = themes.assign(clf_out)
+            if not keep_embedding:
+                clf_out = clf_out.drop_columns(["embedding"])
+        return clf_out
+
     empty = pa.Table.from_batches([], schema=to_arrow_schema(df.schema))
-    probe = Classifier(model=model, taxonomy=taxonomy).classify(empty, **options)
+    probe = Classifier(model=model, taxonomy=taxonomy, cache=False).classify(empty, **options)
+    probe = finish(probe, theme_model)
     no_rows = pa.RecordBatch.from_pylist([], schema=probe.schema)
     schema = from_arrow_schema(_spark_friendly(no_rows).schema)
 
@@ -92,9 +130,12 @@ def classify(
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         clf = _classifier(model, taxonomy, threads, cache)
+        themes = _themes(themes_json)
         for batch in batches:
             if batch.num_rows == 0:
                 continue
-            yield _spark_friendly(clf.classify(batch, **options))
+            out = finish(pa.Table.from_batches([clf.classify(batch, **options)]), themes)
+            for b in out.to_batches():
+                yield _spark_friendly(b)
 
     return df.mapInArrow(run, schema)

@@ -113,6 +113,16 @@ class ThemeModel:
         """Read a saved model (``themes fit -o FILE``, or :meth:`save`)."""
         return cls(_native.ThemeModel.load(str(path)))
 
+    @classmethod
+    def from_json(cls, text: str) -> "ThemeModel":
+        """A model from its JSON text (:meth:`to_json`): how the Spark
+        recipe ships one to its workers."""
+        return cls(_native.ThemeModel.from_json(text))
+
+    def to_json(self) -> str:
+        """The model as JSON text (the saved file's content)."""
+        return self._native.to_json()
+
     def save(self, path: Union[str, "PathLike[str]"]) -> None:
         """Write the model as JSON, the CLI's ``--theme-model`` format."""
         self._native.save(str(path))

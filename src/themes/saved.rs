@@ -180,17 +180,18 @@ impl ThemeModel {
     /// error naming the file.
     pub fn load(path: &std::path::Path) -> Result<ThemeModel> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let m: ThemeModel = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Data(format!(
-                "{}: not a ticketlens theme model ({e})",
-                path.display()
-            ))
-        })?;
+        Self::from_json(&bytes, &path.display().to_string())
+    }
+
+    /// Read a saved model from its JSON (`label` names it in errors), with
+    /// [`ThemeModel::load`]'s checks.
+    pub fn from_json(bytes: &[u8], label: &str) -> Result<ThemeModel> {
+        let m: ThemeModel = serde_json::from_slice(bytes)
+            .map_err(|e| Error::Data(format!("{}: not a ticketlens theme model ({e})", label)))?;
         if m.format != THEME_MODEL_FORMAT {
             return Err(Error::Data(format!(
                 "{}: theme model format `{}`, expected `{THEME_MODEL_FORMAT}`",
-                path.display(),
-                m.format
+                label, m.format
             )));
         }
         let bad = m
@@ -201,11 +202,11 @@ impl ThemeModel {
         if let Some((i, _)) = bad {
             return Err(Error::Data(format!(
                 "{}: theme {i} has a wrong id or centre width",
-                path.display()
+                label
             )));
         }
         if m.themes.is_empty() {
-            return Err(Error::Data(format!("{}: no themes", path.display())));
+            return Err(Error::Data(format!("{}: no themes", label)));
         }
         Ok(m)
     }
