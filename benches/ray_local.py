@@ -15,22 +15,19 @@ CI: Ray is a large install.
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import pyarrow as pa
-import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from pybench import DEFAULT_BIN, run_cli, tickets  # noqa: E402 (benches/ is on sys.path)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tickets", type=int, default=5000)
-    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "wheel", "ticketlens"))
+    ap.add_argument("--bin", default=DEFAULT_BIN)
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
 
@@ -38,20 +35,11 @@ def main() -> int:
 
     import ticketlens.ray as tlray
 
-    work = tempfile.mkdtemp(prefix="tl-ray-bench-")
-    subprocess.run([args.bin, "gen-fixtures", "--out", work, "--tickets", str(args.tickets), "--clean"],
-                   check=True, capture_output=True)
-    src = os.path.join(work, "tickets.csv")
-    parse = pcsv.ParseOptions(newlines_in_values=True)
-    names = pcsv.read_csv(src, parse_options=parse).column_names
-    table = pcsv.read_csv(src, parse_options=parse, convert_options=pcsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=False))
+    work, src, table = tickets(args.bin, args.tickets, "tl-ray-bench-")
     rows = table.num_rows
 
     out_cli = os.path.join(work, "cli.parquet")
-    t0 = time.perf_counter()
-    subprocess.run([args.bin, "classify", src, "-o", out_cli, "--no-cache", "-q"], check=True)
-    cli_s = time.perf_counter() - t0
+    cli_s = run_cli(args.bin, src, out_cli)
     print(f"tickets: {rows}; CLI classify {cli_s:.1f} s ({rows / cli_s:.0f} tickets/s)")
 
     ray.init(num_cpus=args.cores, include_dashboard=False, log_to_driver=False)

@@ -16,45 +16,31 @@ the Python API alone, and label agreement. No figure is asserted.
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
-import pyarrow as pa
-import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 import ticketlens
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from pybench import DEFAULT_BIN, run_cli, tickets  # noqa: E402 (benches/ is on sys.path)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tickets", type=int, default=20000)
-    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "wheel", "ticketlens"))
+    ap.add_argument("--bin", default=DEFAULT_BIN)
     ap.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--batch", type=int, default=2000, help="spark.sql.execution.arrow.maxRecordsPerBatch")
     args = ap.parse_args()
 
-    work = tempfile.mkdtemp(prefix="tl-spark-bench-")
-    subprocess.run([args.bin, "gen-fixtures", "--out", work, "--tickets", str(args.tickets), "--clean"],
-                   check=True, capture_output=True)
-    src = os.path.join(work, "tickets.csv")
-    # Every column as a string, as an export reads (the CLI reads the CSV itself).
-    parse = pcsv.ParseOptions(newlines_in_values=True)
-    names = pcsv.read_csv(src, parse_options=parse).column_names
-    table = pcsv.read_csv(src, parse_options=parse, convert_options=pcsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=False))
+    work, src, table = tickets(args.bin, args.tickets, "tl-spark-bench-")
     rows = table.num_rows
     print(f"tickets: {rows} ({args.cores} cores, {os.uname().machine})")
 
     # 1. The CLI: CSV in, Parquet out.
     out_cli = os.path.join(work, "cli.parquet")
-    t0 = time.perf_counter()
-    subprocess.run([args.bin, "classify", src, "-o", out_cli, "--no-cache", "-q"], check=True)
-    cli_s = time.perf_counter() - t0
+    cli_s = run_cli(args.bin, src, out_cli)
     print(f"CLI classify:        {cli_s:7.1f} s  {rows / cli_s:6.0f} tickets/s  "
           f"({rows / cli_s / args.cores:.0f} per core)")
 
