@@ -11,13 +11,14 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::PathBuf;
 use ticketlens::embeddings::Embeddings;
+use ticketlens::ingest::conversations::ConversationOptions;
 use ticketlens::ingest::time::DateOrder;
 use ticketlens::ingest::{IngestOptions, InputSource, Reject};
 use ticketlens::kpi::{BusinessCalendar, FcrDefinition, KpiOptions, SlaTargets};
 use ticketlens::model::{default_cache_dir, Classifier as Model, ClassifierOptions, ModelSource};
 use ticketlens::period::Period;
 use ticketlens::pipeline::table::{
-    classify_table, fit_theme_model, kpi_table, nearest_themes, read_table,
+    classify_table, conversation_table, fit_theme_model, kpi_table, nearest_themes, read_table,
 };
 use ticketlens::taxonomy::Taxonomy;
 use ticketlens::themes::{ThemeModel as SavedThemes, ThemeOptions};
@@ -139,6 +140,54 @@ fn read_export<'py>(
     };
     let source = InputSource::Path(path);
     let t = py.detach(|| read_table(&source, &ingest)).map_err(to_py)?;
+    let ipc = to_ipc(&t.columns)?;
+    Ok((
+        PyBytes::new(py, &ipc),
+        rejects(t.rejects),
+        t.read,
+        t.warnings,
+        t.mapping,
+    ))
+}
+
+/// Read a message log and rebuild its tickets (one per customer-started
+/// thread). Returns what [`read_export`] returns.
+#[pyfunction]
+#[pyo3(signature = (path, mapping=Vec::new(), timezone="UTC", encoding=None, bot_author=None))]
+#[allow(clippy::type_complexity)]
+fn read_conversations<'py>(
+    py: Python<'py>,
+    path: PathBuf,
+    mapping: Vec<(String, String)>,
+    timezone: &str,
+    encoding: Option<String>,
+    bot_author: Option<String>,
+) -> PyResult<(
+    Bound<'py, PyBytes>,
+    Rejects,
+    u64,
+    Vec<String>,
+    Vec<(String, String)>,
+)> {
+    let bot_author = match bot_author {
+        None => None,
+        Some(p) => Some(regex::Regex::new(&p).map_err(|e| {
+            let e = e.to_string();
+            let why = e.lines().last().unwrap_or("").trim_start_matches("error: ");
+            bad(format!("invalid bot_author `{p}`: {why}"))
+        })?),
+    };
+    let opts = ConversationOptions {
+        map: mapping,
+        timezone: zone(timezone)?,
+        encoding,
+        bot_author,
+        ..Default::default()
+    };
+    let source = InputSource::Path(path);
+    let t = py
+        .detach(|| conversation_table(&source, &opts))
+        .map_err(to_py)?;
     let ipc = to_ipc(&t.columns)?;
     Ok((
         PyBytes::new(py, &ipc),
@@ -426,6 +475,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Classifier>()?;
     m.add_class::<ThemeModel>()?;
     m.add_function(wrap_pyfunction!(read_export, m)?)?;
+    m.add_function(wrap_pyfunction!(read_conversations, m)?)?;
     m.add_function(wrap_pyfunction!(kpis_ipc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

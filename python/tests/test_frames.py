@@ -97,6 +97,22 @@ def test_zendesk_export_by_hand() -> None:
     assert weekly.column_names[0] == "period"
 
 
+def test_message_log_by_hand() -> None:
+    """Case 09 (Intercom conversation parts): five threads, bots are no
+    first response: median 37.5 min, one unanswered thread open."""
+    tickets, rejects = ticketlens.read_export(os.path.join(FIELD, "intercom_parts.csv"), conversations=True)
+    assert tickets.num_rows == 5 and rejects.num_rows == 0
+    o = ticketlens.kpis(tickets).to_pylist()[0]
+    assert o["tickets"] == 5 and o["backlog"] == 1
+    assert o["first_response_minutes_median"] == 37.5
+    try:
+        ticketlens.read_export(os.path.join(FIELD, "intercom_parts.csv"), conversations=True, bot_author="(")
+    except ValueError as e:
+        assert "bot_author" in str(e) and "\n" not in str(e), e
+    else:
+        raise AssertionError("a bad pattern must raise")
+
+
 def test_rejects_warn_and_bad_input_raises() -> None:
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "t.csv")

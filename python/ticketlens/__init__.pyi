@@ -67,6 +67,8 @@ def read_export(
     timezone: str = ...,
     encoding: Optional[str] = ...,
     date_order: Optional[str] = ...,
+    conversations: bool = ...,
+    bot_author: Optional[str] = ...,
     **mapping: str,
 ) -> Tuple[pa.Table, pa.Table]: ...
 def kpis(

@@ -28,6 +28,8 @@ def read_export(
     timezone: str = "UTC",
     encoding: Optional[str] = None,
     date_order: Optional[str] = None,
+    conversations: bool = False,
+    bot_author: Optional[str] = None,
     **mapping: str,
 ) -> Tuple[pa.Table, pa.Table]:
     """Read a helpdesk export (CSV, JSON/JSONL, Parquet or Arrow; Zendesk,
@@ -59,6 +61,17 @@ def read_export(
     ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
     decides.
 
+    ``conversations=True``: the file is a message log (Intercom conversation
+    parts, Twitter/X threads, chat transcripts: a row per message), as the
+    CLI's ``kpi --conversations`` reads it: one ticket per customer-started
+    thread, with ``customer_id``, ``created_at``, ``first_response_at``
+    (the first human company reply), ``resolved_at``, ``agent``,
+    ``replies`` and ``body`` (the customer's messages). ``**mapping`` then
+    names message fields (``conversation_id``, ``author``, ``role``,
+    ``timestamp``, ``text`` …); ``bot_author`` is a regular expression for
+    automated company authors (their messages are neither replies nor
+    first responses). The rejects' ``line`` is the message's.
+
     Rejected rows and the ingest's doubts are also issued as
     :class:`DataQualityWarning`. Raises ``OSError`` when the file cannot be
     read (missing, unreadable) and ``ValueError`` when it is not a usable
@@ -66,14 +79,23 @@ def read_export(
     the CLI's one-line message (which names the CLI's options: ``--map`` is
     ``**mapping`` here, ``--text-column`` is ``text_columns``).
     """
-    ipc, rejects, read, notes, _ = _native.read_export(
-        str(path),
-        names(text_columns),
-        list(mapping.items()),
-        timezone,
-        encoding,
-        date_order,
-    )
+    if conversations:
+        if text_columns or date_order:
+            raise ValueError("conversations=True takes no text_columns or date_order: map `text` and `timestamp`")
+        ipc, rejects, read, notes, _ = _native.read_conversations(
+            str(path), list(mapping.items()), timezone, encoding, bot_author
+        )
+    else:
+        if bot_author is not None:
+            raise ValueError("bot_author= is for message logs: pass conversations=True")
+        ipc, rejects, read, notes, _ = _native.read_export(
+            str(path),
+            names(text_columns),
+            list(mapping.items()),
+            timezone,
+            encoding,
+            date_order,
+        )
     table = from_ipc(ipc)
     for note in notes:
         warnings.warn(note, DataQualityWarning, stacklevel=2)

@@ -21,4 +21,4 @@ mod tickets;
 pub use classify::{classify_table, ClassifiedTable};
 pub use kpis::{kpi_table, KpiFrame};
 pub use themes::{fit_theme_model, nearest_themes, NearestTheme};
-pub use tickets::{read_table, TicketTable};
+pub use tickets::{conversation_table, read_table, TicketTable};

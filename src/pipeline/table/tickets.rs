@@ -82,7 +82,82 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
             Row::Rejected(r) => rejects.push(r),
         }
     }
-    let has = |f: Field| map.has(f);
+    let extra: Vec<(usize, &str)> = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(i, h)| (i, h.as_str()))
+        .collect();
+    let columns = build(
+        &tickets,
+        |f| map.has(f) && (f != Field::Subject || map.text_columns.is_empty()),
+        &extra,
+    )?;
+    let mapping = map
+        .columns()
+        .iter()
+        .map(|c| (c.field.as_str().to_string(), c.column.clone()))
+        .chain(
+            map.text_columns()
+                .map(|c| ("text".to_string(), c.to_string())),
+        )
+        .collect();
+    let warnings = reader.warnings().to_vec();
+    Ok(TicketTable {
+        columns,
+        rejects,
+        read,
+        warnings,
+        mapping,
+    })
+}
+
+/// Read a message log (Intercom conversation parts, Twitter/X threads …)
+/// and return the tickets it rebuilds (one per customer-started thread, as
+/// `kpi --conversations` does) as [`TicketTable::columns`]: `line` (of the
+/// thread's first message), `ticket_id` (the thread), `customer_id`,
+/// `created_at`, `first_response_at`, `resolved_at`, `agent`, `replies`,
+/// `body` (the customer's messages), those the log has. `read` counts
+/// messages.
+///
+/// Errors: as [`crate::ingest::conversations::read_conversations`].
+pub fn conversation_table(
+    source: &InputSource,
+    opts: &crate::ingest::conversations::ConversationOptions,
+) -> Result<TicketTable> {
+    let log = crate::ingest::conversations::read_conversations(source, opts)?;
+    let t = &log.tickets;
+    let any = |f: Field| match f {
+        Field::CreatedAt => true,
+        Field::CustomerId => t.iter().any(|t| t.customer_id.is_some()),
+        Field::FirstResponse => t.iter().any(|t| t.first_response_at.is_some()),
+        Field::Resolved => t.iter().any(|t| t.resolved_at.is_some()),
+        Field::Agent => t.iter().any(|t| t.agent.is_some()),
+        Field::Replies => t.iter().any(|t| t.replies.is_some()),
+        Field::Body => t.iter().any(|t| t.body.is_some()),
+        _ => false,
+    };
+    let columns = build(t, any, &[])?;
+    Ok(TicketTable {
+        columns,
+        read: log.stats.messages + log.stats.rejected,
+        rejects: log.rejects,
+        warnings: Vec::new(),
+        mapping: log
+            .columns
+            .iter()
+            .map(|(f, c)| (f.to_string(), c.clone()))
+            .collect(),
+    })
+}
+
+/// The typed columns of `tickets`: the fields `has` says the input has,
+/// then the `extra` input columns `(index in raw, name)` as strings.
+fn build(
+    tickets: &[Ticket],
+    has: impl Fn(Field) -> bool,
+    extra: &[(usize, &str)],
+) -> Result<RecordBatch> {
     let mut cols = Columns::default();
     cols.uint("line", tickets.iter().map(|t| Some(t.line)));
     cols.text("ticket_id", tickets.iter().map(|t| Some(t.id.as_str())));
@@ -98,7 +173,7 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
     if has(Field::FirstResponse) {
         both(
             &mut cols,
-            &tickets,
+            tickets,
             ("first_response_at", |t| t.first_response_at),
             ("first_response_minutes", |t| t.first_response_minutes),
         );
@@ -106,7 +181,7 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
     if has(Field::Resolved) {
         both(
             &mut cols,
-            &tickets,
+            tickets,
             ("resolved_at", |t| t.resolved_at),
             ("resolution_hours", |t| t.resolution_hours),
         );
@@ -150,7 +225,7 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
             cols.real(name, tickets.iter().map(get));
         }
     }
-    if has(Field::Subject) && map.text_columns.is_empty() {
+    if has(Field::Subject) {
         cols.text("subject", tickets.iter().map(|t| cell(t.subject.as_ref())));
     }
     if has(Field::Body) {
@@ -158,7 +233,7 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
     }
     if has(Field::Tags) {
         let mut b = ListBuilder::new(StringBuilder::new());
-        for t in &tickets {
+        for t in tickets {
             for tag in &t.tags {
                 b.values().append_value(tag);
             }
@@ -166,33 +241,14 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
         }
         cols.push("tags", Arc::new(b.finish()));
     }
-    for (i, h) in headers.iter().enumerate() {
-        if used.contains(&i) {
-            continue;
-        }
+    for &(i, h) in extra {
         let cells = tickets
             .iter()
             .map(|t| t.raw.get(i).map(String::as_str).filter(|s| !s.is_empty()));
         let name = cols.free_name(h);
         cols.text(&name, cells);
     }
-    let mapping = map
-        .columns()
-        .iter()
-        .map(|c| (c.field.as_str().to_string(), c.column.clone()))
-        .chain(
-            map.text_columns()
-                .map(|c| ("text".to_string(), c.to_string())),
-        )
-        .collect();
-    let warnings = reader.warnings().to_vec();
-    Ok(TicketTable {
-        columns: cols.finish(tickets.len())?,
-        rejects,
-        read,
-        warnings,
-        mapping,
-    })
+    cols.finish(tickets.len())
 }
 
 /// Reads a text field of a ticket.
@@ -375,6 +431,36 @@ mod tests {
         let created = t.columns.column_by_name("created_at").unwrap();
         assert_eq!(created.data_type(), &timestamp_type());
         assert_eq!(created.null_count(), 0);
+    }
+
+    /// Field case 09 (Intercom conversation parts) as a table: the tickets
+    /// `kpi --conversations` rebuilds, whose KPIs are the hand-computed ones.
+    #[test]
+    fn message_log_as_a_ticket_table() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = InputSource::Path(root.join("tests/data/field/intercom_parts.csv"));
+        let t = conversation_table(&source, &Default::default()).unwrap();
+        assert_eq!((t.read, t.rejects.len()), (15, 0));
+        assert_eq!(t.columns.num_rows(), 5);
+        let names: Vec<&str> = t
+            .columns
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        assert!(names.starts_with(&["line", "ticket_id", "customer_id", "created_at"]));
+        assert!(names.contains(&"first_response_at") && names.contains(&"body"));
+        let k = crate::pipeline::table::kpi_table(
+            &ipc(&t.columns),
+            &IngestOptions::default(),
+            &Default::default(),
+        )
+        .unwrap();
+        let o = &k.report.overall;
+        assert_eq!(o.tickets, 5);
+        assert_eq!(o.backlog, Some(1));
+        assert_eq!(o.first_response_minutes.median, Some(37.5));
     }
 
     #[test]
