@@ -404,16 +404,21 @@ struct Classifier {
 #[pymethods]
 impl Classifier {
     #[new]
-    #[pyo3(signature = (model=None, taxonomy=None, cache=true, threads=0))]
+    #[pyo3(signature = (model=None, taxonomy=None, cache=true, threads=0, batch_rows=None))]
     fn new(
         model: Option<PathBuf>,
         taxonomy: Option<PathBuf>,
         cache: bool,
         threads: usize,
+        batch_rows: Option<usize>,
     ) -> PyResult<Self> {
+        if batch_rows == Some(0) {
+            return Err(bad("batch_rows must be at least 1".into()));
+        }
         let opts = ClassifierOptions {
             cache_dir: if cache { default_cache_dir() } else { None },
             threads,
+            max_batch_rows: batch_rows.unwrap_or(ClassifierOptions::default().max_batch_rows),
             ..Default::default()
         };
         let model =

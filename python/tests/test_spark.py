@@ -1,6 +1,7 @@
 """The Spark recipe (``ticketlens.spark.classify``, ``mapInArrow``) in local
 mode gives, bit for bit, what the Python API gives on the same Arrow batches,
-and the CLI's labels up to the int8 batch effect.
+the CLI's labels up to the int8 batch effect, and with ``batch_rows=1``
+exactly what ``ticketlens classify --batch-rows 1`` gives.
 
 Run after `pip install ./python pyspark pandas` with Java on the PATH:
 `python python/tests/test_spark.py`.
@@ -53,6 +54,9 @@ def test_spark_local_matches_the_cli() -> None:
         sample = ticketlens.Classifier(cache=False).classify(pdf.head(600))
         themes = ticketlens.ThemeModel.fit(sample, k=5)
         out = classify(df, theme_model=themes).toPandas()
+        # Every text inferred alone: partitions then give exactly the CLI's
+        # --batch-rows 1 results (checked at the end).
+        alone = classify(spark.createDataFrame(pdf.head(600)).repartition(3), batch_rows=1).toPandas()
     finally:
         spark.stop()
     assert len(out) == len(pdf)
@@ -102,6 +106,21 @@ def test_spark_local_matches_the_cli() -> None:
                 assert (x is None) == (y is None) and (x is None or list(x) == list(y))
             batches += 1
     print(f"spark: identical to the Python API on all {batches} batches", flush=True)
+
+    with tempfile.TemporaryDirectory() as d:
+        csv = os.path.join(d, "t.csv")
+        pdf.head(600).to_csv(csv, index=False)
+        res = subprocess.run([BIN, "classify", csv, "-o", os.path.join(d, "t.parquet"), "-q",
+                              "--no-cache", "--batch-rows", "1"], capture_output=True, text=True)
+        assert res.returncode in (0, 3), res.stderr
+        cli1 = pq.read_table(os.path.join(d, "t.parquet")).to_pandas().set_index("ticket_id").sort_index()
+    alone = alone[alone["ticketlens_reject"].isna()].set_index("ticket_id").sort_index()
+    assert list(alone.index) == list(cli1.index)
+    for c in MODEL_COLUMNS:
+        assert cells(alone[c]) == cells(cli1[c]), f"{c}: batch_rows=1 differs from the CLI's --batch-rows 1"
+    for x, y in zip(alone["embedding"], cli1["embedding"]):
+        assert list(x) == list(y)
+    print(f"spark: batch_rows=1 identical to the CLI on all {len(alone)} rows", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ class Classifier:
         taxonomy: Optional[str] = ...,
         cache: bool = ...,
         threads: int = ...,
+        batch_rows: Optional[int] = ...,
     ) -> None: ...
     @property
     def model_sha256(self) -> str: ...

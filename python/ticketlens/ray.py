@@ -30,7 +30,8 @@ class ClassifyBatch:
     ``map_batches(ClassifyBatch, fn_constructor_kwargs=…)``).
 
     Arguments as :meth:`Classifier.classify`, plus ``threads`` (inference
-    threads of this actor: give it the actor's ``num_cpus``) and
+    threads of this actor: give it the actor's ``num_cpus``), ``batch_rows``
+    (as :class:`Classifier`; ``1`` for results independent of batching) and
     ``theme_model`` (a saved theme model to assign). Rejected rows stay,
     with nulls and their reason in ``reject_column``. The embedding is a
     variable-size list (``list<float>``), which every writer and engine
@@ -49,8 +50,11 @@ class ClassifyBatch:
         embeddings: bool = True,
         theme_model: Optional[str] = None,
         reject_column: Optional[str] = "ticketlens_reject",
+        batch_rows: Optional[int] = None,
     ) -> None:
-        self.classifier = Classifier(model=model, taxonomy=taxonomy, cache=False, threads=threads)
+        self.classifier = Classifier(
+            model=model, taxonomy=taxonomy, cache=False, threads=threads, batch_rows=batch_rows
+        )
         self.themes = ThemeModel.load(theme_model) if theme_model else None
         self.options = dict(
             text_columns=names(text_columns),

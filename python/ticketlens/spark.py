@@ -26,14 +26,18 @@ from . import Classifier
 from ._convert import names
 from .themes import ThemeModel
 
-# One model per Python worker process, per (model, taxonomy, threads, cache).
-_WORKER: Dict[Tuple[Optional[str], Optional[str], int, bool], Classifier] = {}
+# One model per Python worker process, per (model, taxonomy, threads, cache, batch_rows).
+_WORKER: Dict[Tuple[Optional[str], Optional[str], int, bool, Optional[int]], Classifier] = {}
 
 
-def _classifier(model: Optional[str], taxonomy: Optional[str], threads: int, cache: bool) -> Classifier:
-    key = (model, taxonomy, threads, cache)
+def _classifier(
+    model: Optional[str], taxonomy: Optional[str], threads: int, cache: bool, batch_rows: Optional[int]
+) -> Classifier:
+    key = (model, taxonomy, threads, cache, batch_rows)
     if key not in _WORKER:
-        _WORKER[key] = Classifier(model=model, taxonomy=taxonomy, threads=threads, cache=cache)
+        _WORKER[key] = Classifier(
+            model=model, taxonomy=taxonomy, threads=threads, cache=cache, batch_rows=batch_rows
+        )
     return _WORKER[key]
 
 
@@ -74,8 +78,13 @@ def classify(
     reject_column: Optional[str] = "ticketlens_reject",
     cache: bool = False,
     theme_model: Any = None,
+    batch_rows: Optional[int] = None,
 ) -> Any:
     """``df`` (a ``pyspark.sql.DataFrame``) with the model's columns added.
+
+    ``batch_rows=1``: every text inferred alone, so each row gets exactly
+    what ``ticketlens classify --batch-rows 1`` gives it, whatever the
+    partitioning (see :class:`~ticketlens.Classifier`).
 
     ``theme_model``: a :class:`~ticketlens.ThemeModel` (or the path of a
     saved one) fitted on a sample: every worker then also adds
@@ -129,7 +138,7 @@ def classify(
     threads = int(df.sparkSession.conf.get("spark.task.cpus", "1") or 1)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        clf = _classifier(model, taxonomy, threads, cache)
+        clf = _classifier(model, taxonomy, threads, cache, batch_rows)
         themes = _themes(themes_json)
         for batch in batches:
             if batch.num_rows == 0:

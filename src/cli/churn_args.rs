@@ -85,6 +85,7 @@ impl ClassifierArgs {
         ModelArgs {
             model: self.classifier_model.clone(),
             batch_tokens: self.batch_tokens,
+            batch_rows: None,
             threads: self.threads,
             sessions: self.sessions,
             cache: self.cache.clone(),

@@ -799,3 +799,68 @@ fn header_errors_come_before_reading_the_rows() {
     assert!(!dir.path().join("m.json.rejects.csv").exists(), "{err}");
     assert!(!model.exists());
 }
+
+/// `--batch-rows 1` infers every text alone, so a ticket's outputs do not
+/// depend on the other tickets of the file (the default model quantizes
+/// activations per batch): the same rows in a smaller, reversed file get
+/// byte-identical model columns.
+#[test]
+fn batch_rows_one_makes_results_independent_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(root().join("fixtures/tickets.csv"))
+        .unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .take(150)
+        .map(|x| x.unwrap().iter().map(String::from).collect::<Vec<_>>())
+        .filter(|x: &Vec<String>| x.len() == headers.len())
+        .collect();
+    let write = |name: &str, rows: &[Vec<String>]| {
+        let p = dir.path().join(name);
+        let mut w = csv::Writer::from_path(&p).unwrap();
+        w.write_record(&headers).unwrap();
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        w.flush().unwrap();
+        p
+    };
+    let all = write("all.csv", &rows[..120]);
+    let mut some: Vec<Vec<String>> = rows[40..120].to_vec();
+    some.reverse();
+    let some = write("some.csv", &some);
+    let run = |input: &Path, out: &str| {
+        let out = dir.path().join(out);
+        let res = bin()
+            .args([
+                "classify",
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .args(["--no-cache", "--no-embeddings", "--batch-rows", "1", "-q"])
+            .output()
+            .unwrap();
+        assert!(res.status.code().unwrap_or(1) <= 3, "{}", stderr_of(&res));
+        let (h, r) = common::csv_rows(&out);
+        let id = h.iter().position(|c| c == "ticket_id").unwrap();
+        let first = h.iter().position(|c| c == "sentiment").unwrap();
+        r.into_iter()
+            .map(|row| (row[id].clone(), row[first..].to_vec()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let a = run(&all, "all_out.csv");
+    let b = run(&some, "some_out.csv");
+    assert!(b.len() >= 70);
+    for (id, cells) in &b {
+        assert_eq!(Some(cells), a.get(id), "ticket {id}");
+    }
+    let zero = bin()
+        .args(["classify", all.to_str().unwrap(), "--batch-rows", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr_of(&zero));
+}
