@@ -107,11 +107,32 @@ fn embeddings(data: &[u8], dim: usize) -> PyResult<Embeddings> {
     })
 }
 
+/// A ticket table handed to Python: its IPC stream, the rejects, rows
+/// read, warnings and the column mapping.
+type Exported<'py> = (
+    Bound<'py, PyBytes>,
+    Rejects,
+    u64,
+    Vec<String>,
+    Vec<(String, String)>,
+);
+
+/// A ticket table as [`Exported`].
+fn exported(py: Python<'_>, t: ticketlens::pipeline::table::TicketTable) -> PyResult<Exported<'_>> {
+    let ipc = to_ipc(&t.columns)?;
+    Ok((
+        PyBytes::new(py, &ipc),
+        rejects(t.rejects),
+        t.read,
+        t.warnings,
+        t.mapping,
+    ))
+}
+
 /// Read an export into typed ticket fields. Returns the table's IPC
 /// stream, the rejects, rows read, warnings and the column mapping.
 #[pyfunction]
 #[pyo3(signature = (path, text_columns=Vec::new(), mapping=Vec::new(), timezone="UTC", encoding=None, date_order=None))]
-#[allow(clippy::type_complexity)]
 fn read_export<'py>(
     py: Python<'py>,
     path: PathBuf,
@@ -120,13 +141,7 @@ fn read_export<'py>(
     timezone: &str,
     encoding: Option<String>,
     date_order: Option<String>,
-) -> PyResult<(
-    Bound<'py, PyBytes>,
-    Rejects,
-    u64,
-    Vec<String>,
-    Vec<(String, String)>,
-)> {
+) -> PyResult<Exported<'py>> {
     let date_order = order(date_order.as_deref())?;
     let ingest = IngestOptions {
         map: mapping,
@@ -140,21 +155,13 @@ fn read_export<'py>(
     };
     let source = InputSource::Path(path);
     let t = py.detach(|| read_table(&source, &ingest)).map_err(to_py)?;
-    let ipc = to_ipc(&t.columns)?;
-    Ok((
-        PyBytes::new(py, &ipc),
-        rejects(t.rejects),
-        t.read,
-        t.warnings,
-        t.mapping,
-    ))
+    exported(py, t)
 }
 
 /// Read a message log and rebuild its tickets (one per customer-started
 /// thread). Returns what [`read_export`] returns.
 #[pyfunction]
 #[pyo3(signature = (path, mapping=Vec::new(), timezone="UTC", encoding=None, bot_author=None))]
-#[allow(clippy::type_complexity)]
 fn read_conversations<'py>(
     py: Python<'py>,
     path: PathBuf,
@@ -162,13 +169,7 @@ fn read_conversations<'py>(
     timezone: &str,
     encoding: Option<String>,
     bot_author: Option<String>,
-) -> PyResult<(
-    Bound<'py, PyBytes>,
-    Rejects,
-    u64,
-    Vec<String>,
-    Vec<(String, String)>,
-)> {
+) -> PyResult<Exported<'py>> {
     let bot_author = match bot_author {
         None => None,
         Some(p) => Some(regex::Regex::new(&p).map_err(|e| {
@@ -188,14 +189,7 @@ fn read_conversations<'py>(
     let t = py
         .detach(|| conversation_table(&source, &opts))
         .map_err(to_py)?;
-    let ipc = to_ipc(&t.columns)?;
-    Ok((
-        PyBytes::new(py, &ipc),
-        rejects(t.rejects),
-        t.read,
-        t.warnings,
-        t.mapping,
-    ))
+    exported(py, t)
 }
 
 /// KPIs of a table (an IPC stream). Returns the tidy table's IPC stream,
