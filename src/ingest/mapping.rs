@@ -332,6 +332,20 @@ impl ColumnMapping {
         &self.columns
     }
 
+    /// Indices of the input columns no field and no `--text-column`
+    /// reads, in input order (kept as they are in enriched outputs).
+    pub fn unused_columns(&self) -> Vec<usize> {
+        let used: std::collections::HashSet<usize> = self
+            .columns
+            .iter()
+            .flat_map(|c| c.sources.iter().copied())
+            .chain(self.text_columns.iter().map(|(i, _)| *i))
+            .collect();
+        (0..self.headers.len())
+            .filter(|i| !used.contains(i))
+            .collect()
+    }
+
     /// The `--text-column` names, if any.
     pub fn text_columns(&self) -> impl Iterator<Item = &str> {
         self.text_columns.iter().map(|(_, n)| n.as_str())
@@ -378,14 +392,9 @@ impl std::fmt::Display for ColumnMapping {
                 None => writeln!(f, "{:<16} {:<40} -", field.as_str(), "(not mapped)")?,
             }
         }
-        let used: Vec<usize> = self
-            .columns
-            .iter()
-            .flat_map(|c| c.sources.iter().copied())
-            .chain(self.text_columns.iter().map(|(i, _)| *i))
-            .collect();
-        let unused: Vec<String> = (0..self.headers.len())
-            .filter(|i| !used.contains(i))
+        let unused: Vec<String> = self
+            .unused_columns()
+            .into_iter()
             .map(|i| format!("\"{}\"", self.headers[i]))
             .collect();
         if !unused.is_empty() {

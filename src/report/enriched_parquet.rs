@@ -93,7 +93,7 @@ impl Column {
 
 /// Unique column names: a repeated name gets `.1`, `.2` … (as pandas reads
 /// a CSV with repeated headers).
-fn unique_names(names: &[String]) -> Vec<String> {
+pub(crate) fn unique_names(names: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     for n in names {
         let mut name = n.clone();

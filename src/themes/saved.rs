@@ -254,21 +254,31 @@ impl ThemeModel {
         let dim = emb.dim;
         let unit = cluster::unit_rows(&emb.data, dim)
             .map_err(|(i, what)| Error::Data(format!("embedding row {i} is {what}")))?;
-        let flat: Vec<f32> = self.themes.iter().flat_map(|t| t.centre.clone()).collect();
+        let flat = self.flat_centres();
         let centres = Rows { data: &flat, dim };
         use rayon::prelude::*;
         Ok(unit
             .par_chunks(dim.max(1))
             .map(|r| {
                 let (id, sim) = kmeans::nearest(r, centres);
-                let distance = 1.0 - sim;
                 NearestTheme {
                     id,
-                    distance,
-                    outlier: distance > self.themes[id].radius,
+                    distance: 1.0 - sim,
+                    outlier: self.is_far(id, sim),
                 }
             })
             .collect())
+    }
+
+    /// The saved centres, row after row (`themes × dim`).
+    fn flat_centres(&self) -> Vec<f32> {
+        self.themes.iter().flat_map(|t| t.centre.clone()).collect()
+    }
+
+    /// A ticket at cosine similarity `sim` to theme `id`'s centre lies
+    /// beyond that theme's radius.
+    fn is_far(&self, id: usize, sim: f32) -> bool {
+        1.0 - sim > self.themes[id].radius
     }
 
     /// Assign every ticket to its nearest saved theme (same ids and labels
@@ -292,13 +302,13 @@ impl ThemeModel {
         let k = self.themes.len();
         use rayon::prelude::*;
         let row = |i: usize| &p.unit[i * dim..(i + 1) * dim];
-        let flat: Vec<f32> = self.themes.iter().flat_map(|t| t.centre.clone()).collect();
+        let flat = self.flat_centres();
         let centres = Rows { data: &flat, dim };
         let nearest = |r: &[f32]| kmeans::nearest(r, centres);
         let (mut labels, mut sims): (Vec<usize>, Vec<f32>) =
             p.selected.par_iter().map(|&i| nearest(row(i))).unzip();
         let far: Vec<usize> = (0..p.selected.len())
-            .filter(|&j| 1.0 - sims[j] > self.themes[labels[j]].radius)
+            .filter(|&j| self.is_far(labels[j], sims[j]))
             .collect();
 
         // Emerging themes: tight groups among the far tickets whose centre

@@ -12,6 +12,7 @@
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, Field, IngestOptions, InputSource, Reject, Row};
+use crate::report::enriched_parquet::unique_names;
 use crate::ticket::Ticket;
 use arrow_array::builder::{
     BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
@@ -20,7 +21,6 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field as ArrowField, Schema};
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// An export as a typed table.
@@ -64,14 +64,6 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
     let mut reader = ingest::open(source, ingest)?;
     let headers = reader.headers().to_vec();
     let map = reader.mapping().clone();
-    let mut used: HashSet<usize> = HashSet::new();
-    for c in map.columns() {
-        used.extend(c.sources.iter().copied());
-        if c.sources.is_empty() && c.index < headers.len() {
-            used.insert(c.index);
-        }
-    }
-    used.extend(map.text_columns.iter().map(|(i, _)| *i));
     let mut tickets = Vec::new();
     let mut rejects = Vec::new();
     let mut read = 0u64;
@@ -82,11 +74,10 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
             Row::Rejected(r) => rejects.push(r),
         }
     }
-    let extra: Vec<(usize, &str)> = headers
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !used.contains(i))
-        .map(|(i, h)| (i, h.as_str()))
+    let extra: Vec<(usize, &str)> = map
+        .unused_columns()
+        .into_iter()
+        .map(|i| (i, headers[i].as_str()))
         .collect();
     let columns = build(
         &tickets,
@@ -245,8 +236,7 @@ fn build(
         let cells = tickets
             .iter()
             .map(|t| t.raw.get(i).map(String::as_str).filter(|s| !s.is_empty()));
-        let name = cols.free_name(h);
-        cols.text(&name, cells);
+        cols.text(h, cells);
     }
     cols.finish(tickets.len())
 }
@@ -321,20 +311,17 @@ impl Columns {
         self.push(name, Arc::new(b.finish()));
     }
 
-    /// `name`, or `name.1`, `name.2` … when taken (pandas' rule).
-    fn free_name(&self, name: &str) -> String {
-        let taken = |n: &str| self.fields.iter().any(|f| f.name() == n);
-        if !taken(name) {
-            return name.to_string();
-        }
-        (1..)
-            .map(|k| format!("{name}.{k}"))
-            .find(|n| !taken(n))
-            .unwrap_or_default()
-    }
-
+    /// The batch; a name already taken gets `.1`, `.2` … (pandas' rule,
+    /// as the enriched Parquet names repeated columns).
     fn finish(self, rows: usize) -> Result<RecordBatch> {
-        let schema = Arc::new(Schema::new(self.fields));
+        let names: Vec<String> = self.fields.iter().map(|f| f.name().clone()).collect();
+        let fields: Vec<ArrowField> = self
+            .fields
+            .into_iter()
+            .zip(unique_names(&names))
+            .map(|(f, n)| f.with_name(n))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
         let opts = arrow_array::RecordBatchOptions::new().with_row_count(Some(rows));
         RecordBatch::try_new_with_options(schema, self.arrays, &opts)
             .map_err(|e| Error::Data(format!("building the ticket table: {e}")))
