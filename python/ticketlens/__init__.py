@@ -17,7 +17,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 import pyarrow as pa
 
-from ._convert import from_ipc, like, names, rejects_table, to_arrow, to_ipc
+from ._convert import from_ipc, like, names, rejects_table, to_arrow, to_ipc, with_columns
 from ._frames import DataQualityWarning, kpis, read_export
 from ._native import Classifier as _NativeClassifier
 from ._native import __version__
@@ -111,16 +111,10 @@ class Classifier:
         )
         columns = from_ipc(result)
         self.rejects = rejects_table(rejects)
-        out = table
-        for name in columns.column_names:
-            if name in out.column_names:
-                out = out.drop_columns([name])
-            out = out.append_column(columns.schema.field(name), columns.column(name))
+        out = with_columns(table, columns)
         if reject_column is not None:
             reasons = [None] * table.num_rows
             for row, reason, _ in rejects:
                 reasons[row - 1] = reason
-            if reject_column in out.column_names:
-                out = out.drop_columns([reject_column])
-            out = out.append_column(reject_column, pa.array(reasons, pa.string()))
+            out = with_columns(out, {reject_column: pa.array(reasons, pa.string())})
         return like(data, out)

@@ -91,3 +91,19 @@ def names(columns: Any) -> list:
     if isinstance(columns, str):
         return [columns]
     return list(columns)
+
+
+def with_columns(table: pa.Table, columns: Any) -> pa.Table:
+    """`table` with `columns` (name → array, or a Table) appended, each
+    replacing a column of the same name."""
+    items = (
+        [(columns.schema.field(n), columns.column(n)) for n in columns.column_names]
+        if isinstance(columns, pa.Table)
+        else list(columns.items())
+    )
+    for field, col in items:
+        name = field if isinstance(field, str) else field.name
+        if name in table.column_names:
+            table = table.drop_columns([name])
+        table = table.append_column(field, col)
+    return table

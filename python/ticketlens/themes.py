@@ -16,7 +16,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 import pyarrow as pa
 
 from . import _native
-from ._convert import like, to_arrow
+from ._convert import like, to_arrow, with_columns
 
 
 def _matrix(embeddings: Any) -> Tuple[Any, Any]:
@@ -192,12 +192,7 @@ class ThemeModel:
             "theme_distance": pa.array(dist, pa.float32(), mask=mask),
             "theme_outlier": pa.array(far, pa.bool_(), mask=mask),
         }
-        out = table
-        for name, col in cols.items():
-            if name in out.column_names:
-                out = out.drop_columns([name])
-            out = out.append_column(name, col)
-        return like(data, out)
+        return like(data, with_columns(table, cols))
 
 
 def _strings(values: Any, valid: Any, what: str) -> List[str]:
