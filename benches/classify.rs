@@ -63,7 +63,7 @@ fn long_texts(n: usize) -> Vec<String> {
     if n == 0 {
         return Vec::new();
     }
-    let world = ticketlens::synth::generate(&ticketlens::synth::SynthConfig {
+    let world = ticketlens_synth::generate(&ticketlens_synth::SynthConfig {
         tickets: n * 4,
         customers: n.max(10),
         broken_rows: false,

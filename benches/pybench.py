@@ -16,11 +16,13 @@ DEFAULT_BIN = os.path.join(ROOT, "target", "wheel", "ticketlens")
 
 
 def tickets(bin_path: str, count: int, prefix: str) -> Tuple[str, str, pa.Table]:
-    """`count` synthetic tickets (`gen-fixtures --clean`: unique texts) in a
+    """`count` synthetic tickets (`gen-fixtures --clean`, built beside `bin_path`:
+    unique texts) in a
     new directory: `(directory, CSV path, table with every column as a
     string, as an export reads)`."""
     work = tempfile.mkdtemp(prefix=prefix)
-    subprocess.run([bin_path, "gen-fixtures", "--out", work, "--tickets", str(count), "--clean"],
+    gen = os.path.join(os.path.dirname(bin_path), "gen-fixtures")
+    subprocess.run([gen, "--out", work, "--tickets", str(count), "--clean"],
                    check=True, capture_output=True)
     src = os.path.join(work, "tickets.csv")
     parse = pcsv.ParseOptions(newlines_in_values=True)

@@ -4,7 +4,7 @@ class-based actor per CPU) on a local Ray, against the CLI.
 Run from the repository root in a virtualenv with the package and Ray
 installed (``pip install ./python "ray[data]" pandas``):
 
-    cargo build --profile wheel --bin ticketlens
+    cargo build --profile wheel --bin ticketlens --bin gen-fixtures
     python benches/ray_local.py --tickets 5000
 
 Prints wall times, throughput, overhead over the CLI and label agreement,

@@ -4,7 +4,7 @@ the CLI on the same tickets, same machine, same run.
 Run from the repository root in a virtualenv with the package installed
 (``pip install ./python pyspark pandas``) and Java on the PATH:
 
-    cargo build --profile wheel --bin ticketlens
+    cargo build --profile wheel --bin ticketlens --bin gen-fixtures
     python benches/spark_vs_cli.py --tickets 20000
 
 The CLI binary is built with the wheel's profile (release without LTO) so

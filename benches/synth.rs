@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use ticketlens::synth::{generate, SynthConfig};
+use ticketlens_synth::{generate, SynthConfig};
 
 struct Count(u64);
 

@@ -165,7 +165,7 @@ fn main() {
         report.k_selection.range,
         report.k_selection.micro_clusters,
         report.trending.len(),
-        themes::normalized_mutual_info(&gold, &labels)
+        ticketlens_synth::eval::normalized_mutual_info(&gold, &labels)
     );
     let dir = std::env::temp_dir().join(format!("ticketlens-themes-bench-{}", std::process::id()));
     let t = Instant::now();
@@ -220,7 +220,7 @@ fn main() {
         data: emb.data[..m * DIM].to_vec(),
     };
     let t = Instant::now();
-    let e = themes::eval_kmeans(&small, &gold[..m], 50, 1)
+    let e = ticketlens_synth::eval::eval_kmeans(&small, &gold[..m], 50, 1)
         .map(|e| e.nmi)
         .unwrap_or(f64::NAN);
     println!(

@@ -16,8 +16,9 @@
 
 use chrono::{TimeZone, Utc};
 use std::path::PathBuf;
-use ticketlens::themes::{self, eval, ThemeOptions};
+use ticketlens::themes::{self, ThemeOptions};
 use ticketlens::{EnrichedTicket, Ticket};
+use ticketlens_synth::eval;
 
 fn main() -> ticketlens::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -46,7 +47,7 @@ fn main() -> ticketlens::Result<()> {
         emb.dim
     );
 
-    let auto = themes::eval_clustering(&emb, &gold, &ThemeOptions::default())?;
+    let auto = eval::eval_clustering(&emb, &gold, &ThemeOptions::default())?;
     println!(
         "auto k:   k={} (fitted {}) NMI={:.4} ARI={:.4} ({:.1}s)",
         auto.k, auto.k_selection.chosen, auto.nmi, auto.ari, auto.seconds
@@ -54,7 +55,7 @@ fn main() -> ticketlens::Result<()> {
     for c in &auto.k_selection.candidates {
         println!("   k={:4} silhouette={:.4}", c.k, c.silhouette);
     }
-    let unrefined = themes::eval_clustering(
+    let unrefined = eval::eval_clustering(
         &emb,
         &gold,
         &ThemeOptions {
@@ -66,7 +67,7 @@ fn main() -> ticketlens::Result<()> {
         "auto k, no refinement: k={} NMI={:.4} ARI={:.4} ({:.1}s)",
         unrefined.k, unrefined.nmi, unrefined.ari, unrefined.seconds
     );
-    let fixed = themes::eval_clustering(
+    let fixed = eval::eval_clustering(
         &emb,
         &gold,
         &ThemeOptions {
@@ -79,7 +80,7 @@ fn main() -> ticketlens::Result<()> {
         fixed.k, fixed.nmi, fixed.ari, fixed.seconds
     );
     for iters in [3, 25] {
-        let e = themes::eval_clustering(
+        let e = eval::eval_clustering(
             &emb,
             &gold,
             &ThemeOptions {
@@ -92,7 +93,7 @@ fn main() -> ticketlens::Result<()> {
             e.k, e.nmi, e.ari, e.seconds
         );
     }
-    let km = themes::eval_kmeans(&emb, &gold, classes, 42)?;
+    let km = eval::eval_kmeans(&emb, &gold, classes, 42)?;
     println!(
         "plain KMeans k={classes}: NMI={:.4} ARI={:.4} ({:.1}s)",
         km.nmi, km.ari, km.seconds

@@ -24,7 +24,6 @@ pub mod period;
 pub mod pipeline;
 pub mod report;
 pub mod stats;
-pub mod synth;
 pub mod taxonomy;
 pub mod text;
 pub mod themes;

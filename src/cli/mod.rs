@@ -6,7 +6,6 @@ mod churn;
 mod churn_args;
 mod classify;
 mod common;
-mod gen;
 mod kpi;
 mod kpi_args;
 mod ser;
@@ -48,8 +47,6 @@ pub enum Command {
     /// saved model into at_risk.csv. Each has its own `--help`.
     Churn(churn::ChurnArgs),
     Taxonomy(taxonomy::TaxonomyArgs),
-    #[command(name = "gen-fixtures", hide = true)]
-    GenFixtures(gen::GenArgs),
 }
 
 /// Run a parsed command line.
@@ -61,6 +58,5 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Themes(a) => themes::run(a),
         Command::Churn(a) => churn::run(a),
         Command::Taxonomy(a) => taxonomy::run(a),
-        Command::GenFixtures(a) => gen::run(a),
     }
 }

@@ -1,140 +1,29 @@
-//! Clustering quality against gold labels: NMI and ARI, and the BANKING77 harness.
-//!
-//! NMI uses the arithmetic-mean normalisation (scikit-learn's default):
-//! `NMI = I(U;V) / ((H(U) + H(V)) / 2)`. ARI is Hubert & Arabie's adjusted
-//! Rand index. Both are 1 for identical partitions (up to renaming).
+//! The clustering core as plain functions over embedding rows, for quality
+//! harnesses that score themes against gold labels (the BANKING77
+//! evaluation lives in the `ticketlens-synth` crate, outside the product).
 
 use super::select::KSelection;
 use super::ThemeOptions;
 use super::{cluster, kmeans};
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
-use serde::Serialize;
-use std::collections::HashMap;
-use std::path::Path;
 
-/// Quality of a clustering against gold labels.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClusterEval {
-    /// Rows evaluated.
-    pub n: usize,
-    /// Distinct gold labels.
-    pub gold_classes: usize,
-    /// Clusters found (after merging).
-    pub k: usize,
-    /// Normalised mutual information (arithmetic mean).
-    pub nmi: f64,
-    /// Adjusted Rand index.
-    pub ari: f64,
-    /// How k was chosen.
-    pub k_selection: KSelection,
-    /// Wall-clock seconds of the clustering.
-    pub seconds: f64,
-}
-
-/// Row sums, column sums and non-zero cells of a contingency table.
-type Table = (Vec<f64>, Vec<f64>, HashMap<(usize, usize), f64>);
-
-/// Contingency table of two labelings (dense ids).
-fn table<A: Eq + std::hash::Hash, B: Eq + std::hash::Hash>(a: &[A], b: &[B]) -> Table {
-    let mut ia: HashMap<&A, usize> = HashMap::new();
-    let mut ib: HashMap<&B, usize> = HashMap::new();
-    let mut ra = Vec::new();
-    let mut rb = Vec::new();
-    let mut cells: HashMap<(usize, usize), f64> = HashMap::new();
-    for (x, y) in a.iter().zip(b) {
-        let nx = ia.len();
-        let i = *ia.entry(x).or_insert(nx);
-        let ny = ib.len();
-        let j = *ib.entry(y).or_insert(ny);
-        if i == ra.len() {
-            ra.push(0.0);
-        }
-        if j == rb.len() {
-            rb.push(0.0);
-        }
-        ra[i] += 1.0;
-        rb[j] += 1.0;
-        *cells.entry((i, j)).or_insert(0.0) += 1.0;
-    }
-    (ra, rb, cells)
-}
-
-fn entropy(counts: &[f64], n: f64) -> f64 {
-    counts
-        .iter()
-        .filter(|&&c| c > 0.0)
-        .map(|&c| -(c / n) * (c / n).ln())
-        .sum()
-}
-
-/// Normalised mutual information of two labelings of the same items.
-/// Returns 1 when both put everything in one cluster (identical partitions).
-pub fn normalized_mutual_info<A: Eq + std::hash::Hash, B: Eq + std::hash::Hash>(
-    a: &[A],
-    b: &[B],
-) -> f64 {
-    let n = a.len().min(b.len()) as f64;
-    if n == 0.0 {
-        return 1.0;
-    }
-    let (ra, rb, cells) = table(&a[..n as usize], &b[..n as usize]);
-    let (ha, hb) = (entropy(&ra, n), entropy(&rb, n));
-    if ha == 0.0 && hb == 0.0 {
-        return 1.0;
-    }
-    let mi: f64 = cells
-        .iter()
-        .map(|(&(i, j), &c)| (c / n) * ((c * n) / (ra[i] * rb[j])).ln())
-        .sum();
-    let denom = (ha + hb) / 2.0;
-    if denom <= 0.0 {
-        0.0
-    } else {
-        (mi / denom).clamp(0.0, 1.0)
-    }
-}
-
-fn pairs(x: f64) -> f64 {
-    x * (x - 1.0) / 2.0
-}
-
-/// Adjusted Rand index of two labelings of the same items.
-pub fn adjusted_rand_index<A: Eq + std::hash::Hash, B: Eq + std::hash::Hash>(
-    a: &[A],
-    b: &[B],
-) -> f64 {
-    let n = a.len().min(b.len());
-    let (ra, rb, cells) = table(&a[..n], &b[..n]);
-    let index: f64 = cells.values().map(|&c| pairs(c)).sum();
-    let sa: f64 = ra.iter().map(|&c| pairs(c)).sum();
-    let sb: f64 = rb.iter().map(|&c| pairs(c)).sum();
-    let expected = sa * sb / pairs(n as f64).max(f64::MIN_POSITIVE);
-    let max = (sa + sb) / 2.0;
-    if (max - expected).abs() < 1e-12 {
-        return 1.0;
-    }
-    (index - expected) / (max - expected)
-}
-
-/// Cluster `emb` exactly as [`super::discover`] would (canonical order by
-/// embedding content) and score the result against `gold`.
-pub fn eval_clustering(
+/// Theme of every row of `emb` exactly as [`super::discover`] would cluster
+/// them (canonical order by embedding content, default pipeline: micro
+/// k-means → Ward → k chosen by silhouette → refinement), with how k was
+/// chosen. Labels are dense ids `0..k`, numbered by theme size, one per row.
+///
+/// Errors: no rows, or a row that is not finite or is all zeros.
+pub fn cluster_embeddings(
     emb: &Embeddings,
-    gold: &[String],
     opts: &ThemeOptions,
-) -> Result<ClusterEval> {
+) -> Result<(Vec<usize>, KSelection)> {
     let n = emb.rows();
-    if gold.len() != n || n == 0 {
-        return Err(Error::Data(format!(
-            "eval: {} embedding rows but {} gold labels",
-            n,
-            gold.len()
-        )));
+    if n == 0 {
+        return Err(Error::Data("themes: no embedding rows to cluster".into()));
     }
-    let t = std::time::Instant::now();
     let unit = cluster::unit_rows(&emb.data, emb.dim)
-        .map_err(|(i, what)| Error::Data(format!("eval: embedding row {i} is {what}")))?;
+        .map_err(|(i, what)| Error::Data(format!("themes: embedding row {i} is {what}")))?;
     let dim = emb.dim;
     let hashes: Vec<u64> = (0..n)
         .map(|i| cluster::row_hash(&unit[i * dim..(i + 1) * dim]))
@@ -143,117 +32,23 @@ pub fn eval_clustering(
     let keys: Vec<(&str, u64, u64)> = (0..n).map(|i| ("", hashes[i], i as u64)).collect();
     let sel: Vec<usize> = (0..n).collect();
     let c = cluster::cluster(&unit, dim, &sel, &keys, opts);
-    let seconds = t.elapsed().as_secs_f64();
-    let k = c.labels.iter().max().map_or(0, |m| m + 1);
-    let classes = gold.iter().collect::<std::collections::HashSet<_>>().len();
-    Ok(ClusterEval {
-        n,
-        gold_classes: classes,
-        k,
-        nmi: normalized_mutual_info(gold, &c.labels),
-        ari: adjusted_rand_index(gold, &c.labels),
-        k_selection: c.selection,
-        seconds,
-    })
+    Ok((c.labels, c.selection))
 }
 
-/// Baseline for comparison: plain spherical k-means with a given k on all
-/// rows (k-means++ start, up to 100 Lloyd iterations), no micro-clusters or
-/// Ward merge.
-pub fn eval_kmeans(emb: &Embeddings, gold: &[String], k: usize, seed: u64) -> Result<ClusterEval> {
-    let n = emb.rows();
-    if gold.len() != n || n == 0 || k == 0 {
-        return Err(Error::Data(format!(
-            "eval: {} embedding rows, {} gold labels, k = {k}",
-            n,
-            gold.len()
-        )));
-    }
-    let t = std::time::Instant::now();
-    let f = kmeans::fit(
+/// Plain spherical k-means with `k` clusters on all rows (k-means++ start,
+/// up to `max_iter` Lloyd iterations, seeded): the baseline the theme
+/// pipeline is measured against. One label in `0..k` per row.
+pub fn spherical_kmeans(emb: &Embeddings, k: usize, seed: u64, max_iter: usize) -> Vec<usize> {
+    kmeans::fit(
         kmeans::Rows {
             data: &emb.data,
             dim: emb.dim,
         },
-        k,
+        k.max(1),
         seed,
-        100,
-    );
-    let seconds = t.elapsed().as_secs_f64();
-    Ok(ClusterEval {
-        n,
-        gold_classes: gold.iter().collect::<std::collections::HashSet<_>>().len(),
-        k: f.labels.iter().max().map_or(0, |m| m + 1),
-        nmi: normalized_mutual_info(gold, &f.labels),
-        ari: adjusted_rand_index(gold, &f.labels),
-        k_selection: KSelection {
-            method: "kmeans".into(),
-            range: (k, k),
-            candidates: Vec::new(),
-            sample_size: 0,
-            chosen: k,
-            micro_clusters: 0,
-            refined: false,
-        },
-        seconds,
-    })
-}
-
-/// Read a BANKING77-style CSV (`text,category`) with its embeddings and the
-/// gold labels; used by the quality harness.
-pub fn read_labelled(
-    csv_path: &Path,
-    npy: &Path,
-) -> Result<(Vec<String>, Vec<String>, Embeddings)> {
-    let mut r = csv::Reader::from_path(csv_path).map_err(|e| Error::Csv {
-        context: csv_path.display().to_string(),
-        source: e,
-    })?;
-    let headers = r
-        .headers()
-        .map_err(|e| Error::Csv {
-            context: csv_path.display().to_string(),
-            source: e,
-        })?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
-                path: csv_path.display().to_string(),
-                field: name.to_string(),
-                tried: name.to_string(),
-            })
-    };
-    let (ti, ci) = (col("text")?, col("category")?);
-    let (mut texts, mut gold) = (Vec::new(), Vec::new());
-    for rec in r.records() {
-        let rec = rec.map_err(|e| Error::Csv {
-            context: csv_path.display().to_string(),
-            source: e,
-        })?;
-        texts.push(rec.get(ti).unwrap_or("").to_string());
-        gold.push(rec.get(ci).unwrap_or("").to_string());
-    }
-    let emb = Embeddings::read_npy(npy)?;
-    if emb.rows() != texts.len() {
-        return Err(Error::Data(format!(
-            "{}: {} rows but {} has {} rows",
-            npy.display(),
-            emb.rows(),
-            csv_path.display(),
-            texts.len()
-        )));
-    }
-    Ok((texts, gold, emb))
-}
-
-/// NMI/ARI of automatic theme discovery on BANKING77 (`train.csv` + its
-/// all-MiniLM-L6-v2 embeddings as a float32 `.npy`), default options.
-pub fn eval_banking77(csv_path: &Path, npy: &Path) -> Result<ClusterEval> {
-    let (_, gold, emb) = read_labelled(csv_path, npy)?;
-    eval_clustering(&emb, &gold, &ThemeOptions::default())
+        max_iter,
+    )
+    .labels
 }
 
 #[cfg(test)]
@@ -261,28 +56,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nmi_and_ari_on_hand_made_labelings() {
-        let gold = ["a", "a", "a", "b", "b", "b"];
-        // Identical up to renaming.
-        assert!((normalized_mutual_info(&gold, &[1, 1, 1, 0, 0, 0]) - 1.0).abs() < 1e-12);
-        assert!((adjusted_rand_index(&gold, &[1, 1, 1, 0, 0, 0]) - 1.0).abs() < 1e-12);
-        // One item moved: [0,0,1,1,1,1] vs gold.
-        // Table: (a,0)=2,(a,1)=1,(b,1)=3. H(gold)=ln2=0.693147, H(pred)=0.636514,
-        // MI = 2/6·ln(2·6/(3·2)) + 1/6·ln(1·6/(3·4)) + 3/6·ln(3·6/(3·4)) = 0.318257.
-        // NMI = 0.318257 / 0.664830 = 0.478704.
-        let p = [0, 0, 1, 1, 1, 1];
-        assert!((normalized_mutual_info(&gold, &p) - 0.478_704).abs() < 1e-5);
-        // ARI: index = C(2,2)+C(1,2)+C(3,2) = 1+0+3 = 4; a = 3+3 = 6; b = 1+6 = 7;
-        // expected = 6·7/15 = 2.8; max = 6.5 → (4−2.8)/(6.5−2.8) = 0.324324.
-        assert!((adjusted_rand_index(&gold, &p) - 0.324_324).abs() < 1e-5);
-        // Independent labelings: NMI 0 (exactly, here).
-        let q = [0, 1, 0, 1, 0, 1];
-        let g2 = [0, 0, 1, 1, 2, 2];
-        assert!(normalized_mutual_info(&g2, &q) < 1e-12);
-    }
-
-    #[test]
-    fn eval_clustering_recovers_planted_groups() {
+    fn cluster_embeddings_recovers_planted_groups() {
         let mut emb = Embeddings::new(4);
         let mut gold = Vec::new();
         for i in 0..60 {
@@ -291,11 +65,16 @@ mod tests {
             v[g] = 1.0;
             super::super::kmeans::normalize(&mut v);
             emb.push(&v);
-            gold.push(format!("g{g}"));
+            gold.push(g);
         }
-        let e = eval_clustering(&emb, &gold, &ThemeOptions::default()).unwrap();
-        assert_eq!(e.k, 3, "{e:?}");
-        assert!((e.nmi - 1.0).abs() < 1e-9);
-        assert!((e.ari - 1.0).abs() < 1e-9);
+        let (labels, sel) = cluster_embeddings(&emb, &ThemeOptions::default()).unwrap();
+        assert_eq!(sel.chosen, 3, "{sel:?}");
+        // Same partition as the planted groups, up to renaming.
+        for i in 0..60 {
+            for j in 0..60 {
+                assert_eq!(labels[i] == labels[j], gold[i] == gold[j]);
+            }
+        }
+        assert!(cluster_embeddings(&Embeddings::new(4), &ThemeOptions::default()).is_err());
     }
 }

@@ -9,7 +9,7 @@
 
 mod cluster;
 pub mod ctfidf;
-pub mod eval;
+mod eval;
 pub mod kind;
 mod kmeans;
 mod refine;
@@ -22,10 +22,7 @@ pub mod trends;
 mod write;
 
 pub use ctfidf::{ctfidf, Keyword};
-pub use eval::{
-    adjusted_rand_index, eval_banking77, eval_clustering, eval_kmeans, normalized_mutual_info,
-    ClusterEval,
-};
+pub use eval::{cluster_embeddings, spherical_kmeans};
 pub use kind::ThemeKind;
 pub use saved::{NearestTheme, SavedTheme, ThemeModel, THEME_MODEL_FORMAT};
 

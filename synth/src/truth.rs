@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
 use super::{BrokenKind, SynthConfig, SynthTicket, TextKind, Topic, World};
-use crate::period::Period;
-use crate::Sentiment;
+use ticketlens::period::Period;
+use ticketlens::Sentiment;
 
 /// Words every surge ticket's text contains (case-insensitive) — except
 /// `tracking`, which most but not all contain.
@@ -188,7 +188,7 @@ fn rfc(t: DateTime<Utc>) -> String {
 
 /// Linear-interpolation quantile of sorted data (numpy's default method);
 /// the same primitive the KPI engine uses (its tests pin it to numpy).
-pub use crate::stats::quantile_sorted as quantile;
+pub use ticketlens::stats::quantile_sorted as quantile;
 
 fn stats(mut v: Vec<f64>) -> Stats {
     v.sort_by(f64::total_cmp);

@@ -1,8 +1,10 @@
-//! Seeded synthetic support world: the project's fixtures, test ground truth
-//! and benchmark data.
+//! `ticketlens-synth`: the seeded synthetic support world (the project's
+//! fixtures, test ground truth and benchmark data) and the clustering
+//! quality harness ([`eval`]: NMI, ARI, BANKING77). Test and bench support,
+//! kept out of the product crate; `gen-fixtures` writes a world to disk.
 //!
 //! Real exports cannot be committed (they hold customer data) and never come
-//! with the answers. This module builds a small, fully known world instead:
+//! with the answers. This crate builds a small, fully known world instead:
 //! customers with a hidden health that drives how often and how angrily they
 //! write, tickets with true topic/sentiment and realistic timings, one planted
 //! complaint surge, rows that ingest must reject, and rows with hostile text.
@@ -14,11 +16,14 @@
 //! byte-identical files. Ticket text is rendered on demand from a per-ticket
 //! seed, so a million-ticket world stays small in memory and `write` streams.
 
+#![warn(missing_docs)]
+
 mod bank_a;
 mod bank_b;
 mod bank_c;
 mod bank_common;
 mod customers;
+pub mod eval;
 mod rng;
 mod special;
 mod text;
@@ -37,7 +42,7 @@ use serde::Serialize;
 pub use special::{BrokenKind, BrokenRow};
 pub use truth::{ChurnTruth, GroundTruth, HostileTruth, KpiTruth, RejectTruth, Stats, SurgeTruth};
 
-use crate::Sentiment;
+use ticketlens::Sentiment;
 
 /// What to generate. The defaults give the committed fixtures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -415,12 +420,12 @@ impl World {
 
     /// Valid tickets as the typed rows ingest should produce, so analysis
     /// tests and benches can skip CSV parsing. `raw` is left empty.
-    pub fn typed_tickets(&self) -> Vec<crate::Ticket> {
+    pub fn typed_tickets(&self) -> Vec<ticketlens::Ticket> {
         self.tickets
             .iter()
             .map(|t| {
                 let (subject, body) = self.text_of(t);
-                crate::Ticket {
+                ticketlens::Ticket {
                     line: t.line,
                     id: t.id.clone(),
                     customer_id: Some(self.customers[t.customer].id.clone()),

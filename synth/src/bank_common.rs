@@ -4,7 +4,7 @@
 //! Written for this project (not taken from any dataset).
 
 use super::{bank_a, bank_b, bank_c, Topic};
-use crate::Sentiment;
+use ticketlens::Sentiment;
 
 /// Phrases for one topic × sentiment.
 pub(super) struct Cell {

@@ -13,7 +13,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use super::bank_common::{self as bank, Cell};
 use super::rng::{chance, lognormal, pick, weighted};
 use super::{bank_c, SynthCustomer, SynthTicket, TextKind};
-use crate::Sentiment;
+use ticketlens::Sentiment;
 
 /// Hostile tickets: (subject, body). Payloads are kept verbatim on purpose:
 /// they test escaping in HTML reports and the CSV formula guard downstream.

@@ -12,7 +12,7 @@ use rand::Rng;
 
 use super::rng::{normal, sigmoid};
 use super::{bank_common, Plan, SynthCustomer, SynthTicket};
-use crate::Sentiment;
+use ticketlens::Sentiment;
 
 /// Target overall churn rate (mean true probability).
 const CHURN_RATE: f64 = 0.22;

@@ -1,34 +1,38 @@
-//! `ticketlens gen-fixtures` (hidden): the seeded synthetic world.
+//! `gen-fixtures`: write the seeded synthetic world (tickets.csv,
+//! customers.csv, ground_truth.json) to a directory, for benchmarks and
+//! demos: `cargo run -p ticketlens-synth --bin gen-fixtures -- --out DIR`.
 
 use anyhow::Result;
-use clap::Args;
+use clap::Parser;
 use std::path::PathBuf;
-use ticketlens::synth::{generate, SynthConfig};
+use ticketlens_synth::{generate, SynthConfig};
 
 /// Write a synthetic ticket world (tickets.csv, customers.csv, ground truth).
-#[derive(Debug, Args)]
-pub struct GenArgs {
+#[derive(Debug, Parser)]
+#[command(name = "gen-fixtures", version)]
+struct GenArgs {
     /// Output directory.
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    out: PathBuf,
     /// Number of tickets.
     #[arg(long, default_value_t = 2000)]
-    pub tickets: usize,
+    tickets: usize,
     /// Number of customers.
     #[arg(long, default_value_t = 300)]
-    pub customers: usize,
+    customers: usize,
     /// Months of history.
     #[arg(long, default_value_t = 6)]
-    pub months: u32,
+    months: u32,
     /// RNG seed.
     #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    seed: u64,
     /// Leave out the broken and hostile rows (for benchmarks).
     #[arg(long)]
-    pub clean: bool,
+    clean: bool,
 }
 
-pub fn run(a: GenArgs) -> Result<()> {
+fn main() -> Result<()> {
+    let a = GenArgs::parse();
     std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
     let cfg = SynthConfig {
         seed: a.seed,

@@ -474,10 +474,10 @@ fn degenerate_configs_do_not_panic() {
 }
 
 /// The committed fixtures must be what the generator produces today;
-/// regenerate with `cargo test --lib synth -- --ignored regenerate_fixtures`.
+/// regenerate with `cargo test -p ticketlens-synth -- --ignored regenerate_fixtures`.
 #[test]
 fn committed_fixtures_are_current() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     let fresh = tempfile::tempdir().unwrap();
     generate(&SynthConfig::default())
         .write(fresh.path())
@@ -497,10 +497,10 @@ fn committed_fixtures_are_current() {
     assert!(std::fs::metadata(dir.join("tickets.csv")).unwrap().len() < 2_000_000);
 }
 
-/// Regenerate the committed fixtures: `cargo test --lib synth -- --ignored regenerate_fixtures`.
+/// Regenerate the committed fixtures: `cargo test -p ticketlens-synth -- --ignored regenerate_fixtures`.
 #[test]
 #[ignore]
 fn regenerate_fixtures() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     generate(&SynthConfig::default()).write(&dir).unwrap();
 }

@@ -11,7 +11,7 @@ use rand::Rng;
 
 use super::rng::{chance, lognormal, normal, pick, weighted, Cumulative};
 use super::{Plan, Priority, Status, SynthConfig, SynthCustomer, SynthTicket, TextKind, Topic};
-use crate::Sentiment;
+use ticketlens::Sentiment;
 
 /// Base topic weights, in [`Topic::ALL`] order.
 const TOPIC_WEIGHTS: [f64; 11] = [10.0, 5.0, 7.0, 13.0, 7.0, 9.0, 4.0, 14.0, 10.0, 9.0, 7.0];

@@ -17,7 +17,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rayon::prelude::*;
 
 use super::World;
-use crate::{Error, Result};
+use ticketlens::{Error, Result};
 
 /// tickets.csv header, in order (ingest auto-detects these names).
 pub const TICKET_HEADER: [&str; 19] = [
