@@ -1,5 +1,6 @@
 //! The clustering pipeline: canonical order → micro-clusters (k-means) →
-//! Ward merge → choose k (silhouette) → every row gets a theme.
+//! Ward merge → choose k (silhouette among the cuts without a giant generic
+//! theme) → every row gets a theme.
 //!
 //! Each row joins the nearest micro-cluster centre and takes that
 //! micro-cluster's theme; its theme distance is the cosine distance to the
@@ -223,11 +224,21 @@ pub(crate) fn cluster(
         let points = sample_size.min(select::SILHOUETTE_POINTS);
         let sim = select::similarity_block(sel_rows, points);
         for k in select::grid(lo.max(2), hi) {
-            let map = select::cut(kl, &merges, k);
-            let labels: Vec<usize> = sel_idx.iter().map(|&i| map[live_of[near[i].0]]).collect();
+            let on_sample = |k: usize| -> Vec<usize> {
+                let map = select::cut(kl, &merges, k);
+                sel_idx.iter().map(|&i| map[live_of[near[i].0]]).collect()
+            };
+            let labels = on_sample(k);
+            // The sub-theme cut of the same tree: is the largest theme a grab-bag?
+            let fine = on_sample((SUB_PER_THEME * k).min(kl));
+            let silhouette = select::mean_silhouette(&sim, &labels, points, k);
+            let (largest_share, giant_generic) =
+                select::giant_generic(&sim, &labels, &fine, points, k, silhouette);
             candidates.push(KScore {
                 k,
-                silhouette: select::mean_silhouette(&sim, &labels, points, k),
+                silhouette,
+                largest_share,
+                giant_generic,
             });
         }
         select::best(&candidates).unwrap_or(hi)

@@ -7,6 +7,16 @@
 //! measured against a seeded sample (≤ [`SELECT_SAMPLE`] rows); the
 //! similarity block is computed once and reused for every candidate, so
 //! trying many k costs almost nothing.
+//!
+//! Readability comes before the silhouette: a cut whose largest theme holds
+//! more than [`GIANT_SHARE`] of the tickets while that theme's own finer
+//! groups (the sub-theme cut of the same Ward tree) are at least as distinct
+//! from each other as the themes are (silhouette) has a *giant generic*
+//! theme, a grab-bag that
+//! swallows distinct issues. On diffuse data (short, varied IT tickets) the
+//! silhouette alone peaks at the smallest k and gives such themes; k is then
+//! chosen among the cuts without one. A large theme that is tight in itself
+//! (one real issue behind a fifth of the tickets) is kept.
 
 #[cfg(test)]
 use super::kmeans;
@@ -21,6 +31,9 @@ pub const SILHOUETTE_POINTS: usize = 1000;
 /// Most candidate k values scored (a geometric grid over the range).
 pub const CANDIDATES: usize = 40;
 
+/// A theme above this share of the tickets is *giant* (then checked for
+/// finer structure, see the module docs).
+pub const GIANT_SHARE: f64 = 0.2;
 /// How k was chosen, for the report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct KSelection {
@@ -48,6 +61,12 @@ pub struct KScore {
     pub k: usize,
     /// Mean silhouette (cosine distance) on the scoring sub-sample.
     pub silhouette: f64,
+    /// Share of the selection sample in the largest theme (0–1).
+    pub largest_share: f64,
+    /// The largest theme is a giant generic one (above [`GIANT_SHARE`], its
+    /// finer groups as distinct as the themes): the cut is passed over when
+    /// another has none.
+    pub giant_generic: bool,
 }
 
 /// The default search range for `n` rows: `[max(2, k_hi/10), min(150, ⌈1.25·√n⌉)]`
@@ -138,10 +157,90 @@ pub(crate) fn mean_silhouette(sim: &[f32], labels: &[usize], points: usize, k: u
     silhouette(sim, labels.len(), labels, points, k)
 }
 
-/// Best candidate: highest silhouette, ties to the smaller k.
+/// Largest theme's share of the sample and whether it is giant and generic.
+///
+/// `labels` and `fine` give every sample row's theme and its group in the
+/// finer cut of the same Ward tree (nested in the themes); `sim` is the
+/// [`similarity_block`] of the first `points` rows; `overall` is the cut's
+/// mean silhouette. The giant theme is generic when its finer groups are at
+/// least as distinct from each other as the themes are: the silhouette of
+/// its scoring rows among its own finer groups reaches `overall`. Splitting
+/// one tight issue gives pieces that are not distinct, and it stays whole.
+pub(crate) fn giant_generic(
+    sim: &[f32],
+    labels: &[usize],
+    fine: &[usize],
+    points: usize,
+    k: usize,
+    overall: f64,
+) -> (f64, bool) {
+    let m = labels.len();
+    if m == 0 || k == 0 {
+        return (0.0, false);
+    }
+    let mut sizes = vec![0usize; k];
+    labels.iter().for_each(|&l| sizes[l] += 1);
+    let (giant, &size) = sizes
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .expect("k > 0");
+    let share = size as f64 / m as f64;
+    if share <= GIANT_SHARE || size < 3 {
+        return (share, false);
+    }
+    // The giant's rows relabelled by their finer group, dense ids.
+    let mut dense = std::collections::HashMap::new();
+    let inner: Vec<Option<usize>> = (0..m)
+        .map(|j| {
+            (labels[j] == giant).then(|| {
+                let next = dense.len();
+                *dense.entry(fine[j]).or_insert(next)
+            })
+        })
+        .collect();
+    let groups = dense.len();
+    if groups < 2 {
+        return (share, false);
+    }
+    let mut group_sizes = vec![0usize; groups];
+    inner.iter().flatten().for_each(|&g| group_sizes[g] += 1);
+    let (mut total, mut rows) = (0f64, 0usize);
+    for i in 0..points.min(m) {
+        let Some(own) = inner[i] else { continue };
+        let mut sum = vec![0f64; groups];
+        for (j, &v) in sim[i * m..(i + 1) * m].iter().enumerate() {
+            if let (true, Some(g)) = (j != i, inner[j]) {
+                sum[g] += 1.0 - v as f64;
+            }
+        }
+        rows += 1;
+        if group_sizes[own] <= 1 {
+            continue;
+        }
+        let a = sum[own] / (group_sizes[own] - 1) as f64;
+        let b = (0..groups)
+            .filter(|&g| g != own && group_sizes[g] > 0)
+            .map(|g| sum[g] / group_sizes[g] as f64)
+            .fold(f64::INFINITY, f64::min);
+        let d = a.max(b);
+        if b.is_finite() && d > 0.0 {
+            total += (b - a) / d;
+        }
+    }
+    if rows == 0 {
+        return (share, false);
+    }
+    (share, total / rows as f64 >= overall)
+}
+
+/// Best candidate: highest silhouette among the cuts without a giant
+/// generic theme (all cuts when every one has one), ties to the smaller k.
 pub fn best(scores: &[KScore]) -> Option<usize> {
+    let readable = scores.iter().any(|s| !s.giant_generic);
     scores
         .iter()
+        .filter(|s| !readable || !s.giant_generic)
         .fold(None::<&KScore>, |b, s| match b {
             Some(b) if b.silhouette >= s.silhouette => Some(b),
             _ => Some(s),
@@ -292,17 +391,90 @@ mod tests {
             KScore {
                 k: 2,
                 silhouette: s2,
+                largest_share: 0.5,
+                giant_generic: false,
             },
             KScore {
                 k: 3,
                 silhouette: s3,
+                largest_share: 0.5,
+                giant_generic: false,
             },
             KScore {
                 k: 6,
                 silhouette: s6,
+                largest_share: 0.5,
+                giant_generic: false,
             },
         ];
         assert_eq!(best(&scores), Some(3));
+        // A cut with a giant generic theme is passed over, whatever its silhouette.
+        let mut flagged = scores.clone();
+        flagged[1].giant_generic = true;
+        assert_eq!(best(&flagged), Some(2));
+        flagged.iter_mut().for_each(|s| s.giant_generic = true);
+        assert_eq!(best(&flagged), Some(3));
+    }
+
+    /// Rows around `groups` unit directions: group `g` of row `i` is `i % groups`,
+    /// with a small seeded spread, in `dim` dimensions.
+    fn rows_around(
+        centres: &[Vec<f32>],
+        per: usize,
+        spread: f32,
+        seed: u64,
+    ) -> (Vec<f32>, Vec<usize>) {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+        let (mut data, mut gold) = (Vec::new(), Vec::new());
+        for i in 0..per * centres.len() {
+            let g = i % centres.len();
+            let mut v: Vec<f32> = centres[g]
+                .iter()
+                .map(|c| c + spread * (rng.gen::<f32>() - 0.5))
+                .collect();
+            kmeans::normalize(&mut v);
+            data.extend_from_slice(&v);
+            gold.push(g);
+        }
+        (data, gold)
+    }
+
+    #[test]
+    fn a_grab_bag_theme_is_giant_generic_and_a_tight_one_is_not() {
+        let dim = 16;
+        let unit =
+            |d: usize| -> Vec<f32> { (0..dim).map(|i| if i == d { 1.0 } else { 0.0 }).collect() };
+        // Four distinct issues, each a tight group of 20 rows.
+        let centres: Vec<Vec<f32>> = (0..4).map(unit).collect();
+        let (data, gold) = rows_around(&centres, 20, 0.2, 7);
+        let m = gold.len();
+        let sim = similarity_block(Rows { data: &data, dim }, m);
+        // One theme glues the first three issues together (75 % of the rows).
+        let glued: Vec<usize> = gold.iter().map(|&g| usize::from(g == 3)).collect();
+        let (share, generic) = giant_generic(
+            &sim,
+            &glued,
+            &gold,
+            m,
+            2,
+            mean_silhouette(&sim, &glued, m, 2),
+        );
+        assert!((share - 0.75).abs() < 1e-9 && generic, "{share} {generic}");
+        // Each issue its own theme: the largest holds 25 %, tight in itself.
+        let (share, generic) =
+            giant_generic(&sim, &gold, &gold, m, 4, mean_silhouette(&sim, &gold, m, 4));
+        assert!((share - 0.25).abs() < 1e-9 && !generic);
+        // Two issues per theme (50 % each): a finer cut that halves each tight
+        // issue at random finds nothing as distinct as the themes.
+        let pairs: Vec<usize> = gold.iter().map(|&g| g / 2).collect();
+        let overall = mean_silhouette(&sim, &pairs, m, 2);
+        let (_, generic) = giant_generic(&sim, &pairs, &gold, m, 2, overall);
+        assert!(generic);
+        let halves: Vec<usize> = (0..m).map(|i| 2 * gold[i] + (i / 4) % 2).collect();
+        let overall = mean_silhouette(&sim, &gold, m, 4);
+        let (_, generic) = giant_generic(&sim, &gold, &halves, m, 4, overall);
+        assert!(!generic, "a tight issue split at random is not a grab-bag");
     }
 
     #[test]
