@@ -5,13 +5,9 @@ use super::kpi_args::KpiArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::ingest::conversations::{read_conversations, ConversationOptions};
 use ticketlens::ingest::customers::CustomerTable;
-use ticketlens::ingest::{self, IngestOptions, RejectsWriter, Row};
-use ticketlens::kpi::KpiEngine;
+use ticketlens::pipeline::kpi::{run_kpi, KpiJob};
 use ticketlens::pipeline::load::RejectOutput;
-use ticketlens::ticket::EnrichedColumns;
-use ticketlens::EnrichedTicket;
 
 /// Support KPIs from a ticket export (or an enriched file from `classify`/`analyze`, whose
 /// sentiment/topic/theme columns are read back): volume, backlog, first response, resolution,
@@ -67,13 +63,11 @@ pub struct KpiCmdArgs {
 }
 
 pub fn run(a: KpiCmdArgs) -> Result<()> {
-    let rejects_out = RejectOutput {
+    let rejects = RejectOutput {
         path: a.out.join("rejects.csv"),
         policy: a.input.rejects.policy()?,
     };
-    let mut ingest_opts = a.input.options(true)?;
-    // KPIs read no text: an export without a subject/body column is fine.
-    ingest_opts.require_text = false;
+    let ingest = a.input.options(true)?;
     let bot_author = match &a.bot_author {
         Some(p) => Some(regex::Regex::new(p).map_err(|e| {
             // regex's syntax errors span several lines; keep the reason.
@@ -83,49 +77,25 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         })?),
         None => None,
     };
-    let mut opts = a.kpi.options(ingest_opts.timezone)?;
-    // A ticket export is opened first: a file enriched with a taxonomy
-    // (`classify --taxonomy`) makes its name a `--by` dimension.
-    let reader = if a.conversations {
-        opts.validate()?;
-        None
-    } else {
-        let reader = ingest::open(&a.input.source(), &ingest_opts)?;
-        let columns = EnrichedColumns::new(reader.headers());
-        let extra: Vec<&str> = columns.taxonomy_name().into_iter().collect();
-        opts.validate_with(&extra)?;
-        Some((reader, columns))
-    };
+    let mut kpi = a.kpi.options(ingest.timezone)?;
     if let Some(path) = &a.customers {
         let map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
-        opts.customers = Some(std::sync::Arc::new(CustomerTable::read(path, &map)?));
+        kpi.customers = Some(std::sync::Arc::new(CustomerTable::read(path, &map)?));
     }
-    std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
-    let mut rejects = rejects_out.writer()?;
-    // `--by language` on a file without a detected-language column: the
-    // language is detected from each ticket's text here (no model needed).
-    let by_language = opts.by.iter().any(|d| d == "language");
-    let mut engine = KpiEngine::new(opts);
-    let (read, kept, stats, warnings) = match reader {
-        None => conversations(
-            &a,
-            &ingest_opts,
-            bot_author,
-            by_language,
-            &mut engine,
-            &mut rejects,
-        )?,
-        Some((reader, columns)) => {
-            let detect = by_language && !columns.has_language();
-            tickets(reader, &columns, detect, &mut engine, &mut rejects)?
+    let done = run_kpi(KpiJob {
+        source: a.input.source(),
+        ingest,
+        kpi,
+        conversations: a.conversations.then_some(bot_author),
+        out: a.out.clone(),
+        rejects: rejects.clone(),
+    })?;
+    if a.input.explain_mapping {
+        for (field, column) in &done.message_columns {
+            eprintln!("{field:<16} <- {column}");
         }
-    };
-    let quality = rejects_out.finish(rejects, read, kept, warnings)?;
-    let rejected = quality.rows_rejected;
-    let mut report = engine.finish();
-    report.conversations = stats;
-    report.data_quality = Some(quality.clone());
-    let files = report.write(&a.out)?;
+    }
+    let report = &done.report;
     if !report.unknown_priorities.is_empty() {
         let n: u64 = report.unknown_priorities.iter().map(|(_, c)| c).sum();
         let shown: Vec<String> = report
@@ -153,94 +123,16 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
             String::new()
         };
         eprintln!(
-            "kpi: {read} {what} read, {kept} used, {rejected} rejected{outside}; wrote {} files to {}",
-            files.len() + 1,
+            "kpi: {} {what} read, {} used, {} rejected{outside}; wrote {} files to {}",
+            done.read,
+            done.used,
+            done.quality.rows_rejected,
+            done.files.len() + 1,
             a.out.display()
         );
     }
     // Even with --quiet: rejects change what the numbers mean.
-    print_quality("kpi", &quality);
-    rejects_out.check(&quality)?;
+    print_quality("kpi", &done.quality);
+    rejects.check(&done.quality)?;
     Ok(())
-}
-
-/// The ticket's language from its cleaned text, as `classify` detects it
-/// (for `--by language` on a file without a language column).
-fn set_language(e: &mut EnrichedTicket) {
-    let text = ticketlens::text::clean_ticket(&e.ticket);
-    e.language = ticketlens::text::language::detect(&text);
-}
-
-/// Rows read, rows used, thread stats (message logs), ingest warnings.
-type Counts = (
-    u64,
-    u64,
-    Option<ticketlens::ingest::conversations::ThreadStats>,
-    Vec<String>,
-);
-
-/// A ticket export (or enriched file): every row is a ticket or a reject.
-fn tickets(
-    mut reader: ingest::TicketReader,
-    columns: &EnrichedColumns,
-    detect_language: bool,
-    engine: &mut KpiEngine,
-    rejects: &mut RejectsWriter,
-) -> Result<Counts> {
-    let (mut read, mut kept) = (0u64, 0u64);
-    for row in reader.by_ref() {
-        read += 1;
-        match row? {
-            Row::Ticket(t) => {
-                kept += 1;
-                let mut e = columns.enrich(t);
-                if detect_language {
-                    set_language(&mut e);
-                }
-                engine.push(&e);
-            }
-            Row::Rejected(r) => rejects.write(&r)?,
-        }
-    }
-    Ok((read, kept, None, reader.warnings().to_vec()))
-}
-
-/// A message log: every message row is in a rebuilt ticket, skipped as
-/// company-started (counted in the stats) or rejected; "read" counts
-/// messages, "used" the messages inside tickets.
-fn conversations(
-    a: &KpiCmdArgs,
-    opts: &IngestOptions,
-    bot_author: Option<regex::Regex>,
-    detect_language: bool,
-    engine: &mut KpiEngine,
-    rejects: &mut RejectsWriter,
-) -> Result<Counts> {
-    let copts = ConversationOptions {
-        map: opts.map.clone(),
-        timezone: opts.timezone,
-        format: opts.format,
-        delimiter: opts.delimiter,
-        encoding: opts.encoding.clone(),
-        bot_author,
-    };
-    let log = read_conversations(&a.input.source(), &copts)?;
-    if a.input.explain_mapping {
-        for (field, column) in &log.columns {
-            eprintln!("{field:<16} <- {column}");
-        }
-    }
-    for r in &log.rejects {
-        rejects.write(r)?;
-    }
-    for t in log.tickets {
-        let mut e = EnrichedTicket::new(t);
-        if detect_language {
-            set_language(&mut e);
-        }
-        engine.push(&e);
-    }
-    let s = log.stats;
-    let read = s.messages + s.rejected;
-    Ok((read, s.messages - s.skipped_messages, Some(s), Vec::new()))
 }

@@ -5,11 +5,11 @@ use super::themes_args::ThemeArgs;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::embeddings::Embeddings;
 use ticketlens::period::Period;
 use ticketlens::pipeline::classify::default_rejects_path;
-use ticketlens::pipeline::load::{load_tickets, Enrich, Open};
+use ticketlens::pipeline::load::Open;
 use ticketlens::pipeline::progress::Progress;
+use ticketlens::pipeline::themes::{fit_themes, run_themes, ThemesJob};
 use ticketlens::themes::ThemeModel;
 
 /// Root-cause themes and trending complaints from classified tickets.
@@ -103,20 +103,9 @@ fn fit(a: FitArgs) -> Result<()> {
     )?;
     let classifier = a.model.load()?;
     let progress = Progress::new("classify", None, a.quiet);
-    let loaded = load_tickets(
-        &load,
-        Enrich::Classify {
-            classifier: &classifier,
-            progress: &progress,
-        },
-    )?;
-    print_quality("themes", &loaded.quality);
-    let set = &loaded.set;
-    let report = ticketlens::themes::discover(&set.tickets, &set.texts, &set.embeddings, &opts)
-        .context("themes")?;
     let source = ticketlens::io::file_name(std::path::Path::new(&a.input.input));
-    let model =
-        ThemeModel::from_report(&report, &set.embeddings, classifier.model_sha256(), &source)?;
+    let (model, loaded) = fit_themes(&load, &classifier, &opts, &progress, &source)?;
+    print_quality("themes", &loaded.quality);
     model
         .save(&a.output)
         .with_context(|| format!("saving {}", a.output.display()))?;
@@ -169,33 +158,16 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     let load = a
         .input
         .load_options(ingest_opts, Open::AsRequired, a.out.join("rejects.csv"))?;
-    let emb = Embeddings::read_npy(&a.embeddings)?;
-    std::fs::create_dir_all(&a.out).map_err(|e| ticketlens::Error::io(&a.out, e))?;
-    // Predictions from `classify`'s columns; only those: an earlier run's
-    // theme columns are not this run's themes, and a taxonomy mix per theme
-    // is `analyze --taxonomy`'s (docs/themes.md).
-    let mut loaded = load_tickets(&load, Enrich::ReadBack)?;
+    let done = run_themes(ThemesJob {
+        load,
+        embeddings: &a.embeddings,
+        options: opts,
+        theme_model: theme_model.as_ref(),
+        out: a.out.clone(),
+    })?;
+    let (report, loaded) = (&done.report, &done.loaded);
     print_quality("themes", &loaded.quality);
-    let mut tickets = std::mem::take(&mut loaded.set.tickets);
-    for t in &mut tickets {
-        t.theme = None;
-        t.taxonomy = None;
-        t.language = None;
-    }
-    let texts = &loaded.set.texts;
-    anyhow::ensure!(
-        emb.rows() == tickets.len(),
-        "{} has {} rows but {} tickets were read: pass the embeddings written with this file by `classify`",
-        a.embeddings.display(),
-        emb.rows(),
-        tickets.len()
-    );
-    let report = match &theme_model {
-        Some(m) => m.assign(&tickets, texts, &emb, &opts),
-        None => ticketlens::themes::discover(&tickets, texts, &emb, &opts),
-    }
-    .context("themes")?;
-    let files = report.write(&tickets, &a.out)?;
+    let files = &done.files;
     if quiet {
         return Ok(loaded.check_rejects()?);
     }
@@ -210,7 +182,7 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     eprintln!(
         "themes: {} themes over {} tickets; wrote {} files to {}",
         report.themes.len(),
-        tickets.len(),
+        loaded.set.tickets.len(),
         files.len(),
         a.out.display()
     );

@@ -2,7 +2,9 @@
 
 pub mod analyze;
 pub mod classify;
+pub mod kpi;
 pub mod load;
 pub mod progress;
 pub mod run_info;
 pub mod table;
+pub mod themes;

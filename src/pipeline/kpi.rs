@@ -1,0 +1,159 @@
+//! The `kpi` job: an export (or a message log rebuilt into tickets) through
+//! the streaming KPI engine to `kpis.json` and the `kpis_by_*.csv` tables,
+//! every row counted as used or rejected.
+
+use crate::error::{Error, Result};
+use crate::ingest::conversations::{read_conversations, ConversationOptions, ThreadStats};
+use crate::ingest::{self, DataQuality, IngestOptions, InputSource, RejectsWriter, Row};
+use crate::kpi::{KpiEngine, KpiOptions, KpiReport};
+use crate::pipeline::load::RejectOutput;
+use crate::ticket::EnrichedColumns;
+use crate::EnrichedTicket;
+use std::path::PathBuf;
+
+/// What a KPI run reads and where it writes.
+pub struct KpiJob {
+    /// The export (a file or stdin).
+    pub source: InputSource,
+    /// How to read it; text is never required (KPIs read none).
+    pub ingest: IngestOptions,
+    /// Dimensions, period, SLA targets, calendar, the customers table …
+    pub kpi: KpiOptions,
+    /// `Some`: the source is a message log (one row per message); tickets
+    /// are rebuilt from its threads, and messages whose author matches the
+    /// pattern are automated.
+    pub conversations: Option<Option<regex::Regex>>,
+    /// Output directory (created if missing).
+    pub out: PathBuf,
+    /// The rejects file and the reject policy.
+    pub rejects: RejectOutput,
+}
+
+/// What a KPI run found and wrote.
+pub struct KpiOutcome {
+    /// The report (what `kpis.json` holds, `data_quality` included).
+    pub report: KpiReport,
+    /// The files written: `kpis.json` and the tables.
+    pub files: Vec<PathBuf>,
+    /// Rows (messages, for a log) read, used and rejected, and the ingest's doubts.
+    pub quality: DataQuality,
+    /// Rows (messages) read.
+    pub read: u64,
+    /// Rows (messages inside tickets) used.
+    pub used: u64,
+    /// For a message log: the columns mapped to message fields, `(field, column)`.
+    pub message_columns: Vec<(&'static str, String)>,
+}
+
+/// Run a KPI job: read, compute, write `kpis.json`, the tables and the
+/// rejects. The reject policy is *not* applied here (the caller reports
+/// first, then calls [`RejectOutput::check`]).
+///
+/// Errors: the input cannot be opened or lacks a creation-time column, an
+/// option is invalid (an unknown `--by` dimension …), an output cannot be
+/// written.
+pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
+    let mut ingest_opts = job.ingest;
+    // KPIs read no text: an export without a subject/body column is fine.
+    ingest_opts.require_text = false;
+    let opts = job.kpi;
+    // A ticket export is opened first: a file enriched with a taxonomy
+    // (`classify --taxonomy`) makes its name a `--by` dimension.
+    let reader = if job.conversations.is_some() {
+        opts.validate()?;
+        None
+    } else {
+        let reader = ingest::open(&job.source, &ingest_opts)?;
+        let columns = EnrichedColumns::new(reader.headers());
+        let extra: Vec<&str> = columns.taxonomy_name().into_iter().collect();
+        opts.validate_with(&extra)?;
+        Some((reader, columns))
+    };
+    std::fs::create_dir_all(&job.out).map_err(|e| Error::io(&job.out, e))?;
+    let mut rejects = job.rejects.writer()?;
+    // `--by language` on a file without a detected-language column: the
+    // language is detected from each ticket's text here (no model needed).
+    let by_language = opts.by.iter().any(|d| d == "language");
+    let mut engine = KpiEngine::new(opts);
+    let mut message_columns = Vec::new();
+    let (read, used, stats, warnings) = match (reader, &job.conversations) {
+        (Some((reader, columns)), _) => {
+            let detect = by_language && !columns.has_language();
+            tickets(reader, &columns, detect, &mut engine, &mut rejects)?
+        }
+        (None, bot_author) => {
+            let copts = ConversationOptions {
+                map: ingest_opts.map.clone(),
+                timezone: ingest_opts.timezone,
+                format: ingest_opts.format,
+                delimiter: ingest_opts.delimiter,
+                encoding: ingest_opts.encoding.clone(),
+                bot_author: bot_author.clone().flatten(),
+            };
+            let log = read_conversations(&job.source, &copts)?;
+            message_columns = log.columns.clone();
+            for r in &log.rejects {
+                rejects.write(r)?;
+            }
+            for t in log.tickets {
+                let mut e = EnrichedTicket::new(t);
+                if by_language {
+                    set_language(&mut e);
+                }
+                engine.push(&e);
+            }
+            let s = log.stats;
+            let read = s.messages + s.rejected;
+            (read, s.messages - s.skipped_messages, Some(s), Vec::new())
+        }
+    };
+    let quality = job.rejects.finish(rejects, read, used, warnings)?;
+    let mut report = engine.finish();
+    report.conversations = stats;
+    report.data_quality = Some(quality.clone());
+    let files = report.write(&job.out)?;
+    Ok(KpiOutcome {
+        report,
+        files,
+        quality,
+        read,
+        used,
+        message_columns,
+    })
+}
+
+/// The ticket's language from its cleaned text, as `classify` detects it
+/// (for `--by language` on a file without a language column).
+fn set_language(e: &mut EnrichedTicket) {
+    let text = crate::text::clean_ticket(&e.ticket);
+    e.language = crate::text::language::detect(&text);
+}
+
+/// Rows read, rows used, thread stats (message logs), ingest warnings.
+type Counts = (u64, u64, Option<ThreadStats>, Vec<String>);
+
+/// A ticket export (or enriched file): every row is a ticket or a reject.
+fn tickets(
+    mut reader: ingest::TicketReader,
+    columns: &EnrichedColumns,
+    detect_language: bool,
+    engine: &mut KpiEngine,
+    rejects: &mut RejectsWriter,
+) -> Result<Counts> {
+    let (mut read, mut used) = (0u64, 0u64);
+    for row in reader.by_ref() {
+        read += 1;
+        match row? {
+            Row::Ticket(t) => {
+                used += 1;
+                let mut e = columns.enrich(t);
+                if detect_language {
+                    set_language(&mut e);
+                }
+                engine.push(&e);
+            }
+            Row::Rejected(r) => rejects.write(&r)?,
+        }
+    }
+    Ok((read, used, None, reader.warnings().to_vec()))
+}
