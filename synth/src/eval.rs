@@ -266,21 +266,23 @@ mod tests {
     }
 
     #[test]
-    fn eval_clustering_recovers_planted_groups() {
-        let mut emb = Embeddings::new(4);
+    fn eval_scores_a_clustering_and_refuses_mismatched_labels() {
+        // Two exact directions, 20 rows each: any sound clustering is perfect.
+        let mut emb = Embeddings::new(2);
         let mut gold = Vec::new();
-        for i in 0..60 {
-            let g = i % 3;
-            let mut v = [0.02 * (i % 5) as f32; 4];
-            v[g] = 1.0;
-            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-            v.iter_mut().for_each(|x| *x /= norm);
-            emb.push(&v);
-            gold.push(format!("g{g}"));
+        for i in 0..40 {
+            let row: &[f32] = if i < 20 { &[1.0, 0.0] } else { &[0.0, 1.0] };
+            emb.push(row);
+            gold.push(if i < 20 { "a" } else { "b" }.to_string());
         }
+        let e = eval_kmeans(&emb, &gold, 2, 1).unwrap();
+        assert_eq!((e.n, e.gold_classes, e.k), (40, 2, 2));
+        assert!(
+            (e.nmi - 1.0).abs() < 1e-9 && (e.ari - 1.0).abs() < 1e-9,
+            "{e:?}"
+        );
         let e = eval_clustering(&emb, &gold, &ThemeOptions::default()).unwrap();
-        assert_eq!(e.k, 3, "{e:?}");
-        assert!((e.nmi - 1.0).abs() < 1e-9);
-        assert!((e.ari - 1.0).abs() < 1e-9);
+        assert!((e.nmi - 1.0).abs() < 1e-9, "{e:?}");
+        assert!(eval_clustering(&emb, &gold[..10], &ThemeOptions::default()).is_err());
     }
 }
