@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-#: The CLI built with the wheel's profile (`cargo build --profile wheel --bin ticketlens`),
+#: The CLI built with the wheel's profile (`cargo build --profile wheel --bin ticketlens
+#: --bin gen-fixtures`: the synthetic tickets come from `gen-fixtures` beside it),
 #: so the CLI and the Python package run the same compiled code.
 DEFAULT_BIN = os.path.join(ROOT, "target", "wheel", "ticketlens")
 

@@ -5,7 +5,6 @@ use super::kpi_args::KpiArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::ingest::customers::CustomerTable;
 use ticketlens::pipeline::kpi::{run_kpi, KpiJob};
 use ticketlens::pipeline::load::RejectOutput;
 
@@ -77,24 +76,24 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         })?),
         None => None,
     };
-    let mut kpi = a.kpi.options(ingest.timezone)?;
-    if let Some(path) = &a.customers {
-        let map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
-        kpi.customers = Some(std::sync::Arc::new(CustomerTable::read(path, &map)?));
-    }
+    let kpi = a.kpi.options(ingest.timezone)?;
+    let customers = match &a.customers {
+        Some(path) => Some((
+            path.clone(),
+            super::common::parse_pairs(&a.customers_map, "--customers-map")?,
+        )),
+        None => None,
+    };
     let done = run_kpi(KpiJob {
         source: a.input.source(),
         ingest,
         kpi,
+        customers,
+        explain_mapping: a.input.explain_mapping,
         conversations: a.conversations.then_some(bot_author),
         out: a.out.clone(),
         rejects: rejects.clone(),
     })?;
-    if a.input.explain_mapping {
-        for (field, column) in &done.message_columns {
-            eprintln!("{field:<16} <- {column}");
-        }
-    }
     let report = &done.report;
     if !report.unknown_priorities.is_empty() {
         let n: u64 = report.unknown_priorities.iter().map(|(_, c)| c).sum();

@@ -104,8 +104,9 @@ fn fit(a: FitArgs) -> Result<()> {
     let classifier = a.model.load()?;
     let progress = Progress::new("classify", None, a.quiet);
     let source = ticketlens::io::file_name(std::path::Path::new(&a.input.input));
-    let (model, loaded) = fit_themes(&load, &classifier, &opts, &progress, &source)?;
-    print_quality("themes", &loaded.quality);
+    let (model, loaded) = fit_themes(&load, &classifier, &opts, &progress, &source, |l| {
+        print_quality("themes", &l.quality)
+    })?;
     model
         .save(&a.output)
         .with_context(|| format!("saving {}", a.output.display()))?;
@@ -158,15 +159,17 @@ pub fn run(a: ThemesCmdArgs) -> Result<()> {
     let load = a
         .input
         .load_options(ingest_opts, Open::AsRequired, a.out.join("rejects.csv"))?;
-    let done = run_themes(ThemesJob {
-        load,
-        embeddings: &a.embeddings,
-        options: opts,
-        theme_model: theme_model.as_ref(),
-        out: a.out.clone(),
-    })?;
+    let done = run_themes(
+        ThemesJob {
+            load,
+            embeddings: &a.embeddings,
+            options: opts,
+            theme_model: theme_model.as_ref(),
+            out: a.out.clone(),
+        },
+        |l| print_quality("themes", &l.quality),
+    )?;
     let (report, loaded) = (&done.report, &done.loaded);
-    print_quality("themes", &loaded.quality);
     let files = &done.files;
     if quiet {
         return Ok(loaded.check_rejects()?);

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::ingest::conversations::{read_conversations, ConversationOptions, ThreadStats};
+use crate::ingest::customers::CustomerTable;
 use crate::ingest::{self, DataQuality, IngestOptions, InputSource, RejectsWriter, Row};
 use crate::kpi::{KpiEngine, KpiOptions, KpiReport};
 use crate::pipeline::load::RejectOutput;
@@ -17,8 +18,15 @@ pub struct KpiJob {
     pub source: InputSource,
     /// How to read it; text is never required (KPIs read none).
     pub ingest: IngestOptions,
-    /// Dimensions, period, SLA targets, calendar, the customers table …
+    /// Dimensions, period, SLA targets, calendar …
     pub kpi: KpiOptions,
+    /// A customers table and its column mapping `(field, column)`: contact,
+    /// churn and retention rates. Read once the input and the options are
+    /// known to be good.
+    pub customers: Option<(PathBuf, Vec<(String, String)>)>,
+    /// Print how a message log's columns were mapped (stderr), as the
+    /// ticket reader does for an export.
+    pub explain_mapping: bool,
     /// `Some`: the source is a message log (one row per message); tickets
     /// are rebuilt from its threads, and messages whose author matches the
     /// pattern are automated.
@@ -41,8 +49,6 @@ pub struct KpiOutcome {
     pub read: u64,
     /// Rows (messages inside tickets) used.
     pub used: u64,
-    /// For a message log: the columns mapped to message fields, `(field, column)`.
-    pub message_columns: Vec<(&'static str, String)>,
 }
 
 /// Run a KPI job: read, compute, write `kpis.json`, the tables and the
@@ -56,7 +62,7 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
     let mut ingest_opts = job.ingest;
     // KPIs read no text: an export without a subject/body column is fine.
     ingest_opts.require_text = false;
-    let opts = job.kpi;
+    let mut opts = job.kpi;
     // A ticket export is opened first: a file enriched with a taxonomy
     // (`classify --taxonomy`) makes its name a `--by` dimension.
     let reader = if job.conversations.is_some() {
@@ -69,13 +75,15 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
         opts.validate_with(&extra)?;
         Some((reader, columns))
     };
+    if let Some((path, map)) = &job.customers {
+        opts.customers = Some(std::sync::Arc::new(CustomerTable::read(path, map)?));
+    }
     std::fs::create_dir_all(&job.out).map_err(|e| Error::io(&job.out, e))?;
     let mut rejects = job.rejects.writer()?;
     // `--by language` on a file without a detected-language column: the
     // language is detected from each ticket's text here (no model needed).
     let by_language = opts.by.iter().any(|d| d == "language");
     let mut engine = KpiEngine::new(opts);
-    let mut message_columns = Vec::new();
     let (read, used, stats, warnings) = match (reader, &job.conversations) {
         (Some((reader, columns)), _) => {
             let detect = by_language && !columns.has_language();
@@ -91,7 +99,11 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
                 bot_author: bot_author.clone().flatten(),
             };
             let log = read_conversations(&job.source, &copts)?;
-            message_columns = log.columns.clone();
+            if job.explain_mapping {
+                for (field, column) in &log.columns {
+                    eprintln!("{field:<16} <- {column}");
+                }
+            }
             for r in &log.rejects {
                 rejects.write(r)?;
             }
@@ -118,7 +130,6 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
         quality,
         read,
         used,
-        message_columns,
     })
 }
 

@@ -38,15 +38,18 @@ pub struct ThemesOutcome {
 /// Themes of a classified file: read it back (predictions only: an earlier
 /// run's theme, taxonomy and language columns are not this run's), check
 /// the embeddings have one row per ticket, discover or assign, write.
-/// The reject policy is not applied here.
+/// `on_loaded` sees the read (its data-quality block) as soon as it is done,
+/// before anything can fail on what it left. The reject policy is not
+/// applied here.
 ///
 /// Errors: the input cannot be read, the embeddings file cannot be read or
 /// has another row count, clustering fails (prefixed `themes:`), an output
 /// cannot be written.
-pub fn run_themes(job: ThemesJob<'_>) -> Result<ThemesOutcome> {
+pub fn run_themes(job: ThemesJob<'_>, on_loaded: impl FnOnce(&Loaded)) -> Result<ThemesOutcome> {
     let emb = Embeddings::read_npy(job.embeddings)?;
     std::fs::create_dir_all(&job.out).map_err(|e| Error::io(&job.out, e))?;
     let mut loaded = load_tickets(&job.load, Enrich::ReadBack)?;
+    on_loaded(&loaded);
     for t in &mut loaded.set.tickets {
         t.theme = None;
         t.taxonomy = None;
@@ -76,7 +79,8 @@ pub fn run_themes(job: ThemesJob<'_>) -> Result<ThemesOutcome> {
 
 /// Fit a theme model on an export: run the model over every ticket,
 /// discover themes, and describe them for later assignment (`source` names
-/// the input in the model). The reject policy is not applied here.
+/// the input in the model). `on_loaded` sees the read as soon as it is
+/// done. The reject policy is not applied here.
 ///
 /// Errors: the input cannot be read, the model fails, clustering fails
 /// (prefixed `themes:`).
@@ -86,6 +90,7 @@ pub fn fit_themes(
     options: &ThemeOptions,
     progress: &Progress,
     source: &str,
+    on_loaded: impl FnOnce(&Loaded),
 ) -> Result<(ThemeModel, Loaded)> {
     let loaded = load_tickets(
         load,
@@ -94,6 +99,7 @@ pub fn fit_themes(
             progress,
         },
     )?;
+    on_loaded(&loaded);
     let set = &loaded.set;
     let report = themes::discover(&set.tickets, &set.texts, &set.embeddings, options)
         .map_err(|e| Error::Data(format!("themes: {e}")))?;

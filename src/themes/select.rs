@@ -175,6 +175,7 @@ pub(crate) fn giant_generic(
     overall: f64,
 ) -> (f64, bool) {
     let m = labels.len();
+    debug_assert_eq!(fine.len(), m);
     if m == 0 || k == 0 {
         return (0.0, false);
     }
@@ -416,8 +417,9 @@ mod tests {
         assert_eq!(best(&flagged), Some(3));
     }
 
-    /// Rows around `groups` unit directions: group `g` of row `i` is `i % groups`,
-    /// with a small seeded spread, in `dim` dimensions.
+    /// `per` rows around each of `centres` (row `i` belongs to centre
+    /// `i % centres.len()`), each coordinate moved by a seeded uniform
+    /// `±spread/2`, then normalised; with the centre index of every row.
     fn rows_around(
         centres: &[Vec<f32>],
         per: usize,
@@ -465,12 +467,14 @@ mod tests {
         let (share, generic) =
             giant_generic(&sim, &gold, &gold, m, 4, mean_silhouette(&sim, &gold, m, 4));
         assert!((share - 0.25).abs() < 1e-9 && !generic);
-        // Two issues per theme (50 % each): a finer cut that halves each tight
-        // issue at random finds nothing as distinct as the themes.
+        // Two issues per theme (50 % each): the issues are as distinct as
+        // the themes, so each theme is a grab-bag.
         let pairs: Vec<usize> = gold.iter().map(|&g| g / 2).collect();
         let overall = mean_silhouette(&sim, &pairs, m, 2);
         let (_, generic) = giant_generic(&sim, &pairs, &gold, m, 2, overall);
         assert!(generic);
+        // A finer cut that halves each tight issue at random finds nothing
+        // as distinct as the themes.
         let halves: Vec<usize> = (0..m).map(|i| 2 * gold[i] + (i / 4) % 2).collect();
         let overall = mean_silhouette(&sim, &gold, m, 4);
         let (_, generic) = giant_generic(&sim, &gold, &halves, m, 4, overall);
