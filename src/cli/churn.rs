@@ -5,10 +5,13 @@ use super::common::{parse_pairs, print_quality};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
-use ticketlens::churn::{self, ChurnModel, ChurnOptions, CustomerTable};
+use ticketlens::churn::{ChurnModel, ChurnOptions, CustomerTable};
 use ticketlens::kpi::SlaTargets;
-use ticketlens::pipeline::load::{load_tickets, Enrich, Loaded, Open};
+use ticketlens::model::Classifier;
+use ticketlens::pipeline::churn::{churn_score, churn_train, ChurnTickets};
+use ticketlens::pipeline::load::{LoadOptions, Loaded, Open};
 use ticketlens::pipeline::progress::Progress;
+use ticketlens::taxonomy::Taxonomy;
 
 /// Churn risk per customer from ticket history.
 #[derive(Debug, Args)]
@@ -116,51 +119,68 @@ fn rejects_beside(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Read and classify the tickets; rejected rows go to `rejects` (written
-/// atomically, header only when none). Returns the tickets, `--as-of` and
-/// the data-quality block of the read.
-fn read_tickets(
-    c: &ChurnCommon,
-    rejects: &Path,
-) -> Result<(Loaded, Option<chrono::DateTime<chrono::Utc>>)> {
-    let input = c.tickets.input_args()?;
-    let ingest = input.options(true)?;
-    let load = input.load_options(ingest.clone(), Open::AsRequired, rejects.to_path_buf())?;
-    let as_of = match &c.as_of {
-        None => None,
-        Some(s) => Some(
-            ticketlens::ingest::time::parse_timestamp(s, ingest.timezone).ok_or_else(|| {
-                anyhow::anyhow!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD")
-            })?,
-        ),
-    };
-    let classifier = c.classifier.model_args().load()?;
-    let taxonomy = match &c.taxonomy {
-        Some(p) => {
-            let t = ticketlens::taxonomy::Taxonomy::load(p)?;
-            t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
-            Some(t)
+/// What a churn command needs before its tickets are read: where they come
+/// from, `--as-of`, the model, the taxonomy (checked against the model).
+struct Prepared {
+    load: LoadOptions,
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
+    classifier: Classifier,
+    taxonomy: Option<Taxonomy>,
+    progress: Progress,
+    quiet: bool,
+}
+
+impl Prepared {
+    /// Rejected rows go to `rejects` (written atomically, header only when none).
+    fn new(c: &ChurnCommon, rejects: &Path) -> Result<Self> {
+        let input = c.tickets.input_args()?;
+        let ingest = input.options(true)?;
+        let load = input.load_options(ingest.clone(), Open::AsRequired, rejects.to_path_buf())?;
+        let as_of = match &c.as_of {
+            None => None,
+            Some(s) => Some(
+                ticketlens::ingest::time::parse_timestamp(s, ingest.timezone).ok_or_else(|| {
+                    anyhow::anyhow!("invalid --as-of `{s}`: expected RFC 3339 or YYYY-MM-DD")
+                })?,
+            ),
+        };
+        let classifier = c.classifier.model_args().load()?;
+        let taxonomy = match &c.taxonomy {
+            Some(p) => {
+                let t = Taxonomy::load(p)?;
+                t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
+                Some(t)
+            }
+            None => None,
+        };
+        Ok(Self {
+            load,
+            as_of,
+            classifier,
+            taxonomy,
+            progress: Progress::new("classify", None, c.quiet),
+            quiet: c.quiet,
+        })
+    }
+
+    fn tickets(&self) -> ChurnTickets<'_> {
+        ChurnTickets {
+            load: self.load.clone(),
+            classifier: &self.classifier,
+            taxonomy: self.taxonomy.as_ref(),
+            progress: &self.progress,
         }
-        None => None,
-    };
-    let progress = Progress::new("classify", None, c.quiet);
-    let mut loaded = load_tickets(
-        &load,
-        Enrich::Classify {
-            classifier: &classifier,
-            progress: &progress,
-        },
-    )?;
-    if let Some(t) = &taxonomy {
-        loaded.set.tag(t);
     }
-    if !c.quiet {
-        eprintln!("churn: tickets: {}", loaded.set.counts.summary_line());
+
+    /// Printed as soon as the tickets are read, before training or scoring
+    /// can fail on what is left; the policy is applied once the outputs
+    /// are written.
+    fn report_read(&self, loaded: &Loaded) {
+        if !self.quiet {
+            eprintln!("churn: tickets: {}", loaded.set.counts.summary_line());
+        }
+        print_quality("churn", &loaded.quality);
     }
-    // Now, before training can fail on what is left; the policy is applied
-    // once the outputs are written.
-    print_quality("churn", &loaded.quality);
-    Ok((loaded, as_of))
 }
 
 pub fn run(a: ChurnArgs) -> Result<()> {
@@ -173,10 +193,9 @@ pub fn run(a: ChurnArgs) -> Result<()> {
         ChurnCommand::Train(t) => {
             let map = parse_pairs(&t.common.customers_map, "--customers-map")?;
             let customers = CustomerTable::read(&t.customers, &map)?;
-            let (loaded, as_of) = read_tickets(&t.common, &rejects_beside(&t.model_out))?;
-            let tickets = &loaded.set.tickets;
+            let p = Prepared::new(&t.common, &rejects_beside(&t.model_out))?;
             let opts = ChurnOptions {
-                as_of,
+                as_of: p.as_of,
                 seed: t.seed,
                 test_fraction: t.test_fraction,
                 folds: t.folds,
@@ -187,9 +206,14 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 },
                 ..Default::default()
             };
-            let (model, eval) = churn::train(tickets, &customers, &opts)?;
-            model.save(&t.model_out)?;
-            eval.write(&t.eval_out)?;
+            let (_, eval, loaded) = churn_train(
+                p.tickets(),
+                &customers,
+                &opts,
+                &t.model_out,
+                &t.eval_out,
+                |l| p.report_read(l),
+            )?;
             println!("{eval}");
             eprintln!(
                 "churn: saved {} and {}",
@@ -205,23 +229,27 @@ pub fn run(a: ChurnArgs) -> Result<()> {
                 None => None,
             };
             let model = ChurnModel::load(&s.churn_model)?;
-            let (loaded, as_of) = read_tickets(&s.common, &rejects_beside(&s.output))?;
-            let tickets = &loaded.set.tickets;
-            let rows = churn::score(&model, tickets, customers.as_ref(), as_of)?;
-            let absent = churn::absent_theme_columns(&model, tickets, as_of);
-            if !absent.is_empty() {
+            let p = Prepared::new(&s.common, &rejects_beside(&s.output))?;
+            let done = churn_score(
+                p.tickets(),
+                &model,
+                customers.as_ref(),
+                p.as_of,
+                &s.output,
+                |l| p.report_read(l),
+            )?;
+            if !done.absent_columns.is_empty() {
                 eprintln!(
                     "warning: churn model columns not found in these tickets (scored as a 0% share): {}",
-                    absent.join(", ")
+                    done.absent_columns.join(", ")
                 );
             }
-            churn::write_at_risk(&rows, &s.output)?;
             eprintln!(
                 "churn: scored {} customers → {}",
-                rows.len(),
+                done.rows.len(),
                 s.output.display()
             );
-            loaded.check_rejects()?;
+            done.loaded.check_rejects()?;
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Stage orchestration shared by the CLI commands.
 
 pub mod analyze;
+pub mod churn;
 pub mod classify;
 pub mod kpi;
 pub mod load;
