@@ -165,7 +165,7 @@ impl Prepared {
 
     fn tickets(&self) -> ChurnTickets<'_> {
         ChurnTickets {
-            load: self.load.clone(),
+            load: &self.load,
             classifier: &self.classifier,
             taxonomy: self.taxonomy.as_ref(),
             progress: &self.progress,

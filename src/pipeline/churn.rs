@@ -15,7 +15,7 @@ use std::path::Path;
 /// one is given (its label shares become features).
 pub struct ChurnTickets<'a> {
     /// The ticket export and where its rejects go.
-    pub load: LoadOptions,
+    pub load: &'a LoadOptions,
     /// The model.
     pub classifier: &'a Classifier,
     /// A team taxonomy, checked against the model by the caller.
@@ -27,7 +27,7 @@ pub struct ChurnTickets<'a> {
 impl ChurnTickets<'_> {
     fn load(&self) -> Result<Loaded> {
         let mut loaded = load_tickets(
-            &self.load,
+            self.load,
             Enrich::Classify {
                 classifier: self.classifier,
                 progress: self.progress,

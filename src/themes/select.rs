@@ -95,44 +95,45 @@ pub fn grid(lo: usize, hi: usize) -> Vec<usize> {
     out
 }
 
-/// Mean silhouette of `points` (indices into the sample) given labels of the
-/// whole sample and the precomputed `points × sample` cosine similarities.
-fn silhouette(sim: &[f32], m: usize, labels: &[usize], points: usize, k: usize) -> f64 {
+/// Mean silhouette of the first `points` sample rows that are in a group,
+/// given every sample row's group (`None`: left out, neither scored nor a
+/// neighbour) and the precomputed `points × sample` cosine similarities.
+/// A row alone in its group scores 0.
+fn silhouette(sim: &[f32], labels: &[Option<usize>], points: usize, k: usize) -> f64 {
+    let m = labels.len();
     let mut sizes = vec![0usize; k];
-    labels.iter().for_each(|&l| sizes[l] += 1);
-    let total: f64 = (0..points)
+    labels.iter().flatten().for_each(|&l| sizes[l] += 1);
+    let scores: Vec<f64> = (0..points.min(m))
         .into_par_iter()
-        .map(|i| {
+        .filter_map(|i| {
+            let own = labels[i]?;
             let mut sum = vec![0f64; k];
             let row = &sim[i * m..(i + 1) * m];
             for (j, &s) in row.iter().enumerate() {
-                if j != i {
-                    sum[labels[j]] += 1.0 - s as f64;
+                if let (true, Some(l)) = (j != i, labels[j]) {
+                    sum[l] += 1.0 - s as f64;
                 }
             }
-            let own = labels[i];
             if sizes[own] <= 1 {
-                return 0.0;
+                return Some(0.0);
             }
             let a = sum[own] / (sizes[own] - 1) as f64;
             let b = (0..k)
                 .filter(|&c| c != own && sizes[c] > 0)
                 .map(|c| sum[c] / sizes[c] as f64)
                 .fold(f64::INFINITY, f64::min);
-            if !b.is_finite() {
-                return 0.0;
-            }
             let d = a.max(b);
-            if d > 0.0 {
+            Some(if b.is_finite() && d > 0.0 {
                 (b - a) / d
             } else {
                 0.0
-            }
+            })
         })
-        .collect::<Vec<f64>>()
-        .iter()
-        .sum();
-    total / points.max(1) as f64
+        .collect();
+    if scores.is_empty() {
+        return 0.0;
+    }
+    scores.iter().sum::<f64>() / scores.len() as f64
 }
 
 /// Cosine similarities of the first `points` rows of `sample` with all rows
@@ -154,7 +155,8 @@ pub(crate) fn similarity_block(sample: Rows<'_>, points: usize) -> Vec<f32> {
 /// Mean silhouette of the first `points` sample rows under `labels` (one per
 /// sample row, `k` clusters), from a [`similarity_block`].
 pub(crate) fn mean_silhouette(sim: &[f32], labels: &[usize], points: usize, k: usize) -> f64 {
-    silhouette(sim, labels.len(), labels, points, k)
+    let labels: Vec<Option<usize>> = labels.iter().map(|&l| Some(l)).collect();
+    silhouette(sim, &labels, points, k)
 }
 
 /// Largest theme's share of the sample and whether it is giant and generic.
@@ -201,38 +203,10 @@ pub(crate) fn giant_generic(
         })
         .collect();
     let groups = dense.len();
-    if groups < 2 {
+    if groups < 2 || !inner[..points.min(m)].iter().any(Option::is_some) {
         return (share, false);
     }
-    let mut group_sizes = vec![0usize; groups];
-    inner.iter().flatten().for_each(|&g| group_sizes[g] += 1);
-    let (mut total, mut rows) = (0f64, 0usize);
-    for i in 0..points.min(m) {
-        let Some(own) = inner[i] else { continue };
-        let mut sum = vec![0f64; groups];
-        for (j, &v) in sim[i * m..(i + 1) * m].iter().enumerate() {
-            if let (true, Some(g)) = (j != i, inner[j]) {
-                sum[g] += 1.0 - v as f64;
-            }
-        }
-        rows += 1;
-        if group_sizes[own] <= 1 {
-            continue;
-        }
-        let a = sum[own] / (group_sizes[own] - 1) as f64;
-        let b = (0..groups)
-            .filter(|&g| g != own && group_sizes[g] > 0)
-            .map(|g| sum[g] / group_sizes[g] as f64)
-            .fold(f64::INFINITY, f64::min);
-        let d = a.max(b);
-        if b.is_finite() && d > 0.0 {
-            total += (b - a) / d;
-        }
-    }
-    if rows == 0 {
-        return (share, false);
-    }
-    (share, total / rows as f64 >= overall)
+    (share, silhouette(sim, &inner, points, groups) >= overall)
 }
 
 /// Best candidate: highest silhouette among the cuts without a giant

@@ -331,6 +331,16 @@ impl Columns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The batch's column names, in order.
+    fn column_names(batch: &RecordBatch) -> Vec<&str> {
+        batch
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect()
+    }
     use arrow_array::Array;
     use arrow_schema::{DataType, TimeUnit};
 
@@ -407,13 +417,7 @@ mod tests {
         )
         .unwrap();
         assert!(t.columns.num_rows() > 100);
-        let names: Vec<&str> = t
-            .columns
-            .schema_ref()
-            .fields()
-            .iter()
-            .map(|f| f.name().as_str())
-            .collect();
+        let names = column_names(&t.columns);
         assert_eq!(&names[..3], ["line", "ticket_id", "customer_id"]);
         let created = t.columns.column_by_name("created_at").unwrap();
         assert_eq!(created.data_type(), &timestamp_type());
@@ -429,13 +433,7 @@ mod tests {
         let t = conversation_table(&source, &Default::default()).unwrap();
         assert_eq!((t.read, t.rejects.len()), (15, 0));
         assert_eq!(t.columns.num_rows(), 5);
-        let names: Vec<&str> = t
-            .columns
-            .schema_ref()
-            .fields()
-            .iter()
-            .map(|f| f.name().as_str())
-            .collect();
+        let names = column_names(&t.columns);
         assert!(names.starts_with(&["line", "ticket_id", "customer_id", "created_at"]));
         assert!(names.contains(&"first_response_at") && names.contains(&"body"));
         let k = crate::pipeline::table::kpi_table(
