@@ -1,19 +1,14 @@
 //! `ticketlens taxonomy train|from-names`.
 
 use super::common::{print_quality, InputArgs, ModelArgs};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
-use ticketlens::ingest;
 use ticketlens::io::file_name;
 use ticketlens::pipeline::classify::default_rejects_path;
-use ticketlens::pipeline::load::{open_input, Enrich, Open};
-use ticketlens::taxonomy::{
-    from_names, parse_names, prototype_texts, LabelledSet, NamesParams, SmallLabels, Taxonomy,
-    TrainParams,
-};
-use ticketlens::Ticket;
+use ticketlens::pipeline::load::{LoadOptions, Open};
+use ticketlens::pipeline::taxonomy::{taxonomy_from_names, taxonomy_suggest, taxonomy_train};
+use ticketlens::taxonomy::{NamesParams, SmallLabels, Taxonomy, TrainParams};
 
 /// Your own tags: learn a taxonomy from tickets already labelled, or from the label names.
 #[derive(Debug, Args)]
@@ -136,35 +131,6 @@ pub fn run(a: TaxonomyArgs) -> Result<()> {
     }
 }
 
-/// Read every ticket of the input (rejects to `<output>.rejects.csv`, the
-/// reject policy applied) and find `label_column` in its header. No
-/// creation time is needed: only the text and the label are read.
-fn read_tickets(
-    input: &InputArgs,
-    output: &Path,
-    label_column: Option<&str>,
-) -> Result<(Vec<Ticket>, Option<usize>)> {
-    let opts = input.options(false)?;
-    let load = input.load_options(opts, Open::AsRequired, default_rejects_path(Some(output)))?;
-    let opened = open_input(&load)?;
-    let headers = opened.headers();
-    let col = match label_column {
-        Some(c) => Some(ingest::find_column(headers, c).ok_or_else(|| {
-            anyhow::anyhow!(
-                "label column `{c}` not found in {}; columns are: {}",
-                input.input,
-                headers.join(", ")
-            )
-        })?),
-        None => None,
-    };
-    let loaded = opened.load(Enrich::Raw)?;
-    print_quality("taxonomy", &loaded.quality);
-    loaded.check_rejects()?;
-    let tickets = loaded.set.tickets.into_iter().map(|e| e.ticket).collect();
-    Ok((tickets, col))
-}
-
 fn train(a: TrainArgs) -> Result<()> {
     let params = TrainParams {
         name: a.name.trim().to_string(),
@@ -180,44 +146,21 @@ fn train(a: TrainArgs) -> Result<()> {
         ..TrainParams::default()
     }
     .check()?;
-    let (tickets, col) = read_tickets(&a.input, &a.output, Some(&a.label_column))?;
-    let col = col.expect("label column asked for");
-    let (mut texts, mut labels, mut unlabelled) = (Vec::new(), Vec::new(), 0usize);
-    for t in &tickets {
-        let cell = t.raw.get(col).map(|s| s.trim()).unwrap_or("");
-        let set: Vec<String> = if a.multi_label {
-            ingest::split_tags(cell)
-        } else if cell.is_empty() {
-            Vec::new()
-        } else {
-            vec![cell.to_string()]
-        };
-        if set.is_empty() {
-            unlabelled += 1;
-            continue;
-        }
-        texts.push(t.text());
-        labels.push(set);
-    }
+    let load = load_options(&a.input, &a.output)?;
     let classifier = a.model.load()?;
-    let t0 = Instant::now();
-    let out = classifier.classify(&texts)?;
-    let embed_s = t0.elapsed().as_secs_f64();
-    let dim = classifier.config().embedding.dim;
-    let set = LabelledSet {
-        embeddings: &out.embeddings.data,
-        dim,
-        labels: &labels,
-    };
-    let t1 = Instant::now();
     let source = file_name(Path::new(&a.input.input));
-    let taxonomy = params.fit(&set, classifier.model_sha256(), &source, unlabelled)?;
-    let fit_s = t1.elapsed().as_secs_f64();
-    taxonomy
-        .save(&a.output)
-        .with_context(|| format!("saving {}", a.output.display()))?;
+    let r = taxonomy_train(
+        &load,
+        &a.label_column,
+        &params,
+        &classifier,
+        &source,
+        &a.output,
+        |l| print_quality("taxonomy", &l.quality),
+    )?;
+    let taxonomy = &r.taxonomy;
     if !a.quiet {
-        print_evaluation(&taxonomy);
+        print_evaluation(taxonomy);
     }
     let eval = taxonomy.evaluation.as_ref().map_or(String::new(), |e| {
         format!(
@@ -232,12 +175,22 @@ fn train(a: TrainArgs) -> Result<()> {
         format!("; {} small label(s) merged into `other`", merged.len())
     };
     eprintln!(
-        "taxonomy: {} labels from {} labelled tickets ({unlabelled} unlabelled skipped){eval}{merged}; embedded in {embed_s:.1} s, trained in {fit_s:.1} s; wrote {}",
+        "taxonomy: {} labels from {} labelled tickets ({} unlabelled skipped){eval}{merged}; embedded in {:.1} s, trained in {:.1} s; wrote {}",
         taxonomy.labels.len(),
-        labels.len(),
+        r.labelled,
+        r.unlabelled,
+        r.embed_s,
+        r.fit_s,
         a.output.display()
     );
     Ok(())
+}
+
+/// What the taxonomy jobs read: every ticket of the input, no creation
+/// time needed, rejects to `<output>.rejects.csv` under the reject policy.
+fn load_options(input: &InputArgs, output: &Path) -> Result<LoadOptions> {
+    let opts = input.options(false)?;
+    input.load_options(opts, Open::AsRequired, default_rejects_path(Some(output)))
 }
 
 /// Per-label precision/recall/support and the most confused pairs.
@@ -265,27 +218,13 @@ fn print_evaluation(t: &Taxonomy) {
 }
 
 fn names(a: FromNamesArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&a.names)
-        .with_context(|| format!("reading {}", a.names.display()))?;
-    let specs = parse_names(&text).with_context(|| a.names.display().to_string())?;
     let classifier = a.model.load()?;
-    let texts = prototype_texts(&specs);
-    let out = classifier.classify(&texts)?;
     let params = NamesParams {
         name: a.name.trim().to_string(),
         other_threshold: a.other_threshold,
         ..NamesParams::default()
     };
-    let t = from_names(
-        &specs,
-        &out.embeddings.data,
-        classifier.config().embedding.dim,
-        &params,
-        classifier.model_sha256(),
-        &file_name(&a.names),
-    )?;
-    t.save(&a.output)
-        .with_context(|| format!("saving {}", a.output.display()))?;
+    let t = taxonomy_from_names(&a.names, &params, &classifier, &a.output)?;
     eprintln!(
         "taxonomy: {} labels from {} (zero-shot{}); wrote {}",
         t.labels.len(),
@@ -301,58 +240,20 @@ fn names(a: FromNamesArgs) -> Result<()> {
 fn suggest(a: SuggestArgs) -> Result<()> {
     let taxonomy = Taxonomy::load(&a.taxonomy)?;
     let classifier = a.model.load()?;
-    taxonomy.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
-    let (mut tickets, col) = read_tickets(&a.input, &a.output, a.label_column.as_deref())?;
-    // Candidates: the rows without a label (every row without a column).
-    if let Some(c) = col {
-        tickets.retain(|t| t.raw.get(c).is_none_or(|v| v.trim().is_empty()));
-    }
-    let texts: Vec<String> = tickets.iter().map(|t| t.text()).collect();
-    let out = classifier.classify(&texts)?;
-    let scorer = taxonomy.scorer();
-    let assignments: Vec<_> = (0..texts.len())
-        .map(|i| scorer.assign(out.embeddings.row(i)))
-        .collect();
-    let picked = ticketlens::taxonomy::suggest(&assignments, a.n);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "line",
-        "ticket_id",
-        "text",
-        "suggested",
-        "confidence",
-        "margin",
-        "runner_up",
-    ])?;
-    for &i in &picked {
-        let x = &assignments[i];
-        let mut order: Vec<usize> = (0..x.probabilities.len()).collect();
-        order.sort_by(|&p, &q| x.probabilities[q].total_cmp(&x.probabilities[p]));
-        let label = |k: usize| order.get(k).map_or("", |&j| taxonomy.labels[j].as_str());
-        let t = &tickets[i];
-        let cells = [
-            t.line.to_string(),
-            t.id.clone(),
-            texts[i].clone(),
-            taxonomy.label_text(x),
-            format!("{:.4}", x.confidence),
-            format!("{:.4}", x.margin),
-            label(1).to_string(),
-        ];
-        w.write_record(
-            cells
-                .iter()
-                .map(|c| ticketlens::io::safe_csv::neutralize(c).into_owned()),
-        )?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
-    ticketlens::io::atomic::write_atomic(&a.output, &bytes)?;
+    let load = load_options(&a.input, &a.output)?;
+    let s = taxonomy_suggest(
+        &load,
+        a.label_column.as_deref(),
+        &taxonomy,
+        &classifier,
+        a.n,
+        &a.output,
+        |l| print_quality("taxonomy", &l.quality),
+    )?;
     eprintln!(
         "taxonomy: {} of {} unlabelled tickets suggested for labelling (smallest margins, spread over labels); wrote {}",
-        picked.len(),
-        tickets.len(),
+        s.picked,
+        s.candidates,
         a.output.display()
     );
     Ok(())

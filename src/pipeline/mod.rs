@@ -8,4 +8,5 @@ pub mod load;
 pub mod progress;
 pub mod run_info;
 pub mod table;
+pub mod taxonomy;
 pub mod themes;
