@@ -94,6 +94,7 @@ fn world(n_customers: usize, n_tickets: usize, seed: u64) -> (Vec<EnrichedTicket
                     }]
                     .to_string(),
                     topic_confidence: 0.7,
+                    heads: Vec::new(),
                 }),
                 theme: Some(ThemeRef {
                     id: rng.gen_range(0..30),

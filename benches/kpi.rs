@@ -82,6 +82,7 @@ fn fill(
         p_positive: 0.0,
         topic: "billing".to_string(),
         topic_confidence: 0.9,
+        heads: Vec::new(),
     });
 }
 

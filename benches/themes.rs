@@ -114,6 +114,7 @@ fn world(n: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings, Vec<String>
                 p_positive: 0.0,
                 topic: WORDS[c % 11].to_string(),
                 topic_confidence: 0.8,
+                heads: Vec::new(),
             }),
             theme: None,
         });

@@ -302,6 +302,20 @@ pub struct Prediction {
     pub topic: String,
     /// Probability of that topic.
     pub topic_confidence: f32,
+    /// The model's other heads (`ModelConfig::extra_heads` in the model
+    /// stage, declared in its `ticketlens.json`), one label each, in that
+    /// order; empty for a model with only sentiment and topic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heads: Vec<HeadLabel>,
+}
+
+/// The most likely label of one extra model head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadLabel {
+    /// The label (from the head's labels in `ticketlens.json`).
+    pub label: String,
+    /// Its softmax probability.
+    pub confidence: f32,
 }
 
 /// A ticket's theme assignment.
@@ -595,6 +609,25 @@ pub fn language_column(headers: &[String]) -> &'static str {
     }
 }
 
+/// The label columns of a model's extra heads in an enriched header: the
+/// `<name>, <name>_confidence` pairs written right after
+/// `topic_confidence` (at `after`). They are not a taxonomy's pair, which
+/// comes after the language column.
+fn head_columns(headers: &[String], after: Option<usize>) -> Vec<usize> {
+    let mut cols = Vec::new();
+    let Some(mut i) = after.map(|a| a + 1) else {
+        return cols;
+    };
+    while let (Some(name), Some(conf)) = (headers.get(i), headers.get(i + 1)) {
+        if conf.trim() != format!("{}_confidence", name.trim()) {
+            break;
+        }
+        cols.push(i);
+        i += 2;
+    }
+    cols
+}
+
 /// Where the model's columns sit in the header of an enriched file (written
 /// by `classify` or `analyze`: `sentiment, sentiment_confidence, p_negative,
 /// p_neutral, p_positive, topic, topic_confidence` and, after themes,
@@ -640,12 +673,16 @@ impl EnrichedColumns {
             p_positive: pos("p_positive"),
             topic: pos("topic"),
             topic_confidence: pos("topic_confidence"),
-            taxonomy: headers.iter().enumerate().find_map(|(i, h)| {
-                let name = h.trim().strip_suffix("_confidence")?;
-                let known = ["sentiment", "topic"].contains(&name);
-                let col = pos(name).filter(|_| !known && !name.is_empty())?;
-                Some((std::sync::Arc::from(name), col, i))
-            }),
+            taxonomy: {
+                let heads = head_columns(headers, pos("topic_confidence"));
+                headers.iter().enumerate().find_map(|(i, h)| {
+                    let name = h.trim().strip_suffix("_confidence")?;
+                    let known = ["sentiment", "topic"].contains(&name);
+                    let col =
+                        pos(name).filter(|c| !known && !name.is_empty() && !heads.contains(c))?;
+                    Some((std::sync::Arc::from(name), col, i))
+                })
+            },
             theme_id: pos("theme_id"),
             theme_label: pos("theme_label"),
             theme_distance: pos("theme_distance"),
@@ -700,6 +737,7 @@ impl EnrichedColumns {
             p_positive: f(self.p_positive).unwrap_or(0.0),
             topic: cell(self.topic)?.to_string(),
             topic_confidence: f(self.topic_confidence).unwrap_or(0.0),
+            heads: Vec::new(),
         })
     }
 
@@ -805,6 +843,22 @@ mod tests {
             assert!(!ticket(Some(s), false, Some(3.0)).is_resolved(), "{s}");
             assert!(!ticket(Some(s), false, None).is_resolved(), "{s}");
         }
+    }
+
+    #[test]
+    fn extra_head_columns_are_not_read_back_as_a_taxonomy() {
+        let h = |cols: &str| cols.split(',').map(String::from).collect::<Vec<_>>();
+        let base = "id,sentiment,sentiment_confidence,p_negative,p_neutral,p_positive,topic,topic_confidence,urgency,urgency_confidence,language";
+        assert_eq!(EnrichedColumns::new(&h(base)).taxonomy_name(), None);
+        let tagged = format!("{base},category,category_confidence");
+        let c = EnrichedColumns::new(&h(&tagged));
+        assert_eq!(c.taxonomy_name(), Some("category"));
+        // Without heads, the pair after the language is the taxonomy, as before.
+        let plain = "id,topic,topic_confidence,language,category,category_confidence";
+        assert_eq!(
+            EnrichedColumns::new(&h(plain)).taxonomy_name(),
+            Some("category")
+        );
     }
 
     #[test]

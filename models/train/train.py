@@ -243,10 +243,12 @@ def write_model_dir(out: Path, int8: Path, tok_src: Path, name: str, dim: int, e
         "format_version": FORMAT_VERSION,
         "name": name,
         "inputs": ["input_ids", "attention_mask", "token_type_ids"],
-        "heads": {
-            "sentiment": {"output": "sentiment_logits", "labels": SENTIMENT_LABELS},
-            "topic": {"output": "topic_logits", "labels": TOPIC_LABELS},
-        },
+        # Heads in output-column order; a head besides these two is written
+        # as `<name>, <name>_confidence` columns with no Rust change.
+        "heads": [
+            {"name": "sentiment", "output": "sentiment_logits", "labels": SENTIMENT_LABELS},
+            {"name": "topic", "output": "topic_logits", "labels": TOPIC_LABELS},
+        ],
         "embedding": {"output": "embedding", "dim": dim, "pooling": "mean", "normalized": True},
         "max_sequence_length": MAX_SEQ_INFER,
         "model_sha256": sha256(out / "model.onnx"),

@@ -73,6 +73,7 @@ pub(super) fn ticket(id: usize, t: T) -> EnrichedTicket {
             p_positive: 0.0,
             topic: topic.to_string(),
             topic_confidence: 0.9,
+            heads: Vec::new(),
         }),
         theme: t.theme.map(|l| ThemeRef {
             id: 0,

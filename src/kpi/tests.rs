@@ -81,6 +81,7 @@ impl B {
             p_positive: 0.0,
             topic: "billing".into(),
             topic_confidence: 0.9,
+            heads: Vec::new(),
         });
         self
     }

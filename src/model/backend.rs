@@ -16,10 +16,9 @@ pub use crate::text::batch::TokenBatch;
 /// Raw model outputs for one batch, row-major.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchOutput {
-    /// `[rows, sentiment labels]` logits.
-    pub sentiment_logits: Vec<f32>,
-    /// `[rows, topic labels]` logits.
-    pub topic_logits: Vec<f32>,
+    /// One `[rows, labels]` logit matrix per head, in the order of
+    /// [`ModelConfig::heads`].
+    pub logits: Vec<Vec<f32>>,
     /// `[rows, dim]` embeddings.
     pub embeddings: Vec<f32>,
 }
@@ -73,11 +72,8 @@ impl OrtBackend {
         }
         let outputs: Vec<&str> = self.session.outputs().iter().map(|o| o.name()).collect();
         let c = &self.config;
-        for want in [
-            &c.sentiment().output,
-            &c.topic().output,
-            &c.embedding.output,
-        ] {
+        let wanted = c.heads.iter().map(|h| &h.output);
+        for want in wanted.chain([&c.embedding.output]) {
             if !outputs.contains(&want.as_str()) {
                 return Err(Error::model(
                     &self.origin,
@@ -109,11 +105,6 @@ impl Backend for OrtBackend {
             let tensor = TensorRef::from_array_view((shape, data.as_slice())).map_err(rt)?;
             inputs.push((name.clone(), tensor.into()));
         }
-        let (s_name, t_name, e_name) = (
-            self.config.sentiment().output.clone(),
-            self.config.topic().output.clone(),
-            self.config.embedding.output.clone(),
-        );
         let out = self.session.run(inputs).map_err(rt)?;
         let take = |name: &str, width: usize| -> Result<Vec<f32>> {
             let (shape, data) = out[name].try_extract_tensor::<f32>().map_err(rt)?;
@@ -125,10 +116,14 @@ impl Backend for OrtBackend {
             }
             Ok(data.to_vec())
         };
+        let c = &self.config;
         Ok(BatchOutput {
-            sentiment_logits: take(&s_name, self.config.sentiment().labels.len())?,
-            topic_logits: take(&t_name, self.config.topic().labels.len())?,
-            embeddings: take(&e_name, self.config.embedding.dim)?,
+            logits: c
+                .heads
+                .iter()
+                .map(|h| take(&h.output, h.labels.len()))
+                .collect::<Result<_>>()?,
+            embeddings: take(&c.embedding.output, c.embedding.dim)?,
         })
     }
 }

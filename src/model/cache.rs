@@ -111,6 +111,7 @@ mod tests {
                 p_positive: 0.0,
                 topic: "T".into(),
                 topic_confidence: v,
+                heads: Vec::new(),
             },
             embedding: vec![v],
         }

@@ -14,7 +14,7 @@ use super::store::InferenceStore;
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
 use crate::text::batch::{encode_all, load_tokenizer, plan_batches, to_token_batch};
-use crate::ticket::{Prediction, Sentiment};
+use crate::ticket::{HeadLabel, Prediction, Sentiment};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -269,8 +269,6 @@ impl Classifier {
             batches,
             ..
         } = prepared;
-        let n_sent = self.config.sentiment().labels.len();
-        let n_topic = self.config.topic().labels.len();
         let dim = self.config.embedding.dim;
         let mut preds: Vec<Option<Prediction>> = vec![None; unique];
         let mut emb = vec![0f32; unique * dim];
@@ -333,9 +331,7 @@ impl Classifier {
         let mut fresh: Vec<(TextKey, CachedOutput)> = Vec::new();
         for (indices, out) in results {
             for (r, &u) in indices.iter().enumerate() {
-                let s = softmax(&out.sentiment_logits[r * n_sent..(r + 1) * n_sent]);
-                let t = softmax(&out.topic_logits[r * n_topic..(r + 1) * n_topic]);
-                let p = self.prediction(&s, &t);
+                let p = self.prediction(&out.logits, r);
                 let e = &out.embeddings[r * dim..(r + 1) * dim];
                 emb[u * dim..(u + 1) * dim].copy_from_slice(e);
                 if cache.enabled() || self.store.is_some() {
@@ -380,18 +376,44 @@ impl Classifier {
         })
     }
 
-    fn prediction(&self, s: &[f32], t: &[f32]) -> Prediction {
-        let (si, sc) = argmax(s);
-        let (ti, tc) = argmax(t);
-        let sentiment = [Sentiment::Negative, Sentiment::Neutral, Sentiment::Positive][si];
+    /// Row `r`'s prediction from a batch's logits (one matrix per head,
+    /// in [`ModelConfig::heads`] order): sentiment and topic in their own
+    /// fields, every other head in [`Prediction::heads`].
+    fn prediction(&self, logits: &[Vec<f32>], r: usize) -> Prediction {
+        let probs: Vec<Vec<f32>> = self
+            .config
+            .heads
+            .iter()
+            .zip(logits)
+            .map(|(h, l)| {
+                let n = h.labels.len();
+                softmax(&l[r * n..(r + 1) * n])
+            })
+            .collect();
+        let (mut sentiment, mut topic, mut heads) = (None, None, Vec::new());
+        for (h, p) in self.config.heads.iter().zip(&probs) {
+            let (i, confidence) = argmax(p);
+            match h.name.as_str() {
+                "sentiment" => sentiment = Some((p, i, confidence)),
+                "topic" => topic = Some((h.labels[i].clone(), confidence)),
+                _ => heads.push(HeadLabel {
+                    label: h.labels[i].clone(),
+                    confidence,
+                }),
+            }
+        }
+        // Both heads exist: ModelConfig::parse refuses a model without them.
+        let (s, si, sc) = sentiment.expect("validated: a sentiment head");
+        let (topic, topic_confidence) = topic.expect("validated: a topic head");
         Prediction {
-            sentiment,
+            sentiment: [Sentiment::Negative, Sentiment::Neutral, Sentiment::Positive][si],
             sentiment_confidence: sc,
             p_negative: s[0],
             p_neutral: s[1],
             p_positive: s[2],
-            topic: self.config.topic().labels[ti].clone(),
-            topic_confidence: tc,
+            topic,
+            topic_confidence,
+            heads,
         }
     }
 }

@@ -12,14 +12,66 @@ use std::collections::BTreeMap;
 /// The only `format_version` this build understands.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// One classification head.
+/// One classification head: an ONNX output of `[batch, labels]` logits.
+///
+/// Heads are data: `sentiment` and `topic` are required (the KPIs, themes
+/// and churn read them), and any other head a model declares is classified
+/// the same way and written as two more columns, `<name>` (the most likely
+/// label) and `<name>_confidence` (its softmax probability), with no code
+/// change ([`ModelConfig::extra_heads`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadConfig {
+    /// Task name, also the output column: lower-case letters, digits and
+    /// `_`, starting with a letter.
+    pub name: String,
     /// Name of the ONNX output holding `[batch, labels]` logits.
     pub output: String,
     /// Labels in logit order.
     pub labels: Vec<String>,
 }
+
+#[derive(Deserialize)]
+struct NamelessHead {
+    output: String,
+    labels: Vec<String>,
+}
+
+/// The heads as `ticketlens.json` writes them: a list (in output-column
+/// order), or the first format's map from task name to head (read in name
+/// order).
+fn read_heads<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HeadConfig>, D::Error> {
+    use serde::de::Error as _;
+    let v = serde_json::Value::deserialize(d)?;
+    let err = |e: serde_json::Error| D::Error::custom(format!("heads: {e}"));
+    if v.is_object() {
+        let m: BTreeMap<String, NamelessHead> = serde_json::from_value(v).map_err(err)?;
+        Ok(m.into_iter()
+            .map(|(name, h)| HeadConfig {
+                name,
+                output: h.output,
+                labels: h.labels,
+            })
+            .collect())
+    } else {
+        serde_json::from_value(v).map_err(err)
+    }
+}
+
+/// Column names ticketlens writes itself: a head may not take one.
+const RESERVED_COLUMNS: [&str; 12] = [
+    "sentiment_confidence",
+    "p_negative",
+    "p_neutral",
+    "p_positive",
+    "topic_confidence",
+    "language",
+    "language_detected",
+    "theme_id",
+    "theme_label",
+    "theme_distance",
+    "line",
+    "ticket_id",
+];
 
 /// The embedding output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,8 +97,10 @@ pub struct ModelConfig {
     pub name: String,
     /// Graph input names (`input_ids`, `attention_mask`, `token_type_ids`).
     pub inputs: Vec<String>,
-    /// Heads by task name; `sentiment` and `topic` are required.
-    pub heads: BTreeMap<String, HeadConfig>,
+    /// The classification heads, in output order; `sentiment` and `topic`
+    /// are required. Read from a list or from the first format's map.
+    #[serde(deserialize_with = "read_heads")]
+    pub heads: Vec<HeadConfig>,
     /// The embedding output.
     pub embedding: EmbeddingConfig,
     /// Token budget per text; longer texts keep their head.
@@ -77,19 +131,50 @@ impl ModelConfig {
                 ),
             ));
         }
-        for head in ["sentiment", "topic"] {
-            let h = self
-                .heads
-                .get(head)
-                .ok_or_else(|| Error::model(dir, format!("ticketlens.json: no `{head}` head")))?;
+        for (i, h) in self.heads.iter().enumerate() {
+            let name_ok = h.name.starts_with(|c: char| c.is_ascii_lowercase())
+                && h.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !name_ok {
+                return Err(Error::model(
+                    dir,
+                    format!("ticketlens.json: head name `{}` must be lower-case letters, digits and `_`, starting with a letter", h.name),
+                ));
+            }
+            if self.heads[..i].iter().any(|o| o.name == h.name) {
+                return Err(Error::model(
+                    dir,
+                    format!("ticketlens.json: head `{}` is declared twice", h.name),
+                ));
+            }
+            let core = h.name == "sentiment" || h.name == "topic";
+            let columns = [h.name.clone(), format!("{}_confidence", h.name)];
+            let reserved = columns
+                .iter()
+                .find(|c| !core && RESERVED_COLUMNS.contains(&c.as_str()));
+            if let Some(c) = reserved {
+                return Err(Error::model(
+                    dir,
+                    format!("ticketlens.json: head `{}` would write column `{c}`, which ticketlens writes itself", h.name),
+                ));
+            }
             if h.labels.is_empty() {
                 return Err(Error::model(
                     dir,
-                    format!("ticketlens.json: `{head}` head has no labels"),
+                    format!("ticketlens.json: `{}` head has no labels", h.name),
                 ));
             }
         }
-        let s = &self.heads["sentiment"].labels;
+        for head in ["sentiment", "topic"] {
+            if self.head(head).is_none() {
+                return Err(Error::model(
+                    dir,
+                    format!("ticketlens.json: no `{head}` head"),
+                ));
+            }
+        }
+        let s = &self.sentiment().labels;
         if s != &["negative", "neutral", "positive"] {
             return Err(Error::model(
                 dir,
@@ -105,14 +190,40 @@ impl ModelConfig {
         Ok(())
     }
 
-    /// The sentiment head.
-    pub fn sentiment(&self) -> &HeadConfig {
-        &self.heads["sentiment"]
+    /// The head called `name`, if the model has one.
+    pub fn head(&self, name: &str) -> Option<&HeadConfig> {
+        self.heads.iter().find(|h| h.name == name)
     }
 
-    /// The topic head.
+    /// Position of the head called `name` in [`ModelConfig::heads`] (and in
+    /// a batch's logits).
+    pub fn head_index(&self, name: &str) -> Option<usize> {
+        self.heads.iter().position(|h| h.name == name)
+    }
+
+    /// The sentiment head (present: checked at load time).
+    pub fn sentiment(&self) -> &HeadConfig {
+        self.head("sentiment").expect("validated: a sentiment head")
+    }
+
+    /// The topic head (present: checked at load time).
     pub fn topic(&self) -> &HeadConfig {
-        &self.heads["topic"]
+        self.head("topic").expect("validated: a topic head")
+    }
+
+    /// The heads besides sentiment and topic, in order: what
+    /// [`crate::ticket::Prediction::heads`] holds and the extra output
+    /// columns are named after.
+    pub fn extra_heads(&self) -> impl Iterator<Item = &HeadConfig> {
+        self.heads
+            .iter()
+            .filter(|h| h.name != "sentiment" && h.name != "topic")
+    }
+
+    /// The names of [`ModelConfig::extra_heads`], in order: the extra
+    /// output columns' names.
+    pub fn extra_head_names(&self) -> Vec<String> {
+        self.extra_heads().map(|h| h.name.clone()).collect()
     }
 }
 
@@ -131,6 +242,39 @@ mod tests {
         let c = ModelConfig::parse(GOOD.as_bytes(), "d").unwrap();
         assert_eq!(c.topic().labels, vec!["A", "B"]);
         assert!(c.extra.contains_key("provenance"));
+    }
+
+    #[test]
+    fn heads_as_a_list_with_an_extra_head() {
+        let list = r#"{"format_version":1,"name":"t","inputs":["input_ids"],
+          "heads":[{"name":"topic","output":"t","labels":["A","B"]},
+                   {"name":"sentiment","output":"s","labels":["negative","neutral","positive"]},
+                   {"name":"urgency","output":"u","labels":["low","high"]}],
+          "embedding":{"output":"embedding","dim":8},
+          "max_sequence_length":16,"model_sha256":"00"}"#;
+        let c = ModelConfig::parse(list.as_bytes(), "d").unwrap();
+        assert_eq!(c.head_index("sentiment"), Some(1));
+        assert_eq!(c.topic().labels, vec!["A", "B"]);
+        let extra: Vec<&str> = c.extra_heads().map(|h| h.name.as_str()).collect();
+        assert_eq!(extra, ["urgency"]);
+        // The map form reads in name order; both name the same heads.
+        let m = ModelConfig::parse(GOOD.as_bytes(), "d").unwrap();
+        let names: Vec<&str> = m.heads.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, ["sentiment", "topic"]);
+        for (bad, why) in [
+            ("\"urgency\"", "\"sentiment\""),
+            ("\"urgency\"", "\"Urgency!\""),
+            ("\"urgency\"", "\"theme_id\""),
+            ("\"urgency\"", "\"p_neutral\""),
+        ] {
+            let e = ModelConfig::parse(list.replacen(bad, why, 1).as_bytes(), "d")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with("model d: ticketlens.json: head"),
+                "{why}: {e}"
+            );
+        }
     }
 
     #[test]

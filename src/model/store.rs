@@ -27,7 +27,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::cache::{CachedOutput, TextKey};
-use crate::ticket::{Prediction, Sentiment};
+use crate::ticket::{HeadLabel, Prediction, Sentiment};
 use redb::{Database, DatabaseError, ReadableTable, ReadableTableMetadata, TableDefinition};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ const LATEST: TableDefinition<u128, u64> = TableDefinition::new("latest");
 pub const DEFAULT_MAX_ENTRIES: u64 = 200_000;
 
 /// Format version of an encoded value (first byte).
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// How long a busy file is retried before the run goes on without it.
 const BUSY_WAIT: Duration = Duration::from_secs(5);
@@ -270,7 +270,8 @@ fn checksum(bytes: &[u8]) -> [u8; 8] {
 }
 
 /// `[version][sentiment][5 × f32: confidence, p_neg, p_neu, p_pos, topic
-/// confidence][u16 topic length][topic][u32 dim][dim × f32][8-byte
+/// confidence][u16 topic length][topic][u32 dim][dim × f32][u8 extra
+/// heads][per head: u16 label length, label, f32 confidence][8-byte
 /// checksum of everything before]`, little-endian.
 fn encode(c: &CachedOutput) -> Vec<u8> {
     let p = &c.prediction;
@@ -297,6 +298,15 @@ fn encode(c: &CachedOutput) -> Vec<u8> {
     b.extend_from_slice(&(c.embedding.len() as u32).to_le_bytes());
     for x in &c.embedding {
         b.extend_from_slice(&x.to_le_bytes());
+    }
+    let heads = &p.heads[..p.heads.len().min(u8::MAX as usize)];
+    b.push(heads.len() as u8);
+    for h in heads {
+        let label = h.label.as_bytes();
+        let label = &label[..label.len().min(u16::MAX as usize)];
+        b.extend_from_slice(&(label.len() as u16).to_le_bytes());
+        b.extend_from_slice(label);
+        b.extend_from_slice(&h.confidence.to_le_bytes());
     }
     let sum = checksum(&b);
     b.extend_from_slice(&sum);
@@ -335,6 +345,13 @@ fn decode(b: &[u8], dim: usize) -> Option<CachedOutput> {
         .chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect();
+    let mut heads = Vec::with_capacity(take(1)?[0] as usize);
+    for _ in 0..heads.capacity() {
+        let len = u16::from_le_bytes(take(2)?.try_into().ok()?) as usize;
+        let label = String::from_utf8(take(len)?.to_vec()).ok()?;
+        let confidence = f32::from_le_bytes(take(4)?.try_into().ok()?);
+        heads.push(HeadLabel { label, confidence });
+    }
     if take(1).is_some() {
         return None;
     }
@@ -347,6 +364,7 @@ fn decode(b: &[u8], dim: usize) -> Option<CachedOutput> {
             p_positive: pp,
             topic,
             topic_confidence: tc,
+            heads,
         },
         embedding,
     })
@@ -367,6 +385,14 @@ mod tests {
                 p_positive: 0.2,
                 topic: format!("topic {i}"),
                 topic_confidence: 0.5,
+                // Odd texts carry an extra head's label (round-tripped too).
+                heads: (i % 2 == 1)
+                    .then(|| HeadLabel {
+                        label: format!("urgent {i}"),
+                        confidence: 0.25,
+                    })
+                    .into_iter()
+                    .collect(),
             },
             embedding: (0..4).map(|j| (i * 10 + j) as f32 / 7.0).collect(),
         }

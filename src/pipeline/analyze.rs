@@ -355,6 +355,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             Some(&p),
             opts.tickets_format,
             &set.headers,
+            &classifier.config().extra_head_names(),
             true,
             tax,
         )?;

@@ -350,6 +350,7 @@ pub fn classify_to_files(
         job.output.as_deref(),
         job.format,
         reader.headers(),
+        &classifier.config().extra_head_names(),
         false,
         job.taxonomy.as_ref().map(|t| t.name.as_str()),
     )?;

@@ -2,7 +2,8 @@
 //!
 //! Column names are part of the interface (other tools read them):
 //! `sentiment, sentiment_confidence, p_negative, p_neutral, p_positive,
-//! topic, topic_confidence, language` (ISO 639-1, blank when the text is
+//! topic, topic_confidence`, then `<head>, <head>_confidence` for each extra
+//! head the model declares in `ticketlens.json`, then `language` (ISO 639-1, blank when the text is
 //! too short to tell; `language_detected` when the input has a `language`
 //! column of its own), and with themes `theme_id, theme_label,
 //! theme_distance`, and with a team taxonomy (`--taxonomy`) `<NAME>,
@@ -44,54 +45,53 @@ pub fn taxonomy_column(headers: &[String], name: &str) -> String {
 }
 
 /// ticketlens' own columns for an input with `input_headers`, in output
-/// order, with their types: the model's, the language, the theme's when
-/// `with_theme`, and a taxonomy's pair when `taxonomy` names its column
-/// (already resolved by [`taxonomy_column`]).
+/// order, with their types: the model's (its extra `heads` as `<name>`,
+/// `<name>_confidence` after `topic_confidence`), the language, the
+/// theme's when `with_theme`, and a taxonomy's pair when `taxonomy` names
+/// its column (already resolved by [`taxonomy_column`]).
 pub(crate) fn our_columns(
     input_headers: &[String],
+    heads: &[String],
     with_theme: bool,
     taxonomy: Option<&str>,
 ) -> Vec<(String, Kind)> {
     let language = language_column(input_headers);
-    let names: Vec<String> = PREDICTION_COLUMNS
+    let pair = |n: &str| {
+        [
+            (n.to_string(), Kind::Text),
+            (format!("{n}_confidence"), Kind::Real),
+        ]
+    };
+    let mut cols: Vec<(String, Kind)> = PREDICTION_COLUMNS
         .iter()
-        .chain(std::iter::once(&language))
-        .chain(if with_theme {
-            THEME_COLUMNS.iter()
-        } else {
-            [].iter()
-        })
-        .map(|s| s.to_string())
-        .chain(
-            taxonomy
-                .into_iter()
-                .flat_map(|n| [n.to_string(), format!("{n}_confidence")]),
-        )
-        .collect();
-    let text_columns = [
-        "sentiment",
-        "topic",
-        language,
-        "theme_label",
-        taxonomy.unwrap_or("sentiment"),
-    ];
-    names
-        .into_iter()
-        .map(|n| {
-            let kind = if text_columns.contains(&n.as_str()) {
+        .map(|&n| {
+            let kind = if n == "sentiment" || n == "topic" {
                 Kind::Text
-            } else if n == "theme_id" {
-                Kind::Int
             } else {
                 Kind::Real
             };
-            (n, kind)
+            (n.to_string(), kind)
         })
-        .collect()
+        .collect();
+    cols.extend(heads.iter().flat_map(|h| pair(h)));
+    cols.push((language.to_string(), Kind::Text));
+    if with_theme {
+        cols.push((THEME_COLUMNS[0].to_string(), Kind::Int));
+        cols.push((THEME_COLUMNS[1].to_string(), Kind::Text));
+        cols.push((THEME_COLUMNS[2].to_string(), Kind::Real));
+    }
+    cols.extend(taxonomy.into_iter().flat_map(pair));
+    cols
 }
 
-/// A ticket's cells in the columns of [`our_columns`] (same flags).
-pub(crate) fn our_cells(t: &EnrichedTicket, with_theme: bool, with_taxonomy: bool) -> Vec<Cell> {
+/// A ticket's cells in the columns of [`our_columns`] (same flags;
+/// `heads` = how many extra heads).
+pub(crate) fn our_cells(
+    t: &EnrichedTicket,
+    heads: usize,
+    with_theme: bool,
+    with_taxonomy: bool,
+) -> Vec<Cell> {
     let p = t.prediction.as_ref();
     let text = |v: Option<String>| Cell::Text(v.unwrap_or_default());
     let mut typed: Vec<Cell> = vec![
@@ -102,8 +102,13 @@ pub(crate) fn our_cells(t: &EnrichedTicket, with_theme: bool, with_taxonomy: boo
         Cell::Real(p.map(|p| p.p_positive)),
         text(p.map(|p| p.topic.clone())),
         Cell::Real(p.map(|p| p.topic_confidence)),
-        text(t.language.map(str::to_string)),
     ];
+    for h in 0..heads {
+        let x = p.and_then(|p| p.heads.get(h));
+        typed.push(text(x.map(|x| x.label.clone())));
+        typed.push(Cell::Real(x.map(|x| x.confidence)));
+    }
+    typed.push(text(t.language.map(str::to_string)));
     if with_theme {
         let th = t.theme.as_ref();
         typed.push(Cell::Int(th.map(|th| th.id as i64)));
@@ -183,11 +188,11 @@ pub struct EnrichedWriter {
     embedding_dim: Option<usize>,
     keep: Vec<usize>,
     headers: Vec<String>,
+    /// How many extra model heads are written.
+    heads: usize,
     with_theme: bool,
     /// Taxonomy columns written (its name), if any.
     taxonomy: Option<String>,
-    /// The detected language's column name.
-    language: &'static str,
     target: String,
     rows: u64,
 }
@@ -200,11 +205,15 @@ impl EnrichedWriter {
         input_headers: &[String],
         with_theme: bool,
     ) -> Result<Self> {
-        Self::create_with_taxonomy(path, format, input_headers, with_theme, None)
+        Self::create_with_taxonomy(path, format, input_headers, &[], with_theme, None)
     }
 
-    /// [`EnrichedWriter::create`] that also writes a taxonomy's columns
-    /// `<NAME>` and `<NAME>_confidence` (from [`EnrichedTicket::taxonomy`]).
+    /// [`EnrichedWriter::create`] that also writes the model's extra
+    /// `heads` (`<name>`, `<name>_confidence` each, from
+    /// [`crate::ticket::Prediction::heads`]; see
+    /// [`crate::model::ModelConfig::extra_head_names`]) and a taxonomy's
+    /// columns `<NAME>` and `<NAME>_confidence` (from
+    /// [`EnrichedTicket::taxonomy`]).
     ///
     /// An input column `<NAME>` without a `<NAME>_confidence` beside it is
     /// the team's own label (often the very column the taxonomy was trained
@@ -216,6 +225,7 @@ impl EnrichedWriter {
         path: Option<&Path>,
         format: OutputFormat,
         input_headers: &[String],
+        heads: &[String],
         with_theme: bool,
         taxonomy: Option<&str>,
     ) -> Result<Self> {
@@ -228,8 +238,7 @@ impl EnrichedWriter {
         let target = path
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "<stdout>".into());
-        let language = language_column(input_headers);
-        let kinds = our_columns(input_headers, with_theme, taxonomy);
+        let kinds = our_columns(input_headers, heads, with_theme, taxonomy);
         let ours: Vec<String> = kinds.iter().map(|(n, _)| n.clone()).collect();
         let keep: Vec<usize> = (0..input_headers.len())
             .filter(|&i| !ours.contains(&input_headers[i]))
@@ -246,9 +255,9 @@ impl EnrichedWriter {
             embedding_dim: None,
             keep,
             headers,
+            heads: heads.len(),
             with_theme,
             taxonomy: taxonomy.map(str::to_string),
-            language,
             target,
             rows: 0,
         };
@@ -338,7 +347,7 @@ impl EnrichedWriter {
     pub fn write_embedded(&mut self, t: &EnrichedTicket, embedding: Option<&[f32]>) -> Result<()> {
         let raw = &t.ticket.raw;
         let cell = |i: usize| raw.get(i).map(String::as_str).unwrap_or("");
-        let typed = our_cells(t, self.with_theme, self.taxonomy.is_some());
+        let typed = our_cells(t, self.heads, self.with_theme, self.taxonomy.is_some());
         if self.format == OutputFormat::Parquet {
             self.open_parquet()?;
             let sink = self.parquet.as_mut().expect("opened above");
@@ -372,11 +381,9 @@ impl EnrichedWriter {
                     }
                 }
                 let n = self.keep.len();
-                for (j, v) in ours.into_iter().enumerate() {
+                for ((j, v), (_, kind)) in ours.into_iter().enumerate().zip(&self.ours) {
                     let key = self.headers[n + j].clone();
-                    let is_text = ["sentiment", "topic", self.language, "theme_label"]
-                        .contains(&key.as_str())
-                        || self.taxonomy.as_deref() == Some(key.as_str());
+                    let is_text = *kind == Kind::Text;
                     let num = (!is_text).then(|| v.parse::<f64>().ok()).flatten();
                     let val = match num {
                         Some(x) => serde_json::json!(x),
@@ -442,6 +449,7 @@ mod tests {
             p_positive: 0.05,
             topic: "REFUND".into(),
             topic_confidence: 0.8,
+            heads: Vec::new(),
         });
         t
     }

@@ -55,6 +55,7 @@ fn corpus_n(n: usize) -> (Vec<EnrichedTicket>, Vec<String>, Embeddings) {
                 p_positive: 0.2,
                 topic: ["billing", "account", "shipping"][g].to_string(),
                 topic_confidence: 0.9,
+                heads: Vec::new(),
             }),
             theme: None,
         });
@@ -341,6 +342,7 @@ fn month(n: usize, salt: &str, injected: usize) -> (Vec<EnrichedTicket>, Vec<Str
             p_positive: 0.1,
             topic: "other".into(),
             topic_confidence: 0.5,
+            heads: Vec::new(),
         });
         tickets.push(t);
     }

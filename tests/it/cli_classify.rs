@@ -864,3 +864,74 @@ fn batch_rows_one_makes_results_independent_of_the_file() {
         .unwrap();
     assert_eq!(zero.status.code(), Some(2), "{}", stderr_of(&zero));
 }
+
+/// A model that declares a third head in `ticketlens.json` (the tiny
+/// model plus an `urgency` output) gets it classified and written with no
+/// code change: `urgency, urgency_confidence` after `topic_confidence`, in
+/// CSV and JSONL; reading the file back does not take the pair for a
+/// taxonomy.
+#[test]
+fn an_extra_model_head_is_classified_and_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    let models = root().join("fixtures/models");
+    for (from, name) in [
+        ("tiny-urgency", "model.onnx"),
+        ("tiny-urgency", "ticketlens.json"),
+        ("tiny", "tokenizer.json"),
+    ] {
+        std::fs::copy(models.join(from).join(name), model.join(name)).unwrap();
+    }
+    let input = dir.path().join("in.csv");
+    let mut csv = String::from("id,created_at,subject,customer_id\n");
+    let texts = [
+        "The site is down and I cannot log in, this is urgent",
+        "Could you send me last month's invoice?",
+        "Thanks, the refund arrived",
+    ];
+    for i in 0..12 {
+        csv.push_str(&format!(
+            "{i},2025-03-0{}T10:00:00Z,\"{} ({i})\",c{}\n",
+            1 + i % 9,
+            texts[i % 3],
+            i % 4
+        ));
+    }
+    std::fs::write(&input, csv).unwrap();
+    for format in ["csv", "jsonl"] {
+        let out = dir.path().join(format!("out.{format}"));
+        let run = bin()
+            .args(["classify", input.to_str().unwrap(), "--model"])
+            .arg(&model)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", stderr_of(&run));
+        let levels = ["low", "normal", "high"];
+        if format == "csv" {
+            let (header, rows) = common::csv_rows(&out);
+            let at = header.iter().position(|h| h == "topic_confidence").unwrap();
+            assert_eq!(
+                header[at + 1..at + 4],
+                ["urgency", "urgency_confidence", "language"]
+            );
+            assert_eq!(rows.len(), 12);
+            for r in &rows {
+                assert!(levels.contains(&r[at + 1].as_str()), "{r:?}");
+                let p: f32 = r[at + 2].parse().unwrap();
+                assert!(p > 1.0 / 3.0 - 1e-6 && p <= 1.0, "{r:?}");
+            }
+            let cols = ticketlens::ticket::EnrichedColumns::new(&header);
+            assert_eq!(cols.taxonomy_name(), None);
+        } else {
+            let text = std::fs::read_to_string(&out).unwrap();
+            for line in text.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                assert!(levels.contains(&v["urgency"].as_str().unwrap()), "{v}");
+                assert!(v["urgency_confidence"].as_f64().unwrap() <= 1.0, "{v}");
+            }
+        }
+    }
+}

@@ -20,7 +20,8 @@ use arrow_array::RecordBatch;
 pub struct ClassifiedTable {
     /// One batch with a row per input row, in input order: `sentiment,
     /// sentiment_confidence, p_negative, p_neutral, p_positive, topic,
-    /// topic_confidence, language` (`language_detected` when the input has
+    /// topic_confidence`, the model's extra heads (`<name>,
+    /// <name>_confidence` each), `language` (`language_detected` when the input has
     /// its own `language`), the taxonomy's `<NAME>, <NAME>_confidence` when
     /// one was given, and `embedding` (`fixed_size_list<float32, dim>`)
     /// when asked for. Types as in `--format parquet`. A rejected row is
@@ -58,7 +59,8 @@ pub fn classify_table(
         }
         None => None,
     };
-    let columns = our_columns(&set.headers, false, tax_name.as_deref());
+    let heads = classifier.config().extra_head_names();
+    let columns = our_columns(&set.headers, &heads, false, tax_name.as_deref());
     let dim = embeddings.then_some(set.embeddings.dim);
     let mut builder = BatchBuilder::new(&[], &columns, dim);
     // Row number (1-based) → ticket index; rows are read in order, so the
@@ -77,12 +79,12 @@ pub fn classify_table(
             })?;
         *slot = Some(i);
     }
-    let nulls = our_cells(&Default::default(), false, tax_name.is_some());
+    let nulls = our_cells(&Default::default(), heads.len(), false, tax_name.is_some());
     for slot in at {
         match slot {
             Some(i) => {
                 let t = &set.tickets[i];
-                let cells = our_cells(t, false, tax_name.is_some());
+                let cells = our_cells(t, heads.len(), false, tax_name.is_some());
                 let e = dim.map(|_| set.embeddings.row(i));
                 builder.push(std::iter::empty(), &cells, e, "the result")?;
             }

@@ -88,6 +88,7 @@ fn one_hot(label: &str) -> Result<Prediction> {
         p_positive: p(Sentiment::Positive),
         topic: String::new(),
         topic_confidence: 0.0,
+        heads: Vec::new(),
     })
 }
 

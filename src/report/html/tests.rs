@@ -41,6 +41,7 @@ fn ticket(i: u32) -> EnrichedTicket {
             "BILLING".into()
         },
         topic_confidence: 0.6,
+        heads: Vec::new(),
     });
     t.theme = Some(ThemeRef {
         id: 0,
