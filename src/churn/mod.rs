@@ -20,7 +20,7 @@ mod features;
 mod metrics;
 mod model;
 mod score;
-pub mod spec;
+pub(crate) mod spec;
 mod train;
 
 #[cfg(test)]

@@ -10,14 +10,14 @@
 mod columnar;
 pub mod conversations;
 mod convert;
-pub mod customers;
+pub(crate) mod customers;
 mod decode;
 mod durations;
 mod fields;
 mod infer;
 mod json;
 mod mapping;
-pub mod quality;
+pub(crate) mod quality;
 mod reader;
 mod rejects;
 mod source;

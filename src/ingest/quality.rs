@@ -33,7 +33,7 @@ pub struct RejectGroup {
     pub reason: String,
     /// Rejected rows in the group.
     pub count: u64,
-    /// The first [`FIRST_LINES`] input lines (1-based, the CSV header is line 1).
+    /// The first `FIRST_LINES` (5) input lines (1-based, the CSV header is line 1).
     pub first_lines: Vec<u64>,
     /// The first reject's full reason (with its value and any hint).
     pub example: String,
@@ -45,7 +45,7 @@ pub struct RejectGroup {
 
 /// Groups rejects by reason as they are written, in bounded memory: per
 /// group a count, the first lines and the first example; at most
-/// [`MAX_GROUPS`] groups.
+/// `MAX_GROUPS` (50) groups.
 #[derive(Debug, Clone, Default)]
 pub struct RejectSummary {
     groups: Vec<RejectGroup>,

@@ -3,8 +3,10 @@
 //! and the CSV formula guard for untrusted cells. It depends on nothing
 //! above [`crate::error`].
 
-pub mod atomic;
-pub mod safe_csv;
+pub(crate) mod atomic;
+pub(crate) mod safe_csv;
+
+pub use safe_csv::neutralize;
 
 /// The first 12 characters of a sha256 (all of it when shorter): enough
 /// to tell two models apart in a one-line error.

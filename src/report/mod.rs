@@ -4,7 +4,7 @@
 mod analysis;
 pub mod enriched;
 pub(crate) mod enriched_parquet;
-pub mod html;
-pub mod summary;
+pub(crate) mod html;
+pub(crate) mod summary;
 
 pub use analysis::{Analysis, ChurnOutcome, RunInfo};

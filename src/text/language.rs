@@ -44,8 +44,6 @@ fn iso639_1(lang: whatlang::Lang) -> &'static str {
     }
 }
 
-pub use crate::ticket::parse_language_code as parse_code;
-
 /// Languages of many texts, in order (in parallel: about 10–30 µs a text).
 pub fn detect_all<S: AsRef<str> + Sync>(texts: &[S]) -> Vec<Option<&'static str>> {
     use rayon::prelude::*;
@@ -55,6 +53,7 @@ pub fn detect_all<S: AsRef<str> + Sync>(texts: &[S]) -> Vec<Option<&'static str>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ticket::parse_language_code as parse_code;
 
     #[test]
     fn support_messages_get_their_language() {

@@ -1,8 +1,8 @@
 //! Text preparation: cleaning, language identification and
 //! length-bucketed, token-budget batching.
 
-pub mod batch;
-pub mod clean;
-pub mod language;
+pub(crate) mod batch;
+pub(crate) mod clean;
+pub(crate) mod language;
 
 pub use clean::{clean_markup, clean_text, clean_ticket};

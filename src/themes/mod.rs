@@ -1,24 +1,24 @@
 //! Root-cause themes: "what are people complaining about, and what is getting worse?"
 //!
 //! Tickets are clustered on their (L2-normalised) embeddings with spherical
-//! k-means, k chosen by silhouette on a seeded sample ([`select`]); every
+//! k-means, k chosen by silhouette on a seeded sample (`select.rs`); every
 //! clustered ticket joins its nearest theme (no outlier bin) with its cosine
 //! distance so weak assignments can be filtered. Themes are described by
-//! c-TF-IDF keywords ([`mod@ctfidf`]), a short label, examples and KPIs, and
-//! tracked per period with a growth test ([`trends`]). See `docs/themes.md`.
+//! c-TF-IDF keywords ([`ctfidf()`]), a short label, examples and KPIs, and
+//! tracked per period with a growth test (`trends.rs`). See `docs/themes.md`.
 
 mod cluster;
-pub mod ctfidf;
+pub(crate) mod ctfidf;
 mod eval;
-pub mod kind;
+pub(crate) mod kind;
 mod kmeans;
 mod refine;
 mod saved;
-pub mod seeds;
-pub mod select;
+pub(crate) mod seeds;
+pub(crate) mod select;
 mod stats;
 mod stopwords;
-pub mod trends;
+pub(crate) mod trends;
 mod write;
 
 pub use ctfidf::{ctfidf, Keyword};
@@ -125,7 +125,7 @@ pub struct Theme {
     /// Name of the matched seed theme, if any.
     pub seed: Option<String>,
     /// Issue (something wrong or wanted) or conversation (thanks,
-    /// acknowledgements, greetings): see [`kind`].
+    /// acknowledgements, greetings): see [`ThemeKind`].
     pub kind: ThemeKind,
     /// Why: the filler share of its keywords, its texts' median length and
     /// its negative share against the overall one.

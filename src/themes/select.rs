@@ -63,7 +63,7 @@ pub struct KScore {
     pub silhouette: f64,
     /// Share of the selection sample in the largest theme (0–1).
     pub largest_share: f64,
-    /// The largest theme is a giant generic one (above [`GIANT_SHARE`], its
+    /// The largest theme is a giant generic one (above `GIANT_SHARE`, 20 %, its
     /// finer groups as distinct as the themes): the cut is passed over when
     /// another has none.
     pub giant_generic: bool,

@@ -78,7 +78,7 @@ pub struct Trending {
     /// Count ratio: recent tickets per full period / baseline tickets per
     /// full period (0.5 added to both counts).
     pub count_growth: f64,
-    /// Baseline periods used (at most [`baseline_periods`]; sparse ones
+    /// Baseline periods used (at most `baseline_periods`; sparse ones
     /// left out).
     pub baseline_periods: usize,
     /// z-score of the recent count under the baseline share.

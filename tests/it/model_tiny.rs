@@ -165,7 +165,7 @@ fn persistent_cache_serves_later_runs_and_repairs_corrupt_entries() {
     let second = Classifier::load(&ModelSource::Dir(tiny()), opts()).unwrap();
     let store = second.store().unwrap().clone();
     // Corrupt one entry: its bytes no longer match their checksum.
-    let key = ticketlens::model::cache::text_key(&texts[7]);
+    let key = ticketlens::model::text_key(&texts[7]);
     assert!(store.put_raw(key, b"\x01garbage that is not an output"));
     let mut more = texts.clone();
     more.extend((0..5).map(|i| format!("a new question {i}")));

@@ -16,7 +16,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use std::path::Path;
 use std::sync::Arc;
-use ticketlens::io::safe_csv::neutralize;
+use ticketlens::io::neutralize;
 
 /// Every batch of a Parquet file.
 fn read_parquet(p: &Path) -> Vec<RecordBatch> {

@@ -89,8 +89,6 @@ impl Default for ConversationOptions {
 /// The result of [`read_conversations`].
 #[derive(Debug, Clone, Default)]
 pub struct ConversationLog {
-    /// Input column names.
-    pub headers: Vec<String>,
     /// Which column each message field came from, for `--explain-mapping`.
     pub columns: Vec<(&'static str, String)>,
     /// One ticket per customer-started thread, in the order of their root message.
@@ -271,7 +269,6 @@ pub fn read_conversations(
     )?;
     let cols = resolve(src.headers(), &opts.map, src.label())?;
     let mut log = ConversationLog {
-        headers: src.headers().to_vec(),
         columns: cols.describe(src.headers()),
         ..Default::default()
     };

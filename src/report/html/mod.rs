@@ -14,19 +14,19 @@
 //! at_risk.csv and churn_eval.json, never a second computation. What the
 //! export lacks is left out (cards, charts, tables) and listed in one line.
 
-pub mod charts;
-pub mod churn;
-pub mod customers;
-pub mod format;
-pub mod headline;
-pub mod sections;
-pub mod table;
-pub mod taxonomy;
-pub mod themes;
-pub mod tickets;
+pub(crate) mod charts;
+pub(crate) mod churn;
+pub(crate) mod customers;
+pub(crate) mod format;
+pub(crate) mod headline;
+pub(crate) mod sections;
+pub(crate) mod table;
+pub(crate) mod taxonomy;
+pub(crate) mod themes;
+pub(crate) mod tickets;
 mod timeline;
 
-pub use timeline::{Timeline, MIN_CSAT_ANSWERS, MIN_PREDICTIONS, SPARSE_SHARE};
+pub use timeline::{Timeline, MIN_CSAT_ANSWERS, MIN_PREDICTIONS};
 
 use crate::error::{Error, Result};
 use crate::kpi::NONE_LABEL;

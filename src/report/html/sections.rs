@@ -13,8 +13,8 @@ use crate::report::RunInfo as Run;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use super::churn::{churn, Churn, MAX_AT_RISK};
-pub use super::themes::{themes, Example, ThemeCard, Themes, MAX_THEMES, MAX_TRENDING};
+pub use super::churn::{churn, Churn};
+pub use super::themes::{themes, Themes};
 
 /// Most groups per dimension table.
 pub const MAX_GROUPS: usize = 30;
