@@ -611,21 +611,35 @@ pub fn language_column(headers: &[String]) -> &'static str {
 
 /// The label columns of a model's extra heads in an enriched header: the
 /// `<name>, <name>_confidence` pairs written right after
-/// `topic_confidence` (at `after`). They are not a taxonomy's pair, which
-/// comes after the language column.
-fn head_columns(headers: &[String], after: Option<usize>) -> Vec<usize> {
+/// `topic_confidence` (at `after`) and followed by the language column, as
+/// `classify` writes them. They are not a taxonomy's pair, which comes
+/// after the language column. A run of pairs that does not end at the
+/// language column (an older or hand-edited file) is not taken for heads.
+/// Returns each head column's name and position.
+fn head_columns(headers: &[String], after: Option<usize>) -> Vec<(String, usize)> {
     let mut cols = Vec::new();
     let Some(mut i) = after.map(|a| a + 1) else {
         return cols;
     };
     while let (Some(name), Some(conf)) = (headers.get(i), headers.get(i + 1)) {
-        if conf.trim() != format!("{}_confidence", name.trim()) {
+        if !conf
+            .trim()
+            .eq_ignore_ascii_case(&format!("{}_confidence", name.trim()))
+        {
             break;
         }
-        cols.push(i);
+        cols.push((name.trim().to_string(), i));
         i += 2;
     }
-    cols
+    let ends_at_language = headers.get(i).is_some_and(|h| {
+        let h = h.trim();
+        h.eq_ignore_ascii_case(LANGUAGE) || h.eq_ignore_ascii_case(LANGUAGE_DETECTED)
+    });
+    if ends_at_language {
+        cols
+    } else {
+        Vec::new()
+    }
 }
 
 /// Where the model's columns sit in the header of an enriched file (written
@@ -674,13 +688,17 @@ impl EnrichedColumns {
             topic: pos("topic"),
             topic_confidence: pos("topic_confidence"),
             taxonomy: {
+                // Neither an extra head's pair (by name, any case: an input
+                // column may share a head's name) nor the model's own.
                 let heads = head_columns(headers, pos("topic_confidence"));
+                let is_head = |name: &str| heads.iter().any(|(h, _)| h.eq_ignore_ascii_case(name));
                 headers.iter().enumerate().find_map(|(i, h)| {
                     let name = h.trim().strip_suffix("_confidence")?;
                     let known = ["sentiment", "topic"].contains(&name);
-                    let col =
-                        pos(name).filter(|c| !known && !name.is_empty() && !heads.contains(c))?;
-                    Some((std::sync::Arc::from(name), col, i))
+                    if known || name.is_empty() || is_head(name) {
+                        return None;
+                    }
+                    Some((std::sync::Arc::from(name), pos(name)?, i))
                 })
             },
             theme_id: pos("theme_id"),
@@ -859,6 +877,17 @@ mod tests {
             EnrichedColumns::new(&h(plain)).taxonomy_name(),
             Some("category")
         );
+        // A file without the language column: the pair after topic_confidence
+        // is not taken for a head (it is the taxonomy of an older file).
+        let old = "id,topic,topic_confidence,category,category_confidence";
+        assert_eq!(
+            EnrichedColumns::new(&h(old)).taxonomy_name(),
+            Some("category")
+        );
+        // An input column sharing a head's name (any case) is not paired
+        // with the head's confidence.
+        let own = format!("id,Urgency,{}", &base[3..]);
+        assert_eq!(EnrichedColumns::new(&h(&own)).taxonomy_name(), None);
     }
 
     #[test]

@@ -56,7 +56,7 @@ TOPIC_LABELS = [
     "NEWSLETTER", "ORDER", "PAYMENT", "REFUND", "SHIPPING_ADDRESS",
 ]
 MAX_SEQ_INFER = 256
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: `heads` is a list of {name, output, labels}
 
 
 def log(msg: str) -> None:

@@ -14,7 +14,10 @@ use ticketlens::report::enriched::OutputFormat;
 /// Add sentiment and topic columns to every ticket; write embeddings to a side file.
 ///
 /// Output = all input columns + sentiment, sentiment_confidence, p_negative,
-/// p_neutral, p_positive, topic, topic_confidence. Rejected rows go to
+/// p_neutral, p_positive, topic, topic_confidence, then `<head>,
+/// <head>_confidence` for each extra head a custom model declares (named
+/// `<head>_predicted` when the input has its own `<head>` column), then
+/// language (and a taxonomy's pair with --taxonomy). Rejected rows go to
 /// `<OUTPUT>.rejects.csv` with their line number, raw row and reason (the
 /// file is always written, header only when nothing was rejected). A summary
 /// line on stderr gives rows read / written / rejected, then the rejects

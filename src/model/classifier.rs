@@ -321,6 +321,13 @@ impl Classifier {
                     .map_err(|_| Error::Runtime("an inference thread panicked".into()))?;
                 let out = backend.infer(&tb)?;
                 drop(backend);
+                if out.logits.len() != self.config.heads.len() {
+                    return Err(Error::Runtime(format!(
+                        "the backend returned {} logit matrices for the model's {} heads",
+                        out.logits.len(),
+                        self.config.heads.len()
+                    )));
+                }
                 let done = inferred.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed)
                     + batch.len();
                 on_progress(done, to_infer);

@@ -10,7 +10,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The only `format_version` this build understands.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest `format_version` this build still reads (its `heads` is a
+/// map from task name to head).
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// One classification head: an ONNX output of `[batch, labels]` logits.
 ///
@@ -58,7 +62,8 @@ fn read_heads<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HeadConfig>,
 }
 
 /// Column names ticketlens writes itself: a head may not take one.
-const RESERVED_COLUMNS: [&str; 12] = [
+const RESERVED_COLUMNS: [&str; 13] = [
+    "embedding",
     "sentiment_confidence",
     "p_negative",
     "p_neutral",
@@ -91,7 +96,7 @@ pub struct EmbeddingConfig {
 /// Parsed `ticketlens.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
-    /// File format version (must be [`FORMAT_VERSION`]).
+    /// File format version ([`OLDEST_FORMAT_VERSION`] to [`FORMAT_VERSION`]).
     pub format_version: u32,
     /// Model name, e.g. `ticket-minilm`.
     pub name: String,
@@ -122,11 +127,11 @@ impl ModelConfig {
     }
 
     fn validate(&self, dir: &str) -> Result<()> {
-        if self.format_version != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&self.format_version) {
             return Err(Error::model(
                 dir,
                 format!(
-                    "ticketlens.json: format_version {} is not supported (this build reads {FORMAT_VERSION})",
+                    "ticketlens.json: format_version {} is not supported (this build reads {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})",
                     self.format_version
                 ),
             ));
@@ -246,7 +251,7 @@ mod tests {
 
     #[test]
     fn heads_as_a_list_with_an_extra_head() {
-        let list = r#"{"format_version":1,"name":"t","inputs":["input_ids"],
+        let list = r#"{"format_version":2,"name":"t","inputs":["input_ids"],
           "heads":[{"name":"topic","output":"t","labels":["A","B"]},
                    {"name":"sentiment","output":"s","labels":["negative","neutral","positive"]},
                    {"name":"urgency","output":"u","labels":["low","high"]}],
@@ -266,6 +271,7 @@ mod tests {
             ("\"urgency\"", "\"Urgency!\""),
             ("\"urgency\"", "\"theme_id\""),
             ("\"urgency\"", "\"p_neutral\""),
+            ("\"urgency\"", "\"embedding\""),
         ] {
             let e = ModelConfig::parse(list.replacen(bad, why, 1).as_bytes(), "d")
                 .unwrap_err()
@@ -284,11 +290,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("no `topic` head"), "{e}");
-        let v2 = GOOD.replace("\"format_version\":1", "\"format_version\":2");
-        let e = ModelConfig::parse(v2.as_bytes(), "d")
+        let v3 = GOOD.replace("\"format_version\":1", "\"format_version\":3");
+        let e = ModelConfig::parse(v3.as_bytes(), "d")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("format_version 2"), "{e}");
+        assert!(e.contains("format_version 3 is not supported"), "{e}");
         let e = ModelConfig::parse(b"{not json", "d")
             .unwrap_err()
             .to_string();

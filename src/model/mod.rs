@@ -11,7 +11,7 @@ mod store;
 pub use backend::{Backend, BatchOutput, OrtBackend, TokenBatch};
 pub use cache::{text_key, PredictionCache, TextKey, DEFAULT_CACHE_ENTRIES};
 pub use classifier::{Classified, Classifier, ClassifierOptions, Prepared};
-pub use config::{EmbeddingConfig, HeadConfig, ModelConfig, FORMAT_VERSION};
+pub use config::{EmbeddingConfig, HeadConfig, ModelConfig, FORMAT_VERSION, OLDEST_FORMAT_VERSION};
 pub use source::{ModelFiles, ModelSource};
 pub use store::{
     default_dir as default_cache_dir, InferenceStore, StoreStats, DEFAULT_MAX_ENTRIES,

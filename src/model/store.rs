@@ -345,8 +345,9 @@ fn decode(b: &[u8], dim: usize) -> Option<CachedOutput> {
         .chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect();
-    let mut heads = Vec::with_capacity(take(1)?[0] as usize);
-    for _ in 0..heads.capacity() {
+    let n_heads = take(1)?[0] as usize;
+    let mut heads = Vec::with_capacity(n_heads);
+    for _ in 0..n_heads {
         let len = u16::from_le_bytes(take(2)?.try_into().ok()?) as usize;
         let label = String::from_utf8(take(len)?.to_vec()).ok()?;
         let confidence = f32::from_le_bytes(take(4)?.try_into().ok()?);

@@ -335,7 +335,11 @@ pub fn classify_to_files(
     progress: &Progress,
 ) -> Result<StageCounts> {
     if let Some(t) = &job.taxonomy {
-        t.check_model(classifier.model_sha256(), classifier.config().embedding.dim)?;
+        t.check_classifier(
+            classifier.model_sha256(),
+            classifier.config().embedding.dim,
+            &classifier.config().extra_head_names(),
+        )?;
     }
     let reader = ingest::open(&job.input, &job.ingest)?;
     let mut rejects = job.rejects.writer()?;

@@ -31,12 +31,13 @@ pub const PREDICTION_COLUMNS: [&str; 7] = [
 /// Columns added by themes.
 pub const THEME_COLUMNS: [&str; 3] = ["theme_id", "theme_label", "theme_distance"];
 
-/// The column a taxonomy named `name` is written to for an input with
-/// `headers`: `name`, or `<name>_predicted` when the input has its own
-/// `name` column without a `<name>_confidence` beside it (the team's
-/// labels, kept for comparison). An enriched file's own pair is replaced.
+/// The column a taxonomy (or an extra model head) named `name` is written
+/// to for an input with `headers`: `name`, or `<name>_predicted` when the
+/// input has its own `name` column (any case) without a `<name>_confidence`
+/// beside it (the team's labels, kept for comparison). An enriched file's
+/// own pair is replaced.
 pub fn taxonomy_column(headers: &[String], name: &str) -> String {
-    let has = |h: &str| headers.iter().any(|x| x == h);
+    let has = |h: &str| headers.iter().any(|x| x.trim().eq_ignore_ascii_case(h));
     if has(name) && !has(&format!("{name}_confidence")) {
         format!("{name}_predicted")
     } else {
@@ -73,7 +74,11 @@ pub(crate) fn our_columns(
             (n.to_string(), kind)
         })
         .collect();
-    cols.extend(heads.iter().flat_map(|h| pair(h)));
+    cols.extend(
+        heads
+            .iter()
+            .flat_map(|h| pair(&taxonomy_column(input_headers, h))),
+    );
     cols.push((language.to_string(), Kind::Text));
     if with_theme {
         cols.push((THEME_COLUMNS[0].to_string(), Kind::Int));

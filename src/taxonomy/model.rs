@@ -219,6 +219,20 @@ impl Taxonomy {
         Ok(())
     }
 
+    /// [`Taxonomy::check_model`], and refuse a taxonomy named like one of
+    /// the model's extra heads (`heads`): both would write the columns
+    /// `<name>, <name>_confidence`.
+    pub fn check_classifier(&self, model_sha256: &str, dim: usize, heads: &[String]) -> Result<()> {
+        self.check_model(model_sha256, dim)?;
+        if let Some(h) = heads.iter().find(|h| h.eq_ignore_ascii_case(&self.name)) {
+            return Err(Error::Data(format!(
+                "taxonomy `{}` has the name of the model's `{h}` head, and both would write the column `{h}`: train the taxonomy again under another name",
+                self.name
+            )));
+        }
+        Ok(())
+    }
+
     /// Label one embedding (length `embedding_dim`). Builds a
     /// [`Scorer`] each call: for many tickets, build one with
     /// [`Taxonomy::scorer`] and reuse it.

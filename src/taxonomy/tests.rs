@@ -67,6 +67,15 @@ fn save_and_load_give_identical_predictions() {
     assert!(err.contains("was built with model sha-a"), "{err}");
     assert!(back.check_model("sha-a", 4).is_ok());
     assert!(back.check_model("sha-a", 8).is_err());
+    // A taxonomy named like one of the model's extra heads (default name
+    // `category`) would write the same columns: refused.
+    let heads = ["urgency".to_string(), "Category".to_string()];
+    let err = back
+        .check_classifier("sha-a", 4, &heads)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`Category` head"), "{err}");
+    assert!(back.check_classifier("sha-a", 4, &heads[..1]).is_ok());
     // A damaged file is a one-line error naming it.
     std::fs::write(&path, "{\"format\": 1}").unwrap();
     let err = Taxonomy::load(&path).unwrap_err().to_string();

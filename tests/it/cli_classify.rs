@@ -869,7 +869,8 @@ fn batch_rows_one_makes_results_independent_of_the_file() {
 /// model plus an `urgency` output) gets it classified and written with no
 /// code change: `urgency, urgency_confidence` after `topic_confidence`, in
 /// CSV and JSONL; reading the file back does not take the pair for a
-/// taxonomy.
+/// taxonomy. An input with its own `Urgency` column keeps it, and the
+/// head's pair is then `urgency_predicted`, `urgency_predicted_confidence`.
 #[test]
 fn an_extra_model_head_is_classified_and_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -884,7 +885,7 @@ fn an_extra_model_head_is_classified_and_written() {
         std::fs::copy(models.join(from).join(name), model.join(name)).unwrap();
     }
     let input = dir.path().join("in.csv");
-    let mut csv = String::from("id,created_at,subject,customer_id\n");
+    let mut csv = String::from("id,created_at,subject,customer_id,Urgency\n");
     let texts = [
         "The site is down and I cannot log in, this is urgent",
         "Could you send me last month's invoice?",
@@ -892,10 +893,11 @@ fn an_extra_model_head_is_classified_and_written() {
     ];
     for i in 0..12 {
         csv.push_str(&format!(
-            "{i},2025-03-0{}T10:00:00Z,\"{} ({i})\",c{}\n",
+            "{i},2025-03-0{}T10:00:00Z,\"{} ({i})\",c{},P{}\n",
             1 + i % 9,
             texts[i % 3],
-            i % 4
+            i % 4,
+            1 + i % 3
         ));
     }
     std::fs::write(&input, csv).unwrap();
@@ -915,10 +917,16 @@ fn an_extra_model_head_is_classified_and_written() {
             let at = header.iter().position(|h| h == "topic_confidence").unwrap();
             assert_eq!(
                 header[at + 1..at + 4],
-                ["urgency", "urgency_confidence", "language"]
+                [
+                    "urgency_predicted",
+                    "urgency_predicted_confidence",
+                    "language"
+                ]
             );
             assert_eq!(rows.len(), 12);
+            let own = header.iter().position(|h| h == "Urgency").unwrap();
             for r in &rows {
+                assert!(r[own].starts_with('P'), "{r:?}");
                 assert!(levels.contains(&r[at + 1].as_str()), "{r:?}");
                 let p: f32 = r[at + 2].parse().unwrap();
                 assert!(p > 1.0 / 3.0 - 1e-6 && p <= 1.0, "{r:?}");
@@ -929,8 +937,13 @@ fn an_extra_model_head_is_classified_and_written() {
             let text = std::fs::read_to_string(&out).unwrap();
             for line in text.lines() {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();
-                assert!(levels.contains(&v["urgency"].as_str().unwrap()), "{v}");
-                assert!(v["urgency_confidence"].as_f64().unwrap() <= 1.0, "{v}");
+                assert!(
+                    levels.contains(&v["urgency_predicted"].as_str().unwrap()),
+                    "{v}"
+                );
+                let p = v["urgency_predicted_confidence"].as_f64().unwrap();
+                assert!(p <= 1.0, "{v}");
+                assert!(v["Urgency"].as_str().unwrap().starts_with('P'), "{v}");
             }
         }
     }
