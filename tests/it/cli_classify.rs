@@ -874,16 +874,7 @@ fn batch_rows_one_makes_results_independent_of_the_file() {
 #[test]
 fn an_extra_model_head_is_classified_and_written() {
     let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("model");
-    std::fs::create_dir(&model).unwrap();
-    let models = root().join("fixtures/models");
-    for (from, name) in [
-        ("tiny-urgency", "model.onnx"),
-        ("tiny-urgency", "ticketlens.json"),
-        ("tiny", "tokenizer.json"),
-    ] {
-        std::fs::copy(models.join(from).join(name), model.join(name)).unwrap();
-    }
+    let model = common::urgency_model(dir.path());
     let input = dir.path().join("in.csv");
     let mut csv = String::from("id,created_at,subject,customer_id,Urgency\n");
     let texts = [

@@ -17,6 +17,23 @@ pub fn tiny() -> String {
     root().join("fixtures/models/tiny").display().to_string()
 }
 
+/// The tiny test model plus a third head, `urgency` (low, normal, high),
+/// assembled in `dir/model` (the fixture keeps only what differs from
+/// the tiny model: its graph and `ticketlens.json`).
+pub fn urgency_model(dir: &Path) -> PathBuf {
+    let model = dir.join("model");
+    std::fs::create_dir_all(&model).expect("model dir");
+    let models = root().join("fixtures/models");
+    for (from, name) in [
+        ("tiny-urgency", "model.onnx"),
+        ("tiny-urgency", "ticketlens.json"),
+        ("tiny", "tokenizer.json"),
+    ] {
+        std::fs::copy(models.join(from).join(name), model.join(name)).expect("copy model file");
+    }
+    model
+}
+
 /// A file under `fixtures/`, as an argument.
 pub fn fixture(name: &str) -> String {
     root().join("fixtures").join(name).display().to_string()

@@ -346,9 +346,24 @@ fn analyze_writes_enriched_tickets_as_parquet_with_embeddings() {
     );
 }
 
+/// A batch as the Python package hands a table over: an Arrow IPC stream
+/// in memory.
+fn table_source(batch: &RecordBatch) -> ticketlens::ingest::InputSource {
+    let mut ipc = Vec::new();
+    {
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut ipc, &batch.schema()).unwrap();
+        w.write(batch).unwrap();
+        w.finish().unwrap();
+    }
+    ticketlens::ingest::InputSource::Memory {
+        label: "<table>".into(),
+        bytes: ipc.into(),
+    }
+}
+
 #[test]
 fn a_table_in_memory_gets_the_model_columns_row_for_row() {
-    use ticketlens::ingest::{IngestOptions, InputSource};
+    use ticketlens::ingest::IngestOptions;
     use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
     use ticketlens::pipeline::table::classify_table;
     let subject: ArrayRef = Arc::new(StringArray::from(vec![
@@ -358,16 +373,7 @@ fn a_table_in_memory_gets_the_model_columns_row_for_row() {
     ]));
     let csat: ArrayRef = Arc::new(Int32Array::from(vec![Some(5), Some(3), Some(9)]));
     let batch = RecordBatch::try_from_iter(vec![("subject", subject), ("csat", csat)]).unwrap();
-    let mut ipc = Vec::new();
-    {
-        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut ipc, &batch.schema()).unwrap();
-        w.write(&batch).unwrap();
-        w.finish().unwrap();
-    }
-    let source = InputSource::Memory {
-        label: "<table>".into(),
-        bytes: ipc.into(),
-    };
+    let source = table_source(&batch);
     let c = Classifier::load(
         &ModelSource::Dir(tiny().into()),
         ClassifierOptions::default(),
@@ -404,6 +410,69 @@ fn a_table_in_memory_gets_the_model_columns_row_for_row() {
     let cli = row["p_negative"].as_f64().unwrap();
     assert!((cli - p as f64).abs() < 5.1e-5, "CLI {cli} vs table {p}");
     assert_eq!(row["sentiment"], sentiment.as_string::<i32>().value(0));
+}
+
+/// A custom model's extra head is a typed column pair (string label,
+/// float32 confidence) right after `topic_confidence`, in the Python table
+/// (`classify_table`) and in `classify --format parquet` alike.
+#[test]
+fn an_extra_head_is_a_typed_column_in_the_table_and_in_parquet() {
+    use ticketlens::ingest::IngestOptions;
+    use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
+    use ticketlens::pipeline::table::classify_table;
+    let dir = tempfile::tempdir().unwrap();
+    let model = super::common::urgency_model(dir.path());
+    let csv = dir.path().join("in.csv");
+    std::fs::write(
+        &csv,
+        "subject\nRefund not received\nThe app is down for everyone\nThanks!\n",
+    )
+    .unwrap();
+    let c = Classifier::load(
+        &ModelSource::Dir(model.clone()),
+        ClassifierOptions::default(),
+    )
+    .unwrap();
+    // The table API reads tables (Arrow IPC, as the Python package hands over).
+    let subject: ArrayRef = Arc::new(StringArray::from(vec![
+        "Refund not received",
+        "The app is down for everyone",
+        "Thanks!",
+    ]));
+    let batch = RecordBatch::try_from_iter(vec![("subject", subject)]).unwrap();
+    let source = table_source(&batch);
+    let table = classify_table(&source, &IngestOptions::default(), &c, None, false).unwrap();
+    let out = dir.path().join("out.parquet");
+    let run = bin()
+        .args(["classify", csv.to_str().unwrap(), "--model"])
+        .arg(&model)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let file = read_parquet(&out);
+    for batch in [&table.columns, &file[0]] {
+        let schema = batch.schema();
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let at = names.iter().position(|n| *n == "topic_confidence").unwrap();
+        assert_eq!(names[at + 1..at + 3], ["urgency", "urgency_confidence"]);
+        let label = batch.column(at + 1).as_string::<i32>();
+        let conf = batch.column(at + 2).as_primitive::<Float32Type>();
+        assert_eq!(batch.num_rows(), 3);
+        for i in 0..3 {
+            assert!(["low", "normal", "high"].contains(&label.value(i)));
+            assert!(conf.value(i) > 0.33 && conf.value(i) <= 1.0);
+        }
+    }
+    // Both paths give the same labels.
+    let a = table.columns.column_by_name("urgency").unwrap();
+    let b = file[0].column_by_name("urgency").unwrap();
+    assert_eq!(a.as_string::<i32>(), b.as_string::<i32>());
 }
 
 #[test]
