@@ -65,6 +65,16 @@ impl InputSource {
             InputSource::Path(PathBuf::from(arg))
         }
     }
+
+    /// How messages name the input: the path as given, `<stdin>`, or the
+    /// in-memory input's label.
+    pub fn label(&self) -> String {
+        match self {
+            InputSource::Path(p) => p.display().to_string(),
+            InputSource::Stdin => "<stdin>".to_string(),
+            InputSource::Memory { label, .. } => label.clone(),
+        }
+    }
 }
 
 /// Input format. When not given, a file that starts with Parquet's magic

@@ -189,23 +189,17 @@ impl RecordSource {
         encoding: Option<&str>,
     ) -> Result<Self> {
         let forced = encoding.map(decode::encoding_for_label).transpose()?;
-        let (mut input, label, path): (Input, String, Option<&Path>) = match source {
+        let label = source.label();
+        let (mut input, path): (Input, Option<&Path>) = match source {
             InputSource::Path(p) => {
                 let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
-                (
-                    Box::new(BufReader::with_capacity(BUF_SIZE, f)),
-                    p.display().to_string(),
-                    Some(p),
-                )
+                (Box::new(BufReader::with_capacity(BUF_SIZE, f)), Some(p))
             }
             InputSource::Stdin => (
                 Box::new(BufReader::with_capacity(BUF_SIZE, std::io::stdin())),
-                "<stdin>".to_string(),
                 None,
             ),
-            InputSource::Memory { label, bytes } => {
-                (Box::new(Cursor::new(bytes.clone())), label.clone(), None)
-            }
+            InputSource::Memory { bytes, .. } => (Box::new(Cursor::new(bytes.clone())), None),
         };
         let mut raw = Vec::new();
         (&mut input)

@@ -387,19 +387,11 @@ impl Classifier {
     /// in [`ModelConfig::heads`] order): sentiment and topic in their own
     /// fields, every other head in [`Prediction::heads`].
     fn prediction(&self, logits: &[Vec<f32>], r: usize) -> Prediction {
-        let probs: Vec<Vec<f32>> = self
-            .config
-            .heads
-            .iter()
-            .zip(logits)
-            .map(|(h, l)| {
-                let n = h.labels.len();
-                softmax(&l[r * n..(r + 1) * n])
-            })
-            .collect();
         let (mut sentiment, mut topic, mut heads) = (None, None, Vec::new());
-        for (h, p) in self.config.heads.iter().zip(&probs) {
-            let (i, confidence) = argmax(p);
+        for (h, l) in self.config.heads.iter().zip(logits) {
+            let n = h.labels.len();
+            let p = softmax(&l[r * n..(r + 1) * n]);
+            let (i, confidence) = argmax(&p);
             match h.name.as_str() {
                 "sentiment" => sentiment = Some((p, i, confidence)),
                 "topic" => topic = Some((h.labels[i].clone(), confidence)),

@@ -61,6 +61,10 @@ fn read_heads<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<HeadConfig>,
     }
 }
 
+/// The heads every model has: their outputs have typed fields of their own
+/// in [`crate::ticket::Prediction`]; any other head is an extra head.
+pub const CORE_HEADS: [&str; 2] = ["sentiment", "topic"];
+
 /// Column names ticketlens writes itself: a head may not take one.
 const RESERVED_COLUMNS: [&str; 13] = [
     "embedding",
@@ -153,7 +157,7 @@ impl ModelConfig {
                     format!("ticketlens.json: head `{}` is declared twice", h.name),
                 ));
             }
-            let core = h.name == "sentiment" || h.name == "topic";
+            let core = CORE_HEADS.contains(&h.name.as_str());
             let columns = [h.name.clone(), format!("{}_confidence", h.name)];
             let reserved = columns
                 .iter()
@@ -171,7 +175,7 @@ impl ModelConfig {
                 ));
             }
         }
-        for head in ["sentiment", "topic"] {
+        for head in CORE_HEADS {
             if self.head(head).is_none() {
                 return Err(Error::model(
                     dir,
@@ -200,12 +204,6 @@ impl ModelConfig {
         self.heads.iter().find(|h| h.name == name)
     }
 
-    /// Position of the head called `name` in [`ModelConfig::heads`] (and in
-    /// a batch's logits).
-    pub fn head_index(&self, name: &str) -> Option<usize> {
-        self.heads.iter().position(|h| h.name == name)
-    }
-
     /// The sentiment head (present: checked at load time).
     pub fn sentiment(&self) -> &HeadConfig {
         self.head("sentiment").expect("validated: a sentiment head")
@@ -222,7 +220,7 @@ impl ModelConfig {
     pub fn extra_heads(&self) -> impl Iterator<Item = &HeadConfig> {
         self.heads
             .iter()
-            .filter(|h| h.name != "sentiment" && h.name != "topic")
+            .filter(|h| !CORE_HEADS.contains(&h.name.as_str()))
     }
 
     /// The names of [`ModelConfig::extra_heads`], in order: the extra
@@ -258,7 +256,7 @@ mod tests {
           "embedding":{"output":"embedding","dim":8},
           "max_sequence_length":16,"model_sha256":"00"}"#;
         let c = ModelConfig::parse(list.as_bytes(), "d").unwrap();
-        assert_eq!(c.head_index("sentiment"), Some(1));
+        assert_eq!(c.heads[1].name, "sentiment");
         assert_eq!(c.topic().labels, vec!["A", "B"]);
         let extra: Vec<&str> = c.extra_heads().map(|h| h.name.as_str()).collect();
         assert_eq!(extra, ["urgency"]);

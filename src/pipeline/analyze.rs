@@ -174,11 +174,7 @@ pub fn remove_previous_outputs(out: &Path, keep: &[&Path]) -> Result<Vec<String>
 /// Run every stage.
 pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<AnalyzeSummary> {
     if let Some(t) = &opts.taxonomy {
-        t.check_classifier(
-            classifier.model_sha256(),
-            classifier.config().embedding.dim,
-            &classifier.config().extra_head_names(),
-        )?;
+        t.check_classifier(classifier.config())?;
     }
     if let Some(m) = &opts.theme_model {
         m.check_model(

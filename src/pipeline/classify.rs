@@ -335,11 +335,7 @@ pub fn classify_to_files(
     progress: &Progress,
 ) -> Result<StageCounts> {
     if let Some(t) = &job.taxonomy {
-        t.check_classifier(
-            classifier.model_sha256(),
-            classifier.config().embedding.dim,
-            &classifier.config().extra_head_names(),
-        )?;
+        t.check_classifier(classifier.config())?;
     }
     let reader = ingest::open(&job.input, &job.ingest)?;
     let mut rejects = job.rejects.writer()?;

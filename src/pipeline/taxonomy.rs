@@ -8,7 +8,7 @@
 //! model runs over them: a bad read must not cost an embedding run.
 
 use crate::error::{Error, Result};
-use crate::ingest::{self, InputSource};
+use crate::ingest;
 use crate::io::atomic::write_atomic;
 use crate::io::file_name;
 use crate::io::safe_csv::neutralize;
@@ -45,7 +45,7 @@ fn read_tickets(
         Some(c) => Some(ingest::find_column(headers, c).ok_or_else(|| {
             Error::Data(format!(
                 "label column `{c}` not found in {}; columns are: {}",
-                source_label(&load.source),
+                load.source.label(),
                 headers.join(", ")
             ))
         })?),
@@ -58,16 +58,6 @@ fn read_tickets(
         tickets: loaded.set.tickets.into_iter().map(|e| e.ticket).collect(),
         label_column: col,
     })
-}
-
-/// How an input is named in messages: the path as given, `<stdin>`, or
-/// the in-memory input's label.
-fn source_label(source: &InputSource) -> String {
-    match source {
-        InputSource::Path(p) => p.display().to_string(),
-        InputSource::Stdin => "<stdin>".into(),
-        InputSource::Memory { label, .. } => label.clone(),
-    }
 }
 
 /// What `taxonomy train` learned and how long it took.

@@ -219,12 +219,16 @@ impl Taxonomy {
         Ok(())
     }
 
-    /// [`Taxonomy::check_model`], and refuse a taxonomy named like one of
-    /// the model's extra heads (`heads`): both would write the columns
-    /// `<name>, <name>_confidence`.
-    pub fn check_classifier(&self, model_sha256: &str, dim: usize, heads: &[String]) -> Result<()> {
-        self.check_model(model_sha256, dim)?;
-        if let Some(h) = heads.iter().find(|h| h.eq_ignore_ascii_case(&self.name)) {
+    /// [`Taxonomy::check_model`] against the model `config` describes, and
+    /// refuse a taxonomy named like one of its extra heads: both would
+    /// write the columns `<name>, <name>_confidence`.
+    pub fn check_classifier(&self, config: &crate::model::ModelConfig) -> Result<()> {
+        self.check_model(&config.model_sha256, config.embedding.dim)?;
+        let head = config
+            .extra_heads()
+            .map(|h| &h.name)
+            .find(|h| h.eq_ignore_ascii_case(&self.name));
+        if let Some(h) = head {
             return Err(Error::Data(format!(
                 "taxonomy `{}` has the name of the model's `{h}` head, and both would write the column `{h}`: train the taxonomy again under another name",
                 self.name

@@ -48,11 +48,7 @@ pub fn classify_table(
     embeddings: bool,
 ) -> Result<ClassifiedTable> {
     if let Some(t) = taxonomy {
-        t.check_classifier(
-            classifier.model_sha256(),
-            classifier.config().embedding.dim,
-            &classifier.config().extra_head_names(),
-        )?;
+        t.check_classifier(classifier.config())?;
     }
     let reader = ingest::open(source, ingest)?;
     let mut set = classify_reader(reader, classifier, &Progress::hidden())?;
