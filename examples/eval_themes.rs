@@ -67,6 +67,18 @@ fn main() -> ticketlens::Result<()> {
         "auto k, no refinement: k={} NMI={:.4} ARI={:.4} ({:.1}s)",
         unrefined.k, unrefined.nmi, unrefined.ari, unrefined.seconds
     );
+    let unsmoothed = eval::eval_clustering(
+        &emb,
+        &gold,
+        &ThemeOptions {
+            smoothing_rounds: 0,
+            ..Default::default()
+        },
+    )?;
+    println!(
+        "auto k, no smoothing: k={} NMI={:.4} ARI={:.4} ({:.1}s)",
+        unsmoothed.k, unsmoothed.nmi, unsmoothed.ari, unsmoothed.seconds
+    );
     let fixed = eval::eval_clustering(
         &emb,
         &gold,

@@ -1,10 +1,12 @@
 //! The clustering pipeline: canonical order → micro-clusters (k-means) →
-//! Ward merge → choose k (silhouette among the cuts without a giant generic
-//! theme) → every row gets a theme.
+//! neighbourhood smoothing ([`smooth`]) → micro-clusters of the smoothed
+//! rows → Ward merge → choose k (silhouette among the cuts without a giant
+//! generic theme) → refinement → every row gets a theme.
 //!
 //! Each row joins the nearest micro-cluster centre and takes that
-//! micro-cluster's theme; its theme distance is the cosine distance to the
-//! theme centre (the normalised mean of the theme's rows). Over-clustering
+//! micro-cluster's theme (or, refined, the nearest refined centre); its
+//! theme distance is the cosine distance of its own embedding to the theme
+//! centre (the normalised mean of the theme's rows). Over-clustering
 //! then merging is what lifts quality above plain k-means (NMI 0.79 vs 0.76
 //! on BANKING77, see docs/themes.md): k-means alone cuts large intents
 //! in two and glues small ones together; Ward on the micro-clusters does not.
@@ -17,6 +19,7 @@
 use super::kmeans::{self, dot, normalize, Rows};
 use super::refine;
 use super::select::{self, KScore, KSelection};
+use super::smooth;
 use super::ThemeOptions;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -28,6 +31,11 @@ pub const FIT_SAMPLE: usize = 12_000;
 pub const MICRO_MAX: usize = 400;
 /// Lloyd iterations for the micro-clusters.
 pub const MAX_ITER: usize = 25;
+
+/// Lloyd iterations refitting the micro-clusters on the smoothed rows,
+/// started from the raw fit (boundaries keep shifting a little on smoothed
+/// rows, so it runs to this limit; more iterations did not raise NMI).
+pub const REFIT_ITER: usize = 10;
 
 /// Groups of the finer Ward cut per theme, on average: the sub-themes.
 pub const SUB_PER_THEME: usize = 3;
@@ -171,7 +179,7 @@ pub(crate) fn cluster(
         .iter()
         .for_each(|&i| fit_data.extend_from_slice(rows.row(i)));
     let k0 = micro_k(fit_idx.len(), hi);
-    let micro = kmeans::fit(
+    let mut micro = kmeans::fit(
         Rows {
             data: &fit_data,
             dim,
@@ -180,6 +188,48 @@ pub(crate) fn cluster(
         opts.seed,
         MAX_ITER,
     );
+    // 1b. Neighbourhood smoothing (its neighbours are searched in the
+    //     micro-clusters just fitted), then the micro-clusters again on the
+    //     smoothed rows: from here on rows group by their smoothed vectors.
+    let smoother = (opts.smoothing_rounds > 0 && n >= smooth::MIN_ROWS).then(|| {
+        let row = |p: usize| rows.row(p);
+        smooth::Smoother::new(
+            n,
+            dim,
+            &row,
+            &fit_idx,
+            Rows {
+                data: &micro.centres,
+                dim,
+            },
+            &micro.labels,
+            opts.smoothing_rounds,
+        )
+    });
+    let smoothed = |p: usize| -> std::borrow::Cow<'_, [f32]> {
+        match &smoother {
+            Some(s) => {
+                let mut v = vec![0f32; dim];
+                s.row_into(p, rows.row(p), &mut v);
+                std::borrow::Cow::Owned(v)
+            }
+            None => std::borrow::Cow::Borrowed(rows.row(p)),
+        }
+    };
+    if smoother.is_some() {
+        fit_data.clear();
+        fit_idx
+            .iter()
+            .for_each(|&i| fit_data.extend_from_slice(&smoothed(i)));
+        micro = kmeans::fit_from(
+            Rows {
+                data: &fit_data,
+                dim,
+            },
+            std::mem::take(&mut micro.centres),
+            REFIT_ITER,
+        );
+    }
     drop(fit_data);
     let k0 = micro.centres.len() / dim.max(1);
     let micro_rows = Rows {
@@ -188,7 +238,7 @@ pub(crate) fn cluster(
     };
     let near: Vec<(usize, f32)> = (0..n)
         .into_par_iter()
-        .map(|p| kmeans::nearest(rows.row(p), micro_rows))
+        .map(|p| kmeans::nearest(&smoothed(p), micro_rows))
         .collect();
     let mut weights = vec![0f64; k0];
     near.iter().for_each(|(l, _)| weights[*l] += 1.0);
@@ -218,7 +268,7 @@ pub(crate) fn cluster(
         let mut sel = Vec::with_capacity(sel_idx.len() * dim);
         sel_idx
             .iter()
-            .for_each(|&i| sel.extend_from_slice(rows.row(i)));
+            .for_each(|&i| sel.extend_from_slice(&smoothed(i)));
         let sel_rows = Rows { data: &sel, dim };
         sample_size = sel_rows.len();
         let points = sample_size.min(select::SILHOUETTE_POINTS);
@@ -246,7 +296,8 @@ pub(crate) fn cluster(
         hi.max(1)
     };
 
-    // 3. Themes: cut, centres from all member rows. The finer cut of the
+    // 3. Themes: cut, centres from all member rows (their own embeddings:
+    //    a theme's mean hardly moves under smoothing). The finer cut of the
     //    same Ward tree (3 × k groups) gives the sub-themes: nested in the
     //    themes' micro-clusters, so a theme's sub-themes split it.
     let map = select::cut(kl, &merges, k);
@@ -272,7 +323,7 @@ pub(crate) fn cluster(
         let mut ref_data = Vec::with_capacity(ref_idx.len() * dim);
         ref_idx
             .iter()
-            .for_each(|&i| ref_data.extend_from_slice(rows.row(i)));
+            .for_each(|&i| ref_data.extend_from_slice(&smoothed(i)));
         refine::refine(
             Rows {
                 data: &ref_data,
@@ -286,26 +337,33 @@ pub(crate) fn cluster(
         None
     };
     let refined_used = refined.is_some();
-    let assigned: Vec<(usize, f32)> = match refined {
+    let theme_of: Vec<usize> = match refined {
         Some(c) => {
-            centres = c;
-            let theme_rows = Rows {
-                data: &centres,
-                dim,
-            };
+            let theme_rows = Rows { data: &c, dim };
             (0..n)
                 .into_par_iter()
-                .map(|p| kmeans::nearest(rows.row(p), theme_rows))
+                .map(|p| kmeans::nearest(&smoothed(p), theme_rows).0)
                 .collect()
         }
-        None => (0..n)
-            .into_par_iter()
-            .map(|p| {
-                let t = micro_theme(p);
-                (t, dot(rows.row(p), &centres[t * dim..(t + 1) * dim]))
-            })
-            .collect(),
+        None => (0..n).into_par_iter().map(micro_theme).collect(),
     };
+    // 5. Final centres: the normalised mean of each theme's own rows; a
+    //    row's similarity is to that centre (what saved theme models store).
+    let mut sums = vec![0f64; k * dim];
+    for (i, &t) in theme_of.iter().enumerate() {
+        sums[t * dim..(t + 1) * dim]
+            .iter_mut()
+            .zip(rows.row(i))
+            .for_each(|(s, x)| *s += *x as f64);
+    }
+    centres = sums.iter().map(|&s| s as f32).collect();
+    drop(sums);
+    centres.chunks_mut(dim.max(1)).for_each(normalize);
+    let assigned: Vec<(usize, f32)> = theme_of
+        .par_iter()
+        .enumerate()
+        .map(|(p, &t)| (t, dot(rows.row(p), &centres[t * dim..(t + 1) * dim])))
+        .collect();
     let mut sizes = vec![0usize; k];
     assigned.iter().for_each(|&(t, _)| sizes[t] += 1);
     let centre = |c: usize| &centres[c * dim..(c + 1) * dim];

@@ -15,9 +15,10 @@
 //!   tickets overall (without predictions, the words alone decide, with a
 //!   higher bar).
 //!
-//! Everything else is an **issue** theme. In issue themes the filler terms
-//! are dropped from the keywords and the label, so "thanks / refund" reads
-//! "refund".
+//! Everything else is an **issue** theme. In issue themes every keyword
+//! with a filler word is dropped from the keywords and the label, so
+//! "thanks / refund" reads "refund" and "thanks let / know" reads "know"
+//! ([`drop_filler`]).
 
 use super::ctfidf::Keyword;
 use serde::Serialize;
@@ -110,6 +111,18 @@ pub const SHORT_WORDS: f64 = 5.0;
 pub fn is_filler(term: &str) -> bool {
     term.split(' ')
         .all(|w| FILLER.contains(&w.to_lowercase().as_str()))
+}
+
+/// Drop from an issue theme's keywords every one with a filler word in it
+/// ("thanks", "thanks let", "hi card"), unless nothing would be left.
+pub fn drop_filler(keywords: &mut Vec<Keyword>) {
+    let has_filler = |term: &str| {
+        term.split(' ')
+            .any(|w| FILLER.contains(&w.to_lowercase().as_str()))
+    };
+    if keywords.iter().any(|k| !has_filler(&k.term)) {
+        keywords.retain(|k| !has_filler(&k.term));
+    }
 }
 
 /// Share of the keywords' c-TF-IDF weight carried by filler terms (0 when
@@ -210,5 +223,22 @@ mod tests {
         assert_eq!(decide(&thanks, 4.0, None, None).0, ThemeKind::Conversation);
         assert_eq!(decide(&ack, 3.0, None, None).0, ThemeKind::Issue);
         assert!(is_filler("thank you") && !is_filler("thank refund"));
+    }
+
+    #[test]
+    fn an_issue_theme_drops_every_keyword_with_a_filler_word() {
+        let mut k = kw(&[
+            ("thanks let", 0.3),
+            ("refund", 0.5),
+            ("hi", 0.1),
+            ("know", 0.1),
+        ]);
+        drop_filler(&mut k);
+        let terms: Vec<&str> = k.iter().map(|k| k.term.as_str()).collect();
+        assert_eq!(terms, ["refund", "know"]);
+        // All filler: kept, there is nothing else to show.
+        let mut k = kw(&[("thanks", 0.5), ("thank you", 0.5)]);
+        drop_filler(&mut k);
+        assert_eq!(k.len(), 2);
     }
 }

@@ -138,10 +138,18 @@ pub(crate) struct Fit {
 /// Spherical Lloyd iterations from a k-means++ start.
 pub(crate) fn fit(rows: Rows<'_>, k: usize, seed: u64, max_iter: usize) -> Fit {
     let n = rows.len();
-    let dim = rows.dim;
     let k = k.clamp(1, n.max(1));
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut centres = kmeans_pp(rows, k, &mut rng);
+    let centres = kmeans_pp(rows, k, &mut rng);
+    fit_from(rows, centres, max_iter)
+}
+
+/// Spherical Lloyd iterations from the given `k × dim` unit `centres`
+/// (`k` ≥ 1 and ≤ the rows).
+pub(crate) fn fit_from(rows: Rows<'_>, mut centres: Vec<f32>, max_iter: usize) -> Fit {
+    let n = rows.len();
+    let dim = rows.dim;
+    let k = centres.len() / dim.max(1);
     let mut labels = vec![usize::MAX; n];
     let mut inertia = f64::INFINITY;
     for _ in 0..max_iter.max(1) {

@@ -16,6 +16,7 @@ mod refine;
 mod saved;
 pub(crate) mod seeds;
 pub(crate) mod select;
+mod smooth;
 mod stats;
 mod stopwords;
 pub(crate) mod trends;
@@ -68,6 +69,12 @@ use serde::Serialize;
 /// at most 5,000 sampled rows × 150 themes per iteration).
 pub const REFINE_ITERATIONS: usize = 10;
 
+/// Default rounds of neighbourhood smoothing before clustering: each row
+/// is clustered by the mean direction of itself and its 4 nearest
+/// neighbours, three times over (see docs/themes.md, "Neighbourhood
+/// smoothing").
+pub const SMOOTHING_ROUNDS: usize = 3;
+
 /// Options of [`discover`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThemeOptions {
@@ -94,6 +101,10 @@ pub struct ThemeOptions {
     /// theme). Refinement moves theme boundaries off micro-cluster edges;
     /// see docs/themes.md for its measured effect.
     pub refine_iterations: usize,
+    /// Rounds of neighbourhood smoothing before clustering (0: rows are
+    /// clustered as they are). Smoothing decides only which tickets group
+    /// together; centres and distances stay in the embedding's own space.
+    pub smoothing_rounds: usize,
 }
 
 impl Default for ThemeOptions {
@@ -109,6 +120,7 @@ impl Default for ThemeOptions {
             min_trend_count: 10,
             trend_alpha: 0.01,
             refine_iterations: REFINE_ITERATIONS,
+            smoothing_rounds: SMOOTHING_ROUNDS,
         }
     }
 }

@@ -324,10 +324,13 @@ impl ThemeModel {
         if far.len() >= 2 * min_size {
             let far_sel: Vec<usize> = far.iter().map(|&j| p.selected[j]).collect();
             let far_keys: Vec<(&str, u64, u64)> = far.iter().map(|&j| keys[j]).collect();
+            // Far tickets are outliers by definition: smoothing would pull a
+            // few scattered ones into the new group and loosen it.
             let sub_opts = ThemeOptions {
                 k: None,
                 k_range: None,
                 seed_themes: None,
+                smoothing_rounds: 0,
                 ..opts.clone()
             };
             let sub = cluster::cluster(&p.unit, dim, &far_sel, &far_keys, &sub_opts);

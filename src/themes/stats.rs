@@ -127,8 +127,8 @@ fn sub_themes(
     big.iter()
         .zip(keywords)
         .map(|(g, mut kw)| {
-            if kind == ThemeKind::Issue && kw.iter().any(|x| !kind::is_filler(&x.term)) {
-                kw.retain(|x| !kind::is_filler(&x.term));
+            if kind == ThemeKind::Issue {
+                kind::drop_filler(&mut kw);
             }
             let own = |k: &&Keyword| !k.term.split(' ').any(|w| parent_words.contains(&w));
             let distinct: Vec<Keyword> = kw.iter().filter(own).cloned().collect();
@@ -236,8 +236,8 @@ pub(crate) fn build(
         })
         .collect();
     for ((k, _), kw) in kinds.iter().zip(keywords.iter_mut()) {
-        if *k == ThemeKind::Issue && kw.iter().any(|x| !kind::is_filler(&x.term)) {
-            kw.retain(|x| !kind::is_filler(&x.term));
+        if *k == ThemeKind::Issue {
+            kind::drop_filler(kw);
         }
         kw.truncate(10);
     }
