@@ -312,6 +312,10 @@ pub struct Prediction {
 /// The most likely label of one extra model head.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadLabel {
+    /// The head's name (`ticketlens.json`), which is also its `--by`
+    /// dimension and output column.
+    #[serde(skip)]
+    pub name: std::sync::Arc<str>,
     /// The label (from the head's labels in `ticketlens.json`).
     pub label: String,
     /// Its softmax probability.
@@ -396,7 +400,9 @@ pub enum Dimension {
     /// `language`: the detected ISO 639-1 code.
     Language,
     /// A team taxonomy's label, by the taxonomy's name (`--taxonomy`);
-    /// multi-label values count under each label.
+    /// multi-label values count under each label. The same name also finds
+    /// a model's extra head (its [`HeadLabel`]) when the ticket has no
+    /// taxonomy of that name: a taxonomy named like a head is refused.
     Taxonomy(std::sync::Arc<str>),
 }
 
@@ -523,7 +529,12 @@ impl EnrichedTicket {
                 .taxonomy
                 .as_ref()
                 .filter(|x| x.name == *name)
-                .map(|x| Cow::Borrowed(x.value.as_str())),
+                .map(|x| Cow::Borrowed(x.value.as_str()))
+                .or_else(|| {
+                    let p = self.prediction.as_ref()?;
+                    let h = p.heads.iter().find(|h| h.name == *name)?;
+                    Some(Cow::Borrowed(h.label.as_str()))
+                }),
         }
         .filter(|v| !v.trim().is_empty())
     }
@@ -666,6 +677,9 @@ pub struct EnrichedColumns {
     /// A taxonomy's `<NAME>` column (the one with a `<NAME>_confidence`
     /// beside it) and its confidence column.
     taxonomy: Option<(std::sync::Arc<str>, usize, usize)>,
+    /// The model's extra heads: name and label column (the confidence is
+    /// the next one), see [`head_columns`].
+    heads: Vec<(std::sync::Arc<str>, usize)>,
     /// The detected language's column (see [`language_column`]).
     language: Option<usize>,
 }
@@ -701,6 +715,10 @@ impl EnrichedColumns {
                     Some((std::sync::Arc::from(name), pos(name)?, i))
                 })
             },
+            heads: head_columns(headers, pos("topic_confidence"))
+                .into_iter()
+                .map(|(name, i)| (std::sync::Arc::from(name.as_str()), i))
+                .collect(),
             theme_id: pos("theme_id"),
             theme_label: pos("theme_label"),
             theme_distance: pos("theme_distance"),
@@ -755,8 +773,24 @@ impl EnrichedColumns {
             p_positive: f(self.p_positive).unwrap_or(0.0),
             topic: cell(self.topic)?.to_string(),
             topic_confidence: f(self.topic_confidence).unwrap_or(0.0),
-            heads: Vec::new(),
+            heads: self
+                .heads
+                .iter()
+                .filter_map(|(name, i)| {
+                    Some(HeadLabel {
+                        name: name.clone(),
+                        label: cell(Some(*i))?.to_string(),
+                        confidence: f(Some(i + 1)).unwrap_or(0.0),
+                    })
+                })
+                .collect(),
         })
+    }
+
+    /// The names of the model's extra heads whose columns the file has
+    /// (each usable as a `--by` dimension).
+    pub fn head_names(&self) -> impl Iterator<Item = &str> {
+        self.heads.iter().map(|(n, _)| &**n)
     }
 
     /// The taxonomy column's name, when the file has one (an enriched file
@@ -871,6 +905,19 @@ mod tests {
         let tagged = format!("{base},category,category_confidence");
         let c = EnrichedColumns::new(&h(&tagged));
         assert_eq!(c.taxonomy_name(), Some("category"));
+        // The head is read back, and is a grouping dimension by its name.
+        assert_eq!(c.head_names().collect::<Vec<_>>(), ["urgency"]);
+        let row = h("7,negative,0.9,0.9,0.05,0.05,billing,0.8,high,0.7,en,refunds,0.6");
+        let p = c.prediction(&row).unwrap();
+        assert_eq!(
+            (&*p.heads[0].name, p.heads[0].label.as_str()),
+            ("urgency", "high")
+        );
+        assert!((p.heads[0].confidence - 0.7).abs() < 1e-6);
+        let mut e = EnrichedTicket::new(Ticket::default());
+        e.prediction = Some(p);
+        assert_eq!(e.dimension("urgency").as_deref(), Some("high"));
+        assert_eq!(e.dimension("category"), None);
         // Without heads, the pair after the language is the taxonomy, as before.
         let plain = "id,topic,topic_confidence,language,category,category_confidence";
         assert_eq!(

@@ -95,7 +95,16 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
         None => None,
     };
     let tax_name: Vec<&str> = taxonomy.iter().map(|t| t.name.as_str()).collect();
-    kpi.validate_with(&tax_name)?;
+    // The model is loaded before the options are checked: its extra heads
+    // (an `urgency` head …) are `--by` dimensions too.
+    let classifier = a.model.load()?;
+    let head_names = classifier.config().extra_head_names();
+    let extra: Vec<&str> = tax_name
+        .iter()
+        .copied()
+        .chain(head_names.iter().map(String::as_str))
+        .collect();
+    kpi.validate_with(&extra)?;
     // The report compares each headline KPI with the previous period, so
     // analyze always computes per-period KPIs (weekly unless told otherwise).
     let period = a.kpi.period.unwrap_or(ticketlens::period::Period::Week);
@@ -113,7 +122,13 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     if !kpi.by.iter().any(|d| d == "language") {
         kpi.by.push("language".into());
     }
-    if let Some(name) = tax_name.first() {
+    // A taxonomy and the model's extra heads are what the team asked to
+    // see: always grouped by.
+    for name in tax_name
+        .iter()
+        .copied()
+        .chain(head_names.iter().map(String::as_str))
+    {
         if !kpi.by.iter().any(|d| d == name) {
             kpi.by.push(name.to_string());
         }
@@ -136,7 +151,6 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let mut options_json = serde_json::to_value(&a)?;
     options_json["period"] = serde_json::json!(period);
     let customers_map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
-    let classifier = a.model.load()?;
     let opts = AnalyzeOptions {
         input: a.input.source(),
         ingest,

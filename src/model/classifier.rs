@@ -285,10 +285,22 @@ impl Classifier {
         // Then the persistent cache, for what this run has not seen yet.
         let mut from_store = 0usize;
         if let Some(store) = &self.store {
+            let head_names: Vec<std::sync::Arc<str>> = self
+                .config
+                .extra_heads()
+                .map(|h| h.name.as_str().into())
+                .collect();
             let missing: Vec<usize> = (0..unique).filter(|&u| preds[u].is_none()).collect();
             let keys_missing: Vec<TextKey> = missing.iter().map(|&u| keys[u]).collect();
             for (&u, found) in missing.iter().zip(store.get_many(&keys_missing)) {
-                if let Some(c) = found.filter(|c| c.embedding.len() == dim) {
+                if let Some(c) = found.filter(|c| {
+                    c.embedding.len() == dim && c.prediction.heads.len() == head_names.len()
+                }) {
+                    let mut c = c;
+                    // The store keeps labels, not names: this model's heads, in order.
+                    for (h, name) in c.prediction.heads.iter_mut().zip(&head_names) {
+                        h.name = name.clone();
+                    }
                     preds[u] = Some(c.prediction.clone());
                     emb[u * dim..(u + 1) * dim].copy_from_slice(&c.embedding);
                     cache.insert(keys[u], c);
@@ -396,6 +408,7 @@ impl Classifier {
                 "sentiment" => sentiment = Some((p, i, confidence)),
                 "topic" => topic = Some((h.labels[i].clone(), confidence)),
                 _ => heads.push(HeadLabel {
+                    name: h.name.as_str().into(),
                     label: h.labels[i].clone(),
                     confidence,
                 }),

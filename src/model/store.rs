@@ -351,7 +351,12 @@ fn decode(b: &[u8], dim: usize) -> Option<CachedOutput> {
         let len = u16::from_le_bytes(take(2)?.try_into().ok()?) as usize;
         let label = String::from_utf8(take(len)?.to_vec()).ok()?;
         let confidence = f32::from_le_bytes(take(4)?.try_into().ok()?);
-        heads.push(HeadLabel { label, confidence });
+        // The name is the model's (the classifier sets it): not stored.
+        heads.push(HeadLabel {
+            name: Default::default(),
+            label,
+            confidence,
+        });
     }
     if take(1).is_some() {
         return None;
@@ -389,6 +394,7 @@ mod tests {
                 // Odd texts carry an extra head's label (round-tripped too).
                 heads: (i % 2 == 1)
                     .then(|| HeadLabel {
+                        name: Default::default(),
                         label: format!("urgent {i}"),
                         confidence: 0.25,
                     })

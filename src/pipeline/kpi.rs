@@ -64,14 +64,19 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
     ingest_opts.require_text = false;
     let mut opts = job.kpi;
     // A ticket export is opened first: a file enriched with a taxonomy
-    // (`classify --taxonomy`) makes its name a `--by` dimension.
+    // (`classify --taxonomy`) or by a model with extra heads makes their
+    // names `--by` dimensions.
     let reader = if job.conversations.is_some() {
         opts.validate()?;
         None
     } else {
         let reader = ingest::open(&job.source, &ingest_opts)?;
         let columns = EnrichedColumns::new(reader.headers());
-        let extra: Vec<&str> = columns.taxonomy_name().into_iter().collect();
+        let extra: Vec<&str> = columns
+            .taxonomy_name()
+            .into_iter()
+            .chain(columns.head_names())
+            .collect();
         opts.validate_with(&extra)?;
         Some((reader, columns))
     };

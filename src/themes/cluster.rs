@@ -266,9 +266,11 @@ pub(crate) fn cluster(
     let k = if method == "silhouette" && hi >= 2 {
         let sel_idx = sample_idx(select::SELECT_SAMPLE);
         let mut sel = Vec::with_capacity(sel_idx.len() * dim);
+        // Scored on the tickets' own embeddings: on smoothed rows every
+        // finer cut looks tighter, and k would climb to the top of the range.
         sel_idx
             .iter()
-            .for_each(|&i| sel.extend_from_slice(&smoothed(i)));
+            .for_each(|&i| sel.extend_from_slice(rows.row(i)));
         let sel_rows = Rows { data: &sel, dim };
         sample_size = sel_rows.len();
         let points = sample_size.min(select::SILHOUETTE_POINTS);

@@ -10,8 +10,8 @@
 //! This is the k-NN mean-shift/graph-diffusion step of spectral and
 //! density methods, cheap enough for a laptop. Measured on BANKING77 train
 //! (10,003 texts, 77 intents, the bundled model): automatic themes NMI
-//! 0.794 → 0.816, and 0.791 → 0.811 / 0.794 → 0.811 with two other seeds
-//! (see docs/themes.md).
+//! 0.794 → 0.813 (see docs/themes.md, which also lists other seeds).
+//! The choice of k is scored on the raw rows, not on these.
 //!
 //! Cost and memory: the neighbours are searched only among the *pool* (the
 //! seeded fit sample of at most [`super::cluster::FIT_SAMPLE`] rows), and

@@ -114,20 +114,23 @@ fn planted_groups_are_found_every_ticket_assigned_and_described() {
 
 #[test]
 fn output_is_deterministic_and_independent_of_input_order() {
-    let (t, x, e) = corpus();
-    let a = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
-    let b = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
-    assert_eq!(a, b);
-    // Reverse and interleave the rows.
-    let mut perm: Vec<usize> = (0..t.len()).rev().collect();
-    perm.rotate_left(31);
-    let t2: Vec<EnrichedTicket> = perm.iter().map(|&i| t[i].clone()).collect();
-    let x2: Vec<String> = perm.iter().map(|&i| x[i].clone()).collect();
-    let mut e2 = Embeddings::new(e.dim);
-    perm.iter().for_each(|&i| e2.push(e.row(i)));
-    let c = discover(&t2, &x2, &e2, &ThemeOptions::default()).unwrap();
-    assert_eq!(by_id(&a, &t), by_id(&c, &t2));
-    assert_eq!(a.themes, c.themes);
+    // 90 tickets, and 450: enough to be smoothed (smooth::MIN_ROWS).
+    for n in [90, 450] {
+        let (t, x, e) = corpus_n(n);
+        let a = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+        let b = discover(&t, &x, &e, &ThemeOptions::default()).unwrap();
+        assert_eq!(a, b);
+        // Reverse and interleave the rows.
+        let mut perm: Vec<usize> = (0..t.len()).rev().collect();
+        perm.rotate_left(31);
+        let t2: Vec<EnrichedTicket> = perm.iter().map(|&i| t[i].clone()).collect();
+        let x2: Vec<String> = perm.iter().map(|&i| x[i].clone()).collect();
+        let mut e2 = Embeddings::new(e.dim);
+        perm.iter().for_each(|&i| e2.push(e.row(i)));
+        let c = discover(&t2, &x2, &e2, &ThemeOptions::default()).unwrap();
+        assert_eq!(by_id(&a, &t), by_id(&c, &t2), "{n} tickets");
+        assert_eq!(a.themes, c.themes, "{n} tickets");
+    }
 }
 
 #[test]

@@ -924,6 +924,34 @@ fn an_extra_model_head_is_classified_and_written() {
             }
             let cols = ticketlens::ticket::EnrichedColumns::new(&header);
             assert_eq!(cols.taxonomy_name(), None);
+            // kpi reads the head back: its column is a `--by` dimension, and
+            // the groups are the predicted labels, every ticket in one.
+            let k = dir.path().join("k");
+            let run = bin()
+                .args([
+                    "kpi",
+                    out.to_str().unwrap(),
+                    "--by",
+                    "urgency_predicted",
+                    "-q",
+                ])
+                .arg("--out")
+                .arg(&k)
+                .output()
+                .unwrap();
+            assert!(run.status.success(), "{}", stderr_of(&run));
+            let kpis: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(k.join("kpis.json")).unwrap()).unwrap();
+            let groups = kpis["by"]["urgency_predicted"].as_object().unwrap();
+            let mut counted = 0;
+            for (label, g) in groups {
+                assert!(levels.contains(&label.as_str()), "{label}");
+                let n = g["tickets"].as_u64().unwrap() as usize;
+                let want = rows.iter().filter(|r| r[at + 1] == *label).count();
+                assert_eq!(n, want, "{label}");
+                counted += n;
+            }
+            assert_eq!(counted, 12);
         } else {
             let text = std::fs::read_to_string(&out).unwrap();
             for line in text.lines() {
@@ -938,4 +966,31 @@ fn an_extra_model_head_is_classified_and_written() {
             }
         }
     }
+    // analyze groups the KPIs by the head without being asked.
+    let an = dir.path().join("an");
+    let run = bin()
+        .args([
+            "analyze",
+            input.to_str().unwrap(),
+            "-q",
+            "--no-cache",
+            "--model",
+        ])
+        .arg(&model)
+        .arg("--out")
+        .arg(&an)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let kpis: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(an.join("kpis.json")).unwrap()).unwrap();
+    let groups = kpis["by"]["urgency"].as_object().unwrap();
+    assert!(groups
+        .keys()
+        .all(|l| ["low", "normal", "high"].contains(&l.as_str())));
+    let n: u64 = groups
+        .values()
+        .map(|g| g["tickets"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, 12);
 }
