@@ -107,11 +107,16 @@ fn sub_themes(
     for &j in m {
         groups.entry(sub_labels[j]).or_default().push(j);
     }
-    let mut big: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() >= min).collect();
+    // Largest first; equal sizes by their group id in the Ward tree (built
+    // in canonical order), not by where their first ticket sits in the
+    // input, so a shuffled export lists them in the same order.
+    let mut big: Vec<(usize, Vec<usize>)> =
+        groups.into_iter().filter(|(_, g)| g.len() >= min).collect();
     if big.len() < 2 {
         return Vec::new();
     }
-    big.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    big.sort_by(|(ia, a), (ib, b)| b.len().cmp(&a.len()).then(ia.cmp(ib)));
+    let big: Vec<Vec<usize>> = big.into_iter().map(|(_, g)| g).collect();
     let counts: Vec<HashMap<String, u64>> = big
         .iter()
         .map(|g| {
