@@ -472,3 +472,30 @@ fn broad_themes_split_into_sub_themes() {
         }
     }
 }
+
+#[test]
+fn smoothing_beyond_the_fit_sample_never_mixes_planted_groups_in_any_order() {
+    // More tickets than the fit sample: most rows are smoothed against
+    // sampled neighbours only (the path a million tickets take).
+    let n = super::cluster::FIT_SAMPLE + 1_500;
+    let (t, x, e) = corpus_n(n);
+    let opts = ThemeOptions::default();
+    let a = discover(&t, &x, &e, &opts).unwrap();
+    // Every theme holds tickets of one planted group (i % 3) only. (The
+    // groups have no inner structure, so how finely they are cut is the
+    // silhouette's call, with or without smoothing.)
+    let mut group_of_theme = vec![None; a.themes.len()];
+    for i in 0..n {
+        let id = a.assignments[i].as_ref().unwrap().id;
+        let g = *group_of_theme[id].get_or_insert(i % 3);
+        assert_eq!(g, i % 3, "theme {id} mixes groups {g} and {}", i % 3);
+    }
+    let mut perm: Vec<usize> = (0..n).rev().collect();
+    perm.rotate_left(977);
+    let t2: Vec<EnrichedTicket> = perm.iter().map(|&i| t[i].clone()).collect();
+    let x2: Vec<String> = perm.iter().map(|&i| x[i].clone()).collect();
+    let mut e2 = Embeddings::new(e.dim);
+    perm.iter().for_each(|&i| e2.push(e.row(i)));
+    let b = discover(&t2, &x2, &e2, &opts).unwrap();
+    assert_eq!(by_id(&a, &t), by_id(&b, &t2));
+}
