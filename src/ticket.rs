@@ -693,6 +693,7 @@ impl EnrichedColumns {
                 .iter()
                 .position(|h| h.trim().eq_ignore_ascii_case(name))
         };
+        let heads = head_columns(headers, pos("topic_confidence"));
         EnrichedColumns {
             sentiment: pos("sentiment"),
             sentiment_confidence: pos("sentiment_confidence"),
@@ -704,7 +705,6 @@ impl EnrichedColumns {
             taxonomy: {
                 // Neither an extra head's pair (by name, any case: an input
                 // column may share a head's name) nor the model's own.
-                let heads = head_columns(headers, pos("topic_confidence"));
                 let is_head = |name: &str| heads.iter().any(|(h, _)| h.eq_ignore_ascii_case(name));
                 headers.iter().enumerate().find_map(|(i, h)| {
                     let name = h.trim().strip_suffix("_confidence")?;
@@ -715,7 +715,7 @@ impl EnrichedColumns {
                     Some((std::sync::Arc::from(name), pos(name)?, i))
                 })
             },
-            heads: head_columns(headers, pos("topic_confidence"))
+            heads: heads
                 .into_iter()
                 .map(|(name, i)| (std::sync::Arc::from(name.as_str()), i))
                 .collect(),

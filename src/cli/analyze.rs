@@ -124,11 +124,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     }
     // A taxonomy and the model's extra heads are what the team asked to
     // see: always grouped by.
-    for name in tax_name
-        .iter()
-        .copied()
-        .chain(head_names.iter().map(String::as_str))
-    {
+    for &name in &extra {
         if !kpi.by.iter().any(|d| d == name) {
             kpi.by.push(name.to_string());
         }

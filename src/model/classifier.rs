@@ -293,10 +293,9 @@ impl Classifier {
             let missing: Vec<usize> = (0..unique).filter(|&u| preds[u].is_none()).collect();
             let keys_missing: Vec<TextKey> = missing.iter().map(|&u| keys[u]).collect();
             for (&u, found) in missing.iter().zip(store.get_many(&keys_missing)) {
-                if let Some(c) = found.filter(|c| {
+                if let Some(mut c) = found.filter(|c| {
                     c.embedding.len() == dim && c.prediction.heads.len() == head_names.len()
                 }) {
-                    let mut c = c;
                     // The store keeps labels, not names: this model's heads, in order.
                     for (h, name) in c.prediction.heads.iter_mut().zip(&head_names) {
                         h.name = name.clone();

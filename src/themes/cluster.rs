@@ -132,6 +132,24 @@ impl Canon<'_> {
         let r = self.rows[pos];
         &self.data[r * self.dim..(r + 1) * self.dim]
     }
+
+    /// `k × dim` centres: the normalised mean of the rows labelled `c`
+    /// (`label(pos)` < `k`), summed in f64 in canonical order; all zeros
+    /// for a label no row has.
+    fn mean_centres(&self, k: usize, label: impl Fn(usize) -> usize) -> Vec<f32> {
+        let dim = self.dim;
+        let mut sums = vec![0f64; k * dim];
+        for pos in 0..self.rows.len() {
+            let t = label(pos);
+            sums[t * dim..(t + 1) * dim]
+                .iter_mut()
+                .zip(self.row(pos))
+                .for_each(|(s, x)| *s += *x as f64);
+        }
+        let mut centres: Vec<f32> = sums.iter().map(|&s| s as f32).collect();
+        centres.chunks_mut(dim.max(1)).for_each(normalize);
+        centres
+    }
 }
 
 /// Cluster rows `sel` of `data` (row-major, `dim` wide); `keys[j]` is the
@@ -305,17 +323,7 @@ pub(crate) fn cluster(
     let map = select::cut(kl, &merges, k);
     let sub_map = select::cut(kl, &merges, (SUB_PER_THEME * k).min(kl));
     let micro_theme = |i: usize| map[live_of[near[i].0]];
-    let mut sums = vec![0f64; k * dim];
-    for i in 0..n {
-        let t = micro_theme(i);
-        sums[t * dim..(t + 1) * dim]
-            .iter_mut()
-            .zip(rows.row(i))
-            .for_each(|(s, x)| *s += *x as f64);
-    }
-    let mut centres: Vec<f32> = sums.iter().map(|&s| s as f32).collect();
-    drop(sums);
-    centres.chunks_mut(dim.max(1)).for_each(normalize);
+    let centres = rows.mean_centres(k, micro_theme);
 
     // 4. linfa KMeans refines the theme centres on a seeded sample; every
     //    row then joins its nearest refined centre. Without refinement a row
@@ -351,16 +359,7 @@ pub(crate) fn cluster(
     };
     // 5. Final centres: the normalised mean of each theme's own rows; a
     //    row's similarity is to that centre (what saved theme models store).
-    let mut sums = vec![0f64; k * dim];
-    for (i, &t) in theme_of.iter().enumerate() {
-        sums[t * dim..(t + 1) * dim]
-            .iter_mut()
-            .zip(rows.row(i))
-            .for_each(|(s, x)| *s += *x as f64);
-    }
-    centres = sums.iter().map(|&s| s as f32).collect();
-    drop(sums);
-    centres.chunks_mut(dim.max(1)).for_each(normalize);
+    let centres = rows.mean_centres(k, |i| theme_of[i]);
     let assigned: Vec<(usize, f32)> = theme_of
         .par_iter()
         .enumerate()
