@@ -20,7 +20,7 @@ use ticketlens::themes::{self, ThemeOptions};
 use ticketlens::{EnrichedTicket, Ticket};
 use ticketlens_synth::eval;
 
-fn main() -> ticketlens::Result<()> {
+fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let csv = PathBuf::from(args.get(1).map(String::as_str).unwrap_or(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -32,11 +32,11 @@ fn main() -> ticketlens::Result<()> {
             .unwrap_or("/tmp/b77.csv.embeddings.npy"),
     );
     if !npy.exists() {
-        return Err(ticketlens::Error::Data(format!(
+        anyhow::bail!(
             "{} does not exist: write it with `ticketlens classify {} --text-column text -o /tmp/b77.csv` (see the example's doc comment)",
             npy.display(),
             csv.display()
-        )));
+        );
     }
     let (texts, gold, emb) = eval::read_labelled(&csv, &npy)?;
     let classes = gold.iter().collect::<std::collections::HashSet<_>>().len();
@@ -115,7 +115,7 @@ fn main() -> ticketlens::Result<()> {
     let t0 = Utc
         .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
         .single()
-        .ok_or_else(|| ticketlens::Error::Data("date".into()))?;
+        .ok_or_else(|| anyhow::anyhow!("2025-01-01 is not a date"))?;
     let tickets: Vec<EnrichedTicket> = (0..texts.len())
         .map(|i| {
             EnrichedTicket::new(Ticket {

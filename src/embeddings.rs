@@ -4,7 +4,7 @@
 //! them to a NumPy `.npy` side file in output row order, which both ticketlens
 //! and Python (`np.load`) read.
 
-use crate::error::{Error, Result};
+use crate::error::{EmbeddingsError, Error, Result};
 use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
@@ -58,10 +58,10 @@ impl Embeddings {
     /// Read a 2-D little-endian f32 `.npy` written by [`Embeddings::write_npy`] or NumPy.
     pub fn read_npy(path: &Path) -> Result<Self> {
         let bad = |m: &str| {
-            Error::Data(format!(
-                "{}: not a 2-D float32 .npy file ({m})",
-                path.display()
-            ))
+            Error::from(EmbeddingsError::NotNpy {
+                path: path.display().to_string(),
+                message: m.to_string(),
+            })
         };
         let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut r = BufReader::new(f);
@@ -164,10 +164,11 @@ impl NpyStreamWriter {
     /// Append rows (row-major, a multiple of `dim` values).
     pub fn write(&mut self, e: &Embeddings) -> Result<()> {
         if e.dim != self.dim {
-            return Err(Error::Data(format!(
-                "embedding width {} != {}",
-                e.dim, self.dim
-            )));
+            return Err(EmbeddingsError::Width {
+                found: e.dim,
+                expected: self.dim,
+            }
+            .into());
         }
         // Little-endian bytes in pieces of 64k values (256 KiB): memory
         // stays bounded whatever the number of rows.

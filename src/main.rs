@@ -6,6 +6,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Library messages name settings; the CLI shows them as its flags.
+    ticketlens::error::name_settings(cli::flags::flag);
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,

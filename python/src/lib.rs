@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::path::PathBuf;
 use ticketlens::embeddings::Embeddings;
+use ticketlens::error::Setting;
 use ticketlens::ingest::conversations::ConversationOptions;
 use ticketlens::ingest::time::DateOrder;
 use ticketlens::ingest::{IngestOptions, InputSource, Reject};
@@ -29,8 +30,13 @@ use ticketlens::themes::{ThemeModel as SavedThemes, ThemeOptions};
 fn to_py(e: ticketlens::Error) -> PyErr {
     let msg = e.to_string();
     match e {
-        ticketlens::Error::Data(_)
-        | ticketlens::Error::InvalidOption { .. }
+        ticketlens::Error::InvalidOption { .. }
+        | ticketlens::Error::Ingest(_)
+        | ticketlens::Error::Embeddings(_)
+        | ticketlens::Error::Themes(_)
+        | ticketlens::Error::Churn(_)
+        | ticketlens::Error::Taxonomy(_)
+        | ticketlens::Error::Pipeline(_)
         | ticketlens::Error::MissingColumn { .. }
         | ticketlens::Error::Parse { .. } => PyValueError::new_err(msg),
         ticketlens::Error::Io { .. } => PyOSError::new_err(msg),
@@ -468,9 +474,29 @@ impl Classifier {
     }
 }
 
+/// How the Python API spells the library's settings in messages: as its
+/// keyword arguments (`mapping=`), the library key where it has none.
+fn keyword(s: Setting) -> &'static str {
+    match s {
+        Setting::Map => "mapping=",
+        Setting::TextColumn => "text_columns=",
+        Setting::Encoding => "encoding=",
+        Setting::DateOrder => "date_order=",
+        Setting::By => "by=",
+        Setting::Period => "period=",
+        Setting::Sla => "sla=",
+        Setting::SlaResolution => "sla_resolution=",
+        Setting::BusinessHours => "business_hours=",
+        Setting::AsOf => "as_of=",
+        Setting::BotAuthor => "bot_author=",
+        other => other.key(),
+    }
+}
+
 /// The module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    ticketlens::error::name_settings(keyword);
     m.add_class::<Classifier>()?;
     m.add_class::<ThemeModel>()?;
     m.add_function(wrap_pyfunction!(read_export, m)?)?;

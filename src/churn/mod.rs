@@ -32,6 +32,7 @@ use chrono::{DateTime, Utc};
 
 use crate::kpi::SlaTargets;
 
+pub use crate::error::ChurnError;
 pub use crate::ingest::customers::{CustomerRow, CustomerTable};
 pub use eval::RiskBands;
 pub use eval::{ChurnEval, CvEval, HoldoutEval, HoldoutPrediction};

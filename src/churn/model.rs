@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::eval::{ChurnEval, RiskBands};
 use super::features::FeatureSchema;
 use super::spec::{spec, Fill, MISSING_PREFIX};
+use crate::error::ChurnError;
 use crate::{Error, Result};
 
 /// Version of the saved model format.
@@ -175,7 +176,7 @@ impl Fitted {
             // the mean gradient norm is below 1e-4.
             .gradient_tolerance(1e-4 * n.max(1) as f64)
             .fit(&ds)
-            .map_err(|e| Error::Data(format!("churn model: logistic regression failed: {e}")))?;
+            .map_err(|e| ChurnError::Regression(e.to_string()))?;
         // linfa labels the larger class "positive"; we want P(churned).
         let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
         Ok(Fitted {
@@ -225,9 +226,11 @@ impl ChurnModel {
                 .iter()
                 .all(|(_, m)| m.iter().all(|&j| j < self.feature_names.len()));
         if !ok {
-            return Err(Error::Data(
-                "churn model: inconsistent model file (column counts differ)".into(),
-            ));
+            return Err(ChurnError::ModelFile {
+                file: "churn model".into(),
+                message: "inconsistent model file (column counts differ)".into(),
+            }
+            .into());
         }
         Ok(Fitted {
             fill: self.fill_values.clone(),
@@ -257,11 +260,14 @@ impl ChurnModel {
             source: e,
         })?;
         if model.format_version != MODEL_FORMAT {
-            return Err(Error::Data(format!(
-                "{}: churn model format {} is not supported (expected {MODEL_FORMAT})",
-                path.display(),
-                model.format_version
-            )));
+            return Err(ChurnError::ModelFile {
+                file: path.display().to_string(),
+                message: format!(
+                    "churn model format {} is not supported (expected {MODEL_FORMAT})",
+                    model.format_version
+                ),
+            }
+            .into());
         }
         model.fitted()?;
         Ok(model)

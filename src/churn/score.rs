@@ -12,6 +12,7 @@ use super::features::{build_with_schema, default_as_of};
 use super::model::{ChurnModel, Fitted};
 use super::spec::{describe, is_binary, MISSING_PREFIX, TAXONOMY_PREFIX, THEME_PREFIX};
 use super::CustomerTable;
+use crate::error::ChurnError;
 use crate::io::safe_csv::neutralize;
 use crate::{EnrichedTicket, Error, Result};
 
@@ -91,16 +92,18 @@ pub fn score(
     // A model with taxonomy columns on untagged tickets would read every
     // customer as "no tickets tagged": a silent shift of every score.
     if !model.schema.taxonomy.is_empty() && !tickets.iter().any(|t| t.taxonomy.is_some()) {
-        return Err(Error::Data(format!(
-            "churn model uses the shares of taxonomy `{}` labels, but these tickets are not tagged: tag them with the same taxonomy file",
-            model.schema.taxonomy_name.as_deref().unwrap_or("?")
-        )));
+        return Err(ChurnError::Untagged {
+            taxonomy: model
+                .schema
+                .taxonomy_name
+                .clone()
+                .unwrap_or_else(|| "?".into()),
+        }
+        .into());
     }
     let fm = build_with_schema(tickets, customers, as_of, &model.schema);
     if fm.names != model.feature_names {
-        return Err(Error::Data(
-            "churn model: its feature columns do not match this version of ticketlens; retrain the model".into(),
-        ));
+        return Err(ChurnError::Features.into());
     }
     let mut rows: Vec<AtRisk> = (0..fm.customer_ids.len())
         .into_par_iter()

@@ -19,6 +19,7 @@ use super::metrics::{
 };
 use super::model::{ChurnModel, Fitted, MODEL_FORMAT};
 use super::{ChurnOptions, CustomerTable};
+use crate::error::{ChurnError, Setting};
 use crate::{EnrichedTicket, Error, Result};
 
 /// Name of the baseline score in reports.
@@ -28,19 +29,19 @@ pub const BASELINE: &str = "tickets_90d (baseline)";
 fn validate(opts: &ChurnOptions) -> Result<()> {
     if !(opts.test_fraction > 0.0 && opts.test_fraction < 1.0) {
         return Err(Error::option(
-            "churn test fraction",
+            Setting::TestFraction,
             format!("{} is not between 0 and 1", opts.test_fraction),
         ));
     }
     if opts.folds < 2 {
         return Err(Error::option(
-            "churn folds",
+            Setting::Folds,
             format!("{} folds; cross-validation needs at least 2", opts.folds),
         ));
     }
     if !(opts.alpha.is_finite() && opts.alpha >= 0.0) {
         return Err(Error::option(
-            "churn alpha",
+            Setting::Alpha,
             format!("{} is not a non-negative number", opts.alpha),
         ));
     }
@@ -56,9 +57,7 @@ pub fn train(
     validate(opts)?;
     let n_labels = customers.labelled();
     if n_labels == 0 {
-        return Err(Error::Data(
-            "customers file has no churn labels: every `churned` value is blank or the column is missing (need 0/1, true/false or yes/no)".into(),
-        ));
+        return Err(ChurnError::NoLabels.into());
     }
     let as_of = opts.as_of.unwrap_or_else(|| default_as_of(tickets));
     let schema = FeatureSchema::from_data(
@@ -87,18 +86,22 @@ pub fn train(
         } else {
             "churned (1)"
         };
-        return Err(Error::Data(format!(
-            "all {} labelled customers are {class}: a churn model needs both churned and retained customers",
-            labels.len()
-        )));
+        return Err(ChurnError::OneClass {
+            customers: labels.len(),
+            class,
+        }
+        .into());
     }
     let need = opts.folds.max(4);
     if n_pos < need || n_neg < need {
-        return Err(Error::Data(format!(
-            "too few labelled customers: {n_pos} churned and {n_neg} retained; need at least {need} of each for a {:.0}% hold-out and {}-fold cross-validation",
-            opts.test_fraction * 100.0,
-            opts.folds
-        )));
+        return Err(ChurnError::TooFewLabelled {
+            churned: n_pos,
+            retained: n_neg,
+            need,
+            test_percent: opts.test_fraction * 100.0,
+            folds: opts.folds,
+        }
+        .into());
     }
 
     let raw = |i: usize| fm.values[rows[i]].as_slice();
@@ -241,10 +244,10 @@ fn check_ids_match(fm: &FeatureMatrix, customers: &CustomerTable) -> Result<()> 
     let with_tickets = fm.info.iter().filter(|i| i.last_contact.is_some());
     let ticket_customers = with_tickets.clone().count();
     if ticket_customers == 0 {
-        return Err(Error::Data(format!(
-            "no ticket up to as_of {} has a customer id: map the tickets' customer column with --map customer_id=COLUMN",
-            fm.as_of.format("%Y-%m-%d %H:%M")
-        )));
+        return Err(ChurnError::NoTicketCustomers {
+            as_of: fm.as_of.format("%Y-%m-%d %H:%M").to_string(),
+        }
+        .into());
     }
     if with_tickets.clone().any(|i| i.in_table) {
         return Ok(());
@@ -254,13 +257,13 @@ fn check_ids_match(fm: &FeatureMatrix, customers: &CustomerTable) -> Result<()> 
             .find(|&i| pred(i))
             .map_or(String::new(), |i| fm.customer_ids[i].clone())
     };
-    Err(Error::Data(format!(
-        "none of the {} customer ids in the customers file matches a ticket's customer id ({} customers in the tickets, e.g. `{}`; customers file e.g. `{}`): check the customer id columns (--map customer_id=COLUMN, --customers-map customer_id=COLUMN)",
-        customers.rows.len(),
+    Err(ChurnError::IdsDoNotMatch {
+        customers: customers.rows.len(),
         ticket_customers,
-        example(&|i| fm.info[i].last_contact.is_some()),
-        example(&|i| fm.info[i].in_table)
-    )))
+        ticket_example: example(&|i| fm.info[i].last_contact.is_some()),
+        table_example: example(&|i| fm.info[i].in_table),
+    }
+    .into())
 }
 
 /// One-line answer to "is the model worth it?".

@@ -6,6 +6,7 @@ mod churn;
 mod churn_args;
 mod classify;
 mod common;
+pub mod flags;
 mod kpi;
 mod kpi_args;
 mod ser;

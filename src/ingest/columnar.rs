@@ -25,7 +25,16 @@
 
 use super::json::LIST_SEP;
 use super::source::Record;
-use crate::error::{Error, Result};
+use crate::error::{Error, IngestError, Result};
+
+/// [`IngestError::Unreadable`] for the input `label`.
+fn unreadable(label: &str, message: String) -> Error {
+    IngestError::Unreadable {
+        input: label.to_string(),
+        message,
+    }
+    .into()
+}
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, GenericListArray, OffsetSizeTrait, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
@@ -133,10 +142,10 @@ impl ColumnarRows {
             match self.reader.next() {
                 None => return Ok(None),
                 Some(Err(e)) => {
-                    return Err(Error::Data(format!(
-                        "{}: reading near row {}: {e}",
-                        self.label, self.next_row
-                    )))
+                    return Err(unreadable(
+                        &self.label,
+                        format!("reading near row {}: {e}", self.next_row),
+                    ))
                 }
                 Some(Ok(batch)) => self.decode(&batch)?,
             }
@@ -205,7 +214,7 @@ impl ColumnarRows {
     /// One leaf column's cells.
     fn cells(&self, array: &ArrayRef) -> Result<Vec<String>> {
         let fmt_err = |e: arrow_schema::ArrowError| {
-            Error::Data(format!("{}: a column cannot be read: {e}", self.label))
+            unreadable(&self.label, format!("a column cannot be read: {e}"))
         };
         match array.data_type() {
             // Lists (tags): items joined as a JSON array's are.
@@ -262,7 +271,7 @@ fn open_ipc<R: Read + Seek + Send + 'static>(
     mut r: R,
     label: &str,
 ) -> Result<(Batches, SchemaRef)> {
-    let err = |e: ArrowError| Error::Data(format!("{label}: not a readable Arrow IPC input: {e}"));
+    let err = |e: ArrowError| unreadable(label, format!("not a readable Arrow IPC input: {e}"));
     let mut head = Vec::with_capacity(6);
     (&mut r)
         .take(6)
@@ -288,9 +297,7 @@ fn headers_of(schema: &Schema, label: &str) -> Result<Vec<String>> {
         leaf_names("", f, &mut headers);
     }
     if headers.is_empty() {
-        return Err(Error::Data(format!(
-            "{label}: the input has no columns to read"
-        )));
+        return Err(unreadable(label, "the input has no columns to read".into()));
     }
     Ok(repeated_names(headers))
 }
@@ -320,7 +327,7 @@ fn open_reader<T: ChunkReader + 'static>(
     label: &str,
 ) -> Result<(ParquetRecordBatchReader, Vec<String>)> {
     let err = |e: parquet::errors::ParquetError| {
-        Error::Data(format!("{label}: not a readable Parquet file: {e}"))
+        unreadable(label, format!("not a readable Parquet file: {e}"))
     };
     let builder = ParquetRecordBatchReaderBuilder::try_new(input).map_err(err)?;
     let schema = builder.schema().clone();

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use crate::{Error, Result};
+use crate::error::{Error, Result, Setting};
 
 /// One customer as read from the customers table.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -207,7 +207,7 @@ impl CustomerTable {
             let Some(&(f, _)) = FIELDS.iter().find(|(f, _)| *f == field.trim()) else {
                 let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
                 return Err(Error::option(
-                    "customers map",
+                    Setting::CustomersMap,
                     format!("unknown field `{field}` (known: {})", known.join(", ")),
                 ));
             };
@@ -221,7 +221,7 @@ impl CustomerTable {
                 })
                 .ok_or_else(|| {
                     Error::option(
-                        "customers map",
+                        Setting::CustomersMap,
                         format!(
                             "{name} has no column `{column}` (columns: {})",
                             headers.iter().collect::<Vec<_>>().join(", ")

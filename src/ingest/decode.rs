@@ -12,7 +12,7 @@
 //! encoding is decoded by `encoding_rs` as a stream ([`DecodeReader`]), so
 //! memory stays bounded and newlines (hence line numbers) are preserved.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use encoding_rs::{CoderResult, Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use std::io::{BufRead, Read};
 
@@ -49,7 +49,7 @@ pub(crate) fn encoding_for_label(name: &str) -> Result<&'static Encoding> {
     }
     Encoding::for_label(n.as_bytes()).ok_or_else(|| {
         Error::option(
-            "--encoding",
+            Setting::Encoding,
             format!(
                 "unknown encoding '{n}' (use a WHATWG label such as utf-8, utf-16le, utf-16be, windows-1252, latin1, iso-8859-15)"
             ),

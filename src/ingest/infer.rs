@@ -17,6 +17,7 @@ use super::time::{
     day_month_shape, parse_excel_serial, parse_timestamp_ordered, parse_with_format, DateOrder,
 };
 use super::values::show;
+use crate::error::Setting;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -101,7 +102,7 @@ impl TimeColumn {
         match err {
             TimeError::Bad if self.timestamps_only || field == Field::CreatedAt => {
                 let hint = match &self.custom {
-                    Some(f) => format!(" (expected --date-format '{f}')"),
+                    Some(f) => format!(" (expected {} '{f}')", Setting::DateFormat),
                     None => String::new(),
                 };
                 format!("bad {field} timestamp '{v}' in column '{column}'{hint}")
@@ -115,16 +116,20 @@ impl TimeColumn {
                     OrderNote::Decided { values, example } => format!(
                         "the column was read {used}: its first {values} values include '{example}'; the column mixes both orders"
                     ),
-                    OrderNote::Given => format!("--date-order {} was given", other.flip().flag()),
+                    OrderNote::Given => {
+                        format!("{} {} was given", Setting::DateOrder, other.flip().flag())
+                    }
                     OrderNote::LikeColumn(c) => format!(
-                        "the column was read {used} like column '{c}'; pass --date-order {}",
+                        "the column was read {used} like column '{c}'; pass {} {}",
+                        Setting::DateOrder,
                         other.flag()
                     ),
                     OrderNote::Default { values } => format!(
-                        "the column was read {used} from its first {values} values, none of which decided the order; pass --date-order {}",
+                        "the column was read {used} from its first {values} values, none of which decided the order; pass {} {}",
+                        Setting::DateOrder,
                         other.flag()
                     ),
-                    OrderNote::Unchecked => format!("pass --date-order {}", other.flag()),
+                    OrderNote::Unchecked => format!("pass {} {}", Setting::DateOrder, other.flag()),
                 };
                 format!(
                     "bad {field} timestamp '{v}' in column '{column}' ({} only, but {why})",
@@ -276,12 +281,13 @@ pub(crate) fn infer_time_columns(
             // Dotted dates are day-first wherever they are written: no warning.
             if let Some(example) = v.ambiguous_example.as_ref().filter(|_| sep != b'.') {
                 warnings.push(format!(
-                    "column '{}': {} date(s) such as '{}' read either way and no value decides the order; read {} (the default for '{}' dates): pass --date-order {} if they are {}",
+                    "column '{}': {} date(s) such as '{}' read either way and no value decides the order; read {} (the default for '{}' dates): pass {} {} if they are {}",
                     s.column,
                     v.ambiguous,
                     show(example),
                     order.describe(),
                     sep as char,
+                    Setting::DateOrder,
                     order.flip().flag(),
                     order.flip().describe(),
                 ));
@@ -388,8 +394,9 @@ pub(crate) fn check_durations(
             .unwrap_or(Unit::Seconds);
         if best != unit {
             msg.push_str(&format!(
-                ": the numbers look like {}; pass --unit {}={}",
+                ": the numbers look like {}; pass {} {}={}",
                 best.as_str(),
+                Setting::Unit,
                 field.as_str(),
                 best.as_str()
             ));
@@ -397,7 +404,8 @@ pub(crate) fn check_durations(
         }
     }
     msg.push_str(&format!(
-        ": check the column, or map another with --map {}=COLUMN",
+        ": check the column, or map another with {} {}=COLUMN",
+        Setting::Map,
         field.as_str()
     ));
     Err(msg)
@@ -417,8 +425,10 @@ pub(crate) fn check_future(
         return Ok(());
     }
     Err(format!(
-        "column '{column}': value '{}' reads as {}, years after today; the column's format looks misread (pass --date-format '{column}=FORMAT' or --map another column)",
+        "column '{column}': value '{}' reads as {}, years after today; the column's format looks misread (pass {} '{column}=FORMAT' or {} another column)",
         show(raw),
-        at.format("%Y-%m-%d")
+        at.format("%Y-%m-%d"),
+        Setting::DateFormat,
+        Setting::Map
     ))
 }

@@ -2,7 +2,7 @@
 
 use super::durations::{header_words, Unit};
 use super::fields::{find_column, match_alias, normalize_header, tried, Field};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 
 /// What the resolver needs to know about the job.
 pub(crate) struct MappingRequest<'a> {
@@ -101,7 +101,7 @@ pub(crate) fn resolve(
         let field = Field::parse(fname).ok_or_else(|| {
             let known: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
             Error::option(
-                "--map",
+                Setting::Map,
                 format!("unknown field `{fname}`; fields are: {}", known.join(" ")),
             )
         })?;
@@ -122,7 +122,7 @@ pub(crate) fn resolve(
                 });
                 headers.len() + pos
             }
-            None => return Err(column_not_found("--map", col, req.label, headers)),
+            None => return Err(column_not_found(Setting::Map, col, req.label, headers)),
         };
         by_map.retain(|(f, _, _)| *f != field);
         let name = if idx < headers.len() {
@@ -136,7 +136,7 @@ pub(crate) fn resolve(
     let mut text_columns = Vec::new();
     for col in req.text_columns {
         let idx = find_column(headers, col)
-            .ok_or_else(|| column_not_found("--text-column", col, req.label, headers))?;
+            .ok_or_else(|| column_not_found(Setting::TextColumn, col, req.label, headers))?;
         taken[idx] = true;
         text_columns.push((idx, headers[idx].clone()));
     }
@@ -149,14 +149,14 @@ pub(crate) fn resolve(
         }
         let (idx, name, how) = if let Some((_, i, n)) = by_map.iter().find(|(f, _, _)| *f == field)
         {
-            (*i, n.clone(), "--map")
+            (*i, n.clone(), MatchedBy::Mapping)
         } else if let Some(i) = match_own_name(headers, field, &taken)
             .or_else(|| match_alias(&norm, field.json_aliases(), &taken))
             .or_else(|| match_alias(&norm, field.aliases(), &taken))
             .or_else(|| match_unit_suffixed(headers, field, &taken))
         {
             taken[i] = true;
-            (i, headers[i].clone(), "auto")
+            (i, headers[i].clone(), MatchedBy::Header)
         } else {
             continue;
         };
@@ -196,8 +196,9 @@ pub(crate) fn resolve(
             path: req.label.to_string(),
             field: "body".into(),
             tried: format!(
-                "{} (or use --text-column)",
-                tried(&[Field::Subject, Field::Body])
+                "{} (or use {})",
+                tried(&[Field::Subject, Field::Body]),
+                Setting::TextColumn
             ),
         });
     }
@@ -239,17 +240,23 @@ fn object_path_error(field: Field, path: &str, label: &str, headers: &[String]) 
         .map(String::as_str)
         .collect();
     Error::option(
-        "--map",
+        Setting::Map,
         format!(
-            "'{}' is a nested object in {label}, not a value; map one of its fields with a dotted path, e.g. --map {field}={} (its fields: {})",
+            "'{}' is a nested object in {label}, not a value; map one of its fields with a dotted path, e.g. {} {field}={} (its fields: {})",
             path.trim(),
+            Setting::Map,
             leaves[0],
             leaves.join(", ")
         ),
     )
 }
 
-pub(crate) fn column_not_found(option: &str, col: &str, label: &str, headers: &[String]) -> Error {
+pub(crate) fn column_not_found(
+    option: Setting,
+    col: &str,
+    label: &str,
+    headers: &[String],
+) -> Error {
     const SHOW: usize = 40;
     let mut cols: Vec<String> = headers
         .iter()
@@ -268,6 +275,24 @@ pub(crate) fn column_not_found(option: &str, col: &str, label: &str, headers: &[
     )
 }
 
+/// How a field found its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchedBy {
+    /// The user mapped it ([`Setting::Map`]).
+    Mapping,
+    /// Its header is the field's name or a known alias.
+    Header,
+}
+
+impl std::fmt::Display for MatchedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MatchedBy::Mapping => Setting::Map.fmt(f),
+            MatchedBy::Header => f.write_str("auto"),
+        }
+    }
+}
+
 /// One mapped field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MappedColumn {
@@ -277,8 +302,8 @@ pub struct MappedColumn {
     pub index: usize,
     /// The column's name as written in the input.
     pub column: String,
-    /// `auto` (recognised header) or `--map`.
-    pub how: &'static str,
+    /// Whether the user mapped the column or its header was recognised.
+    pub how: MatchedBy,
     /// Multiplier from the column's numbers to the field's unit (minutes for
     /// first response, hours for resolution), derived from the header.
     pub scale: f64,
@@ -363,7 +388,13 @@ impl std::fmt::Display for ColumnMapping {
                         .iter()
                         .map(|(_, n)| format!("\"{n}\""))
                         .collect();
-                    writeln!(f, "{:<16} {:<40} --text-column", "text", names.join(" + "))?;
+                    writeln!(
+                        f,
+                        "{:<16} {:<40} {}",
+                        "text",
+                        names.join(" + "),
+                        Setting::TextColumn
+                    )?;
                 }
                 continue;
             }
@@ -461,7 +492,7 @@ pub(crate) fn apply_units(
             .filter(|f| f.is_duration())
             .ok_or_else(|| {
                 Error::option(
-                    "--unit",
+                    Setting::Unit,
                     format!(
                         "`{fname}` is not a duration field; fields are: first_response resolved handle_time"
                     ),
@@ -470,7 +501,7 @@ pub(crate) fn apply_units(
         let unit = Unit::parse(uname).ok_or_else(|| {
             let all: Vec<&str> = Unit::ALL.iter().map(|u| u.as_str()).collect();
             Error::option(
-                "--unit",
+                Setting::Unit,
                 format!("unknown unit `{uname}`; units are: {}", all.join(" ")),
             )
         })?;
@@ -480,8 +511,11 @@ pub(crate) fn apply_units(
             .find(|c| c.field == field)
             .ok_or_else(|| {
                 Error::option(
-                    "--unit",
-                    format!("field `{field}` has no column; map one with --map {field}=COLUMN"),
+                    Setting::Unit,
+                    format!(
+                        "field `{field}` has no column; map one with {} {field}=COLUMN",
+                        Setting::Map
+                    ),
                 )
             })?;
         col.scale = unit.minutes() / field_unit(field).minutes();

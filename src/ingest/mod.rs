@@ -29,7 +29,7 @@ mod tests;
 
 pub use durations::Unit;
 pub use fields::{find_column, normalize_header, Field};
-pub use mapping::{ColumnMapping, MappedColumn};
+pub use mapping::{ColumnMapping, MappedColumn, MatchedBy};
 pub use quality::{DataQuality, RejectGroup, RejectPolicy, RejectSummary};
 pub use reader::TicketReader;
 pub use rejects::RejectsWriter;

@@ -8,7 +8,7 @@
 //! carry the [`DataQuality`] block.
 
 use super::Reject;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -74,7 +74,7 @@ impl RejectSummary {
             None => {
                 self.groups.push(RejectGroup {
                     // From the key: a value in the reason cannot pick the hint.
-                    hint: hint_for(&key).map(str::to_string),
+                    hint: hint_for(&key),
                     reason: key.clone(),
                     count: 0,
                     first_lines: Vec::new(),
@@ -106,9 +106,11 @@ impl RejectSummary {
         let mut g = self.groups.clone();
         for (&i, &(dates, day_first)) in &self.dates {
             // (A column that mixes both orders is not fixed by an option.)
-            if day_first > 0 && !g[i].reason.contains("--") && !g[i].reason.contains(MIXED) {
+            if day_first > 0 && !names_a_setting(&g[i].reason) && !g[i].reason.contains(MIXED) {
                 g[i].hint = Some(format!(
-                    "{day_first} of {dates} rejected values look day-first (first field > 12): pass --date-order dmy, or --date-format COLUMN=FORMAT"
+                    "{day_first} of {dates} rejected values look day-first (first field > 12): pass {} dmy, or {} COLUMN=FORMAT",
+                    Setting::DateOrder,
+                    Setting::DateFormat
                 ));
             }
         }
@@ -233,61 +235,70 @@ pub fn reason_key(reason: &str) -> String {
     out
 }
 
+/// Whether a message already names a setting (as the front-end spells it).
+fn names_a_setting(message: &str) -> bool {
+    Setting::ALL
+        .iter()
+        .any(|s| message.contains(&s.to_string()))
+}
+
 /// A remedy for a reject reason's kind, when one is known and the reason
-/// does not already name an option (`--…`).
-pub fn hint_for(reason: &str) -> Option<&'static str> {
-    // A reason that names an option, or whose text was there but only
+/// does not already name a setting.
+pub fn hint_for(reason: &str) -> Option<String> {
+    // A reason that names a setting, or whose text was there but only
     // markup or quoted history, needs no further hint.
-    if reason.contains("--") || reason.contains("after cleaning") {
+    if names_a_setting(reason) || reason.contains("after cleaning") {
         return None;
     }
     let r = reason.to_ascii_lowercase();
-    let hints: [(&[&str], &str); 10] = [
+    use Setting::*;
+    let hints: [(&[&str], String); 10] = [
         (
             &["invalid utf-8", "invalid utf8"],
-            "the file is not UTF-8: pass --encoding windows-1252 (Excel's CSV) or the file's encoding",
+            format!("the file is not UTF-8: pass {Encoding} windows-1252 (Excel's CSV) or the file's encoding"),
         ),
         (
             &["wrong column count", "unterminated quote", "unclosed quote"],
-            "check --delimiter and the quoting (a quote left open, or the delimiter inside an unquoted value)",
+            format!("check {Delimiter} and the quoting (a quote left open, or the delimiter inside an unquoted value)"),
         ),
         (
             &["blank created_at", "blank timestamp"],
-            "rows without a creation time are rejected by commands that need one; map another column with --map created_at=COLUMN",
+            format!("rows without a creation time are rejected by commands that need one; map another column with {Map} created_at=COLUMN"),
         ),
         (
             &[MIXED],
-            "the column holds dates in both day/month orders, which no single --date-order or --date-format reads: export it again in one format (ISO 8601 is safest)",
+            format!("the column holds dates in both day/month orders, which no single {DateOrder} or {DateFormat} reads: export it again in one format (ISO 8601 is safest)"),
         ),
         (
             &["timestamp"],
-            "pass --date-format COLUMN=FORMAT (strftime), or --date-order dmy|mdy for day-first dates",
+            format!("pass {DateFormat} COLUMN=FORMAT (strftime), or {DateOrder} dmy|mdy for day-first dates"),
         ),
         (
             &["empty text"],
-            "choose the text with --text-column COLUMN (repeatable) or --map body=COLUMN",
+            format!("choose the text with {TextColumn} COLUMN (repeatable) or {Map} body=COLUMN"),
         ),
         (
             &["duration", "minutes", "hours"],
-            "give the duration's unit with --unit FIELD=UNIT (seconds, minutes, hours, days)",
+            format!("give the duration's unit with {Unit} FIELD=UNIT (seconds, minutes, hours, days)"),
         ),
         (
             &["invalid json", "expected a json object"],
-            "each line must hold one JSON object (or pass --input-format csv)",
+            format!("each line must hold one JSON object (or pass {InputFormat} csv)"),
         ),
         (
             &["object", "array"],
-            "map a nested value with a dotted path, e.g. --map csat=satisfaction_rating.score",
+            format!("map a nested value with a dotted path, e.g. {Map} csat=satisfaction_rating.score"),
         ),
         (
             &["number", "outside", "boolean", "count"],
-            "check the column mapping (--explain-mapping, --map FIELD=COLUMN) and the decimal separator",
+            format!("check the column mapping ({ExplainMapping}, {Map} FIELD=COLUMN) and the decimal separator"),
         ),
     ];
+    // (Hints are built per reject group, not per row: formatting all ten is cheap.)
     hints
-        .iter()
+        .into_iter()
         .find(|(keys, _)| keys.iter().any(|k| r.contains(k)))
-        .map(|(_, h)| *h)
+        .map(|(_, h)| h)
 }
 
 /// The data-quality block of `kpis.json` (`data_quality`), `run.json` and the
@@ -447,7 +458,7 @@ impl RejectPolicy {
     pub fn from_percent(strict: bool, max_reject_pct: f64) -> Result<Self> {
         if !(0.0..=100.0).contains(&max_reject_pct) {
             return Err(Error::option(
-                "--max-reject-rate",
+                Setting::MaxRejectRate,
                 format!("'{max_reject_pct}' is not a percentage from 0 to 100"),
             ));
         }
@@ -569,7 +580,7 @@ mod tests {
             g[0].example,
             "bad created_at timestamp '3/13/2024' in column 'Created'"
         );
-        assert!(g[0].hint.as_deref().unwrap().contains("--date-format"));
+        assert!(g[0].hint.as_deref().unwrap().contains("`date_formats`"));
         assert_eq!(g[1].count, 1);
         assert_eq!(g[1].first_lines, vec![2]);
     }
@@ -581,7 +592,7 @@ mod tests {
         s.add(&rej(4, "bad created_at timestamp '13/04/2024 09:00' in column 'Opened' (day-first only, but the column was read month-first: its first 4 values include '04/15/2024 10:00'; the column mixes both orders)"));
         let hint = s.groups()[0].hint.clone().unwrap();
         assert!(
-            hint.contains("both day/month orders") && !hint.contains("--date-order dmy,"),
+            hint.contains("both day/month orders") && !hint.contains("`date_order` dmy,"),
             "{hint}"
         );
         // 31/02 is no date in either order.
@@ -607,7 +618,7 @@ mod tests {
         assert_eq!(g.len(), 1);
         assert_eq!(
             g[0].hint.as_deref(),
-            Some("2 of 3 rejected values look day-first (first field > 12): pass --date-order dmy, or --date-format COLUMN=FORMAT")
+            Some("2 of 3 rejected values look day-first (first field > 12): pass `date_order` dmy, or `date_formats` COLUMN=FORMAT")
         );
         assert_eq!(
             numeric_date("bad x timestamp '2024-13-01' in column 'c'"),
@@ -638,12 +649,12 @@ mod tests {
     fn hints_follow_the_kind_and_give_way_to_the_reasons_own() {
         assert!(hint_for("invalid UTF-8 in column 'body' at byte 3")
             .unwrap()
-            .contains("--encoding windows-1252"));
+            .contains("`encoding` windows-1252"));
         assert!(hint_for("wrong column count: expected 3, got 2")
             .unwrap()
-            .contains("--delimiter"));
+            .contains("`delimiter`"));
         assert_eq!(
-            hint_for("bad created_at timestamp '1' in column 'c' (pass --date-order dmy)"),
+            hint_for("bad created_at timestamp '1' in column 'c' (pass `date_order` dmy)"),
             None
         );
         assert_eq!(hint_for("something new"), None);
@@ -669,11 +680,11 @@ mod tests {
         assert!(matches!(e, Error::TooManyRejects { rejected: 2, .. }));
         let msg = e.to_string();
         assert!(msg.contains("2 of 20 rows rejected (10.0 %)"), "{msg}");
-        assert!(msg.contains("--max-reject-rate 5 %"), "{msg}");
+        assert!(msg.contains("`max_reject_rate` 5 %"), "{msg}");
         assert!(msg.contains("wrong column count"), "{msg}");
         assert!(p.check(&dq(20, 0, &p)).is_ok());
         assert!(p.check(&dq(0, 0, &p)).is_ok());
-        // --strict: any reject; 100 %: nothing fails.
+        // `strict`: any reject; 100 %: nothing fails.
         let strict = RejectPolicy::from_percent(true, 5.0).unwrap();
         assert!(matches!(
             strict.check(&dq(1000, 1, &strict)),
@@ -704,7 +715,7 @@ mod tests {
             lines[1],
             "  6 × wrong column count: expected 3, got 2 (lines 2, 3, 4, 5, 6, …)"
         );
-        assert!(lines[2].starts_with("      hint: check --delimiter"));
+        assert!(lines[2].starts_with("      hint: check `delimiter`"));
         assert_eq!(lines[3], "warning: column 'Created': read month-first");
         assert!(!d.is_clean());
         assert!(dq(8, 0, &p).summary_lines().is_empty());

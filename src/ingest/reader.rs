@@ -11,7 +11,7 @@ use super::source::{encode_cells, Item, RecordSource};
 use super::time::check_format;
 use super::values::{is_blank, parse_time_or_span, TimeOrSpan};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
-use crate::error::{Error, Result};
+use crate::error::{Error, IngestError, Result, Setting};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 
@@ -260,7 +260,7 @@ fn resolve_date_formats(
 ) -> Result<Vec<(Field, String)>> {
     let mut out: Vec<(Field, String)> = Vec::new();
     for (col, fmt) in formats {
-        check_format(fmt).map_err(|m| Error::option("--date-format", m))?;
+        check_format(fmt).map_err(|m| Error::option(Setting::DateFormat, m))?;
         let mapped: Vec<String> = TIME_FIELDS
             .iter()
             .filter_map(|f| mapping.get(*f).map(|c| c.column.clone()))
@@ -274,13 +274,14 @@ fn resolve_date_formats(
             Some(f) => f,
             None if find_column(headers, col).is_some() => {
                 return Err(Error::option(
-                    "--date-format",
+                    Setting::DateFormat,
                     format!(
-                        "column `{col}` is not read as a time (created_at, first_response, resolved or escalated_at); map it with --map created_at={col}"
+                        "column `{col}` is not read as a time (created_at, first_response, resolved or escalated_at); map it with {} created_at={col}",
+                        Setting::Map
                     ),
                 ))
             }
-            None => return Err(column_not_found("--date-format", col, label, headers)),
+            None => return Err(column_not_found(Setting::DateFormat, col, label, headers)),
         };
         out.retain(|(f, _)| *f != field);
         out.push((field, fmt.clone()));
@@ -363,6 +364,10 @@ fn plan_columns(
     }
     // Plausibility, on the sample as it would be read.
     let now = Utc::now();
+    let implausible = |message: String| IngestError::Implausible {
+        input: label.to_string(),
+        message,
+    };
     for s in &samples {
         let Some(c) = mapping.get(s.field) else {
             continue;
@@ -399,10 +404,9 @@ fn plan_columns(
                 .find(|(f, _)| *f == s.field)
                 .map(|(_, u)| *u)
                 .unwrap_or_else(|| column_unit(s.field, &c.column));
-            check_durations(s.field, &c.column, unit, spans, raw)
-                .map_err(|m| Error::Data(format!("{label}: {m}")))?;
+            check_durations(s.field, &c.column, unit, spans, raw).map_err(implausible)?;
         }
-        check_future(&c.column, latest, now).map_err(|m| Error::Data(format!("{label}: {m}")))?;
+        check_future(&c.column, latest, now).map_err(implausible)?;
     }
     Ok((plans, warnings))
 }

@@ -22,7 +22,7 @@ use super::json::{self, Flat, Layout, Piece, Splitter};
 use super::mapping::ColumnMapping;
 use super::values::parse_tags;
 use super::{InputFormat, InputSource, Reject};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use csv::ByteRecord;
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -270,9 +270,10 @@ impl RecordSource {
         };
         if det.how == "guessed" {
             src.notice = Some(format!(
-                "{} is not UTF-8: read as {} (detected); pass --encoding NAME if characters look wrong",
+                "{} is not UTF-8: read as {} (detected); pass {} NAME if characters look wrong",
                 src.label,
-                det.encoding.name()
+                det.encoding.name(),
+                Setting::Encoding
             ));
         }
         Ok(src)
@@ -464,7 +465,7 @@ impl RecordSource {
                         self.done = true;
                         if let Some(k) = st.seen.iter().position(|s| !s) {
                             return Err(Error::option(
-                                "--map",
+                                Setting::Map,
                                 format!(
                                     "'{}' never occurs in {}: no object has that key or dotted path",
                                     self.extra_keys[k], self.label
@@ -517,7 +518,8 @@ fn nested_object(flat: &Flat, mapped: &[(usize, Field, String)]) -> Option<Strin
         let kids = json::children(flat, key);
         let first = kids.first()?;
         Some(format!(
-            "nested object in key '{key}' where a {field} value is expected (map one of its fields with a dotted path, e.g. --map {field}={first})"
+            "nested object in key '{key}' where a {field} value is expected (map one of its fields with a dotted path, e.g. {map} {field}={first})",
+            map = Setting::Map
         ))
     })
 }
@@ -830,8 +832,9 @@ fn json_item(line: u64, bytes: &[u8], end_line: Option<u64>) -> JsonItem {
 fn parse_object(bytes: &[u8]) -> std::result::Result<serde_json::Map<String, Value>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         format!(
-            "invalid UTF-8 at byte {} (the file is not UTF-8 throughout: pass --encoding windows-1252, or the file's encoding)",
-            e.valid_up_to()
+            "invalid UTF-8 at byte {} (the file is not UTF-8 throughout: pass {} windows-1252, or the file's encoding)",
+            e.valid_up_to(),
+            Setting::Encoding
         )
     })?;
     match serde_json::from_str::<Value>(text) {
@@ -908,9 +911,10 @@ impl CsvCtx<'_> {
                     out.push_back(Item::Reject(Reject {
                         line,
                         reason: format!(
-                            "invalid UTF-8 in column '{}' at byte {} (the file is not UTF-8 throughout: pass --encoding windows-1252, or the file's encoding)",
+                            "invalid UTF-8 in column '{}' at byte {} (the file is not UTF-8 throughout: pass {} windows-1252, or the file's encoding)",
                             self.column(i),
-                            e.valid_up_to()
+                            e.valid_up_to(),
+                            Setting::Encoding
                         ),
                         raw: encode_record(rec, self.delimiter),
                     }));

@@ -17,9 +17,9 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
-use crate::{Error, Result};
+use crate::error::{Error, Result, Setting};
 
-const OPTION: &str = "--business-hours";
+const OPTION: Setting = Setting::BusinessHours;
 
 /// Longest span (in days, about 100 years) business time is computed for.
 pub const MAX_SPAN_DAYS: i32 = 36_525;

@@ -49,6 +49,7 @@ pub(crate) use report::flatten_values;
 pub use report::{Headline, KpiReport, KpiTable, ReportOptions, TableRow};
 pub use sla::{PriorityClass, SlaTargets};
 
+use crate::error::Setting;
 use crate::ingest::customers::CustomerTable;
 use crate::period::Period;
 use crate::{EnrichedTicket, Error, Result};
@@ -170,8 +171,8 @@ impl KpiOptions {
     pub fn validate_with(&self, extra: &[&str]) -> Result<()> {
         if let Some(c) = self.cost {
             let flag = match c {
-                CostBasis::SupportCost(_) => "--support-cost",
-                CostBasis::CostPerAgentHour(_) => "--cost-per-agent-hour",
+                CostBasis::SupportCost(_) => Setting::SupportCost,
+                CostBasis::CostPerAgentHour(_) => Setting::CostPerAgentHour,
             };
             if !(c.amount().is_finite() && c.amount() >= 0.0) {
                 return Err(Error::option(
@@ -183,14 +184,17 @@ impl KpiOptions {
         if let Some(h) = self.agent_hours {
             if !(h.is_finite() && h > 0.0) {
                 return Err(Error::option(
-                    "--agent-hours",
+                    Setting::AgentHours,
                     format!("{h} is not a number of hours > 0"),
                 ));
             }
             if self.period.is_none() {
                 return Err(Error::option(
-                    "--agent-hours",
-                    "paid hours are per agent per period: add --period day|week|month",
+                    Setting::AgentHours,
+                    format!(
+                        "paid hours are per agent per period: add {} day|week|month",
+                        Setting::Period
+                    ),
                 ));
             }
         }
@@ -199,7 +203,7 @@ impl KpiOptions {
                 let mut known: Vec<&str> = DIMENSIONS.to_vec();
                 known.extend(extra);
                 return Err(Error::option(
-                    "--by",
+                    Setting::By,
                     format!(
                         "unknown dimension `{d}` (known: {}; a taxonomy's name once one is applied)",
                         known.join(", ")
@@ -208,7 +212,7 @@ impl KpiOptions {
             }
             if self.by[..i].contains(d) {
                 return Err(Error::option(
-                    "--by",
+                    Setting::By,
                     format!("dimension `{d}` given twice"),
                 ));
             }

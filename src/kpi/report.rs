@@ -378,8 +378,10 @@ impl KpiTable {
                 source: e,
             })?;
         }
-        w.into_inner()
-            .map_err(|e| Error::Data(format!("{}: {}", ctx(), e.error())))
+        w.into_inner().map_err(|e| Error::Csv {
+            context: ctx(),
+            source: e.into_error().into(),
+        })
     }
 }
 

@@ -8,7 +8,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::{Error, Result};
+use crate::error::{Error, Result, Setting};
 
 /// The four priority classes targets are set for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -158,20 +158,20 @@ impl SlaTargets {
     /// from the defaults and overriding the classes named. A bare number is
     /// minutes; suffixes `m`, `h`, `d` are accepted (`2h`).
     pub fn parse_sla(spec: &str) -> Result<SlaTargets> {
-        Self::parse_onto(SlaTargets::default(), spec, 1.0, "--sla")
+        Self::parse_onto(SlaTargets::default(), spec, 1.0, Setting::Sla)
     }
 
     /// Parse `--sla-resolution urgent=4h,high=1d,normal=48`: resolution
     /// targets. Only the classes named get a target; a bare number is hours.
     pub fn parse_resolution(spec: &str) -> Result<SlaTargets> {
-        Self::parse_onto(SlaTargets::none(), spec, 60.0, "--sla-resolution")
+        Self::parse_onto(SlaTargets::none(), spec, 60.0, Setting::SlaResolution)
     }
 
     fn parse_onto(
         mut out: SlaTargets,
         spec: &str,
         bare_unit_min: f64,
-        option: &str,
+        option: Setting,
     ) -> Result<SlaTargets> {
         let mut any = false;
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -365,7 +365,7 @@ mod tests {
             "urgent=NaN",
         ] {
             let e = SlaTargets::parse_sla(bad).unwrap_err().to_string();
-            assert!(e.starts_with("invalid --sla:"), "{bad}: {e}");
+            assert!(e.starts_with("invalid `sla`:"), "{bad}: {e}");
             assert!(!e.contains('\n'));
         }
     }

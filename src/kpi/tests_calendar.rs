@@ -147,7 +147,7 @@ fn spec_variants_and_errors() {
         "",
     ] {
         let e = BusinessCalendar::parse(bad, None).unwrap_err().to_string();
-        assert!(e.starts_with("invalid --business-hours:"), "{bad}: {e}");
+        assert!(e.starts_with("invalid `business_hours`:"), "{bad}: {e}");
     }
 }
 

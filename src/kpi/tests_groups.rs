@@ -326,7 +326,7 @@ fn validate_rejects_unknown_and_duplicate_dimensions() {
         .validate()
         .unwrap_err()
         .to_string()
-        .starts_with("invalid --by: unknown dimension `colour`"));
+        .starts_with("invalid `by`: unknown dimension `colour`"));
     let dup = KpiOptions {
         by: vec!["agent".into(), "agent".into()],
         ..KpiOptions::default()

@@ -7,7 +7,7 @@
 
 use super::config::ModelConfig;
 use super::source::ModelFiles;
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelError, Result};
 use ort::session::{builder::GraphOptimizationLevel, Session};
 use ort::value::TensorRef;
 
@@ -88,7 +88,7 @@ impl OrtBackend {
 impl Backend for OrtBackend {
     fn infer(&mut self, b: &TokenBatch) -> Result<BatchOutput> {
         let shape = [b.rows as i64, b.seq_len as i64];
-        let rt = |e: ort::Error| Error::Runtime(format!("inference failed: {e}"));
+        let rt = |e: ort::Error| Error::from(ModelError::Runtime(format!("inference failed: {e}")));
         let mut inputs: Vec<(String, ort::session::SessionInputValue<'_>)> = Vec::with_capacity(3);
         for name in &self.config.inputs {
             let data = match name.as_str() {
@@ -109,10 +109,10 @@ impl Backend for OrtBackend {
         let take = |name: &str, width: usize| -> Result<Vec<f32>> {
             let (shape, data) = out[name].try_extract_tensor::<f32>().map_err(rt)?;
             if shape.len() != 2 || shape[0] as usize != b.rows || shape[1] as usize != width {
-                return Err(Error::Runtime(format!(
+                return Err(Error::from(ModelError::Runtime(format!(
                     "output `{name}` has shape {shape:?}, expected [{}, {width}]",
                     b.rows
-                )));
+                ))));
             }
             Ok(data.to_vec())
         };

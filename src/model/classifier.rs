@@ -12,7 +12,7 @@ use super::config::ModelConfig;
 use super::source::{ModelFiles, ModelSource};
 use super::store::InferenceStore;
 use crate::embeddings::Embeddings;
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelError, Result};
 use crate::text::batch::{encode_all, load_tokenizer, plan_batches, to_token_batch};
 use crate::ticket::{HeadLabel, Prediction, Sentiment};
 use rayon::prelude::*;
@@ -143,7 +143,7 @@ impl Classifier {
         options: ClassifierOptions,
     ) -> Result<Self> {
         if backends.is_empty() {
-            return Err(Error::Data("no inference backend".into()));
+            return Err(ModelError::NoBackend.into());
         }
         let tokenizer = load_tokenizer(
             &files.tokenizer,
@@ -327,17 +327,17 @@ impl Classifier {
             .enumerate()
             .map(|(i, batch)| {
                 let tb = to_token_batch(batch);
-                let mut backend = self.backends[i % self.backends.len()]
-                    .lock()
-                    .map_err(|_| Error::Runtime("an inference thread panicked".into()))?;
+                let mut backend = self.backends[i % self.backends.len()].lock().map_err(|_| {
+                    Error::from(ModelError::Runtime("an inference thread panicked".into()))
+                })?;
                 let out = backend.infer(&tb)?;
                 drop(backend);
                 if out.logits.len() != self.config.heads.len() {
-                    return Err(Error::Runtime(format!(
+                    return Err(Error::from(ModelError::Runtime(format!(
                         "the backend returned {} logit matrices for the model's {} heads",
                         out.logits.len(),
                         self.config.heads.len()
-                    )));
+                    ))));
                 }
                 let done = inferred.fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed)
                     + batch.len();
@@ -379,9 +379,9 @@ impl Classifier {
         };
         let mut predictions = Vec::with_capacity(slot.len());
         for &u in &slot {
-            let p = preds[u]
-                .clone()
-                .ok_or_else(|| Error::Runtime("a text was not inferred".into()))?;
+            let p = preds[u].clone().ok_or_else(|| {
+                Error::from(ModelError::Runtime("a text was not inferred".into()))
+            })?;
             predictions.push(p);
             embeddings.push(&emb[u * dim..(u + 1) * dim]);
         }

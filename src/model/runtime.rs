@@ -18,7 +18,7 @@
 //! whose info names no release branch (a custom build) is accepted, since
 //! ort has already checked it offers at least the 1.31 API.
 
-use crate::error::{Error, Result};
+use crate::error::{ModelError, Result};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -64,7 +64,7 @@ pub fn candidates() -> Vec<PathBuf> {
 pub fn init() -> Result<(&'static RuntimeInfo, &'static ort::environment::Environment)> {
     match ENV.get_or_init(load) {
         Ok((info, env)) => Ok((info, env)),
-        Err(e) => Err(Error::Runtime(e.clone())),
+        Err(e) => Err(ModelError::Runtime(e.clone()).into()),
     }
 }
 

@@ -21,7 +21,7 @@ use super::load::{load_tickets, Enrich, LoadOptions, Loaded, Open, RejectOutput}
 use super::progress::Progress;
 use super::run_info::{sha256_file, RunInfo};
 use crate::churn::{self, ChurnOptions, CustomerTable};
-use crate::error::{Error, Result};
+use crate::error::{Error, PipelineError, Result, Setting};
 use crate::ingest::{DataQuality, IngestOptions, InputSource, RejectPolicy};
 use crate::io::file_name;
 use crate::kpi::{self, KpiOptions};
@@ -226,16 +226,16 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     files.push(rejects_path.clone());
     let mut skipped = Vec::new();
     if !has_text {
-        skipped.push(
-            "classification and themes: no text column (subject, body or --text-column); KPIs and churn run without sentiment and topic"
-                .to_string(),
-        );
+        skipped.push(format!(
+            "classification and themes: no text column (subject, body or {}); KPIs and churn run without sentiment and topic",
+            Setting::TextColumn
+        ));
     }
     if !has_time {
-        skipped.push(
-            "periods, trends and churn: no creation-time column (map one with --map created_at=COLUMN); KPIs cover the whole file"
-                .to_string(),
-        );
+        skipped.push(format!(
+            "periods, trends and churn: no creation-time column (map one with {} created_at=COLUMN); KPIs cover the whole file",
+            Setting::Map
+        ));
     }
     if !has_time {
         drop_timestamps(&mut set.tickets);
@@ -251,12 +251,13 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             .first()
             .map(|g| format!("; most often: {}", g.example))
             .unwrap_or_default();
-        return Err(Error::Data(format!(
-            "no valid tickets in the input ({} of {} rows rejected, see {}{top})",
-            quality.rows_rejected,
-            quality.rows_read,
-            rejects_path.display()
-        )));
+        return Err(PipelineError::NoValidTickets {
+            rejected: quality.rows_rejected,
+            read: quality.rows_read,
+            rejects: rejects_path.display().to_string(),
+            top,
+        }
+        .into());
     }
 
     let n_rows = set.tickets.len() as u64;
@@ -516,8 +517,9 @@ fn run_churn(
                 run.files.push(ep);
                 if let Some(given) = &opts.churn_model {
                     notes.push(format!(
-                        "churn: trained a new model on the {} labelled customers; --churn-model {} was not used (drop the `churned` column to score with it)",
+                        "churn: trained a new model on the {} labelled customers; {} {} was not used (drop the `churned` column to score with it)",
                         c.labelled(),
+                        Setting::ChurnModel,
                         given.display()
                     ));
                 }
@@ -525,7 +527,7 @@ fn run_churn(
                 model = Some(m);
                 evaluation = Some(eval);
             }
-            Err(Error::Data(why)) => {
+            Err(Error::Churn(why)) => {
                 notes.push(format!("churn: training failed: {why}"));
             }
             Err(e) => return Err(e),
@@ -544,9 +546,13 @@ fn run_churn(
     let Some(model) = model else {
         if labelled.is_none() {
             notes.push(if customers.is_some() {
-                "churn: the customers file has no `churned` labels and no --churn-model was given, so no churn model could be trained or applied".into()
+                format!("churn: the customers file has no `churned` labels and no {} was given, so no churn model could be trained or applied", Setting::ChurnModel)
             } else {
-                "churn: no --customers file (with a `churned` column) and no --churn-model given".into()
+                format!(
+                    "churn: no {} file (with a `churned` column) and no {} given",
+                    Setting::Customers,
+                    Setting::ChurnModel
+                )
             });
         }
         let reason = notes
@@ -572,7 +578,7 @@ fn run_churn(
     // run still writes its report.
     let rows = match churn::score(&model, tickets, customers, opts.churn.as_of) {
         Ok(rows) => rows,
-        Err(Error::Data(why)) if evaluation.is_none() => {
+        Err(Error::Churn(why)) if evaluation.is_none() => {
             let reason = format!("churn: not scored: {why}");
             notes.push(reason.clone());
             run.used = "none";

@@ -7,7 +7,7 @@
 //! the reject policy is applied as soon as the tickets are read, before the
 //! model runs over them: a bad read must not cost an embedding run.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TaxonomyError};
 use crate::ingest;
 use crate::io::atomic::write_atomic;
 use crate::io::file_name;
@@ -42,13 +42,15 @@ fn read_tickets(
     let opened = open_input(load)?;
     let headers = opened.headers();
     let col = match label_column {
-        Some(c) => Some(ingest::find_column(headers, c).ok_or_else(|| {
-            Error::Data(format!(
-                "label column `{c}` not found in {}; columns are: {}",
-                load.source.label(),
-                headers.join(", ")
-            ))
-        })?),
+        Some(c) => {
+            Some(
+                ingest::find_column(headers, c).ok_or_else(|| TaxonomyError::LabelColumn {
+                    column: c.to_string(),
+                    input: load.source.label(),
+                    columns: headers.join(", "),
+                })?,
+            )
+        }
         None => None,
     };
     let loaded = opened.load(Enrich::Raw)?;
@@ -148,7 +150,10 @@ pub fn taxonomy_from_names(
     output: &Path,
 ) -> Result<Taxonomy> {
     let text = std::fs::read_to_string(names).map_err(|e| Error::io(names, e))?;
-    let specs = parse_names(&text).map_err(|e| Error::Data(format!("{}: {e}", names.display())))?;
+    let specs = parse_names(&text).map_err(|e| TaxonomyError::NamesFile {
+        path: names.display().to_string(),
+        message: e.to_string(),
+    })?;
     let out = classifier.classify(&prototype_texts(&specs))?;
     let t = from_names(
         &specs,

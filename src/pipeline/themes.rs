@@ -2,7 +2,7 @@
 //! classified file, and fit a theme model on an export.
 
 use crate::embeddings::Embeddings;
-use crate::error::{Error, Result};
+use crate::error::{Error, PipelineError, Result};
 use crate::model::Classifier;
 use crate::pipeline::load::{load_tickets, Enrich, LoadOptions, Loaded};
 use crate::pipeline::progress::Progress;
@@ -57,18 +57,17 @@ pub fn run_themes(job: ThemesJob<'_>, on_loaded: impl FnOnce(&Loaded)) -> Result
     }
     let (tickets, texts) = (&loaded.set.tickets, &loaded.set.texts);
     if emb.rows() != tickets.len() {
-        return Err(Error::Data(format!(
-            "{} has {} rows but {} tickets were read: pass the embeddings written with this file by `classify`",
-            job.embeddings.display(),
-            emb.rows(),
-            tickets.len()
-        )));
+        return Err(PipelineError::EmbeddingsFile {
+            path: job.embeddings.display().to_string(),
+            rows: emb.rows(),
+            tickets: tickets.len(),
+        }
+        .into());
     }
     let report = match job.theme_model {
         Some(m) => m.assign(tickets, texts, &emb, &job.options),
         None => themes::discover(tickets, texts, &emb, &job.options),
-    }
-    .map_err(|e| Error::Data(format!("themes: {e}")))?;
+    }?;
     let files = report.write(tickets, &job.out)?;
     Ok(ThemesOutcome {
         report,
@@ -101,8 +100,7 @@ pub fn fit_themes(
     )?;
     on_loaded(&loaded);
     let set = &loaded.set;
-    let report = themes::discover(&set.tickets, &set.texts, &set.embeddings, options)
-        .map_err(|e| Error::Data(format!("themes: {e}")))?;
+    let report = themes::discover(&set.tickets, &set.texts, &set.embeddings, options)?;
     let model =
         ThemeModel::from_report(&report, &set.embeddings, classifier.model_sha256(), source)?;
     Ok((model, loaded))

@@ -10,7 +10,7 @@
 //! <NAME>_confidence`. An input column with one of these names is replaced,
 //! so re-classifying an enriched file does not duplicate columns.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputError, Result};
 use crate::io::atomic::AtomicFile;
 use crate::io::safe_csv::neutralize;
 use crate::report::enriched_parquet::{Cell, Kind, ParquetSink};
@@ -305,10 +305,10 @@ impl EnrichedWriter {
     fn open_parquet(&mut self) -> Result<()> {
         if self.parquet.is_none() {
             let sink = self.unopened.take().ok_or_else(|| {
-                Error::Data(format!(
-                    "writing {}: the Parquet writer failed earlier",
-                    self.target
-                ))
+                Error::from(OutputError::Write {
+                    target: self.target.to_string(),
+                    message: "the Parquet writer failed earlier".into(),
+                })
             })?;
             let kept: Vec<String> = self.headers[..self.keep.len()].to_vec();
             self.parquet = Some(ParquetSink::create(

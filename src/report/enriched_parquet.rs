@@ -12,7 +12,17 @@
 //! dimensions) whatever the input size. Snappy-compressed: the codec every
 //! Parquet reader has.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputError, Result};
+
+/// [`OutputError::Write`] for the file `target`.
+fn write_error(target: &str, message: String) -> Error {
+    OutputError::Write {
+        target: target.to_string(),
+        message,
+    }
+    .into()
+}
+
 use arrow_array::builder::{Float32Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, FixedSizeListArray, Float32Array, RecordBatch};
 use arrow_buffer::NullBuffer;
@@ -187,10 +197,13 @@ impl BatchBuilder {
                     valid.push(true);
                 }
                 Some(e) => {
-                    return Err(Error::Data(format!(
-                        "writing {target}: an embedding of {} values where the file holds {dim}",
-                        e.len()
-                    )))
+                    return Err(write_error(
+                        target,
+                        format!(
+                            "an embedding of {} values where the file holds {dim}",
+                            e.len()
+                        ),
+                    ))
                 }
                 None => {
                     values.extend(std::iter::repeat_n(0.0, *dim));
@@ -263,7 +276,7 @@ impl<W: Write + Send> ParquetSink<W> {
             .set_created_by(format!("ticketlens {}", env!("CARGO_PKG_VERSION")))
             .build();
         let writer = ArrowWriter::try_new(sink, batch.schema(), Some(props))
-            .map_err(|e| Error::Data(format!("writing {target}: {e}")))?;
+            .map_err(|e| write_error(target, e.to_string()))?;
         Ok(ParquetSink {
             writer,
             batch,
@@ -280,10 +293,10 @@ impl<W: Write + Send> ParquetSink<W> {
         embedding: Option<&[f32]>,
     ) -> Result<()> {
         if self.batch.embedding.is_some() && embedding.is_none() {
-            return Err(Error::Data(format!(
-                "writing {}: a row without its embedding",
-                self.target
-            )));
+            return Err(write_error(
+                &self.target,
+                "a row without its embedding".into(),
+            ));
         }
         self.batch.push(input, ours, embedding, &self.target)?;
         if self.batch.len() == ROW_GROUP {
@@ -297,7 +310,7 @@ impl<W: Write + Send> ParquetSink<W> {
         if self.batch.len() == 0 {
             return Ok(());
         }
-        let err = |e: String| Error::Data(format!("writing {}: {e}", self.target));
+        let err = |e: String| write_error(&self.target, e);
         let batch = self.batch.finish().map_err(|e| err(e.to_string()))?;
         self.writer.write(&batch).map_err(|e| err(e.to_string()))?;
         Ok(())
@@ -308,7 +321,7 @@ impl<W: Write + Send> ParquetSink<W> {
         self.flush()?;
         self.writer
             .into_inner()
-            .map_err(|e| Error::Data(format!("writing {}: {e}", self.target)))
+            .map_err(|e| write_error(&self.target, e.to_string()))
     }
 }
 

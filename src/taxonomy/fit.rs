@@ -18,7 +18,12 @@ use rayon::prelude::*;
 
 use super::eval::Evaluation;
 use super::model::{Taxonomy, TaxonomyKind, Training, FORMAT};
-use crate::{Error, Result};
+use crate::error::{Error, Result, Setting, TaxonomyError};
+
+/// [`TaxonomyError::Labels`]: the labels cannot train a taxonomy.
+pub(super) fn labels_error(message: String) -> Error {
+    TaxonomyError::Labels(message).into()
+}
 
 /// (ticket index, label probabilities) of one fold's held-out tickets.
 type FoldPredictions = Vec<(usize, Vec<f32>)>;
@@ -102,21 +107,24 @@ impl TrainParams {
     /// Validate: a column-safe name, folds 0 or ≥ 2, α > 0, at least one
     /// example per label and one iteration.
     pub fn check(self) -> Result<ValidTrainParams> {
-        let opt = |o: &str, m: String| Err(Error::option(o, m));
+        let opt = |o: Setting, m: String| Err(Error::option(o, m));
         if self.name.trim().is_empty() || self.name.contains([',', '"', '\n']) {
             return opt(
-                "--name",
+                Setting::TaxonomyName,
                 format!("`{}` is not a usable column name", self.name),
             );
         }
         if self.folds == 1 {
-            return opt("--folds", "use 0 (no cross-validation) or 2 or more".into());
+            return opt(
+                Setting::Folds,
+                "use 0 (no cross-validation) or 2 or more".into(),
+            );
         }
         if !(self.alpha.is_finite() && self.alpha > 0.0) {
-            return opt("--alpha", format!("{} is not > 0", self.alpha));
+            return opt(Setting::Alpha, format!("{} is not > 0", self.alpha));
         }
         if self.min_examples == 0 || self.max_iterations == 0 {
-            return opt("--min-examples", "must be at least 1".into());
+            return opt(Setting::MinExamples, "must be at least 1".into());
         }
         Ok(ValidTrainParams(self))
     }
@@ -145,16 +153,17 @@ impl ValidTrainParams {
         let p = &self.0;
         let n = set.labels.len();
         if n == 0 {
-            return Err(Error::Data(
+            return Err(labels_error(
                 "no labelled tickets: the label column is empty on every row".into(),
             ));
         }
         if set.embeddings.len() != n * set.dim {
-            return Err(Error::Data(format!(
-                "{} embedding values for {n} tickets of dimension {}",
-                set.embeddings.len(),
-                set.dim
-            )));
+            return Err(TaxonomyError::Embeddings {
+                values: set.embeddings.len(),
+                texts: n,
+                dim: set.dim,
+            }
+            .into());
         }
         let (labels, targets, merged) = self.label_sets(set.labels)?;
         let (mean, scale) = standardisation(set.embeddings, set.dim);
@@ -259,7 +268,7 @@ impl ValidTrainParams {
             .map(|(l, _)| l.to_string())
             .collect();
         if !small.is_empty() && p.small_labels == SmallLabels::Refuse {
-            return Err(Error::Data(format!(
+            return Err(labels_error(format!(
                 "{} label(s) have fewer than {} examples: {} (label more tickets, or merge them into `{OTHER}`)",
                 small.len(),
                 p.min_examples,
@@ -287,15 +296,15 @@ impl ValidTrainParams {
         labels.dedup();
         if p.multi_label {
             if labels.is_empty() {
-                return Err(Error::Data("no labels in the label column".into()));
+                return Err(labels_error("no labels in the label column".into()));
             }
             if let Some(l) = labels.iter().find(|l| mapped.iter().all(|s| s.contains(l))) {
-                return Err(Error::Data(format!(
+                return Err(labels_error(format!(
                     "label `{l}` is on every ticket: nothing to tell it apart from"
                 )));
             }
         } else if labels.len() < 2 {
-            return Err(Error::Data(format!(
+            return Err(labels_error(format!(
                 "the label column has one class (`{}`): a taxonomy needs at least two labels",
                 labels.first().map_or("", String::as_str)
             )));
@@ -329,7 +338,7 @@ impl ValidTrainParams {
                 .alpha(p.alpha)
                 .max_iterations(p.max_iterations)
                 .fit(&Dataset::new(xs, y))
-                .map_err(|e| Error::Data(format!("fitting the taxonomy: {e}")))?;
+                .map_err(|e| TaxonomyError::Fit(e.to_string()))?;
             // Labels missing from these rows (a cross-validation fold
             // without them) never win: a very low intercept.
             let mut weights = vec![vec![0.0f32; d]; k];
@@ -354,7 +363,7 @@ impl ValidTrainParams {
                     .alpha(p.alpha)
                     .max_iterations(p.max_iterations)
                     .fit(&Dataset::new(xs.clone(), y))
-                    .map_err(|e| Error::Data(format!("fitting the taxonomy: {e}")))?;
+                    .map_err(|e| TaxonomyError::Fit(e.to_string()))?;
                 // linfa orders the two classes; make the score P(label).
                 let positive_is_true = fitted.labels().pos.class;
                 let sign = if positive_is_true { 1.0 } else { -1.0 };

@@ -14,6 +14,7 @@ mod model;
 mod names;
 mod suggest;
 
+pub use crate::error::TaxonomyError;
 pub use eval::{ConfusedPair, Evaluation, LabelMetrics, MAX_CONFUSED};
 pub use fit::{tune_thresholds, LabelledSet, SmallLabels, TrainParams, ValidTrainParams, OTHER};
 pub use model::{Assignment, Scorer, Taxonomy, TaxonomyKind, Training, FORMAT};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::eval::Evaluation;
-use crate::{Error, Result};
+use crate::error::{Error, Result, Setting, TaxonomyError};
 
 /// Output column names a taxonomy may not take (the model's and the
 /// themes' columns), besides the grouping dimensions.
@@ -112,7 +112,12 @@ pub struct Assignment {
 impl Taxonomy {
     /// Check the file's shape (format, sizes, finite numbers).
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(Error::Data(format!("taxonomy `{}`: {m}", self.name)));
+        let bad = |message: String| {
+            Err(Error::from(TaxonomyError::Invalid {
+                name: self.name.clone(),
+                message,
+            }))
+        };
         if self.format != FORMAT {
             return bad(format!(
                 "format `{}` is not {FORMAT} (written by another version?)",
@@ -127,8 +132,9 @@ impl Taxonomy {
             || crate::ticket::Dimension::field(&self.name).is_some()
         {
             return bad(format!(
-                "the name `{}` is a built-in column or dimension: choose another (taxonomy train --name)",
-                self.name
+                "the name `{}` is a built-in column or dimension: choose another ({})",
+                self.name,
+                Setting::TaxonomyName
             ));
         }
         if let Some(l) = self.labels.iter().find(|l| l.contains(';')) {
@@ -189,8 +195,10 @@ impl Taxonomy {
             context: format!("reading taxonomy {}", path.display()),
             source: e,
         })?;
-        t.validate()
-            .map_err(|e| Error::Data(format!("{}: {e}", path.display())))?;
+        t.validate().map_err(|e| TaxonomyError::File {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
         Ok(t)
     }
 
@@ -208,13 +216,14 @@ impl Taxonomy {
     /// nothing in another embedding space.
     pub fn check_model(&self, model_sha256: &str, dim: usize) -> Result<()> {
         if self.embedding_dim != dim || self.model_sha256 != model_sha256 {
-            return Err(Error::Data(format!(
-                "taxonomy `{}` was built with model {}… (dimension {}), but the model in use is {}… (dimension {dim}): train it again with this model",
-                self.name,
-                crate::io::short_sha(&self.model_sha256),
-                self.embedding_dim,
-                crate::io::short_sha(model_sha256),
-            )));
+            return Err(TaxonomyError::OtherModel {
+                name: self.name.clone(),
+                fitted: crate::io::short_sha(&self.model_sha256).to_string(),
+                fitted_dim: self.embedding_dim,
+                current: crate::io::short_sha(model_sha256).to_string(),
+                dim,
+            }
+            .into());
         }
         Ok(())
     }
@@ -229,10 +238,11 @@ impl Taxonomy {
             .map(|h| &h.name)
             .find(|h| h.eq_ignore_ascii_case(&self.name));
         if let Some(h) = head {
-            return Err(Error::Data(format!(
-                "taxonomy `{}` has the name of the model's `{h}` head, and both would write the column `{h}`: train the taxonomy again under another name",
-                self.name
-            )));
+            return Err(TaxonomyError::HeadClash {
+                name: self.name.clone(),
+                head: h.clone(),
+            }
+            .into());
         }
         Ok(())
     }

@@ -15,8 +15,9 @@
 //! normalised again; a ticket gets the label of the most similar prototype
 //! (cosine similarity), or `other` below `--other-threshold`.
 
+use super::fit::labels_error;
 use super::model::{normalized, Taxonomy, TaxonomyKind, Training, FORMAT};
-use crate::{Error, Result};
+use crate::error::{Error, Result, Setting, TaxonomyError};
 
 /// Label given below the similarity threshold.
 pub const OTHER: &str = "other";
@@ -49,13 +50,13 @@ pub fn parse_names(text: &str) -> Result<Vec<NameSpec>> {
             None => (line, ""),
         };
         if label.is_empty() {
-            return Err(Error::Data(format!(
+            return Err(labels_error(format!(
                 "names file line {}: no label before `:`",
                 i + 1
             )));
         }
         if out.iter().any(|s| s.label == label) {
-            return Err(Error::Data(format!(
+            return Err(labels_error(format!(
                 "names file line {}: label `{label}` given twice",
                 i + 1
             )));
@@ -73,7 +74,7 @@ pub fn parse_names(text: &str) -> Result<Vec<NameSpec>> {
         });
     }
     if out.len() < 2 {
-        return Err(Error::Data(format!(
+        return Err(labels_error(format!(
             "the names file has {} label(s): a taxonomy needs at least two",
             out.len()
         )));
@@ -131,15 +132,17 @@ pub fn from_names(
 ) -> Result<Taxonomy> {
     let n: usize = specs.iter().map(|s| s.texts.len()).sum();
     if embeddings.len() != n * dim || dim == 0 {
-        return Err(Error::Data(format!(
-            "{} embedding values for {n} prototype texts of dimension {dim}",
-            embeddings.len()
-        )));
+        return Err(TaxonomyError::Embeddings {
+            values: embeddings.len(),
+            texts: n,
+            dim,
+        }
+        .into());
     }
     if let Some(t) = params.other_threshold {
         if !(-1.0..=1.0).contains(&t) {
             return Err(Error::option(
-                "--other-threshold",
+                Setting::OtherThreshold,
                 format!("{t} is not a cosine similarity in [-1, 1]"),
             ));
         }

@@ -5,7 +5,7 @@
 //! does) keeps padding near zero: a 12-token tweet never pads to the length of
 //! a 256-token e-mail. Results are mapped back to input order by the caller.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ModelError, Result};
 use rayon::prelude::*;
 use tokenizers::Tokenizer;
 
@@ -43,7 +43,12 @@ pub fn encode_all(tok: &Tokenizer, texts: &[&str]) -> Result<Vec<Encoded>> {
                     index,
                     ids: e.get_ids().to_vec(),
                 })
-                .map_err(|e| Error::Data(format!("tokenizer failed on text #{index}: {e}")))
+                .map_err(|e| {
+                    Error::from(ModelError::Tokenizer {
+                        index,
+                        message: e.to_string(),
+                    })
+                })
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use super::select::KSelection;
 use super::ThemeOptions;
 use super::{cluster, kmeans};
 use crate::embeddings::Embeddings;
-use crate::error::{Error, Result};
+use crate::error::{Result, ThemesError};
 
 /// Theme of every row of `emb` exactly as [`super::discover`] would cluster
 /// them (canonical order by embedding content, default pipeline: micro
@@ -20,10 +20,14 @@ pub fn cluster_embeddings(
 ) -> Result<(Vec<usize>, KSelection)> {
     let n = emb.rows();
     if n == 0 {
-        return Err(Error::Data("themes: no embedding rows to cluster".into()));
+        return Err(ThemesError::NoTickets.into());
     }
-    let unit = cluster::unit_rows(&emb.data, emb.dim)
-        .map_err(|(i, what)| Error::Data(format!("themes: embedding row {i} is {what}")))?;
+    let unit =
+        cluster::unit_rows(&emb.data, emb.dim).map_err(|(row, what)| ThemesError::BadRow {
+            row,
+            ticket: None,
+            what,
+        })?;
     let dim = emb.dim;
     let hashes: Vec<u64> = (0..n)
         .map(|i| cluster::row_hash(&unit[i * dim..(i + 1) * dim]))

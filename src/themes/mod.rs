@@ -22,6 +22,7 @@ mod stopwords;
 pub(crate) mod trends;
 mod write;
 
+pub use crate::error::ThemesError;
 pub use ctfidf::{ctfidf, Keyword};
 pub use eval::{cluster_embeddings, spherical_kmeans};
 pub use kind::ThemeKind;
@@ -58,7 +59,7 @@ pub use stats::{Example, SentimentMix, TrendPoint};
 pub use trends::{TrendRow, Trending};
 
 use crate::embeddings::Embeddings;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::period::Period;
 use crate::ticket::{EnrichedTicket, Sentiment, ThemeRef};
 use chrono_tz::Tz;
@@ -287,35 +288,32 @@ pub(crate) fn prepare<'a>(
 ) -> Result<Prepared<'a>> {
     let n = tickets.len();
     if texts.len() != n {
-        return Err(Error::Data(format!(
-            "themes: {} tickets but {} texts",
-            n,
-            texts.len()
-        )));
+        return Err(ThemesError::Count {
+            tickets: n,
+            found: texts.len(),
+            what: "texts",
+        }
+        .into());
     }
-    if n > 0 && emb.dim == 0 {
-        return Err(Error::Data("themes: embeddings have width 0".into()));
-    }
-    if !emb.data.len().is_multiple_of(emb.dim.max(1)) {
-        return Err(Error::Data(format!(
-            "themes: {} embedding values are not whole rows of width {}",
-            emb.data.len(),
-            emb.dim
-        )));
+    if (n > 0 && emb.dim == 0) || !emb.data.len().is_multiple_of(emb.dim.max(1)) {
+        return Err(ThemesError::Ragged {
+            values: emb.data.len(),
+            dim: emb.dim,
+        }
+        .into());
     }
     if emb.rows() != n {
-        return Err(Error::Data(format!(
-            "themes: {} tickets but {} embedding rows (width {}): the embeddings file does not belong to this input",
-            n,
-            emb.rows(),
-            emb.dim
-        )));
+        return Err(ThemesError::Embeddings {
+            tickets: n,
+            rows: emb.rows(),
+            dim: emb.dim,
+        }
+        .into());
     }
-    let unit = cluster::unit_rows(&emb.data, emb.dim).map_err(|(i, what)| {
-        Error::Data(format!(
-            "themes: embedding row {} (ticket {}) is {what}",
-            i, tickets[i].ticket.id
-        ))
+    let unit = cluster::unit_rows(&emb.data, emb.dim).map_err(|(i, what)| ThemesError::BadRow {
+        row: i,
+        ticket: Some(tickets[i].ticket.id.clone()),
+        what,
     })?;
     let selected: Vec<usize> = (0..n)
         .filter(|&i| {

@@ -30,8 +30,8 @@ use super::{
     cluster, prepare, stats, KSelection, SavedModelInfo, ThemeKind, ThemeOptions, ThemeReport,
 };
 use crate::embeddings::Embeddings;
+use crate::error::{Error, Result, ThemesError};
 use crate::ticket::EnrichedTicket;
-use crate::{Error, Result};
 
 /// The `format` of a saved theme model file.
 pub const THEME_MODEL_FORMAT: &str = "ticketlens-themes/1";
@@ -115,23 +115,25 @@ impl ThemeModel {
         source: &str,
     ) -> Result<ThemeModel> {
         if report.assignments.len() != emb.rows() {
-            return Err(Error::Data(format!(
-                "theme model: {} tickets but {} embedding rows",
-                report.assignments.len(),
-                emb.rows()
-            )));
+            return Err(ThemesError::Embeddings {
+                tickets: report.assignments.len(),
+                rows: emb.rows(),
+                dim: emb.dim,
+            }
+            .into());
         }
         if report.themes.is_empty() {
-            return Err(Error::Data(
-                "theme model: no themes to save (no ticket was themed)".into(),
-            ));
+            return Err(ThemesError::NothingToSave.into());
         }
         let dim = emb.dim;
         let k = report.themes.len();
         // The rows as `discover` clustered them (borrowed when already unit).
-        let unit = cluster::unit_rows(&emb.data, dim).map_err(|(i, what)| {
-            Error::Data(format!("theme model: embedding row {i} is {what}"))
-        })?;
+        let unit =
+            cluster::unit_rows(&emb.data, dim).map_err(|(row, what)| ThemesError::BadRow {
+                row,
+                ticket: None,
+                what,
+            })?;
         let row = |i: usize| &unit[i * dim..(i + 1) * dim];
         let mut sums = vec![vec![0f32; dim]; k];
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
@@ -186,27 +188,29 @@ impl ThemeModel {
     /// Read a saved model from its JSON (`label` names it in errors), with
     /// [`ThemeModel::load`]'s checks.
     pub fn from_json(bytes: &[u8], label: &str) -> Result<ThemeModel> {
+        let bad = |message: String| ThemesError::ModelFile {
+            file: label.to_string(),
+            message,
+        };
         let m: ThemeModel = serde_json::from_slice(bytes)
-            .map_err(|e| Error::Data(format!("{}: not a ticketlens theme model ({e})", label)))?;
+            .map_err(|e| bad(format!("not a ticketlens theme model ({e})")))?;
         if m.format != THEME_MODEL_FORMAT {
-            return Err(Error::Data(format!(
-                "{}: theme model format `{}`, expected `{THEME_MODEL_FORMAT}`",
-                label, m.format
-            )));
+            return Err(bad(format!(
+                "theme model format `{}`, expected `{THEME_MODEL_FORMAT}`",
+                m.format
+            ))
+            .into());
         }
-        let bad = m
+        let wrong = m
             .themes
             .iter()
             .enumerate()
             .find(|(i, t)| t.id != *i || t.centre.len() != m.embedding_dim);
-        if let Some((i, _)) = bad {
-            return Err(Error::Data(format!(
-                "{}: theme {i} has a wrong id or centre width",
-                label
-            )));
+        if let Some((i, _)) = wrong {
+            return Err(bad(format!("theme {i} has a wrong id or centre width")).into());
         }
         if m.themes.is_empty() {
-            return Err(Error::Data(format!("{}: no themes", label)));
+            return Err(bad("no themes".into()).into());
         }
         Ok(m)
     }
@@ -224,18 +228,19 @@ impl ThemeModel {
     /// mean nothing in another's space.
     pub fn check_model(&self, model_sha256: Option<&str>, dim: usize) -> Result<()> {
         if dim != self.embedding_dim {
-            return Err(Error::Data(format!(
-                "theme model has {}-dimensional centres but the embeddings are {dim}-dimensional: it was fitted with another model",
-                self.embedding_dim
-            )));
+            return Err(ThemesError::ModelWidth {
+                model: self.embedding_dim,
+                embeddings: dim,
+            }
+            .into());
         }
         match model_sha256 {
             Some(s) if !self.model_sha256.is_empty() && s != self.model_sha256 => {
-                Err(Error::Data(format!(
-                    "theme model was fitted with model {} but this run uses {}: refit it (themes fit) with this model",
-                    crate::io::short_sha(&self.model_sha256),
-                    crate::io::short_sha(s)
-                )))
+                Err(ThemesError::OtherModel {
+                    fitted: crate::io::short_sha(&self.model_sha256).to_string(),
+                    current: crate::io::short_sha(s).to_string(),
+                }
+                .into())
             }
             _ => Ok(()),
         }
@@ -252,8 +257,12 @@ impl ThemeModel {
     pub fn nearest(&self, emb: &Embeddings) -> Result<Vec<NearestTheme>> {
         self.check_model(None, emb.dim)?;
         let dim = emb.dim;
-        let unit = cluster::unit_rows(&emb.data, dim)
-            .map_err(|(i, what)| Error::Data(format!("embedding row {i} is {what}")))?;
+        let unit =
+            cluster::unit_rows(&emb.data, dim).map_err(|(row, what)| ThemesError::BadRow {
+                row,
+                ticket: None,
+                what,
+            })?;
         let flat = self.flat_centres();
         let centres = Rows { data: &flat, dim };
         use rayon::prelude::*;

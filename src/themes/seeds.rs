@@ -16,7 +16,7 @@
 //! the plain name and the others `name (2)`, `name (3)`, … by overlap.
 
 use super::ctfidf::{tokenize, Keyword};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ThemesError};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -67,10 +67,11 @@ pub fn parse_seed_themes(text: &str, origin: &str) -> Result<Vec<SeedTheme>> {
     };
     for s in &seeds {
         if s.name.trim().is_empty() || s.keywords.iter().all(|k| tokenize(k).is_empty()) {
-            return Err(Error::Data(format!(
-                "{origin}: seed theme `{}` needs a name and at least one keyword that is not a stop word",
-                s.name
-            )));
+            return Err(ThemesError::Seed {
+                origin: origin.to_string(),
+                name: s.name.clone(),
+            }
+            .into());
         }
     }
     Ok(seeds)

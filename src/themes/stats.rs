@@ -6,7 +6,7 @@ use super::kind::{self, ThemeKind};
 use super::seeds;
 use super::trends::{self, Event, TrendSettings};
 use super::{SubTheme, Theme, ThemeOptions, ThemeReport};
-use crate::error::{Error, Result};
+use crate::error::{Result, ThemesError};
 use crate::ticket::{EnrichedTicket, Sentiment, ThemeRef};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -286,9 +286,7 @@ pub(crate) fn build(
                 .with_timezone(&opts.timezone)
                 .date_naive()
         });
-        let first = it
-            .next()
-            .ok_or_else(|| Error::Data("themes: no tickets".into()))?;
+        let first = it.next().ok_or(ThemesError::NoTickets)?;
         it.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)))
     };
     let events: Vec<Event> = selected

@@ -5,7 +5,7 @@
 //! Free-text CSV cells (labels, ticket ids) go through the formula guard.
 
 use super::ThemeReport;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ThemesError};
 use crate::io::safe_csv::neutralize;
 use crate::ticket::EnrichedTicket;
 use std::io::Write;
@@ -44,11 +44,13 @@ impl ThemeReport {
     /// be the slice given to [`super::discover`].
     pub fn write(&self, tickets: &[EnrichedTicket], out_dir: &Path) -> Result<Vec<PathBuf>> {
         if tickets.len() != self.assignments.len() {
-            return Err(Error::Data(format!(
-                "themes: report covers {} tickets but {} were given to write",
-                self.assignments.len(),
-                tickets.len()
-            )));
+            // (Counted against the report: "tickets" are its tickets.)
+            return Err(ThemesError::Count {
+                tickets: self.assignments.len(),
+                found: tickets.len(),
+                what: "tickets given to write",
+            }
+            .into());
         }
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let mut out = Vec::new();

@@ -9,8 +9,22 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 use ticketlens::embeddings::Embeddings;
+use ticketlens::error::{PipelineError, Setting, ThemesError};
 use ticketlens::themes::{self, KSelection, ThemeOptions};
 use ticketlens::{Error, Result};
+
+/// Gold labels that are not one per embedding row (or no rows at all).
+fn gold_mismatch(rows: usize, gold: usize) -> Error {
+    if rows == 0 {
+        return ThemesError::NoTickets.into();
+    }
+    ThemesError::Count {
+        tickets: rows,
+        found: gold,
+        what: "gold labels",
+    }
+    .into()
+}
 
 /// Quality of a clustering against gold labels.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -127,11 +141,7 @@ pub fn eval_clustering(
 ) -> Result<ClusterEval> {
     let n = emb.rows();
     if gold.len() != n || n == 0 {
-        return Err(Error::Data(format!(
-            "eval: {} embedding rows but {} gold labels",
-            n,
-            gold.len()
-        )));
+        return Err(gold_mismatch(n, gold.len()));
     }
     let t = std::time::Instant::now();
     let (labels, selection) = themes::cluster_embeddings(emb, opts)?;
@@ -154,12 +164,11 @@ pub fn eval_clustering(
 /// Ward merge.
 pub fn eval_kmeans(emb: &Embeddings, gold: &[String], k: usize, seed: u64) -> Result<ClusterEval> {
     let n = emb.rows();
-    if gold.len() != n || n == 0 || k == 0 {
-        return Err(Error::Data(format!(
-            "eval: {} embedding rows, {} gold labels, k = {k}",
-            n,
-            gold.len()
-        )));
+    if gold.len() != n || n == 0 {
+        return Err(gold_mismatch(n, gold.len()));
+    }
+    if k == 0 {
+        return Err(Error::option(Setting::Themes, "k = 0: at least one theme"));
     }
     let t = std::time::Instant::now();
     let labels = themes::spherical_kmeans(emb, k, seed, 100);
@@ -222,13 +231,12 @@ pub fn read_labelled(
     }
     let emb = Embeddings::read_npy(npy)?;
     if emb.rows() != texts.len() {
-        return Err(Error::Data(format!(
-            "{}: {} rows but {} has {} rows",
-            npy.display(),
-            emb.rows(),
-            csv_path.display(),
-            texts.len()
-        )));
+        return Err(PipelineError::EmbeddingsFile {
+            path: npy.display().to_string(),
+            rows: emb.rows(),
+            tickets: texts.len(),
+        }
+        .into());
     }
     Ok((texts, gold, emb))
 }

@@ -185,3 +185,56 @@ fn churn_submodules_depend_one_way() {
     }
     assert!(violations.is_empty(), "{violations:#?}");
 }
+
+/// Library code names settings with `ticketlens::error::Setting`, which the
+/// front-end spells (the CLI as `--map`, Python as `mapping=`): no string
+/// literal outside the CLI names a flag. Comments and in-file test modules
+/// (after `#[cfg(test)]`) are skipped, as are test-only files.
+#[test]
+fn library_messages_name_settings_not_flags() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+        let name = f.file_name().unwrap().to_string_lossy();
+        if rel.starts_with("cli/")
+            || rel == "main.rs"
+            || rel.contains("/tests/")
+            || name.starts_with("tests")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for (i, line) in code.lines().enumerate() {
+            let l = line.trim_start();
+            if l.starts_with("//") {
+                continue;
+            }
+            // A `--flag` inside a string literal on this line.
+            let mut in_str = false;
+            let b = l.as_bytes();
+            for j in 0..b.len() {
+                match b[j] {
+                    b'"' if j == 0 || b[j - 1] != b'\\' => in_str = !in_str,
+                    b'-' if in_str
+                        && b.get(j + 1) == Some(&b'-')
+                        && b.get(j + 2).is_some_and(|c| c.is_ascii_lowercase())
+                        && (j == 0 || !b[j - 1].is_ascii_alphanumeric()) =>
+                    {
+                        found.push(format!("src/{rel}:{}: {}", i + 1, l.trim()));
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "library strings naming CLI flags (use error::Setting):\n{}",
+        found.join("\n")
+    );
+}

@@ -49,7 +49,7 @@ use super::source::{Item, RecordSource};
 use super::time::parse_timestamp;
 use super::values::{is_blank, show};
 use super::{InputFormat, InputSource, Reject};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Setting};
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
 
@@ -363,7 +363,7 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
         let field = MsgField::parse(fname).ok_or_else(|| {
             let known: Vec<&str> = MSG_FIELDS.iter().map(|f| f.as_str()).collect();
             Error::option(
-                "--map",
+                Setting::Map,
                 format!(
                     "unknown message field `{fname}`; fields are: {}",
                     known.join(" ")
@@ -371,7 +371,7 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
             )
         })?;
         let idx = find_column(headers, col).ok_or_else(|| {
-            Error::option("--map", format!("column `{col}` not found in {label}"))
+            Error::option(Setting::Map, format!("column `{col}` not found in {label}"))
         })?;
         taken[idx] = true;
         chosen.retain(|(f, _)| *f != field);

@@ -404,7 +404,7 @@ fn missing_columns_and_bad_map() {
     };
     let e = log_of(".csv", "id,text,inbound\n1,x,true\n", &opts).unwrap_err();
     assert!(
-        matches!(&e, Error::InvalidOption { option, .. } if option == "--map"),
+        matches!(&e, Error::InvalidOption { option, .. } if *option == Setting::Map),
         "{e}"
     );
 }

@@ -1,4 +1,4 @@
-//! Encodings: UTF-8 with/without BOM, UTF-16 LE/BE, Windows-1252, `--encoding`.
+//! Encodings: UTF-8 with/without BOM, UTF-16 LE/BE, Windows-1252, ``encoding``.
 
 use super::*;
 
@@ -152,7 +152,7 @@ fn forced_encoding_wins_and_unknown_names_are_errors() {
     };
     let e = open_err(".csv", data, &opts).to_string();
     assert!(e.contains("unknown encoding 'ebcdic-martian'"), "{e}");
-    assert!(e.contains("--encoding"), "{e}");
+    assert!(e.contains("`encoding`"), "{e}");
 }
 
 /// UTF-8 for the first 64 KiB, then a Windows-1252 byte: the row is
@@ -178,7 +178,7 @@ fn late_invalid_utf8_is_rejected_with_an_encoding_hint_and_faithful_raw() {
     assert_eq!(r.line, i as u64 + 2);
     assert_eq!(
         r.reason,
-        "invalid UTF-8 in column 'body' at byte 3 (the file is not UTF-8 throughout: pass --encoding windows-1252, or the file's encoding)"
+        "invalid UTF-8 in column 'body' at byte 3 (the file is not UTF-8 throughout: pass `encoding` windows-1252, or the file's encoding)"
     );
     assert_eq!(r.raw, "late,2025-01-02,Renée paid €30 €");
 }
@@ -195,7 +195,7 @@ fn mostly_utf8_file_with_one_bad_row_stays_utf8() {
     assert_eq!(tickets(&rows)[1].body.as_deref(), Some("Zoë"));
     assert_eq!(
         rejects(&rows),
-        vec![(3, "invalid UTF-8 in column 'body' at byte 4 (the file is not UTF-8 throughout: pass --encoding windows-1252, or the file's encoding)".to_string())]
+        vec![(3, "invalid UTF-8 in column 'body' at byte 4 (the file is not UTF-8 throughout: pass `encoding` windows-1252, or the file's encoding)".to_string())]
     );
     assert!(r.warnings().is_empty());
 }

@@ -1,6 +1,7 @@
-//! Header auto-detection for help-desk exports, `--map`, `--text-column`.
+//! Header auto-detection for help-desk exports, ``map``, ``text_columns``.
 
 use super::*;
+use crate::error::Setting;
 use crate::ingest::*;
 
 #[test]
@@ -189,14 +190,17 @@ fn map_overrides_win_and_errors_are_options() {
     };
     let (rows, _, r) = read_all(".csv", data.as_bytes(), &opts);
     let c = r.mapping().get(Field::CreatedAt).unwrap();
-    assert_eq!((c.column.as_str(), c.how), ("Opened On", "--map"));
+    assert_eq!(
+        (c.column.as_str(), c.how),
+        ("Opened On", MatchedBy::Mapping)
+    );
     assert_eq!(mapped(&r, Field::Body).as_deref(), Some("Notes"));
     let t = tickets(&rows)[0];
     assert_eq!(t.body.as_deref(), Some("note text"));
     assert_eq!(t.created_at, utc("2025-01-05T10:00:00Z"));
     let shown = r.mapping().to_string();
     assert!(
-        shown.contains("\"Opened On\"") && shown.contains("--map"),
+        shown.contains("\"Opened On\"") && shown.contains("`map`"),
         "{shown}"
     );
     assert!(
@@ -204,7 +208,7 @@ fn map_overrides_win_and_errors_are_options() {
         "{shown}"
     );
 
-    // A --map column is not auto-claimed by another field.
+    // A `map` column is not auto-claimed by another field.
     let opts = IngestOptions {
         map: vec![("subject".into(), "Ticket Description".into())],
         ..Default::default()
@@ -225,7 +229,7 @@ fn map_overrides_win_and_errors_are_options() {
         },
     );
     assert!(
-        matches!(&e, Error::InvalidOption { option, message } if option == "--map" && message.contains("unknown field `opened`")),
+        matches!(&e, Error::InvalidOption { option, message } if *option == Setting::Map && message.contains("unknown field `opened`")),
         "{e}"
     );
     let e = open_err(
@@ -237,7 +241,7 @@ fn map_overrides_win_and_errors_are_options() {
         },
     );
     assert!(
-        matches!(&e, Error::InvalidOption { option, message } if option == "--map" && message.contains("column `Nope` not found")),
+        matches!(&e, Error::InvalidOption { option, message } if *option == Setting::Map && message.contains("column `Nope` not found")),
         "{e}"
     );
     let e = open_err(
@@ -249,7 +253,7 @@ fn map_overrides_win_and_errors_are_options() {
         },
     );
     assert!(
-        matches!(&e, Error::InvalidOption { option, .. } if option == "--text-column"),
+        matches!(&e, Error::InvalidOption { option, .. } if *option == Setting::TextColumn),
         "{e}"
     );
 }

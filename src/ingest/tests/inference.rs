@@ -1,5 +1,5 @@
 //! Per-column inference at reader level: day/month order, 12-hour clocks,
-//! Excel serials, `--date-format`, decimal commas, text durations, units,
+//! Excel serials, ``date_formats``, decimal commas, text durations, units,
 //! plausibility. Field cases 02, 04 and 06 (tests/data/field/) with their
 //! hand-computed values.
 
@@ -61,7 +61,7 @@ fn field_case_02_zendesk_day_first_dashes() {
         r.warnings()
     );
     // No date-order warning: the columns decided.
-    assert!(!r.warnings().iter().any(|w| w.contains("--date-order")));
+    assert!(!r.warnings().iter().any(|w| w.contains("`date_order`")));
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn field_case_06_decimal_commas_and_dotted_dates() {
 }
 
 /// A UK export whose dates never decide: read month-first for `/`, with a
-/// warning naming the column and the option; `--date-order dmy` fixes it.
+/// warning naming the column and the option; ``date_order` dmy` fixes it.
 #[test]
 fn undecided_slash_dates_warn_and_date_order_fixes_them() {
     let data = "Case Number,Subject,Date/Time Opened,Date/Time Closed\n\
@@ -140,7 +140,7 @@ fn undecided_slash_dates_warn_and_date_order_fixes_them() {
     let w = r.warnings().join("\n");
     assert!(w.contains("column 'Date/Time Opened'"), "{w}");
     assert!(w.contains("'04/03/2024 09:00'"), "{w}");
-    assert!(w.contains("--date-order dmy"), "{w}");
+    assert!(w.contains("`date_order` dmy"), "{w}");
     assert!(w.contains("month-first"), "{w}");
 
     let opts = IngestOptions {
@@ -204,7 +204,7 @@ fn contradiction_after_the_sample_names_the_option() {
     assert_eq!(stats.rejected, 1);
     let rj = rejects(&rows);
     assert!(rj[0].1.contains("day-first only"), "{}", rj[0].1);
-    assert!(rj[0].1.ends_with("pass --date-order dmy)"), "{}", rj[0].1);
+    assert!(rj[0].1.ends_with("pass `date_order` dmy)"), "{}", rj[0].1);
     // `01/02` reads either way only when day ≠ month… here 01 vs 02 does.
     assert!(r.warnings()[0].contains("column 'created_at'"));
 }
@@ -238,7 +238,7 @@ fn date_format_option() {
     assert_eq!(tickets(&rows)[0].created_at, utc("2024-03-05T10:12:00Z"));
     assert_eq!(
         rejects(&rows)[0].1,
-        "bad created_at timestamp 'junk' in column 'opened' (expected --date-format '%Y|%m|%d %Hh%M')"
+        "bad created_at timestamp 'junk' in column 'opened' (expected `date_formats` '%Y|%m|%d %Hh%M')"
     );
     // Errors: unknown column, a column that is not a time, a bad format.
     let e = open_err(
@@ -251,7 +251,7 @@ fn date_format_option() {
     );
     assert!(
         e.to_string()
-            .starts_with("invalid --date-format: column `nope` not found"),
+            .starts_with("invalid `date_formats`: column `nope` not found"),
         "{e}"
     );
     let e = open_err(
@@ -310,7 +310,7 @@ fn units_from_headers_and_the_unit_option() {
     let t = tickets(&rows)[0];
     assert_eq!(t.first_response_minutes, Some(1.5));
     assert!((t.resolution_hours.unwrap() - 2.0).abs() < 1e-9);
-    // --unit errors are one line each.
+    // `units` errors are one line each.
     for (units, want) in [
         (("csat", "seconds"), "is not a duration field"),
         (("resolved", "fortnights"), "unknown unit `fortnights`"),
@@ -355,7 +355,7 @@ fn implausible_units_stop_the_run() {
     let msg = e.to_string();
     assert!(
         msg.ends_with(
-            "column 'calendar_stc': median resolution 4.7 years if read as hours: the numbers look like seconds; pass --unit resolved=seconds"
+            "column 'calendar_stc': median resolution 4.7 years if read as hours: the numbers look like seconds; pass `units` resolved=seconds"
         ),
         "{msg}"
     );
@@ -372,7 +372,7 @@ fn implausible_units_stop_the_run() {
     let data = "id,subject,created_at,first_response_minutes\n1,s,2024-01-01,5400000\n";
     let msg = open_err(".csv", data.as_bytes(), &kpi_opts()).to_string();
     assert!(
-        msg.contains("median first response 10.3 years if read as minutes: the numbers look like milliseconds; pass --unit first_response=milliseconds"),
+        msg.contains("median first response 10.3 years if read as minutes: the numbers look like milliseconds; pass `units` first_response=milliseconds"),
         "{msg}"
     );
 }

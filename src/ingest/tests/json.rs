@@ -1,5 +1,5 @@
 //! JSON inputs: Zendesk's nested export, arrays, wrappers, pretty-printed
-//! objects, dotted `--map` paths, nested objects where a value is expected.
+//! objects, dotted ``map`` paths, nested objects where a value is expected.
 
 use super::*;
 
@@ -22,7 +22,7 @@ fn read_json_err(data: &[u8], opts: &IngestOptions) -> (Vec<Row>, Option<Error>)
     (rows, None)
 }
 
-/// Field case 16: Zendesk's own JSON export, read without any `--map`.
+/// Field case 16: Zendesk's own JSON export, read without any ``map``.
 #[test]
 fn zendesk_json_export_maps_nested_keys_without_map() {
     let (rows, stats, r) = read_all(".json", &zendesk(), &kpi_opts());
@@ -100,7 +100,10 @@ fn dotted_paths_in_map() {
     };
     let (rows, stats, r) = read_all(".json", &zendesk(), &opts);
     assert_eq!(stats.accepted, 6);
-    assert_eq!(r.mapping().get(Field::Csat).unwrap().how, "--map");
+    assert_eq!(
+        r.mapping().get(Field::Csat).unwrap().how,
+        MatchedBy::Mapping
+    );
     assert_eq!(tickets(&rows)[1].csat, Some(1.0));
     assert_eq!(tickets(&rows)[1].team, None);
 }
@@ -114,7 +117,7 @@ fn map_to_an_object_or_a_missing_path_is_an_error() {
     let e = open_err(".json", &zendesk(), &opts).to_string();
     assert!(
         e.contains("'satisfaction_rating' is a nested object")
-            && e.contains("--map csat=satisfaction_rating.score"),
+            && e.contains("`map` csat=satisfaction_rating.score"),
         "{e}"
     );
     // A path that occurs nowhere: an error at the end of the read, not a
@@ -127,7 +130,7 @@ fn map_to_an_object_or_a_missing_path_is_an_error() {
     assert_eq!(rows.len(), 6);
     let e = err.expect("error at the end").to_string();
     assert!(
-        e.contains("'satisfaction.score' never occurs in") && e.contains("--map"),
+        e.contains("'satisfaction.score' never occurs in") && e.contains("`map`"),
         "{e}"
     );
 }
@@ -154,7 +157,7 @@ fn nested_object_where_a_value_is_expected_is_a_clear_reject() {
         rejects(&rows),
         vec![(
             121,
-            "nested object in key 'rating' where a csat value is expected (map one of its fields with a dotted path, e.g. --map csat=rating.score)".to_string()
+            "nested object in key 'rating' where a csat value is expected (map one of its fields with a dotted path, e.g. `map` csat=rating.score)".to_string()
         )]
     );
 }

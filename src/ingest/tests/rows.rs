@@ -12,7 +12,11 @@ fn canonical_header_maps_every_field_and_types_values() {
     data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip,00:25,2025-03-01T12:00:00Z\n");
     let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &kpi_opts());
     for f in Field::ALL {
-        assert_eq!(reader.mapping().get(f).map(|c| c.how), Some("auto"), "{f}");
+        assert_eq!(
+            reader.mapping().get(f).map(|c| c.how),
+            Some(MatchedBy::Header),
+            "{f}"
+        );
         assert!(reader.mapping().has(f));
     }
     let t = tickets(&rows)[0];
@@ -148,7 +152,7 @@ fn missing_required_columns() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(e.to_string().contains("--map created_at=COLUMN"));
+    assert!(e.to_string().contains("`map` created_at=COLUMN"));
     let e = open_err(
         ".csv",
         b"id,created_at\n1,2025-01-01\n",

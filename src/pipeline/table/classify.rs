@@ -6,7 +6,7 @@
 //! and order must be theirs. Rejected rows are listed apart, with the same
 //! reasons `classify` gives, and their model columns are null.
 
-use crate::error::{Error, Result};
+use crate::error::{PipelineError, Result};
 use crate::ingest::{self, IngestOptions, InputSource, Reject};
 use crate::model::Classifier;
 use crate::pipeline::classify::{classify_reader, StageCounts};
@@ -71,11 +71,9 @@ pub fn classify_table(
         let slot = (t.ticket.line as usize)
             .checked_sub(1)
             .and_then(|k| at.get_mut(k))
-            .ok_or_else(|| {
-                Error::Data(format!(
-                    "row {} is outside the {rows} rows read (a line-numbered format? pass a table)",
-                    t.ticket.line
-                ))
+            .ok_or(PipelineError::RowOutside {
+                line: t.ticket.line,
+                rows,
             })?;
         *slot = Some(i);
     }
@@ -93,7 +91,7 @@ pub fn classify_table(
     }
     let columns = builder
         .finish()
-        .map_err(|e| Error::Data(format!("building the result: {e}")))?;
+        .map_err(|e| super::table_error("result", e))?;
     Ok(ClassifiedTable {
         columns,
         rejects: std::mem::take(&mut set.rejects),

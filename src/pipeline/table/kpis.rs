@@ -6,7 +6,8 @@
 //! command reads an enriched file, so `by="sentiment"` or `by="theme"`
 //! work on `classify`'s output.
 
-use crate::error::{Error, Result};
+use super::table_error;
+use crate::error::{Error, PipelineError, Result};
 use crate::ingest::{self, IngestOptions, InputSource, Reject};
 use crate::kpi::{compute, flatten_values, KpiOptions, KpiReport, KpiTable, TableRow};
 use crate::pipeline::load::read_rows;
@@ -83,7 +84,7 @@ pub fn kpi_table(
             .tables
             .iter()
             .find(|t| t.dims == opts.by)
-            .ok_or_else(|| Error::Data(format!("no KPI table by {}", opts.by.join(", "))))?
+            .ok_or_else(|| PipelineError::NoKpiTable(opts.by.join(", ")))?
     };
     let batch = to_batch(table, &report)?;
     Ok(KpiFrame {
@@ -97,7 +98,10 @@ pub fn kpi_table(
 
 /// The tidy table as Arrow columns.
 fn to_batch(table: &KpiTable, report: &KpiReport) -> Result<RecordBatch> {
-    let json = |e| Error::Data(format!("KPI table: {e}"));
+    let json = |source| Error::Json {
+        context: "KPI table".into(),
+        source,
+    };
     let template = table.rows.first().map_or(&report.overall, |r| &r.block);
     let names: Vec<String> = flatten_values(template)
         .map_err(json)?
@@ -143,7 +147,7 @@ fn to_batch(table: &KpiTable, report: &KpiReport) -> Result<RecordBatch> {
     }
     let opts = arrow_array::RecordBatchOptions::new().with_row_count(Some(table.rows.len()));
     RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &opts)
-        .map_err(|e| Error::Data(format!("building the KPI table: {e}")))
+        .map_err(|e| table_error("KPI table", e))
 }
 
 /// A column of JSON values as the narrowest Arrow type holding them all:

@@ -18,6 +18,16 @@ mod kpis;
 mod themes;
 mod tickets;
 
+/// [`OutputError::Table`](crate::error::OutputError::Table): Arrow refused
+/// the columns of the `what` table.
+fn table_error(what: &'static str, e: arrow_schema::ArrowError) -> crate::Error {
+    crate::error::OutputError::Table {
+        what,
+        message: e.to_string(),
+    }
+    .into()
+}
+
 pub use classify::{classify_table, ClassifiedTable};
 pub use kpis::{kpi_table, KpiFrame};
 pub use themes::{fit_theme_model, nearest_themes, NearestTheme};

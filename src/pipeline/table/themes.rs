@@ -8,7 +8,7 @@
 //! the workers gives every ticket of every partition the same ids.
 
 use crate::embeddings::Embeddings;
-use crate::error::{Error, Result};
+use crate::error::{PipelineError, Result, ThemesError};
 use crate::themes::{discover, ThemeModel, ThemeOptions};
 use crate::ticket::{EnrichedTicket, Prediction, Sentiment, Ticket};
 
@@ -35,19 +35,21 @@ pub fn fit_theme_model(
     source: &str,
 ) -> Result<ThemeModel> {
     if emb.rows() != texts.len() {
-        return Err(Error::Data(format!(
-            "{} embedding rows but {} texts",
-            emb.rows(),
-            texts.len()
-        )));
+        return Err(ThemesError::Embeddings {
+            tickets: texts.len(),
+            rows: emb.rows(),
+            dim: emb.dim,
+        }
+        .into());
     }
     if let Some(s) = sentiments {
         if s.len() != texts.len() {
-            return Err(Error::Data(format!(
-                "{} sentiments but {} texts",
-                s.len(),
-                texts.len()
-            )));
+            return Err(ThemesError::Count {
+                tickets: texts.len(),
+                found: s.len(),
+                what: "sentiments",
+            }
+            .into());
         }
     }
     let tickets = (0..texts.len())
@@ -74,11 +76,7 @@ pub fn fit_theme_model(
 
 /// A sentiment label as a certain prediction.
 fn one_hot(label: &str) -> Result<Prediction> {
-    let s = Sentiment::parse(label).ok_or_else(|| {
-        Error::Data(format!(
-            "sentiment `{label}`: expected negative, neutral or positive"
-        ))
-    })?;
+    let s = Sentiment::parse(label).ok_or_else(|| PipelineError::Sentiment(label.to_string()))?;
     let p = |c: Sentiment| if c == s { 1.0 } else { 0.0 };
     Ok(Prediction {
         sentiment: s,

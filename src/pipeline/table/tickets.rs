@@ -10,7 +10,7 @@
 //! are the ingest's own field names, which it maps back automatically, so
 //! the table can be handed to `classify` or `kpis` unchanged.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::{self, Field, IngestOptions, InputSource, Reject, Row};
 use crate::report::enriched_parquet::unique_names;
 use crate::ticket::Ticket;
@@ -324,7 +324,7 @@ impl Columns {
         let schema = Arc::new(Schema::new(fields));
         let opts = arrow_array::RecordBatchOptions::new().with_row_count(Some(rows));
         RecordBatch::try_new_with_options(schema, self.arrays, &opts)
-            .map_err(|e| Error::Data(format!("building the ticket table: {e}")))
+            .map_err(|e| super::table_error("ticket table", e))
     }
 }
 

@@ -8,7 +8,7 @@
 //! rendered in HTML by the template (auto-escaped), not inside the SVG.
 
 use super::format::{clean_line, truncate};
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputError, Result};
 use plotters::prelude::*;
 
 /// Red used for negative sentiment and "worse".
@@ -47,7 +47,11 @@ pub fn label(s: &str, max: usize) -> String {
 }
 
 fn chart_err(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Data(format!("drawing the {what} chart: {e}"))
+    OutputError::Chart {
+        what: what.to_string(),
+        message: e.to_string(),
+    }
+    .into()
 }
 
 /// Make the SVG scale with its container (plotters writes fixed pixel sizes).

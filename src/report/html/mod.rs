@@ -28,7 +28,7 @@ mod timeline;
 
 pub use timeline::{Timeline, MIN_CSAT_ANSWERS, MIN_PREDICTIONS};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputError, Result};
 use crate::kpi::NONE_LABEL;
 use crate::report::Analysis;
 use crate::ticket::EnrichedTicket;
@@ -89,7 +89,7 @@ struct View {
     churn: sections::Churn,
     tickets: table::Table,
     quality: sections::Quality,
-    definitions: Vec<(&'static str, &'static str)>,
+    definitions: Vec<(&'static str, String)>,
     run: sections::RunInfo,
     script: &'static str,
     script_hash: String,
@@ -331,7 +331,10 @@ pub fn render(a: &Analysis, tickets: &[EnrichedTicket]) -> Result<String> {
     );
     let dims = sections::by_dimension(k);
     let dims_note = if dims.is_empty() {
-        "not available: the export has no values for the grouping columns (--by)".into()
+        format!(
+            "not available: the export has no values for the grouping columns ({})",
+            crate::error::Setting::By
+        )
     } else {
         String::new()
     };
@@ -350,7 +353,7 @@ pub fn render(a: &Analysis, tickets: &[EnrichedTicket]) -> Result<String> {
         churn: sections::churn(&a.churn),
         tickets: tickets::ticket_list(tickets, a.timezone, a.dated),
         quality: sections::quality(&a.run),
-        definitions: sections::DEFINITIONS.to_vec(),
+        definitions: sections::definitions(),
         run: sections::run_info(&a.run),
         script: SCRIPT,
         script_hash: sha256_base64(SCRIPT),
@@ -367,7 +370,7 @@ pub fn render(a: &Analysis, tickets: &[EnrichedTicket]) -> Result<String> {
 }
 
 fn render_err(e: minijinja::Error) -> Error {
-    Error::Data(format!("rendering the HTML report: {e}"))
+    OutputError::Render(e.to_string()).into()
 }
 
 /// Render and write the report atomically to `path`.

@@ -293,7 +293,23 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<Fact>) {
 }
 
 /// One line per KPI for the "How these numbers are defined" section.
-pub const DEFINITIONS: [(&str, &str); 21] = [
+pub fn definitions() -> Vec<(&'static str, String)> {
+    use crate::error::Setting::{AgentHours, CostPerAgentHour, SupportCost};
+    let spelt = [AgentHours, SupportCost, CostPerAgentHour]
+        .map(|s| (format!("{{{}}}", s.key()), s.to_string()));
+    DEFINITIONS
+        .iter()
+        .map(|(name, text)| {
+            let text = spelt
+                .iter()
+                .fold(text.to_string(), |t, (key, name)| t.replace(key, name));
+            (*name, text)
+        })
+        .collect()
+}
+
+/// The definitions, with the settings they name as `{key}` placeholders.
+const DEFINITIONS: [(&str, &str); 21] = [
     ("Tickets", "tickets created in the period (by created time, in the report's time zone)."),
     ("Backlog", "tickets open (not yet resolved) at the end of the period; the headline compares the end of the last complete period with the end of the one before."),
     ("First response time (FRT)", "creation to the first agent reply; median and 90th percentile over tickets that have a reply."),
@@ -306,9 +322,9 @@ pub const DEFINITIONS: [(&str, &str); 21] = [
     ("First contact resolution", "share of resolved tickets solved with one agent reply and never reopened."),
     ("SLA breach rate", "share of tickets whose first response or resolution exceeded the target for their priority."),
     ("Resolution rate", "tickets resolved at the measuring instant over all tickets created (per period: created in it and resolved since)."),
-    ("Average handle time (AHT)", "mean agent work time per ticket, over tickets with a handle-time value; utilisation is handle time over paid hours (--agent-hours)."),
+    ("Average handle time (AHT)", "mean agent work time per ticket, over tickets with a handle-time value; utilisation is handle time over paid hours ({agent_hours})."),
     ("Time to escalation", "creation to the escalation time, over escalated tickets with one."),
-    ("Cost per ticket", "--support-cost divided by tickets (per resolution: by resolved tickets), or --cost-per-agent-hour times handle time."),
+    ("Cost per ticket", "{support_cost} divided by tickets (per resolution: by resolved tickets), or {cost_per_agent_hour} times handle time."),
     ("Contact rate", "customers of the customers table with at least one ticket over all customers in it; tickets per customer is tickets over distinct customers with tickets."),
     ("Churn and retention rate", "churned customers over customers with a churn label; retention is one minus churn."),
     ("Peak hours", "tickets created per weekday and hour of the day in the report's time zone."),

@@ -121,9 +121,10 @@ fn trend_rows(trends: &[TrendRow]) -> BTreeMap<usize, Vec<&TrendRow>> {
 pub fn themes(report: Option<&ThemeReport>) -> Themes {
     let Some(doc) = report else {
         return Themes {
-            unavailable: Some(
-                "not available: themes need a text column (subject, body or --text-column)".into(),
-            ),
+            unavailable: Some(format!(
+                "not available: themes need a text column (subject, body or {})",
+                crate::error::Setting::TextColumn
+            )),
             ..Default::default()
         };
     };
