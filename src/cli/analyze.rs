@@ -6,6 +6,7 @@ use super::themes_args::ThemeArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
+use ticketlens::ingest::conversations::ConversationOptions;
 use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
 use ticketlens::report::enriched::OutputFormat;
 
@@ -78,6 +79,25 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<OutputFormat>,
+    /// Read a conversation/message log (one row per message, e.g. the Customer Support on
+    /// Twitter layout or Intercom conversation parts) and rebuild tickets from its threads
+    /// first, as `kpi --conversations` does: every stage then runs on those tickets (a ticket's
+    /// text is its customer's messages), kpis.json gets a `conversations` block, and rows read
+    /// count messages. --map then takes message fields (message_id conversation_id parent_id
+    /// author author_name inbound role timestamp text kind).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conversations: bool,
+    /// With --conversations: company messages whose author id or author name matches this
+    /// regular expression are automated (bot acknowledgements, auto-replies) and never count as
+    /// a first response, e.g. `(?i)^(operator|auto-?reply)$`.
+    #[arg(
+        long = "bot-author",
+        value_name = "PATTERN",
+        requires = "conversations"
+    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bot_author: Option<String>,
     /// No progress display and no terminal summary.
     #[arg(short, long)]
     #[serde(skip)]
@@ -89,6 +109,13 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     // Text and creation time are optional here: stages that need them are
     // skipped when the file has no such column (see `open_partial`).
     let ingest = a.input.options(false)?;
+    let conversations = match a.conversations {
+        true => Some(ConversationOptions::from_ingest(
+            &ingest,
+            super::common::bot_author(a.bot_author.as_deref())?,
+        )),
+        false => None,
+    };
     let mut kpi = a.kpi.options(ingest.timezone)?;
     let taxonomy = match &a.taxonomy {
         Some(p) => Some(ticketlens::taxonomy::Taxonomy::load(p)?),
@@ -149,6 +176,7 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     let customers_map = super::common::parse_pairs(&a.customers_map, "--customers-map")?;
     let opts = AnalyzeOptions {
         input: a.input.source(),
+        conversations,
         ingest,
         out_dir: a.out.clone(),
         tickets_format: a.format.unwrap_or(OutputFormat::Csv),

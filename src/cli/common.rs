@@ -206,6 +206,17 @@ fn print_mapping(m: &ColumnMapping) {
 }
 
 /// Parse repeated `FIELD=COLUMN` options.
+/// `--bot-author PATTERN` as a regular expression.
+pub fn bot_author(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
+    let Some(p) = pattern else { return Ok(None) };
+    regex::Regex::new(p).map(Some).map_err(|e| {
+        // regex's syntax errors span several lines; keep the reason.
+        let e = e.to_string();
+        let why = e.lines().last().unwrap_or("").trim_start_matches("error: ");
+        anyhow::anyhow!("invalid --bot-author `{p}`: {why}")
+    })
+}
+
 pub fn parse_pairs(items: &[String], option: &str) -> Result<Vec<(String, String)>> {
     items
         .iter()

@@ -67,15 +67,7 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         policy: a.input.rejects.policy()?,
     };
     let ingest = a.input.options(true)?;
-    let bot_author = match &a.bot_author {
-        Some(p) => Some(regex::Regex::new(p).map_err(|e| {
-            // regex's syntax errors span several lines; keep the reason.
-            let e = e.to_string();
-            let why = e.lines().last().unwrap_or("").trim_start_matches("error: ");
-            anyhow::anyhow!("invalid --bot-author `{p}`: {why}")
-        })?),
-        None => None,
-    };
+    let bot_author = super::common::bot_author(a.bot_author.as_deref())?;
     let kpi = a.kpi.options(ingest.timezone)?;
     let customers = match &a.customers {
         Some(path) => Some((

@@ -33,6 +33,7 @@ pub use mapping::{ColumnMapping, MappedColumn, MatchedBy};
 pub use quality::{DataQuality, RejectGroup, RejectPolicy, RejectSummary};
 pub use reader::TicketReader;
 pub use rejects::RejectsWriter;
+pub(crate) use source::encode_cells;
 pub use values::parse_tags as split_tags;
 
 use crate::error::Result;

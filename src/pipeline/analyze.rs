@@ -17,11 +17,14 @@
 //! the reject policy ([`AnalyzeOptions::policy`]) afterwards.
 
 use super::classify::StageCounts;
-use super::load::{load_tickets, Enrich, LoadOptions, Loaded, Open, RejectOutput};
+use super::load::{
+    load_conversations, load_tickets, Enrich, LoadOptions, Loaded, Open, RejectOutput,
+};
 use super::progress::Progress;
 use super::run_info::{sha256_file, RunInfo};
 use crate::churn::{self, ChurnOptions, CustomerTable};
 use crate::error::{Error, PipelineError, Result, Setting};
+use crate::ingest::conversations::ConversationOptions;
 use crate::ingest::{DataQuality, IngestOptions, InputSource, RejectPolicy};
 use crate::io::file_name;
 use crate::kpi::{self, KpiOptions};
@@ -34,8 +37,13 @@ use std::time::Instant;
 
 /// Everything `analyze` needs.
 pub struct AnalyzeOptions {
-    /// Ticket export.
+    /// Ticket export, or a conversation log with [`AnalyzeOptions::conversations`].
     pub input: InputSource,
+    /// Read `input` as a conversation log (one row per message) and rebuild
+    /// tickets from its threads first (`--conversations`; see
+    /// [`super::load::load_conversations`]); kpis.json gets the
+    /// `conversations` block. `None`: a ticket export.
+    pub conversations: Option<ConversationOptions>,
     /// Column mapping etc. (`require_text` and `require_created_at` are
     /// decided by `analyze`: see [`super::load::open_partial`]).
     pub ingest: IngestOptions,
@@ -206,23 +214,40 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             policy: opts.policy,
         },
     };
-    let progress = Progress::for_input("classify", &opts.input, &opts.ingest, opts.quiet);
-    let loaded = timed(&mut stages, "ingest+classify", None, || {
-        load_tickets(
-            &load,
-            Enrich::Classify {
-                classifier,
-                progress: &progress,
-            },
-        )
-    });
+    let (loaded, thread_stats) = match &opts.conversations {
+        Some(conversations) => {
+            // Threads are rebuilt before inference: no row count to show.
+            let progress = Progress::new("classify", None, opts.quiet);
+            let (loaded, stats) = timed(&mut stages, "ingest+classify", None, || {
+                load_conversations(&load, conversations, classifier, &progress)
+            })?;
+            notes.push(format!(
+                "conversations: {} tickets rebuilt from the threads of {} messages; {} messages outside any customer-started thread (company-started, internal notes, events)",
+                stats.threads, stats.messages, stats.skipped_messages
+            ));
+            (loaded, Some(stats))
+        }
+        None => {
+            let progress = Progress::for_input("classify", &opts.input, &opts.ingest, opts.quiet);
+            let loaded = timed(&mut stages, "ingest+classify", None, || {
+                load_tickets(
+                    &load,
+                    Enrich::Classify {
+                        classifier,
+                        progress: &progress,
+                    },
+                )
+            })?;
+            (loaded, None)
+        }
+    };
     let Loaded {
         mut set,
         quality,
         has_text,
         has_time,
         ..
-    } = loaded?;
+    } = loaded;
     files.push(rejects_path.clone());
     let mut skipped = Vec::new();
     if !has_text {
@@ -324,6 +349,7 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         Ok(kpi::compute(set.tickets.iter(), &kpi_opts))
     })?;
     kpi_report.data_quality = Some(quality.clone());
+    kpi_report.conversations = thread_stats;
     files.extend(kpi_report.write(out)?);
 
     // 4. churn (ticket history needs times)

@@ -425,6 +425,23 @@ pub struct ClassifiedSet {
 }
 
 impl ClassifiedSet {
+    /// Append one classified chunk: tickets with their predictions and
+    /// detected language, their texts and embeddings.
+    fn push_classified(&mut self, tickets: Vec<Ticket>, texts: Vec<String>, out: Classified) {
+        let mut langs = crate::text::language::detect_all(&texts).into_iter();
+        for (t, p) in tickets.into_iter().zip(out.predictions) {
+            self.tickets.push(EnrichedTicket {
+                taxonomy: None,
+                language: langs.next().flatten(),
+                ticket: t,
+                prediction: Some(p),
+                theme: None,
+            });
+        }
+        self.texts.extend(texts);
+        self.embeddings.data.extend_from_slice(&out.embeddings.data);
+    }
+
     /// Label every ticket with a team taxonomy (from its embedding) and
     /// return the taxonomy as used: named like its column in
     /// tickets_enriched.csv (`<NAME>_predicted` when the input has its own
@@ -472,23 +489,57 @@ pub(crate) fn classify_reader(
             Ok(())
         },
         |tickets, texts, out| {
-            let mut langs = crate::text::language::detect_all(&texts).into_iter();
-            for (t, p) in tickets.into_iter().zip(out.predictions) {
-                set.tickets.push(EnrichedTicket {
-                    taxonomy: None,
-                    language: langs.next().flatten(),
-                    ticket: t,
-                    prediction: Some(p),
-                    theme: None,
-                });
-            }
-            set.texts.extend(texts);
-            set.embeddings.data.extend_from_slice(&out.embeddings.data);
+            set.push_classified(tickets, texts, out);
             Ok(())
         },
     )?;
     set.counts = counts;
     set.headers = headers;
     set.rejects = rejects;
+    Ok(set)
+}
+
+/// Classify tickets already in memory (threads rebuilt from a conversation
+/// log) in chunks of [`DEFAULT_CHUNK_ROWS`], with the same in-run cache and
+/// outputs as [`classify_reader`]; `texts[i]` is `tickets[i]`'s cleaned
+/// text. `set.counts` gets the inference counts only (rows read, written
+/// and rejected are the caller's: a message log counts messages).
+pub(crate) fn classify_tickets(
+    tickets: Vec<Ticket>,
+    texts: Vec<String>,
+    classifier: &Classifier,
+    progress: &Progress,
+) -> Result<ClassifiedSet> {
+    let started = Instant::now();
+    let mut set = ClassifiedSet {
+        tickets: Vec::with_capacity(tickets.len()),
+        texts: Vec::with_capacity(texts.len()),
+        embeddings: Embeddings::new(classifier.config().embedding.dim),
+        headers: Vec::new(),
+        counts: StageCounts::default(),
+        rejects: Vec::new(),
+    };
+    let mut cache = PredictionCache::new(DEFAULT_CACHE_ENTRIES);
+    let mut tickets = tickets.into_iter();
+    let mut texts = texts.into_iter();
+    loop {
+        let chunk_texts: Vec<String> = texts.by_ref().take(DEFAULT_CHUNK_ROWS).collect();
+        if chunk_texts.is_empty() {
+            break;
+        }
+        let chunk_tickets: Vec<Ticket> = tickets.by_ref().take(chunk_texts.len()).collect();
+        let (base, n) = (set.tickets.len() as u64, chunk_texts.len() as u64);
+        let out = classifier.run_cached_progress(
+            classifier.prepare(&chunk_texts)?,
+            &mut cache,
+            &|done, total| progress.set(base + (n * done as u64) / total.max(1) as u64),
+        )?;
+        set.counts.tokens += out.tokens as u64;
+        set.counts.unique_texts += out.unique_texts as u64;
+        set.counts.cached_texts += out.from_cache as u64;
+        set.push_classified(chunk_tickets, chunk_texts, out);
+        progress.set(set.tickets.len() as u64);
+    }
+    set.counts.seconds = started.elapsed().as_secs_f64();
     Ok(set)
 }

@@ -95,14 +95,8 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
             tickets(reader, &columns, detect, &mut engine, &mut rejects)?
         }
         (None, bot_author) => {
-            let copts = ConversationOptions {
-                map: ingest_opts.map.clone(),
-                timezone: ingest_opts.timezone,
-                format: ingest_opts.format,
-                delimiter: ingest_opts.delimiter,
-                encoding: ingest_opts.encoding.clone(),
-                bot_author: bot_author.clone().flatten(),
-            };
+            let copts =
+                ConversationOptions::from_ingest(&ingest_opts, bot_author.clone().flatten());
             let log = read_conversations(&job.source, &copts)?;
             if job.explain_mapping {
                 for (field, column) in &log.columns {

@@ -17,12 +17,15 @@
 //! the copies drifted (a command that kept its rejects in memory only, one
 //! that ignored `--strict`).
 
-use super::classify::{classify_reader, ClassifiedSet, StageCounts};
+use super::classify::{
+    classify_reader, classify_tickets, ClassifiedSet, StageCounts, EMPTY_AFTER_CLEANING,
+};
 use super::progress::Progress;
 use crate::embeddings::Embeddings;
 use crate::error::{Error, Result};
+use crate::ingest::conversations::{read_conversations, ConversationOptions, ThreadStats};
 use crate::ingest::{
-    self, DataQuality, Field, IngestOptions, InputSource, RejectPolicy, RejectsWriter, Row,
+    self, DataQuality, Field, IngestOptions, InputSource, Reject, RejectPolicy, RejectsWriter, Row,
     TicketReader,
 };
 use crate::model::Classifier;
@@ -210,7 +213,7 @@ fn load_opened(
     opts: &LoadOptions,
     enrich: Enrich<'_>,
 ) -> Result<Loaded> {
-    let mut set = match enrich {
+    let set = match enrich {
         Enrich::Classify {
             classifier,
             progress,
@@ -231,6 +234,105 @@ fn load_opened(
         Enrich::ReadBack => read_rows(reader, true, 0, None)?,
         Enrich::Raw => read_rows(reader, false, 0, None)?,
     };
+    finish_load(set, has_text, has_time, opts)
+}
+
+/// Rebuild tickets from a conversation log (one row per message: the
+/// Customer Support on Twitter layout, Intercom conversation parts …; see
+/// [`ingest::conversations`]) and classify them: the `analyze
+/// --conversations` counterpart of [`load_tickets`] with
+/// [`Enrich::Classify`]. Returns the tickets with the thread statistics
+/// (the `conversations` block of kpis.json).
+///
+/// Rows read and used count messages, as `kpi --conversations` does: read
+/// = messages + rejected rows, used = messages inside a customer-started
+/// thread. A thread whose customer text is empty after cleaning is rejected
+/// at its root message's row (and that message is not used); its other
+/// messages are not counted apart. Every ticket has a text and a creation
+/// time (a message's timestamp is required).
+///
+/// Errors: the log cannot be read or lacks a message column
+/// ([`Error::MissingColumn`]), inference fails, the rejects file cannot be
+/// written.
+pub fn load_conversations(
+    opts: &LoadOptions,
+    conversations: &ConversationOptions,
+    classifier: &Classifier,
+    progress: &Progress,
+) -> Result<(Loaded, ThreadStats)> {
+    let log = read_conversations(&opts.source, conversations)?;
+    let delimiter = opts.ingest.delimiter.unwrap_or(b',');
+    let mut rejects = log.rejects;
+    let (mut tickets, mut texts) = (Vec::new(), Vec::new());
+    for t in log.tickets {
+        let text = clean_ticket(&t);
+        if text.is_empty() {
+            rejects.push(Reject {
+                line: t.line,
+                reason: EMPTY_AFTER_CLEANING.into(),
+                raw: ingest::encode_cells(&t.raw, delimiter),
+            });
+        } else {
+            let mut t = t;
+            t.raw = thread_row(&t);
+            tickets.push(t);
+            texts.push(text);
+        }
+    }
+    let empty = (rejects.len() as u64).saturating_sub(log.stats.rejected);
+    let set = classify_tickets(tickets, texts, classifier, progress);
+    progress.finish();
+    let mut set = set?;
+    let s = &log.stats;
+    set.counts.read = s.messages + s.rejected;
+    set.counts.written = s.messages - s.skipped_messages - empty;
+    set.counts.rejected = rejects.len() as u64;
+    set.headers = THREAD_COLUMNS.iter().map(|c| c.to_string()).collect();
+    set.rejects = rejects;
+    Ok((finish_load(set, true, true, opts)?, log.stats))
+}
+
+/// The columns of a ticket rebuilt from a thread, as enriched outputs
+/// write it: one row per ticket (not the root message's row), named as the
+/// ticket fields, so the enriched file reads back as a ticket export.
+const THREAD_COLUMNS: [&str; 8] = [
+    "ticket_id",
+    "customer_id",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "agent",
+    "replies",
+    "body",
+];
+
+/// A rebuilt ticket's [`THREAD_COLUMNS`] values (times in RFC 3339, UTC).
+fn thread_row(t: &crate::ticket::Ticket) -> Vec<String> {
+    let time = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map_or(String::new(), |a| {
+            a.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        })
+    };
+    vec![
+        t.id.clone(),
+        t.customer_id.clone().unwrap_or_default(),
+        time(Some(t.created_at)),
+        time(t.first_response_at),
+        time(t.resolved_at),
+        t.agent.clone().unwrap_or_default(),
+        t.replies.map_or(String::new(), |r| r.to_string()),
+        t.body.clone().unwrap_or_default(),
+    ]
+}
+
+/// Write `set.rejects` and close the read: the data-quality block of
+/// `set.counts` (rows read and written), under `opts.rejects`' policy.
+fn finish_load(
+    mut set: ClassifiedSet,
+    has_text: bool,
+    has_time: bool,
+    opts: &LoadOptions,
+) -> Result<Loaded> {
     let mut w = opts.rejects.writer()?;
     for r in std::mem::take(&mut set.rejects) {
         w.write(&r)?;

@@ -219,3 +219,66 @@ fn kpi_needs_no_text_column() {
     close(&o["resolution_hours"]["median"], 13.0, "resolution median");
     close(&o["fcr_rate"], 0.5, "FCR");
 }
+
+/// `analyze --conversations` rebuilds the same tickets as `kpi
+/// --conversations` (field case 09), runs every stage on them, and writes
+/// one enriched row per ticket under ticket-field names, so the enriched
+/// file reads back as a ticket export with the same KPIs.
+#[test]
+fn analyze_conversations_runs_every_stage_on_rebuilt_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a");
+    let res = bin()
+        .arg("analyze")
+        .arg(field("intercom_parts.csv"))
+        .args(["--conversations", "--no-cache", "-q", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "analyze failed: {}", stderr_of(&res));
+    assert!(
+        stderr_of(&res).contains("5 tickets rebuilt from the threads of 15 messages"),
+        "{}",
+        stderr_of(&res)
+    );
+    let k: Value = serde_json::from_slice(&std::fs::read(out.join("kpis.json")).unwrap()).unwrap();
+    let o = &k["overall"];
+    assert_eq!(o["tickets"], 5);
+    close(&o["first_response_minutes"]["median"], 37.5, "FRT median");
+    assert_eq!(o["backlog"], 1);
+    assert_eq!(k["conversations"]["threads"], 5);
+    // Rows read count messages, as kpi --conversations counts them.
+    let kpi_side = kpi(
+        &field("intercom_parts.csv"),
+        &["--conversations"],
+        &dir.path().join("k"),
+    );
+    assert_eq!(k["data_quality"], {
+        let mut q = kpi_side["data_quality"].clone();
+        q["rejects_file"] = k["data_quality"]["rejects_file"].clone();
+        q
+    });
+    assert_eq!(k["conversations"], kpi_side["conversations"]);
+    // Every ticket classified and themed.
+    let enriched = out.join("tickets_enriched.csv");
+    let mut r = csv::Reader::from_path(&enriched).unwrap();
+    let headers = r.headers().unwrap().clone();
+    assert_eq!(&headers[0], "ticket_id");
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 5);
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    for row in &rows {
+        assert!(!row[col("sentiment")].is_empty() && !row[col("theme_id")].is_empty());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| &r[col("ticket_id")]).collect();
+    assert_eq!(ids, ["c-1001", "c-1002", "c-1003", "c-1004", "c-1005"]);
+    // Read back as a ticket export: the same KPIs.
+    let back = kpi(&enriched, &[], &dir.path().join("b"));
+    assert_eq!(back["overall"]["tickets"], 5);
+    close(
+        &back["overall"]["first_response_minutes"]["median"],
+        37.5,
+        "FRT median read back",
+    );
+    assert_eq!(back["overall"]["backlog"], 1);
+}

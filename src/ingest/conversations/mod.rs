@@ -73,6 +73,21 @@ pub struct ConversationOptions {
     pub bot_author: Option<regex::Regex>,
 }
 
+impl ConversationOptions {
+    /// A message log read with a ticket export's options (mapping, time
+    /// zone, format, delimiter, encoding), which the CLI shares between both.
+    pub fn from_ingest(ingest: &super::IngestOptions, bot_author: Option<regex::Regex>) -> Self {
+        ConversationOptions {
+            map: ingest.map.clone(),
+            timezone: ingest.timezone,
+            format: ingest.format,
+            delimiter: ingest.delimiter,
+            encoding: ingest.encoding.clone(),
+            bot_author,
+        }
+    }
+}
+
 impl Default for ConversationOptions {
     fn default() -> Self {
         ConversationOptions {
