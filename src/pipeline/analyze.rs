@@ -270,6 +270,14 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         Some(t) if has_text => Some(set.tag(t)),
         _ => None,
     };
+    // The model's extra heads too: beside an input column of a head's
+    // name the head is written as `<head>_predicted`, and grouped by that
+    // name, so kpis.json and `kpi --by` on the enriched file agree.
+    let head_renames = if has_text {
+        set.name_heads_as_columns(&classifier.config().extra_head_names())
+    } else {
+        Vec::new()
+    };
     if set.tickets.is_empty() {
         let top = quality
             .rejects_summary
@@ -331,6 +339,11 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     if let (Some(given), Some(used)) = (&opts.taxonomy, &taxonomy) {
         for d in kpi_opts.by.iter_mut().filter(|d| **d == given.name) {
             d.clone_from(&used.name);
+        }
+    }
+    for (head, column) in &head_renames {
+        for d in kpi_opts.by.iter_mut().filter(|d| *d == head) {
+            d.clone_from(column);
         }
     }
     if !has_time {

@@ -442,6 +442,37 @@ impl ClassifiedSet {
         self.embeddings.data.extend_from_slice(&out.embeddings.data);
     }
 
+    /// Name the model's extra `heads` in every prediction as their columns
+    /// in tickets_enriched.csv (`<head>_predicted` beside an input column
+    /// of the head's name, see `taxonomy_column`). Returns the heads
+    /// renamed, as (head, column).
+    pub fn name_heads_as_columns(&mut self, heads: &[String]) -> Vec<(String, String)> {
+        let renames: Vec<(String, std::sync::Arc<str>)> = heads
+            .iter()
+            .filter_map(|h| {
+                let column = crate::report::enriched::taxonomy_column(&self.headers, h);
+                (column != *h).then(|| (h.clone(), column.into()))
+            })
+            .collect();
+        if !renames.is_empty() {
+            for p in self
+                .tickets
+                .iter_mut()
+                .filter_map(|t| t.prediction.as_mut())
+            {
+                for label in &mut p.heads {
+                    if let Some((_, column)) = renames.iter().find(|(h, _)| **h == *label.name) {
+                        label.name = column.clone();
+                    }
+                }
+            }
+        }
+        renames
+            .into_iter()
+            .map(|(h, c)| (h, c.to_string()))
+            .collect()
+    }
+
     /// Label every ticket with a team taxonomy (from its embedding) and
     /// return the taxonomy as used: named like its column in
     /// tickets_enriched.csv (`<NAME>_predicted` when the input has its own

@@ -966,7 +966,8 @@ fn an_extra_model_head_is_classified_and_written() {
             }
         }
     }
-    // analyze groups the KPIs by the head without being asked.
+    // analyze groups the KPIs by the head without being asked, under its
+    // column's name (the input has its own `Urgency`), as kpi reads it back.
     let an = dir.path().join("an");
     let run = bin()
         .args([
@@ -984,7 +985,29 @@ fn an_extra_model_head_is_classified_and_written() {
     assert!(run.status.success(), "{}", stderr_of(&run));
     let kpis: serde_json::Value =
         serde_json::from_slice(&std::fs::read(an.join("kpis.json")).unwrap()).unwrap();
-    let groups = kpis["by"]["urgency"].as_object().unwrap();
+    assert!(kpis["by"].get("urgency").is_none(), "{}", kpis["by"]);
+    let groups = kpis["by"]["urgency_predicted"].as_object().unwrap();
+    let back = dir.path().join("back");
+    let run = bin()
+        .args(["kpi", "--by", "urgency_predicted", "-q", "--out"])
+        .arg(&back)
+        .arg(an.join("tickets_enriched.csv"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let read_back: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(back.join("kpis.json")).unwrap()).unwrap();
+    let count = |g: &serde_json::Value| -> Vec<(String, u64)> {
+        g.as_object()
+            .unwrap()
+            .iter()
+            .map(|(l, v)| (l.clone(), v["tickets"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        count(&kpis["by"]["urgency_predicted"]),
+        count(&read_back["by"]["urgency_predicted"])
+    );
     assert!(groups
         .keys()
         .all(|l| ["low", "normal", "high"].contains(&l.as_str())));
