@@ -4,7 +4,8 @@
 //! them to a NumPy `.npy` side file in output row order, which both ticketlens
 //! and Python (`np.load`) read.
 
-use crate::error::{EmbeddingsError, Error, Result};
+pub use crate::error::EmbeddingsError;
+use crate::error::{Error, Result};
 use std::io::{BufReader, Read, Write};
 use std::path::Path;
 

@@ -475,22 +475,14 @@ impl Classifier {
 }
 
 /// How the Python API spells the library's settings in messages: as its
-/// keyword arguments (`mapping=`), the library key where it has none.
-fn keyword(s: Setting) -> &'static str {
-    match s {
-        Setting::Map => "mapping=",
-        Setting::TextColumn => "text_columns=",
-        Setting::Encoding => "encoding=",
-        Setting::DateOrder => "date_order=",
-        Setting::By => "by=",
-        Setting::Period => "period=",
-        Setting::Sla => "sla=",
-        Setting::SlaResolution => "sla_resolution=",
-        Setting::BusinessHours => "business_hours=",
-        Setting::AsOf => "as_of=",
-        Setting::BotAuthor => "bot_author=",
-        other => other.key(),
-    }
+/// keyword arguments (`` `mapping` `` for the library's `map`).
+fn keyword(s: Setting) -> Option<&'static str> {
+    Some(match s {
+        Setting::Map => "`mapping`",
+        // The library's own key (`text_columns`, `encoding`, `by` …) is
+        // this API's keyword for every other setting it takes.
+        _ => return None,
+    })
 }
 
 /// The module.

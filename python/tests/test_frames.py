@@ -135,6 +135,8 @@ def test_rejects_warn_and_bad_input_raises() -> None:
             ticketlens.kpis(tickets, by="colour")
         except ValueError as e:
             assert "unknown dimension `colour`" in str(e), e
+            # Settings are named as this API's keywords, not as CLI flags.
+            assert "invalid `by`:" in str(e) and "--by" not in str(e), e
         else:
             raise AssertionError("an unknown dimension must raise")
         # Field overrides, as --map; one text column given as a string.

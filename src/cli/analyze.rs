@@ -85,7 +85,7 @@ pub struct AnalyzeArgs {
     /// text is its customer's messages), kpis.json gets a `conversations` block, and rows read
     /// count messages. --map then takes message fields (message_id conversation_id parent_id
     /// author author_name inbound role timestamp text kind).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = super::common::TICKET_ONLY)]
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub conversations: bool,
     /// With --conversations: company messages whose author id or author name matches this
@@ -110,10 +110,16 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     // skipped when the file has no such column (see `open_partial`).
     let ingest = a.input.options(false)?;
     let conversations = match a.conversations {
-        true => Some(ConversationOptions::from_ingest(
-            &ingest,
-            super::common::bot_author(a.bot_author.as_deref())?,
-        )),
+        true => Some(ConversationOptions {
+            on_columns: a
+                .input
+                .explain_mapping
+                .then_some(super::common::print_message_columns),
+            ..ConversationOptions::from_ingest(
+                &ingest,
+                super::common::bot_author(a.bot_author.as_deref())?,
+            )
+        }),
         false => None,
     };
     let mut kpi = a.kpi.options(ingest.timezone)?;

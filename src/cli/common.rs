@@ -205,7 +205,18 @@ fn print_mapping(m: &ColumnMapping) {
     eprintln!("{m}");
 }
 
-/// Parse repeated `FIELD=COLUMN` options.
+/// Reading options of ticket exports that a message log has no use for
+/// (its text and times are message fields): `--conversations` refuses them
+/// rather than ignore them.
+pub const TICKET_ONLY: [&str; 4] = ["text_columns", "date_formats", "units", "date_order"];
+
+/// `--explain-mapping` with `--conversations`: the message columns.
+pub fn print_message_columns(columns: &[ticketlens::ingest::conversations::MessageColumn]) {
+    for (field, column) in columns {
+        eprintln!("{field:<16} <- {column}");
+    }
+}
+
 /// `--bot-author PATTERN` as a regular expression.
 pub fn bot_author(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
     let Some(p) = pattern else { return Ok(None) };
@@ -217,6 +228,7 @@ pub fn bot_author(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
     })
 }
 
+/// Parse repeated `FIELD=COLUMN` options.
 pub fn parse_pairs(items: &[String], option: &str) -> Result<Vec<(String, String)>> {
     items
         .iter()

@@ -34,7 +34,7 @@ pub struct KpiCmdArgs {
     /// author_name inbound role timestamp text kind). Author roles: customer (user, lead, contact…),
     /// company human (agent, admin, teammate…) and automation (bot, operator, system…), whose
     /// messages never count as a first response or a reply.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = super::common::TICKET_ONLY)]
     pub conversations: bool,
     /// Customers table (customer_id, churned, plan …): adds contact rate, churn and retention
     /// rate (overall, by plan, next to SLA breaches, negative and escalated tickets) to kpis.json.

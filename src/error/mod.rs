@@ -312,21 +312,22 @@ impl Setting {
 }
 
 /// How the front-end spells settings; unset in the library's own tests.
-static SPELLING: OnceLock<fn(Setting) -> &'static str> = OnceLock::new();
+static SPELLING: OnceLock<fn(Setting) -> Option<&'static str>> = OnceLock::new();
 
-/// Register how this front-end spells [`Setting`]s (the CLI: `--map`).
+/// Register how this front-end spells [`Setting`]s (the CLI: `--map`);
+/// `None` for a setting keeps the library's spelling (its key in backticks).
 ///
 /// Call it once at start-up, before any library call: messages are
 /// formatted when they are made. Returns `false` (and changes nothing) if a
 /// spelling was registered already.
-pub fn name_settings(spelling: fn(Setting) -> &'static str) -> bool {
+pub fn name_settings(spelling: fn(Setting) -> Option<&'static str>) -> bool {
     SPELLING.set(spelling).is_ok()
 }
 
 impl fmt::Display for Setting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match SPELLING.get() {
-            Some(spell) => f.write_str(spell(*self)),
+        match SPELLING.get().and_then(|spell| spell(*self)) {
+            Some(name) => f.write_str(name),
             None => write!(f, "`{}`", self.key()),
         }
     }
@@ -335,6 +336,20 @@ impl fmt::Display for Setting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `key` matches every variant without a wildcard, so a new variant
+    /// needs an arm there; this counts those arms against `ALL`.
+    #[test]
+    fn all_lists_every_setting_once() {
+        let src = include_str!("mod.rs");
+        let body = &src[src.find("pub fn key(self)").unwrap()..];
+        let body = &body[..body.find("\n    }\n").unwrap()];
+        let arms = body.matches(" => \"").count();
+        assert_eq!(Setting::ALL.len(), arms, "Setting::ALL misses a variant");
+        for (i, s) in Setting::ALL.iter().enumerate() {
+            assert!(!Setting::ALL[..i].contains(s), "{s:?} twice");
+        }
+    }
 
     #[test]
     fn settings_have_distinct_keys_and_unregistered_spelling_is_the_key() {

@@ -4,7 +4,8 @@
 //! They live here, in the bottom layer, rather than in each stage's module:
 //! the crate-wide [`Error`](super::Error) wraps every one of them, and the
 //! layers point one way (a stage may name the error module, never the
-//! reverse). Each stage re-exports its own (`themes::ThemesError` …).
+//! reverse). Each stage re-exports its own (`themes::ThemesError`,
+//! `ingest::IngestError` …).
 //! Every message is one line, as the CLI prints it; settings are named with
 //! [`Setting`], which the front-end spells.
 
@@ -28,7 +29,8 @@ pub enum IngestError {
     Implausible {
         /// The input's label.
         input: String,
-        /// The column, an example value and the setting that fixes it.
+        /// What is implausible, in words that name the column, an example
+        /// value and the setting that fixes it.
         message: String,
     },
 }
@@ -104,7 +106,10 @@ pub enum ThemesError {
         /// Embedding width.
         dim: usize,
     },
-    /// Embeddings of width 0, or values that are not whole rows.
+    /// Embeddings of width 0.
+    #[error("themes: embeddings have width 0")]
+    ZeroWidth,
+    /// Embedding values that are not whole rows.
     #[error("themes: {values} embedding values are not whole rows of width {dim}")]
     Ragged {
         /// Values.

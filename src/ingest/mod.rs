@@ -27,6 +27,7 @@ mod values;
 #[cfg(test)]
 mod tests;
 
+pub use crate::error::IngestError;
 pub use durations::Unit;
 pub use fields::{find_column, normalize_header, Field};
 pub use mapping::{ColumnMapping, MappedColumn, MatchedBy};

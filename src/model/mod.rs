@@ -8,6 +8,7 @@ pub(crate) mod runtime;
 pub(crate) mod source;
 mod store;
 
+pub use crate::error::ModelError;
 pub use backend::{Backend, BatchOutput, OrtBackend, TokenBatch};
 pub use cache::{text_key, PredictionCache, TextKey, DEFAULT_CACHE_ENTRIES};
 pub use classifier::{Classified, Classifier, ClassifierOptions, Prepared};

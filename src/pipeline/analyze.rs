@@ -221,9 +221,21 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
             let (loaded, stats) = timed(&mut stages, "ingest+classify", None, || {
                 load_conversations(&load, conversations, classifier, &progress)
             })?;
+            let plural =
+                |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+            let empty = stats.threads - loaded.set.tickets.len() as u64;
+            let empty = match empty {
+                0 => String::new(),
+                n => format!(
+                    " ({} rejected: no text after cleaning)",
+                    plural(n, "thread", "threads")
+                ),
+            };
             notes.push(format!(
-                "conversations: {} tickets rebuilt from the threads of {} messages; {} messages outside any customer-started thread (company-started, internal notes, events)",
-                stats.threads, stats.messages, stats.skipped_messages
+                "conversations: {} rebuilt from {}{empty}; {} outside any customer-started thread (company-started, internal notes, events)",
+                plural(stats.threads, "thread", "threads"),
+                plural(stats.messages, "message", "messages"),
+                plural(stats.skipped_messages, "message", "messages"),
             ));
             (loaded, Some(stats))
         }
@@ -454,8 +466,13 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         finished_at: chrono::Utc::now().to_rfc3339(),
         ..Default::default()
     };
-    info.rows.insert("read".into(), set.counts.read);
-    info.rows.insert("written".into(), set.counts.written);
+    // A message log: rows read are messages, what was written tickets.
+    let (read, written) = match set.counts.messages {
+        true => ("messages_read", "tickets_written"),
+        false => ("read", "written"),
+    };
+    info.rows.insert(read.into(), set.counts.read);
+    info.rows.insert(written.into(), set.counts.written);
     info.rows.insert("rejected".into(), set.counts.rejected);
     info.rows
         .insert("unique_texts".into(), set.counts.unique_texts);

@@ -65,6 +65,10 @@ pub struct StageCounts {
     /// file ([`classify_to_files`] does).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reject_groups: Vec<RejectGroup>,
+    /// A message log was read (`--conversations`): `read` and `rejected`
+    /// count messages (rows), `written` the tickets rebuilt from them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub messages: bool,
 }
 
 impl StageCounts {
@@ -98,8 +102,12 @@ impl StageCounts {
         } else {
             String::new()
         };
+        let (read, written) = match self.messages {
+            true => ("messages read", "tickets rebuilt and written"),
+            false => ("rows read", "written"),
+        };
         format!(
-            "{} rows read, {} written, {} rejected ({} unique texts{cached}, {:.1}s, {:.0} rows/s)",
+            "{} {read}, {} {written}, {} rejected ({} unique texts{cached}, {:.1}s, {:.0} rows/s)",
             self.read,
             self.written,
             self.rejected,

@@ -242,14 +242,15 @@ fn load_opened(
 /// [`ingest::conversations`]) and classify them: the `analyze
 /// --conversations` counterpart of [`load_tickets`] with
 /// [`Enrich::Classify`]. Returns the tickets with the thread statistics
-/// (the `conversations` block of kpis.json).
+/// (the `conversations` block of kpis.json, over the log as read).
 ///
-/// Rows read and used count messages, as `kpi --conversations` does: read
-/// = messages + rejected rows, used = messages inside a customer-started
-/// thread. A thread whose customer text is empty after cleaning is rejected
-/// at its root message's row (and that message is not used); its other
-/// messages are not counted apart. Every ticket has a text and a creation
-/// time (a message's timestamp is required).
+/// The data-quality block counts messages, as `kpi --conversations` does:
+/// read = messages + rejected rows, used = messages of the threads kept.
+/// A thread whose customer text is empty after cleaning cannot be
+/// classified: it is rejected at its root message's row (written as read),
+/// and its messages are not used. `set.counts` reads messages and writes
+/// tickets ([`StageCounts::messages`]). Every ticket has a text and a
+/// creation time (a message's timestamp is required).
 ///
 /// Errors: the log cannot be read or lacks a message column
 /// ([`Error::MissingColumn`]), inference fails, the rejects file cannot be
@@ -261,10 +262,11 @@ pub fn load_conversations(
     progress: &Progress,
 ) -> Result<(Loaded, ThreadStats)> {
     let log = read_conversations(&opts.source, conversations)?;
-    let delimiter = opts.ingest.delimiter.unwrap_or(b',');
+    let delimiter = log.delimiter.unwrap_or(b',');
     let mut rejects = log.rejects;
     let (mut tickets, mut texts) = (Vec::new(), Vec::new());
-    for t in log.tickets {
+    let mut unused = 0u64;
+    for (t, messages) in log.tickets.into_iter().zip(&log.thread_messages) {
         let text = clean_ticket(&t);
         if text.is_empty() {
             rejects.push(Reject {
@@ -272,6 +274,7 @@ pub fn load_conversations(
                 reason: EMPTY_AFTER_CLEANING.into(),
                 raw: ingest::encode_cells(&t.raw, delimiter),
             });
+            unused += u64::from(*messages);
         } else {
             let mut t = t;
             t.raw = thread_row(&t);
@@ -279,17 +282,21 @@ pub fn load_conversations(
             texts.push(text);
         }
     }
-    let empty = (rejects.len() as u64).saturating_sub(log.stats.rejected);
+    rejects.sort_by_key(|r| r.line);
     let set = classify_tickets(tickets, texts, classifier, progress);
     progress.finish();
     let mut set = set?;
     let s = &log.stats;
     set.counts.read = s.messages + s.rejected;
-    set.counts.written = s.messages - s.skipped_messages - empty;
+    set.counts.written = s.messages - s.skipped_messages - unused;
     set.counts.rejected = rejects.len() as u64;
     set.headers = THREAD_COLUMNS.iter().map(|c| c.to_string()).collect();
     set.rejects = rejects;
-    Ok((finish_load(set, true, true, opts)?, log.stats))
+    let mut loaded = finish_load(set, true, true, opts)?;
+    // The quality block counted messages used; the stage wrote tickets.
+    loaded.set.counts.written = loaded.set.tickets.len() as u64;
+    loaded.set.counts.messages = true;
+    Ok((loaded, log.stats))
 }
 
 /// The columns of a ticket rebuilt from a thread, as enriched outputs

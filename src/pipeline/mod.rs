@@ -10,3 +10,5 @@ pub mod run_info;
 pub mod table;
 pub mod taxonomy;
 pub mod themes;
+
+pub use crate::error::PipelineError;

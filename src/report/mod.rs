@@ -7,4 +7,5 @@ pub(crate) mod enriched_parquet;
 pub(crate) mod html;
 pub(crate) mod summary;
 
+pub use crate::error::OutputError;
 pub use analysis::{Analysis, ChurnOutcome, RunInfo};

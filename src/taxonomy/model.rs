@@ -132,7 +132,7 @@ impl Taxonomy {
             || crate::ticket::Dimension::field(&self.name).is_some()
         {
             return bad(format!(
-                "the name `{}` is a built-in column or dimension: choose another ({})",
+                "the name `{}` is a built-in column or dimension: train it under another name ({})",
                 self.name,
                 Setting::TaxonomyName
             ));

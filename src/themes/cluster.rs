@@ -21,6 +21,7 @@ use super::refine;
 use super::select::{self, KScore, KSelection};
 use super::smooth;
 use super::ThemeOptions;
+use crate::error::ThemesError;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
@@ -67,20 +68,26 @@ const UNIT_TOLERANCE: f32 = 1e-4;
 
 /// `data` (rows of width `dim`) with every row scaled to unit length.
 /// Borrowed when every row already is (the model's own embeddings), so a
-/// million rows are not copied for nothing. `Err((row, what))` names the
-/// first row that is not finite or is all zeros (it has no direction).
+/// million rows are not copied for nothing. [`ThemesError::BadRow`] names
+/// the first row that is not finite or is all zeros (it has no direction);
+/// the caller adds its ticket id when it knows it.
 pub(crate) fn unit_rows(
     data: &[f32],
     dim: usize,
-) -> std::result::Result<std::borrow::Cow<'_, [f32]>, (usize, &'static str)> {
+) -> std::result::Result<std::borrow::Cow<'_, [f32]>, ThemesError> {
     let dim = dim.max(1);
     let norms: Vec<f32> = data.par_chunks(dim).map(|r| dot(r, r)).collect();
+    let bad = |row, what| ThemesError::BadRow {
+        row,
+        ticket: None,
+        what,
+    };
     for (i, &q) in norms.iter().enumerate() {
         if !q.is_finite() || data[i * dim..(i + 1) * dim].iter().any(|v| !v.is_finite()) {
-            return Err((i, "not finite"));
+            return Err(bad(i, "not finite"));
         }
         if q == 0.0 {
-            return Err((i, "all zeros (no direction to cluster on)"));
+            return Err(bad(i, "all zeros (no direction to cluster on)"));
         }
     }
     if norms.iter().all(|q| (q - 1.0).abs() <= UNIT_TOLERANCE) {

@@ -22,12 +22,7 @@ pub fn cluster_embeddings(
     if n == 0 {
         return Err(ThemesError::NoTickets.into());
     }
-    let unit =
-        cluster::unit_rows(&emb.data, emb.dim).map_err(|(row, what)| ThemesError::BadRow {
-            row,
-            ticket: None,
-            what,
-        })?;
+    let unit = cluster::unit_rows(&emb.data, emb.dim)?;
     let dim = emb.dim;
     let hashes: Vec<u64> = (0..n)
         .map(|i| cluster::row_hash(&unit[i * dim..(i + 1) * dim]))

@@ -295,7 +295,10 @@ pub(crate) fn prepare<'a>(
         }
         .into());
     }
-    if (n > 0 && emb.dim == 0) || !emb.data.len().is_multiple_of(emb.dim.max(1)) {
+    if n > 0 && emb.dim == 0 {
+        return Err(ThemesError::ZeroWidth.into());
+    }
+    if !emb.data.len().is_multiple_of(emb.dim.max(1)) {
         return Err(ThemesError::Ragged {
             values: emb.data.len(),
             dim: emb.dim,
@@ -310,10 +313,13 @@ pub(crate) fn prepare<'a>(
         }
         .into());
     }
-    let unit = cluster::unit_rows(&emb.data, emb.dim).map_err(|(i, what)| ThemesError::BadRow {
-        row: i,
-        ticket: Some(tickets[i].ticket.id.clone()),
-        what,
+    let unit = cluster::unit_rows(&emb.data, emb.dim).map_err(|e| match e {
+        ThemesError::BadRow { row, what, .. } => ThemesError::BadRow {
+            row,
+            ticket: Some(tickets[row].ticket.id.clone()),
+            what,
+        },
+        other => other,
     })?;
     let selected: Vec<usize> = (0..n)
         .filter(|&i| {

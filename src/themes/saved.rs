@@ -115,10 +115,10 @@ impl ThemeModel {
         source: &str,
     ) -> Result<ThemeModel> {
         if report.assignments.len() != emb.rows() {
-            return Err(ThemesError::Embeddings {
+            return Err(ThemesError::Count {
                 tickets: report.assignments.len(),
-                rows: emb.rows(),
-                dim: emb.dim,
+                found: emb.rows(),
+                what: "embedding rows",
             }
             .into());
         }
@@ -128,12 +128,7 @@ impl ThemeModel {
         let dim = emb.dim;
         let k = report.themes.len();
         // The rows as `discover` clustered them (borrowed when already unit).
-        let unit =
-            cluster::unit_rows(&emb.data, dim).map_err(|(row, what)| ThemesError::BadRow {
-                row,
-                ticket: None,
-                what,
-            })?;
+        let unit = cluster::unit_rows(&emb.data, dim)?;
         let row = |i: usize| &unit[i * dim..(i + 1) * dim];
         let mut sums = vec![vec![0f32; dim]; k];
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
@@ -257,12 +252,7 @@ impl ThemeModel {
     pub fn nearest(&self, emb: &Embeddings) -> Result<Vec<NearestTheme>> {
         self.check_model(None, emb.dim)?;
         let dim = emb.dim;
-        let unit =
-            cluster::unit_rows(&emb.data, dim).map_err(|(row, what)| ThemesError::BadRow {
-                row,
-                ticket: None,
-                what,
-            })?;
+        let unit = cluster::unit_rows(&emb.data, dim)?;
         let flat = self.flat_centres();
         let centres = Rows { data: &flat, dim };
         use rayon::prelude::*;

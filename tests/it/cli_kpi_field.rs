@@ -237,7 +237,7 @@ fn analyze_conversations_runs_every_stage_on_rebuilt_tickets() {
         .unwrap();
     assert!(res.status.success(), "analyze failed: {}", stderr_of(&res));
     assert!(
-        stderr_of(&res).contains("5 tickets rebuilt from the threads of 15 messages"),
+        stderr_of(&res).contains("5 threads rebuilt from 15 messages; 1 message outside"),
         "{}",
         stderr_of(&res)
     );
@@ -281,4 +281,69 @@ fn analyze_conversations_runs_every_stage_on_rebuilt_tickets() {
         "FRT median read back",
     );
     assert_eq!(back["overall"]["backlog"], 1);
+}
+
+/// `analyze --conversations` rejects a thread whose customer text is empty
+/// after cleaning at its first message's row, written as read (`;` kept),
+/// and counts none of its messages as used; ticket-export reading options
+/// are refused, not ignored.
+#[test]
+fn analyze_conversations_rejects_an_empty_thread_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("log.csv");
+    std::fs::write(
+        &input,
+        "conversation_id;author_id;author_type;created_at;body\n\
+         c1;u1;user;2024-03-04T09:00:00Z;My order is late\n\
+         c1;a1;admin;2024-03-04T09:30:00Z;Sorry, checking\n\
+         c2;u2;user;2024-03-04T10:00:00Z;<div><br></div>\n\
+         c2;a1;admin;2024-03-04T10:20:00Z;Hello?\n\
+         c2;u2;user;2024-03-04T10:25:00Z;<p></p>\n",
+    )
+    .unwrap();
+    let out = dir.path().join("a");
+    let res = bin()
+        .arg("analyze")
+        .arg(&input)
+        .args([
+            "--conversations",
+            "--max-reject-rate",
+            "100",
+            "--no-cache",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", stderr_of(&res));
+    assert!(
+        stderr_of(&res).contains("2 threads rebuilt from 5 messages (1 thread rejected"),
+        "{}",
+        stderr_of(&res)
+    );
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("4,\"empty text after cleaning") && rejects.contains("c2;u2;user;"),
+        "{rejects}"
+    );
+    let k: Value = serde_json::from_slice(&std::fs::read(out.join("kpis.json")).unwrap()).unwrap();
+    let q = &k["data_quality"];
+    assert_eq!(
+        (q["rows_read"].as_u64(), q["rows_used"].as_u64()),
+        (Some(5), Some(2))
+    );
+    assert_eq!(q["rows_rejected"], 1);
+    assert_eq!(k["overall"]["tickets"], 1);
+    let run: Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["rows"]["messages_read"], 5);
+    assert_eq!(run["rows"]["tickets_written"], 1);
+    let refused = bin()
+        .arg("analyze")
+        .arg(&input)
+        .args(["--conversations", "--date-order", "dmy", "--out"])
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
 }

@@ -207,34 +207,63 @@ fn library_messages_name_settings_not_flags() {
             continue;
         }
         let text = std::fs::read_to_string(f).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap();
-        for (i, line) in code.lines().enumerate() {
-            let l = line.trim_start();
-            if l.starts_with("//") {
-                continue;
-            }
-            // A `--flag` inside a string literal on this line.
-            let mut in_str = false;
-            let b = l.as_bytes();
-            for j in 0..b.len() {
-                match b[j] {
-                    b'"' if j == 0 || b[j - 1] != b'\\' => in_str = !in_str,
-                    b'-' if in_str
-                        && b.get(j + 1) == Some(&b'-')
-                        && b.get(j + 2).is_some_and(|c| c.is_ascii_lowercase())
-                        && (j == 0 || !b[j - 1].is_ascii_alphanumeric()) =>
-                    {
-                        found.push(format!("src/{rel}:{}: {}", i + 1, l.trim()));
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-        }
+        // In-file test modules hold fixtures (a run.json note as written).
+        let code = text.split("#[cfg(test)]\nmod ").next().unwrap();
+        found.extend(
+            flags_in_strings(code)
+                .into_iter()
+                .map(|(line, s)| format!("src/{rel}:{line}: {s}")),
+        );
     }
     assert!(
         found.is_empty(),
         "library strings naming CLI flags (use error::Setting):\n{}",
         found.join("\n")
+    );
+}
+
+/// `--flag`s inside string literals of Rust source, with their 1-based
+/// line: literals may span lines; `//` comments and char literals are
+/// skipped.
+fn flags_in_strings(code: &str) -> Vec<(usize, String)> {
+    let b = code.as_bytes();
+    let (mut out, mut line, mut in_str, mut i) = (Vec::new(), 1, false, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\n' => line += 1,
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'\'' if !in_str && b.get(i + 2) == Some(&b'\'') => i += 2,
+            b'/' if !in_str && b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'-' if in_str
+                && b.get(i + 1) == Some(&b'-')
+                && b.get(i + 2).is_some_and(|c| c.is_ascii_lowercase())
+                && !b[i - 1].is_ascii_alphanumeric() =>
+            {
+                let end = (i + 2..b.len())
+                    .find(|&k| !(b[k].is_ascii_lowercase() || b[k] == b'-'))
+                    .unwrap_or(b.len());
+                out.push((line, code[i..end].to_string()));
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn the_flag_finder_sees_multi_line_literals_and_skips_comments() {
+    let code = "let a = \"one\\n\n  two --map x\"; // not --this\nlet c = '\"'; let d = \"--by\";";
+    assert_eq!(
+        flags_in_strings(code),
+        [(2, "--map".to_string()), (3, "--by".to_string())]
     );
 }

@@ -53,6 +53,10 @@ use crate::error::{Error, Result, Setting};
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
 
+/// A message field and the log column it was read from
+/// ([`ConversationLog::columns`]).
+pub type MessageColumn = (&'static str, String);
+
 /// How to read a message log.
 #[derive(Debug, Clone)]
 pub struct ConversationOptions {
@@ -71,6 +75,9 @@ pub struct ConversationOptions {
     /// `--bot-author`: company messages whose author id or author name
     /// matches are automated (like a `bot` role), e.g. `(?i)operator|auto`.
     pub bot_author: Option<regex::Regex>,
+    /// Called with the message columns (field, column) once they are
+    /// resolved, before any message is read (`--explain-mapping`).
+    pub on_columns: Option<fn(&[MessageColumn])>,
 }
 
 impl ConversationOptions {
@@ -84,6 +91,7 @@ impl ConversationOptions {
             delimiter: ingest.delimiter,
             encoding: ingest.encoding.clone(),
             bot_author,
+            on_columns: None,
         }
     }
 }
@@ -97,6 +105,7 @@ impl Default for ConversationOptions {
             delimiter: None,
             encoding: None,
             bot_author: None,
+            on_columns: None,
         }
     }
 }
@@ -112,6 +121,11 @@ pub struct ConversationLog {
     pub rejects: Vec<Reject>,
     /// Counts and reply times.
     pub stats: ThreadStats,
+    /// Messages in each ticket's thread (aligned with `tickets`).
+    pub thread_messages: Vec<u32>,
+    /// The log's CSV delimiter as read (`None` for JSON): a ticket's
+    /// `raw` (its root message's cells) is written back with it.
+    pub delimiter: Option<u8>,
 }
 
 /// A message field of the log.
@@ -285,8 +299,12 @@ pub fn read_conversations(
     let cols = resolve(src.headers(), &opts.map, src.label())?;
     let mut log = ConversationLog {
         columns: cols.describe(src.headers()),
+        delimiter: src.delimiter(),
         ..Default::default()
     };
+    if let Some(show) = opts.on_columns {
+        show(&log.columns);
+    }
     let mut messages = Vec::new();
     let mut seen_ids = std::collections::HashMap::new();
     while let Some(item) = src.next_item() {

@@ -224,6 +224,7 @@ fn push_ticket(
     log.stats.threads_replied += u64::from(replies > 0);
     log.stats.threads_bot_only += u64::from(replies == 0 && bots > 0);
     thread_sizes.push((replies as u32, thread.len() as u32));
+    log.thread_messages.push(thread.len() as u32);
     log.tickets.push(Ticket {
         line: root.line,
         id,

@@ -1,4 +1,4 @@
-//! Encodings: UTF-8 with/without BOM, UTF-16 LE/BE, Windows-1252, ``encoding``.
+//! Encodings: UTF-8 with/without BOM, UTF-16 LE/BE, Windows-1252, `--encoding`.
 
 use super::*;
 

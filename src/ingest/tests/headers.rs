@@ -1,4 +1,4 @@
-//! Header auto-detection for help-desk exports, ``map``, ``text_columns``.
+//! Header auto-detection for help-desk exports, `--map`, `--text-column`.
 
 use super::*;
 use crate::error::Setting;

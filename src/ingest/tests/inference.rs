@@ -1,5 +1,5 @@
 //! Per-column inference at reader level: day/month order, 12-hour clocks,
-//! Excel serials, ``date_formats``, decimal commas, text durations, units,
+//! Excel serials, `--date-format`, decimal commas, text durations, units,
 //! plausibility. Field cases 02, 04 and 06 (tests/data/field/) with their
 //! hand-computed values.
 
@@ -128,7 +128,7 @@ fn field_case_06_decimal_commas_and_dotted_dates() {
 }
 
 /// A UK export whose dates never decide: read month-first for `/`, with a
-/// warning naming the column and the option; ``date_order` dmy` fixes it.
+/// warning naming the column and the option; `--date-order dmy` fixes it.
 #[test]
 fn undecided_slash_dates_warn_and_date_order_fixes_them() {
     let data = "Case Number,Subject,Date/Time Opened,Date/Time Closed\n\

@@ -1,5 +1,5 @@
 //! JSON inputs: Zendesk's nested export, arrays, wrappers, pretty-printed
-//! objects, dotted ``map`` paths, nested objects where a value is expected.
+//! objects, dotted `--map` paths, nested objects where a value is expected.
 
 use super::*;
 
@@ -22,7 +22,7 @@ fn read_json_err(data: &[u8], opts: &IngestOptions) -> (Vec<Row>, Option<Error>)
     (rows, None)
 }
 
-/// Field case 16: Zendesk's own JSON export, read without any ``map``.
+/// Field case 16: Zendesk's own JSON export, read without any `--map`.
 #[test]
 fn zendesk_json_export_maps_nested_keys_without_map() {
     let (rows, stats, r) = read_all(".json", &zendesk(), &kpi_opts());

@@ -35,10 +35,10 @@ pub fn fit_theme_model(
     source: &str,
 ) -> Result<ThemeModel> {
     if emb.rows() != texts.len() {
-        return Err(ThemesError::Embeddings {
+        return Err(ThemesError::Count {
             tickets: texts.len(),
-            rows: emb.rows(),
-            dim: emb.dim,
+            found: emb.rows(),
+            what: "embedding rows",
         }
         .into());
     }

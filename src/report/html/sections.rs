@@ -219,6 +219,8 @@ pub fn run_info(run: &Run) -> RunInfo {
     add("Input sha256", run.input_sha256.clone());
     add("Rows read", n("read"));
     add("Rows written", n("written"));
+    add("Messages read", n("messages_read"));
+    add("Tickets written", n("tickets_written"));
     add("Rows rejected", n("rejected"));
     add("Customers file", run.customers_file.clone());
     add("Customers sha256", run.customers_sha256.clone());
