@@ -37,7 +37,6 @@ fn to_py(e: ticketlens::Error) -> PyErr {
         | ticketlens::Error::Churn(_)
         | ticketlens::Error::Taxonomy(_)
         | ticketlens::Error::Pipeline(_)
-        | ticketlens::Error::MissingColumn { .. }
         | ticketlens::Error::Parse { .. } => PyValueError::new_err(msg),
         ticketlens::Error::Io { .. } => PyOSError::new_err(msg),
         _ => PyRuntimeError::new_err(msg),

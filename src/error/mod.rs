@@ -31,16 +31,6 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The input lacks a column the job needs.
-    #[error("{path}: missing required column for `{field}` (looked for: {tried}); map it with {map} {field}=COLUMN", map = Setting::Map)]
-    MissingColumn {
-        /// Input file.
-        path: String,
-        /// Ticket field that could not be mapped.
-        field: String,
-        /// Header spellings that were tried.
-        tried: String,
-    },
     /// The input could not be parsed as CSV/JSONL at all.
     #[error("{path}:{line}: {message}")]
     Parse {
@@ -50,31 +40,6 @@ pub enum Error {
         line: u64,
         /// What is wrong.
         message: String,
-    },
-    /// A `--strict` run met rejected rows.
-    #[error("{rejected} row(s) rejected (see {rejects}); {strict} turns rejects into a failure", strict = Setting::Strict)]
-    Strict {
-        /// Number of rejected rows.
-        rejected: u64,
-        /// Where the rejects were written.
-        rejects: String,
-    },
-    /// More than `--max-reject-rate` of the rows were rejected: the outputs
-    /// were written, but they describe only part of the input.
-    #[error("{rejected} of {read} rows rejected ({share}), more than {flag} {max}; the outputs were written but miss those rows (see {rejects}{top}; raise {flag} to accept)", flag = Setting::MaxRejectRate)]
-    TooManyRejects {
-        /// Rows rejected.
-        rejected: u64,
-        /// Rows read.
-        read: u64,
-        /// The rejected share, formatted (`12.5 %`).
-        share: String,
-        /// The allowed share, formatted (`5 %`).
-        max: String,
-        /// Where the rejects were written.
-        rejects: String,
-        /// `; most often: <reason>` for the largest group, or empty.
-        top: String,
     },
     /// A user-supplied option is invalid.
     #[error("invalid {option}: {message}")]
@@ -131,7 +96,10 @@ impl Error {
     /// `--max-reject-rate`): the run wrote its outputs, but rejected rows.
     /// The CLI exits with code 3 for these, 1 for every other error.
     pub fn is_data_quality(&self) -> bool {
-        matches!(self, Error::Strict { .. } | Error::TooManyRejects { .. })
+        matches!(
+            self,
+            Error::Ingest(IngestError::Strict { .. } | IngestError::TooManyRejects { .. })
+        )
     }
 
     /// Wrap an I/O error with the path it concerns.

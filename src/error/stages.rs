@@ -11,9 +11,45 @@
 
 use super::Setting;
 
-/// Reading an input the ingest stage cannot make tickets of.
+/// Reading an input the ingest stage cannot make tickets of, and the
+/// reject policy a read is held to.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// The input lacks a column the job needs.
+    #[error("{path}: missing required column for `{field}` (looked for: {tried}); map it with {map} {field}=COLUMN", map = Setting::Map)]
+    MissingColumn {
+        /// Input file.
+        path: String,
+        /// Ticket field that could not be mapped.
+        field: String,
+        /// Header spellings that were tried.
+        tried: String,
+    },
+    /// A `--strict` run met rejected rows.
+    #[error("{rejected} row(s) rejected (see {rejects}); {strict} turns rejects into a failure", strict = Setting::Strict)]
+    Strict {
+        /// Number of rejected rows.
+        rejected: u64,
+        /// Where the rejects were written.
+        rejects: String,
+    },
+    /// More than `--max-reject-rate` of the rows were rejected: the outputs
+    /// were written, but they describe only part of the input.
+    #[error("{rejected} of {read} rows rejected ({share}), more than {flag} {max}; the outputs were written but miss those rows (see {rejects}{top}; raise {flag} to accept)", flag = Setting::MaxRejectRate)]
+    TooManyRejects {
+        /// Rows rejected.
+        rejected: u64,
+        /// Rows read.
+        read: u64,
+        /// The rejected share, formatted (`12.5 %`).
+        share: String,
+        /// The allowed share, formatted (`5 %`).
+        max: String,
+        /// Where the rejects were written.
+        rejects: String,
+        /// `; most often: <reason>` for the largest group, or empty.
+        top: String,
+    },
     /// A Parquet or Arrow input cannot be read.
     #[error("{input}: {message}")]
     Unreadable {

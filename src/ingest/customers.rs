@@ -11,7 +11,7 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use crate::error::{Error, Result, Setting};
+use crate::error::{Error, IngestError, Result, Setting};
 
 /// One customer as read from the customers table.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -242,11 +242,12 @@ impl CustomerTable {
             }
         }
         if !cols.contains_key("customer_id") {
-            return Err(Error::MissingColumn {
+            return Err(IngestError::MissingColumn {
                 path: name.to_string(),
                 field: "customer_id".into(),
                 tried: FIELDS[0].1.join(", "),
-            });
+            }
+            .into());
         }
 
         let mut table = CustomerTable::default();

@@ -2,7 +2,7 @@
 
 use super::durations::{header_words, Unit};
 use super::fields::{find_column, match_alias, normalize_header, tried, Field};
-use crate::error::{Error, Result, Setting};
+use crate::error::{Error, IngestError, Result, Setting};
 
 /// What the resolver needs to know about the job.
 pub(crate) struct MappingRequest<'a> {
@@ -192,7 +192,7 @@ pub(crate) fn resolve(
     };
 
     if req.require_text && !mapping.has(Field::Subject) && !mapping.has(Field::Body) {
-        return Err(Error::MissingColumn {
+        return Err(IngestError::MissingColumn {
             path: req.label.to_string(),
             field: "body".into(),
             tried: format!(
@@ -200,14 +200,16 @@ pub(crate) fn resolve(
                 tried(&[Field::Subject, Field::Body]),
                 Setting::TextColumn
             ),
-        });
+        }
+        .into());
     }
     if req.require_created_at && !mapping.has(Field::CreatedAt) {
-        return Err(Error::MissingColumn {
+        return Err(IngestError::MissingColumn {
             path: req.label.to_string(),
             field: Field::CreatedAt.as_str().into(),
             tried: tried(&[Field::CreatedAt]),
-        });
+        }
+        .into());
     }
     Ok((mapping, extra))
 }

@@ -8,7 +8,7 @@
 //! carry the [`DataQuality`] block.
 
 use super::Reject;
-use crate::error::{Error, Result, Setting};
+use crate::error::{Error, IngestError, Result, Setting};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -477,8 +477,8 @@ impl RejectPolicy {
         }
     }
 
-    /// Fail when the read breaks the policy: [`Error::Strict`] for a
-    /// `--strict` run with rejects, [`Error::TooManyRejects`] when more than
+    /// Fail when the read breaks the policy: [`IngestError::Strict`] for a
+    /// `--strict` run with rejects, [`IngestError::TooManyRejects`] when more than
     /// the allowed share was rejected. The message names the largest group.
     pub fn check(&self, dq: &DataQuality) -> Result<()> {
         let rejects = dq
@@ -486,10 +486,11 @@ impl RejectPolicy {
             .clone()
             .unwrap_or_else(|| "the rejects file".into());
         if self.strict && dq.rows_rejected > 0 {
-            return Err(Error::Strict {
+            return Err(IngestError::Strict {
                 rejected: dq.rows_rejected,
                 rejects,
-            });
+            }
+            .into());
         }
         if dq.rows_rejected > 0 && dq.rejected_share > self.max_reject_rate {
             let top = dq
@@ -497,14 +498,15 @@ impl RejectPolicy {
                 .first()
                 .map(|g| format!("; most often: {}", g.example))
                 .unwrap_or_default();
-            return Err(Error::TooManyRejects {
+            return Err(IngestError::TooManyRejects {
                 rejected: dq.rows_rejected,
                 read: dq.rows_read,
                 share: percent(dq.rejected_share),
                 max: format!("{} %", (self.max_reject_rate * 100_000.0).round() / 1000.0),
                 rejects,
                 top,
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -677,7 +679,10 @@ mod tests {
         // 1 of 20 = 5 % is not more than 5 %.
         assert!(p.check(&dq(20, 1, &p)).is_ok());
         let e = p.check(&dq(20, 2, &p)).unwrap_err();
-        assert!(matches!(e, Error::TooManyRejects { rejected: 2, .. }));
+        assert!(matches!(
+            e,
+            Error::Ingest(IngestError::TooManyRejects { rejected: 2, .. })
+        ));
         let msg = e.to_string();
         assert!(msg.contains("2 of 20 rows rejected (10.0 %)"), "{msg}");
         assert!(msg.contains("`max_reject_rate` 5 %"), "{msg}");
@@ -688,7 +693,7 @@ mod tests {
         let strict = RejectPolicy::from_percent(true, 5.0).unwrap();
         assert!(matches!(
             strict.check(&dq(1000, 1, &strict)),
-            Err(Error::Strict { rejected: 1, .. })
+            Err(Error::Ingest(IngestError::Strict { rejected: 1, .. }))
         ));
         let lax = RejectPolicy::from_percent(false, 100.0).unwrap();
         assert!(lax.check(&dq(10, 10, &lax)).is_ok());

@@ -152,7 +152,7 @@ impl Loaded {
 /// rejects and return the tickets in input order with the data quality.
 ///
 /// Errors: the input cannot be opened or lacks a required column
-/// ([`Error::MissingColumn`]), a record cannot be read, inference or the
+/// ([`IngestError::MissingColumn`](crate::error::IngestError::MissingColumn)), a record cannot be read, inference or the
 /// rejects file fails. Rejected rows are not errors.
 pub fn load_tickets(opts: &LoadOptions, enrich: Enrich<'_>) -> Result<Loaded> {
     open_input(opts)?.load(enrich)
@@ -253,7 +253,7 @@ fn load_opened(
 /// creation time (a message's timestamp is required).
 ///
 /// Errors: the log cannot be read or lacks a message column
-/// ([`Error::MissingColumn`]), inference fails, the rejects file cannot be
+/// ([`IngestError::MissingColumn`](crate::error::IngestError::MissingColumn)), inference fails, the rejects file cannot be
 /// written.
 pub fn load_conversations(
     opts: &LoadOptions,
@@ -414,7 +414,7 @@ pub(crate) fn read_rows(
 
 /// Open the input for a command that needs no creation-time column (and,
 /// with `text_optional`, no text column either: `analyze`): when the file
-/// has no column for one (the [`Error::MissingColumn`] error), it is opened
+/// has no column for one (the [`IngestError::MissingColumn`](crate::error::IngestError::MissingColumn) error), it is opened
 /// again without requiring it, and the stages that need it are skipped. A
 /// present column stays required, so a row with a blank creation time is
 /// still a reject. Standard input cannot be read twice, so there both stay
@@ -433,7 +433,7 @@ pub fn open_partial(
     o.require_created_at = true;
     let reader = loop {
         match ingest::open(source, &o) {
-            Err(Error::MissingColumn { field, .. })
+            Err(Error::Ingest(crate::error::IngestError::MissingColumn { field, .. }))
                 if matches!(source, InputSource::Path(_))
                     && ((field == "body" && o.require_text && text_optional)
                         || (field == "created_at" && o.require_created_at)) =>

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 use ticketlens::embeddings::Embeddings;
-use ticketlens::error::{PipelineError, Setting, ThemesError};
+use ticketlens::error::{IngestError, PipelineError, Setting, ThemesError};
 use ticketlens::themes::{self, KSelection, ThemeOptions};
 use ticketlens::{Error, Result};
 
@@ -210,14 +210,13 @@ pub fn read_labelled(
         })?
         .clone();
     let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::MissingColumn {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            Error::from(IngestError::MissingColumn {
                 path: csv_path.display().to_string(),
                 field: name.to_string(),
                 tried: name.to_string(),
             })
+        })
     };
     let (ti, ci) = (col("text")?, col("category")?);
     let (mut texts, mut gold) = (Vec::new(), Vec::new());

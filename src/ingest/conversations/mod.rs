@@ -49,7 +49,7 @@ use super::source::{Item, RecordSource};
 use super::time::parse_timestamp;
 use super::values::{is_blank, show};
 use super::{InputFormat, InputSource, Reject};
-use crate::error::{Error, Result, Setting};
+use crate::error::{Error, IngestError, Result, Setting};
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
 
@@ -421,14 +421,17 @@ fn resolve(headers: &[String], map: &[(String, String)], label: &str) -> Result<
         }
     }
     let get = |f: MsgField| chosen.iter().find(|(g, _)| *g == f).map(|(_, i)| *i);
-    let missing = |field: &str, fields: &[MsgField]| Error::MissingColumn {
-        path: label.to_string(),
-        field: field.to_string(),
-        tried: fields
-            .iter()
-            .flat_map(|f| f.aliases().iter().copied())
-            .collect::<Vec<_>>()
-            .join(", "),
+    let missing = |field: &str, fields: &[MsgField]| -> Error {
+        IngestError::MissingColumn {
+            path: label.to_string(),
+            field: field.to_string(),
+            tried: fields
+                .iter()
+                .flat_map(|f| f.aliases().iter().copied())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+        .into()
     };
     let timestamp =
         get(MsgField::Timestamp).ok_or_else(|| missing("timestamp", &[MsgField::Timestamp]))?;

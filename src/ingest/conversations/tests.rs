@@ -375,7 +375,7 @@ fn missing_columns_and_bad_map() {
     )
     .unwrap_err();
     assert!(
-        matches!(&e, Error::MissingColumn { field, .. } if field == "inbound"),
+        matches!(&e, Error::Ingest(crate::error::IngestError::MissingColumn { field, .. }) if field == "inbound"),
         "{e}"
     );
     let e = log_of(
@@ -385,7 +385,7 @@ fn missing_columns_and_bad_map() {
     )
     .unwrap_err();
     assert!(
-        matches!(&e, Error::MissingColumn { field, .. } if field == "timestamp"),
+        matches!(&e, Error::Ingest(crate::error::IngestError::MissingColumn { field, .. }) if field == "timestamp"),
         "{e}"
     );
     let e = log_of(
@@ -395,7 +395,7 @@ fn missing_columns_and_bad_map() {
     )
     .unwrap_err();
     assert!(
-        matches!(&e, Error::MissingColumn { field, .. } if field == "conversation_id"),
+        matches!(&e, Error::Ingest(crate::error::IngestError::MissingColumn { field, .. }) if field == "conversation_id"),
         "{e}"
     );
     let opts = ConversationOptions {

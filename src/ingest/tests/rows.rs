@@ -143,7 +143,7 @@ fn created_at_optional_for_classify_defaults_to_epoch_and_id_to_line() {
 fn missing_required_columns() {
     let e = open_err(".csv", b"id,subject\n1,x\n", &kpi_opts());
     match &e {
-        Error::MissingColumn { field, tried, .. } => {
+        Error::Ingest(crate::error::IngestError::MissingColumn { field, tried, .. }) => {
             assert_eq!(field, "created_at");
             assert!(
                 tried.contains("Created time") && tried.contains("created_at"),
@@ -159,7 +159,7 @@ fn missing_required_columns() {
         &IngestOptions::default(),
     );
     match e {
-        Error::MissingColumn { field, tried, .. } => {
+        Error::Ingest(crate::error::IngestError::MissingColumn { field, tried, .. }) => {
             assert_eq!(field, "body");
             assert!(
                 tried.contains("Ticket Description") && tried.contains("Summary"),
