@@ -6,7 +6,6 @@ use super::themes_args::ThemeArgs;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
-use ticketlens::ingest::conversations::ConversationOptions;
 use ticketlens::pipeline::analyze::{analyze, AnalyzeOptions};
 use ticketlens::report::enriched::OutputFormat;
 
@@ -110,16 +109,11 @@ pub fn run(a: AnalyzeArgs) -> Result<()> {
     // skipped when the file has no such column (see `open_partial`).
     let ingest = a.input.options(false)?;
     let conversations = match a.conversations {
-        true => Some(ConversationOptions {
-            on_columns: a
-                .input
-                .explain_mapping
-                .then_some(super::common::print_message_columns),
-            ..ConversationOptions::from_ingest(
-                &ingest,
-                super::common::bot_author(a.bot_author.as_deref())?,
-            )
-        }),
+        true => Some(super::common::conversation_options(
+            &a.input,
+            &ingest,
+            super::common::bot_author(a.bot_author.as_deref())?,
+        )),
         false => None,
     };
     let mut kpi = a.kpi.options(ingest.timezone)?;

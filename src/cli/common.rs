@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde::Serialize;
 use std::path::PathBuf;
+use ticketlens::ingest::conversations::ConversationOptions;
 use ticketlens::ingest::time::DateOrder;
 use ticketlens::ingest::{
     ColumnMapping, DataQuality, IngestOptions, InputFormat, InputSource, RejectPolicy,
@@ -209,6 +210,19 @@ fn print_mapping(m: &ColumnMapping) {
 /// (its text and times are message fields): `--conversations` refuses them
 /// rather than ignore them.
 pub const TICKET_ONLY: [&str; 4] = ["text_columns", "date_formats", "units", "date_order"];
+
+/// `--conversations`: a message log read with the export's options,
+/// `--bot-author` and, with `--explain-mapping`, the message columns shown.
+pub fn conversation_options(
+    input: &InputArgs,
+    ingest: &IngestOptions,
+    bot_author: Option<regex::Regex>,
+) -> ConversationOptions {
+    ConversationOptions {
+        on_columns: input.explain_mapping.then_some(print_message_columns),
+        ..ConversationOptions::from_ingest(ingest, bot_author)
+    }
+}
 
 /// `--explain-mapping` with `--conversations`: the message columns.
 pub fn print_message_columns(columns: &[ticketlens::ingest::conversations::MessageColumn]) {

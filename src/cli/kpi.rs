@@ -76,13 +76,15 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         )),
         None => None,
     };
+    let conversations = a
+        .conversations
+        .then(|| super::common::conversation_options(&a.input, &ingest, bot_author));
     let done = run_kpi(KpiJob {
         source: a.input.source(),
         ingest,
         kpi,
         customers,
-        explain_mapping: a.input.explain_mapping,
-        conversations: a.conversations.then_some(bot_author),
+        conversations,
         out: a.out.clone(),
         rejects: rejects.clone(),
     })?;

@@ -24,13 +24,9 @@ pub struct KpiJob {
     /// churn and retention rates. Read once the input and the options are
     /// known to be good.
     pub customers: Option<(PathBuf, Vec<(String, String)>)>,
-    /// Print how a message log's columns were mapped (stderr), as the
-    /// ticket reader does for an export.
-    pub explain_mapping: bool,
-    /// `Some`: the source is a message log (one row per message); tickets
-    /// are rebuilt from its threads, and messages whose author matches the
-    /// pattern are automated.
-    pub conversations: Option<Option<regex::Regex>>,
+    /// `Some`: the source is a message log (one row per message), read
+    /// with these options; tickets are rebuilt from its threads.
+    pub conversations: Option<ConversationOptions>,
     /// Output directory (created if missing).
     pub out: PathBuf,
     /// The rejects file and the reject policy.
@@ -94,15 +90,9 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
             let detect = by_language && !columns.has_language();
             tickets(reader, &columns, detect, &mut engine, &mut rejects)?
         }
-        (None, bot_author) => {
-            let copts =
-                ConversationOptions::from_ingest(&ingest_opts, bot_author.clone().flatten());
+        (None, copts) => {
+            let copts = copts.clone().unwrap_or_default();
             let log = read_conversations(&job.source, &copts)?;
-            if job.explain_mapping {
-                for (field, column) in &log.columns {
-                    eprintln!("{field:<16} <- {column}");
-                }
-            }
             for r in &log.rejects {
                 rejects.write(r)?;
             }
