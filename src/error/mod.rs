@@ -31,7 +31,8 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The input could not be parsed as CSV/JSONL at all.
+    /// A file could not be parsed at all (an input as CSV/JSONL, a seed
+    /// themes or holidays file): its line and why.
     #[error("{path}:{line}: {message}")]
     Parse {
         /// Input file.
@@ -49,7 +50,8 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// An input the ingest stage cannot read.
+    /// An input the ingest stage cannot read, or a read that breaks the
+    /// reject policy (`--strict`, `--max-reject-rate`).
     #[error(transparent)]
     Ingest(#[from] IngestError),
     /// The model cannot be loaded or run.
