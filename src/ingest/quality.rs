@@ -326,6 +326,15 @@ pub struct DataQuality {
 }
 
 impl DataQuality {
+    /// `; most often: <example>` for the largest reject group, or empty:
+    /// the tail of the one-line errors about rejected rows.
+    pub fn most_often(&self) -> String {
+        self.rejects_summary
+            .first()
+            .map(|g| format!("; most often: {}", g.example))
+            .unwrap_or_default()
+    }
+
     /// The block for a read of `rows_read` records of which `rows_used`
     /// were used and `rows_rejected` rejected, grouped in `groups` (see
     /// [`RejectSummary::groups`]).
@@ -493,11 +502,7 @@ impl RejectPolicy {
             .into());
         }
         if dq.rows_rejected > 0 && dq.rejected_share > self.max_reject_rate {
-            let top = dq
-                .rejects_summary
-                .first()
-                .map(|g| format!("; most often: {}", g.example))
-                .unwrap_or_default();
+            let top = dq.most_often();
             return Err(IngestError::TooManyRejects {
                 rejected: dq.rows_rejected,
                 read: dq.rows_read,

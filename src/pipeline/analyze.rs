@@ -291,16 +291,11 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
         Vec::new()
     };
     if set.tickets.is_empty() {
-        let top = quality
-            .rejects_summary
-            .first()
-            .map(|g| format!("; most often: {}", g.example))
-            .unwrap_or_default();
         return Err(PipelineError::NoValidTickets {
             rejected: quality.rows_rejected,
             read: quality.rows_read,
             rejects: rejects_path.display().to_string(),
-            top,
+            top: quality.most_often(),
         }
         .into());
     }

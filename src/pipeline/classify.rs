@@ -174,17 +174,16 @@ pub fn classify_stream(
                 Msg::Chunk(chunk) => {
                     let chunk = chunk?;
                     let n = chunk.tickets.len() as u64;
-                    // Move the bar within the chunk: rows read so far plus
-                    // the inferred fraction of this chunk.
                     let base = counts.read;
-                    let out = classifier.run_cached_progress(
+                    let out = infer_chunk(
+                        classifier,
                         chunk.prepared,
                         &mut cache,
-                        &|done, total| progress.set(base + (n * done as u64) / total.max(1) as u64),
+                        progress,
+                        base,
+                        n,
+                        &mut counts,
                     )?;
-                    counts.tokens += out.tokens as u64;
-                    counts.unique_texts += out.unique_texts as u64;
-                    counts.cached_texts += out.from_cache as u64;
                     counts.read += n;
                     counts.written += n;
                     on_chunk(chunk.tickets, chunk.texts, out)?;
@@ -197,6 +196,28 @@ pub fn classify_stream(
     })?;
     counts.seconds = started.elapsed().as_secs_f64();
     Ok(counts)
+}
+
+/// Infer one prepared chunk of `n` texts through the in-run `cache`,
+/// moving `progress` within the chunk (`base` rows done before it, plus the
+/// inferred fraction of this chunk), and add its inference counts (tokens,
+/// unique and cached texts) to `counts`.
+fn infer_chunk(
+    classifier: &Classifier,
+    prepared: Prepared,
+    cache: &mut PredictionCache,
+    progress: &Progress,
+    base: u64,
+    n: u64,
+    counts: &mut StageCounts,
+) -> Result<Classified> {
+    let out = classifier.run_cached_progress(prepared, cache, &|done, total| {
+        progress.set(base + (n * done as u64) / total.max(1) as u64)
+    })?;
+    counts.tokens += out.tokens as u64;
+    counts.unique_texts += out.unique_texts as u64;
+    counts.cached_texts += out.from_cache as u64;
+    Ok(out)
 }
 
 /// The reader thread: ingest, clean, and prepare chunks; rejects are sent
@@ -568,14 +589,15 @@ pub(crate) fn classify_tickets(
         }
         let chunk_tickets: Vec<Ticket> = tickets.by_ref().take(chunk_texts.len()).collect();
         let (base, n) = (set.tickets.len() as u64, chunk_texts.len() as u64);
-        let out = classifier.run_cached_progress(
+        let out = infer_chunk(
+            classifier,
             classifier.prepare(&chunk_texts)?,
             &mut cache,
-            &|done, total| progress.set(base + (n * done as u64) / total.max(1) as u64),
+            progress,
+            base,
+            n,
+            &mut set.counts,
         )?;
-        set.counts.tokens += out.tokens as u64;
-        set.counts.unique_texts += out.unique_texts as u64;
-        set.counts.cached_texts += out.from_cache as u64;
         set.push_classified(chunk_tickets, chunk_texts, out);
         progress.set(set.tickets.len() as u64);
     }

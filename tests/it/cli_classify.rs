@@ -873,6 +873,18 @@ fn batch_rows_one_makes_results_independent_of_the_file() {
 /// head's pair is then `urgency_predicted`, `urgency_predicted_confidence`.
 #[test]
 fn an_extra_model_head_is_classified_and_written() {
+    /// `kpi ENRICHED --by urgency_predicted --out OUT`: its kpis.json.
+    fn kpi_by_head(enriched: &std::path::Path, out: &std::path::Path) -> serde_json::Value {
+        let run = bin()
+            .arg("kpi")
+            .arg(enriched)
+            .args(["--by", "urgency_predicted", "-q", "--out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", stderr_of(&run));
+        serde_json::from_slice(&std::fs::read(out.join("kpis.json")).unwrap()).unwrap()
+    }
     let dir = tempfile::tempdir().unwrap();
     let model = common::urgency_model(dir.path());
     let input = dir.path().join("in.csv");
@@ -926,22 +938,7 @@ fn an_extra_model_head_is_classified_and_written() {
             assert_eq!(cols.taxonomy_name(), None);
             // kpi reads the head back: its column is a `--by` dimension, and
             // the groups are the predicted labels, every ticket in one.
-            let k = dir.path().join("k");
-            let run = bin()
-                .args([
-                    "kpi",
-                    out.to_str().unwrap(),
-                    "--by",
-                    "urgency_predicted",
-                    "-q",
-                ])
-                .arg("--out")
-                .arg(&k)
-                .output()
-                .unwrap();
-            assert!(run.status.success(), "{}", stderr_of(&run));
-            let kpis: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(k.join("kpis.json")).unwrap()).unwrap();
+            let kpis = kpi_by_head(&out, &dir.path().join("k"));
             let groups = kpis["by"]["urgency_predicted"].as_object().unwrap();
             let mut counted = 0;
             for (label, g) in groups {
@@ -987,16 +984,7 @@ fn an_extra_model_head_is_classified_and_written() {
         serde_json::from_slice(&std::fs::read(an.join("kpis.json")).unwrap()).unwrap();
     assert!(kpis["by"].get("urgency").is_none(), "{}", kpis["by"]);
     let groups = kpis["by"]["urgency_predicted"].as_object().unwrap();
-    let back = dir.path().join("back");
-    let run = bin()
-        .args(["kpi", "--by", "urgency_predicted", "-q", "--out"])
-        .arg(&back)
-        .arg(an.join("tickets_enriched.csv"))
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr_of(&run));
-    let read_back: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(back.join("kpis.json")).unwrap()).unwrap();
+    let read_back = kpi_by_head(&an.join("tickets_enriched.csv"), &dir.path().join("back"));
     let count = |g: &serde_json::Value| -> Vec<(String, u64)> {
         g.as_object()
             .unwrap()
