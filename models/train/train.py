@@ -839,7 +839,10 @@ def main():
         build_tiny(args, base, tok, args.work)
     if not args.tiny_only:
         build_default_v2(args, base, tok, args.work)
-        write_card(args.out)
+        # Step 9: the residual sentiment head on problem reports (writes the card).
+        import refit_sentiment
+
+        refit_sentiment.refit(args.out)
 
 
 if __name__ == "__main__":

@@ -30,14 +30,15 @@ fn known_sentences() {
     // (text, sentiment or "*", topic or "*"), labelled by the support
     // convention of the model card: a complaint or reported problem is
     // negative, a plain question or request is neutral, thanks are positive.
-    // "*" sentiment: a calm one-line problem report ("the reset link is
-    // broken", "not received my money back"), which model v2 still often calls
-    // neutral (MODEL_CARD.md, known limits; issue 11 stays open for it).
+    // "*" sentiment: a calm, polite problem report ("not received my money
+    // back"), which model v2.1 can still call neutral (MODEL_CARD.md, known
+    // limits; issue 11 stays open for it). A plain one-line problem report
+    // ("the reset link is broken") must read as negative since step 9.
     let cases = [
         ("Thank you so much, the refund arrived quickly and the agent was lovely!", "positive", "REFUND"),
         ("My package was supposed to arrive a week ago and it is still not here, terrible service", "negative", "DELIVERY"),
         ("Please unsubscribe me from your newsletter", "neutral", "NEWSLETTER"),
-        ("I can't log in to my account, the password reset link is broken", "*", "ACCOUNT"),
+        ("I can't log in to my account, the password reset link is broken", "negative", "ACCOUNT"),
         ("How can I change the shipping address on my order?", "neutral", "SHIPPING_ADDRESS"),
         ("Where can I download the invoice for my last purchase?", "neutral", "INVOICE"),
         ("What is the fee if I cancel my contract early?", "neutral", "CANCELLATION_FEE"),
@@ -103,22 +104,11 @@ fn known_sentences_through_the_binary() {
         ("positive", "REFUND"),
         ("negative", "DELIVERY"),
         ("neutral", "NEWSLETTER"),
-        ("*", "ACCOUNT"),
+        ("negative", "ACCOUNT"),
     ];
-    // Row 4 is a calm problem report: sentiment not asserted (see above).
     let want: Vec<(String, String)> = want
         .iter()
-        .zip(&got)
-        .map(|((a, b), g)| {
-            (
-                if *a == "*" {
-                    g.0.clone()
-                } else {
-                    a.to_string()
-                },
-                b.to_string(),
-            )
-        })
+        .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(got, want);
     let emb =
