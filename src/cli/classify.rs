@@ -29,7 +29,7 @@ pub struct ClassifyArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub model: ModelArgs,
-    /// Output file (default: stdout).
+    /// Output file (default: stdout; `-` is stdout too).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Output format (default: from the output extension, else csv). Parquet holds the
@@ -55,7 +55,11 @@ pub struct ClassifyArgs {
     pub quiet: bool,
 }
 
-pub fn run(a: ClassifyArgs) -> Result<()> {
+pub fn run(mut a: ClassifyArgs) -> Result<()> {
+    // `-o -` is stdout, as `-` is stdin: never a file named "-".
+    if a.output.as_deref() == Some(std::path::Path::new("-")) {
+        a.output = None;
+    }
     let ingest = a.input.options(false)?;
     let classifier = a.model.load()?;
     let format = a.format.unwrap_or_else(|| {

@@ -151,6 +151,29 @@ fn jsonl_output_and_stdin_input() {
     assert!(rows[1]["p_negative"].as_f64().is_some());
 }
 
+/// `-o -` writes to stdout like no `-o` at all: no file named "-" and no
+/// "-.embeddings.npy" beside it (the rejects go where stdout's go).
+#[test]
+fn dash_output_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "id,body\n1,Where is my refund?\n2,\"Thanks, all good now\"\n";
+    let res = bin()
+        .current_dir(dir.path())
+        .args(["classify", "-", "--model", &tiny(), "-o", "-"])
+        .write_stdin(csv)
+        .output()
+        .unwrap();
+    assert!(res.status.success(), "{}", stderr_of(&res));
+    let mut r = csv::Reader::from_reader(res.stdout.as_slice());
+    assert_eq!(r.records().count(), 2);
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["ticketlens.rejects.csv"]);
+}
+
 #[test]
 fn bad_inputs_give_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
