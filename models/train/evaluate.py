@@ -55,8 +55,10 @@ def previous_dir(cfg) -> Path:
 
 
 def hand_sentences(model: Path, tok):
+    """`model`: a model directory or an .onnx file."""
     texts = [train.clean(t) for t, _ in HAND]
-    S = train.ort_run(model / "model.onnx", tok, texts, train.MAX_SEQ_INFER)[0]
+    onnx_file = model if model.is_file() else model / "model.onnx"
+    S = train.ort_run(onnx_file, tok, texts, train.MAX_SEQ_INFER)[0]
     P = train.softmax(S)
     return [{"text": t, "expected": e, "predicted": train.SENTIMENT_LABELS[int(P[i].argmax())],
              "p_negative": float(P[i][0])} for i, (t, e) in enumerate(HAND)]

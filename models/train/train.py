@@ -220,7 +220,9 @@ PROVENANCE = {
     "sentiment_data": "SemEval-2017 Task 4A / TweetEval sentiment (shared/datasets/tweeteval_sentiment train.csv, val.csv); "
                       "Twitter US Airline Sentiment, Delta and Virgin America tweets (shared/datasets/airline_sentiment_dev/dev.csv, "
                       "70 % train / 30 % val, stratified, seed 42); Bitext customer support v11 utterances mapped by intent "
-                      "(complaint -> negative, every other intent -> neutral)",
+                      "(complaint -> negative, every other intent -> neutral); step 9 (refit_sentiment.py) also: "
+                      "BANKING77 train mapped by intent (problem reports -> negative, how-to questions -> neutral) "
+                      "and twcs customer tweets labelled by a brand's reply (apology -> negative, 'glad to hear' -> positive)",
     "topic_data": "Bitext customer support v11, 11 categories (CDLA-Sharing-1.0; shared/datasets/bitext_customer_support train.csv, val.csv)",
     "distillation_data": "unlabelled: BANKING77 train texts and twcs customer tweets (shared/datasets/twcs, inbound only), "
                          "plus every training batch above; targets = unmodified all-MiniLM-L6-v2 embeddings",
