@@ -71,14 +71,12 @@ def main():
     tok = train.load_tokenizer(base)
     cfg = json.loads((d / "ticketlens.json").read_text())
     data = train.load_data_v2(cfg["training"]["seed"])
-    b_texts, b_labels = train.banking77()
-    import random
-    probe = random.Random(cfg["training"]["seed"]).sample(b_texts, 1000)
-    probe_emb = train.base_embeddings(base, tok, probe, max_len=64)
+    probe, probe_emb = train.embedding_probe(cfg["training"]["seed"], base, tok)
     prev, _ = train.ort_metrics(previous_dir(cfg) / "model.onnx", tok, data, probe, probe_emb)
     cfg["previous_model_val_metrics"] = prev
     cfg["hand_sentences"] = hand_sentences(d, tok)
     if "--nmi" in sys.argv:
+        b_texts, b_labels = train.banking77()
         e = train.ort_run(d / "model.onnx", tok, b_texts, train.MAX_SEQ_INFER)[2]
         cfg["banking77_kmeans77"]["exported_int8"] = train.banking77_nmi(e, b_labels, 42)
     (d / "ticketlens.json").write_text(json.dumps(cfg, indent=2) + "\n")

@@ -41,7 +41,6 @@ Refuses a model directory whose ticketlens.json already has `sentiment_refit`
 (the step applies to train.py's output once). Seeded; ~10 min on 2 CPU cores.
 """
 import json
-import random
 import re
 import sys
 from pathlib import Path
@@ -299,9 +298,7 @@ def refit(d_out: Path):
                             "(384-1280-3, GELU) fitted on problem reports (step 9), divided by a second "
                             "fitted temperature")
     cfg["sentiment_refit"] = refit
-    b_texts, _ = train.banking77()
-    probe = random.Random(seed).sample(b_texts, 1000)
-    probe_emb = train.base_embeddings(base, tok, probe, max_len=64)
+    probe, probe_emb = train.embedding_probe(seed, base, tok)
     cfg["val_metrics"]["int8_before_refit"] = cfg["val_metrics"]["int8"]
     cfg["val_metrics"]["int8"] = train.ort_metrics(spliced, tok, data, probe, probe_emb)[0]
     cfg["hand_sentences"] = evaluate.hand_sentences(spliced, tok)

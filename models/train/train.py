@@ -207,6 +207,14 @@ def base_embeddings(base: Path, tok, texts, max_len=128):
     return Teacher(base).embed(tok, texts, max_len)
 
 
+def embedding_probe(seed: int, base: Path, tok):
+    """The 1,000 BANKING77 texts of the embedding-cosine check (seeded sample) and
+    their unmodified all-MiniLM-L6-v2 embeddings, as evaluate.py and step 9 measure it."""
+    texts, _ = banking77()
+    probe = random.Random(seed).sample(texts, 1000)
+    return probe, base_embeddings(base, tok, probe, max_len=64)
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
