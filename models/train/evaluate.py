@@ -39,6 +39,27 @@ HAND = [
     ("Great service, the agent was really helpful.", "positive"),
     ("Problem solved, thank you for the quick reply.", "positive"),
     ("Love the new update, works perfectly.", "positive"),
+    # Twenty more, written on 2026-12-07 before v2.1 and v2.2 were compared on them.
+    ("Change address | Please ship to my new flat instead.", "neutral"),
+    ("How much does it cost to cancel my plan early?", "neutral"),
+    ("Can I add a second user to my account?", "neutral"),
+    ("Where can I download last month's receipt?", "neutral"),
+    ("Do you ship to Canada?", "neutral"),
+    ("I want to change my delivery date to Friday.", "neutral"),
+    ("Could you reset my password please?", "neutral"),
+    ("What payment methods do you accept?", "neutral"),
+    ("Charged twice for the same order", "negative"),
+    ("My package says delivered but it's not here.", "negative"),
+    ("The checkout page keeps giving me an error.", "negative"),
+    ("I've called three times and still no refund.", "negative"),
+    ("Your app logged me out and now I can't sign in.", "negative"),
+    ("The replacement part is the wrong size.", "negative"),
+    ("Internet has been down since this morning.", "negative"),
+    ("Nobody told me my flight was cancelled.", "negative"),
+    ("The new dashboard is fantastic, thank you!", "positive"),
+    ("Sorted now, cheers for the help.", "positive"),
+    ("Really impressed with how fast the refund came through.", "positive"),
+    ("Your agent Maria was brilliant.", "positive"),
 ]
 
 
