@@ -34,13 +34,18 @@ ROWS = [
 ]
 
 
-def version(r) -> str:
+def refit_version(r) -> str:
     """The model version a step-9 block names (v2.1 wrote none: its head read the embedding)."""
     return r.get("version", "v2.1")
 
 
+def reads_pooled_layers(r) -> bool:
+    """Whether step 9's head reads pooled layer outputs (v2.2 on) rather than the embedding (v2.1)."""
+    return "mean_layers" in r["settings"]
+
+
 def model_version(c) -> str:
-    return version(c["sentiment_refit"]) if c.get("sentiment_refit") else "v2"
+    return refit_version(c["sentiment_refit"]) if c.get("sentiment_refit") else "v2"
 
 
 def refit_section(r, v8) -> str:
@@ -76,9 +81,9 @@ def refit_section(r, v8) -> str:
                    "features over three seeds gave airline val accuracy +0.01 to +0.02 and TweetEval val "
                    "macro recall +0.005 to +0.01 (measured 2026-12-07, not recomputed by the recipe), and "
                    "5 heads of width 128 rather than 256 keep the model under 30 MB"
-                   if "mean_layers" in r["settings"] else "")
+                   if reads_pooled_layers(r) else "")
     return f"""
-### Step 9: a residual sentiment head fitted on problem reports (v2 → {version(r)})
+### Step 9: a residual sentiment head fitted on problem reports (v2 → {refit_version(r)})
 The fine-tuned graph read calm problem reports as neutral. `refit_sentiment.py` keeps the
 whole v2 graph and adds a {r['what']}. Data (weight
 of each source in the loss): TweetEval train ({n['tweet_train']:,}, {w['tweet_train']}, balanced classes), airline
@@ -101,7 +106,7 @@ Each validation set below was run on its own (batches from one set), the table a
 all of them together; the difference is int8 batching alone (airline accuracy
 {a['airline_val']['accuracy']:.3f} here, {v8['airline_accuracy']:.3f} above; TweetEval macro recall {mrec(a['tweeteval_val']):.3f}, {v8['tweet_macro_recall']:.3f}).
 
-| validation figure (int8) | v2 head | {version(r)} (shipped) |
+| validation figure (int8) | v2 head | {refit_version(r)} (shipped) |
 |---|---:|---:|
 {table}
 """
@@ -114,7 +119,7 @@ def known_limit_calm(r, v8, v8_before) -> str:
   same order", "I'd appreciate an update on my refund, it has been three weeks"): few
   training examples are calm complaints (issue 11 stays open)."""
     b, a = r["before"], r["after"]
-    pooled = "mean_layers" in r["settings"]
+    pooled = reads_pooled_layers(r)
     terse = ('A terse or polite report ("Any news on my refund?")' if pooled else
              'A terse or polite report ("Charged twice for the same order" as a bare subject line, '
              '"Any news on my refund?")')
