@@ -5,8 +5,8 @@ Runs the int8 `model.onnx` of the directory and of the previous default model
 (read from git history: `previous_model.git_commit` in ticketlens.json) over
 the same validation sets train.py reports, plus a handful of hand-written
 support messages labelled by the support convention, writes
-`previous_model_val_metrics` and `hand_sentences` into ticketlens.json and
-re-renders MODEL_CARD.md. With --nmi it also recomputes the BANKING77 check.
+`previous_model_val_metrics`, `hand_sentences` and `airline_val_confusion`
+into ticketlens.json and re-renders MODEL_CARD.md. With --nmi it also recomputes the BANKING77 check.
 
     python models/train/evaluate.py [models/ticket-minilm] [--nmi]
 """
@@ -85,6 +85,17 @@ def hand_sentences(model: Path, tok):
              "p_negative": float(P[i][0])} for i, (t, e) in enumerate(HAND)]
 
 
+def airline_confusion(model: Path, tok, d) -> dict:
+    """Counts [true][predicted] of the int8 graph on airline val (the card
+    reweights them to a complaint-heavier mix of carriers)."""
+    x, y = d["air_val"]
+    p = train.ort_run(model / "model.onnx", tok, x, train.MAX_SEQ_INFER)[0].argmax(1)
+    counts = np.zeros((3, 3), dtype=int)
+    for t, q in zip(y, p):
+        counts[t, q] += 1
+    return {"labels": train.SENTIMENT_LABELS, "counts": counts.tolist()}
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     d = Path(args[0]) if args else train.ROOT / "models/ticket-minilm"
@@ -96,6 +107,7 @@ def main():
     prev, _ = train.ort_metrics(previous_dir(cfg) / "model.onnx", tok, data, probe, probe_emb)
     cfg["previous_model_val_metrics"] = prev
     cfg["hand_sentences"] = hand_sentences(d, tok)
+    cfg["airline_val_confusion"] = airline_confusion(d, tok, data)
     if "--nmi" in sys.argv:
         b_texts, b_labels = train.banking77()
         e = train.ort_run(d / "model.onnx", tok, b_texts, train.MAX_SEQ_INFER)[2]

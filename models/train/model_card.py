@@ -48,8 +48,16 @@ def model_version(c) -> str:
     return refit_version(c["sentiment_refit"]) if c.get("sentiment_refit") else "v2"
 
 
-def refit_section(r, v8) -> str:
-    """Step 9 (refit_sentiment.py): data, settings and before/after figures."""
+def before_step9(c) -> str:
+    """What the card calls train.py's graph: "v2" for v2.1 and v2.2, which refitted
+    v2's graph; "train.py" from v2.3 on, whose train.py head reads pooled layers too."""
+    r = c.get("sentiment_refit")
+    return "v2" if not r or refit_version(r) in ("v2.1", "v2.2") else "train.py"
+
+
+def refit_section(r, v8, base) -> str:
+    """Step 9 (refit_sentiment.py): data, settings and before/after figures; `base`
+    names the graph it refits (`before_step9`)."""
     if not r:
         return ""
     b, a = r["before"], r["after"]
@@ -83,9 +91,9 @@ def refit_section(r, v8) -> str:
                    "5 heads of width 128 rather than 256 keep the model under 30 MB"
                    if reads_pooled_layers(r) else "")
     return f"""
-### Step 9: a residual sentiment head fitted on problem reports (v2 → {refit_version(r)})
+### Step 9: a residual sentiment head fitted on problem reports ({base} → {refit_version(r)})
 The fine-tuned graph read calm problem reports as neutral. `refit_sentiment.py` keeps the
-whole v2 graph and adds a {r['what']}. Data (weight
+whole {base} graph and adds a {r['what']}. Data (weight
 of each source in the loss): TweetEval train ({n['tweet_train']:,}, {w['tweet_train']}, balanced classes), airline
 train ({n['air_train']:,}, {w['air_train']}), Bitext as sentiment ({n['bsent_train']:,}, {w['bsent_train']}, its own class mix, so that plain
 requests keep their weight), and two sources of problem
@@ -106,7 +114,7 @@ Each validation set below was run on its own (batches from one set), the table a
 all of them together; the difference is int8 batching alone (airline accuracy
 {a['airline_val']['accuracy']:.3f} here, {v8['airline_accuracy']:.3f} above; TweetEval macro recall {mrec(a['tweeteval_val']):.3f}, {v8['tweet_macro_recall']:.3f}).
 
-| validation figure (int8) | v2 head | {refit_version(r)} (shipped) |
+| validation figure (int8) | {base} head | {refit_version(r)} (shipped) |
 |---|---:|---:|
 {table}
 """
@@ -138,6 +146,62 @@ def known_limit_calm(r, v8, v8_before) -> str:
   of a macro recall on 2,000 tweets is about 0.01; int8 batching alone moves it too, see step 9)."""
 
 
+# Class mix of the carriers held out from airline_sentiment_dev (United, US Airways,
+# American, Southwest): the class totals of the Kaggle "Twitter US Airline Sentiment"
+# Tweets.csv that shared/datasets/README.md note 7 names (negative 9,178, neutral 3,099,
+# positive 2,363 of 14,640 rows) less the Delta and Virgin America rows of dev.csv
+# (1,136 / 894 / 696). It uses the held-out labels' class shares only (no text, no
+# prediction), for the card's estimate only, never to choose or fit a model; the source
+# has duplicate rows, so a deduplicated test set's mix can differ a little.
+HELD_OUT_AIRLINE_MIX = (8042, 2205, 1667)
+
+
+def reweighted(counts, mix):
+    """Accuracy and macro-F1 a confusion matrix [true][predicted] would give if
+    its classes came in proportions `mix` (per-class recall and confusions kept)."""
+    rows = []
+    for i, row in enumerate(counts):
+        n = sum(row)
+        rows.append([mix[i] / sum(mix) * c / n for c in row])
+    acc = sum(rows[i][i] for i in range(3))
+    f1 = []
+    for k in range(3):
+        r = rows[k][k] / sum(rows[k])
+        p = rows[k][k] / max(1e-12, sum(rows[i][k] for i in range(3)))
+        f1.append(0.0 if p + r == 0 else 2 * p * r / (p + r))
+    return acc, sum(f1) / 3
+
+
+def limit_targets(c) -> str:
+    """Known limit: the held-out targets of issue 11 that validation says are not met."""
+    conf = c.get("airline_val_confusion")
+    air = ""
+    if conf:
+        mix = HELD_OUT_AIRLINE_MIX
+        acc, f1 = reweighted(conf["counts"], mix)
+        air = f"""
+  The airline validation tweets are {pct(sum(conf['counts'][0]) / sum(map(sum, conf['counts'])))} complaints; the held-out
+  carriers' are about {pct(mix[0] / sum(mix))}. Reweighting the validation confusion matrix to that mix (assuming
+  each class is read as on Delta and Virgin America) gives accuracy ≈ {acc:.3f} and macro-F1 ≈
+  {f1:.3f} (targets 0.80 and 0.75): misread complaints crowd the neutral class, whose
+  precision then falls. Sampling error on 818 tweets is about ±0.015, int8 batching moves
+  the figures by about 0.01, and the same validation set chose the checkpoint, so the
+  estimate runs high."""
+    return f"""- **Issue 11's held-out targets are probably not all met.** TweetEval test macro recall
+  ≥ 0.71 is the figure published for fine-tuned RoBERTa-base (71.3, 125 M parameters;
+  Barbieri et al., TweetEval, Findings of EMNLP 2020); this model has 22 M and 6 layers, and
+  v1 lost 0.035 between TweetEval val and test (0.723 → 0.688, as issue 11 reports).{air}"""
+
+
+def limit_below_v1(v8, prev) -> str:
+    """Known limit while TweetEval val macro recall is below v1's (v2 to v2.2)."""
+    if not prev or v8["tweet_macro_recall"] >= prev.get("tweet_macro_recall", 0):
+        return ""
+    return """- TweetEval macro recall on val is below v1 (see the table): the sentiment head
+  now also serves the support convention, which differs from the tweet corpus' labels.
+"""
+
+
 def render(d: Path) -> str:
     c = json.loads((d / "ticketlens.json").read_text())
     v8, v32 = c["val_metrics"]["int8"], c["val_metrics"]["fp32"]
@@ -158,13 +222,13 @@ def render(d: Path) -> str:
         f"| {label} | **{f3(v8.get(k))}** | {f3(v8_before.get(k))} | {f3(v32.get(k))} | {f3(prev.get(k))} | {target} |"
         for k, label, target in ROWS
     )
-    refit_text = refit_section(c.get("sentiment_refit"), v8)
+    refit_text = refit_section(c.get("sentiment_refit"), v8, before_step9(c))
     limits_calm = known_limit_calm(c.get("sentiment_refit"), v8, v8_before)
     r9 = c.get("sentiment_refit")
-    step9_t = (f" (v2; step 9 divides the sentiment logits plus its head by a second T = "
+    step9_t = (f" ({before_step9(c)}; step 9 divides the sentiment logits plus its head by a second T = "
                f"{r9['temperature']:.3f}, fitted the same way)") if r9 else ""
-    step9_ece = " (v2's head; step 9's before/after are in its table above)" if r9 else ""
-    step9_agree = " (v2, before step 9, whose head exists only on the int8 graph)" if r9 else ""
+    step9_ece = f" ({before_step9(c)}'s head; step 9's before/after are in its table above)" if r9 else ""
+    step9_agree = f" ({before_step9(c)}, before step 9, whose head exists only on the int8 graph)" if r9 else ""
     ece_rows = "\n".join(
         f"| {name.replace('_', ' ')} | {v['before']:.3f} | {v['after']:.3f} |" for name, v in cal["ece"].items()
     )
@@ -179,7 +243,7 @@ def render(d: Path) -> str:
     hand = c.get("hand_sentences")
     hand_text = ""
     if hand:
-        rows = "\n".join(f"| {h['text']} | {h['expected']} | {h['predicted']} | {h['p_negative']:.2f} |" for h in hand)
+        rows = "\n".join(f"| {h['text'].replace('|', chr(92) + '|')} | {h['expected']} | {h['predicted']} | {h['p_negative']:.2f} |" for h in hand)
         ok = sum(h["expected"] == h["predicted"] for h in hand)
         hand_text = f"""
 ### Hand-written support messages ({ok} of {len(hand)} as a support lead would label them)
@@ -244,8 +308,7 @@ max length {tr['max_len']} during training; AdamW, lr {tr['lr_body']} (encoder) 
 linear warm-up and decay; each batch comes from one source (TweetEval 36 %, airline 14 %,
 Bitext sentiment 10 %, topic 25 %, unlabelled distillation 15 %); balanced class weights on
 TweetEval, square-root weights on Bitext complaints; throughput on the 2-core training machine:
-{tr['train_examples_per_s']} examples/s (teacher included; the machine also ran builds and evaluations
-while it trained: 55 examples/s alone). Model selection on validation only
+{tr['train_examples_per_s']} examples/s (the teacher's forward pass and the validation runs included). Model selection on validation only
 (every target counts once); no test split was used or looked at.
 
 Validation during training (fp32 PyTorch, max length 128):
@@ -255,7 +318,7 @@ Validation during training (fp32 PyTorch, max length 128):
 {hist}
 
 ## Metrics (validation sets; what ships is int8 ONNX)
-| metric | {version} int8 (shipped) | v2 int8 (before step 9) | v2 fp32 (before step 9) | v1 int8 (previous) | target (issue 11) |
+| metric | {version} int8 (shipped) | {before_step9(c)} int8 (before step 9) | {before_step9(c)} fp32 (before step 9) | v1 int8 (previous) | target (issue 11) |
 |---|---:|---:|---:|---:|---|
 {metrics}
 
@@ -298,9 +361,8 @@ means roughly what it says on data like the validation sets, to within a few poi
 
 ## Known limits
 {limits_calm}
-- TweetEval macro recall on val is below v1 (see the table): the sentiment head
-  now also serves the support convention, which differs from the tweet corpus' labels.
-- Sentiment learned from tweets (TweetEval, airline tweets) and templated Bitext requests;
+{limit_targets(c)}
+{limit_below_v1(v8, prev)}- Sentiment learned from tweets (TweetEval, airline tweets) and templated Bitext requests;
   long, formal e-mail tickets are further from the training data than short messages.
   Sarcasm is missed.
 - Calibration was fitted on tweets; on another desk's tickets the probabilities can be

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Step 9 of the recipe: a residual sentiment head fitted on problem reports.
 
-The fine-tuned v2 graph reads a calm problem report ("someone changed the email
+The fine-tuned graph (v2) read a calm problem report ("someone changed the email
 on my account", "getting errors in checkout") as neutral: on customer tweets
 that the brand answered with an apology, it called only two in three negative. The
 encoder already separates these texts; the head never saw enough of them. This
@@ -25,7 +25,7 @@ step adds them without another 55-minute fine-tuning run:
      validation set.
 3. Fits K = 5 small residual MLPs, `logits = sentiment_logits + MLP(x)`
    (1,536 → 128 → 3, GELU, standardised inputs with dropout 0.2 while training;
-   last layer starting at zero, so each starts as the v2 head), on TweetEval
+   last layer starting at zero, so each starts as train.py's head), on TweetEval
    (weight 2, balanced classes), airline train (0.4), Bitext as sentiment (1,
    its own class mix), BANKING77 (0.3) and the twcs labels (0.1), six epochs;
    their average is one MLP of width 640, the standardisation folded in.
@@ -54,6 +54,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 import evaluate  # noqa: E402
 import model_card  # noqa: E402
 import train  # noqa: E402
+
+# The model version a model directory has after this step (v2.1 wrote none; v2.2
+# refitted v2's graph, whose sentiment head read the embedding; v2.3's train.py
+# head reads pooled layers itself).
+VERSION = "v2.3"
 
 # BANKING77 intents whose queries report a problem (negative by the support convention).
 BANKING77_NEGATIVE = set("""
@@ -101,6 +106,8 @@ HEADS, HIDDEN, EPOCHS, LR, WEIGHT_DECAY, BATCH, DROPOUT = 5, 128, 6, 1e-3, 1e-2,
 # 3 seeds): airline val accuracy +0.01 to +0.02 and TweetEval val macro recall
 # +0.005 to +0.01 over the embedding alone.
 MEAN_LAYERS, MAX_LAYER, WIDTH = (3, 4, 5), 5, 384
+# The same layers as train.py's sentiment head (v2.3 on), so both heads read one pooling.
+assert tuple(train.SENTIMENT_LAYERS) == MEAN_LAYERS
 SD_FLOOR = 0.5  # standardise by max(std, SD_FLOOR x median std); see fit_heads
 FEATURES = WIDTH * (len(MEAN_LAYERS) + 1)
 
@@ -341,7 +348,7 @@ def refit(d_out: Path):
         sets[name] = (*outputs(x), y, balanced)
     params = fit_heads(sets, seed)
 
-    # Validation: before (v2 head) and after (refitted, before the new temperature).
+    # Validation: before (train.py's head) and after (refitted, before the new temperature).
     val = {"tweeteval_val": data["tweet_val"], "airline_val": data["air_val"],
            "bitext_val": data["bsent_val"], "twcs_reply_val": twcs_val}
     before, after = {}, {}
@@ -364,8 +371,8 @@ def refit(d_out: Path):
         return out
 
     refit = {
-        "version": "v2.2",
-        "what": "residual sentiment head: (v2 sentiment_logits + MLP(x)) / T, where x is the masked mean of "
+        "version": VERSION,
+        "what": "residual sentiment head: (train.py's sentiment_logits + MLP(x)) / T, where x is the masked mean of "
                 "the last three layers' token states and the masked max of the last one (1,536 features), "
                 f"MLP 1536-{HEADS * HIDDEN}-3 GELU (the average of {HEADS} heads of width {HIDDEN}), "
                 "fitted on the int8 graph's outputs",
@@ -388,7 +395,7 @@ def refit(d_out: Path):
     spliced = d_out / "model.onnx.refit"
     splice(model, spliced, params, t)
     cfg["model_sha256"] = train.sha256(spliced)
-    cfg["architecture"] += ("; sentiment = the v2 head's logits plus a residual MLP on pooled layer "
+    cfg["architecture"] += ("; sentiment = train.py's sentiment logits plus a residual MLP on pooled layer "
                             f"outputs (mean of layers {MEAN_LAYERS[0]}-{MEAN_LAYERS[-1]}, max of layer "
                             f"{MAX_LAYER}; 1536-{HEADS * HIDDEN}-3, GELU) fitted on problem reports "
                             "(step 9), divided by a second fitted temperature")

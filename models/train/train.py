@@ -4,15 +4,17 @@
 Model v2: one 6-layer encoder (all-MiniLM-L6-v2) shared by everything. The
 mean pool of its last layer is the `embedding` output, distilled towards the
 unmodified all-MiniLM-L6-v2 embedding (a cosine loss on every batch and on
-unlabelled support texts) so clustering keeps its quality, and it feeds two
-small MLP heads: `sentiment` (support labelling convention, see below) and
-`topic` (11 Bitext categories). One temperature per head is fitted on
-validation data and folded into the exported logits. The graph is exported to
-ONNX and quantised to int8 per channel.
+unlabelled support texts) so clustering keeps its quality, and it feeds the
+`topic` head (11 Bitext categories). The `sentiment` head (support labelling
+convention, see below) reads the mean pools of layers 3-5 and the max pool of
+layer 5 (v2.3 on; v2 to v2.2 read the embedding). One temperature per head is
+fitted on validation data and folded into the exported logits. The graph is
+exported to ONNX and quantised to int8 per channel; step 9
+(refit_sentiment.py) then adds a residual sentiment head.
 
     embeddings (frozen) + layers 0-5 (fine-tuned) -- mean pool --+-- L2 norm -- embedding
-                                                                 +-- MLP -- / T -- sentiment_logits
                                                                  +-- MLP -- / T -- topic_logits
+                      layers 3-5 mean pools + layer 5 max pool -- LayerNorm -- MLP -- / T -- sentiment_logits
 
 Why one encoder: v1 ran 9 layers (3 shared, 3 fine-tuned for the heads, a
 frozen copy of 3 for the embedding); v2 runs 6, 1.5x less compute.
@@ -56,6 +58,9 @@ TOPIC_LABELS = [
     "NEWSLETTER", "ORDER", "PAYMENT", "REFUND", "SHIPPING_ADDRESS",
 ]
 MAX_SEQ_INFER = 256
+# Layers (0-based) whose mean pool the default model's sentiment head reads, with
+# the max pool of the last layer (see StudentModel).
+SENTIMENT_LAYERS = (3, 4, 5)
 FORMAT_VERSION = 2  # 2: `heads` is a list of {name, output, labels}
 
 
@@ -442,29 +447,53 @@ def load_data_v2(seed: int):
 
 class StudentModel(nn.Module):
     """all-MiniLM-L6-v2 with every layer shared: mean pool of the last layer is
-    the embedding (distilled towards the unmodified model) and feeds two small
-    MLP heads, so the heads can specialise without bending the pooled space."""
+    the embedding (distilled towards the unmodified model) and feeds the topic
+    head, a small MLP, so the head can specialise without bending the pooled space.
 
-    def __init__(self, bert: BertModel, n_sent: int, n_topic: int, head_hidden: int):
+    With `sentiment_layers` (0-based layer indices) the sentiment head reads the
+    masked mean of those layers' token states and the masked max of the last
+    layer, layer-normalised ([batch, 384 * (len + 1)]), instead of the
+    embedding: distillation holds the last layer's mean pool near the base
+    model's topical embedding, and tone lives more in the middle layers (step 9
+    of v2.2 measured it on a frozen encoder), so the sentiment gradient reaches
+    the encoder through features the distillation does not pin down."""
+
+    def __init__(self, bert: BertModel, n_sent: int, n_topic: int, head_hidden: int,
+                 sentiment_layers: tuple = ()):
         super().__init__()
         hidden = bert.config.hidden_size
         self.bert = bert
+        self.sentiment_layers = tuple(sentiment_layers)
         self.temperature = nn.Parameter(torch.ones(2), requires_grad=False)  # sentiment, topic
 
-        def head(n):
-            return nn.Sequential(nn.Linear(hidden, head_hidden), nn.GELU(), nn.Dropout(0.1),
+        def head(n, n_in=hidden, norm=False):
+            pre = [nn.LayerNorm(n_in)] if norm else []
+            return nn.Sequential(*pre, nn.Linear(n_in, head_hidden), nn.GELU(), nn.Dropout(0.1),
                                  nn.Linear(head_hidden, n))
 
-        self.sentiment_head = head(n_sent)
+        n_sent_in = hidden * (len(self.sentiment_layers) + 1) if self.sentiment_layers else hidden
+        self.sentiment_head = head(n_sent, n_sent_in, norm=bool(self.sentiment_layers))
         self.topic_head = head(n_topic)
 
+    def features(self, ids, mask, tti):
+        """(mean pool of the last layer [batch, 384], sentiment head input)."""
+        out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=tti,
+                        output_hidden_states=bool(self.sentiment_layers))
+        p = mean_pool(out.last_hidden_state, mask)
+        if not self.sentiment_layers:
+            return p, p
+        # hidden_states[0] is the embedding layer, hidden_states[l + 1] layer l's output.
+        feats = [mean_pool(out.hidden_states[layer + 1], mask) for layer in self.sentiment_layers]
+        pad = (mask.unsqueeze(-1).to(p.dtype) - 1.0) * 1e4
+        feats.append((out.last_hidden_state + pad).max(dim=1).values)
+        return p, torch.cat(feats, dim=-1)
+
     def pooled(self, ids, mask, tti):
-        h = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=tti).last_hidden_state
-        return mean_pool(h, mask)
+        return self.features(ids, mask, tti)[0]
 
     def forward(self, ids, mask, tti):
-        p = self.pooled(ids, mask, tti)
-        sent = self.sentiment_head(p) / self.temperature[0]
+        p, s = self.features(ids, mask, tti)
+        sent = self.sentiment_head(s) / self.temperature[0]
         topic = self.topic_head(p) / self.temperature[1]
         return sent, topic, F.normalize(p, p=2, dim=-1)
 
@@ -650,11 +679,11 @@ def train_v2(model, teacher, tok, d, args, probe_emb, probe):
         src = rng.choices(names, weights)[0]
         x, y = sources[src].next()
         ids, mask, tti = encode(tok, x, args.max_len)
-        pooled = model.pooled(ids, mask, tti)
+        pooled, sent_in = model.features(ids, mask, tti)
         loss = torch.zeros(())
         if src in ("tweet", "airline", "bitext_sentiment"):
             w = {"tweet": w_tweet, "airline": None, "bitext_sentiment": w_bitext}[src]
-            loss = loss + F.cross_entropy(model.sentiment_head(pooled), y, weight=w)
+            loss = loss + F.cross_entropy(model.sentiment_head(sent_in), y, weight=w)
         elif src == "topic":
             loss = loss + F.cross_entropy(model.topic_head(pooled), y)
         if teacher is not None and args.distill > 0:
@@ -760,7 +789,8 @@ def banking77():
 def build_default_v2(args, base: Path, tok, work: Path):
     seed_everything(args.seed)
     bert = BertModel.from_pretrained(str(base), attn_implementation="eager", add_pooling_layer=False)
-    model = StudentModel(bert, 3, len(TOPIC_LABELS), head_hidden=384)
+    model = StudentModel(bert, 3, len(TOPIC_LABELS), head_hidden=384,
+                         sentiment_layers=SENTIMENT_LAYERS)
     # Word/position embeddings stay as they are (12M of 22M weights): cheaper steps
     # and the vocabulary keeps the base model's geometry.
     for p in model.bert.embeddings.parameters():
@@ -797,8 +827,10 @@ def build_default_v2(args, base: Path, tok, work: Path):
     write_model_dir(args.out, int8, base / "tokenizer.json", "ticket-minilm", 384, {
         "architecture": "all-MiniLM-L6-v2, all 6 layers shared by the heads and the embedding; word embeddings "
                         "frozen, layers 0-5 fine-tuned; embedding = mean pool of the last layer, L2-normalised, "
-                        "distilled towards the unmodified all-MiniLM-L6-v2 embedding; heads = 2-layer MLPs "
-                        "(384-384-n, GELU) on the same mean pool; logits divided by a fitted temperature",
+                        "distilled towards the unmodified all-MiniLM-L6-v2 embedding; topic head = 2-layer MLP "
+                        "(384-384-11, GELU) on the same mean pool; sentiment head = LayerNorm + 2-layer MLP "
+                        "(1536-384-3, GELU) on the mean pools of layers 3-5 and the max pool of layer 5; "
+                        "logits divided by a fitted temperature",
         "labelling_convention": {
             "negative": "the customer complains or reports a problem, calm or angry",
             "neutral": "a question, request or information without complaint",

@@ -33,7 +33,7 @@ fn known_sentences() {
     // A calm, polite problem report ("not received my money back", which
     // v2.1 called neutral) must read as negative since step 9's head reads
     // pooled layers (v2.2: 0.89). "*" sentiment: "the reset link is broken"
-    // sits on the negative/neutral boundary for v2.1 and v2.2 alike (0.49 /
+    // sat on the negative/neutral boundary for v2.1 and v2.2 alike (0.49 /
     // 0.50 alone, either way round depending on its batch-mates and the CPU's
     // int8 kernels), so asserting either label would test the hardware.
     let cases = [
