@@ -222,13 +222,14 @@ def render(d: Path) -> str:
         f"| {label} | **{f3(v8.get(k))}** | {f3(v8_before.get(k))} | {f3(v32.get(k))} | {f3(prev.get(k))} | {target} |"
         for k, label, target in ROWS
     )
-    refit_text = refit_section(c.get("sentiment_refit"), v8, before_step9(c))
+    base = before_step9(c)
+    refit_text = refit_section(c.get("sentiment_refit"), v8, base)
     limits_calm = known_limit_calm(c.get("sentiment_refit"), v8, v8_before)
     r9 = c.get("sentiment_refit")
-    step9_t = (f" ({before_step9(c)}; step 9 divides the sentiment logits plus its head by a second T = "
+    step9_t = (f" ({base}; step 9 divides the sentiment logits plus its head by a second T = "
                f"{r9['temperature']:.3f}, fitted the same way)") if r9 else ""
-    step9_ece = f" ({before_step9(c)}'s head; step 9's before/after are in its table above)" if r9 else ""
-    step9_agree = f" ({before_step9(c)}, before step 9, whose head exists only on the int8 graph)" if r9 else ""
+    step9_ece = f" ({base}'s head; step 9's before/after are in its table above)" if r9 else ""
+    step9_agree = f" ({base}, before step 9, whose head exists only on the int8 graph)" if r9 else ""
     ece_rows = "\n".join(
         f"| {name.replace('_', ' ')} | {v['before']:.3f} | {v['after']:.3f} |" for name, v in cal["ece"].items()
     )
@@ -318,7 +319,7 @@ Validation during training (fp32 PyTorch, max length 128):
 {hist}
 
 ## Metrics (validation sets; what ships is int8 ONNX)
-| metric | {version} int8 (shipped) | {before_step9(c)} int8 (before step 9) | {before_step9(c)} fp32 (before step 9) | v1 int8 (previous) | target (issue 11) |
+| metric | {version} int8 (shipped) | {base} int8 (before step 9) | {base} fp32 (before step 9) | v1 int8 (previous) | target (issue 11) |
 |---|---:|---:|---:|---:|---|
 {metrics}
 
