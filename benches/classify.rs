@@ -8,7 +8,9 @@
 //! read from git history into `target/bench-models/`) runs on the same texts in
 //! the same process, and the speed ratio is printed.
 //!
-//! Each figure is the median of `--runs` timed runs after one warm-up run.
+//! Each figure is the median of `--runs` timed rounds after one warm-up round;
+//! a round runs each model once, one after the other (see `bench`), and the
+//! speed ratio is the median of the rounds' paired ratios.
 //!
 //! Short texts are the first N *unique* texts of
 //! `../shared/datasets/tweeteval_sentiment/train.csv`, so deduplication cannot
@@ -94,69 +96,105 @@ fn write_csv(texts: &[String], path: &Path) {
     w.flush().unwrap();
 }
 
-/// Median of `runs` measurements, after one unmeasured warm-up: the first run
-/// pays for ORT's kernel selection and page faults, and a median is robust to a
-/// neighbour job stealing a core for a moment. `f` returns the seconds it timed,
-/// so set-up outside the timed part (tokenizing, for session-only) is excluded.
-fn median_secs(runs: usize, mut f: impl FnMut() -> f64) -> f64 {
-    f();
-    let mut times: Vec<f64> = (0..runs.max(1)).map(|_| f()).collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
-/// Times one model on `texts`; returns end-to-end texts/s.
-fn bench(name: &str, texts: &[String], c: &Classifier, runs: usize) -> f64 {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("in.csv");
-    write_csv(texts, &input);
-    let tokens: usize = c.prepare(texts).map(|p| p.tokens).unwrap_or(0);
+/// Seconds of one session-only run: texts already tokenized and batched
+/// (tokenizing is outside the timed part).
+fn session_once(c: &Classifier, texts: &[String]) -> f64 {
+    let prepared = c.prepare(texts).expect("prepare");
+    let t0 = Instant::now();
+    let out = c.run(prepared).expect("run");
+    let s = t0.elapsed().as_secs_f64();
+    assert_eq!(out.predictions.len(), texts.len());
+    s
+}
 
-    // Session only: texts already tokenized and batched.
-    let session_s = median_secs(runs, || {
-        let prepared = c.prepare(texts).expect("prepare");
-        let t0 = Instant::now();
-        let out = c.run(prepared).expect("run");
-        let s = t0.elapsed().as_secs_f64();
-        assert_eq!(out.predictions.len(), texts.len());
-        s
-    });
-
-    // End to end: read CSV → clean → tokenize → infer → write CSV + .npy.
+/// Seconds of one end-to-end run: read CSV → clean → tokenize → infer →
+/// write CSV + .npy (the outputs of the previous run are overwritten).
+fn e2e_once(c: &Classifier, input: &Path, out_dir: &Path, n: usize) -> f64 {
     let job = ClassifyJob {
-        input: InputSource::Path(input),
+        input: InputSource::Path(input.to_path_buf()),
         ingest: IngestOptions::default(),
-        output: Some(dir.path().join("out.csv")),
+        output: Some(out_dir.join("out.csv")),
         format: OutputFormat::Csv,
-        embeddings: Some(dir.path().join("out.npy")),
+        embeddings: Some(out_dir.join("out.npy")),
         rejects: RejectOutput {
-            path: dir.path().join("rejects.csv"),
+            path: out_dir.join("rejects.csv"),
             policy: Default::default(),
         },
         embeddings_column: false,
         chunk_rows: DEFAULT_CHUNK_ROWS,
         taxonomy: None,
     };
-    let e2e_s = median_secs(runs, || {
-        let t0 = Instant::now();
-        let counts = run_classify(&job, c, &Progress::hidden()).expect("classify");
-        let s = t0.elapsed().as_secs_f64();
-        assert_eq!(counts.written as usize, texts.len());
-        s
-    });
+    let t0 = Instant::now();
+    let counts = run_classify(&job, c, &Progress::hidden()).expect("classify");
+    let s = t0.elapsed().as_secs_f64();
+    assert_eq!(counts.written as usize, n);
+    s
+}
+
+/// Times every model of `models` on `texts`, interleaved: each round runs
+/// each model once session-only and once end to end, one model after the
+/// other, so a slow spell of a shared machine (a neighbour job, a frequency
+/// change) falls on all of them rather than on whichever model was running
+/// during it, and each round gives a paired speed ratio. One unmeasured
+/// warm-up round first (ORT's kernel selection, page faults); then `runs`
+/// rounds. Prints one line per model (medians) and returns each model's
+/// per-round end-to-end and session-only seconds.
+fn bench(name: &str, texts: &[String], models: &[&Classifier], runs: usize) -> Vec<Timing> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.csv");
+    write_csv(texts, &input);
+    let mut timings: Vec<Timing> = models.iter().map(|_| Timing::default()).collect();
+    for round in 0..=runs.max(1) {
+        for (c, t) in models.iter().zip(timings.iter_mut()) {
+            let s = session_once(c, texts);
+            let e = e2e_once(c, &input, dir.path(), texts.len());
+            if round > 0 {
+                t.session_s.push(s);
+                t.e2e_s.push(e);
+            }
+        }
+    }
     let n = texts.len() as f64;
-    println!(
-        "{name:>6}: {} texts, {:.1} tokens/text, median of {runs} | end-to-end {:.0} texts/s ({:.2}s) | session-only {:.0} texts/s ({:.2}s) | overhead {:+.1} %",
-        texts.len(),
-        tokens as f64 / n,
-        n / e2e_s,
-        e2e_s,
-        n / session_s,
-        session_s,
-        100.0 * (e2e_s / session_s - 1.0)
-    );
+    for (c, t) in models.iter().zip(&timings) {
+        let tokens: usize = c.prepare(texts).map(|p| p.tokens).unwrap_or(0);
+        let (e2e_s, session_s) = (median(&t.e2e_s), median(&t.session_s));
+        println!("model {} ({})", c.config().name, c.origin());
+        println!(
+            "{name:>6}: {} texts, {:.1} tokens/text, median of {} interleaved rounds | end-to-end {:.0} texts/s ({:.2}s) | session-only {:.0} texts/s ({:.2}s) | overhead {:+.1} %",
+            texts.len(),
+            tokens as f64 / n,
+            t.e2e_s.len(),
+            n / e2e_s,
+            e2e_s,
+            n / session_s,
+            session_s,
+            100.0 * (e2e_s / session_s - 1.0)
+        );
+    }
     std::io::stdout().flush().ok();
-    n / e2e_s
+    timings
+}
+
+/// Seconds per timed round of one model on one text set.
+#[derive(Default)]
+struct Timing {
+    e2e_s: Vec<f64>,
+    session_s: Vec<f64>,
+}
+
+/// `before` seconds over `now` seconds, round by round: the median and the
+/// range of the paired speed ratios.
+fn paired_ratio(now: &[f64], before: &[f64]) -> (f64, f64, f64) {
+    let r: Vec<f64> = now.iter().zip(before).map(|(n, b)| b / n).collect();
+    let lo = r.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (median(&r), lo, hi)
 }
 
 /// The previous default model, read from git history into
@@ -240,14 +278,13 @@ fn main() {
         if texts.is_empty() {
             continue;
         }
-        println!("model {} ({})", c.config().name, c.origin());
-        let now = bench(name, &texts, &c, runs);
-        if let Some(p) = &previous {
-            println!("model {} ({})", p.config().name, p.origin());
-            let before = bench(name, &texts, p, runs);
+        let models: Vec<&Classifier> = std::iter::once(&c).chain(previous.as_ref()).collect();
+        let t = bench(name, &texts, &models, runs);
+        if let (Some(p), [now, before]) = (&previous, t.as_slice()) {
+            let (e2e, e_lo, e_hi) = paired_ratio(&now.e2e_s, &before.e2e_s);
+            let (session, s_lo, s_hi) = paired_ratio(&now.session_s, &before.session_s);
             println!(
-                "{name:>6}: the current model is {:.2}x the end-to-end speed of the previous one ({})",
-                now / before,
+                "{name:>6}: the current model is {e2e:.2}x the end-to-end speed of the previous one ({e_lo:.2}-{e_hi:.2} over the rounds), {session:.2}x session-only ({s_lo:.2}-{s_hi:.2}) ({})",
                 p.origin()
             );
         }

@@ -5,7 +5,8 @@ Runs the int8 `model.onnx` of the directory and of the previous default model
 (read from git history: `previous_model.git_commit` in ticketlens.json) over
 the same validation sets train.py reports, plus a handful of hand-written
 support messages labelled by the support convention, writes
-`previous_model_val_metrics`, `hand_sentences` and `airline_val_confusion`
+`previous_model_val_metrics`, `hand_sentences`, `airline_val_confusion` and
+`previous_model_airline_val_confusion`
 into ticketlens.json and re-renders MODEL_CARD.md. With --nmi it also recomputes the BANKING77 check.
 
     python models/train/evaluate.py [models/ticket-minilm] [--nmi]
@@ -87,9 +88,11 @@ def hand_sentences(model: Path, tok):
 
 def airline_confusion(model: Path, tok, d) -> dict:
     """Counts [true][predicted] of the int8 graph on airline val (the card
-    reweights them to a complaint-heavier mix of carriers)."""
+    reweights them to a complaint-heavier mix of carriers). `model`: a model
+    directory or an .onnx file."""
     x, y = d["air_val"]
-    p = train.ort_run(model / "model.onnx", tok, x, train.MAX_SEQ_INFER)[0].argmax(1)
+    onnx_file = model if model.is_file() else model / "model.onnx"
+    p = train.ort_run(onnx_file, tok, x, train.MAX_SEQ_INFER)[0].argmax(1)
     counts = np.zeros((3, 3), dtype=int)
     for t, q in zip(y, p):
         counts[t, q] += 1
@@ -108,6 +111,9 @@ def main():
     cfg["previous_model_val_metrics"] = prev
     cfg["hand_sentences"] = hand_sentences(d, tok)
     cfg["airline_val_confusion"] = airline_confusion(d, tok, data)
+    # The previous model's too: issue 11 measured it on the held-out carriers, so
+    # the card can check its reweighted estimate against a known outcome.
+    cfg["previous_model_airline_val_confusion"] = airline_confusion(previous_dir(cfg), tok, data)
     if "--nmi" in sys.argv:
         b_texts, b_labels = train.banking77()
         e = train.ort_run(d / "model.onnx", tok, b_texts, train.MAX_SEQ_INFER)[2]
