@@ -10,7 +10,8 @@
 //!
 //! New kinds of tickets have no saved theme. Tickets farther from their
 //! nearest centre than that theme's radius (the 95th percentile of its own
-//! tickets' distances when it was fitted) are clustered on their own;
+//! tickets' distances when it was fitted) are clustered on their own, into
+//! at most far tickets / [`ThemeModel::min_emerging`] groups;
 //! a group becomes an **emerging theme** when it is large enough (at least
 //! [`ThemeModel::min_emerging`] tickets), tight (its tickets' mean distance
 //! to its centre no larger than the median saved theme's), and its centre
@@ -324,10 +325,14 @@ impl ThemeModel {
             let far_sel: Vec<usize> = far.iter().map(|&j| p.selected[j]).collect();
             let far_keys: Vec<(&str, u64, u64)> = far.iter().map(|&j| keys[j]).collect();
             // Far tickets are outliers by definition: smoothing would pull a
-            // few scattered ones into the new group and loosen it.
+            // few scattered ones into the new group and loosen it. At most
+            // far / min_size groups: a smaller group cannot emerge, so more
+            // groups could only split one (the silhouette search over the
+            // default range split 40 near-identical new tickets among 93
+            // far ones into groups of under 20).
             let sub_opts = ThemeOptions {
                 k: None,
-                k_range: None,
+                k_range: Some((2, (far.len() / min_size).max(2))),
                 seed_themes: None,
                 smoothing_rounds: 0,
                 ..opts.clone()
