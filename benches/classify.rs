@@ -10,7 +10,8 @@
 //!
 //! Each figure is the median of `--runs` timed rounds after one warm-up round;
 //! a round runs each model once, one after the other (see `bench`), and the
-//! speed ratio is the median of the rounds' paired ratios.
+//! speed ratio is the median of the rounds' paired ratios (so it need not
+//! equal the ratio of the two medians printed beside it).
 //!
 //! Short texts are the first N *unique* texts of
 //! `../shared/datasets/tweeteval_sentiment/train.csv`, so deduplication cannot
@@ -99,7 +100,12 @@ fn write_csv(texts: &[String], path: &Path) {
 fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    let n = v.len();
+    if n.is_multiple_of(2) {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    } else {
+        v[n / 2]
+    }
 }
 
 /// Seconds of one session-only run: texts already tokenized and batched
@@ -139,7 +145,7 @@ fn e2e_once(c: &Classifier, input: &Path, out_dir: &Path, n: usize) -> f64 {
 
 /// Times every model of `models` on `texts`, interleaved: each round runs
 /// each model once session-only and once end to end, one model after the
-/// other, so a slow spell of a shared machine (a neighbour job, a frequency
+/// other (in reverse order every other round), so a slow spell of a shared machine (a neighbour job, a frequency
 /// change) falls on all of them rather than on whichever model was running
 /// during it, and each round gives a paired speed ratio. One unmeasured
 /// warm-up round first (ORT's kernel selection, page faults); then `runs`
@@ -151,12 +157,18 @@ fn bench(name: &str, texts: &[String], models: &[&Classifier], runs: usize) -> V
     write_csv(texts, &input);
     let mut timings: Vec<Timing> = models.iter().map(|_| Timing::default()).collect();
     for round in 0..=runs.max(1) {
-        for (c, t) in models.iter().zip(timings.iter_mut()) {
-            let s = session_once(c, texts);
-            let e = e2e_once(c, &input, dir.path(), texts.len());
+        // Odd rounds run the models in reverse, so a drift within a round
+        // does not always land on the same one.
+        let mut order: Vec<usize> = (0..models.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for m in order {
+            let s = session_once(models[m], texts);
+            let e = e2e_once(models[m], &input, dir.path(), texts.len());
             if round > 0 {
-                t.session_s.push(s);
-                t.e2e_s.push(e);
+                timings[m].session_s.push(s);
+                timings[m].e2e_s.push(e);
             }
         }
     }
@@ -166,7 +178,7 @@ fn bench(name: &str, texts: &[String], models: &[&Classifier], runs: usize) -> V
         let (e2e_s, session_s) = (median(&t.e2e_s), median(&t.session_s));
         println!("model {} ({})", c.config().name, c.origin());
         println!(
-            "{name:>6}: {} texts, {:.1} tokens/text, median of {} interleaved rounds | end-to-end {:.0} texts/s ({:.2}s) | session-only {:.0} texts/s ({:.2}s) | overhead {:+.1} %",
+            "{name:>6}: {} texts, {:.1} tokens/text, median of {} rounds | end-to-end {:.0} texts/s ({:.2}s) | session-only {:.0} texts/s ({:.2}s) | overhead {:+.1} %",
             texts.len(),
             tokens as f64 / n,
             t.e2e_s.len(),
@@ -284,7 +296,7 @@ fn main() {
             let (e2e, e_lo, e_hi) = paired_ratio(&now.e2e_s, &before.e2e_s);
             let (session, s_lo, s_hi) = paired_ratio(&now.session_s, &before.session_s);
             println!(
-                "{name:>6}: the current model is {e2e:.2}x the end-to-end speed of the previous one ({e_lo:.2}-{e_hi:.2} over the rounds), {session:.2}x session-only ({s_lo:.2}-{s_hi:.2}) ({})",
+                "{name:>6}: the current model is {e2e:.2}x the end-to-end speed of the previous one ({}): median of the rounds' paired ratios, {e_lo:.2}-{e_hi:.2} over the rounds; {session:.2}x session-only ({s_lo:.2}-{s_hi:.2})",
                 p.origin()
             );
         }

@@ -209,10 +209,12 @@ def v1_check(c, acc, f1) -> str:
     da, df = ra - a1, rf - f1_1
     direction = "low" if da > 0 and df > 0 else "high" if da < 0 and df < 0 else "off"
     span = lambda x, d: f"{min(x, x + d):.2f}–{max(x, x + d):.2f}"  # noqa: E731
+    ran = (f"the estimate ran {direction} by {abs(da):.3f} / {abs(df):.3f}" if direction != "off"
+           else f"the measured figures differ from the estimate by {da:+.3f} / {df:+.3f}")
     return f"""
   Checked where the outcome is known: the same reweighting of v1's validation
   confusion to all six carriers' mix gives {a1:.3f} / {f1_1:.3f}, and issue 11 measured
-  v1 there at {ra:.2f} / {rf:.2f}: the estimate ran {direction} by {abs(da):.3f} / {abs(df):.3f}. One check
+  v1 there at {ra:.2f} / {rf:.2f} (given to two decimals): {ran}. One check
   of one model (v1 chose no checkpoint on these tweets); read together, held-out accuracy
   ≈ {span(acc, da)} and macro-F1 ≈ {span(f1, df)} (targets 0.80 / 0.75)."""
 

@@ -9,7 +9,8 @@
 //! guess, when its script is written by one language only (Japanese kana,
 //! Korean Hangul, Greek, Thai …), or when its guess is English, not a near
 //! tie, in a text of at least three words ([`MIN_WORDS_UNSURE_ENGLISH`]).
-//! Otherwise it gets none, never a guess. The English rule is asymmetric
+//! Otherwise it gets none: an unsure guess of another language is never
+//! written. The English rule is asymmetric
 //! on purpose: on short English text whatlang's unsure guesses scatter over
 //! Afrikaans, Portuguese, Catalan, Danish … (a fifth of BANKING77's
 //! one-line queries), while a non-English text is seldom guessed English.
@@ -27,12 +28,13 @@
 
 /// The ISO 639-1 code of the language `text` is written in (`en`, `de`,
 /// `zh` …), or `None` when the detector is not confident (short or mixed
-/// text). Languages without a two-letter code keep their ISO 639-3 code.
+/// text) and its guess is not an English one the module's rule accepts.
+/// Languages without a two-letter code keep their ISO 639-3 code.
 pub fn detect(text: &str) -> Option<&'static str> {
     let info = whatlang::detect(text)?;
     // A script only one language writes (kana: ja, Hangul: ko, Greek …)
     // names the language even in a short text; in the shared scripts
-    // (Latin, Cyrillic, Arabic, Devanagari) an unsure guess is no answer,
+    // (Latin, Cyrillic, Arabic, Devanagari, Ethiopic) an unsure guess is no answer,
     // except an English one (see the module docs).
     use whatlang::Script::*;
     let one_language = !matches!(
@@ -45,19 +47,21 @@ pub fn detect(text: &str) -> Option<&'static str> {
     (info.is_reliable() || one_language || unsure_english).then(|| iso639_1(info.lang()))
 }
 
-/// Fewest words (letter-bearing tokens, not @-mentions or links) for an unsure English guess to count.
+/// Fewest words (letter-bearing tokens, not @-mentions, e-mail addresses
+/// or links) for an unsure English guess to count.
 pub const MIN_WORDS_UNSURE_ENGLISH: usize = 3;
 
-/// Least whatlang confidence (0–1, its margin over the runner-up) for an
-/// unsure English guess to count: below it English and another language
-/// are a near tie.
+/// Least whatlang confidence for an unsure English guess to count. The
+/// confidence (0–1) is how far the best guess's score leads the
+/// runner-up's, relative to it and scaled down for short texts; below 0.1
+/// English and another language are a near tie.
 pub const MIN_CONFIDENCE_UNSURE_ENGLISH: f64 = 0.1;
 
 /// Words that carry language: whitespace-separated tokens with a letter,
-/// not @-mentions or links.
+/// not @-mentions or e-mail addresses (any token with `@`) or links.
 fn words(text: &str) -> usize {
     text.split_whitespace()
-        .filter(|w| !w.starts_with('@') && !w.starts_with("http"))
+        .filter(|w| !w.contains('@') && !w.contains("://") && !w.starts_with("www."))
         .filter(|w| w.chars().any(char::is_alphabetic))
         .count()
 }
@@ -115,6 +119,7 @@ mod tests {
             "#ORDER-1234 ???",
             "Done",
             "@AppleSupport hi https://t.co/x1",
+            "thanks .@brand jane@example.com www.example.com",
         ] {
             assert_eq!(detect(text), None, "{text:?}");
         }

@@ -326,10 +326,12 @@ impl ThemeModel {
             let far_keys: Vec<(&str, u64, u64)> = far.iter().map(|&j| keys[j]).collect();
             // Far tickets are outliers by definition: smoothing would pull a
             // few scattered ones into the new group and loosen it. At most
-            // far / min_size groups: a smaller group cannot emerge, so more
-            // groups could only split one (the silhouette search over the
-            // default range split 40 near-identical new tickets among 93
-            // far ones into groups of under 20).
+            // far / min_size groups, as many as can reach min_size: the
+            // silhouette search over the default range (2-13 for 93 far
+            // tickets) split 40 near-identical new tickets into groups of
+            // under 20, none of which could emerge. The price: with fewer
+            // groups, stray far tickets can join a real new group and loosen
+            // it, and the tightness test below then decides.
             let sub_opts = ThemeOptions {
                 k: None,
                 k_range: Some((2, (far.len() / min_size).max(2))),
