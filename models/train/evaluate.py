@@ -76,11 +76,15 @@ def previous_dir(cfg) -> Path:
     return out
 
 
+def onnx_file(model: Path) -> Path:
+    """`model`: a model directory or an .onnx file."""
+    return model if model.is_file() else model / "model.onnx"
+
+
 def hand_sentences(model: Path, tok):
     """`model`: a model directory or an .onnx file."""
     texts = [train.clean(t) for t, _ in HAND]
-    onnx_file = model if model.is_file() else model / "model.onnx"
-    S = train.ort_run(onnx_file, tok, texts, train.MAX_SEQ_INFER)[0]
+    S = train.ort_run(onnx_file(model), tok, texts, train.MAX_SEQ_INFER)[0]
     P = train.softmax(S)
     return [{"text": t, "expected": e, "predicted": train.SENTIMENT_LABELS[int(P[i].argmax())],
              "p_negative": float(P[i][0])} for i, (t, e) in enumerate(HAND)]
@@ -91,11 +95,9 @@ def airline_confusion(model: Path, tok, d) -> dict:
     reweights them to a complaint-heavier mix of carriers). `model`: a model
     directory or an .onnx file."""
     x, y = d["air_val"]
-    onnx_file = model if model.is_file() else model / "model.onnx"
-    p = train.ort_run(onnx_file, tok, x, train.MAX_SEQ_INFER)[0].argmax(1)
+    p = train.ort_run(onnx_file(model), tok, x, train.MAX_SEQ_INFER)[0].argmax(1)
     counts = np.zeros((3, 3), dtype=int)
-    for t, q in zip(y, p):
-        counts[t, q] += 1
+    np.add.at(counts, (y, p), 1)
     return {"labels": train.SENTIMENT_LABELS, "counts": counts.tolist()}
 
 
@@ -107,13 +109,14 @@ def main():
     cfg = json.loads((d / "ticketlens.json").read_text())
     data = train.load_data_v2(cfg["training"]["seed"])
     probe, probe_emb = train.embedding_probe(cfg["training"]["seed"], base, tok)
-    prev, _ = train.ort_metrics(previous_dir(cfg) / "model.onnx", tok, data, probe, probe_emb)
+    prev_dir = previous_dir(cfg)
+    prev, _ = train.ort_metrics(prev_dir / "model.onnx", tok, data, probe, probe_emb)
     cfg["previous_model_val_metrics"] = prev
     cfg["hand_sentences"] = hand_sentences(d, tok)
     cfg["airline_val_confusion"] = airline_confusion(d, tok, data)
     # The previous model's too: issue 11 measured it on the held-out carriers, so
     # the card can check its reweighted estimate against a known outcome.
-    cfg["previous_model_airline_val_confusion"] = airline_confusion(previous_dir(cfg), tok, data)
+    cfg["previous_model_airline_val_confusion"] = airline_confusion(prev_dir, tok, data)
     if "--nmi" in sys.argv:
         b_texts, b_labels = train.banking77()
         e = train.ort_run(d / "model.onnx", tok, b_texts, train.MAX_SEQ_INFER)[2]

@@ -488,9 +488,6 @@ class StudentModel(nn.Module):
         feats.append((out.last_hidden_state + pad).max(dim=1).values)
         return p, torch.cat(feats, dim=-1)
 
-    def pooled(self, ids, mask, tti):
-        return self.features(ids, mask, tti)[0]
-
     def forward(self, ids, mask, tti):
         p, s = self.features(ids, mask, tti)
         sent = self.sentiment_head(s) / self.temperature[0]

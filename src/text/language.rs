@@ -41,10 +41,14 @@ pub fn detect(text: &str) -> Option<&'static str> {
         info.script(),
         Latin | Cyrillic | Arabic | Devanagari | Ethiopic
     );
-    let unsure_english = info.lang() == whatlang::Lang::Eng
-        && info.confidence() >= MIN_CONFIDENCE_UNSURE_ENGLISH
-        && words(text) >= MIN_WORDS_UNSURE_ENGLISH;
-    (info.is_reliable() || one_language || unsure_english).then(|| iso639_1(info.lang()))
+    // Evaluated last and lazily: most tickets are reliable, and counting
+    // words would read every text a second time.
+    let unsure_english = || {
+        info.lang() == whatlang::Lang::Eng
+            && info.confidence() >= MIN_CONFIDENCE_UNSURE_ENGLISH
+            && words(text) >= MIN_WORDS_UNSURE_ENGLISH
+    };
+    (info.is_reliable() || one_language || unsure_english()).then(|| iso639_1(info.lang()))
 }
 
 /// Fewest words (letter-bearing tokens, not @-mentions, e-mail addresses
