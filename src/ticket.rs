@@ -29,6 +29,11 @@ pub struct Ticket {
     pub resolution_hours: Option<f64>,
     /// Status as written in the input (`open`, `Closed`, `Pending Customer Response`, …).
     pub status: Option<String>,
+    /// How the ticket was closed, as written (Jira's `Resolution`: `Done`,
+    /// `Duplicate`, `Won't Do`; ServiceNow's resolution code): see
+    /// [`TicketState::of_resolution_code`].
+    #[serde(default)]
+    pub resolution_code: Option<String>,
     /// Channel (email, chat, phone, social, web, self-service …).
     pub channel: Option<String>,
     /// Priority (urgent/critical, high, normal/medium, low).
@@ -113,9 +118,23 @@ impl Ticket {
     /// An explicit open-like status wins over a resolution timestamp:
     /// exports keep the *first* `resolved_at` of a reopened ticket, and such
     /// a ticket is back in the queue, so it must count in the backlog.
+    ///
+    /// A closed ticket (or one without a status verdict) whose resolution
+    /// code closes it without a fix (Jira `Closed` + `Duplicate`, `Done` +
+    /// `Won't Do`) is terminal: Jira's workflows close every issue with the
+    /// same status and put the verdict in the Resolution field.
     pub fn state(&self) -> TicketState {
         let has_time = self.resolved_at.is_some() || self.resolution_hours.is_some();
-        match self.status.as_deref().and_then(TicketState::of_status) {
+        let by_status = self.status.as_deref().and_then(TicketState::of_status);
+        let unfixed = || {
+            self.resolution_code
+                .as_deref()
+                .and_then(TicketState::of_resolution_code)
+                == Some(TicketState::Terminal)
+        };
+        match by_status {
+            Some(TicketState::Open) => TicketState::Open,
+            Some(TicketState::Resolved) | None if unfixed() => TicketState::Terminal,
             Some(s) => s,
             None if has_time => TicketState::Resolved,
             None => TicketState::Open,
@@ -243,6 +262,39 @@ impl TicketState {
             return Some(TicketState::Open);
         }
         None
+    }
+
+    /// The verdict of a resolution code: [`TicketState::Terminal`] for a
+    /// closing without a fix (the terminal words of [`TicketState::of_status`]
+    /// — `Duplicate`, `Won't Do`, `Won't Fix`, `Declined` … — and Jira's
+    /// `Cannot Reproduce`, `Incomplete`, ServiceNow's `Not Solved (…)`),
+    /// [`TicketState::Resolved`] for one with a fix (`Done`, `Fixed`,
+    /// `Solved (Permanently)`), `None` otherwise (Jira's `Unresolved` on open
+    /// issues, an unknown word) and for more than five words: a sentence is
+    /// a resolution *note* (the Kaggle ticket table's `Resolution` column),
+    /// where "duplicate" or "declined" tells nothing about the ticket's state.
+    pub fn of_resolution_code(code: &str) -> Option<TicketState> {
+        let norm = code.to_lowercase().replace(['\'', '’'], "");
+        let words: Vec<&str> = norm
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.len() > 5 {
+            return None;
+        }
+        let has = |phrase: &[&str]| words.windows(phrase.len()).any(|w| w == phrase);
+        if has(&["cannot", "reproduce"])
+            || has(&["can", "not", "reproduce"])
+            || has(&["not", "reproducible"])
+            || has(&["not", "solved"])
+            || has(&["incomplete"])
+        {
+            return Some(TicketState::Terminal);
+        }
+        match TicketState::of_status(code) {
+            Some(TicketState::Open) => None,
+            verdict => verdict,
+        }
     }
 }
 
@@ -895,6 +947,45 @@ mod tests {
             assert!(!ticket(Some(s), false, Some(3.0)).is_resolved(), "{s}");
             assert!(!ticket(Some(s), false, None).is_resolved(), "{s}");
         }
+    }
+
+    #[test]
+    fn a_resolution_code_without_a_fix_makes_a_closed_ticket_terminal() {
+        let with = |status: Option<&str>, code: &str| Ticket {
+            resolution_code: Some(code.to_string()),
+            ..ticket(status, true, None)
+        };
+        use TicketState::*;
+        for code in [
+            "Duplicate",
+            "Won't Do",
+            "Won’t Fix",
+            "Cannot Reproduce",
+            "Incomplete",
+            "Declined",
+            "Not Solved (Not Reproducible)",
+            "Not Solved (Too Costly)",
+        ] {
+            assert_eq!(with(Some("Closed"), code).state(), Terminal, "{code}");
+            assert_eq!(with(Some("Done"), code).state(), Terminal, "{code}");
+            assert_eq!(with(None, code).state(), Terminal, "{code}");
+            // An open status wins: the code is stale on a reopened issue.
+            assert_eq!(with(Some("Reopened"), code).state(), Open, "{code}");
+        }
+        for code in [
+            "Done",
+            "Fixed",
+            "Solved (Permanently)",
+            "Unresolved",
+            "Other",
+        ] {
+            assert_eq!(with(Some("Closed"), code).state(), Resolved, "{code}");
+            assert_eq!(with(Some("In Progress"), code).state(), Open, "{code}");
+        }
+        assert_eq!(with(Some("Spam"), "Done").state(), Terminal);
+        // A resolution note is not a verdict.
+        let note = "Merged the duplicate address records and resent the invoice.";
+        assert_eq!(with(Some("Closed"), note).state(), Resolved);
     }
 
     #[test]

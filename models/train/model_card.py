@@ -237,8 +237,11 @@ def render(d: Path) -> str:
     tr = c["training"]
     cal = c["calibration"]
     size = (d / "model.onnx").stat().st_size / 1e6
+    ema_text = (f"the weights' exponential moving average (decay {tr['ema_decay']}, warm-up min(d, (1 + t) / (10 + t))) "
+                "is evaluated and shipped, the raw weights are evaluated beside it for comparison; "
+                if tr.get("ema_decay") else "")
     hist = "\n".join(
-        f"| {h['step']} | {h['tweet_macro_recall']:.3f} | {h['airline_macro_f1']:.3f} | "
+        f"| {h['step']} | {h.get('weights', 'raw')} | {h['tweet_macro_recall']:.3f} | {h['airline_macro_f1']:.3f} | "
         f"{h['bitext_requests_neutral']:.3f} | {h['bitext_complaints_negative']:.3f} | "
         f"{h['topic_accuracy']:.4f} | {h['topic_accuracy_perturbed']:.4f} | {h.get('embedding_cosine_to_base', 0):.4f} |"
         for h in tr["history"]
@@ -332,7 +335,7 @@ punctuation, one word in eight mistyped) to Bitext val, seeded.
 ## Training settings
 Seed {tr['seed']}; {tr['steps']} steps of batch {tr['batch']} (best checkpoint at step {tr['best_step']});
 max length {tr['max_len']} during training; AdamW, lr {tr['lr_body']} (encoder) / {tr['lr_head']} (heads),
-linear warm-up and decay; each batch comes from one source (TweetEval 36 %, airline 14 %,
+linear warm-up and decay; {ema_text}each batch comes from one source (TweetEval 36 %, airline 14 %,
 Bitext sentiment 10 %, topic 25 %, unlabelled distillation 15 %); balanced class weights on
 TweetEval, square-root weights on Bitext complaints; throughput on the 2-core training machine:
 {tr['train_examples_per_s']} examples/s (the teacher's forward pass and the validation runs included). Model selection on validation only
@@ -340,8 +343,8 @@ TweetEval, square-root weights on Bitext complaints; throughput on the 2-core tr
 
 Validation during training (fp32 PyTorch, max length 128):
 
-| step | TweetEval macro recall | airline macro-F1 | requests neutral | complaints negative | topic | topic, perturbed | embedding cosine |
-|---:|---:|---:|---:|---:|---:|---:|---:|
+| step | weights | TweetEval macro recall | airline macro-F1 | requests neutral | complaints negative | topic | topic, perturbed | embedding cosine |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|
 {hist}
 
 ## Metrics (validation sets; what ships is int8 ONNX)

@@ -290,7 +290,7 @@ def build_tiny(args, base: Path, tok, work: Path):
     # A fixed step count so the tiny model is reproducible (about a minute on 2 cores).
     targs = argparse.Namespace(**{**vars(args), "batch": 32, "max_len": 48, "max_len_eval": 48,
                                   "steps": args.tiny_steps, "stop_after": 0, "eval_every": 400,
-                                  "lr": 2e-3, "lr_head": 2e-3, "distill": 0.0})
+                                  "lr": 2e-3, "lr_head": 2e-3, "distill": 0.0, "ema": 0.0})
     hist, _ = train_v2(model, None, tok, d, targs, None, [])
     fp32, int8 = work / "tiny_fp32.onnx", work / "tiny_int8.onnx"
     export_v2(model, tok, fp32)
@@ -669,6 +669,14 @@ def train_v2(model, teacher, tok, d, args, probe_emb, probe):
         opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
     texts_val, parts = val_texts(d, probe)
     best, best_state, history = -1e9, None, []
+    # Optional (--ema): an exponential moving average of the weights (Polyak
+    # averaging), evaluated beside the raw weights. The raw weights' validation scores
+    # swing by 0.03-0.05 between evaluations and the checkpoint choice rides the swing;
+    # the average smooths it. Warm-up as in Tensorflow's
+    # ExponentialMovingAverage(num_updates): decay min(d, (1+t)/(10+t)). Tried at 0.998
+    # and not adopted (models/train/README.md).
+    ema = ({k: v.detach().clone() for k, v in model.state_dict().items() if v.is_floating_point()}
+           if args.ema > 0 else None)
     t0, seen = time.time(), 0
     losses = {k: [] for k in names}
     for step in range(steps):
@@ -692,6 +700,12 @@ def train_v2(model, teacher, tok, d, args, probe_emb, probe):
         torch.nn.utils.clip_grad_norm_(body + head, 1.0)
         opt.step()
         sched.step()
+        if ema is not None:
+            decay = min(args.ema, (1 + step) / (10 + step))
+            with torch.no_grad():
+                for k, v in model.state_dict().items():
+                    if k in ema:
+                        ema[k].mul_(decay).add_(v, alpha=1 - decay)
         seen += len(x)
         losses[src].append(loss.item())
         if (step + 1) % 50 == 0:
@@ -700,16 +714,25 @@ def train_v2(model, teacher, tok, d, args, probe_emb, probe):
             log(f"step {step+1}/{steps} {seen/el:.0f} ex/s loss {avg}")
         last = step + 1 == steps or (args.stop_after and step + 1 >= args.stop_after)
         if args.eval_every and ((step + 1) % args.eval_every == 0 or last):
-            S, T, E = predict_v2(model, tok, texts_val, args.max_len_eval)
-            m = metrics_v2(S, T, E, d, parts, probe_emb)
-            m["step"] = step + 1
-            m["score"] = selection_score(m)
-            history.append(m)
-            log(f"val {m}")
-            if m["score"] > best:
-                best = m["score"]
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                torch.save(best_state, args.work / "v2_best.pt")
+            raw = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            candidates = [("raw", raw)] + ([("ema", {**raw, **ema})] if ema is not None else [])
+            for kind, state in candidates:
+                model.load_state_dict(state)
+                S, T, E = predict_v2(model, tok, texts_val, args.max_len_eval)
+                m = metrics_v2(S, T, E, d, parts, probe_emb)
+                m["step"] = step + 1
+                m["weights"] = kind
+                m["score"] = selection_score(m)
+                history.append(m)
+                log(f"val {m}")
+                # With an average, only the average's checkpoints are candidates (the raw
+                # ones are logged for comparison): choosing among both would double the
+                # number of looks at the validation split.
+                if kind == candidates[-1][0] and m["score"] > best:
+                    best = m["score"]
+                    best_state = {k: v.clone() for k, v in state.items()}
+                    torch.save(best_state, args.work / "v2_best.pt")
+            model.load_state_dict(raw)
         if last:
             break
     if best_state is not None:
@@ -799,7 +822,7 @@ def build_default_v2(args, base: Path, tok, work: Path):
     probe = random.Random(args.seed).sample(b_texts, 1000)
     probe_emb = teacher.embed(tok, probe, 64)
     hist, rate = train_v2(model, teacher, tok, d, args, probe_emb, probe)
-    best = max(hist, key=lambda m: m["score"])
+    best = max((m for m in hist if m["weights"] == ("ema" if args.ema > 0 else "raw")), key=lambda m: m["score"])
     log(f"best val checkpoint: {best}")
     calib = calibrate(model, tok, d, args)
     fp32, int8 = work / "default_fp32.onnx", work / "default_int8.onnx"
@@ -834,7 +857,8 @@ def build_default_v2(args, base: Path, tok, work: Path):
             "positive": "thanks, praise, a happy resolution"},
         "training": {"seed": args.seed, "steps": hist[-1]["step"], "best_step": best["step"],
                      "batch": args.batch, "max_len": args.max_len, "lr_body": args.lr, "lr_head": args.lr_head,
-                     "distill_lambda": args.distill, "train_examples_per_s": round(rate, 1),
+                     "distill_lambda": args.distill, "ema_decay": args.ema,
+                     "train_examples_per_s": round(rate, 1),
                      "history": hist},
         "calibration": calib,
         "val_metrics": {"int8": m8, "fp32": m32},
@@ -864,6 +888,9 @@ def main():
     ap.add_argument("--distill", type=float, default=10.0,
                     help="weight of the embedding distillation loss, lambda * (1 - cos(student, base))")
     ap.add_argument("--eval-every", type=int, default=700)
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="decay of a moving average of the weights to evaluate and ship instead of the raw "
+                         "weights (0 = off; 0.998 was tried, see README)")
     ap.add_argument("--tiny-only", action="store_true")
     ap.add_argument("--default-only", action="store_true")
     ap.add_argument("--tiny-steps", type=int, default=1200, help="training steps of the tiny model")

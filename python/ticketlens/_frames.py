@@ -41,7 +41,8 @@ def read_export(
     each field the export has, under the CLI's field names:
     ``customer_id``, ``created_at`` (``timestamp[us, UTC]``),
     ``first_response_at`` or ``first_response_minutes``, ``resolved_at``
-    or ``resolution_hours``, ``handle_minutes``, ``status``, ``channel``,
+    or ``resolution_hours``, ``handle_minutes``, ``status``,
+    ``resolution_code`` (Jira's Resolution …), ``channel``,
     ``priority``, ``agent``, ``team``, ``escalated`` (bool),
     ``escalated_at``, ``reopens``, ``replies`` (int64), ``csat`` (1–5),
     ``nps`` (0–10), ``ces`` (1–7), ``subject``, ``body``, ``tags``

@@ -103,11 +103,21 @@ pub struct AnalyzeArgs {
     pub quiet: bool,
 }
 
-pub fn run(a: AnalyzeArgs) -> Result<()> {
+pub fn run(mut a: AnalyzeArgs) -> Result<()> {
     let policy = a.input.rejects.policy()?;
     // Text and creation time are optional here: stages that need them are
     // skipped when the file has no such column (see `open_partial`).
-    let ingest = a.input.options(false)?;
+    let mut ingest = a.input.options(false)?;
+    if a.input.read.timezone.is_none() {
+        if let Some(tz) = a.kpi.calendar_zone()? {
+            ingest.timezone = tz;
+            if !a.quiet {
+                eprintln!("analyze: note: timestamps without an offset are read in {tz}, the --business-hours zone (--timezone chooses another)");
+            }
+        }
+    }
+    // The run's settings record the zone used.
+    a.input.read.timezone = Some(ingest.timezone.name().to_string());
     let conversations = match a.conversations {
         true => Some(super::common::conversation_options(
             &a.input,

@@ -24,9 +24,10 @@ pub struct ReadArgs {
     /// Build the model text from these columns instead of subject + body (repeatable).
     #[arg(long = "text-column", value_name = "COLUMN")]
     pub text_columns: Vec<String>,
-    /// Time zone of timestamps without an offset (IANA name).
-    #[arg(long, default_value = "UTC", value_name = "TZ")]
-    pub timezone: String,
+    /// Time zone of timestamps without an offset (IANA name; default: the zone of
+    /// `--business-hours` when it names one, else UTC).
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
     /// Input format (default: from the extension or the first byte).
     #[arg(long = "input-format", value_enum)]
     pub input_format: Option<InputFormatArg>,
@@ -162,11 +163,9 @@ impl InputArgs {
     /// Ingest options; `require_created_at` for commands that need timings.
     pub fn options(&self, require_created_at: bool) -> Result<IngestOptions> {
         let map = parse_pairs(&self.read.map, "--map")?;
-        let timezone: chrono_tz::Tz = self.read.timezone.parse().map_err(|_| {
-            anyhow::anyhow!(
-                "invalid --timezone `{}`: not an IANA time zone name",
-                self.read.timezone
-            )
+        let name = self.read.timezone.as_deref().unwrap_or("UTC");
+        let timezone: chrono_tz::Tz = name.parse().map_err(|_| {
+            anyhow::anyhow!("invalid --timezone `{name}`: not an IANA time zone name")
         })?;
         let delimiter = match self.read.delimiter {
             None => None,

@@ -78,6 +78,19 @@ pub enum FcrArg {
 }
 
 impl KpiArgs {
+    /// The `--business-hours` zone when the spec names one other than UTC.
+    /// A helpdesk exports naive local times (Zendesk's CSV: `2024-03-04
+    /// 08:30:00`) and the calendar is in the team's zone, so without
+    /// `--timezone` those times are read in the calendar's zone: reading them
+    /// as UTC would shift every business-hours figure by the zone's offset.
+    pub fn calendar_zone(&self) -> Result<Option<chrono_tz::Tz>> {
+        Ok(match &self.business_hours {
+            Some(spec) => Some(BusinessCalendar::parse(spec, None)?.timezone())
+                .filter(|tz| *tz != chrono_tz::Tz::UTC),
+            None => None,
+        })
+    }
+
     /// Build library options.
     pub fn options(&self, timezone: chrono_tz::Tz) -> Result<KpiOptions> {
         let as_of = match &self.as_of {

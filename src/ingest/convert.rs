@@ -5,8 +5,8 @@ use super::fields::Field;
 use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
 use super::values::{
-    is_blank, parse_bool, parse_count, parse_handle_minutes, parse_score, parse_tags,
-    parse_time_or_span, text, TimeOrSpan,
+    is_blank, label, label_str, parse_bool, parse_count, parse_handle_minutes, parse_score,
+    parse_tags, parse_time_or_span, text, TimeOrSpan,
 };
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
@@ -79,6 +79,19 @@ impl Converter {
         self.cell(values, field).and_then(|(_, v)| text(v))
     }
 
+    /// The record's ticket id as the id column holds it; `None` without an
+    /// id column or when the cell is blank (the ticket then takes its line
+    /// number as its id).
+    pub(crate) fn ticket_id<'v>(&self, values: &'v [String]) -> Option<&'v str> {
+        self.cell(values, Field::TicketId)
+            .and_then(|(_, v)| label_str(v))
+    }
+
+    /// An identifier or category field ([`label`]: placeholders are blank).
+    fn label_field(&self, values: &[String], field: Field) -> Option<String> {
+        self.cell(values, field).and_then(|(_, v)| label(v))
+    }
+
     /// Build the ticket for the record starting at `line`; on failure the
     /// reason comes back with the cells (for the rejects file).
     pub fn convert(
@@ -104,9 +117,9 @@ impl Converter {
         let line = t.line;
 
         t.id = self
-            .text_field(values, Field::TicketId)
+            .label_field(values, Field::TicketId)
             .unwrap_or_else(|| line.to_string());
-        t.customer_id = self.text_field(values, Field::CustomerId);
+        t.customer_id = self.label_field(values, Field::CustomerId);
 
         t.created_at = match self.cell(values, Field::CreatedAt) {
             None => DateTime::<Utc>::UNIX_EPOCH,
@@ -152,11 +165,12 @@ impl Converter {
             }
         }
 
-        t.status = self.text_field(values, Field::Status);
-        t.channel = self.text_field(values, Field::Channel);
-        t.priority = self.text_field(values, Field::Priority);
-        t.agent = self.text_field(values, Field::Agent);
-        t.team = self.text_field(values, Field::Team);
+        t.status = self.label_field(values, Field::Status);
+        t.resolution_code = self.label_field(values, Field::ResolutionCode);
+        t.channel = self.label_field(values, Field::Channel);
+        t.priority = self.label_field(values, Field::Priority);
+        t.agent = self.label_field(values, Field::Agent);
+        t.team = self.label_field(values, Field::Team);
 
         if let Some((c, v)) = self.cell(values, Field::HandleTime) {
             let style = self.plans.number_style(Field::HandleTime);

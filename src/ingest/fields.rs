@@ -23,6 +23,10 @@ pub enum Field {
     HandleTime,
     /// Status text.
     Status,
+    /// How a closed ticket was closed (Jira's `Resolution`: Done, Duplicate,
+    /// Won't Do; ServiceNow's resolution code): a closing verdict without a
+    /// fix makes a closed ticket terminal ([`crate::Ticket::state`]).
+    ResolutionCode,
     /// Channel.
     Channel,
     /// Priority.
@@ -55,7 +59,7 @@ pub enum Field {
 
 impl Field {
     /// Every field, in display order.
-    pub const ALL: [Field; 21] = [
+    pub const ALL: [Field; 22] = [
         Field::TicketId,
         Field::CustomerId,
         Field::CreatedAt,
@@ -63,6 +67,7 @@ impl Field {
         Field::Resolved,
         Field::HandleTime,
         Field::Status,
+        Field::ResolutionCode,
         Field::Channel,
         Field::Priority,
         Field::Agent,
@@ -89,6 +94,7 @@ impl Field {
             Field::Resolved => "resolved",
             Field::HandleTime => "handle_time",
             Field::Status => "status",
+            Field::ResolutionCode => "resolution_code",
             Field::Channel => "channel",
             Field::Priority => "priority",
             Field::Agent => "agent",
@@ -124,6 +130,7 @@ impl Field {
             Field::CustomerId => &["customer_id"],
             Field::CreatedAt => &["created_at"],
             Field::Status => &["status"],
+            Field::ResolutionCode => &["resolution_code"],
             Field::Channel => &["channel"],
             Field::Priority => &["priority"],
             Field::Agent => &["agent"],
@@ -375,6 +382,19 @@ impl Field {
                 "Team Assigned",
                 "Mailbox",
             ],
+            Field::ResolutionCode => &[
+                "resolution_code",
+                // Jira (the column is called just that; `Resolution time …`
+                // columns are durations of `resolved`).
+                "Resolution",
+                "Resolution name",
+                // ServiceNow (`close_code`, labelled "Resolution code").
+                "Resolution code",
+                "Close code",
+                "Closure code",
+                "Close reason",
+                "Closed reason",
+            ],
             Field::Escalated => &["escalated", "Is escalated", "Was escalated", "Escalation"],
             Field::EscalatedAt => &[
                 "escalated_at",
@@ -520,6 +540,8 @@ impl Field {
             Field::Reopens => &["metric_set.reopens"],
             Field::Replies => &["metric_set.replies"],
             Field::Status => &["status.name"],
+            // Jira's REST export (`fields.resolution.name` once flattened).
+            Field::ResolutionCode => &["fields.resolution.name", "resolution.name"],
             Field::Priority => &["priority.name"],
             _ => &[],
         }

@@ -56,6 +56,11 @@ pub(crate) struct TimeColumn {
     /// The sample held only timestamps: a bad value is a "bad timestamp",
     /// not "expected a duration or a timestamp".
     pub timestamps_only: bool,
+    /// The header or `--unit` names a unit (`Time to close (ms)`): every
+    /// plain number is a duration in it, however large. Without a unit a
+    /// number of 10 or more integer digits is an epoch timestamp, but
+    /// 1,296,000,000 ms is a 15-day resolution, not a time in 2011.
+    pub unit_given: bool,
 }
 
 /// Why a value is not a timestamp of its column.
@@ -230,6 +235,7 @@ pub(crate) fn infer_time_columns(
         let mut plan = TimeColumn {
             custom: s.custom.clone(),
             numbers: NumberStyle::infer(s.values.iter().copied(), delimiter),
+            unit_given: s.header_unit,
             ..Default::default()
         };
         if v.dmy + v.mdy > 0 {
@@ -322,7 +328,8 @@ pub(crate) fn infer_time_columns(
         }
         // Timestamps and no durations (values that are neither don't count).
         let is_span = |v: &str| {
-            parse_number(v, plan.numbers).is_some_and(|x| x.abs() < 1e9 && !plan.serial)
+            parse_number(v, plan.numbers)
+                .is_some_and(|x| (x.abs() < 1e9 || plan.unit_given) && !plan.serial)
                 || parse_duration_minutes(v).is_some()
         };
         plan.timestamps_only = !s.values.iter().any(|v| is_span(v))

@@ -44,6 +44,48 @@ pub struct TicketReader {
     ahead: VecDeque<(Result<Item>, Option<String>)>,
     /// The JSONL line of the record just yielded from `ahead`.
     current_line: Option<String>,
+    /// Ticket ids read so far (64-bit hashes: 8 bytes a row, a false repeat
+    /// about once in 10^7 exports of a million rows), rows that repeat one,
+    /// and the first such row (id, line).
+    ids: RepeatedIds,
+}
+
+/// Rows whose ticket id was already read. An incremental API export lists a
+/// ticket again after each update, and overlapping monthly exports repeat
+/// a month's end: every repeat counts as a ticket in the volume, backlog and
+/// every rate, so the reader says how many there were (one warning once the
+/// input is read) instead of letting the totals look normal.
+#[derive(Default)]
+struct RepeatedIds {
+    seen: std::collections::HashSet<u64, foldhash::fast::RandomState>,
+    hasher: foldhash::fast::FixedState,
+    repeats: u64,
+    first: Option<(String, u64)>,
+}
+
+impl RepeatedIds {
+    fn hash(&self, id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(id)
+    }
+
+    /// Record an accepted ticket's id (its [`RepeatedIds::hash`]).
+    fn add(&mut self, hash: u64, id: &str, line: u64) {
+        if !self.seen.insert(hash) {
+            self.repeats += 1;
+            self.first.get_or_insert_with(|| (id.to_string(), line));
+        }
+    }
+
+    /// The warning, when a row repeated an id.
+    fn warning(&self) -> Option<String> {
+        let (id, line) = self.first.as_ref()?;
+        Some(format!(
+            "{} row(s) repeat a ticket id read earlier (first: '{}' again at line {line}): each row counts as a ticket in the volume, backlog and rates; keep the last row of each ticket (an incremental export lists a ticket again after each update), or read the file as a message log if its rows are messages",
+            self.repeats,
+            super::values::show(id)
+        ))
+    }
 }
 
 impl std::fmt::Debug for TicketReader {
@@ -129,6 +171,7 @@ impl TicketReader {
             done: false,
             ahead,
             current_line: None,
+            ids: RepeatedIds::default(),
         })
     }
 
@@ -196,6 +239,7 @@ impl Iterator for TicketReader {
         let item = match next {
             None => {
                 self.done = true;
+                self.warnings.extend(self.ids.warning());
                 return None;
             }
             Some(Err(e)) => {
@@ -212,8 +256,17 @@ impl Iterator for TicketReader {
             }),
             Item::Record(rec) => {
                 let line = rec.line;
+                let id = self
+                    .converter
+                    .ticket_id(&rec.values)
+                    .map(|id| self.ids.hash(id));
                 match self.converter.convert(line, rec.values) {
-                    Ok(t) => Row::Ticket(t),
+                    Ok(t) => {
+                        if let Some(hash) = id {
+                            self.ids.add(hash, &t.id, line);
+                        }
+                        Row::Ticket(t)
+                    }
                     Err((reason, values)) => {
                         let raw = self.raw_record(&values);
                         let reason = one_line(reason);

@@ -701,7 +701,13 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
             let line1 = prefix[start..end].trim_ascii();
             // A first line that is a whole object (even a broken one) means
             // JSON lines; a lone `{` means pretty-printed objects or a wrapper.
-            if parse_object(line1).is_ok() || (line1.len() > 1 && line1.ends_with(b"}")) {
+            let whole = parse_object(line1).is_ok();
+            if whole && one_line_page(&mut input, prefix, end, &label)? {
+                // An API page saved as one line (`{"tickets":[{…}],"next_page":…}`).
+                let n = json::wrapper_opening(prefix).unwrap_or(start + 1);
+                line += skip_bytes(&mut input, n, &label)?;
+                Layout::Array
+            } else if whole || (line1.len() > 1 && line1.ends_with(b"}")) {
                 Layout::Lines
             } else if let Some(n) = json::wrapper_opening(prefix) {
                 line += skip_bytes(&mut input, n, &label)?;
@@ -761,6 +767,52 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         });
     }
     Ok(RecordSource::new(Kind::Json(Box::new(st)), headers, label))
+}
+
+/// Whether the input is one API page on one line: its first line (ending at
+/// byte `end` of `prefix`) is an object whose first key holds an array of
+/// objects (`{"tickets":[{…},…],"count":2}`, as `curl` saves Zendesk's,
+/// Intercom's or ServiceNow's answer), and no other non-blank line follows.
+/// A line like that followed by more lines is JSON lines whose records
+/// start with a list (`{"comments":[{…}],"id":1,…}`). Reads ahead past a
+/// long first line to see, and puts back what it read.
+fn one_line_page(input: &mut Input, prefix: &[u8], end: usize, label: &str) -> Result<bool> {
+    let Some(open) = json::wrapper_opening(prefix).filter(|&n| n <= end) else {
+        return Ok(false);
+    };
+    let first_item = prefix[open..end].iter().find(|b| !b.is_ascii_whitespace());
+    if !matches!(first_item, Some(b'{' | b']')) {
+        return Ok(false);
+    }
+    if prefix[end..].iter().any(|b| !b.is_ascii_whitespace()) {
+        return Ok(false);
+    }
+    if prefix.len() < PEEK_MIN {
+        // `peek` stops short of PEEK_MIN only at the end of the input.
+        return Ok(true);
+    }
+    let mut seen = Vec::with_capacity(prefix.len());
+    let io = |e| Error::io(label, e);
+    (&mut *input)
+        .take(prefix.len() as u64)
+        .read_to_end(&mut seen)
+        .map_err(io)?;
+    let more = loop {
+        let start = seen.len();
+        let n = (&mut *input)
+            .take(PEEK_LIMIT)
+            .read_until(b'\n', &mut seen)
+            .map_err(io)?;
+        if n == 0 {
+            break false;
+        }
+        if seen[start..].iter().any(|b| !b.is_ascii_whitespace()) {
+            break true;
+        }
+    };
+    let rest = std::mem::replace(input, Box::new(std::io::empty()));
+    *input = Box::new(Cursor::new(seen).chain(rest));
+    Ok(!more)
 }
 
 /// Consume `n` bytes; returns how many `\n` they held.

@@ -10,7 +10,15 @@ use chrono_tz::Tz;
 
 /// Placeholders that mean "no value" in typed (numeric, boolean, time) columns:
 /// pandas/R/SQL dumps write them for missing data.
-const NULLS: &[&str] = &["", "nan", "nat", "null", "none", "n/a", "na", "-", "--"];
+const NULLS: &[&str] = &[
+    "", "nan", "nat", "null", "none", "n/a", "na", "-", "--", "\\n",
+];
+
+/// Placeholders that mean "no value" in identifier and category columns
+/// (ticket and customer ids, status, channel, priority, agent, team): the
+/// typed-column list without `na`, which is also a region or team name
+/// ("NA" = North America). `\N` is MySQL's dump of NULL.
+const LABEL_NULLS: &[&str] = &["nan", "nat", "null", "none", "n/a", "-", "--", "\\n"];
 
 /// True for an empty or placeholder value in a typed column.
 pub(crate) fn is_blank(s: &str) -> bool {
@@ -37,6 +45,20 @@ pub(crate) fn show(s: &str) -> String {
 pub(crate) fn text(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
+}
+
+/// An identifier or category cell: trimmed, `None` when blank or a
+/// placeholder of [`LABEL_NULLS`] (`nan` from pandas' `astype(str)`, `N/A`,
+/// `\N`), which would otherwise become the busiest customer, agent or channel.
+pub(crate) fn label(s: &str) -> Option<String> {
+    label_str(s).map(str::to_string)
+}
+
+/// [`label`] without the copy.
+pub(crate) fn label_str(s: &str) -> Option<&str> {
+    let t = s.trim();
+    let placeholder = t.len() <= 4 && LABEL_NULLS.iter().any(|n| t.eq_ignore_ascii_case(n));
+    (!t.is_empty() && !placeholder).then_some(t)
 }
 
 /// `true/false/yes/no/y/n/1/0` (case-insensitive; also `t/f`).
@@ -173,7 +195,8 @@ pub(crate) fn parse_handle_minutes(
 /// In order: an Excel serial (serial columns only); a plain number (decimal
 /// point or comma per the column) is a duration times `scale` (the column's
 /// unit → the field's unit), except 10+ integer digits (≥ 1e9), which are
-/// Unix epoch timestamps; a text duration (`1h 23m`, `01:23:45`,
+/// Unix epoch timestamps unless the header or `--unit` names a unit
+/// ([`TimeColumn::unit_given`]); a text duration (`1h 23m`, `01:23:45`,
 /// `PT1H23M`, …); else a timestamp in the column's format. A value that is
 /// none of these is `bad FIELD value '…' in column 'C' (expected a duration
 /// or a timestamp)`, or `bad FIELD timestamp …` when the column held only
@@ -197,7 +220,7 @@ pub(crate) fn parse_time_or_span(
     }
     if plan.custom.is_none() {
         if let Some(x) = parse_number(t, plan.numbers) {
-            if x.abs() < 1e9 {
+            if x.abs() < 1e9 || plan.unit_given {
                 return Ok(Some(TimeOrSpan::Span(x * scale)));
             }
         }
@@ -394,6 +417,40 @@ mod tests {
         assert_eq!(
             parse_time_or_span(Field::Resolved, "c", &de, "1.234,5", 1.0, tz),
             Ok(Some(TimeOrSpan::Span(1234.5)))
+        );
+        // Ten digits are an epoch timestamp in a column without a unit, but a
+        // duration when the header (or --unit) names one: 1,296,000,000 ms
+        // is 15 days (360 hours).
+        let ms = TimeColumn {
+            unit_given: true,
+            ..Default::default()
+        };
+        let hours_per_ms = 1.0 / 3_600_000.0;
+        assert!(matches!(
+            parse_time_or_span(Field::Resolved, "c", &ms, "1296000000", hours_per_ms, tz),
+            Ok(Some(TimeOrSpan::Span(h))) if (h - 360.0).abs() < 1e-6
+        ));
+        assert!(matches!(
+            parse_time_or_span(Field::Resolved, "c", &plan, "1296000000", 1.0, tz),
+            Ok(Some(TimeOrSpan::At(_)))
+        ));
+    }
+
+    #[test]
+    fn placeholders_are_blank_labels() {
+        for s in [
+            "nan", "NaN", "N/A", "null", "NULL", "None", "\\N", "-", " -- ",
+        ] {
+            assert_eq!(label(s), None, "{s}");
+            assert!(is_blank(s), "{s}");
+        }
+        for s in ["NA", "EMEA", "none-tier", "n/a-team", "Null Island"] {
+            assert_eq!(label(s).as_deref(), Some(s), "{s}");
+        }
+        assert_eq!(
+            text("N/A").as_deref(),
+            Some("N/A"),
+            "ticket text is kept as written"
         );
     }
 

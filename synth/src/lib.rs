@@ -435,6 +435,7 @@ impl World {
                     resolved_at: t.resolved_at,
                     resolution_hours: None,
                     status: Some(t.status.as_str().to_string()),
+                    resolution_code: None,
                     channel: Some(t.channel.to_string()),
                     priority: Some(t.priority.as_str().to_string()),
                     agent: t.agent.map(str::to_string),

@@ -549,3 +549,45 @@ fn languages_are_detected_grouped_and_flagged() {
     );
     assert_eq!(groups(&k), want);
 }
+
+/// Naive local times are read in the `--business-hours` zone unless
+/// `--timezone` says otherwise; times with an offset are read as written.
+#[test]
+fn business_hours_zone_is_the_default_zone_of_naive_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.csv");
+    // Monday 4 March 2024. Ticket 1: created 08:30 Berlin (before opening),
+    // answered 09:30 Berlin → 30 business minutes. Ticket 2 carries offsets:
+    // created 08:00Z (09:00 Berlin), answered 08:45Z → 45 business minutes
+    // whatever the zone.
+    std::fs::write(
+        &input,
+        "id,created_at,first_response_at,subject\n\
+         1,2024-03-04 08:30:00,2024-03-04 09:30:00,late\n\
+         2,2024-03-04T08:00:00Z,2024-03-04T08:45:00Z,late\n",
+    )
+    .unwrap();
+    let bh = ["--business-hours", "Mon-Fri 09:00-17:00 Europe/Berlin"];
+    let res = bin()
+        .arg("kpi")
+        .arg(&input)
+        .args(bh)
+        .arg("--out")
+        .arg(dir.path().join("a"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{err}");
+    assert!(err.contains("read in Europe/Berlin"), "{err}");
+    let k = json(&dir.path().join("a/kpis.json"));
+    let b = &k["overall"]["first_response_business_minutes"];
+    // (30 + 45) / 2
+    close(&b["mean"], &37.5.into(), "naive ticket read in Berlin");
+    // --timezone UTC: ticket 1 is 09:30-10:30 Berlin → 60 business minutes.
+    let mut args = bh.to_vec();
+    args.extend(["--timezone", "UTC"]);
+    let k = kpi(&input, &args, &dir.path().join("b"));
+    let b = &k["overall"]["first_response_business_minutes"];
+    // (60 + 45) / 2
+    close(&b["mean"], &52.5.into(), "naive ticket read as UTC");
+}

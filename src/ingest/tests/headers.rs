@@ -330,6 +330,18 @@ fn duration_headers_with_a_unit_suffix_are_mapped_in_that_unit() {
         let minutes = t.first_response_minutes.expect("first response time");
         assert!((minutes - 15.0).abs() < 1e-9, "{data}: {minutes} min");
     }
+    // Ten digits or more in a column with a unit are still a duration (not
+    // an epoch timestamp): 15 days in milliseconds.
+    let data = "id,created_at,subject,Time to close (ms),first_reply_time_sec\n\
+                1,2024-03-06T09:00:00Z,late,1296000000,3600\n\
+                2,2024-03-06T09:00:00Z,late,7200000,900\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let ts = tickets(&rows);
+    assert_eq!(ts.len(), 2);
+    let close = |v: Option<f64>, want: f64| v.is_some_and(|x| (x - want).abs() < 1e-6 * want);
+    assert!(close(ts[0].resolution_hours, 360.0), "{:?}", ts[0]);
+    assert!(close(ts[0].first_response_minutes, 60.0), "{:?}", ts[0]);
+    assert!(close(ts[1].resolution_hours, 2.0), "{:?}", ts[1]);
     // Business-hours columns and unit-less look-alikes are not taken this way.
     let data = "id,created_at,subject,Resolution time in hours within business hours,Resolution\n\
                 1,2024-03-06T09:00:00Z,late,2,Fixed\n";

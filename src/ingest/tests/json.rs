@@ -219,3 +219,30 @@ fn a_key_null_here_and_an_object_there_is_read_by_its_fields() {
         ]
     );
 }
+
+/// An API page saved on one line (`curl … > page.json`) is a wrapper, short
+/// or longer than the peeked prefix; JSON lines whose records start with a
+/// list of objects stay JSON lines.
+#[test]
+fn one_line_api_page_is_read_as_a_wrapper() {
+    let ticket = |i: usize| format!("{{\"id\":{i},\"body\":\"printer {i} is jammed again\"}}");
+    for n in [2, 300] {
+        let items: Vec<String> = (1..=n).map(ticket).collect();
+        let page = format!(
+            "{{\"tickets\":[{}],\"next_page\":null,\"count\":{n}}}\n",
+            items.join(",")
+        );
+        let (rows, stats, r) = read_all(".json", page.as_bytes(), &IngestOptions::default());
+        assert_eq!((stats.read, stats.accepted), (n as u64, n as u64), "{n}");
+        assert_eq!(r.headers(), ["id", "body"]);
+        assert_eq!(tickets(&rows)[n - 1].id, n.to_string());
+    }
+    // Two records (the second after a long first line): JSON lines.
+    let long = "x".repeat(5000);
+    let jsonl = format!(
+        "{{\"comments\":[{{\"text\":\"{long}\"}}],\"id\":1,\"body\":\"a\"}}\n\n{{\"comments\":[],\"id\":2,\"body\":\"b\"}}\n"
+    );
+    let (rows, stats, _) = read_all(".jsonl", jsonl.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+    assert_eq!(tickets(&rows)[1].id, "2");
+}

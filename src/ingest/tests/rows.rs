@@ -9,7 +9,7 @@ use std::io::Write;
 #[test]
 fn canonical_header_maps_every_field_and_types_values() {
     let mut data = CANONICAL.to_string();
-    data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip,00:25,2025-03-01T12:00:00Z\n");
+    data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,Done,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip,00:25,2025-03-01T12:00:00Z\n");
     let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &kpi_opts());
     for f in Field::ALL {
         assert_eq!(
@@ -41,9 +41,10 @@ fn canonical_header_maps_every_field_and_types_values() {
     assert_eq!(t.tags, vec!["billing", "vip"]);
     assert_eq!(t.handle_minutes, Some(25.0));
     assert_eq!(t.escalated_at, Some(utc("2025-03-01T12:00:00Z")));
-    assert_eq!(t.raw.len(), 21);
+    assert_eq!(t.resolution_code.as_deref(), Some("Done"));
+    assert_eq!(t.raw.len(), 22);
     assert_eq!(t.raw[0], "T-1");
-    assert_eq!(reader.headers().len(), 21);
+    assert_eq!(reader.headers().len(), 22);
 }
 
 #[test]
@@ -434,7 +435,7 @@ fn throughput() {
     for i in 0..rows {
         writeln!(
             w,
-            "T-{i},C-{},2025-03-{:02}T09:{:02}:00Z,2025-03-01T10:00:00Z,,open,email,high,ana,tier1,no,0,2,4,,,\"Subject {i}\",\"My order {i} has not arrived, please help, it has been two weeks and nobody answers\",billing;vip",
+            "T-{i},C-{},2025-03-{:02}T09:{:02}:00Z,2025-03-01T10:00:00Z,,open,,email,high,ana,tier1,no,0,2,4,,,\"Subject {i}\",\"My order {i} has not arrived, please help, it has been two weeks and nobody answers\",billing;vip",
             i % 997,
             1 + i % 28,
             i % 60
@@ -492,4 +493,64 @@ fn suraj520_dataset_reads_cleanly() {
         with_csat, 2769,
         "CSAT is present for the Closed tickets only"
     );
+}
+
+/// A ticket id read twice is counted (one warning once the input is read);
+/// blank ids (line numbers stand in) and rejected rows do not count.
+#[test]
+fn repeated_ticket_ids_are_warned_about() {
+    let data = "id,created_at,subject,csat\n\
+                1001,2024-03-04T09:00:00Z,late,\n\
+                ,2024-03-04T09:00:00Z,no id,\n\
+                3,2024-03-04T09:00:00Z,id equal to a line number,\n\
+                1002,2024-03-04T09:00:00Z,bad csat,9\n\
+                1002,2024-03-04T09:00:00Z,first good row of 1002,\n\
+                1001,2024-03-04T09:00:00Z,again,\n\
+                1001,2024-03-04T09:00:00Z,and again,\n";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!((stats.accepted, stats.rejected), (6, 1), "{rows:?}");
+    let w: Vec<&String> = r
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("repeat"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", r.warnings());
+    assert!(
+        w[0].starts_with(
+            "2 row(s) repeat a ticket id read earlier (first: '1001' again at line 7)"
+        ),
+        "{}",
+        w[0]
+    );
+    let (_, _, r) = read_all(
+        ".csv",
+        b"id,created_at,subject\n1,2024-03-04T09:00:00Z,a\n2,2024-03-04T09:00:00Z,b\n",
+        &kpi_opts(),
+    );
+    assert!(!r.warnings().iter().any(|w| w.contains("repeat")));
+}
+
+/// `nan`, `N/A`, `\N`, `-` in id and category columns (pandas `astype(str)`,
+/// MySQL dumps) are blank, not a customer, channel or agent named "nan".
+#[test]
+fn placeholder_labels_are_blank() {
+    let data = "id,created_at,subject,requester_id,channel,assignee,status,region\n\
+                1,2024-03-04T09:00:00Z,a,nan,N/A,\\N,-,NA\n\
+                2,2024-03-04T09:00:00Z,b,C-1,email,ana,open,EU\n";
+    let mut opts = kpi_opts();
+    opts.map = vec![("team".into(), "region".into())];
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts);
+    let t = tickets(&rows);
+    assert_eq!(t.len(), 2);
+    assert_eq!(
+        (&t[0].customer_id, &t[0].channel, &t[0].agent, &t[0].status),
+        (&None, &None, &None, &None)
+    );
+    assert_eq!(
+        t[0].team.as_deref(),
+        Some("NA"),
+        "a region or team named NA is kept"
+    );
+    assert_eq!(t[1].customer_id.as_deref(), Some("C-1"));
+    assert_eq!(t[1].agent.as_deref(), Some("ana"));
 }

@@ -57,8 +57,9 @@ const CASES: &[Case] = &[
             (Field::TicketId, Some("Issue key")),
             (Field::Subject, Some("Summary")),
             (Field::CreatedAt, Some("Created")),
-            // `Resolution` (Done/Fixed) is text, not the resolution time.
+            // `Resolution` (Done/Fixed) is the verdict, not the resolution time.
             (Field::Resolved, Some("Resolved")),
+            (Field::ResolutionCode, Some("Resolution")),
             (Field::CustomerId, Some("Reporter")),
             (Field::Agent, Some("Assignee")),
             (Field::Tags, Some("Labels")),

@@ -180,8 +180,11 @@ fn build(
     if has(Field::HandleTime) {
         cols.real("handle_minutes", tickets.iter().map(|t| t.handle_minutes));
     }
-    let strings: [(Field, &str, TextOf); 5] = [
+    let strings: [(Field, &str, TextOf); 6] = [
         (Field::Status, "status", |t| t.status.as_ref()),
+        (Field::ResolutionCode, "resolution_code", |t| {
+            t.resolution_code.as_ref()
+        }),
         (Field::Channel, "channel", |t| t.channel.as_ref()),
         (Field::Priority, "priority", |t| t.priority.as_ref()),
         (Field::Agent, "agent", |t| t.agent.as_ref()),
