@@ -264,37 +264,49 @@ impl TicketState {
         None
     }
 
-    /// The verdict of a resolution code: [`TicketState::Terminal`] for a
-    /// closing without a fix (the terminal words of [`TicketState::of_status`]
-    /// — `Duplicate`, `Won't Do`, `Won't Fix`, `Declined` … — and Jira's
-    /// `Cannot Reproduce`, `Incomplete`, ServiceNow's `Not Solved (…)`),
-    /// [`TicketState::Resolved`] for one with a fix (`Done`, `Fixed`,
-    /// `Solved (Permanently)`), `None` otherwise (Jira's `Unresolved` on open
-    /// issues, an unknown word) and for more than five words: a sentence is
-    /// a resolution *note* (the Kaggle ticket table's `Resolution` column),
-    /// where "duplicate" or "declined" tells nothing about the ticket's state.
+    /// The verdict of a resolution code: [`TicketState::Terminal`] when the
+    /// whole code (case, `'` and punctuation aside) is a closing without a
+    /// fix: `Duplicate`, `Won't Do`, `Won't Fix`, `Cannot Reproduce`,
+    /// `Incomplete`, `Declined`, `Rejected`, `Cancelled`, `Withdrawn`,
+    /// `Abandoned`, `Obsolete`, `Spam`, `Merged`, `Deleted` (Jira's defaults
+    /// and their usual additions), or it starts with ServiceNow's `Not Solved`;
+    /// otherwise [`TicketState::Resolved`] when [`TicketState::of_status`]
+    /// reads it so (`Done`, `Fixed`, `Solved (Permanently)`) and `None`
+    /// (Jira's `Unresolved` on open issues, anything else). Whole codes
+    /// only: a resolution *note* ("Duplicate charge refunded", the Kaggle
+    /// ticket table's prose `Resolution`) tells nothing about the state.
     pub fn of_resolution_code(code: &str) -> Option<TicketState> {
+        const UNFIXED: [&str; 16] = [
+            "duplicate",
+            "wont do",
+            "wont fix",
+            "wontfix",
+            "cannot reproduce",
+            "can not reproduce",
+            "incomplete",
+            "declined",
+            "rejected",
+            "cancelled",
+            "canceled",
+            "withdrawn",
+            "abandoned",
+            "obsolete",
+            "spam",
+            "merged",
+        ];
         let norm = code.to_lowercase().replace(['\'', '’'], "");
         let words: Vec<&str> = norm
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        if words.len() > 5 {
-            return None;
-        }
-        let has = |phrase: &[&str]| words.windows(phrase.len()).any(|w| w == phrase);
-        if has(&["cannot", "reproduce"])
-            || has(&["can", "not", "reproduce"])
-            || has(&["not", "reproducible"])
-            || has(&["not", "solved"])
-            || has(&["incomplete"])
+        let joined = words.join(" ");
+        if UNFIXED.contains(&joined.as_str())
+            || joined == "deleted"
+            || joined.starts_with("not solved")
         {
             return Some(TicketState::Terminal);
         }
-        match TicketState::of_status(code) {
-            Some(TicketState::Open) => None,
-            verdict => verdict,
-        }
+        TicketState::of_status(code).filter(|s| *s == TicketState::Resolved)
     }
 }
 
@@ -983,9 +995,13 @@ mod tests {
             assert_eq!(with(Some("In Progress"), code).state(), Open, "{code}");
         }
         assert_eq!(with(Some("Spam"), "Done").state(), Terminal);
-        // A resolution note is not a verdict.
-        let note = "Merged the duplicate address records and resent the invoice.";
-        assert_eq!(with(Some("Closed"), note).state(), Resolved);
+        // A resolution note is not a verdict, however short.
+        for note in [
+            "Merged the duplicate address records and resent the invoice.",
+            "Duplicate charge refunded",
+        ] {
+            assert_eq!(with(Some("Closed"), note).state(), Resolved, "{note}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::fields::Field;
 use super::time::{
     day_month_shape, parse_excel_serial, parse_timestamp_ordered, parse_with_format, DateOrder,
 };
-use super::values::show;
+use super::values::{show, unit_span};
 use crate::error::Setting;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -56,10 +56,10 @@ pub(crate) struct TimeColumn {
     /// The sample held only timestamps: a bad value is a "bad timestamp",
     /// not "expected a duration or a timestamp".
     pub timestamps_only: bool,
-    /// The header or `--unit` names a unit (`Time to close (ms)`): every
-    /// plain number is a duration in it, however large. Without a unit a
-    /// number of 10 or more integer digits is an epoch timestamp, but
-    /// 1,296,000,000 ms is a 15-day resolution, not a time in 2011.
+    /// The header or `--unit` names a unit (`Time to close (ms)`): a plain
+    /// number is a duration in it up to five years ([`unit_span`]). Without
+    /// a unit a number of 10 or more integer digits is an epoch timestamp,
+    /// but 1,296,000,000 ms is a 15-day resolution, not a time in 2011.
     pub unit_given: bool,
 }
 
@@ -155,6 +155,8 @@ pub(crate) struct ColumnSample<'a> {
     pub values: Vec<&'a str>,
     /// The header names a unit (`in hours`): its numbers are durations.
     pub header_unit: bool,
+    /// Multiplier from the column's numbers to the field's unit.
+    pub scale: f64,
     /// `--date-format` for this column.
     pub custom: Option<String>,
 }
@@ -328,9 +330,10 @@ pub(crate) fn infer_time_columns(
         }
         // Timestamps and no durations (values that are neither don't count).
         let is_span = |v: &str| {
-            parse_number(v, plan.numbers)
-                .is_some_and(|x| (x.abs() < 1e9 || plan.unit_given) && !plan.serial)
-                || parse_duration_minutes(v).is_some()
+            parse_number(v, plan.numbers).is_some_and(|x| {
+                (x.abs() < 1e9 || (plan.unit_given && unit_span(s.field, x, s.scale)))
+                    && !plan.serial
+            }) || parse_duration_minutes(v).is_some()
         };
         plan.timestamps_only = !s.values.iter().any(|v| is_span(v))
             && s.values.iter().any(|v| plan.parse_at(v, tz).is_ok());

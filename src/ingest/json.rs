@@ -143,12 +143,28 @@ pub(crate) enum Piece {
     Value { line: u64, end_line: u64 },
     /// The input ended inside a value that started on this line.
     Truncated { line: u64, end_line: u64 },
+    /// After the array (and its wrapper) came something that is not another
+    /// page, on this line; nothing after it is read.
+    Trailing { line: u64 },
+}
+
+/// What follows an array's closing `]`.
+enum AfterArray {
+    /// The next page's array is open (pages joined by `cat` or `jq`).
+    NextPage,
+    /// Only whitespace to the end.
+    End,
+    /// Something else, starting on this line.
+    Other(u64),
 }
 
 /// Splits top-level JSON values out of a stream without parsing them, by
 /// tracking strings and bracket depth. Memory is bounded by the largest value.
 pub(crate) struct Splitter {
     layout: Layout,
+    /// The array is the value of a wrapper object's first key
+    /// (`{"tickets": [`): after the array comes the rest of that object.
+    wrapped: bool,
     /// Current 1-based line.
     line: u64,
     done: bool,
@@ -159,13 +175,106 @@ impl Splitter {
     pub fn new(layout: Layout, line: u64) -> Self {
         Splitter {
             layout,
+            wrapped: false,
             line,
             done: false,
         }
     }
 
+    /// The array sits in a wrapper object (`{"tickets": [ … ], "count": 2}`).
+    pub fn in_wrapper(mut self, wrapped: bool) -> Self {
+        self.wrapped = wrapped;
+        self
+    }
+
+    /// One byte, consumed; `None` at the end. Counts lines.
+    fn byte<R: BufRead + ?Sized>(&mut self, input: &mut R) -> std::io::Result<Option<u8>> {
+        let Some(&b) = input.fill_buf()?.first() else {
+            return Ok(None);
+        };
+        input.consume(1);
+        if b == b'\n' {
+            self.line += 1;
+        }
+        Ok(Some(b))
+    }
+
+    /// After an array's `]`: skip the rest of its wrapper object, then
+    /// whitespace, and open the next page's array when another page follows
+    /// (`cat page1.json page2.json`, `jq . page*.json`): without this every
+    /// page after the first was dropped without a word. A bare array is
+    /// followed by `[`, a wrapper by `{"key": [`.
+    fn after_array<R: BufRead + ?Sized>(&mut self, input: &mut R) -> std::io::Result<AfterArray> {
+        if self.wrapped {
+            let (mut depth, mut in_str, mut esc) = (1usize, false, false);
+            while depth > 0 {
+                let Some(b) = self.byte(input)? else {
+                    return Ok(AfterArray::End);
+                };
+                if in_str {
+                    if esc {
+                        esc = false;
+                    } else if b == b'\\' {
+                        esc = true;
+                    } else if b == b'"' {
+                        in_str = false;
+                    }
+                } else {
+                    match b {
+                        b'"' => in_str = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        loop {
+            let Some(&b) = input.fill_buf()?.first() else {
+                return Ok(AfterArray::End);
+            };
+            if !b.is_ascii_whitespace() {
+                break;
+            }
+            self.byte(input)?;
+        }
+        let line = self.line;
+        let opens = |this: &mut Self, input: &mut R, want: u8| -> std::io::Result<bool> {
+            loop {
+                match this.byte(input)? {
+                    Some(b) if b.is_ascii_whitespace() => {}
+                    Some(b) => return Ok(b == want),
+                    None => return Ok(false),
+                }
+            }
+        };
+        let next = if !self.wrapped {
+            opens(self, input, b'[')?
+        } else if opens(self, input, b'{')? && opens(self, input, b'"')? {
+            // The key, then `:` and `[`.
+            let mut esc = false;
+            loop {
+                match self.byte(input)? {
+                    None => break false,
+                    Some(_) if esc => esc = false,
+                    Some(b'\\') => esc = true,
+                    Some(b'"') => break opens(self, input, b':')? && opens(self, input, b'[')?,
+                    Some(_) => {}
+                }
+            }
+        } else {
+            false
+        };
+        Ok(if next {
+            AfterArray::NextPage
+        } else {
+            AfterArray::Other(line)
+        })
+    }
+
     /// Read the next value into `buf` (cleared first). `None` at the end
-    /// (for an array: its closing `]`; anything after it is ignored).
+    /// (for an array: its closing `]`, and the end of any later pages; see
+    /// [`Piece::Trailing`] for anything else after it).
     pub fn next_value<R: BufRead + ?Sized>(
         &mut self,
         input: &mut R,
@@ -183,16 +292,16 @@ impl Splitter {
                 return Ok(None);
             }
             let mut used = 0;
-            let mut start = false;
+            let (mut start, mut closed) = (false, false);
             for &b in avail {
                 match b {
                     b'\n' => self.line += 1,
                     b if b.is_ascii_whitespace() => {}
                     b',' => {}
                     b']' if self.layout == Layout::Array => {
-                        self.done = true;
-                        input.consume(used + 1);
-                        return Ok(None);
+                        closed = true;
+                        used += 1;
+                        break;
                     }
                     _ => {
                         start = true;
@@ -202,6 +311,19 @@ impl Splitter {
                 used += 1;
             }
             input.consume(used);
+            if closed {
+                match self.after_array(input)? {
+                    AfterArray::NextPage => continue,
+                    AfterArray::End => {
+                        self.done = true;
+                        return Ok(None);
+                    }
+                    AfterArray::Other(line) => {
+                        self.done = true;
+                        return Ok(Some(Piece::Trailing { line }));
+                    }
+                }
+            }
             if start {
                 break;
             }
@@ -329,6 +451,52 @@ mod tests {
         out
     }
 
+    /// Pages joined one after another (`cat`, `jq . page*.json`) are all
+    /// read: bare arrays, and wrappers whose rest (`"next_page": …`) is skipped.
+    #[test]
+    fn later_pages_are_read() {
+        let ids = |layout, wrapped, text: &str| -> Vec<String> {
+            let mut s = Splitter::new(layout, 1).in_wrapper(wrapped);
+            let mut input = text.as_bytes();
+            let mut buf = Vec::new();
+            let mut out = Vec::new();
+            while let Some(p) = s.next_value(&mut input, &mut buf).unwrap() {
+                match p {
+                    Piece::Trailing { line } => out.push(format!("trailing@{line}")),
+                    _ => out.push(String::from_utf8(buf.clone()).unwrap()),
+                }
+            }
+            out
+        };
+        assert_eq!(
+            ids(
+                Layout::Array,
+                false,
+                "{\"id\":1},{\"id\":2}]\n[{\"id\":3}]\n\n"
+            ),
+            ["{\"id\":1}", "{\"id\":2}", "{\"id\":3}"]
+        );
+        // The wrapper's opening was skipped by the caller, as `open_json` does.
+        let pages = "{\"id\":1}],\n \"next_page\": \"https://x/api?page=2&q=[a]\",\n \"meta\": {\"n\": [1]}\n}\n\
+                     {\n \"tickets\": [\n  {\"id\":2}\n ],\n \"count\": 1\n}\n";
+        assert_eq!(
+            ids(Layout::Array, true, pages),
+            ["{\"id\":1}", "{\"id\":2}"]
+        );
+        assert_eq!(
+            ids(Layout::Array, true, "{\"id\":1}], \"n\": 1}\nnot json"),
+            ["{\"id\":1}", "trailing@2"]
+        );
+        assert_eq!(
+            ids(
+                Layout::Array,
+                true,
+                "{\"id\":1}], \"n\": 1}\n{\"count\": 2}"
+            ),
+            ["{\"id\":1}", "trailing@2"]
+        );
+    }
+
     #[test]
     fn a_stray_closing_bracket_between_objects_is_a_value_not_a_stall() {
         let got = split_all(Layout::Concatenated, "{\"a\": 1}\n]\n{\"b\": 2}");
@@ -373,6 +541,8 @@ mod tests {
                     },
                     "\"s\"".to_string()
                 ),
+                // Not another page: said, and the end.
+                (Piece::Trailing { line: 5 }, String::new()),
             ]
         );
         let got = split_all(

@@ -81,7 +81,7 @@ impl RepeatedIds {
     fn warning(&self) -> Option<String> {
         let (id, line) = self.first.as_ref()?;
         Some(format!(
-            "{} row(s) repeat a ticket id read earlier (first: '{}' again at line {line}): each row counts as a ticket in the volume, backlog and rates; keep the last row of each ticket (an incremental export lists a ticket again after each update), or read the file as a message log if its rows are messages",
+            "{} row(s) repeat a ticket id read earlier (first: '{}' again at line {line}): each row counts as a ticket (in KPIs: the volume, backlog and rates); keep the last row of each ticket (an incremental export lists a ticket again after each update), or read the file as a message log if its rows are messages",
             self.repeats,
             super::values::show(id)
         ))
@@ -374,6 +374,7 @@ fn plan_columns(
                     .collect(),
                 header_unit: Unit::from_header(&c.column).is_some()
                     || units.iter().any(|(u, _)| *u == f),
+                scale: c.scale,
                 custom: customs
                     .iter()
                     .find(|(cf, _)| *cf == f)

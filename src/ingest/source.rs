@@ -687,6 +687,7 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
 fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSource> {
     let first = prefix.iter().position(|b| !b.is_ascii_whitespace());
     let mut line = 1u64;
+    let mut wrapped = false;
     let layout = match first.map(|i| prefix[i]) {
         Some(b'[') => {
             line += skip_bytes(&mut input, first.unwrap_or(0) + 1, &label)?;
@@ -701,16 +702,19 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
             let line1 = prefix[start..end].trim_ascii();
             // A first line that is a whole object (even a broken one) means
             // JSON lines; a lone `{` means pretty-printed objects or a wrapper.
-            let whole = parse_object(line1).is_ok();
-            if whole && one_line_page(&mut input, prefix, end, &label)? {
+            let parsed = parse_object(line1);
+            let whole = parsed.is_ok();
+            if parsed.is_ok_and(|obj| one_line_page(prefix, end, &obj, &label)) {
                 // An API page saved as one line (`{"tickets":[{…}],"next_page":…}`).
                 let n = json::wrapper_opening(prefix).unwrap_or(start + 1);
                 line += skip_bytes(&mut input, n, &label)?;
+                wrapped = true;
                 Layout::Array
             } else if whole || (line1.len() > 1 && line1.ends_with(b"}")) {
                 Layout::Lines
             } else if let Some(n) = json::wrapper_opening(prefix) {
                 line += skip_bytes(&mut input, n, &label)?;
+                wrapped = true;
                 Layout::Array
             } else {
                 Layout::Concatenated
@@ -721,7 +725,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
     let mut st = JsonState {
         rdr: input,
         layout,
-        splitter: Splitter::new(layout, line),
+        splitter: Splitter::new(layout, line).in_wrapper(wrapped),
         buf: Vec::new(),
         line: 0,
         pending: VecDeque::new(),
@@ -769,50 +773,78 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
     Ok(RecordSource::new(Kind::Json(Box::new(st)), headers, label))
 }
 
-/// Whether the input is one API page on one line: its first line (ending at
-/// byte `end` of `prefix`) is an object whose first key holds an array of
-/// objects (`{"tickets":[{…},…],"count":2}`, as `curl` saves Zendesk's,
-/// Intercom's or ServiceNow's answer), and no other non-blank line follows.
-/// A line like that followed by more lines is JSON lines whose records
-/// start with a list (`{"comments":[{…}],"id":1,…}`). Reads ahead past a
-/// long first line to see, and puts back what it read.
-fn one_line_page(input: &mut Input, prefix: &[u8], end: usize, label: &str) -> Result<bool> {
+/// Keys under which helpdesk APIs return a page of records (Zendesk
+/// `tickets`, Intercom `conversations`, ServiceNow `result`, Jira `issues`,
+/// Salesforce `records`, and the generic ones).
+const PAGE_KEYS: &[&str] = &[
+    "tickets",
+    "conversations",
+    "result",
+    "results",
+    "issues",
+    "records",
+    "data",
+    "items",
+    "requests",
+    "cases",
+    "incidents",
+    "rows",
+    "entries",
+    "values",
+];
+
+/// Keys that only a page has: pagination and totals.
+const PAGINATION_KEYS: &[&str] = &[
+    "next_page",
+    "previous_page",
+    "next_page_url",
+    "count",
+    "total",
+    "total_count",
+    "totalSize",
+    "has_more",
+    "end_of_stream",
+    "after_cursor",
+    "before_cursor",
+    "next",
+    "links",
+    "meta",
+    "pages",
+    "startAt",
+    "maxResults",
+    "nextRecordsUrl",
+];
+
+/// Whether a one-line object is an API page (`{"tickets":[{…}],"next_page":…}`,
+/// as `curl` saves Zendesk's, Intercom's or ServiceNow's answer), not a JSON
+/// lines record: its first key holds an array of objects (skipped to by
+/// [`json::wrapper_opening`]), and that key is a page key ([`PAGE_KEYS`]) or
+/// the object has a pagination key ([`PAGINATION_KEYS`]). A ticket record
+/// that starts with a list (Freshdesk's `{"cc_emails":[],"id":7,…}`, a
+/// `{"custom_fields":[{…}],…}`) has neither; a file named `.jsonl` or
+/// `.ndjson` is JSON lines by its name. Later pages on later lines are read
+/// as the splitter reads joined pages.
+fn one_line_page(
+    prefix: &[u8],
+    end: usize,
+    obj: &serde_json::Map<String, Value>,
+    label: &str,
+) -> bool {
+    let lower = label.to_ascii_lowercase();
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+        return false;
+    }
     let Some(open) = json::wrapper_opening(prefix).filter(|&n| n <= end) else {
-        return Ok(false);
+        return false;
     };
     let first_item = prefix[open..end].iter().find(|b| !b.is_ascii_whitespace());
-    if !matches!(first_item, Some(b'{' | b']')) {
-        return Ok(false);
-    }
-    if prefix[end..].iter().any(|b| !b.is_ascii_whitespace()) {
-        return Ok(false);
-    }
-    if prefix.len() < PEEK_MIN {
-        // `peek` stops short of PEEK_MIN only at the end of the input.
-        return Ok(true);
-    }
-    let mut seen = Vec::with_capacity(prefix.len());
-    let io = |e| Error::io(label, e);
-    (&mut *input)
-        .take(prefix.len() as u64)
-        .read_to_end(&mut seen)
-        .map_err(io)?;
-    let more = loop {
-        let start = seen.len();
-        let n = (&mut *input)
-            .take(PEEK_LIMIT)
-            .read_until(b'\n', &mut seen)
-            .map_err(io)?;
-        if n == 0 {
-            break false;
-        }
-        if seen[start..].iter().any(|b| !b.is_ascii_whitespace()) {
-            break true;
-        }
+    let Some((key, Value::Array(items))) = obj.iter().next() else {
+        return false;
     };
-    let rest = std::mem::replace(input, Box::new(std::io::empty()));
-    *input = Box::new(Cursor::new(seen).chain(rest));
-    Ok(!more)
+    let objects = items.iter().all(Value::is_object);
+    let named = PAGE_KEYS.contains(&key.as_str());
+    let paged = obj.keys().any(|k| PAGINATION_KEYS.contains(&k.as_str()));
+    objects && (named || paged) && (first_item == Some(&b'{') || (named && paged))
 }
 
 /// Consume `n` bytes; returns how many `\n` they held.
@@ -853,6 +885,13 @@ fn read_json(st: &mut JsonState, label: &str) -> Result<Option<JsonItem>> {
         Some(Piece::Value { line, end_line }) => {
             Some(json_item(line, st.buf.trim_ascii(), Some(end_line)))
         }
+        Some(Piece::Trailing { line }) => Some(JsonItem::Reject(Reject {
+            line,
+            reason: format!(
+                "content after the ticket array on line {line} is neither whitespace nor another page (`[…]` or `{{\"key\": […]}}`); nothing from there on was read"
+            ),
+            raw: String::new(),
+        })),
         Some(Piece::Truncated { line, end_line }) => Some(JsonItem::Reject(Reject {
             line,
             reason: format!(

@@ -14,11 +14,14 @@ const NULLS: &[&str] = &[
     "", "nan", "nat", "null", "none", "n/a", "na", "-", "--", "\\n",
 ];
 
-/// Placeholders that mean "no value" in identifier and category columns
-/// (ticket and customer ids, status, channel, priority, agent, team): the
-/// typed-column list without `na`, which is also a region or team name
-/// ("NA" = North America). `\N` is MySQL's dump of NULL.
-const LABEL_NULLS: &[&str] = &["nan", "nat", "null", "none", "n/a", "-", "--", "\\n"];
+/// Placeholders that mean "no value" in identifier, category and tag
+/// columns (ticket and customer ids, status, channel, priority, agent, team,
+/// tags), matched with their case as the tools write them (pandas `nan`,
+/// `NaT`, `None`; SQL `NULL`; MySQL's `\N`): an agent called "Nat" or a
+/// customer called "Nan" keeps their name, and `NA` (a region, a team) stays.
+const LABEL_NULLS: &[&str] = &[
+    "nan", "NaN", "NaT", "None", "none", "null", "NULL", "Null", "N/A", "n/a", "\\N", "-", "--",
+];
 
 /// True for an empty or placeholder value in a typed column.
 pub(crate) fn is_blank(s: &str) -> bool {
@@ -49,7 +52,7 @@ pub(crate) fn text(s: &str) -> Option<String> {
 
 /// An identifier or category cell: trimmed, `None` when blank or a
 /// placeholder of [`LABEL_NULLS`] (`nan` from pandas' `astype(str)`, `N/A`,
-/// `\N`), which would otherwise become the busiest customer, agent or channel.
+/// `\N`), which would otherwise become the busiest customer, agent, channel or tag.
 pub(crate) fn label(s: &str) -> Option<String> {
     label_str(s).map(str::to_string)
 }
@@ -57,7 +60,7 @@ pub(crate) fn label(s: &str) -> Option<String> {
 /// [`label`] without the copy.
 pub(crate) fn label_str(s: &str) -> Option<&str> {
     let t = s.trim();
-    let placeholder = t.len() <= 4 && LABEL_NULLS.iter().any(|n| t.eq_ignore_ascii_case(n));
+    let placeholder = LABEL_NULLS.contains(&t);
     (!t.is_empty() && !placeholder).then_some(t)
 }
 
@@ -190,13 +193,24 @@ pub(crate) fn parse_handle_minutes(
     }
 }
 
+/// Whether a plain number of 10+ digits in a column whose header (or
+/// `--unit`) names a unit is a duration: when it comes to under five years
+/// in that unit (1,296,000,000 ms = 15 days); more is an epoch timestamp
+/// (`solved_at_ms` = 1709546400000, 54 years as a duration). `scale` takes the
+/// column's unit to the field's (minutes; hours for `resolved`).
+pub(crate) fn unit_span(field: Field, x: f64, scale: f64) -> bool {
+    let minutes = x * scale * if field == Field::Resolved { 60.0 } else { 1.0 };
+    minutes.abs() < 5.0 * 365.25 * 24.0 * 60.0
+}
+
 /// Read a first-response or resolution cell with its column's plan.
 ///
 /// In order: an Excel serial (serial columns only); a plain number (decimal
 /// point or comma per the column) is a duration times `scale` (the column's
 /// unit → the field's unit), except 10+ integer digits (≥ 1e9), which are
 /// Unix epoch timestamps unless the header or `--unit` names a unit
-/// ([`TimeColumn::unit_given`]); a text duration (`1h 23m`, `01:23:45`,
+/// ([`TimeColumn::unit_given`]) and the duration is under five years
+/// ([`unit_span`]); a text duration (`1h 23m`, `01:23:45`,
 /// `PT1H23M`, …); else a timestamp in the column's format. A value that is
 /// none of these is `bad FIELD value '…' in column 'C' (expected a duration
 /// or a timestamp)`, or `bad FIELD timestamp …` when the column held only
@@ -220,7 +234,7 @@ pub(crate) fn parse_time_or_span(
     }
     if plan.custom.is_none() {
         if let Some(x) = parse_number(t, plan.numbers) {
-            if x.abs() < 1e9 || plan.unit_given {
+            if x.abs() < 1e9 || (plan.unit_given && unit_span(field, x, scale)) {
                 return Ok(Some(TimeOrSpan::Span(x * scale)));
             }
         }
@@ -247,8 +261,8 @@ pub fn parse_tags(s: &str) -> Vec<String> {
     fn unique<'a>(pieces: impl Iterator<Item = &'a str>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for p in pieces {
-            let t = p.trim();
-            if !t.is_empty() && !out.iter().any(|o| o == t) {
+            let Some(t) = label_str(p) else { continue };
+            if !out.iter().any(|o| o == t) {
                 out.push(t.to_string());
             }
         }
@@ -434,17 +448,31 @@ mod tests {
             parse_time_or_span(Field::Resolved, "c", &plan, "1296000000", 1.0, tz),
             Ok(Some(TimeOrSpan::At(_)))
         ));
+        // An epoch in milliseconds under a unit header (`solved_at_ms`) would
+        // be 54 years as a duration: a timestamp.
+        assert!(matches!(
+            parse_time_or_span(Field::Resolved, "c", &ms, "1709546400000", hours_per_ms, tz),
+            Ok(Some(TimeOrSpan::At(at))) if at.timestamp() == 1_709_546_400
+        ));
     }
 
     #[test]
     fn placeholders_are_blank_labels() {
         for s in [
-            "nan", "NaN", "N/A", "null", "NULL", "None", "\\N", "-", " -- ",
+            "nan", "NaN", "NaT", "N/A", "null", "NULL", "None", "\\N", "-", " -- ",
         ] {
             assert_eq!(label(s), None, "{s}");
             assert!(is_blank(s), "{s}");
         }
-        for s in ["NA", "EMEA", "none-tier", "n/a-team", "Null Island"] {
+        for s in [
+            "NA",
+            "Nat",
+            "Nan",
+            "EMEA",
+            "none-tier",
+            "n/a-team",
+            "Null Island",
+        ] {
             assert_eq!(label(s).as_deref(), Some(s), "{s}");
         }
         assert_eq!(
@@ -452,6 +480,8 @@ mod tests {
             Some("N/A"),
             "ticket text is kept as written"
         );
+        assert_eq!(parse_tags("billing, nan, vip"), ["billing", "vip"]);
+        assert!(parse_tags("nan").is_empty());
     }
 
     #[test]

@@ -245,4 +245,65 @@ fn one_line_api_page_is_read_as_a_wrapper() {
     let (rows, stats, _) = read_all(".jsonl", jsonl.as_bytes(), &IngestOptions::default());
     assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
     assert_eq!(tickets(&rows)[1].id, "2");
+    // One ticket record that starts with a list is a record, not a page.
+    for one in [
+        "{\"cc_emails\":[],\"id\":7,\"body\":\"x\"}\n",
+        "{\"custom_fields\":[{\"id\":5,\"value\":null}],\"id\":7,\"body\":\"x\"}\n",
+    ] {
+        let (rows, stats, _) = read_all(".json", one.as_bytes(), &IngestOptions::default());
+        assert_eq!((stats.read, stats.accepted), (1, 1), "{one}: {rows:?}");
+        assert_eq!(tickets(&rows)[0].id, "7");
+    }
+    // Pages on consecutive lines (`jq -c . page*.json`): all read.
+    let pages = "{\"tickets\":[{\"id\":1,\"body\":\"a\"}],\"next_page\":\"p2\"}\n\
+                 {\"tickets\":[{\"id\":2,\"body\":\"b\"}],\"next_page\":null}\n";
+    let (rows, stats, _) = read_all(".json", pages.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+    assert_eq!(tickets(&rows)[1].id, "2");
+}
+
+/// API pages joined into one file (`jq . page1.json page2.json`, `cat` of
+/// arrays) are all read; anything else after the array is a reject, not a
+/// silent end.
+#[test]
+fn joined_pages_are_all_read() {
+    let page = |ids: &[u32], next: &str| {
+        let items: Vec<String> = ids
+            .iter()
+            .map(|i| format!("    {{\"id\": {i}, \"body\": \"ticket {i}\"}}"))
+            .collect();
+        format!(
+            "{{\n  \"tickets\": [\n{}\n  ],\n  \"next_page\": {next},\n  \"count\": {}\n}}\n",
+            items.join(",\n"),
+            ids.len()
+        )
+    };
+    let two = page(
+        &[1, 2],
+        "\"https://x.zendesk.com/api/v2/tickets.json?page=2\"",
+    ) + &page(&[3], "null");
+    let (rows, stats, _) = read_all(".json", two.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (3, 3), "{rows:?}");
+    assert_eq!(tickets(&rows)[2].id, "3");
+    assert_eq!(tickets(&rows)[2].line, 11);
+
+    let arrays = "[{\"id\": 1, \"body\": \"a\"}]\n[{\"id\": 2, \"body\": \"b\"}]\n";
+    let (rows, stats, _) = read_all(".json", arrays.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+
+    let trailing = page(&[1], "null") + "oops\n";
+    let (rows, stats, _) = read_all(".json", trailing.as_bytes(), &IngestOptions::default());
+    assert_eq!(
+        (stats.read, stats.accepted, stats.rejected),
+        (2, 1, 1),
+        "{rows:?}"
+    );
+    let r = rejects(&rows);
+    assert_eq!(r[0].0, 8);
+    assert!(
+        r[0].1
+            .starts_with("content after the ticket array on line 8"),
+        "{}",
+        r[0].1
+    );
 }
