@@ -108,14 +108,8 @@ pub fn run(mut a: AnalyzeArgs) -> Result<()> {
     // Text and creation time are optional here: stages that need them are
     // skipped when the file has no such column (see `open_partial`).
     let mut ingest = a.input.options(false)?;
-    if a.input.read.timezone.is_none() {
-        if let Some(tz) = a.kpi.calendar_zone()? {
-            ingest.timezone = tz;
-            if !a.quiet {
-                eprintln!("analyze: note: timestamps without an offset are read in {tz}, the --business-hours zone (--timezone chooses another)");
-            }
-        }
-    }
+    let given = a.input.read.timezone.as_deref();
+    a.kpi.default_zone(given, &mut ingest, "analyze", a.quiet)?;
     // The run's settings record the zone used.
     a.input.read.timezone = Some(ingest.timezone.name().to_string());
     let conversations = match a.conversations {

@@ -67,14 +67,8 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         policy: a.input.rejects.policy()?,
     };
     let mut ingest = a.input.options(true)?;
-    if a.input.read.timezone.is_none() {
-        if let Some(tz) = a.kpi.calendar_zone()? {
-            ingest.timezone = tz;
-            if !a.quiet {
-                eprintln!("kpi: note: timestamps without an offset are read in {tz}, the --business-hours zone (--timezone chooses another)");
-            }
-        }
-    }
+    let given = a.input.read.timezone.as_deref();
+    a.kpi.default_zone(given, &mut ingest, "kpi", a.quiet)?;
     let bot_author = super::common::bot_author(a.bot_author.as_deref())?;
     let kpi = a.kpi.options(ingest.timezone)?;
     let customers = match &a.customers {

@@ -91,6 +91,27 @@ impl KpiArgs {
         })
     }
 
+    /// Without `--timezone` (`given` is `None`), read naive timestamps in
+    /// the [`KpiArgs::calendar_zone`], and say so on stderr as `cmd` unless
+    /// `quiet`.
+    pub fn default_zone(
+        &self,
+        given: Option<&str>,
+        ingest: &mut ticketlens::ingest::IngestOptions,
+        cmd: &str,
+        quiet: bool,
+    ) -> Result<()> {
+        if given.is_none() {
+            if let Some(tz) = self.calendar_zone()? {
+                ingest.timezone = tz;
+                if !quiet {
+                    eprintln!("{cmd}: note: timestamps without an offset are read in {tz}, the --business-hours zone (--timezone chooses another)");
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Build library options.
     pub fn options(&self, timezone: chrono_tz::Tz) -> Result<KpiOptions> {
         let as_of = match &self.as_of {

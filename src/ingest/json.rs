@@ -148,6 +148,36 @@ pub(crate) enum Piece {
     Trailing { line: u64 },
 }
 
+/// Where a byte-by-byte scan stands relative to JSON strings, so brackets
+/// and quotes inside a string (`"x}]\""`) are not read as structure.
+#[derive(Default)]
+struct Strings {
+    in_str: bool,
+    esc: bool,
+}
+
+impl Strings {
+    /// Feed the next byte: `true` when it is outside every string and not a
+    /// quote that opens or closes one (a bracket, a comma, a scalar's byte).
+    fn structural(&mut self, b: u8) -> bool {
+        if self.in_str {
+            if self.esc {
+                self.esc = false;
+            } else if b == b'\\' {
+                self.esc = true;
+            } else if b == b'"' {
+                self.in_str = false;
+            }
+            false
+        } else if b == b'"' {
+            self.in_str = true;
+            false
+        } else {
+            true
+        }
+    }
+}
+
 /// What follows an array's closing `]`.
 enum AfterArray {
     /// The next page's array is open (pages joined by `cat` or `jq`).
@@ -206,22 +236,13 @@ impl Splitter {
     /// followed by `[`, a wrapper by `{"key": [`.
     fn after_array<R: BufRead + ?Sized>(&mut self, input: &mut R) -> std::io::Result<AfterArray> {
         if self.wrapped {
-            let (mut depth, mut in_str, mut esc) = (1usize, false, false);
+            let (mut depth, mut scan) = (1usize, Strings::default());
             while depth > 0 {
                 let Some(b) = self.byte(input)? else {
                     return Ok(AfterArray::End);
                 };
-                if in_str {
-                    if esc {
-                        esc = false;
-                    } else if b == b'\\' {
-                        esc = true;
-                    } else if b == b'"' {
-                        in_str = false;
-                    }
-                } else {
+                if scan.structural(b) {
                     match b {
-                        b'"' => in_str = true,
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' => depth -= 1,
                         _ => {}
@@ -329,7 +350,7 @@ impl Splitter {
             }
         }
         let line = self.line;
-        let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+        let (mut depth, mut scan) = (0usize, Strings::default());
         let scalar_end = |b: u8| b == b',' || b == b']' || b.is_ascii_whitespace();
         loop {
             let avail = input.fill_buf()?;
@@ -337,7 +358,7 @@ impl Splitter {
                 self.done = true;
                 let end_line = self.line;
                 // A bare scalar ending at the end of input is complete.
-                return Ok(Some(if depth == 0 && !in_str {
+                return Ok(Some(if depth == 0 && !scan.in_str {
                     Piece::Value { line, end_line }
                 } else {
                     Piece::Truncated { line, end_line }
@@ -346,17 +367,8 @@ impl Splitter {
             let mut used = 0;
             let mut complete = false;
             for &b in avail {
-                if in_str {
-                    if esc {
-                        esc = false;
-                    } else if b == b'\\' {
-                        esc = true;
-                    } else if b == b'"' {
-                        in_str = false;
-                    }
-                } else {
+                if scan.structural(b) {
                     match b {
-                        b'"' => in_str = true,
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' if depth > 0 => depth -= 1,
                         _ if depth == 0 && scalar_end(b) => {
@@ -379,7 +391,7 @@ impl Splitter {
                 }
                 used += 1;
                 buf.push(b);
-                if depth == 0 && !in_str && matches!(b, b'}' | b']') {
+                if depth == 0 && !scan.in_str && matches!(b, b'}' | b']') {
                     complete = true;
                     break;
                 }
