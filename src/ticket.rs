@@ -264,46 +264,50 @@ impl TicketState {
         None
     }
 
-    /// The verdict of a resolution code: [`TicketState::Terminal`] when the
-    /// whole code (case, `'` and punctuation aside) is a closing without a
-    /// fix: `Duplicate`, `Won't Do`, `Won't Fix`, `Cannot Reproduce`,
-    /// `Incomplete`, `Declined`, `Rejected`, `Cancelled`, `Withdrawn`,
-    /// `Abandoned`, `Obsolete`, `Spam`, `Merged`, `Deleted` (Jira's defaults
-    /// and their usual additions), or it starts with ServiceNow's `Not Solved`;
-    /// otherwise [`TicketState::Resolved`] when [`TicketState::of_status`]
-    /// reads it so (`Done`, `Fixed`, `Solved (Permanently)`) and `None`
-    /// (Jira's `Unresolved` on open issues, anything else). Whole codes
-    /// only: a resolution *note* ("Duplicate charge refunded", the Kaggle
-    /// ticket table's prose `Resolution`) tells nothing about the state.
+    /// The verdict of a resolution code: [`TicketState::Terminal`] for a
+    /// code of at most four words holding a closing without a fix:
+    /// `Duplicate`, `Won't Do`, `Won't Fix`, `Cannot Reproduce`, `Not
+    /// Reproducible`, `Incomplete`, `Declined`, `Rejected`, `Cancelled`,
+    /// `Withdrawn`, `Abandoned`, `Obsolete`, `Spam`, `Merged`, `Deleted`, or
+    /// ServiceNow's `Not Solved (…)` (so also `Closed - Duplicate`, `Duplicate
+    /// Issue`, `Cancelled by customer`); otherwise [`TicketState::Resolved`]
+    /// when [`TicketState::of_status`] reads it so (`Done`, `Fixed`, `Solved
+    /// (Permanently)`) and `None` (Jira's `Unresolved` on open issues,
+    /// anything else). A longer text is a resolution *note* (the Kaggle ticket
+    /// table's prose `Resolution`), where "duplicate" tells nothing about the
+    /// ticket's state; a short note can still read as a code ("Duplicate
+    /// charge refunded" is terminal).
     pub fn of_resolution_code(code: &str) -> Option<TicketState> {
-        const UNFIXED: [&str; 16] = [
-            "duplicate",
-            "wont do",
-            "wont fix",
-            "wontfix",
-            "cannot reproduce",
-            "can not reproduce",
-            "incomplete",
-            "declined",
-            "rejected",
-            "cancelled",
-            "canceled",
-            "withdrawn",
-            "abandoned",
-            "obsolete",
-            "spam",
-            "merged",
+        const UNFIXED: [&[&str]; 18] = [
+            &["duplicate"],
+            &["wont", "do"],
+            &["wont", "fix"],
+            &["wontfix"],
+            &["cannot", "reproduce"],
+            &["can", "not", "reproduce"],
+            &["not", "reproducible"],
+            &["not", "solved"],
+            &["incomplete"],
+            &["declined"],
+            &["rejected"],
+            &["cancelled"],
+            &["canceled"],
+            &["withdrawn"],
+            &["abandoned"],
+            &["obsolete"],
+            &["spam"],
+            &["merged"],
         ];
         let norm = code.to_lowercase().replace(['\'', '’'], "");
         let words: Vec<&str> = norm
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        let joined = words.join(" ");
-        if UNFIXED.contains(&joined.as_str())
-            || joined == "deleted"
-            || joined.starts_with("not solved")
-        {
+        if words.len() > 4 {
+            return None;
+        }
+        let has = |p: &[&str]| words.windows(p.len()).any(|w| w == p);
+        if UNFIXED.iter().any(|p| has(p)) || has(&["deleted"]) {
             return Some(TicketState::Terminal);
         }
         TicketState::of_status(code).filter(|s| *s == TicketState::Resolved)
@@ -995,13 +999,18 @@ mod tests {
             assert_eq!(with(Some("In Progress"), code).state(), Open, "{code}");
         }
         assert_eq!(with(Some("Spam"), "Done").state(), Terminal);
-        // A resolution note is not a verdict, however short.
-        for note in [
-            "Merged the duplicate address records and resent the invoice.",
-            "Duplicate charge refunded",
+        for code in [
+            "Closed - Duplicate",
+            "Duplicate Issue",
+            "Won't fix - duplicate",
+            "Cancelled by customer",
+            "Not Reproducible",
         ] {
-            assert_eq!(with(Some("Closed"), note).state(), Resolved, "{note}");
+            assert_eq!(with(Some("Closed"), code).state(), Terminal, "{code}");
         }
+        // A resolution note is not a verdict.
+        let note = "Merged the duplicate address records and resent the invoice.";
+        assert_eq!(with(Some("Closed"), note).state(), Resolved);
     }
 
     #[test]

@@ -554,6 +554,21 @@ impl std::fmt::Display for Field {
     }
 }
 
+/// Whether `key` (a JSON key or a column name) is one ticketlens reads as
+/// a ticket field: a field's own name, header spelling or JSON path,
+/// compared as headers are ([`normalize_header`]).
+pub(crate) fn is_field_name(key: &str) -> bool {
+    let n = normalize_header(key);
+    !n.is_empty()
+        && Field::ALL.iter().any(|f| {
+            f.own_names()
+                .iter()
+                .chain(f.aliases())
+                .chain(f.json_aliases())
+                .any(|a| normalize_header(a) == n)
+        })
+}
+
 /// Normalise a header for matching: lower-case letters and digits only.
 pub fn normalize_header(h: &str) -> String {
     h.chars()

@@ -104,8 +104,9 @@ pub(crate) enum Layout {
     Concatenated,
 }
 
-/// If `text` starts a `{"key": [` wrapper, the byte length of that opening.
-pub(crate) fn wrapper_opening(text: &[u8]) -> Option<usize> {
+/// If `text` starts a `{"key": [` wrapper, its key (without escapes) and
+/// the byte length of that opening.
+pub(crate) fn wrapper_key(text: &[u8]) -> Option<(&str, usize)> {
     let mut i = skip_ws(text, 0);
     if text.get(i) != Some(&b'{') {
         return None;
@@ -114,6 +115,7 @@ pub(crate) fn wrapper_opening(text: &[u8]) -> Option<usize> {
     if text.get(i) != Some(&b'"') {
         return None;
     }
+    let key_start = i + 1;
     i += 1;
     while i < text.len() && text[i] != b'"' {
         if text[i] == b'\\' {
@@ -121,12 +123,13 @@ pub(crate) fn wrapper_opening(text: &[u8]) -> Option<usize> {
         }
         i += 1;
     }
+    let key = std::str::from_utf8(text.get(key_start..i)?).ok()?;
     i = skip_ws(text, i + 1);
     if text.get(i) != Some(&b':') {
         return None;
     }
     i = skip_ws(text, i + 1);
-    (text.get(i) == Some(&b'[')).then_some(i + 1)
+    (text.get(i) == Some(&b'[')).then_some((key, i + 1))
 }
 
 fn skip_ws(text: &[u8], mut i: usize) -> usize {
@@ -144,7 +147,8 @@ pub(crate) enum Piece {
     /// The input ended inside a value that started on this line.
     Truncated { line: u64, end_line: u64 },
     /// After the array (and its wrapper) came something that is not another
-    /// page, on this line; nothing after it is read.
+    /// page, on this line; nothing after it is read (the reader stops with an
+    /// error there).
     Trailing { line: u64 },
 }
 
@@ -250,14 +254,20 @@ impl Splitter {
                 }
             }
         }
+        // Whitespace, and the byte order mark a page saved on its own
+        // starts with (`cat a.json b.json`).
         loop {
-            let Some(&b) = input.fill_buf()?.first() else {
+            let avail = input.fill_buf()?;
+            let Some(&b) = avail.first() else {
                 return Ok(AfterArray::End);
             };
-            if !b.is_ascii_whitespace() {
+            if avail.starts_with(b"\xEF\xBB\xBF") {
+                input.consume(3);
+            } else if b.is_ascii_whitespace() {
+                self.byte(input)?;
+            } else {
                 break;
             }
-            self.byte(input)?;
         }
         let line = self.line;
         let opens = |this: &mut Self, input: &mut R, want: u8| -> std::io::Result<bool> {
@@ -447,9 +457,12 @@ mod tests {
 
     #[test]
     fn wrapper() {
-        assert_eq!(wrapper_opening(b" {\n \"tickets\" : [ {"), Some(17));
-        assert_eq!(wrapper_opening(b"{\"id\": 1}"), None);
-        assert_eq!(wrapper_opening(b"[{}]"), None);
+        assert_eq!(
+            wrapper_key(b" {\n \"tickets\" : [ {"),
+            Some(("tickets", 17))
+        );
+        assert_eq!(wrapper_key(b"{\"id\": 1}"), None);
+        assert_eq!(wrapper_key(b"[{}]"), None);
     }
 
     fn split_all(layout: Layout, text: &str) -> Vec<(Piece, String)> {

@@ -700,23 +700,19 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
                 .position(|&b| b == b'\n')
                 .map_or(prefix.len(), |e| start + e);
             let line1 = prefix[start..end].trim_ascii();
-            // A first line that is a whole object (even a broken one) means
-            // JSON lines; a lone `{` means pretty-printed objects or a wrapper.
             let parsed = parse_object(line1);
-            let whole = parsed.is_ok();
-            if parsed.is_ok_and(|obj| one_line_page(prefix, end, &obj, &label)) {
-                // An API page saved as one line (`{"tickets":[{…}],"next_page":…}`).
-                let n = json::wrapper_opening(prefix).unwrap_or(start + 1);
+            if let Some(n) = page_opening(prefix, end, parsed.as_ref().ok(), &label) {
+                // An API page: pretty-printed, on one line as `curl` saves it,
+                // or several joined (`}{`, one per line, one after another).
                 line += skip_bytes(&mut input, n, &label)?;
                 wrapped = true;
                 Layout::Array
-            } else if whole || (line1.len() > 1 && line1.ends_with(b"}")) {
+            } else if parsed.is_ok() || (line1.len() > 1 && line1.ends_with(b"}")) {
+                // A first line that is a whole object (even a broken one):
+                // JSON lines.
                 Layout::Lines
-            } else if let Some(n) = json::wrapper_opening(prefix) {
-                line += skip_bytes(&mut input, n, &label)?;
-                wrapped = true;
-                Layout::Array
             } else {
+                // A lone `{`: pretty-printed objects one after another.
                 Layout::Concatenated
             }
         }
@@ -773,9 +769,10 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
     Ok(RecordSource::new(Kind::Json(Box::new(st)), headers, label))
 }
 
-/// Keys under which helpdesk APIs return a page of records (Zendesk
-/// `tickets`, Intercom `conversations`, ServiceNow `result`, Jira `issues`,
-/// Salesforce `records`, and the generic ones).
+/// Keys under which helpdesk APIs return a page of records when it is the
+/// page's first key (Zendesk `tickets`, ServiceNow `result`, and the generic
+/// ones). Salesforce's `records` and Jira's `issues` come after counts, so
+/// those pages are not recognised yet.
 const PAGE_KEYS: &[&str] = &[
     "tickets",
     "conversations",
@@ -793,58 +790,42 @@ const PAGE_KEYS: &[&str] = &[
     "values",
 ];
 
-/// Keys that only a page has: pagination and totals.
-const PAGINATION_KEYS: &[&str] = &[
-    "next_page",
-    "previous_page",
-    "next_page_url",
-    "count",
-    "total",
-    "total_count",
-    "totalSize",
-    "has_more",
-    "end_of_stream",
-    "after_cursor",
-    "before_cursor",
-    "next",
-    "links",
-    "meta",
-    "pages",
-    "startAt",
-    "maxResults",
-    "nextRecordsUrl",
-];
-
-/// Whether a one-line object is an API page (`{"tickets":[{…}],"next_page":…}`,
-/// as `curl` saves Zendesk's, Intercom's or ServiceNow's answer), not a JSON
-/// lines record: its first key holds an array of objects (skipped to by
-/// [`json::wrapper_opening`]), and that key is a page key ([`PAGE_KEYS`]) or
-/// the object has a pagination key ([`PAGINATION_KEYS`]). A ticket record
-/// that starts with a list (Freshdesk's `{"cc_emails":[],"id":7,…}`, a
-/// `{"custom_fields":[{…}],…}`) has neither; a file named `.jsonl` or
-/// `.ndjson` is JSON lines by its name. Later pages on later lines are read
-/// as the splitter reads joined pages.
-fn one_line_page(
+/// Where the records of an API page start (the byte after its array's `[`),
+/// when the input is one: an object whose first key is a page key
+/// ([`PAGE_KEYS`]) holding an array of objects (or an empty one), and, when
+/// the first line is a whole object (`first_line`, a page on one line as
+/// `curl` saves it), none of whose other keys is a ticket field (a ticket
+/// record that starts with `{"items":[{…}],"id":7,"created_at":…` is a JSON
+/// lines record). A ticket that starts with some other list (Freshdesk's
+/// `{"cc_emails":[],…}`, `{"comments":[{…}],…}`) is never a page, nor is
+/// anything in a file named `.jsonl` or `.ndjson`. Later pages, however
+/// joined, are read by the splitter ([`json::Splitter`]).
+fn page_opening(
     prefix: &[u8],
     end: usize,
-    obj: &serde_json::Map<String, Value>,
+    first_line: Option<&serde_json::Map<String, Value>>,
     label: &str,
-) -> bool {
+) -> Option<usize> {
     let lower = label.to_ascii_lowercase();
     if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
-        return false;
+        return None;
     }
-    let Some(open) = json::wrapper_opening(prefix).filter(|&n| n <= end) else {
-        return false;
-    };
-    let first_item = prefix[open..end].iter().find(|b| !b.is_ascii_whitespace());
-    let Some((key, Value::Array(items))) = obj.iter().next() else {
-        return false;
-    };
-    let objects = items.iter().all(Value::is_object);
-    let named = PAGE_KEYS.contains(&key.as_str());
-    let paged = obj.keys().any(|k| PAGINATION_KEYS.contains(&k.as_str()));
-    objects && (named || paged) && (first_item == Some(&b'{') || (named && paged))
+    let (key, open) = json::wrapper_key(prefix)?;
+    if !PAGE_KEYS.contains(&key) {
+        return None;
+    }
+    let first_item = prefix[open..].iter().find(|b| !b.is_ascii_whitespace());
+    if !matches!(first_item, Some(b'{' | b']')) {
+        return None;
+    }
+    if let Some(obj) = first_line.filter(|_| open <= end) {
+        let fields = obj.keys().skip(1).any(|k| super::fields::is_field_name(k));
+        let items = obj.values().next().and_then(Value::as_array);
+        if fields || !items.is_some_and(|a| a.iter().all(Value::is_object)) {
+            return None;
+        }
+    }
+    Some(open)
 }
 
 /// Consume `n` bytes; returns how many `\n` they held.
@@ -885,13 +866,16 @@ fn read_json(st: &mut JsonState, label: &str) -> Result<Option<JsonItem>> {
         Some(Piece::Value { line, end_line }) => {
             Some(json_item(line, st.buf.trim_ascii(), Some(end_line)))
         }
-        Some(Piece::Trailing { line }) => Some(JsonItem::Reject(Reject {
-            line,
-            reason: format!(
-                "content after the ticket array on line {line} is neither whitespace nor another page (`[…]` or `{{\"key\": […]}}`); nothing from there on was read"
-            ),
-            raw: String::new(),
-        })),
+        // Fatal, not a reject: whatever follows (an API error body between
+        // two pages, a truncated page) may hold any number of tickets, and a
+        // run that counted it as one rejected row would pass.
+        Some(Piece::Trailing { line }) => {
+            return Err(Error::Parse {
+                path: label.to_string(),
+                line,
+                message: "content after the ticket array is neither whitespace nor another page (`[…]` or `{\"tickets\": […]}`): fix or remove it to read the rest".to_string(),
+            })
+        }
         Some(Piece::Truncated { line, end_line }) => Some(JsonItem::Reject(Reject {
             line,
             reason: format!(

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 /// Placeholders that mean "no value" in typed (numeric, boolean, time) columns:
 /// pandas/R/SQL dumps write them for missing data.
 const NULLS: &[&str] = &[
-    "", "nan", "nat", "null", "none", "n/a", "na", "-", "--", "\\n",
+    "", "nan", "nat", "null", "none", "n/a", "na", "-", "--", "\\n", "<na>", "#n/a",
 ];
 
 /// Placeholders that mean "no value" in identifier, category and tag
@@ -20,7 +20,8 @@ const NULLS: &[&str] = &[
 /// `NaT`, `None`; SQL `NULL`; MySQL's `\N`): an agent called "Nat" or a
 /// customer called "Nan" keeps their name, and `NA` (a region, a team) stays.
 const LABEL_NULLS: &[&str] = &[
-    "nan", "NaN", "NaT", "None", "none", "null", "NULL", "Null", "N/A", "n/a", "\\N", "-", "--",
+    "nan", "NaN", "NAN", "NaT", "None", "none", "NONE", "null", "NULL", "Null", "N/A", "n/a",
+    "#N/A", "<NA>", "\\N", "-", "--",
 ];
 
 /// True for an empty or placeholder value in a typed column.
@@ -459,7 +460,8 @@ mod tests {
     #[test]
     fn placeholders_are_blank_labels() {
         for s in [
-            "nan", "NaN", "NaT", "N/A", "null", "NULL", "None", "\\N", "-", " -- ",
+            "nan", "NaN", "NaT", "N/A", "#N/A", "<NA>", "NONE", "null", "NULL", "None", "\\N", "-",
+            " -- ",
         ] {
             assert_eq!(label(s), None, "{s}");
             assert!(is_blank(s), "{s}");

@@ -254,6 +254,13 @@ fn one_line_api_page_is_read_as_a_wrapper() {
         assert_eq!((stats.read, stats.accepted), (1, 1), "{one}: {rows:?}");
         assert_eq!(tickets(&rows)[0].id, "7");
     }
+    // A record that starts with a page key but holds ticket fields is a
+    // record (JSON lines), also without the .jsonl name.
+    let items = "{\"items\":[{\"sku\":\"A\"}],\"id\":7,\"body\":\"x\"}\n\
+                 {\"items\":[{\"sku\":\"B\"}],\"id\":8,\"body\":\"y\"}\n";
+    let (rows, stats, _) = read_all(".json", items.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+    assert_eq!(tickets(&rows)[1].id, "8");
     // Pages on consecutive lines (`jq -c . page*.json`): all read.
     let pages = "{\"tickets\":[{\"id\":1,\"body\":\"a\"}],\"next_page\":\"p2\"}\n\
                  {\"tickets\":[{\"id\":2,\"body\":\"b\"}],\"next_page\":null}\n";
@@ -291,19 +298,19 @@ fn joined_pages_are_all_read() {
     let (rows, stats, _) = read_all(".json", arrays.as_bytes(), &IngestOptions::default());
     assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
 
-    let trailing = page(&[1], "null") + "oops\n";
-    let (rows, stats, _) = read_all(".json", trailing.as_bytes(), &IngestOptions::default());
-    assert_eq!(
-        (stats.read, stats.accepted, stats.rejected),
-        (2, 1, 1),
-        "{rows:?}"
-    );
-    let r = rejects(&rows);
-    assert_eq!(r[0].0, 8);
+    // Pages as `curl` saves them (no final newline, a BOM), joined by `cat`.
+    let curl = "\u{feff}{\"tickets\":[{\"id\":1,\"body\":\"a\"}],\"next_page\":\"p2\"}\
+                \u{feff}{\"tickets\":[{\"id\":2,\"body\":\"b\"}],\"next_page\":null}";
+    let (rows, stats, _) = read_all(".json", curl.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+
+    // An API error body between two pages: the run stops there, with its line
+    // (here while the first rows are read ahead, so at opening).
+    let trailing =
+        page(&[1], "null") + "{\"error\": \"APIRateLimitExceeded\"}\n" + &page(&[2], "null");
+    let err = open_err(".json", trailing.as_bytes(), &IngestOptions::default()).to_string();
     assert!(
-        r[0].1
-            .starts_with("content after the ticket array on line 8"),
-        "{}",
-        r[0].1
+        err.contains(":8:") && err.contains("content after the ticket array"),
+        "{err}"
     );
 }
