@@ -268,8 +268,9 @@ impl TicketState {
     /// code of at most four words holding a closing without a fix:
     /// `Duplicate`, `Won't Do`, `Won't Fix`, `Cannot Reproduce`, `Not
     /// Reproducible`, `Incomplete`, `Declined`, `Rejected`, `Cancelled`,
-    /// `Withdrawn`, `Abandoned`, `Obsolete`, `Spam`, `Merged`, `Deleted`, or
-    /// ServiceNow's `Not Solved (…)` (so also `Closed - Duplicate`, `Duplicate
+    /// `Withdrawn`, `Abandoned`, `Obsolete`, `Spam`, `Merged`, `Deleted`
+    /// (the terminal words of [`TicketState::of_status`], `WontDo` included),
+    /// or ServiceNow's `Not Solved (…)` (so also `Closed - Duplicate`, `Duplicate
     /// Issue`, `Cancelled by customer`); otherwise [`TicketState::Resolved`]
     /// when [`TicketState::of_status`] reads it so (`Done`, `Fixed`, `Solved
     /// (Permanently)`) and `None` (Jira's `Unresolved` on open issues,
@@ -278,25 +279,15 @@ impl TicketState {
     /// ticket's state; a short note can still read as a code ("Duplicate
     /// charge refunded" is terminal).
     pub fn of_resolution_code(code: &str) -> Option<TicketState> {
-        const UNFIXED: [&[&str]; 18] = [
-            &["duplicate"],
-            &["wont", "do"],
-            &["wont", "fix"],
-            &["wontfix"],
+        // Beyond the terminal words of a status (`of_status`), the codes
+        // that close an issue without a fix.
+        const UNFIXED: [&[&str]; 6] = [
             &["cannot", "reproduce"],
             &["can", "not", "reproduce"],
             &["not", "reproducible"],
             &["not", "solved"],
             &["incomplete"],
-            &["declined"],
-            &["rejected"],
-            &["cancelled"],
-            &["canceled"],
-            &["withdrawn"],
-            &["abandoned"],
             &["obsolete"],
-            &["spam"],
-            &["merged"],
         ];
         let norm = code.to_lowercase().replace(['\'', '’'], "");
         let words: Vec<&str> = norm
@@ -307,10 +298,12 @@ impl TicketState {
             return None;
         }
         let has = |p: &[&str]| words.windows(p.len()).any(|w| w == p);
-        if UNFIXED.iter().any(|p| has(p)) || has(&["deleted"]) {
-            return Some(TicketState::Terminal);
+        match TicketState::of_status(&words.join(" ")) {
+            Some(TicketState::Terminal) => Some(TicketState::Terminal),
+            _ if UNFIXED.iter().any(|p| has(p)) => Some(TicketState::Terminal),
+            Some(TicketState::Resolved) => Some(TicketState::Resolved),
+            _ => None,
         }
-        TicketState::of_status(code).filter(|s| *s == TicketState::Resolved)
     }
 }
 

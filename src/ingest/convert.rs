@@ -79,12 +79,11 @@ impl Converter {
         self.cell(values, field).and_then(|(_, v)| text(v))
     }
 
-    /// The record's ticket id as the id column holds it; `None` without an
-    /// id column or when the cell is blank (the ticket then takes its line
-    /// number as its id).
-    pub(crate) fn ticket_id<'v>(&self, values: &'v [String]) -> Option<&'v str> {
+    /// Whether the record's id column holds an id (not without an id column,
+    /// nor when the cell is blank: the ticket then takes its line number).
+    pub(crate) fn has_ticket_id(&self, values: &[String]) -> bool {
         self.cell(values, Field::TicketId)
-            .and_then(|(_, v)| label_str(v))
+            .is_some_and(|(_, v)| label_str(v).is_some())
     }
 
     /// An identifier or category field ([`label`]: placeholders are blank).

@@ -16,7 +16,7 @@ use super::fields::Field;
 use super::time::{
     day_month_shape, parse_excel_serial, parse_timestamp_ordered, parse_with_format, DateOrder,
 };
-use super::values::{show, unit_span};
+use super::values::show;
 use crate::error::Setting;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -57,7 +57,7 @@ pub(crate) struct TimeColumn {
     /// not "expected a duration or a timestamp".
     pub timestamps_only: bool,
     /// The header or `--unit` names a unit (`Time to close (ms)`): a plain
-    /// number is a duration in it up to five years ([`unit_span`]). Without
+    /// number is a duration in it up to five years ([`TimeColumn::number_is_span`]). Without
     /// a unit a number of 10 or more integer digits is an epoch timestamp,
     /// but 1,296,000,000 ms is a 15-day resolution, not a time in 2011.
     pub unit_given: bool,
@@ -73,6 +73,17 @@ pub(crate) enum TimeError {
 }
 
 impl TimeColumn {
+    /// Whether the plain number `x` of this column is a duration (times
+    /// `scale`, the column's unit → the field's: minutes, hours for
+    /// `resolved`) rather than a Unix epoch timestamp: below 1e9, or, when
+    /// the header or `--unit` names a unit ([`TimeColumn::unit_given`]),
+    /// when it comes to under five years (1,296,000,000 ms = 15 days;
+    /// `solved_at_ms` = 1709546400000 would be 54 years: a timestamp).
+    pub fn number_is_span(&self, field: Field, x: f64, scale: f64) -> bool {
+        let minutes = x * scale * if field == Field::Resolved { 60.0 } else { 1.0 };
+        x.abs() < 1e9 || (self.unit_given && minutes.abs() < 5.0 * 365.25 * 24.0 * 60.0)
+    }
+
     /// Parse a (non-blank) value as a timestamp of this column.
     pub fn parse_at(&self, s: &str, tz: Tz) -> Result<DateTime<Utc>, TimeError> {
         if let Some(fmt) = &self.custom {
@@ -330,10 +341,9 @@ pub(crate) fn infer_time_columns(
         }
         // Timestamps and no durations (values that are neither don't count).
         let is_span = |v: &str| {
-            parse_number(v, plan.numbers).is_some_and(|x| {
-                (x.abs() < 1e9 || (plan.unit_given && unit_span(s.field, x, s.scale)))
-                    && !plan.serial
-            }) || parse_duration_minutes(v).is_some()
+            parse_number(v, plan.numbers)
+                .is_some_and(|x| plan.number_is_span(s.field, x, s.scale) && !plan.serial)
+                || parse_duration_minutes(v).is_some()
         };
         plan.timestamps_only = !s.values.iter().any(|v| is_span(v))
             && s.values.iter().any(|v| plan.parse_at(v, tz).is_ok());

@@ -282,15 +282,18 @@ impl Splitter {
         let next = if !self.wrapped {
             opens(self, input, b'[')?
         } else if opens(self, input, b'{')? && opens(self, input, b'"')? {
-            // The key, then `:` and `[`.
-            let mut esc = false;
+            // The key (the scan starts inside its string), then `:` and `[`.
+            let mut scan = Strings {
+                in_str: true,
+                esc: false,
+            };
             loop {
-                match self.byte(input)? {
-                    None => break false,
-                    Some(_) if esc => esc = false,
-                    Some(b'\\') => esc = true,
-                    Some(b'"') => break opens(self, input, b':')? && opens(self, input, b'[')?,
-                    Some(_) => {}
+                let Some(b) = self.byte(input)? else {
+                    break false;
+                };
+                scan.structural(b);
+                if !scan.in_str {
+                    break opens(self, input, b':')? && opens(self, input, b'[')?;
                 }
             }
         } else {

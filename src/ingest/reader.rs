@@ -64,14 +64,10 @@ struct RepeatedIds {
 }
 
 impl RepeatedIds {
-    fn hash(&self, id: &str) -> u64 {
+    /// Record an accepted ticket's id.
+    fn add(&mut self, id: &str, line: u64) {
         use std::hash::BuildHasher;
-        self.hasher.hash_one(id)
-    }
-
-    /// Record an accepted ticket's id (its [`RepeatedIds::hash`]).
-    fn add(&mut self, hash: u64, id: &str, line: u64) {
-        if !self.seen.insert(hash) {
+        if !self.seen.insert(self.hasher.hash_one(id)) {
             self.repeats += 1;
             self.first.get_or_insert_with(|| (id.to_string(), line));
         }
@@ -256,14 +252,13 @@ impl Iterator for TicketReader {
             }),
             Item::Record(rec) => {
                 let line = rec.line;
-                let id = self
-                    .converter
-                    .ticket_id(&rec.values)
-                    .map(|id| self.ids.hash(id));
+                // Only ids from the id column count (a blank one is replaced
+                // by the line number, which could equal another row's id).
+                let keyed = self.converter.has_ticket_id(&rec.values);
                 match self.converter.convert(line, rec.values) {
                     Ok(t) => {
-                        if let Some(hash) = id {
-                            self.ids.add(hash, &t.id, line);
+                        if keyed {
+                            self.ids.add(&t.id, line);
                         }
                         Row::Ticket(t)
                     }

@@ -194,24 +194,14 @@ pub(crate) fn parse_handle_minutes(
     }
 }
 
-/// Whether a plain number of 10+ digits in a column whose header (or
-/// `--unit`) names a unit is a duration: when it comes to under five years
-/// in that unit (1,296,000,000 ms = 15 days); more is an epoch timestamp
-/// (`solved_at_ms` = 1709546400000, 54 years as a duration). `scale` takes the
-/// column's unit to the field's (minutes; hours for `resolved`).
-pub(crate) fn unit_span(field: Field, x: f64, scale: f64) -> bool {
-    let minutes = x * scale * if field == Field::Resolved { 60.0 } else { 1.0 };
-    minutes.abs() < 5.0 * 365.25 * 24.0 * 60.0
-}
-
 /// Read a first-response or resolution cell with its column's plan.
 ///
 /// In order: an Excel serial (serial columns only); a plain number (decimal
 /// point or comma per the column) is a duration times `scale` (the column's
 /// unit → the field's unit), except 10+ integer digits (≥ 1e9), which are
 /// Unix epoch timestamps unless the header or `--unit` names a unit
-/// ([`TimeColumn::unit_given`]) and the duration is under five years
-/// ([`unit_span`]); a text duration (`1h 23m`, `01:23:45`,
+/// and the duration is under five years ([`TimeColumn::number_is_span`]);
+/// a text duration (`1h 23m`, `01:23:45`,
 /// `PT1H23M`, …); else a timestamp in the column's format. A value that is
 /// none of these is `bad FIELD value '…' in column 'C' (expected a duration
 /// or a timestamp)`, or `bad FIELD timestamp …` when the column held only
@@ -235,7 +225,7 @@ pub(crate) fn parse_time_or_span(
     }
     if plan.custom.is_none() {
         if let Some(x) = parse_number(t, plan.numbers) {
-            if x.abs() < 1e9 || (plan.unit_given && unit_span(field, x, scale)) {
+            if plan.number_is_span(field, x, scale) {
                 return Ok(Some(TimeOrSpan::Span(x * scale)));
             }
         }
