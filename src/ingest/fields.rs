@@ -511,23 +511,43 @@ impl Field {
 impl Field {
     /// Dotted JSON paths recognised for this field, most specific first.
     pub fn json_aliases(self) -> &'static [&'static str] {
+        // Jira's REST API nests an issue's fields under `fields`
+        // (`fields.created`, `fields.status.name`); Intercom's conversation
+        // objects keep the opening message under `source` and the timings
+        // under `statistics` (Unix seconds).
         match self {
             Field::CustomerId => &[
                 "requester.id",
                 "requester.email",
                 // Help Scout's API.
                 "primaryCustomer.email",
+                "fields.reporter.emailAddress",
+                "fields.reporter.accountId",
+                "source.author.email",
             ],
+            Field::CreatedAt => &["fields.created"],
             Field::Channel => &["via.channel"],
-            Field::Agent => &["assignee.name", "assignee.email", "assignee.id"],
-            Field::Team => &["group_id", "group.name"],
-            Field::Csat => &["satisfaction_rating.score", "satisfaction_rating.rating"],
+            Field::Agent => &[
+                "assignee.name",
+                "assignee.email",
+                "assignee.id",
+                "fields.assignee.displayName",
+                "fields.assignee.emailAddress",
+                "admin_assignee_id",
+            ],
+            Field::Team => &["group_id", "group.name", "team_assignee_id"],
+            Field::Csat => &[
+                "satisfaction_rating.score",
+                "satisfaction_rating.rating",
+                "conversation_rating.rating",
+            ],
             Field::FirstResponse => &[
                 "metric_set.reply_time_in_minutes.calendar",
                 "metric_set.first_reply_time_in_minutes.calendar",
                 "reply_time_in_minutes.calendar",
                 // Freshdesk's API (`include=stats`).
                 "stats.first_responded_at",
+                "statistics.first_admin_reply_at",
             ],
             Field::Resolved => &[
                 "metric_set.solved_at",
@@ -536,13 +556,20 @@ impl Field {
                 // Freshdesk's API (`include=stats`).
                 "stats.resolved_at",
                 "stats.closed_at",
+                "fields.resolutiondate",
+                "statistics.last_close_at",
             ],
-            Field::Reopens => &["metric_set.reopens"],
+            Field::Reopens => &["metric_set.reopens", "statistics.count_reopens"],
             Field::Replies => &["metric_set.replies"],
-            Field::Status => &["status.name"],
+            Field::Status => &["status.name", "fields.status.name"],
             // Jira's REST export (`fields.resolution.name` once flattened).
             Field::ResolutionCode => &["fields.resolution.name", "resolution.name"],
-            Field::Priority => &["priority.name"],
+            Field::Priority => &["priority.name", "fields.priority.name"],
+            Field::Subject => &["fields.summary", "source.subject"],
+            // Help Scout's list endpoints give a `preview` of the first
+            // message, not its body.
+            Field::Body => &["fields.description", "source.body", "preview"],
+            Field::Tags => &["fields.labels", "tags.tags"],
             _ => &[],
         }
     }

@@ -104,32 +104,147 @@ pub(crate) enum Layout {
     Concatenated,
 }
 
-/// If `text` starts a `{"key": [` wrapper, its key (without escapes) and
-/// the byte length of that opening.
-pub(crate) fn wrapper_key(text: &[u8]) -> Option<(&str, usize)> {
+/// What the start of a JSON text says about an API page: an object one of
+/// whose members holds the array of records.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Opening<'a> {
+    /// The records array is at `path` (one key, or `_embedded` and a key
+    /// for HAL pages such as Help Scout's); `open` is the byte after its
+    /// `[`; `others` are the page's other keys seen in the text (the ones
+    /// before the records, and after them where the array ends in the text).
+    Page {
+        path: Vec<&'a str>,
+        open: usize,
+        others: Vec<&'a str>,
+    },
+    /// Not a page: not an object, or an object with no records array.
+    NotPage,
+    /// The text ends before the records array was found.
+    Unknown,
+}
+
+/// HAL's member for embedded resources (`{"_embedded": {"conversations":
+/// […]}, "page": {…}}`, Help Scout): the one nested object searched for the
+/// records; any other nested object is a page's metadata.
+const EMBEDDED: &str = "_embedded";
+
+/// Find the records array of an API page in `text`: the first member named
+/// by `is_page_key` that holds an array of objects (or an empty one), after
+/// any number of metadata members (Salesforce's `{"totalSize": 2, "done":
+/// true, "records": […]}`, Jira's `{"expand": …, "startAt": 0, "issues":
+/// […]}`, Intercom's `{"type": "conversation.list", "pages": {…},
+/// "conversations": […]}`). A member is skipped without parsing it
+/// (strings and brackets are tracked), so the text may stop anywhere.
+pub(crate) fn page_opening<'a>(text: &'a [u8], is_page_key: &dyn Fn(&str) -> bool) -> Opening<'a> {
     let mut i = skip_ws(text, 0);
     if text.get(i) != Some(&b'{') {
-        return None;
+        return Opening::NotPage;
     }
-    i = skip_ws(text, i + 1);
-    if text.get(i) != Some(&b'"') {
-        return None;
-    }
-    let key_start = i + 1;
     i += 1;
-    while i < text.len() && text[i] != b'"' {
-        if text[i] == b'\\' {
-            return None;
+    let mut found: Option<(Vec<&str>, usize)> = None;
+    let mut others = Vec::new();
+    // The text stopped: a page if its records were seen.
+    let stop = |found: Option<(Vec<&'a str>, usize)>, others| match found {
+        Some((path, open)) => Opening::Page { path, open, others },
+        None => Opening::Unknown,
+    };
+    loop {
+        i = skip_ws(text, i);
+        match text.get(i) {
+            None => return stop(found, others),
+            Some(b'"') => {}
+            _ => return Opening::NotPage,
         }
-        i += 1;
+        let key_start = i + 1;
+        let Some(len) = text[key_start..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\')
+        else {
+            return stop(found, others);
+        };
+        // An escaped key is never a page key, and pages do not write them.
+        let Some(key) = (text[key_start + len] == b'"')
+            .then(|| std::str::from_utf8(&text[key_start..key_start + len]).ok())
+            .flatten()
+        else {
+            return Opening::NotPage;
+        };
+        i = skip_ws(text, key_start + len + 1);
+        match text.get(i) {
+            None => return stop(found, others),
+            Some(b':') => {}
+            _ => return Opening::NotPage,
+        }
+        i = skip_ws(text, i + 1);
+        let Some(&first) = text.get(i) else {
+            return stop(found, others);
+        };
+        if found.is_some() {
+            others.push(key);
+        } else if first == b'[' && is_page_key(key) {
+            match text.get(skip_ws(text, i + 1)) {
+                None => return Opening::Unknown,
+                Some(b'{' | b']') => found = Some((vec![key], i + 1)),
+                Some(_) => others.push(key),
+            }
+        } else if first == b'{' && key == EMBEDDED {
+            match page_opening(&text[i..], is_page_key) {
+                Opening::Page {
+                    path,
+                    open,
+                    others: inner,
+                } => {
+                    found = Some((std::iter::once(key).chain(path).collect(), i + open));
+                    others.extend(inner);
+                }
+                Opening::NotPage => others.push(key),
+                Opening::Unknown => return Opening::Unknown,
+            }
+        } else {
+            others.push(key);
+        }
+        let Some(end) = value_end(text, i) else {
+            return stop(found, others);
+        };
+        i = skip_ws(text, end);
+        match text.get(i) {
+            None => return stop(found, others),
+            Some(b',') => i += 1,
+            Some(b'}') => {
+                return match found {
+                    Some((path, open)) => Opening::Page { path, open, others },
+                    None => Opening::NotPage,
+                }
+            }
+            _ => return Opening::NotPage,
+        }
     }
-    let key = std::str::from_utf8(text.get(key_start..i)?).ok()?;
-    i = skip_ws(text, i + 1);
-    if text.get(i) != Some(&b':') {
-        return None;
+}
+
+/// The byte after the JSON value that starts at `i`; `None` when the text
+/// ends first.
+fn value_end(text: &[u8], i: usize) -> Option<usize> {
+    if !matches!(text.get(i)?, b'{' | b'[' | b'"') {
+        // A number, `true`, `false` or `null`.
+        return text[i..]
+            .iter()
+            .position(|&b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
+            .map(|p| i + p);
     }
-    i = skip_ws(text, i + 1);
-    (text.get(i) == Some(&b'[')).then_some((key, i + 1))
+    let (mut depth, mut scan) = (0usize, Strings::default());
+    for (j, &b) in text.iter().enumerate().skip(i) {
+        if scan.structural(b) {
+            match b {
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if depth == 0 && !scan.in_str {
+            return Some(j + 1);
+        }
+    }
+    None
 }
 
 fn skip_ws(text: &[u8], mut i: usize) -> usize {
@@ -196,9 +311,11 @@ enum AfterArray {
 /// tracking strings and bracket depth. Memory is bounded by the largest value.
 pub(crate) struct Splitter {
     layout: Layout,
-    /// The array is the value of a wrapper object's first key
-    /// (`{"tickets": [`): after the array comes the rest of that object.
-    wrapped: bool,
+    /// Where the array sits in an API page (`["tickets"]` for `{"tickets":
+    /// [`, `["_embedded", "conversations"]`); empty for a bare array. After
+    /// the array come the rest of the objects on this path, and later
+    /// pages hold their records at the same path.
+    page: Vec<String>,
     /// Current 1-based line.
     line: u64,
     done: bool,
@@ -209,15 +326,16 @@ impl Splitter {
     pub fn new(layout: Layout, line: u64) -> Self {
         Splitter {
             layout,
-            wrapped: false,
+            page: Vec::new(),
             line,
             done: false,
         }
     }
 
-    /// The array sits in a wrapper object (`{"tickets": [ … ], "count": 2}`).
-    pub fn in_wrapper(mut self, wrapped: bool) -> Self {
-        self.wrapped = wrapped;
+    /// The array is the records of an API page, at this path of keys
+    /// (`{"tickets": [ … ], "count": 2}`: `["tickets"]`).
+    pub fn in_page(mut self, path: Vec<String>) -> Self {
+        self.page = path;
         self
     }
 
@@ -233,26 +351,120 @@ impl Splitter {
         Ok(Some(b))
     }
 
-    /// After an array's `]`: skip the rest of its wrapper object, then
-    /// whitespace, and open the next page's array when another page follows
-    /// (`cat page1.json page2.json`, `jq . page*.json`): without this every
-    /// page after the first was dropped without a word. A bare array is
-    /// followed by `[`, a wrapper by `{"key": [`.
-    fn after_array<R: BufRead + ?Sized>(&mut self, input: &mut R) -> std::io::Result<AfterArray> {
-        if self.wrapped {
-            let (mut depth, mut scan) = (1usize, Strings::default());
-            while depth > 0 {
-                let Some(b) = self.byte(input)? else {
-                    return Ok(AfterArray::End);
-                };
-                if scan.structural(b) {
-                    match b {
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => depth -= 1,
-                        _ => {}
-                    }
+    /// The next byte that is not whitespace, consumed.
+    fn token<R: BufRead + ?Sized>(&mut self, input: &mut R) -> std::io::Result<Option<u8>> {
+        loop {
+            match self.byte(input)? {
+                Some(b) if b.is_ascii_whitespace() => {}
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// Consume bytes until `depth` open brackets (and any string) have
+    /// closed; `false` if the input ends first.
+    fn close<R: BufRead + ?Sized>(
+        &mut self,
+        input: &mut R,
+        mut depth: usize,
+        mut scan: Strings,
+    ) -> std::io::Result<bool> {
+        while depth > 0 || scan.in_str {
+            let Some(b) = self.byte(input)? else {
+                return Ok(false);
+            };
+            if scan.structural(b) {
+                match b {
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => depth = depth.saturating_sub(1),
+                    _ => {}
                 }
             }
+        }
+        Ok(true)
+    }
+
+    /// Inside an object (its `{` consumed), skip members up to the one
+    /// named `path[0]` and open it: its array when it is the last key,
+    /// else its object, searched for the rest of the path. `false` when
+    /// the object ends (or the input does) without it.
+    fn open_member<R: BufRead + ?Sized>(
+        &mut self,
+        input: &mut R,
+        path: &[String],
+    ) -> std::io::Result<bool> {
+        let Some((want, rest)) = path.split_first() else {
+            return Ok(false);
+        };
+        loop {
+            if self.token(input)? != Some(b'"') {
+                return Ok(false);
+            }
+            let mut key = Vec::new();
+            let mut scan = Strings {
+                in_str: true,
+                esc: false,
+            };
+            while scan.in_str {
+                let Some(b) = self.byte(input)? else {
+                    return Ok(false);
+                };
+                scan.structural(b);
+                if scan.in_str {
+                    key.push(b);
+                }
+            }
+            if self.token(input)? != Some(b':') {
+                return Ok(false);
+            }
+            let Some(first) = self.token(input)? else {
+                return Ok(false);
+            };
+            if key == want.as_bytes() {
+                return Ok(match (first, rest.is_empty()) {
+                    (b'[', true) => true,
+                    (b'{', false) => self.open_member(input, rest)?,
+                    _ => false,
+                });
+            }
+            let done = match first {
+                b'{' | b'[' => self.close(input, 1, Strings::default())?,
+                b'"' => self.close(
+                    input,
+                    0,
+                    Strings {
+                        in_str: true,
+                        esc: false,
+                    },
+                )?,
+                _ => {
+                    // A scalar: up to the byte that ends it.
+                    loop {
+                        let next = input.fill_buf()?.first().copied();
+                        match next {
+                            Some(b) if !matches!(b, b',' | b'}') && !b.is_ascii_whitespace() => {
+                                self.byte(input)?;
+                            }
+                            Some(_) => break true,
+                            None => break false,
+                        }
+                    }
+                }
+            };
+            if !done || self.token(input)? != Some(b',') {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// After an array's `]`: skip the rest of its page, then whitespace,
+    /// and open the next page's array when another page follows (`cat
+    /// page1.json page2.json`, `jq . page*.json`): without this every page
+    /// after the first was dropped without a word. A bare array is followed
+    /// by `[`, a page by an object holding its records at the same path.
+    fn after_array<R: BufRead + ?Sized>(&mut self, input: &mut R) -> std::io::Result<AfterArray> {
+        if !self.page.is_empty() && !self.close(input, self.page.len(), Strings::default())? {
+            return Ok(AfterArray::End);
         }
         // Whitespace, and the byte order mark a page saved on its own
         // starts with (`cat a.json b.json`).
@@ -270,34 +482,11 @@ impl Splitter {
             }
         }
         let line = self.line;
-        let opens = |this: &mut Self, input: &mut R, want: u8| -> std::io::Result<bool> {
-            loop {
-                match this.byte(input)? {
-                    Some(b) if b.is_ascii_whitespace() => {}
-                    Some(b) => return Ok(b == want),
-                    None => return Ok(false),
-                }
-            }
-        };
-        let next = if !self.wrapped {
-            opens(self, input, b'[')?
-        } else if opens(self, input, b'{')? && opens(self, input, b'"')? {
-            // The key (the scan starts inside its string), then `:` and `[`.
-            let mut scan = Strings {
-                in_str: true,
-                esc: false,
-            };
-            loop {
-                let Some(b) = self.byte(input)? else {
-                    break false;
-                };
-                scan.structural(b);
-                if !scan.in_str {
-                    break opens(self, input, b':')? && opens(self, input, b'[')?;
-                }
-            }
+        let next = if self.page.is_empty() {
+            self.token(input)? == Some(b'[')
         } else {
-            false
+            let path = self.page.clone();
+            self.token(input)? == Some(b'{') && self.open_member(input, &path)?
         };
         Ok(if next {
             AfterArray::NextPage
@@ -459,13 +648,47 @@ mod tests {
     }
 
     #[test]
-    fn wrapper() {
+    fn page_openings() {
+        let keys = |k: &str| ["tickets", "records", "issues", "conversations"].contains(&k);
+        let page = |path: Vec<&'static str>, open, others: Vec<&'static str>| Opening::Page {
+            path,
+            open,
+            others,
+        };
         assert_eq!(
-            wrapper_key(b" {\n \"tickets\" : [ {"),
-            Some(("tickets", 17))
+            page_opening(b" {\n \"tickets\" : [ {", &keys),
+            page(vec!["tickets"], 17, vec![])
         );
-        assert_eq!(wrapper_key(b"{\"id\": 1}"), None);
-        assert_eq!(wrapper_key(b"[{}]"), None);
+        let sf = br#"{"totalSize": 2, "done": true, "nextRecordsUrl": "/x,}]\"", "records": [{"Id": 1}], "more": 1}"#;
+        let open = sf.windows(2).position(|w| w == b"[{").unwrap() + 1;
+        assert_eq!(
+            page_opening(sf, &keys),
+            page(
+                vec!["records"],
+                open,
+                vec!["totalSize", "done", "nextRecordsUrl", "more"]
+            )
+        );
+        let jira = b"{\"expand\": \"names\", \"names\": {\"issues\": [1]}, \"issues\": []}";
+        assert!(
+            matches!(page_opening(jira, &keys), Opening::Page { path, .. } if path == ["issues"])
+        );
+        let hal = b"{\"_embedded\": {\"conversations\": [{\"id\": 1}]}, \"page\": {}}";
+        assert_eq!(
+            page_opening(hal, &keys),
+            page(vec!["_embedded", "conversations"], 33, vec!["page"])
+        );
+        // A list of scalars under a page key is a member, not the records.
+        assert_eq!(
+            page_opening(b"{\"tickets\": [1, 2], \"id\": 3}", &keys),
+            Opening::NotPage
+        );
+        assert_eq!(page_opening(b"{\"id\": 1}", &keys), Opening::NotPage);
+        assert_eq!(page_opening(b"[{}]", &keys), Opening::NotPage);
+        assert_eq!(
+            page_opening(b"{\"total\": 2, \"names\": {\"a\"", &keys),
+            Opening::Unknown
+        );
     }
 
     fn split_all(layout: Layout, text: &str) -> Vec<(Piece, String)> {
@@ -483,8 +706,9 @@ mod tests {
     /// read: bare arrays, and wrappers whose rest (`"next_page": …`) is skipped.
     #[test]
     fn later_pages_are_read() {
-        let ids = |layout, wrapped, text: &str| -> Vec<String> {
-            let mut s = Splitter::new(layout, 1).in_wrapper(wrapped);
+        let ids = |layout, page: &[&str], text: &str| -> Vec<String> {
+            let path = page.iter().map(|k| k.to_string()).collect();
+            let mut s = Splitter::new(layout, 1).in_page(path);
             let mut input = text.as_bytes();
             let mut buf = Vec::new();
             let mut out = Vec::new();
@@ -499,7 +723,7 @@ mod tests {
         assert_eq!(
             ids(
                 Layout::Array,
-                false,
+                &[],
                 "{\"id\":1},{\"id\":2}]\n[{\"id\":3}]\n\n"
             ),
             ["{\"id\":1}", "{\"id\":2}", "{\"id\":3}"]
@@ -508,20 +732,45 @@ mod tests {
         let pages = "{\"id\":1}],\n \"next_page\": \"https://x/api?page=2&q=[a]\",\n \"meta\": {\"n\": [1]}\n}\n\
                      {\n \"tickets\": [\n  {\"id\":2}\n ],\n \"count\": 1\n}\n";
         assert_eq!(
-            ids(Layout::Array, true, pages),
+            ids(Layout::Array, &["tickets"], pages),
             ["{\"id\":1}", "{\"id\":2}"]
         );
         assert_eq!(
-            ids(Layout::Array, true, "{\"id\":1}], \"n\": 1}\nnot json"),
+            ids(
+                Layout::Array,
+                &["tickets"],
+                "{\"id\":1}], \"n\": 1}\nnot json"
+            ),
             ["{\"id\":1}", "trailing@2"]
         );
         assert_eq!(
             ids(
                 Layout::Array,
-                true,
+                &["tickets"],
                 "{\"id\":1}], \"n\": 1}\n{\"count\": 2}"
             ),
             ["{\"id\":1}", "trailing@2"]
+        );
+        // Later pages whose records come after counts and links
+        // (Salesforce), or sit under HAL's `_embedded` (Help Scout).
+        let salesforce = "{\"Id\":1}]}\n{\"totalSize\": 3, \"done\": true, \"nextRecordsUrl\": \"/q/01g-2000\",\n \"x\": {\"records\": [5]}, \"records\": [{\"Id\":2}, {\"Id\":3}]}";
+        assert_eq!(
+            ids(Layout::Array, &["records"], salesforce),
+            ["{\"Id\":1}", "{\"Id\":2}", "{\"Id\":3}"]
+        );
+        let hal = "{\"id\":1}]}, \"page\": {\"number\": 1}}\n{\"_embedded\": {\"conversations\": [{\"id\":2}]}, \"page\": {\"number\": 2}}";
+        assert_eq!(
+            ids(Layout::Array, &["_embedded", "conversations"], hal),
+            ["{\"id\":1}", "{\"id\":2}"]
+        );
+        // A later object without the records is not a page.
+        assert_eq!(
+            ids(
+                Layout::Array,
+                &["records"],
+                "{\"Id\":1}]}\n{\"totalSize\": 0, \"done\": true}"
+            ),
+            ["{\"Id\":1}", "trailing@2"]
         );
     }
 

@@ -685,9 +685,27 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
 /// Open JSON: decide the layout from the decoded prefix, then read objects
 /// ahead (at most [`JSON_SAMPLE`]) to collect the column names.
 fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSource> {
+    // A page's counts and field schemas (Jira's `names`) can fill the
+    // prefix before its records start: look further, up to [`PEEK_LIMIT`].
+    let longer;
+    let prefix = if json::page_opening(prefix, &|k| PAGE_KEYS.contains(&k))
+        == json::Opening::Unknown
+        && (prefix.len() as u64) < PEEK_LIMIT
+    {
+        let mut head = Vec::new();
+        (&mut input)
+            .take(PEEK_LIMIT)
+            .read_to_end(&mut head)
+            .map_err(|e| Error::io(&label, e))?;
+        longer = head;
+        input = Box::new(Cursor::new(longer.clone()).chain(input));
+        &longer[..]
+    } else {
+        prefix
+    };
     let first = prefix.iter().position(|b| !b.is_ascii_whitespace());
     let mut line = 1u64;
-    let mut wrapped = false;
+    let mut page = Vec::new();
     let layout = match first.map(|i| prefix[i]) {
         Some(b'[') => {
             line += skip_bytes(&mut input, first.unwrap_or(0) + 1, &label)?;
@@ -701,11 +719,11 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
                 .map_or(prefix.len(), |e| start + e);
             let line1 = prefix[start..end].trim_ascii();
             let parsed = parse_object(line1);
-            if let Some(n) = page_opening(prefix, end, parsed.as_ref().ok(), &label) {
+            if let Some((path, n)) = page_opening(prefix, end, parsed.as_ref().ok(), &label) {
                 // An API page: pretty-printed, on one line as `curl` saves it,
                 // or several joined (`}{`, one per line, one after another).
                 line += skip_bytes(&mut input, n, &label)?;
-                wrapped = true;
+                page = path;
                 Layout::Array
             } else if parsed.is_ok() || (line1.len() > 1 && line1.ends_with(b"}")) {
                 // A first line that is a whole object (even a broken one):
@@ -721,7 +739,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
     let mut st = JsonState {
         rdr: input,
         layout,
-        splitter: Splitter::new(layout, line).in_wrapper(wrapped),
+        splitter: Splitter::new(layout, line).in_page(page),
         buf: Vec::new(),
         line: 0,
         pending: VecDeque::new(),
@@ -769,10 +787,9 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
     Ok(RecordSource::new(Kind::Json(Box::new(st)), headers, label))
 }
 
-/// Keys under which helpdesk APIs return a page of records when it is the
-/// page's first key (Zendesk `tickets`, ServiceNow `result`, and the generic
-/// ones). Salesforce's `records` and Jira's `issues` come after counts, so
-/// those pages are not recognised yet.
+/// Keys under which helpdesk APIs return a page of records (Zendesk
+/// `tickets`, ServiceNow `result`, Salesforce `records`, Jira `issues`,
+/// Intercom `conversations`, and the generic ones).
 const PAGE_KEYS: &[&str] = &[
     "tickets",
     "conversations",
@@ -790,42 +807,47 @@ const PAGE_KEYS: &[&str] = &[
     "values",
 ];
 
-/// Where the records of an API page start (the byte after its array's `[`),
-/// when the input is one: an object whose first key is a page key
-/// ([`PAGE_KEYS`]) holding an array of objects (or an empty one), and, when
-/// the first line is a whole object (`first_line`, a page on one line as
-/// `curl` saves it), none of whose other keys is a ticket field (a ticket
-/// record that starts with `{"items":[{…}],"id":7,"created_at":…` is a JSON
-/// lines record). A ticket that starts with some other list (Freshdesk's
-/// `{"cc_emails":[],…}`, `{"comments":[{…}],…}`) is never a page, nor is
-/// anything in a file named `.jsonl` or `.ndjson`. Later pages, however
-/// joined, are read by the splitter ([`json::Splitter`]).
+/// Where the records of an API page sit (the path of keys to the array)
+/// and start (the byte after its `[`), when the input is one: an object
+/// with a page key ([`PAGE_KEYS`], or one under HAL's `_embedded`) holding
+/// an array of objects (or an empty one), and counts, links and cursors
+/// beside it ([`json::page_opening`]) but no ticket field. A ticket record
+/// holding a list under a page key (`{"id": 7, "items": [{…}], "created_at":
+/// …}`) has ticket fields beside it, so it stays a record; so does a ticket
+/// that starts with some other list (Freshdesk's `{"cc_emails":[],…}`), and
+/// anything in a file named `.jsonl` or `.ndjson`. When the first line is a
+/// whole object (`first_line`, a page on one line as `curl` saves it), every
+/// record in its array must be an object. Later pages, however joined, are
+/// read by the splitter ([`json::Splitter`]).
 fn page_opening(
     prefix: &[u8],
     end: usize,
     first_line: Option<&serde_json::Map<String, Value>>,
     label: &str,
-) -> Option<usize> {
+) -> Option<(Vec<String>, usize)> {
     let lower = label.to_ascii_lowercase();
     if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
         return None;
     }
-    let (key, open) = json::wrapper_key(prefix)?;
-    if !PAGE_KEYS.contains(&key) {
+    let json::Opening::Page { path, open, others } =
+        json::page_opening(prefix, &|k| PAGE_KEYS.contains(&k))
+    else {
         return None;
-    }
-    let first_item = prefix[open..].iter().find(|b| !b.is_ascii_whitespace());
-    if !matches!(first_item, Some(b'{' | b']')) {
+    };
+    if others.iter().any(|k| super::fields::is_field_name(k)) {
         return None;
     }
     if let Some(obj) = first_line.filter(|_| open <= end) {
-        let fields = obj.keys().skip(1).any(|k| super::fields::is_field_name(k));
-        let items = obj.values().next().and_then(Value::as_array);
-        if fields || !items.is_some_and(|a| a.iter().all(Value::is_object)) {
+        let mut items = obj.get(path[0]);
+        for k in &path[1..] {
+            items = items.and_then(|v| v.get(*k));
+        }
+        let items = items.and_then(Value::as_array);
+        if !items.is_some_and(|a| a.iter().all(Value::is_object)) {
             return None;
         }
     }
-    Some(open)
+    Some((path.into_iter().map(str::to_string).collect(), open))
 }
 
 /// Consume `n` bytes; returns how many `\n` they held.

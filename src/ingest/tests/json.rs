@@ -314,3 +314,104 @@ fn joined_pages_are_all_read() {
         "{err}"
     );
 }
+
+/// API pages whose records come after counts, links and schemas: Salesforce
+/// (`totalSize`, `done`, `nextRecordsUrl`, two pages joined), Jira search
+/// (`expand`, `names` larger than the first peek), Intercom (`type`,
+/// `pages`) and Help Scout's HAL page (`_embedded.conversations`). Each
+/// page is read whole, and the vendors' nested keys map without `--map`.
+#[test]
+fn api_pages_with_records_after_their_counts() {
+    let opts = kpi_opts();
+    let hours = |from: chrono::DateTime<chrono::Utc>, to: Option<chrono::DateTime<chrono::Utc>>| {
+        to.map(|t| (t - from).num_seconds() as f64 / 3600.0)
+    };
+    let case = |id: u32, created: &str, closed: &str, status: &str| {
+        format!(
+            "{{\n    \"attributes\" : {{ \"type\" : \"Case\", \"url\" : \"/sobjects/Case/{id}\" }},\n    \
+             \"CaseNumber\" : \"0000{id}\",\n    \"CreatedDate\" : \"{created}\",\n    \
+             \"ClosedDate\" : {closed},\n    \"Subject\" : \"Case {id}\",\n    \"Status\" : \"{status}\",\n    \
+             \"AccountId\" : \"001A{id}\"\n  }}"
+        )
+    };
+    let salesforce = format!(
+        "{{\n  \"totalSize\" : 3,\n  \"done\" : false,\n  \"nextRecordsUrl\" : \"/query/01g-2000\",\n  \"records\" : [ {}, {} ]\n}}\n\
+         {{\n  \"totalSize\" : 3,\n  \"done\" : true,\n  \"records\" : [ {} ]\n}}\n",
+        case(1, "2024-03-01T09:00:00.000+0000", "\"2024-03-02T09:00:00.000+0000\"", "Closed"),
+        case(2, "2024-03-01T10:00:00.000+0000", "null", "New"),
+        case(3, "2024-03-03T10:00:00.000+0000", "null", "Working"),
+    );
+    let (rows, stats, _) = read_all(".json", salesforce.as_bytes(), &opts);
+    assert_eq!((stats.read, stats.accepted), (3, 3), "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(t[0].id, "00001");
+    assert_eq!(t[2].customer_id.as_deref(), Some("001A3"));
+    assert_eq!(hours(t[0].created_at, t[0].resolved_at), Some(24.0));
+
+    let names: Vec<String> = (0..300)
+        .map(|i| format!("\"customfield_{}\":\"Custom field {i}\"", 10000 + i))
+        .collect();
+    let issue = |i: u32, resolution: &str| {
+        format!(
+            "{{\"id\":\"1000{i}\",\"key\":\"SUP-{i}\",\"fields\":{{\"summary\":\"Sync fails\",\
+             \"created\":\"2024-03-01T09:00:00.000+0100\",\"resolutiondate\":\"2024-03-02T17:00:00.000+0100\",\
+             \"status\":{{\"name\":\"Done\"}},\"resolution\":{resolution},\"priority\":{{\"name\":\"High\"}},\
+             \"reporter\":{{\"emailAddress\":\"c{i}@acme.com\"}},\"labels\":[\"sync\",\"nightly\"]}}}}"
+        )
+    };
+    let jira = format!(
+        "{{\"expand\":\"names,schema\",\"startAt\":0,\"maxResults\":50,\"total\":2,\"names\":{{{}}},\"issues\":[{},{}]}}",
+        names.join(","),
+        issue(1, "{\"name\":\"Done\"}"),
+        issue(2, "{\"name\":\"Won't Do\"}"),
+    );
+    assert!(jira.find("\"issues\"").unwrap() > 4096);
+    let (rows, stats, _) = read_all(".json", jira.as_bytes(), &opts);
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(t[1].customer_id.as_deref(), Some("c2@acme.com"));
+    assert_eq!(hours(t[0].created_at, t[0].resolved_at), Some(32.0));
+    assert_eq!(t[1].resolution_code.as_deref(), Some("Won't Do"));
+    assert_eq!(t[0].tags, ["sync", "nightly"]);
+
+    let intercom = r#"{
+  "type": "conversation.list",
+  "pages": {"type": "pages", "page": 1, "per_page": 20, "total_pages": 1},
+  "total_count": 1,
+  "conversations": [
+    {"type": "conversation", "id": "1911149811", "created_at": 1709284500,
+     "source": {"type": "conversation", "body": "<p>My card was declined</p>",
+                "author": {"type": "user", "email": "a@b.com"}},
+     "state": "closed",
+     "statistics": {"first_admin_reply_at": 1709285100, "last_close_at": 1709290000},
+     "tags": {"type": "tag.list", "tags": [{"type": "tag", "name": "billing"}]}}
+  ]
+}"#;
+    let (rows, stats, _) = read_all(".json", intercom.as_bytes(), &opts);
+    assert_eq!((stats.read, stats.accepted), (1, 1), "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(
+        hours(t[0].created_at, t[0].first_response_at),
+        Some(10.0 / 60.0)
+    );
+    assert_eq!(t[0].customer_id.as_deref(), Some("a@b.com"));
+    assert_eq!(t[0].tags, ["billing"]);
+
+    let help_scout = r#"{"_embedded":{"conversations":[{"id":1,"subject":"Refund","preview":"I want a refund","status":"closed","createdAt":"2024-03-01T09:00:00Z","closedAt":"2024-03-01T12:00:00Z","primaryCustomer":{"email":"x@y.com"}},{"id":2,"subject":"Login","preview":"Cannot log in","status":"active","createdAt":"2024-03-02T09:00:00Z","closedAt":null,"primaryCustomer":{"email":"z@y.com"}}]},"_links":{"self":{"href":"/v2/conversations"}},"page":{"size":25,"totalElements":2,"totalPages":1,"number":1}}"#;
+    let (rows, stats, _) = read_all(".json", help_scout.as_bytes(), &opts);
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(hours(t[0].created_at, t[0].resolved_at), Some(3.0));
+    assert_eq!(t[1].body.as_deref(), Some("Cannot log in"));
+}
+
+/// A pretty-printed ticket record that starts with a list of objects under
+/// a page key, with ticket fields after it, is a record, not a page.
+#[test]
+fn a_pretty_record_starting_with_a_page_key_is_a_record() {
+    let records = "{\n  \"items\": [{\"sku\": \"A\"}],\n  \"id\": 7,\n  \"body\": \"x\"\n}\n\
+                   {\n  \"items\": [],\n  \"id\": 8,\n  \"body\": \"y\"\n}\n";
+    let (rows, stats, _) = read_all(".json", records.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+    assert_eq!(tickets(&rows)[1].id, "8");
+}
