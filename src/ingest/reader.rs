@@ -48,6 +48,72 @@ pub struct TicketReader {
     /// about once in 10^7 exports of a million rows), rows that repeat one,
     /// and the first such row (id, line).
     ids: RepeatedIds,
+    /// Tickets answered or resolved before they were created.
+    spans: NegativeSpans,
+}
+
+/// Tickets whose first response or resolution comes before their creation.
+/// KPIs leave such a span out of the time figures (it is a data error, not
+/// a fast answer), so a column read wrongly (minutes holding milliseconds
+/// read as 2011 timestamps, two columns in different time zones) would
+/// otherwise just thin the medians without a word: the reader counts them
+/// per field and warns once the input is read.
+#[derive(Default)]
+struct NegativeSpans {
+    /// Per field (first response, resolution): tickets, and the first one's
+    /// line, creation and end as written in the message.
+    fields: [(u64, Option<(u64, String)>); 2],
+}
+
+impl NegativeSpans {
+    /// Record an accepted ticket.
+    fn add(&mut self, t: &crate::Ticket, line: u64) {
+        let before =
+            |span: Option<f64>, at: Option<DateTime<Utc>>, what: &str, unit: &str| match span {
+                Some(v) => (v < 0.0).then(|| format!("{what} after {v} {unit}")),
+                None => at.filter(|at| *at < t.created_at).map(|at| {
+                    format!(
+                        "created {}, {what} {}",
+                        t.created_at.to_rfc3339(),
+                        at.to_rfc3339()
+                    )
+                }),
+            };
+        let found = [
+            before(
+                t.first_response_minutes,
+                t.first_response_at,
+                "answered",
+                "min",
+            ),
+            before(t.resolution_hours, t.resolved_at, "resolved", "h"),
+        ];
+        for (slot, f) in self.fields.iter_mut().zip(found) {
+            if let Some(what) = f {
+                slot.0 += 1;
+                slot.1.get_or_insert((line, what));
+            }
+        }
+    }
+
+    /// One warning per field with such tickets; `columns` names the
+    /// columns read for first response and resolution.
+    fn warnings(&self, columns: [Option<&str>; 2]) -> Vec<String> {
+        let names = ["first response", "resolution"];
+        self.fields
+            .iter()
+            .zip(names)
+            .zip(columns)
+            .filter_map(|(((n, first), name), column)| {
+                let (line, what) = first.as_ref()?;
+                let column = column.map(|c| format!(" (column '{c}')")).unwrap_or_default();
+                Some(format!(
+                    "{n} ticket(s) have a {name}{column} before their creation (first at line {line}: {what}): left out of the {name} time; if this is most tickets, the column is misread (a duration read as a timestamp: give its unit with {}; or its time zone differs from the creation time's)",
+                    Setting::Unit
+                ))
+            })
+            .collect()
+    }
 }
 
 /// Rows whose ticket id was already read. An incremental API export lists a
@@ -168,6 +234,7 @@ impl TicketReader {
             ahead,
             current_line: None,
             ids: RepeatedIds::default(),
+            spans: NegativeSpans::default(),
         })
     }
 
@@ -236,6 +303,12 @@ impl Iterator for TicketReader {
             None => {
                 self.done = true;
                 self.warnings.extend(self.ids.warning());
+                let mapping = &self.converter.mapping;
+                let column = |f| mapping.get(f).map(|c| c.column.as_str());
+                let spans = self
+                    .spans
+                    .warnings([column(Field::FirstResponse), column(Field::Resolved)]);
+                self.warnings.extend(spans);
                 return None;
             }
             Some(Err(e)) => {
@@ -260,6 +333,7 @@ impl Iterator for TicketReader {
                         if keyed {
                             self.ids.add(&t.id, line);
                         }
+                        self.spans.add(&t, line);
                         Row::Ticket(t)
                     }
                     Err((reason, values)) => {

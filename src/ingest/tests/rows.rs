@@ -554,3 +554,52 @@ fn placeholder_labels_are_blank() {
     assert_eq!(t[1].customer_id.as_deref(), Some("C-1"));
     assert_eq!(t[1].agent.as_deref(), Some("ana"));
 }
+
+/// A first response or resolution before creation is counted per field
+/// and warned about once the input is read, naming the column and the
+/// first such row: a unit header naming the wrong unit (minutes holding
+/// milliseconds, read as 2011 timestamps) thinned the resolution figures
+/// without a word.
+#[test]
+fn spans_before_creation_are_warned_about() {
+    let data = "id,created_at,first_response_at,Resolution time (minutes),subject\n\
+                1,2024-03-01 09:00,2024-03-01 09:30,1296000000,a\n\
+                2,2024-03-02 09:00,2024-03-02 08:00,1300000000,b\n\
+                3,2024-03-03 09:00,2024-03-03 09:10,,c\n";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 3, "{rows:?}");
+    let w: Vec<&String> = r
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("before their creation"))
+        .collect();
+    assert_eq!(w.len(), 2, "{:?}", r.warnings());
+    assert!(
+        w[0].starts_with("1 ticket(s) have a first response (column 'first_response_at') before their creation (first at line 3: created 2024-03-02T09:00:00+00:00, answered 2024-03-02T08:00:00+00:00)"),
+        "{}",
+        w[0]
+    );
+    assert!(
+        w[1].starts_with("2 ticket(s) have a resolution (column 'Resolution time (minutes)') before their creation (first at line 2: created 2024-03-01T09:00:00+00:00, resolved 2011-"),
+        "{}",
+        w[1]
+    );
+    // A negative duration counts too; spans that start at creation do not.
+    let (_, _, r) = read_all(
+        ".csv",
+        b"id,created_at,First response time in minutes,resolved_at,subject\n\
+          1,2024-03-01 09:00,-5,2024-03-01 09:00,a\n",
+        &kpi_opts(),
+    );
+    let w: Vec<&String> = r
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("before their creation"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", r.warnings());
+    assert!(
+        w[0].contains("(first at line 2: answered after -5 min)"),
+        "{}",
+        w[0]
+    );
+}
