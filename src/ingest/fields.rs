@@ -585,15 +585,23 @@ impl std::fmt::Display for Field {
 /// a ticket field: a field's own name, header spelling or JSON path,
 /// compared as headers are ([`normalize_header`]).
 pub(crate) fn is_field_name(key: &str) -> bool {
+    field_named(key).is_some()
+}
+
+/// The field whose name, alias or JSON path `key` is (matched like
+/// headers: case and punctuation aside).
+pub(crate) fn field_named(key: &str) -> Option<Field> {
     let n = normalize_header(key);
-    !n.is_empty()
-        && Field::ALL.iter().any(|f| {
-            f.own_names()
-                .iter()
-                .chain(f.aliases())
-                .chain(f.json_aliases())
-                .any(|a| normalize_header(a) == n)
-        })
+    if n.is_empty() {
+        return None;
+    }
+    Field::ALL.iter().copied().find(|f| {
+        f.own_names()
+            .iter()
+            .chain(f.aliases())
+            .chain(f.json_aliases())
+            .any(|a| normalize_header(a) == n)
+    })
 }
 
 /// Normalise a header for matching: lower-case letters and digits only.

@@ -85,6 +85,18 @@ fn match_unit_suffixed(headers: &[String], field: Field, taken: &[bool]) -> Opti
     })
 }
 
+/// The first JSON alias path (`fields.resolution.name`) one of whose
+/// parents (`fields.resolution`) is a sampled key: a nested object that was
+/// null (or empty) in every sampled record, as it is on the newest tickets
+/// of a page (unresolved, unassigned, unrated), and holds the field's value
+/// in later ones.
+fn under_null_parent<'a>(headers: &[String], aliases: &[&'a str]) -> Option<&'a str> {
+    aliases.iter().copied().find(|a| {
+        a.match_indices('.')
+            .any(|(i, _)| headers.iter().any(|h| h == &a[..i]))
+    })
+}
+
 /// Build the mapping. Returns it and the extra JSONL keys it reads by name.
 ///
 /// Order: `--map` first (always wins, and its columns are not auto-claimed
@@ -157,6 +169,18 @@ pub(crate) fn resolve(
         {
             taken[i] = true;
             (i, headers[i].clone(), MatchedBy::Header)
+        } else if let Some(path) = req
+            .allow_extra
+            .then(|| under_null_parent(headers, field.json_aliases()))
+            .flatten()
+        {
+            // Read by name: the object holding it was null in every
+            // sampled record (Jira's `fields.resolution` on open issues).
+            let pos = extra.iter().position(|k| k == path).unwrap_or_else(|| {
+                extra.push(path.to_string());
+                extra.len() - 1
+            });
+            (headers.len() + pos, path.to_string(), MatchedBy::Header)
         } else {
             continue;
         };

@@ -303,6 +303,7 @@ impl Iterator for TicketReader {
             None => {
                 self.done = true;
                 self.warnings.extend(self.ids.warning());
+                self.warnings.extend(self.source.late_keys_warning());
                 let mapping = &self.converter.mapping;
                 let column = |f| mapping.get(f).map(|c| c.column.as_str());
                 let spans = self

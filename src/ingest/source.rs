@@ -37,9 +37,12 @@ const PEEK_MIN: usize = 4096;
 const BUF_SIZE: usize = 1 << 20;
 /// JSON objects read ahead to collect the column names (keys of the first
 /// objects, not only the first one: a key may be null or missing there).
-const JSON_SAMPLE: usize = 100;
+const JSON_SAMPLE: usize = 1_000;
 /// ... or this many bytes of them, whichever comes first.
-const JSON_SAMPLE_BYTES: usize = 1 << 20;
+const JSON_SAMPLE_BYTES: usize = 4 << 20;
+/// Most JSON keys remembered as checked for a late ticket field (bounds
+/// memory when every record brings new keys).
+const MAX_KNOWN_KEYS: usize = 100_000;
 
 type Input = Box<dyn BufRead + Send>;
 
@@ -140,8 +143,19 @@ struct JsonState {
     pending: VecDeque<JsonItem>,
     /// The text of the value just yielded (for the rejects file).
     last_raw: String,
-    /// Which `--map` keys read by name occurred at least once.
+    /// Which `--map` keys read by name occurred at least once (keys the
+    /// mapping chose itself start as seen: they may never occur).
     seen: Vec<bool>,
+    /// Keys named like a ticket field that first occur after the sample
+    /// the column names came from (so nothing reads them): how many
+    /// records hold one, and the first (key, line).
+    late: (u64, Option<(String, u64, Field)>),
+    /// The column names and keys read by name, to spot late keys.
+    known: std::collections::HashSet<String>,
+    /// Fields the mapping found no column for: only their keys are late.
+    unmapped: Vec<Field>,
+    /// Objects the column names were taken from.
+    sampled: usize,
 }
 
 /// A stream of raw records with their header.
@@ -325,6 +339,43 @@ impl RecordSource {
                 .filter_map(|c| keys.get(c.index).map(|k| (c.index, c.field, (*k).clone())))
                 .collect();
         }
+        if let Kind::Json(st) = &mut self.kind {
+            let first = self.headers.len();
+            for c in mapping.columns() {
+                if c.index >= first && c.how != super::mapping::MatchedBy::Mapping {
+                    if let Some(s) = st.seen.get_mut(c.index - first) {
+                        *s = true;
+                    }
+                }
+            }
+            st.known = self
+                .headers
+                .iter()
+                .chain(&self.extra_keys)
+                .cloned()
+                .collect();
+            st.unmapped = Field::ALL
+                .iter()
+                .copied()
+                .filter(|f| !mapping.has(*f))
+                .collect();
+        }
+    }
+
+    /// JSON: a warning when keys named like a ticket field first occurred
+    /// after the records the column names were taken from, so they were
+    /// not read (a CSAT that no early ticket had).
+    pub fn late_keys_warning(&self) -> Option<String> {
+        let Kind::Json(st) = &self.kind else {
+            return None;
+        };
+        let (key, line, field) = st.late.1.as_ref()?;
+        Some(format!(
+            "{} record(s) hold keys first seen after the first {} records the columns were taken from, so they were not read (first: '{key}' at line {line}, a {field} key); read it with {} {field}={key}",
+            st.late.0,
+            st.sampled,
+            Setting::Map
+        ))
     }
 
     /// The delimiter in use (CSV), for encoding raw rejected records.
@@ -481,6 +532,25 @@ impl RecordSource {
                         for (k, key) in self.extra_keys.iter().enumerate() {
                             if flat.contains_key(key) {
                                 st.seen[k] = true;
+                            }
+                        }
+                        if !st.unmapped.is_empty() {
+                            let mut late = None;
+                            for (k, v) in &flat {
+                                if v.is_null() || st.known.contains(k) {
+                                    continue;
+                                }
+                                let field = super::fields::field_named(k);
+                                if let Some(f) = field.filter(|f| st.unmapped.contains(f)) {
+                                    late.get_or_insert((k, f));
+                                } else if st.known.len() < MAX_KNOWN_KEYS {
+                                    // Checked once: custom fields and the like.
+                                    st.known.insert(k.clone());
+                                }
+                            }
+                            if let Some((k, f)) = late {
+                                st.late.0 += 1;
+                                st.late.1.get_or_insert_with(|| (k.clone(), line, f));
                             }
                         }
                         let item = match nested_object(&flat, &self.mapped) {
@@ -745,6 +815,10 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         pending: VecDeque::new(),
         last_raw: String::new(),
         seen: Vec::new(),
+        late: (0, None),
+        known: std::collections::HashSet::new(),
+        unmapped: Vec::new(),
+        sampled: 0,
     };
     let mut headers: Vec<String> = Vec::new();
     let mut known = std::collections::HashSet::new();
@@ -773,6 +847,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         .flat_map(|h| h.match_indices('.').map(|(i, _)| h[..i].to_string()))
         .collect();
     headers.retain(|h| !parents.contains(h));
+    st.sampled = objects;
     if objects == 0 {
         let (line, message) = match st.pending.front() {
             Some(JsonItem::Reject(r)) => (r.line, r.reason.clone()),

@@ -139,11 +139,11 @@ fn map_to_an_object_or_a_missing_path_is_an_error() {
 fn nested_object_where_a_value_is_expected_is_a_clear_reject() {
     // `rating` is null in every sampled object, then an object.
     let mut data = String::new();
-    for i in 0..120 {
+    for i in 0..1020 {
         data.push_str(&format!("{{\"id\":{i},\"body\":\"b\",\"rating\":null}}\n"));
     }
     data.push_str(
-        "{\"id\":120,\"body\":\"b\",\"rating\":{\"score\":\"good\"},\"late_key\":\"v\"}\n",
+        "{\"id\":1020,\"body\":\"b\",\"rating\":{\"score\":\"good\"},\"late_key\":\"v\"}\n",
     );
     let opts = IngestOptions {
         map: vec![("team".into(), "late_key".into())],
@@ -152,11 +152,11 @@ fn nested_object_where_a_value_is_expected_is_a_clear_reject() {
     let (rows, stats, r) = read_all(".jsonl", data.as_bytes(), &opts);
     assert_eq!(mapped(&r, Field::Csat).as_deref(), Some("rating"));
     assert!(r.mapping().to_string().contains("read by name"));
-    assert_eq!((stats.accepted, stats.rejected), (120, 1));
+    assert_eq!((stats.accepted, stats.rejected), (1020, 1));
     assert_eq!(
         rejects(&rows),
         vec![(
-            121,
+            1021,
             "nested object in key 'rating' where a csat value is expected (map one of its fields with a dotted path, e.g. `map` csat=rating.score)".to_string()
         )]
     );
@@ -414,4 +414,68 @@ fn a_pretty_record_starting_with_a_page_key_is_a_record() {
     let (rows, stats, _) = read_all(".json", records.as_bytes(), &IngestOptions::default());
     assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
     assert_eq!(tickets(&rows)[1].id, "8");
+}
+
+/// A nested object null in every sampled record (Jira's `fields.resolution`
+/// on the newest, unresolved issues of a page) is still read by its known
+/// path in later records; a key named like an unmapped field that first
+/// occurs after the sample (a rating only later tickets have) is warned
+/// about instead of dropped in silence.
+#[test]
+fn keys_that_appear_after_the_sample() {
+    let issue = |i: usize| {
+        let resolution = if i > 1100 {
+            "{\"name\":\"Duplicate\"}"
+        } else {
+            "null"
+        };
+        format!(
+            "{{\"id\":\"{i}\",\"fields\":{{\"summary\":\"Sync fails\",\"created\":\"2024-03-01T09:00:00.000+0100\",\
+             \"status\":{{\"name\":\"Closed\"}},\"resolution\":{resolution}}}}}"
+        )
+    };
+    let issues: Vec<String> = (1..=1200).map(issue).collect();
+    let page = format!("{{\"total\":1200,\"issues\":[{}]}}", issues.join(",\n"));
+    let (rows, stats, r) = read_all(".json", page.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1200);
+    let col = r
+        .mapping()
+        .get(crate::ingest::Field::ResolutionCode)
+        .unwrap();
+    assert_eq!(col.column, "fields.resolution.name");
+    let t = tickets(&rows);
+    assert_eq!(t[1199].resolution_code.as_deref(), Some("Duplicate"));
+    assert_eq!(t[0].resolution_code, None);
+    // Null throughout: mapped, never seen, and no error.
+    let page = format!(
+        "{{\"total\":3,\"issues\":[{}]}}",
+        (1..=3).map(issue).collect::<Vec<_>>().join(",")
+    );
+    let (_, stats, _) = read_all(".json", page.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 3);
+
+    let lines: Vec<String> = (1..=1200)
+        .map(|i| {
+            let rating = if i > 1050 {
+                format!(",\"conversation_rating\":{{\"rating\":{}}}", i % 5 + 1)
+            } else {
+                String::new()
+            };
+            format!("{{\"id\":{i},\"created_at\":1709284500,\"body\":\"x\"{rating}}}")
+        })
+        .collect();
+    let (_, stats, r) = read_all(".jsonl", lines.join("\n").as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1200);
+    let w: Vec<&String> = r
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("first seen after"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", r.warnings());
+    assert!(
+        w[0].starts_with("150 record(s) hold keys first seen after the first 1000 records")
+            && w[0].contains("(first: 'conversation_rating.rating' at line 1051, a csat key)"),
+        "{}",
+        w[0]
+    );
 }
