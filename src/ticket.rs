@@ -412,7 +412,7 @@ pub struct EnrichedTicket {
 
 /// The grouping dimensions that are ticket fields or model outputs (what
 /// [`EnrichedTicket::dimension`] knows besides a taxonomy's name).
-pub const FIELD_DIMENSIONS: [&str; 15] = [
+pub const FIELD_DIMENSIONS: [&str; 16] = [
     "channel",
     "priority",
     "agent",
@@ -420,6 +420,7 @@ pub const FIELD_DIMENSIONS: [&str; 15] = [
     "tier",
     "group",
     "status",
+    "resolution_code",
     "customer",
     "customer_id",
     "topic",
@@ -448,6 +449,9 @@ pub enum Dimension {
     Team,
     /// `status`.
     Status,
+    /// `resolution_code`: how a ticket was closed (Jira's resolution,
+    /// ServiceNow's close code).
+    ResolutionCode,
     /// `customer` (alias `customer_id`).
     Customer,
     /// `topic`: the model's topic head.
@@ -478,6 +482,7 @@ impl Dimension {
             "agent" => Agent,
             "team" | "tier" | "group" => Team,
             "status" => Status,
+            "resolution_code" => ResolutionCode,
             "customer" | "customer_id" => Customer,
             "topic" => Topic,
             "sentiment" => Sentiment,
@@ -571,6 +576,7 @@ impl EnrichedTicket {
             Dimension::Agent => borrowed(&t.agent),
             Dimension::Team => borrowed(&t.team),
             Dimension::Status => borrowed(&t.status),
+            Dimension::ResolutionCode => borrowed(&t.resolution_code),
             Dimension::Customer => borrowed(&t.customer_id),
             Dimension::Topic => self
                 .prediction
@@ -922,6 +928,15 @@ mod tests {
         assert_eq!(c, Dimension::Taxonomy("category".into()));
         assert!(c.is_multi_valued() && Dimension::Tag.is_multi_valued());
         assert!(!Dimension::Channel.is_multi_valued());
+        let t = EnrichedTicket::new(Ticket {
+            resolution_code: Some("Won't Do".into()),
+            ..Default::default()
+        });
+        assert_eq!(t.dimension("resolution_code").as_deref(), Some("Won't Do"));
+        assert_eq!(
+            EnrichedTicket::new(Ticket::default()).dimension("resolution_code"),
+            None
+        );
     }
 
     fn ticket(status: Option<&str>, resolved: bool, hours: Option<f64>) -> Ticket {

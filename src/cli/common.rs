@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use ticketlens::ingest::conversations::ConversationOptions;
 use ticketlens::ingest::time::DateOrder;
 use ticketlens::ingest::{
-    ColumnMapping, DataQuality, IngestOptions, InputFormat, InputSource, RejectPolicy,
+    ColumnMapping, CsatScale, DataQuality, IngestOptions, InputFormat, InputSource, RejectPolicy,
 };
 use ticketlens::model::{Classifier, ClassifierOptions, ModelSource};
 use ticketlens::pipeline::load::{LoadOptions, Open, RejectOutput};
@@ -53,6 +53,23 @@ pub struct ReadArgs {
     /// seconds, minutes, hours, days; fields: first_response, resolved, handle_time; repeatable).
     #[arg(long = "unit", value_name = "FIELD=UNIT")]
     pub units: Vec<String>,
+    /// Scale of the CSAT answers: 5 (1–5, default) or 3 (1–3, three faces: read as 1, 3, 5,
+    /// so only the top answer counts as satisfied).
+    #[arg(long = "csat-scale", value_enum, default_value = "5")]
+    pub csat_scale: CsatScaleArg,
+}
+
+/// `--csat-scale` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, Serialize)]
+pub enum CsatScaleArg {
+    /// 1–5.
+    #[value(name = "5")]
+    #[serde(rename = "5")]
+    Five,
+    /// 1–3.
+    #[value(name = "3")]
+    #[serde(rename = "3")]
+    Three,
 }
 
 /// `--date-order` values.
@@ -193,6 +210,10 @@ impl InputArgs {
             }),
             date_formats: parse_pairs(&self.read.date_formats, "--date-format")?,
             units: parse_pairs(&self.read.units, "--unit")?,
+            csat_scale: match self.read.csat_scale {
+                CsatScaleArg::Five => CsatScale::OneToFive,
+                CsatScaleArg::Three => CsatScale::OneToThree,
+            },
             // Printed by the reader that reads the rows (stdin can be read once).
             on_mapping: self
                 .explain_mapping

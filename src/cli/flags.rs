@@ -18,6 +18,7 @@ pub fn flag(s: Setting) -> Option<&'static str> {
         Setting::DateFormat => "--date-format",
         Setting::DateOrder => "--date-order",
         Setting::Unit => "--unit",
+        Setting::CsatScale => "--csat-scale",
         Setting::MaxRejectRate => "--max-reject-rate",
         Setting::Strict => "--strict",
         Setting::ExplainMapping => "--explain-mapping",

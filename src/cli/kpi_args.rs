@@ -10,8 +10,9 @@ use ticketlens::period::Period;
 #[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct KpiArgs {
     /// Group KPIs by these dimensions (comma-separated): channel, priority, agent, team, status,
-    /// customer, topic, sentiment, theme, tag (a ticket counts under each of its tags), language
-    /// (read from an enriched file's `language` column, else detected from the text).
+    /// resolution_code, customer, topic, sentiment, theme, tag (a ticket counts under each of its
+    /// tags), language (read from an enriched file's `language` column, else detected from the
+    /// text).
     #[arg(long, value_delimiter = ',', value_name = "DIMS")]
     pub by: Vec<String>,
     /// Also report per period (ISO weeks for `week`). `analyze` defaults to week.

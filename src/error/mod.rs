@@ -158,6 +158,8 @@ pub enum Setting {
     DateOrder,
     /// The unit of a duration column.
     Unit,
+    /// The scale CSAT answers are on (1–5 or 1–3).
+    CsatScale,
     /// The largest rejected share before a run fails.
     MaxRejectRate,
     /// Fail on any rejected row.
@@ -217,6 +219,7 @@ impl Setting {
         Setting::DateFormat,
         Setting::DateOrder,
         Setting::Unit,
+        Setting::CsatScale,
         Setting::MaxRejectRate,
         Setting::Strict,
         Setting::ExplainMapping,
@@ -254,6 +257,7 @@ impl Setting {
             Setting::DateFormat => "date_formats",
             Setting::DateOrder => "date_order",
             Setting::Unit => "units",
+            Setting::CsatScale => "csat_scale",
             Setting::MaxRejectRate => "max_reject_rate",
             Setting::Strict => "strict",
             Setting::ExplainMapping => "explain_mapping",

@@ -6,7 +6,7 @@ use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
 use super::values::{
     is_blank, label, label_str, parse_bool, parse_count, parse_handle_minutes, parse_score,
-    parse_tags, parse_time_or_span, text, TimeOrSpan,
+    parse_score_in, parse_tags, parse_time_or_span, text, TimeOrSpan,
 };
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
@@ -24,6 +24,8 @@ pub(crate) struct Converter {
     pub n_headers: usize,
     /// Per-column reading plans, inferred from the sample.
     pub plans: ColumnPlans,
+    /// The scale CSAT answers are on; scores are kept on 1–5.
+    pub csat_scale: super::CsatScale,
 }
 
 /// How each typed column is read, decided once per input (see `infer`).
@@ -206,7 +208,23 @@ impl Converter {
             (Field::Ces, &mut t.ces),
         ] {
             if let Some((c, v)) = self.cell(values, field) {
-                *slot = parse_score(field, &c.column, v, self.plans.number_style(field))?;
+                let style = self.plans.number_style(field);
+                *slot = if field == Field::Csat {
+                    let scale = self.csat_scale;
+                    let answer = parse_score_in(field, &c.column, v, style, scale.range());
+                    let answer = answer.map_err(|e| match scale {
+                        super::CsatScale::OneToThree => {
+                            format!(
+                                "{e} (the CSAT scale is set to 1–3 by {})",
+                                crate::error::Setting::CsatScale
+                            )
+                        }
+                        super::CsatScale::OneToFive => e,
+                    });
+                    answer?.map(|a| scale.to_five(a))
+                } else {
+                    parse_score(field, &c.column, v, style)?
+                };
             }
         }
         if let Some((_, v)) = self.cell(values, Field::Tags) {

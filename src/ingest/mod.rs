@@ -103,6 +103,36 @@ pub enum InputFormat {
     ArrowIpc,
 }
 
+/// The scale a CSAT survey is answered on. CSAT is the share of answers
+/// in the top two boxes of five (4 and 5: "satisfied"), the top-two-box
+/// convention of CSAT surveys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsatScale {
+    /// 1–5 (stars, the usual): answers read as they are.
+    #[default]
+    OneToFive,
+    /// 1–3 (three faces: unhappy, neutral, happy): read as 1, 3 and 5 on
+    /// the 1–5 scale, so only "happy" counts as satisfied. A text rating
+    /// `good`/`bad` is 3/1 here.
+    OneToThree,
+}
+
+impl CsatScale {
+    /// The valid answers: `(lowest, highest)`.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            CsatScale::OneToFive => (1.0, 5.0),
+            CsatScale::OneToThree => (1.0, 3.0),
+        }
+    }
+
+    /// An answer on this scale as a score on 1–5 (linear: 1 → 1, top → 5).
+    pub fn to_five(self, answer: f64) -> f64 {
+        let (lo, hi) = self.range();
+        1.0 + (answer - lo) * 4.0 / (hi - lo)
+    }
+}
+
 /// How to read and map the input.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
@@ -135,6 +165,8 @@ pub struct IngestOptions {
     /// `--unit FIELD=UNIT`: the unit of plain numbers in a duration field
     /// (first_response, resolved), overriding what the header says.
     pub units: Vec<(String, String)>,
+    /// `--csat-scale`: the scale CSAT answers are on.
+    pub csat_scale: CsatScale,
     /// Called with the column mapping each time an input is opened with
     /// these options (`--explain-mapping` prints it). A hook rather than a
     /// separate "open and print" step because stdin can only be read once:
@@ -156,6 +188,7 @@ impl Default for IngestOptions {
             date_order: None,
             date_formats: Vec::new(),
             units: Vec::new(),
+            csat_scale: CsatScale::default(),
             on_mapping: None,
         }
     }

@@ -50,6 +50,24 @@ pub struct TicketReader {
     ids: RepeatedIds,
     /// Tickets answered or resolved before they were created.
     spans: NegativeSpans,
+    /// CSAT answers read, and the highest.
+    csat: (u64, f64),
+}
+
+/// CSAT answers needed before "none is above 3" suggests a 1–3 scale.
+const CSAT_SCALE_ANSWERS: u64 = 20;
+
+/// The warning when a CSAT column holds many answers and none above 3: a
+/// 1–3 survey (three faces) read on the 1–5 scale, where only 4 and 5
+/// count as satisfied, would report a CSAT of 0 % without a word.
+fn csat_scale_warning((answers, max): (u64, f64), column: Option<&str>) -> Option<String> {
+    (answers >= CSAT_SCALE_ANSWERS && max <= 3.0).then(|| {
+        let column = column.map(|c| format!(" (column '{c}')")).unwrap_or_default();
+        format!(
+            "all {answers} CSAT answers{column} are 3 or less: CSAT counts 4–5 of 5 as satisfied, so a survey on a 1–3 scale reads as 0 % satisfied; pass {} 3 if it is (1, 2, 3 are then read as 1, 3, 5)",
+            Setting::CsatScale
+        )
+    })
 }
 
 /// Tickets whose first response or resolution comes before their creation.
@@ -219,6 +237,7 @@ impl TicketReader {
             require_text: opts.require_text,
             n_headers: source.headers().len(),
             plans,
+            csat_scale: opts.csat_scale,
         };
         let warnings: Vec<String> = source
             .encoding_notice()
@@ -235,6 +254,7 @@ impl TicketReader {
             current_line: None,
             ids: RepeatedIds::default(),
             spans: NegativeSpans::default(),
+            csat: (0, f64::NEG_INFINITY),
         })
     }
 
@@ -310,6 +330,10 @@ impl Iterator for TicketReader {
                     .spans
                     .warnings([column(Field::FirstResponse), column(Field::Resolved)]);
                 self.warnings.extend(spans);
+                if self.converter.csat_scale == super::CsatScale::OneToFive {
+                    let csat = csat_scale_warning(self.csat, column(Field::Csat));
+                    self.warnings.extend(csat);
+                }
                 return None;
             }
             Some(Err(e)) => {
@@ -335,6 +359,9 @@ impl Iterator for TicketReader {
                             self.ids.add(&t.id, line);
                         }
                         self.spans.add(&t, line);
+                        if let Some(c) = t.csat {
+                            self.csat = (self.csat.0 + 1, self.csat.1.max(c));
+                        }
                         Row::Ticket(t)
                     }
                     Err((reason, values)) => {

@@ -119,19 +119,31 @@ pub(crate) fn parse_score(
     s: &str,
     style: NumberStyle,
 ) -> Result<Option<f64>, String> {
-    if is_blank(s) {
-        return Ok(None);
-    }
-    let t = s.trim();
-    let (lo, hi) = match field {
+    let range = match field {
         Field::Csat => (1.0, 5.0),
         Field::Nps => (0.0, 10.0),
         _ => (1.0, 7.0),
     };
+    parse_score_in(field, col, s, style, range)
+}
+
+/// [`parse_score`] with the valid range given (`lo`, `hi`): a CSAT text
+/// rating is `hi` (good) or `lo` (bad).
+pub(crate) fn parse_score_in(
+    field: Field,
+    col: &str,
+    s: &str,
+    style: NumberStyle,
+    (lo, hi): (f64, f64),
+) -> Result<Option<f64>, String> {
+    if is_blank(s) {
+        return Ok(None);
+    }
+    let t = s.trim();
     if field == Field::Csat {
         match t.to_ascii_lowercase().as_str() {
-            "good" | "satisfied" => return Ok(Some(5.0)),
-            "bad" | "unsatisfied" | "dissatisfied" => return Ok(Some(1.0)),
+            "good" | "satisfied" => return Ok(Some(hi)),
+            "bad" | "unsatisfied" | "dissatisfied" => return Ok(Some(lo)),
             "offered" | "unoffered" | "not offered" => return Ok(None),
             _ => {}
         }

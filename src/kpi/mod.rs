@@ -56,7 +56,7 @@ use crate::{EnrichedTicket, Error, Result};
 
 /// Dimension names accepted in `by` (those [`EnrichedTicket::dimension`] knows;
 /// a taxonomy's name too, see [`KpiOptions::validate_with`]).
-pub const DIMENSIONS: [&str; 15] = crate::ticket::FIELD_DIMENSIONS;
+pub const DIMENSIONS: [&str; 16] = crate::ticket::FIELD_DIMENSIONS;
 
 /// How to compute KPIs.
 #[derive(Debug, Clone)]

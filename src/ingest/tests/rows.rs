@@ -603,3 +603,52 @@ fn spans_before_creation_are_warned_about() {
         w[0]
     );
 }
+
+/// CSAT answers all 3 or less (a 1–3 survey read on 1–5 reads as 0 %
+/// satisfied) are warned about; on the 1–3 scale they are read as 1, 3, 5.
+#[test]
+fn a_csat_on_one_to_three_is_warned_about_and_read_with_its_scale() {
+    let mut data = String::from("id,created_at,CSAT,subject\n");
+    for i in 0..30 {
+        data.push_str(&format!("{i},2024-03-01 09:00,{},x\n", i % 3 + 1));
+    }
+    let (_, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert!(
+        r.warnings().iter().any(|w| w
+            .starts_with("all 30 CSAT answers (column 'CSAT') are 3 or less")
+            && w.contains("`csat_scale` 3")),
+        "{:?}",
+        r.warnings()
+    );
+    // Zendesk's `good` is the top of the scale: a 5, and no warning.
+    data.push_str("30,2024-03-01 09:00,good,x\n");
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[30].csat, Some(5.0));
+    assert!(!r.warnings().iter().any(|w| w.contains("CSAT")));
+    let opts = IngestOptions {
+        csat_scale: CsatScale::OneToThree,
+        ..kpi_opts()
+    };
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &opts);
+    assert_eq!(stats.rejected, 0);
+    let got: Vec<Option<f64>> = tickets(&rows)[..3].iter().map(|t| t.csat).collect();
+    assert_eq!(got, [Some(1.0), Some(3.0), Some(5.0)]);
+    assert_eq!(tickets(&rows)[30].csat, Some(5.0));
+    assert!(!r.warnings().iter().any(|w| w.contains("CSAT")));
+    // 4 is outside 1–3: a reject naming the range.
+    let (rows, _, _) = read_all(
+        ".csv",
+        b"id,created_at,CSAT,subject\n1,2024-03-01 09:00,4,x\n",
+        &opts,
+    );
+    assert_eq!(
+        rejects(&rows)[0].1,
+        "csat value 4 in column 'CSAT' outside 1–3 (the CSAT scale is set to 1–3 by `csat_scale`)"
+    );
+    let (_, _, r) = read_all(
+        ".csv",
+        "id,created_at,CSAT,subject\n".to_string().as_bytes(),
+        &kpi_opts(),
+    );
+    assert!(r.warnings().is_empty());
+}
