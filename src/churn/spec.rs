@@ -56,17 +56,10 @@ pub fn is_binary(name: &str) -> bool {
 
 /// First-response target in minutes for a ticket priority, from `targets`
 /// (the KPI engine's `--sla` targets; `None` when its class has no target).
-/// Priorities fold into the KPI classes with a few more aliases
-/// (P1/blocker/emergency → urgent, P2/major → high, P4/minor/trivial → low;
-/// unknown spellings count as normal).
+/// Priorities fold into the KPI classes as the KPI engine folds them
+/// ([`PriorityClass::parse`]; unknown spellings count as normal).
 pub fn sla_target_minutes(priority: Option<&str>, targets: &SlaTargets) -> Option<f64> {
-    let class = match priority.map(|p| p.trim().to_ascii_lowercase()).as_deref() {
-        Some("emergency" | "p1" | "blocker") => PriorityClass::Urgent,
-        Some("p2" | "major") => PriorityClass::High,
-        Some("p4" | "minor" | "trivial") => PriorityClass::Low,
-        other => PriorityClass::of(other),
-    };
-    targets.minutes(class)
+    targets.minutes(PriorityClass::of(priority))
 }
 
 /// The KPI engine's default first-response targets (urgent 60 min, high

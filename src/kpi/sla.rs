@@ -58,7 +58,8 @@ impl PriorityClass {
     /// Without such a word, a level number decides, lowest number = most
     /// urgent (ITIL/ServiceNow, Jira `P1`, incident severities): `P1`,
     /// `Sev 1`, `Sev1`, `S1`, `Severity 1`, `Priority 1` or a bare `1` →
-    /// urgent, 2 → high, 3 → normal, 4 and 5 → low. Anything else → `None`.
+    /// urgent, 2 → high, 3 → normal, 4 and 5 → low. Intercom's flag reads
+    /// `priority` → high, `not_priority` → normal. Anything else → `None`.
     pub fn parse(priority: &str) -> Option<PriorityClass> {
         let lower = priority.trim().to_lowercase();
         let words: Vec<&str> = lower
@@ -71,6 +72,14 @@ impl PriorityClass {
         }
         if pair("very", "low") {
             return Some(PriorityClass::Low);
+        }
+        // Intercom's one flag: `priority` or `not_priority`.
+        match words.as_slice() {
+            ["priority" | "prioritized" | "prioritised"] => return Some(PriorityClass::High),
+            ["not", "priority" | "prioritized" | "prioritised"] => {
+                return Some(PriorityClass::Normal)
+            }
+            _ => {}
         }
         for w in &words {
             let class = match *w {
@@ -312,6 +321,9 @@ mod tests {
             ("1 low", Low),
             ("3 high", High),
             ("2 normal", Normal),
+            // Intercom's flag.
+            ("priority", High),
+            ("not_priority", Normal),
         ];
         for (v, c) in cases {
             assert_eq!(PriorityClass::parse(v), Some(*c), "{v}");
