@@ -581,13 +581,6 @@ impl std::fmt::Display for Field {
     }
 }
 
-/// Whether `key` (a JSON key or a column name) is one ticketlens reads as
-/// a ticket field: a field's own name, header spelling or JSON path,
-/// compared as headers are ([`normalize_header`]).
-pub(crate) fn is_field_name(key: &str) -> bool {
-    field_named(key).is_some()
-}
-
 /// The field whose name, alias or JSON path `key` is (matched like
 /// headers: case and punctuation aside).
 pub(crate) fn field_named(key: &str) -> Option<Field> {

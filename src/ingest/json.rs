@@ -107,15 +107,17 @@ pub(crate) enum Layout {
 /// What the start of a JSON text says about an API page: an object one of
 /// whose members holds the array of records.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Opening<'a> {
+pub(crate) enum Opening {
     /// The records array is at `path` (one key, or `_embedded` and a key
     /// for HAL pages such as Help Scout's); `open` is the byte after its
     /// `[`; `others` are the page's other keys seen in the text (the ones
-    /// before the records, and after them where the array ends in the text).
+    /// before the records, and after them where the array ends in the
+    /// text); `whole`: the array ends within the text.
     Page {
-        path: Vec<&'a str>,
+        path: Vec<String>,
         open: usize,
-        others: Vec<&'a str>,
+        others: Vec<String>,
+        whole: bool,
     },
     /// Not a page: not an object, or an object with no records array.
     NotPage,
@@ -135,56 +137,59 @@ const EMBEDDED: &str = "_embedded";
 /// […]}`, Intercom's `{"type": "conversation.list", "pages": {…},
 /// "conversations": […]}`). A member is skipped without parsing it
 /// (strings and brackets are tracked), so the text may stop anywhere.
-pub(crate) fn page_opening<'a>(text: &'a [u8], is_page_key: &dyn Fn(&str) -> bool) -> Opening<'a> {
+pub(crate) fn page_opening(text: &[u8], is_page_key: &dyn Fn(&str) -> bool) -> Opening {
     let mut i = skip_ws(text, 0);
     if text.get(i) != Some(&b'{') {
         return Opening::NotPage;
     }
     i += 1;
-    let mut found: Option<(Vec<&str>, usize)> = None;
+    // The records' path and the byte after their `[`, once found.
+    let mut found: Option<(Vec<String>, usize)> = None;
+    let mut whole = false;
     let mut others = Vec::new();
     // The text stopped: a page if its records were seen.
-    let stop = |found: Option<(Vec<&'a str>, usize)>, others| match found {
-        Some((path, open)) => Opening::Page { path, open, others },
+    let stop = |found: Option<(Vec<String>, usize)>, others, whole| match found {
+        Some((path, open)) => Opening::Page {
+            path,
+            open,
+            others,
+            whole,
+        },
         None => Opening::Unknown,
     };
     loop {
         i = skip_ws(text, i);
         match text.get(i) {
-            None => return stop(found, others),
+            None => return stop(found, others, whole),
             Some(b'"') => {}
             _ => return Opening::NotPage,
         }
-        let key_start = i + 1;
-        let Some(len) = text[key_start..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\')
-        else {
-            return stop(found, others);
+        let Some(key_end) = value_end(text, i) else {
+            return stop(found, others, whole);
         };
-        // An escaped key is never a page key, and pages do not write them.
-        let Some(key) = (text[key_start + len] == b'"')
-            .then(|| std::str::from_utf8(&text[key_start..key_start + len]).ok())
-            .flatten()
-        else {
+        let Ok(key) = serde_json::from_slice::<String>(&text[i..key_end]) else {
             return Opening::NotPage;
         };
-        i = skip_ws(text, key_start + len + 1);
+        i = skip_ws(text, key_end);
         match text.get(i) {
-            None => return stop(found, others),
+            None => return stop(found, others, whole),
             Some(b':') => {}
             _ => return Opening::NotPage,
         }
         i = skip_ws(text, i + 1);
         let Some(&first) = text.get(i) else {
-            return stop(found, others);
+            return stop(found, others, whole);
         };
+        let mut records = false;
         if found.is_some() {
             others.push(key);
-        } else if first == b'[' && is_page_key(key) {
+        } else if first == b'[' && is_page_key(&key) {
             match text.get(skip_ws(text, i + 1)) {
                 None => return Opening::Unknown,
-                Some(b'{' | b']') => found = Some((vec![key], i + 1)),
+                Some(b'{' | b']') => {
+                    found = Some((vec![key], i + 1));
+                    records = true;
+                }
                 Some(_) => others.push(key),
             }
         } else if first == b'{' && key == EMBEDDED {
@@ -193,9 +198,14 @@ pub(crate) fn page_opening<'a>(text: &'a [u8], is_page_key: &dyn Fn(&str) -> boo
                     path,
                     open,
                     others: inner,
+                    whole: inner_whole,
                 } => {
                     found = Some((std::iter::once(key).chain(path).collect(), i + open));
                     others.extend(inner);
+                    if !inner_whole {
+                        return stop(found, others, false);
+                    }
+                    whole = true;
                 }
                 Opening::NotPage => others.push(key),
                 Opening::Unknown => return Opening::Unknown,
@@ -204,15 +214,21 @@ pub(crate) fn page_opening<'a>(text: &'a [u8], is_page_key: &dyn Fn(&str) -> boo
             others.push(key);
         }
         let Some(end) = value_end(text, i) else {
-            return stop(found, others);
+            return stop(found, others, whole);
         };
+        whole |= records;
         i = skip_ws(text, end);
         match text.get(i) {
-            None => return stop(found, others),
+            None => return stop(found, others, whole),
             Some(b',') => i += 1,
             Some(b'}') => {
                 return match found {
-                    Some((path, open)) => Opening::Page { path, open, others },
+                    Some((path, open)) => Opening::Page {
+                        path,
+                        open,
+                        others,
+                        whole,
+                    },
                     None => Opening::NotPage,
                 }
             }
@@ -650,23 +666,25 @@ mod tests {
     #[test]
     fn page_openings() {
         let keys = |k: &str| ["tickets", "records", "issues", "conversations"].contains(&k);
-        let page = |path: Vec<&'static str>, open, others: Vec<&'static str>| Opening::Page {
-            path,
+        let page = |path: &[&str], open, others: &[&str], whole| Opening::Page {
+            path: path.iter().map(|k| k.to_string()).collect(),
             open,
-            others,
+            others: others.iter().map(|k| k.to_string()).collect(),
+            whole,
         };
         assert_eq!(
             page_opening(b" {\n \"tickets\" : [ {", &keys),
-            page(vec!["tickets"], 17, vec![])
+            page(&["tickets"], 17, &[], false)
         );
-        let sf = br#"{"totalSize": 2, "done": true, "nextRecordsUrl": "/x,}]\"", "records": [{"Id": 1}], "more": 1}"#;
+        let sf = br#"{"totalSize": 2, "done": true, "next\"Url": "/x,}]\"", "records": [{"Id": 1}], "more": 1}"#;
         let open = sf.windows(2).position(|w| w == b"[{").unwrap() + 1;
         assert_eq!(
             page_opening(sf, &keys),
             page(
-                vec!["records"],
+                &["records"],
                 open,
-                vec!["totalSize", "done", "nextRecordsUrl", "more"]
+                &["totalSize", "done", "next\"Url", "more"],
+                true
             )
         );
         let jira = b"{\"expand\": \"names\", \"names\": {\"issues\": [1]}, \"issues\": []}";
@@ -676,7 +694,11 @@ mod tests {
         let hal = b"{\"_embedded\": {\"conversations\": [{\"id\": 1}]}, \"page\": {}}";
         assert_eq!(
             page_opening(hal, &keys),
-            page(vec!["_embedded", "conversations"], 33, vec!["page"])
+            page(&["_embedded", "conversations"], 33, &["page"], true)
+        );
+        assert_eq!(
+            page_opening(&hal[..40], &keys),
+            page(&["_embedded", "conversations"], 33, &[], false)
         );
         // A list of scalars under a page key is a member, not the records.
         assert_eq!(

@@ -15,6 +15,8 @@ pub(crate) struct MappingRequest<'a> {
     pub label: &'a str,
     /// JSONL: `--map` may name keys missing from the first object.
     pub allow_extra: bool,
+    /// JSON: sampled keys that were null (or `{}`) in every sampled record.
+    pub null_keys: &'a [String],
 }
 
 /// Stems of wall-clock duration headers that carry their unit as a suffix:
@@ -86,14 +88,15 @@ fn match_unit_suffixed(headers: &[String], field: Field, taken: &[bool]) -> Opti
 }
 
 /// The first JSON alias path (`fields.resolution.name`) one of whose
-/// parents (`fields.resolution`) is a sampled key: a nested object that was
-/// null (or empty) in every sampled record, as it is on the newest tickets
-/// of a page (unresolved, unassigned, unrated), and holds the field's value
-/// in later ones.
-fn under_null_parent<'a>(headers: &[String], aliases: &[&'a str]) -> Option<&'a str> {
+/// parents (`fields.resolution`) is among `null_keys`: a nested object that
+/// was null (or empty) in every sampled record, as it is on the newest
+/// tickets of a page (unresolved, unassigned, unrated), and holds the
+/// field's value in later ones. A parent that held anything else (Zendesk's
+/// `fields` list, Freshdesk's numeric `source`) is not that object.
+fn under_null_parent<'a>(null_keys: &[String], aliases: &[&'a str]) -> Option<&'a str> {
     aliases.iter().copied().find(|a| {
         a.match_indices('.')
-            .any(|(i, _)| headers.iter().any(|h| h == &a[..i]))
+            .any(|(i, _)| null_keys.iter().any(|h| h == &a[..i]))
     })
 }
 
@@ -171,7 +174,7 @@ pub(crate) fn resolve(
             (i, headers[i].clone(), MatchedBy::Header)
         } else if let Some(path) = req
             .allow_extra
-            .then(|| under_null_parent(headers, field.json_aliases()))
+            .then(|| under_null_parent(req.null_keys, field.json_aliases()))
             .flatten()
         {
             // Read by name: the object holding it was null in every

@@ -75,28 +75,44 @@ fn csat_scale_warning((answers, max): (u64, f64), column: Option<&str>) -> Optio
 /// a fast answer), so a column read wrongly (minutes holding milliseconds
 /// read as 2011 timestamps, two columns in different time zones) would
 /// otherwise just thin the medians without a word: the reader counts them
-/// per field and warns once the input is read.
+/// per field and warns once the input is read. A date without a time on
+/// the day of creation (a `Resolved` date column, read as midnight) is
+/// counted apart, with its own cause in the warning.
 #[derive(Default)]
 struct NegativeSpans {
     /// Per field (first response, resolution): tickets, and the first one's
     /// line, creation and end as written in the message.
     fields: [(u64, Option<(u64, String)>); 2],
+    /// Per field: tickets whose end is midnight of their creation day, and
+    /// the first one's line.
+    same_day_dates: [(u64, Option<u64>); 2],
 }
 
 impl NegativeSpans {
-    /// Record an accepted ticket.
-    fn add(&mut self, t: &crate::Ticket, line: u64) {
-        let before =
-            |span: Option<f64>, at: Option<DateTime<Utc>>, what: &str, unit: &str| match span {
-                Some(v) => (v < 0.0).then(|| format!("{what} after {v} {unit}")),
+    /// Record an accepted ticket; `tz` is the zone naive times were read in.
+    fn add(&mut self, t: &crate::Ticket, line: u64, tz: chrono_tz::Tz) {
+        // `Some(None)`: a date on the creation day; `Some(Some(what))`: any
+        // other span before creation.
+        let before = |span: Option<f64>,
+                      at: Option<DateTime<Utc>>,
+                      what: &str,
+                      unit: &str|
+         -> Option<Option<String>> {
+            match span {
+                Some(v) => (v < 0.0).then(|| Some(format!("{what} after {v} {unit}"))),
                 None => at.filter(|at| *at < t.created_at).map(|at| {
-                    format!(
-                        "created {}, {what} {}",
-                        t.created_at.to_rfc3339(),
-                        at.to_rfc3339()
-                    )
+                    let (end, start) = (at.with_timezone(&tz), t.created_at.with_timezone(&tz));
+                    let midnight = end.time() == chrono::NaiveTime::MIN;
+                    (!midnight || end.date_naive() != start.date_naive()).then(|| {
+                        format!(
+                            "created {}, {what} {}",
+                            t.created_at.to_rfc3339(),
+                            at.to_rfc3339()
+                        )
+                    })
                 }),
-            };
+            }
+        };
         let found = [
             before(
                 t.first_response_minutes,
@@ -106,31 +122,44 @@ impl NegativeSpans {
             ),
             before(t.resolution_hours, t.resolved_at, "resolved", "h"),
         ];
-        for (slot, f) in self.fields.iter_mut().zip(found) {
-            if let Some(what) = f {
-                slot.0 += 1;
-                slot.1.get_or_insert((line, what));
+        let slots = self.fields.iter_mut().zip(&mut self.same_day_dates);
+        for ((slot, dates), f) in slots.zip(found) {
+            match f {
+                Some(Some(what)) => {
+                    slot.0 += 1;
+                    slot.1.get_or_insert((line, what));
+                }
+                Some(None) => {
+                    dates.0 += 1;
+                    dates.1.get_or_insert(line);
+                }
+                None => {}
             }
         }
     }
 
-    /// One warning per field with such tickets; `columns` names the
-    /// columns read for first response and resolution.
+    /// The warnings (per field, at most one of each kind); `columns` names
+    /// the columns read for first response and resolution.
     fn warnings(&self, columns: [Option<&str>; 2]) -> Vec<String> {
         let names = ["first response", "resolution"];
-        self.fields
-            .iter()
-            .zip(names)
-            .zip(columns)
-            .filter_map(|(((n, first), name), column)| {
-                let (line, what) = first.as_ref()?;
-                let column = column.map(|c| format!(" (column '{c}')")).unwrap_or_default();
-                Some(format!(
+        let mut out = Vec::new();
+        for (i, (name, column)) in names.into_iter().zip(columns).enumerate() {
+            let column = column
+                .map(|c| format!(" (column '{c}')"))
+                .unwrap_or_default();
+            if let (n, Some((line, what))) = &self.fields[i] {
+                out.push(format!(
                     "{n} ticket(s) have a {name}{column} before their creation (first at line {line}: {what}): left out of the {name} time; if this is most tickets, the column is misread (a duration read as a timestamp: give its unit with {}; or its time zone differs from the creation time's)",
                     Setting::Unit
-                ))
-            })
-            .collect()
+                ));
+            }
+            if let (n, Some(line)) = &self.same_day_dates[i] {
+                out.push(format!(
+                    "{n} ticket(s) have a {name}{column} on the day they were created, written as a date without a time (first at line {line}): read as midnight, it comes before the creation time, so these are left out of the {name} time; map a column with times if the export has one"
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -193,6 +222,7 @@ impl TicketReader {
             require_text: opts.require_text,
             label: source.label(),
             allow_extra: source.is_jsonl(),
+            null_keys: source.null_keys(),
         };
         let (mut mapping, extra) = resolve(source.headers(), &req)?;
         let units = apply_units(&mut mapping, &opts.units)?;
@@ -358,7 +388,7 @@ impl Iterator for TicketReader {
                         if keyed {
                             self.ids.add(&t.id, line);
                         }
-                        self.spans.add(&t, line);
+                        self.spans.add(&t, line, self.converter.tz);
                         if let Some(c) = t.csat {
                             self.csat = (self.csat.0 + 1, self.csat.1.max(c));
                         }

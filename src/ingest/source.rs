@@ -156,6 +156,8 @@ struct JsonState {
     unmapped: Vec<Field>,
     /// Objects the column names were taken from.
     sampled: usize,
+    /// Column names that were null (or `{}`) in every one of them.
+    null_keys: Vec<String>,
 }
 
 /// A stream of raw records with their header.
@@ -312,6 +314,15 @@ impl RecordSource {
     /// True for JSON, where `--map` may name keys absent from the first objects.
     pub fn is_jsonl(&self) -> bool {
         matches!(self.kind, Kind::Json(_))
+    }
+
+    /// JSON: the column names that were null (or `{}`) in every sampled
+    /// record; empty for other formats.
+    pub fn null_keys(&self) -> &[String] {
+        match &self.kind {
+            Kind::Json(st) => &st.null_keys,
+            _ => &[],
+        }
     }
 
     /// Read these keys too (JSON only), as cells after the header's.
@@ -756,18 +767,22 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
 /// ahead (at most [`JSON_SAMPLE`]) to collect the column names.
 fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSource> {
     // A page's counts and field schemas (Jira's `names`) can fill the
-    // prefix before its records start: look further, up to [`PEEK_LIMIT`].
-    let longer;
-    let prefix = if json::page_opening(prefix, &|k| PAGE_KEYS.contains(&k))
-        == json::Opening::Unknown
-        && (prefix.len() as u64) < PEEK_LIMIT
-    {
+    // prefix before its records start, and a pretty-printed record's list
+    // under a page key can run past it before the ticket fields that say
+    // it is a record: look further, up to [`PAGE_LOOK_AHEAD`].
+    let longer: std::sync::Arc<[u8]>;
+    let undecided = match json::page_opening(prefix, &is_page_key) {
+        json::Opening::Unknown => true,
+        json::Opening::Page { whole, .. } => !whole,
+        json::Opening::NotPage => false,
+    };
+    let prefix = if undecided && (prefix.len() as u64) < PAGE_LOOK_AHEAD {
         let mut head = Vec::new();
         (&mut input)
-            .take(PEEK_LIMIT)
+            .take(PAGE_LOOK_AHEAD)
             .read_to_end(&mut head)
             .map_err(|e| Error::io(&label, e))?;
-        longer = head;
+        longer = head.into();
         input = Box::new(Cursor::new(longer.clone()).chain(input));
         &longer[..]
     } else {
@@ -819,9 +834,11 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         known: std::collections::HashSet::new(),
         unmapped: Vec::new(),
         sampled: 0,
+        null_keys: Vec::new(),
     };
     let mut headers: Vec<String> = Vec::new();
     let mut known = std::collections::HashSet::new();
+    let mut valued = std::collections::HashSet::new();
     let (mut objects, mut bytes) = (0usize, 0usize);
     while objects < JSON_SAMPLE && bytes < JSON_SAMPLE_BYTES {
         let Some(item) = read_json(&mut st, &label)? else {
@@ -830,9 +847,12 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         if let JsonItem::Obj { flat, raw, .. } = &item {
             objects += 1;
             bytes += raw.len();
-            for k in flat.keys() {
+            for (k, v) in flat {
                 if known.insert(k.clone()) {
                     headers.push(k.clone());
+                }
+                if !v.is_null() && !valued.contains(k) {
+                    valued.insert(k.clone());
                 }
             }
         }
@@ -848,6 +868,11 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         .collect();
     headers.retain(|h| !parents.contains(h));
     st.sampled = objects;
+    st.null_keys = headers
+        .iter()
+        .filter(|h| !valued.contains(*h))
+        .cloned()
+        .collect();
     if objects == 0 {
         let (line, message) = match st.pending.front() {
             Some(JsonItem::Reject(r)) => (r.line, r.reason.clone()),
@@ -882,16 +907,28 @@ const PAGE_KEYS: &[&str] = &[
     "values",
 ];
 
+/// How far [`open_json`] reads ahead to decide whether a JSON object is an
+/// API page: a records array still open after this many bytes is a page's,
+/// not a list inside one ticket.
+const PAGE_LOOK_AHEAD: u64 = 16 << 20;
+
+/// Whether a key names a page's records ([`PAGE_KEYS`]).
+fn is_page_key(key: &str) -> bool {
+    PAGE_KEYS.contains(&key)
+}
+
 /// Where the records of an API page sit (the path of keys to the array)
 /// and start (the byte after its `[`), when the input is one: an object
 /// with a page key ([`PAGE_KEYS`], or one under HAL's `_embedded`) holding
-/// an array of objects (or an empty one), and counts, links and cursors
-/// beside it ([`json::page_opening`]) but no ticket field. A ticket record
-/// holding a list under a page key (`{"id": 7, "items": [{…}], "created_at":
-/// …}`) has ticket fields beside it, so it stays a record; so does a ticket
-/// that starts with some other list (Freshdesk's `{"cc_emails":[],…}`), and
-/// anything in a file named `.jsonl` or `.ndjson`. When the first line is a
-/// whole object (`first_line`, a page on one line as `curl` saves it), every
+/// an array of objects (or an empty one), and counts, links, cursors and
+/// schemas beside it ([`json::page_opening`]). A key that identifies a
+/// ticket (its id, creation time, customer, subject or body) beside the
+/// array makes it a record holding a list (`{"id": 7, "items": [{…}],
+/// "created_at": …}`); an envelope's `status` (Kayako's HTTP 200), `type` or
+/// `source` does not. A ticket that starts with some other list
+/// (Freshdesk's `{"cc_emails":[],…}`) stays a record, and so does anything
+/// in a file named `.jsonl` or `.ndjson`. When the first line is a whole
+/// object (`first_line`, a page on one line as `curl` saves it), every
 /// record in its array must be an object. Later pages, however joined, are
 /// read by the splitter ([`json::Splitter`]).
 fn page_opening(
@@ -904,25 +941,38 @@ fn page_opening(
     if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
         return None;
     }
-    let json::Opening::Page { path, open, others } =
-        json::page_opening(prefix, &|k| PAGE_KEYS.contains(&k))
+    let json::Opening::Page {
+        path, open, others, ..
+    } = json::page_opening(prefix, &is_page_key)
     else {
         return None;
     };
-    if others.iter().any(|k| super::fields::is_field_name(k)) {
+    let identifies = |k: &String| {
+        matches!(
+            super::fields::field_named(k),
+            Some(
+                Field::TicketId
+                    | Field::CreatedAt
+                    | Field::CustomerId
+                    | Field::Subject
+                    | Field::Body
+            )
+        )
+    };
+    if others.iter().any(identifies) {
         return None;
     }
     if let Some(obj) = first_line.filter(|_| open <= end) {
-        let mut items = obj.get(path[0]);
+        let mut items = obj.get(&path[0]);
         for k in &path[1..] {
-            items = items.and_then(|v| v.get(*k));
+            items = items.and_then(|v| v.get(k));
         }
         let items = items.and_then(Value::as_array);
         if !items.is_some_and(|a| a.iter().all(Value::is_object)) {
             return None;
         }
     }
-    Some((path.into_iter().map(str::to_string).collect(), open))
+    Some((path, open))
 }
 
 /// Consume `n` bytes; returns how many `\n` they held.
@@ -970,7 +1020,7 @@ fn read_json(st: &mut JsonState, label: &str) -> Result<Option<JsonItem>> {
             return Err(Error::Parse {
                 path: label.to_string(),
                 line,
-                message: "content after the ticket array is neither whitespace nor another page (`[…]` or `{\"tickets\": […]}`): fix or remove it to read the rest".to_string(),
+                message: "content after the ticket array is neither whitespace nor another page of the same shape (an array, or an object holding its records under the same key): fix or remove it to read the rest".to_string(),
             })
         }
         Some(Piece::Truncated { line, end_line }) => Some(JsonItem::Reject(Reject {

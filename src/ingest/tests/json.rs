@@ -414,6 +414,46 @@ fn a_pretty_record_starting_with_a_page_key_is_a_record() {
     let (rows, stats, _) = read_all(".json", records.as_bytes(), &IngestOptions::default());
     assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
     assert_eq!(tickets(&rows)[1].id, "8");
+    // Also when the list runs past the first look at the input.
+    let items: Vec<String> = (0..100)
+        .map(|i| {
+            format!(
+                "    {{\"sku\": \"A{i}\", \"name\": \"{}\"}}",
+                "x".repeat(60)
+            )
+        })
+        .collect();
+    let record = |id: u32| {
+        format!(
+            "{{\n  \"items\": [\n{}\n  ],\n  \"id\": {id},\n  \"created_at\": \"2024-03-01T10:00:00Z\",\n  \"body\": \"x\"\n}}\n",
+            items.join(",\n")
+        )
+    };
+    let big = record(7) + &record(8);
+    assert!(big.find("\"id\"").unwrap() > 4096);
+    let (rows, stats, _) = read_all(".json", big.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
+    assert_eq!(tickets(&rows)[1].id, "8");
+}
+
+/// An envelope's own `status` (Kayako's HTTP 200) does not make a page a
+/// record; a schema map over 1 MiB before the records (a Jira instance
+/// with thousands of custom fields) does not hide them.
+#[test]
+fn envelopes_with_a_status_or_a_large_schema_are_pages() {
+    let kayako = "{\"status\": 200, \"data\": [{\"id\": 1, \"subject\": \"Login\", \"created_at\": \"2024-03-01T10:00:00+00:00\"}], \"resource\": \"case\", \"total_count\": 1}";
+    let (rows, stats, _) = read_all(".json", kayako.as_bytes(), &kpi_opts());
+    assert_eq!((stats.read, stats.accepted), (1, 1), "{rows:?}");
+    let names: Vec<String> = (0..30_000)
+        .map(|i| format!("\"customfield_{}\": \"Custom field number {i}\"", 10000 + i))
+        .collect();
+    let jira = format!(
+        "{{\"expand\": \"names\", \"total\": 1, \"names\": {{{}}}, \"issues\": [{{\"id\": \"1\", \"fields\": {{\"summary\": \"s\", \"created\": \"2024-03-01T10:00:00.000+0100\"}}}}]}}",
+        names.join(", ")
+    );
+    assert!(jira.len() > 1 << 20);
+    let (rows, stats, _) = read_all(".json", jira.as_bytes(), &kpi_opts());
+    assert_eq!((stats.read, stats.accepted), (1, 1), "{rows:?}");
 }
 
 /// A nested object null in every sampled record (Jira's `fields.resolution`
@@ -453,6 +493,21 @@ fn keys_that_appear_after_the_sample() {
     );
     let (_, stats, _) = read_all(".json", page.as_bytes(), &kpi_opts());
     assert_eq!(stats.accepted, 3);
+    // A parent that holds something else is not a null object: Zendesk's
+    // `fields` list and Freshdesk's numeric `source` map nothing under them.
+    let zendesk =
+        "{\"tickets\":[{\"id\":1,\"created_at\":\"2024-03-01T10:00:00Z\",\"status\":\"solved\",\
+                   \"subject\":\"s\",\"source\":2,\"fields\":[{\"id\":1,\"value\":\"x\"}]}]}";
+    let (_, stats, r) = read_all(".json", zendesk.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1);
+    for f in [
+        crate::ingest::Field::Resolved,
+        crate::ingest::Field::ResolutionCode,
+        crate::ingest::Field::CustomerId,
+        crate::ingest::Field::Body,
+    ] {
+        assert!(r.mapping().get(f).is_none(), "{f}: {}", r.mapping());
+    }
 
     let lines: Vec<String> = (1..=1200)
         .map(|i| {

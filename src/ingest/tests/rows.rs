@@ -602,6 +602,26 @@ fn spans_before_creation_are_warned_about() {
         "{}",
         w[0]
     );
+    // A date-only resolution on the day of creation has its own cause.
+    let (_, _, r) = read_all(
+        ".csv",
+        b"id,created_at,resolved_date,subject\n\
+          1,2024-03-01 10:00,2024-03-01,a\n\
+          2,2024-03-02 09:00,2024-03-04,b\n\
+          3,2024-03-03 09:00,2024-03-03,c\n",
+        &kpi_opts(),
+    );
+    let w: Vec<&String> = r
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("resolution"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", r.warnings());
+    assert!(
+        w[0].starts_with("2 ticket(s) have a resolution (column 'resolved_date') on the day they were created, written as a date without a time (first at line 2)"),
+        "{}",
+        w[0]
+    );
 }
 
 /// CSAT answers all 3 or less (a 1–3 survey read on 1–5 reads as 0 %
