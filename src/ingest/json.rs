@@ -335,6 +335,8 @@ pub(crate) struct Splitter {
     /// Current 1-based line.
     line: u64,
     done: bool,
+    /// The input ended inside an array (its `]` never came), at this line.
+    unclosed: Option<u64>,
 }
 
 impl Splitter {
@@ -345,6 +347,7 @@ impl Splitter {
             page: Vec::new(),
             line,
             done: false,
+            unclosed: None,
         }
     }
 
@@ -353,6 +356,13 @@ impl Splitter {
     pub fn in_page(mut self, path: Vec<String>) -> Self {
         self.page = path;
         self
+    }
+
+    /// The line where the input ended inside an array whose closing `]`
+    /// never came (every value before it was whole): a download cut off
+    /// between two records looks exactly like this.
+    pub fn unclosed(&self) -> Option<u64> {
+        self.unclosed
     }
 
     /// One byte, consumed; `None` at the end. Counts lines.
@@ -528,6 +538,9 @@ impl Splitter {
             let avail = input.fill_buf()?;
             if avail.is_empty() {
                 self.done = true;
+                if self.layout == Layout::Array {
+                    self.unclosed = Some(self.line);
+                }
                 return Ok(None);
             }
             let mut used = 0;

@@ -354,6 +354,7 @@ impl Iterator for TicketReader {
                 self.done = true;
                 self.warnings.extend(self.ids.warning());
                 self.warnings.extend(self.source.late_keys_warning());
+                self.warnings.extend(self.source.unclosed_warning());
                 let mapping = &self.converter.mapping;
                 let column = |f| mapping.get(f).map(|c| c.column.as_str());
                 let spans = self

@@ -373,6 +373,19 @@ impl RecordSource {
         }
     }
 
+    /// JSON: a warning when the input ended inside the ticket array (after
+    /// a whole record, but before the array's `]`): the file may be cut off.
+    pub fn unclosed_warning(&self) -> Option<String> {
+        let Kind::Json(st) = &self.kind else {
+            return None;
+        };
+        let line = st.splitter.unclosed()?;
+        Some(format!(
+            "{} ends at line {line} inside the ticket array, before its closing `]`: the file may be cut off (a download or copy that stopped early), so tickets after the last whole one may be missing",
+            self.label
+        ))
+    }
+
     /// JSON: a warning when keys named like a ticket field first occurred
     /// after the records the column names were taken from, so they were
     /// not read (a CSAT that no early ticket had).

@@ -534,3 +534,27 @@ fn keys_that_appear_after_the_sample() {
         w[0]
     );
 }
+
+/// A page or array that ends after a whole record but before its `]` (a
+/// download cut off between records) is read, with a warning that the
+/// file may be cut off; a whole file gets none.
+#[test]
+fn an_array_cut_off_between_records_is_warned_about() {
+    let cut = "{\"tickets\":[{\"id\":1,\"body\":\"a\"},\n{\"id\":2,\"body\":\"b\"}";
+    let (_, stats, r) = read_all(".json", cut.as_bytes(), &IngestOptions::default());
+    assert_eq!(stats.accepted, 2);
+    assert!(
+        r.warnings()
+            .iter()
+            .any(|w| w.contains("ends at line 2 inside the ticket array")),
+        "{:?}",
+        r.warnings()
+    );
+    for whole in [
+        "{\"tickets\":[{\"id\":1,\"body\":\"a\"}]}\n",
+        "[{\"id\":1,\"body\":\"a\"}]",
+    ] {
+        let (_, _, r) = read_all(".json", whole.as_bytes(), &IngestOptions::default());
+        assert!(r.warnings().is_empty(), "{whole}: {:?}", r.warnings());
+    }
+}
