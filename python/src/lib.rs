@@ -14,7 +14,7 @@ use ticketlens::embeddings::Embeddings;
 use ticketlens::error::Setting;
 use ticketlens::ingest::conversations::ConversationOptions;
 use ticketlens::ingest::time::DateOrder;
-use ticketlens::ingest::{IngestOptions, InputSource, Reject};
+use ticketlens::ingest::{CsatScale, IngestOptions, InputSource, Reject};
 use ticketlens::kpi::{BusinessCalendar, FcrDefinition, KpiOptions, SlaTargets};
 use ticketlens::model::{default_cache_dir, Classifier as Model, ClassifierOptions, ModelSource};
 use ticketlens::period::Period;
@@ -62,6 +62,17 @@ fn zone(timezone: &str) -> PyResult<chrono_tz::Tz> {
             "invalid timezone `{timezone}`: not an IANA time zone name"
         ))
     })
+}
+
+/// `csat_scale`: 5 (1–5) or 3 (1–3).
+fn scale(csat_scale: u8) -> PyResult<CsatScale> {
+    match csat_scale {
+        5 => Ok(CsatScale::OneToFive),
+        3 => Ok(CsatScale::OneToThree),
+        s => Err(bad(format!(
+            "invalid csat_scale `{s}`: expected 5 (1–5) or 3 (1–3)"
+        ))),
+    }
 }
 
 /// `date_order`: `dmy`, `mdy` or none.
@@ -137,7 +148,8 @@ fn exported(py: Python<'_>, t: ticketlens::pipeline::table::TicketTable) -> PyRe
 /// Read an export into typed ticket fields. Returns the table's IPC
 /// stream, the rejects, rows read, warnings and the column mapping.
 #[pyfunction]
-#[pyo3(signature = (path, text_columns=Vec::new(), mapping=Vec::new(), timezone="UTC", encoding=None, date_order=None))]
+#[pyo3(signature = (path, text_columns=Vec::new(), mapping=Vec::new(), timezone="UTC", encoding=None, date_order=None, csat_scale=5))]
+#[allow(clippy::too_many_arguments)]
 fn read_export<'py>(
     py: Python<'py>,
     path: PathBuf,
@@ -146,6 +158,7 @@ fn read_export<'py>(
     timezone: &str,
     encoding: Option<String>,
     date_order: Option<String>,
+    csat_scale: u8,
 ) -> PyResult<Exported<'py>> {
     let date_order = order(date_order.as_deref())?;
     let ingest = IngestOptions {
@@ -154,6 +167,7 @@ fn read_export<'py>(
         timezone: zone(timezone)?,
         encoding,
         date_order,
+        csat_scale: scale(csat_scale)?,
         require_created_at: false,
         require_text: false,
         ..Default::default()
@@ -200,7 +214,7 @@ fn read_conversations<'py>(
 /// KPIs of a table (an IPC stream). Returns the tidy table's IPC stream,
 /// the rejects and the whole report as kpis.json text.
 #[pyfunction]
-#[pyo3(signature = (ipc, by=Vec::new(), period=None, timezone="UTC", as_of=None, sla=None, sla_resolution=None, business_hours=None, fcr="one-touch", mapping=Vec::new(), date_order=None))]
+#[pyo3(signature = (ipc, by=Vec::new(), period=None, timezone="UTC", as_of=None, sla=None, sla_resolution=None, business_hours=None, fcr="one-touch", mapping=Vec::new(), date_order=None, csat_scale=5))]
 #[allow(clippy::too_many_arguments)]
 fn kpis_ipc<'py>(
     py: Python<'py>,
@@ -215,6 +229,7 @@ fn kpis_ipc<'py>(
     fcr: &str,
     mapping: Vec<(String, String)>,
     date_order: Option<String>,
+    csat_scale: u8,
 ) -> PyResult<(Bound<'py, PyBytes>, Rejects, String, Vec<String>)> {
     let tz = zone(timezone)?;
     let period = match period.as_deref() {
@@ -271,6 +286,7 @@ fn kpis_ipc<'py>(
         map: mapping,
         timezone: tz,
         date_order: order(date_order.as_deref())?,
+        csat_scale: scale(csat_scale)?,
         ..Default::default()
     };
     let source = memory(ipc);

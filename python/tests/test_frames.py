@@ -208,6 +208,31 @@ def test_theme_model_fits_saves_and_assigns_as_the_cli() -> None:
         raise AssertionError("a zero vector must raise")
 
 
+def test_csat_on_a_three_point_scale() -> None:
+    """csat_scale=3 reads 1, 2, 3 as 1, 3, 5 in read_export and kpis; on the
+    default scale such a column warns that it would read 0 % satisfied."""
+    rows = "".join(f"{i},2024-03-01 09:00,{i % 3 + 1},x\n" for i in range(30))
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "faces.csv")
+        with open(path, "w") as f:
+            f.write("id,created_at,CSAT,subject\n" + rows)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tickets, _ = ticketlens.read_export(path)
+        assert any("3 or less" in str(w.message) for w in caught), [str(w.message) for w in caught]
+        tickets, _ = ticketlens.read_export(path, csat_scale=3)
+        assert tickets.column("csat").to_pylist()[:3] == [1.0, 3.0, 5.0]
+        raw = pa.table({"id": [1, 2, 3], "created_at": ["2024-03-01"] * 3, "CSAT": ["1", "2", "3"]})
+        out = ticketlens.kpis(raw, csat_scale=3)
+        assert abs(out.column("csat_rate").to_pylist()[0] - 1 / 3) < 1e-9
+        try:
+            ticketlens.kpis(raw, csat_scale=4)
+        except ValueError as e:
+            assert "csat_scale" in str(e)
+        else:
+            raise AssertionError("csat_scale=4 accepted")
+
+
 def test_ray_batch_class_without_ray() -> None:
     """The Ray recipe's actor class works on plain pyarrow batches (Ray
     itself is exercised by benches/python/ray_local.py when installed)."""

@@ -68,6 +68,7 @@ def read_export(
     timezone: str = ...,
     encoding: Optional[str] = ...,
     date_order: Optional[str] = ...,
+    csat_scale: int = ...,
     conversations: bool = ...,
     bot_author: Optional[str] = ...,
     **mapping: str,
@@ -85,5 +86,6 @@ def kpis(
     fcr: str = ...,
     mapping: Optional[Mapping[str, str]] = ...,
     date_order: Optional[str] = ...,
+    csat_scale: int = ...,
     report: bool = ...,
 ) -> Any: ...

@@ -28,6 +28,7 @@ def read_export(
     timezone: str = "UTC",
     encoding: Optional[str] = None,
     date_order: Optional[str] = None,
+    csat_scale: int = 5,
     conversations: bool = False,
     bot_author: Optional[str] = None,
     **mapping: str,
@@ -60,7 +61,8 @@ def read_export(
     body). ``timezone``: the IANA zone of timestamps without an offset.
     ``encoding``: force a character encoding (``windows-1252`` …).
     ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
-    decides.
+    decides. ``csat_scale``: ``5`` (answers 1–5) or ``3`` (a three-face
+    survey, 1–3: read as 1, 3, 5, so ``csat`` stays on 1–5).
 
     ``conversations=True``: the file is a message log (Intercom conversation
     parts, Twitter/X threads, chat transcripts: a row per message), as the
@@ -96,6 +98,7 @@ def read_export(
             timezone,
             encoding,
             date_order,
+            csat_scale,
         )
     table = from_ipc(ipc)
     for note in notes:
@@ -122,6 +125,7 @@ def kpis(
     fcr: str = "one-touch",
     mapping: Optional[Mapping[str, str]] = None,
     date_order: Optional[str] = None,
+    csat_scale: int = 5,
     report: bool = False,
 ) -> Any:
     """Support KPIs of a table of tickets, as the ``kpi`` command computes
@@ -159,6 +163,8 @@ def kpis(
 
     ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
     decides (text columns of a raw export; typed timestamps need none).
+    ``csat_scale``: ``3`` when the table's CSAT answers are on 1–3 (as
+    :func:`read_export`; default ``5``).
 
     ``report=True`` returns ``(table, report)`` instead: ``report`` is the
     whole kpis.json as a dict (``as_of``, ``overall``, distributions, peak
@@ -197,6 +203,7 @@ def kpis(
         fcr,
         list((mapping or {}).items()),
         date_order,
+        csat_scale,
     )
     for note in notes:
         warnings.warn(note, DataQualityWarning, stacklevel=2)

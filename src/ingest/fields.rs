@@ -514,7 +514,9 @@ impl Field {
         // Jira's REST API nests an issue's fields under `fields`
         // (`fields.created`, `fields.status.name`); Intercom's conversation
         // objects keep the opening message under `source` and the timings
-        // under `statistics` (Unix seconds).
+        // under `statistics` (Unix seconds); Kustomer (JSON:API) keeps them
+        // under `attributes`, HubSpot under `properties` (keys inside these
+        // containers are also matched like headers: see `ingest::mapping`).
         match self {
             Field::CustomerId => &[
                 "requester.id",
@@ -524,9 +526,12 @@ impl Field {
                 "fields.reporter.emailAddress",
                 "fields.reporter.accountId",
                 "source.author.email",
+                // JSON:API relationships (Kustomer), Front.
+                "relationships.customer.data.id",
+                "recipient.handle",
             ],
             Field::CreatedAt => &["fields.created"],
-            Field::Channel => &["via.channel"],
+            Field::Channel => &["via.channel", "attributes.channels"],
             Field::Agent => &[
                 "assignee.name",
                 "assignee.email",
@@ -548,6 +553,7 @@ impl Field {
                 // Freshdesk's API (`include=stats`).
                 "stats.first_responded_at",
                 "statistics.first_admin_reply_at",
+                "attributes.firstResponse.createdAt",
             ],
             Field::Resolved => &[
                 "metric_set.solved_at",
@@ -558,17 +564,28 @@ impl Field {
                 "stats.closed_at",
                 "fields.resolutiondate",
                 "statistics.last_close_at",
+                "attributes.lastDone.createdAt",
+                "attributes.firstDone.createdAt",
             ],
             Field::Reopens => &["metric_set.reopens", "statistics.count_reopens"],
             Field::Replies => &["metric_set.replies"],
             Field::Status => &["status.name", "fields.status.name"],
             // Jira's REST export (`fields.resolution.name` once flattened).
             Field::ResolutionCode => &["fields.resolution.name", "resolution.name"],
-            Field::Priority => &["priority.name", "fields.priority.name"],
-            Field::Subject => &["fields.summary", "source.subject"],
+            Field::Priority => &[
+                "priority.name",
+                "fields.priority.name",
+                "properties.hs_ticket_priority",
+            ],
+            Field::Subject => &["fields.summary", "source.subject", "attributes.name"],
             // Help Scout's list endpoints give a `preview` of the first
             // message, not its body.
-            Field::Body => &["fields.description", "source.body", "preview"],
+            Field::Body => &[
+                "fields.description",
+                "source.body",
+                "preview",
+                "attributes.preview",
+            ],
             Field::Tags => &["fields.labels", "tags.tags"],
             _ => &[],
         }

@@ -87,6 +87,11 @@ fn match_unit_suffixed(headers: &[String], field: Field, taken: &[bool]) -> Opti
     })
 }
 
+/// Objects that hold a JSON record's fields: Jira's `fields`
+/// (`fields.created`), JSON:API's `attributes` (Kustomer, Zendesk Sell:
+/// `attributes.createdAt`), HubSpot's `properties` (`properties.subject`).
+const CONTAINERS: &[&str] = &["fields.", "attributes.", "properties."];
+
 /// The first JSON alias path (`fields.resolution.name`) one of whose
 /// parents (`fields.resolution`) is among `null_keys`: a nested object that
 /// was null (or empty) in every sampled record, as it is on the newest
@@ -157,6 +162,19 @@ pub(crate) fn resolve(
     }
 
     let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    // JSON records that keep their fields in one container object: their
+    // keys inside it, matched like headers after every top-level key.
+    let inner: Vec<String> = headers
+        .iter()
+        .map(|h| {
+            let inner = CONTAINERS.iter().find_map(|c| h.strip_prefix(c));
+            inner
+                .filter(|_| req.allow_extra)
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    let norm_inner: Vec<String> = inner.iter().map(|h| normalize_header(h)).collect();
     let mut columns = Vec::new();
     for field in Field::ALL {
         if !text_columns.is_empty() && matches!(field, Field::Subject | Field::Body) {
@@ -179,11 +197,18 @@ pub(crate) fn resolve(
         {
             // Read by name: the object holding it was null in every
             // sampled record (Jira's `fields.resolution` on open issues).
+            // Before the container keys: `fields.resolution` itself would
+            // match `resolution` there, and hold an object later.
             let pos = extra.iter().position(|k| k == path).unwrap_or_else(|| {
                 extra.push(path.to_string());
                 extra.len() - 1
             });
             (headers.len() + pos, path.to_string(), MatchedBy::Header)
+        } else if let Some(i) = match_own_name(&inner, field, &taken)
+            .or_else(|| match_alias(&norm_inner, field.aliases(), &taken))
+        {
+            taken[i] = true;
+            (i, headers[i].clone(), MatchedBy::Header)
         } else {
             continue;
         };

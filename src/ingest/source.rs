@@ -905,6 +905,8 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
 /// Intercom `conversations`, and the generic ones).
 const PAGE_KEYS: &[&str] = &[
     "tickets",
+    // Front.
+    "_results",
     "conversations",
     "result",
     "results",

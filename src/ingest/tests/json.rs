@@ -558,3 +558,37 @@ fn an_array_cut_off_between_records_is_warned_about() {
         assert!(r.warnings().is_empty(), "{whole}: {:?}", r.warnings());
     }
 }
+
+/// Records that keep their fields in a container object (HubSpot's
+/// `properties`, JSON:API's `attributes` as Kustomer writes them) have the
+/// keys inside it matched like headers; Front's `_results` page is a page.
+#[test]
+fn fields_inside_container_objects_map_like_headers() {
+    use crate::ingest::Field;
+    let hubspot = r#"{"results":[{"id":"101","properties":{"createdate":"2024-03-01T10:00:00Z","closed_date":"2024-03-02T10:00:00Z","subject":"Refund","content":"I want my money back","hs_ticket_priority":"HIGH"},"archived":false}],"paging":{"next":{"after":"101"}}}"#;
+    let (rows, stats, r) = read_all(".json", hubspot.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1, "{rows:?}");
+    let col = |f| r.mapping().get(f).map(|c| c.column.clone());
+    assert_eq!(
+        col(Field::CreatedAt).as_deref(),
+        Some("properties.createdate")
+    );
+    assert_eq!(col(Field::Body).as_deref(), Some("properties.content"));
+    let t = tickets(&rows);
+    assert_eq!(t[0].priority.as_deref(), Some("HIGH"));
+    assert!(t[0].resolved_at.is_some());
+
+    let kustomer = r#"{"data":[{"type":"conversation","id":"5f1","attributes":{"name":"Order late","preview":"Where is my order","status":"done","createdAt":"2024-03-01T10:00:00.000Z","firstResponse":{"createdAt":"2024-03-01T10:30:00.000Z"},"tags":["shipping"]},"relationships":{"customer":{"data":{"type":"customer","id":"c9"}}}}],"links":{"next":null},"meta":{"page":1}}"#;
+    let (rows, stats, _) = read_all(".json", kustomer.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1, "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(t[0].customer_id.as_deref(), Some("c9"));
+    assert_eq!(t[0].status.as_deref(), Some("done"));
+    assert_eq!(t[0].tags, ["shipping"]);
+    assert!(t[0].first_response_at.is_some());
+
+    let front = r#"{"_pagination":{"next":null},"_links":{"self":"x"},"_results":[{"id":"cnv_1","subject":"Billing","status":"archived","created_at":1709287200,"recipient":{"handle":"a@b.com"}}]}"#;
+    let (rows, stats, _) = read_all(".json", front.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1, "{rows:?}");
+    assert_eq!(tickets(&rows)[0].customer_id.as_deref(), Some("a@b.com"));
+}
