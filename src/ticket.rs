@@ -227,6 +227,8 @@ impl TicketState {
             "complete",
             "completed",
             "fixed",
+            // Front's done state.
+            "archived",
         ]) {
             return Some(TicketState::Resolved);
         }
@@ -1063,7 +1065,14 @@ mod tests {
 
     #[test]
     fn solved_status_or_resolution_time_resolves() {
-        for s in ["solved", "Closed", "resolved - fixed", "done", "Completed"] {
+        for s in [
+            "solved",
+            "Closed",
+            "resolved - fixed",
+            "done",
+            "Completed",
+            "archived",
+        ] {
             assert!(ticket(Some(s), false, None).is_resolved(), "{s}");
             assert!(ticket(Some(s), true, None).is_resolved(), "{s}");
         }

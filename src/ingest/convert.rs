@@ -212,6 +212,17 @@ impl Converter {
                 *slot = if field == Field::Csat {
                     let scale = self.csat_scale;
                     let answer = parse_score_in(field, &c.column, v, style, scale.range());
+                    // Three faces have no half answers: 2.5 is an average
+                    // (and would read as 4 of 5, satisfied).
+                    let answer = answer.and_then(|a| match a {
+                        Some(x) if scale == super::CsatScale::OneToThree && x.fract() != 0.0 => {
+                            Err(format!(
+                                "csat value {x} in column '{}' is not a whole answer",
+                                c.column
+                            ))
+                        }
+                        _ => Ok(a),
+                    });
                     let answer = answer.map_err(|e| match scale {
                         super::CsatScale::OneToThree => {
                             format!(

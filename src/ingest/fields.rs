@@ -554,6 +554,7 @@ impl Field {
                 "stats.first_responded_at",
                 "statistics.first_admin_reply_at",
                 "attributes.firstResponse.createdAt",
+                "properties.first_agent_reply_date",
             ],
             Field::Resolved => &[
                 "metric_set.solved_at",
@@ -566,6 +567,7 @@ impl Field {
                 "statistics.last_close_at",
                 "attributes.lastDone.createdAt",
                 "attributes.firstDone.createdAt",
+                "properties.closed_date",
             ],
             Field::Reopens => &["metric_set.reopens", "statistics.count_reopens"],
             Field::Replies => &["metric_set.replies"],

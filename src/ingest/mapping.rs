@@ -92,6 +92,24 @@ fn match_unit_suffixed(headers: &[String], field: Field, taken: &[bool]) -> Opti
 /// `attributes.createdAt`), HubSpot's `properties` (`properties.subject`).
 const CONTAINERS: &[&str] = &["fields.", "attributes.", "properties."];
 
+/// The fields a container's keys are matched for: text and labels, whose
+/// values read the same in any API. Not durations (Jira's `timespent` is
+/// seconds, not the minutes a bare "Time spent" means), scores (Kustomer's
+/// `satisfaction` is 0 when unrated) or priorities (Kustomer numbers 5 as
+/// urgent): those come only from [`Field::json_aliases`].
+const CONTAINED: &[Field] = &[
+    Field::CreatedAt,
+    Field::CustomerId,
+    Field::Status,
+    Field::ResolutionCode,
+    Field::Channel,
+    Field::Agent,
+    Field::Team,
+    Field::Subject,
+    Field::Body,
+    Field::Tags,
+];
+
 /// The first JSON alias path (`fields.resolution.name`) one of whose
 /// parents (`fields.resolution`) is among `null_keys`: a nested object that
 /// was null (or empty) in every sampled record, as it is on the newest
@@ -204,8 +222,13 @@ pub(crate) fn resolve(
                 extra.len() - 1
             });
             (headers.len() + pos, path.to_string(), MatchedBy::Header)
-        } else if let Some(i) = match_own_name(&inner, field, &taken)
-            .or_else(|| match_alias(&norm_inner, field.aliases(), &taken))
+        } else if let Some(i) = CONTAINED
+            .contains(&field)
+            .then(|| {
+                match_own_name(&inner, field, &taken)
+                    .or_else(|| match_alias(&norm_inner, field.aliases(), &taken))
+            })
+            .flatten()
         {
             taken[i] = true;
             (i, headers[i].clone(), MatchedBy::Header)

@@ -962,17 +962,22 @@ fn page_opening(
     else {
         return None;
     };
+    // Own names (and `id`) only: an envelope's `message`, `timestamp` or
+    // `account` are header spellings of body, creation time and customer
+    // too.
     let identifies = |k: &String| {
-        matches!(
-            super::fields::field_named(k),
-            Some(
-                Field::TicketId
-                    | Field::CreatedAt
-                    | Field::CustomerId
-                    | Field::Subject
-                    | Field::Body
-            )
-        )
+        let k = super::fields::normalize_header(k);
+        [
+            Field::TicketId,
+            Field::CreatedAt,
+            Field::CustomerId,
+            Field::Subject,
+            Field::Body,
+        ]
+        .iter()
+        .flat_map(|f| f.own_names())
+        .chain(&["id"])
+        .any(|n| super::fields::normalize_header(n) == k)
     };
     if others.iter().any(identifies) {
         return None;

@@ -444,6 +444,11 @@ fn envelopes_with_a_status_or_a_large_schema_are_pages() {
     let kayako = "{\"status\": 200, \"data\": [{\"id\": 1, \"subject\": \"Login\", \"created_at\": \"2024-03-01T10:00:00+00:00\"}], \"resource\": \"case\", \"total_count\": 1}";
     let (rows, stats, _) = read_all(".json", kayako.as_bytes(), &kpi_opts());
     assert_eq!((stats.read, stats.accepted), (1, 1), "{rows:?}");
+    // Nor does a `message` or `timestamp` (header spellings of body and
+    // creation time, not a ticket's own keys).
+    let envelope = "{\"status\": \"success\", \"message\": \"Tickets retrieved\", \"data\": [{\"id\": 1, \"subject\": \"a\", \"created_at\": \"2024-03-01T10:00:00Z\"}, {\"id\": 2, \"subject\": \"b\", \"created_at\": \"2024-03-02T10:00:00Z\"}], \"timestamp\": \"2024-03-05T00:00:00Z\"}";
+    let (rows, stats, _) = read_all(".json", envelope.as_bytes(), &kpi_opts());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
     let names: Vec<String> = (0..30_000)
         .map(|i| format!("\"customfield_{}\": \"Custom field number {i}\"", 10000 + i))
         .collect();
@@ -578,14 +583,23 @@ fn fields_inside_container_objects_map_like_headers() {
     assert_eq!(t[0].priority.as_deref(), Some("HIGH"));
     assert!(t[0].resolved_at.is_some());
 
-    let kustomer = r#"{"data":[{"type":"conversation","id":"5f1","attributes":{"name":"Order late","preview":"Where is my order","status":"done","createdAt":"2024-03-01T10:00:00.000Z","firstResponse":{"createdAt":"2024-03-01T10:30:00.000Z"},"tags":["shipping"]},"relationships":{"customer":{"data":{"type":"customer","id":"c9"}}}}],"links":{"next":null},"meta":{"page":1}}"#;
-    let (rows, stats, _) = read_all(".json", kustomer.as_bytes(), &kpi_opts());
+    let kustomer = r#"{"data":[{"type":"conversation","id":"5f1","attributes":{"name":"Order late","preview":"Where is my order","status":"done","satisfaction":0,"priority":5,"createdAt":"2024-03-01T10:00:00.000Z","firstResponse":{"createdAt":"2024-03-01T10:30:00.000Z"},"tags":["shipping"]},"relationships":{"customer":{"data":{"type":"customer","id":"c9"}}}}],"links":{"next":null},"meta":{"page":1}}"#;
+    let (rows, stats, r) = read_all(".json", kustomer.as_bytes(), &kpi_opts());
     assert_eq!(stats.accepted, 1, "{rows:?}");
+    assert!(r.mapping().get(Field::Csat).is_none());
+    assert!(r.mapping().get(Field::Priority).is_none());
     let t = tickets(&rows);
     assert_eq!(t[0].customer_id.as_deref(), Some("c9"));
     assert_eq!(t[0].status.as_deref(), Some("done"));
     assert_eq!(t[0].tags, ["shipping"]);
     assert!(t[0].first_response_at.is_some());
+
+    // Durations in a container keep to their known paths: Jira's
+    // `timespent` is seconds, not the minutes a bare "Time spent" means.
+    let jira = r#"{"issues":[{"id":"1","fields":{"created":"2024-03-01T10:00:00.000+0000","summary":"a","timespent":3600}}]}"#;
+    let (_, stats, r) = read_all(".json", jira.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1);
+    assert!(r.mapping().get(Field::HandleTime).is_none());
 
     let front = r#"{"_pagination":{"next":null},"_links":{"self":"x"},"_results":[{"id":"cnv_1","subject":"Billing","status":"archived","created_at":1709287200,"recipient":{"handle":"a@b.com"}}]}"#;
     let (rows, stats, _) = read_all(".json", front.as_bytes(), &kpi_opts());

@@ -665,6 +665,15 @@ fn a_csat_on_one_to_three_is_warned_about_and_read_with_its_scale() {
         rejects(&rows)[0].1,
         "csat value 4 in column 'CSAT' outside 1–3 (the CSAT scale is set to 1–3 by `csat_scale`)"
     );
+    let (rows, _, _) = read_all(
+        ".csv",
+        b"id,created_at,CSAT,subject\n1,2024-03-01 09:00,2.5,x\n",
+        &opts,
+    );
+    assert_eq!(
+        rejects(&rows)[0].1,
+        "csat value 2.5 in column 'CSAT' is not a whole answer (the CSAT scale is set to 1–3 by `csat_scale`)"
+    );
     let (_, _, r) = read_all(
         ".csv",
         "id,created_at,CSAT,subject\n".to_string().as_bytes(),
