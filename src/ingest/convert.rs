@@ -5,8 +5,8 @@ use super::fields::Field;
 use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
 use super::values::{
-    is_blank, label, label_str, parse_bool, parse_count, parse_handle_minutes, parse_score,
-    parse_score_in, parse_tags, parse_time_or_span, text, TimeOrSpan,
+    is_blank, label, label_str, parse_bool, parse_count, parse_csat, parse_handle_minutes,
+    parse_score, parse_tags, parse_time_or_span, text, TimeOrSpan,
 };
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
@@ -210,29 +210,7 @@ impl Converter {
             if let Some((c, v)) = self.cell(values, field) {
                 let style = self.plans.number_style(field);
                 *slot = if field == Field::Csat {
-                    let scale = self.csat_scale;
-                    let answer = parse_score_in(field, &c.column, v, style, scale.range());
-                    // Three faces have no half answers: 2.5 is an average
-                    // (and would read as 4 of 5, satisfied).
-                    let answer = answer.and_then(|a| match a {
-                        Some(x) if scale == super::CsatScale::OneToThree && x.fract() != 0.0 => {
-                            Err(format!(
-                                "csat value {x} in column '{}' is not a whole answer",
-                                c.column
-                            ))
-                        }
-                        _ => Ok(a),
-                    });
-                    let answer = answer.map_err(|e| match scale {
-                        super::CsatScale::OneToThree => {
-                            format!(
-                                "{e} (the CSAT scale is set to 1–3 by {})",
-                                crate::error::Setting::CsatScale
-                            )
-                        }
-                        super::CsatScale::OneToFive => e,
-                    });
-                    answer?.map(|a| scale.to_five(a))
+                    parse_csat(&c.column, v, style, self.csat_scale)?
                 } else {
                     parse_score(field, &c.column, v, style)?
                 };

@@ -120,16 +120,44 @@ pub(crate) fn parse_score(
     style: NumberStyle,
 ) -> Result<Option<f64>, String> {
     let range = match field {
-        Field::Csat => (1.0, 5.0),
+        Field::Csat => super::CsatScale::OneToFive.range(),
         Field::Nps => (0.0, 10.0),
         _ => (1.0, 7.0),
     };
     parse_score_in(field, col, s, style, range)
 }
 
+/// A CSAT answer on `scale`, as a score on 1–5 (see [`super::CsatScale`]).
+/// On 1–3 an answer must be whole (three faces have no half answers: 2.5
+/// is an average, and would read as 4 of 5, satisfied), and an error says
+/// which scale was set.
+pub(crate) fn parse_csat(
+    col: &str,
+    s: &str,
+    style: NumberStyle,
+    scale: super::CsatScale,
+) -> Result<Option<f64>, String> {
+    let answer = parse_score_in(Field::Csat, col, s, style, scale.range());
+    if scale == super::CsatScale::OneToFive {
+        return answer;
+    }
+    let answer = answer.and_then(|a| match a {
+        Some(x) if x.fract() != 0.0 => Err(format!(
+            "csat value {x} in column '{col}' is not a whole answer"
+        )),
+        _ => Ok(a),
+    });
+    answer.map(|a| a.map(|x| scale.to_five(x))).map_err(|e| {
+        format!(
+            "{e} (the CSAT scale is set to 1–3 by {})",
+            crate::error::Setting::CsatScale
+        )
+    })
+}
+
 /// [`parse_score`] with the valid range given (`lo`, `hi`): a CSAT text
 /// rating is `hi` (good) or `lo` (bad).
-pub(crate) fn parse_score_in(
+fn parse_score_in(
     field: Field,
     col: &str,
     s: &str,
