@@ -362,6 +362,7 @@ impl Field {
                 "Handled by",
                 // Salesforce, HubSpot, osTicket, Intercom.
                 "Case Owner",
+                "Owner ID",
                 "Ticket owner",
                 "Agent Assigned",
                 "Teammate assigned",
@@ -531,7 +532,14 @@ impl Field {
                 "recipient.handle",
             ],
             Field::CreatedAt => &["fields.created"],
-            Field::Channel => &["via.channel", "attributes.channels"],
+            // HubSpot's `source_type` (EMAIL, CHAT, FORM), Help Scout's and
+            // Intercom's `source.type` (email, chat; conversation).
+            Field::Channel => &[
+                "via.channel",
+                "attributes.channels",
+                "properties.source_type",
+                "source.type",
+            ],
             Field::Agent => &[
                 "assignee.name",
                 "assignee.email",
@@ -539,6 +547,9 @@ impl Field {
                 "fields.assignee.displayName",
                 "fields.assignee.emailAddress",
                 "admin_assignee_id",
+                // Salesforce (a query that selects `Owner.Name`), HubSpot.
+                "Owner.Name",
+                "properties.hubspot_owner_id",
             ],
             Field::Team => &["group_id", "group.name", "team_assignee_id"],
             Field::Csat => &[

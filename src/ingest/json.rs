@@ -19,7 +19,9 @@ pub(crate) const LIST_SEP: &str = ", ";
 pub(crate) type Flat = Map<String, Value>;
 
 /// Flatten nested objects into dotted keys; arrays stay leaves. An empty
-/// object becomes a null leaf so its key still exists.
+/// object becomes a null leaf so its key still exists, and a rich-text
+/// document (Atlassian Document Format, what Jira Cloud's REST API v3 returns
+/// for `description` and comment bodies) becomes its plain text.
 pub(crate) fn flatten(obj: Map<String, Value>) -> Flat {
     let mut out = Map::new();
     flatten_into(&mut out, None, obj);
@@ -33,12 +35,74 @@ fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {
             None => k,
         };
         match v {
+            Value::Object(m) if is_adf(&m) => {
+                let mut text = String::new();
+                adf_text(&Value::Object(m), &mut text);
+                out.insert(key, Value::String(text.trim().to_string()));
+            }
             Value::Object(m) if !m.is_empty() => flatten_into(out, Some(&key), m),
             Value::Object(_) => {
                 out.insert(key, Value::Null);
             }
             other => {
                 out.insert(key, other);
+            }
+        }
+    }
+}
+
+/// Whether an object is an Atlassian Document Format document:
+/// `{"type": "doc", "version": 1, "content": [...]}`.
+fn is_adf(m: &Map<String, Value>) -> bool {
+    m.get("type").and_then(Value::as_str) == Some("doc")
+        && m.get("version").is_some_and(Value::is_number)
+        && m.get("content").is_some_and(Value::is_array)
+}
+
+/// Append an ADF node's plain text to `out`: text nodes as written, a
+/// mention, emoji, date or link card by its text (or URL), a hard break or
+/// the end of a block (paragraph, heading, list item, code block, table
+/// cell…) as a line break; other nodes by their children's text. The node types are Atlassian's
+/// (developer.atlassian.com, "Atlassian Document Format"); marks (bold,
+/// links) only style text and are dropped.
+fn adf_text(node: &Value, out: &mut String) {
+    let attr = |k: &str| {
+        node.get("attrs")
+            .and_then(|a| a.get(k))
+            .and_then(Value::as_str)
+    };
+    match node.get("type").and_then(Value::as_str).unwrap_or_default() {
+        "text" => out.push_str(node.get("text").and_then(Value::as_str).unwrap_or_default()),
+        "hardBreak" => out.push('\n'),
+        "mention" | "emoji" | "status" => out.push_str(attr("text").unwrap_or_default()),
+        "inlineCard" | "blockCard" | "embedCard" => out.push_str(attr("url").unwrap_or_default()),
+        kind => {
+            for child in node
+                .get("content")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                adf_text(child, out);
+            }
+            let block = matches!(
+                kind,
+                "paragraph"
+                    | "heading"
+                    | "blockquote"
+                    | "codeBlock"
+                    | "listItem"
+                    | "panel"
+                    | "expand"
+                    | "nestedExpand"
+                    | "tableCell"
+                    | "tableHeader"
+                    | "taskItem"
+                    | "decisionItem"
+                    | "rule"
+            );
+            if block && !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
             }
         }
     }

@@ -123,6 +123,19 @@ fn under_null_parent<'a>(null_keys: &[String], aliases: &[&'a str]) -> Option<&'
     })
 }
 
+/// Jira's REST issues carry an internal numeric `id` and the issue `key`
+/// people know and search for (`SUP-123`, what Jira's CSV calls "Issue
+/// key"): beside a `fields.` container the key is the ticket id.
+fn jira_issue_key(headers: &[String], taken: &[bool]) -> Option<usize> {
+    if !headers.iter().any(|h| h.starts_with("fields.")) {
+        return None;
+    }
+    headers
+        .iter()
+        .position(|h| h == "key")
+        .filter(|&i| !taken[i])
+}
+
 /// Build the mapping. Returns it and the extra JSONL keys it reads by name.
 ///
 /// Order: `--map` first (always wins, and its columns are not auto-claimed
@@ -202,6 +215,11 @@ pub(crate) fn resolve(
         {
             (*i, n.clone(), MatchedBy::Mapping)
         } else if let Some(i) = match_own_name(headers, field, &taken)
+            .or_else(|| {
+                (field == Field::TicketId && req.allow_extra)
+                    .then(|| jira_issue_key(headers, &taken))
+                    .flatten()
+            })
             .or_else(|| match_alias(&norm, field.json_aliases(), &taken))
             .or_else(|| match_alias(&norm, field.aliases(), &taken))
             .or_else(|| match_unit_suffixed(headers, field, &taken))

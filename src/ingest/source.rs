@@ -837,7 +837,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
     let mut st = JsonState {
         rdr: input,
         layout,
-        splitter: Splitter::new(layout, line).in_page(page),
+        splitter: Splitter::new(layout, line).in_page(page.clone()),
         buf: Vec::new(),
         line: 0,
         pending: VecDeque::new(),
@@ -889,6 +889,13 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
     if objects == 0 {
         let (line, message) = match st.pending.front() {
             Some(JsonItem::Reject(r)) => (r.line, r.reason.clone()),
+            _ if layout == Layout::Array && !page.is_empty() => (
+                line.max(1),
+                format!("no tickets: the page's `{}` array is empty", page.join(".")),
+            ),
+            _ if layout == Layout::Array => {
+                (line.max(1), "no tickets: the JSON array is empty".into())
+            }
             _ => (line.max(1), "empty input: no JSON object".to_string()),
         };
         return Err(Error::Parse {
@@ -941,11 +948,12 @@ fn is_page_key(key: &str) -> bool {
 /// array makes it a record holding a list (`{"id": 7, "items": [{…}],
 /// "created_at": …}`); an envelope's `status` (Kayako's HTTP 200), `type` or
 /// `source` does not. A ticket that starts with some other list
-/// (Freshdesk's `{"cc_emails":[],…}`) stays a record, and so does anything
-/// in a file named `.jsonl` or `.ndjson`. When the first line is a whole
-/// object (`first_line`, a page on one line as `curl` saves it), every
-/// record in its array must be an object. Later pages, however joined, are
-/// read by the splitter ([`json::Splitter`]).
+/// (Freshdesk's `{"cc_emails":[],…}`) stays a record. When the first line
+/// is a whole object (`first_line`, a page on one line as `curl` saves it),
+/// every record in its array must be an object. In a file named `.jsonl` or
+/// `.ndjson` only such a one-line page counts (raw API responses saved one
+/// per line); a record there is never read as the start of a pretty page.
+/// Later pages, however joined, are read by the splitter ([`json::Splitter`]).
 fn page_opening(
     prefix: &[u8],
     end: usize,
@@ -953,7 +961,8 @@ fn page_opening(
     label: &str,
 ) -> Option<(Vec<String>, usize)> {
     let lower = label.to_ascii_lowercase();
-    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+    let lines_file = lower.ends_with(".jsonl") || lower.ends_with(".ndjson");
+    if lines_file && first_line.is_none() {
         return None;
     }
     let json::Opening::Page {
@@ -962,6 +971,9 @@ fn page_opening(
     else {
         return None;
     };
+    if lines_file && open > end {
+        return None;
+    }
     // Own names (and `id`) only: an envelope's `message`, `timestamp` or
     // `account` are header spellings of body, creation time and customer
     // too.

@@ -267,6 +267,19 @@ fn one_line_api_page_is_read_as_a_wrapper() {
     let (rows, stats, _) = read_all(".json", pages.as_bytes(), &IngestOptions::default());
     assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
     assert_eq!(tickets(&rows)[1].id, "2");
+    // The same saved as `.jsonl` (one raw API response per line), records
+    // after the page's counts (Salesforce) included; line numbers are the
+    // pages'.
+    let salesforce = "{\"totalSize\":3,\"done\":false,\"records\":[{\"Id\":\"5001\",\"Description\":\"a\"},{\"Id\":\"5002\",\"Description\":\"b\"}]}\n\
+                      {\"totalSize\":3,\"done\":true,\"records\":[{\"Id\":\"5003\",\"Description\":\"c\"}]}\n";
+    for (data, n) in [(pages, 2), (salesforce, 3)] {
+        let (rows, stats, _) = read_all(".jsonl", data.as_bytes(), &IngestOptions::default());
+        assert_eq!((stats.read, stats.accepted), (n, n), "{rows:?}");
+        assert_eq!(tickets(&rows)[n as usize - 1].line, 2, "{rows:?}");
+    }
+    // In a `.jsonl` file a record holding a list of objects stays a record.
+    let (rows, stats, _) = read_all(".jsonl", items.as_bytes(), &IngestOptions::default());
+    assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
 }
 
 /// API pages joined into one file (`jq . page1.json page2.json`, `cat` of
@@ -315,6 +328,15 @@ fn joined_pages_are_all_read() {
     );
 }
 
+/// A Jira Cloud (REST API v3) description: paragraphs, a list, a mention,
+/// a link card, an emoji and a hard break.
+const ADF_DESCRIPTION: &str = r#""description":{"type":"doc","version":1,"content":[
+  {"type":"paragraph","content":[{"type":"text","text":"The nightly sync "},{"type":"text","text":"fails","marks":[{"type":"strong"}]},{"type":"text","text":"."},{"type":"hardBreak"},{"type":"text","text":"Steps:"}]},
+  {"type":"orderedList","attrs":{"order":1},"content":[
+    {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"open "},{"type":"mention","attrs":{"id":"5b1","text":"@Ana"}},{"type":"text","text":"'s board"}]}]},
+    {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"press Sync"}]}]}]},
+  {"type":"paragraph","content":[{"type":"text","text":"See "},{"type":"inlineCard","attrs":{"url":"https://x.atlassian.net/browse/SUP-1"}},{"type":"text","text":" "},{"type":"emoji","attrs":{"shortName":":frowning:","text":":("}}]}]},"#;
+
 /// API pages whose records come after counts, links and schemas: Salesforce
 /// (`totalSize`, `done`, `nextRecordsUrl`, two pages joined), Jira search
 /// (`expand`, `names` larger than the first peek), Intercom (`type`,
@@ -353,10 +375,12 @@ fn api_pages_with_records_after_their_counts() {
         .collect();
     let issue = |i: u32, resolution: &str| {
         format!(
-            "{{\"id\":\"1000{i}\",\"key\":\"SUP-{i}\",\"fields\":{{\"summary\":\"Sync fails\",\
+            "{{\"id\":\"1000{i}\",\"key\":\"SUP-{i}\",\"fields\":{{\"summary\":\"Sync fails\",{}\
              \"created\":\"2024-03-01T09:00:00.000+0100\",\"resolutiondate\":\"2024-03-02T17:00:00.000+0100\",\
              \"status\":{{\"name\":\"Done\"}},\"resolution\":{resolution},\"priority\":{{\"name\":\"High\"}},\
-             \"reporter\":{{\"emailAddress\":\"c{i}@acme.com\"}},\"labels\":[\"sync\",\"nightly\"]}}}}"
+             \"reporter\":{{\"emailAddress\":\"c{i}@acme.com\"}},\"labels\":[\"sync\",\"nightly\"]}}}}",
+            // REST API v3: the description as an Atlassian document.
+            if i == 2 { ADF_DESCRIPTION } else { "" }
         )
     };
     let jira = format!(
@@ -369,6 +393,12 @@ fn api_pages_with_records_after_their_counts() {
     let (rows, stats, _) = read_all(".json", jira.as_bytes(), &opts);
     assert_eq!((stats.read, stats.accepted), (2, 2), "{rows:?}");
     let t = tickets(&rows);
+    assert_eq!((t[0].id.as_str(), t[1].id.as_str()), ("SUP-1", "SUP-2"));
+    assert_eq!(t[0].body, None);
+    assert_eq!(
+        t[1].body.as_deref(),
+        Some("The nightly sync fails.\nSteps:\nopen @Ana's board\npress Sync\nSee https://x.atlassian.net/browse/SUP-1 :(")
+    );
     assert_eq!(t[1].customer_id.as_deref(), Some("c2@acme.com"));
     assert_eq!(hours(t[0].created_at, t[0].resolved_at), Some(32.0));
     assert_eq!(t[1].resolution_code.as_deref(), Some("Won't Do"));
@@ -570,7 +600,7 @@ fn an_array_cut_off_between_records_is_warned_about() {
 #[test]
 fn fields_inside_container_objects_map_like_headers() {
     use crate::ingest::Field;
-    let hubspot = r#"{"results":[{"id":"101","properties":{"createdate":"2024-03-01T10:00:00Z","closed_date":"2024-03-02T10:00:00Z","subject":"Refund","content":"I want my money back","hs_ticket_priority":"HIGH"},"archived":false}],"paging":{"next":{"after":"101"}}}"#;
+    let hubspot = r#"{"results":[{"id":"101","properties":{"createdate":"2024-03-01T10:00:00Z","closed_date":"2024-03-02T10:00:00Z","subject":"Refund","content":"I want my money back","hs_ticket_priority":"HIGH","hubspot_owner_id":"5123","source_type":"EMAIL"},"archived":false}],"paging":{"next":{"after":"101"}}}"#;
     let (rows, stats, r) = read_all(".json", hubspot.as_bytes(), &kpi_opts());
     assert_eq!(stats.accepted, 1, "{rows:?}");
     let col = |f| r.mapping().get(f).map(|c| c.column.clone());
@@ -582,6 +612,22 @@ fn fields_inside_container_objects_map_like_headers() {
     let t = tickets(&rows);
     assert_eq!(t[0].priority.as_deref(), Some("HIGH"));
     assert!(t[0].resolved_at.is_some());
+    assert_eq!(t[0].agent.as_deref(), Some("5123"));
+    assert_eq!(t[0].channel.as_deref(), Some("EMAIL"));
+
+    // Salesforce's owner (a query selecting `Owner.Name`), Help Scout's
+    // channel.
+    let salesforce = r#"{"totalSize":1,"done":true,"records":[{"attributes":{"type":"Case"},"CaseNumber":"00001","Subject":"Login","CreatedDate":"2024-03-01T09:00:00.000+0000","OwnerId":"005A1","Owner":{"attributes":{"type":"User"},"Name":"Dana Agent"},"Origin":"Web"}]}"#;
+    let (rows, stats, _) = read_all(".json", salesforce.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1, "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(t[0].agent.as_deref(), Some("Dana Agent"));
+    assert_eq!(t[0].channel.as_deref(), Some("Web"));
+    let help_scout = r#"{"_embedded":{"conversations":[{"id":1,"subject":"Refund","status":"closed","createdAt":"2024-03-01T09:00:00Z","source":{"type":"chat","via":"customer"},"assignee":{"id":7,"first":"Sam","last":"Lee","email":"sam@x.com"}}]}}"#;
+    let (rows, _, _) = read_all(".json", help_scout.as_bytes(), &kpi_opts());
+    let t = tickets(&rows);
+    assert_eq!(t[0].channel.as_deref(), Some("chat"));
+    assert_eq!(t[0].agent.as_deref(), Some("sam@x.com"));
 
     let kustomer = r#"{"data":[{"type":"conversation","id":"5f1","attributes":{"name":"Order late","preview":"Where is my order","status":"done","satisfaction":0,"priority":5,"createdAt":"2024-03-01T10:00:00.000Z","firstResponse":{"createdAt":"2024-03-01T10:30:00.000Z"},"tags":["shipping"]},"relationships":{"customer":{"data":{"type":"customer","id":"c9"}}}}],"links":{"next":null},"meta":{"page":1}}"#;
     let (rows, stats, r) = read_all(".json", kustomer.as_bytes(), &kpi_opts());
@@ -605,4 +651,22 @@ fn fields_inside_container_objects_map_like_headers() {
     let (rows, stats, _) = read_all(".json", front.as_bytes(), &kpi_opts());
     assert_eq!(stats.accepted, 1, "{rows:?}");
     assert_eq!(tickets(&rows)[0].customer_id.as_deref(), Some("a@b.com"));
+}
+
+/// An empty array or an API page with no records says so: there are no
+/// keys to map, so it cannot be read as zero tickets the way a CSV header
+/// can.
+#[test]
+fn an_empty_page_says_it_holds_no_tickets() {
+    for (data, says) in [
+        (
+            "{\"totalSize\":0,\"done\":true,\"records\":[]}",
+            "no tickets: the page's `records` array is empty",
+        ),
+        ("[]\n", "no tickets: the JSON array is empty"),
+        ("\n", "empty input: no JSON object"),
+    ] {
+        let err = open_err(".json", data.as_bytes(), &IngestOptions::default()).to_string();
+        assert!(err.contains(says), "{data}: {err}");
+    }
 }

@@ -286,7 +286,7 @@ fn format_detection_without_extension() {
     let (rows, _, _) = read_all(".json", b"[{\"text\":\"x\"}]\n", &IngestOptions::default());
     assert_eq!(tickets(&rows)[0].body.as_deref(), Some("x"));
     let e = open_err(".json", b"[]\n", &IngestOptions::default());
-    assert!(e.to_string().contains("no JSON object"), "{e}");
+    assert!(e.to_string().contains("the JSON array is empty"), "{e}");
     let e = open_err(".csv", b"", &IngestOptions::default());
     assert!(e.to_string().contains("no header row"), "{e}");
 }
