@@ -175,6 +175,12 @@ impl TicketState {
     ///   escalated/snoozed/to do/working/triage/acknowledged/investigating/
     ///   in review/under review/unresolved → open (whole words: `newsletter`
     ///   is not `new`).
+    ///
+    /// Before the last two: ServiceNow's `Closed Incomplete` and `Closed
+    /// Skipped` are terminal; `reopen(ed)` anywhere is open (`Solved -
+    /// Reopened`); `pending`/`awaiting` followed by close/closed/closure/
+    /// resolved/solved is resolved (solved, waiting for the customer to
+    /// confirm); an `auto` prefix is dropped (`Auto-closed`, `autoresolved`).
     pub fn of_status(status: &str) -> Option<TicketState> {
         let s: String = status
             .trim()
@@ -212,9 +218,45 @@ impl TicketState {
         if words.iter().any(|w| TERMINAL.contains(w))
             || has_pair("wont", "do")
             || has_pair("wont", "fix")
+            // ServiceNow's request states: closed without being fulfilled.
+            || has_pair("closed", "incomplete")
+            || has_pair("closed", "skipped")
         {
             return Some(TicketState::Terminal);
         }
+        // Reopened after a solve (`Solved - Reopened`) is open again.
+        if words
+            .iter()
+            .any(|w| matches!(*w, "reopened" | "reopen" | "reopens"))
+        {
+            return Some(TicketState::Open);
+        }
+        // Solved, awaiting the customer's confirmation or the auto-close.
+        let closing = ["close", "closed", "closure", "resolved", "solved"];
+        if ["pending", "awaiting"]
+            .iter()
+            .any(|a| closing.iter().any(|c| has_pair(a, c)))
+        {
+            return Some(TicketState::Resolved);
+        }
+        // Closed by automation (`Auto-closed`, `Auto resolved`, `autoclosed`).
+        let s = match s.strip_prefix("auto") {
+            Some(rest)
+                if [
+                    "closed",
+                    " closed",
+                    "resolved",
+                    " resolved",
+                    "solved",
+                    " solved",
+                ]
+                .iter()
+                .any(|k| rest == *k || rest.starts_with(&format!("{k} "))) =>
+            {
+                rest.trim_start().to_string()
+            }
+            _ => s,
+        };
         let starts = |list: &[&str]| {
             list.iter()
                 .any(|k| s == *k || s.starts_with(&format!("{k} ")))
@@ -1072,6 +1114,12 @@ mod tests {
             "done",
             "Completed",
             "archived",
+            "Auto-closed",
+            "Auto resolved",
+            "autoclosed",
+            "Pending-Closed",
+            "Pending closure",
+            "Awaiting closure",
         ] {
             assert!(ticket(Some(s), false, None).is_resolved(), "{s}");
             assert!(ticket(Some(s), true, None).is_resolved(), "{s}");
@@ -1102,6 +1150,8 @@ mod tests {
             "Closed - Duplicate",
             "Closed (Cancelled)",
             "Resolved: won't do",
+            "Closed Incomplete",
+            "Closed Skipped",
         ] {
             for (resolved, hours) in [(true, None), (false, Some(1.0)), (false, None)] {
                 let t = ticket(Some(s), resolved, hours);
@@ -1115,6 +1165,18 @@ mod tests {
             Some(TicketState::Open)
         );
         assert_eq!(TicketState::of_status("Newsletter"), None);
+        for s in ["Solved-Reopened", "Closed (reopened)", "Reopened"] {
+            assert_eq!(TicketState::of_status(s), Some(TicketState::Open), "{s}");
+        }
+        assert_eq!(
+            TicketState::of_status("Closed Complete"),
+            Some(TicketState::Resolved)
+        );
+        assert_eq!(
+            TicketState::of_status("Pending resolution"),
+            Some(TicketState::Open)
+        );
+        assert_eq!(TicketState::of_status("Automation"), None);
         assert_eq!(
             TicketState::of_status("Closed"),
             Some(TicketState::Resolved)

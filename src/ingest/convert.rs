@@ -5,8 +5,8 @@ use super::fields::Field;
 use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
 use super::values::{
-    is_blank, label, label_str, parse_bool, parse_count, parse_csat, parse_handle_minutes,
-    parse_score, parse_tags, parse_time_or_span, text, TimeOrSpan,
+    is_blank, is_placeholder_date, label, label_str, parse_bool, parse_count, parse_csat,
+    parse_handle_minutes, parse_score, parse_tags, parse_time_or_span, text, TimeOrSpan,
 };
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
@@ -130,6 +130,16 @@ impl Converter {
                 }
                 DateTime::<Utc>::UNIX_EPOCH
             }
+            Some((c, v)) if is_placeholder_date(v) => {
+                if self.require_created_at {
+                    return Err(format!(
+                        "no created_at in column '{}': '{}' is a placeholder for no date",
+                        c.column,
+                        v.trim()
+                    ));
+                }
+                DateTime::<Utc>::UNIX_EPOCH
+            }
             Some((c, v)) => {
                 let plan = &self.plans.created;
                 plan.parse_at(v, self.tz)
@@ -181,7 +191,7 @@ impl Converter {
             t.escalated = parse_bool(Field::Escalated, &c.column, v)?;
         }
         if let Some((c, v)) = self.cell(values, Field::EscalatedAt) {
-            if !is_blank(v) {
+            if !is_blank(v) && !is_placeholder_date(v) {
                 let plan = &self.plans.escalated;
                 let at = plan
                     .parse_at(v, self.tz)

@@ -258,27 +258,59 @@ pub(crate) fn header_words(lower: &str) -> Vec<&str> {
 /// duration: its unit comes from the column (see [`Unit`]).
 pub(crate) fn parse_duration_minutes(s: &str) -> Option<f64> {
     let t = s.trim();
+    // `< 1 min` (a report's floor): read as its bound, so the ticket keeps
+    // its place in the figures instead of being rejected.
+    let t = t.strip_prefix('<').map_or(t, str::trim_start);
     let first = *t.as_bytes().first()?;
     if first == b'P' || first == b'p' {
         return parse_iso8601(t);
     }
     if t.contains(':') {
-        return parse_clock_span(t);
+        return parse_clock_span(t).or_else(|| days_and_clock(t));
     }
     parse_unit_sequence(t)
 }
 
-/// `H:MM` or `H:MM:SS[.f]` → minutes.
+/// Days before a clock, as Python's and pandas' timedelta and Postgres'
+/// interval print them (`1 day, 06:00:00`, `0 days 00:30:00`, `2 days
+/// 02:00:00`), or a clock followed by its unit (Zoho's `00:30 hrs`: hours
+/// and minutes; `05:30 min`: minutes and seconds).
+fn days_and_clock(t: &str) -> Option<f64> {
+    let (head, tail) = t.rsplit_once(' ')?;
+    let head = head.trim_end_matches(',').trim_end();
+    if tail.contains(':') {
+        let days = parse_unit_sequence(head)?;
+        return Some(days + parse_clock_span(tail)?);
+    }
+    let clock = parse_clock_span(head)?;
+    match Unit::parse(tail)? {
+        Unit::Hours => Some(clock),
+        Unit::Minutes if head.matches(':').count() == 1 => Some(clock / 60.0),
+        _ => None,
+    }
+}
+
+/// `H:MM` or `H:MM:SS[.f]` → minutes; also .NET's `d.HH:MM:SS[.f]`
+/// (`1.02:00:00` is a day and two hours).
 fn parse_clock_span(s: &str) -> Option<f64> {
     let parts: Vec<&str> = s.split(':').collect();
     if !(2..=3).contains(&parts.len()) {
         return None;
     }
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if !digits(parts[0]) || !digits(parts[1]) || parts[1].len() != 2 {
+    let (days, hours) = match parts[0].split_once('.') {
+        Some((d, h)) if parts.len() == 3 && digits(d) && digits(h) && h.len() == 2 => {
+            (d.parse::<f64>().ok()?, h)
+        }
+        _ => (0.0, parts[0]),
+    };
+    if !digits(hours) || !digits(parts[1]) || parts[1].len() != 2 {
         return None;
     }
-    let h: f64 = parts[0].parse().ok()?;
+    if days > 0.0 && hours.parse::<u32>().ok()? >= 24 {
+        return None;
+    }
+    let h: f64 = hours.parse::<f64>().ok()? + 24.0 * days;
     let m: f64 = parts[1].parse().ok()?;
     let sec: f64 = match parts.get(2) {
         None => 0.0,
@@ -341,6 +373,7 @@ fn parse_unit_sequence(s: &str) -> Option<f64> {
     let mut i = 0;
     let mut total = 0.0;
     let mut pieces = 0;
+    let mut last = None;
     let skip = |i: &mut usize| {
         while *i < b.len() && (b[*i] == b' ' || b[*i] == b',') {
             *i += 1;
@@ -370,9 +403,17 @@ fn parse_unit_sequence(s: &str) -> Option<f64> {
         while i < b.len() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
-        let unit = Unit::parse(&s[ustart..i])?;
+        // `1h30`, `2m30`: a last number without a unit counts in the unit
+        // below the one before it.
+        let unit = match (ustart == i && i == b.len(), last) {
+            (true, Some(Unit::Days)) => Unit::Hours,
+            (true, Some(Unit::Hours)) => Unit::Minutes,
+            (true, Some(Unit::Minutes)) => Unit::Seconds,
+            _ => Unit::parse(&s[ustart..i])?,
+        };
         total += x * unit.minutes();
         pieces += 1;
+        last = Some(unit);
     }
     (pieces > 0 && total.is_finite()).then_some(total)
 }
@@ -405,6 +446,21 @@ mod tests {
             ("P2W", 20160.0),
             ("pt1h", 60.0),
             ("500 ms", 500.0 / 60_000.0),
+            // Python/pandas timedelta, Postgres interval, .NET TimeSpan.
+            ("1 day 06:00:00", 1800.0),
+            ("2 days 02:00:00", 3000.0),
+            ("0 days 00:30:00", 30.0),
+            ("1 day, 06:00:00", 1800.0),
+            ("1.02:00:00", 1560.0),
+            ("0.00:30:00.5", 30.0 + 0.5 / 60.0),
+            ("1h30", 90.0),
+            ("1h 30", 90.0),
+            ("2m30", 2.5),
+            ("00:30 hrs", 30.0),
+            ("01:15 h", 75.0),
+            ("05:30 min", 5.5),
+            ("< 1 min", 1.0),
+            ("<30s", 0.5),
         ] {
             assert!(
                 close(parse_duration_minutes(s), minutes),
@@ -432,6 +488,14 @@ mod tests {
             "2024-01-01",
             "1 lightyear",
             "1:30:99",
+            "1.24:00:00",
+            "1.2:00:00",
+            "1 day 1:5",
+            "soon 01:00",
+            "01:00 kg",
+            "01:00:00 min",
+            "30 1h",
+            "<",
         ] {
             assert_eq!(parse_duration_minutes(s), None, "{s:?}");
         }

@@ -9,7 +9,7 @@ use super::mapping::{
 };
 use super::source::{encode_cells, Item, RecordSource};
 use super::time::check_format;
-use super::values::{is_blank, parse_time_or_span, TimeOrSpan};
+use super::values::{is_blank, is_placeholder_date, parse_time_or_span, TimeOrSpan};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
 use crate::error::{Error, IngestError, Result, Setting};
 use chrono::{DateTime, Utc};
@@ -52,6 +52,50 @@ pub struct TicketReader {
     spans: NegativeSpans,
     /// CSAT answers read, and the highest.
     csat: (u64, f64),
+    /// Placeholder dates read as blank, per time field.
+    placeholders: PlaceholderDates,
+}
+
+/// Placeholder dates (`1900-01-01`, `0000-00-00`, `9999-12-31`) in the
+/// first response, resolution and escalation columns, read as blank
+/// ([`super::values::is_placeholder_date`]): a ticket "resolved" in 1900 is
+/// an open one, so the reader says how many it read that way.
+#[derive(Default)]
+struct PlaceholderDates {
+    /// Per field: values, and the first one's line and text.
+    fields: Vec<(Field, u64, u64, String)>,
+}
+
+impl PlaceholderDates {
+    /// Look at a record's time cells (created_at's are rejects, counted there).
+    fn add(&mut self, mapping: &ColumnMapping, values: &[String], line: u64) {
+        for f in [Field::FirstResponse, Field::Resolved, Field::EscalatedAt] {
+            let Some(c) = mapping.get(f) else { continue };
+            let v = column_value(values, c);
+            if !is_placeholder_date(v) {
+                continue;
+            }
+            match self.fields.iter_mut().find(|(g, ..)| *g == f) {
+                Some(slot) => slot.1 += 1,
+                None => self.fields.push((f, 1, line, v.trim().to_string())),
+            }
+        }
+    }
+
+    /// One warning per field that held any.
+    fn warnings(&self, mapping: &ColumnMapping) -> Vec<String> {
+        self.fields
+            .iter()
+            .map(|(f, n, line, v)| {
+                let column = mapping.get(*f).map_or("", |c| c.column.as_str());
+                format!(
+                    "{n} value(s) in column '{column}' ({f}) are a placeholder date that databases write for \"no date\" (first at line {line}: '{}'): read as blank, so those tickets have no {f} time{}",
+                    super::values::show(v),
+                    if *f == Field::Resolved { " and count as open unless their status says otherwise" } else { "" }
+                )
+            })
+            .collect()
+    }
 }
 
 /// CSAT answers needed before "none is above 3" suggests a 1–3 scale.
@@ -284,6 +328,7 @@ impl TicketReader {
             current_line: None,
             ids: RepeatedIds::default(),
             spans: NegativeSpans::default(),
+            placeholders: PlaceholderDates::default(),
             csat: (0, f64::NEG_INFINITY),
         })
     }
@@ -361,6 +406,8 @@ impl Iterator for TicketReader {
                     .spans
                     .warnings([column(Field::FirstResponse), column(Field::Resolved)]);
                 self.warnings.extend(spans);
+                let placeholders = self.placeholders.warnings(&self.converter.mapping);
+                self.warnings.extend(placeholders);
                 if self.converter.csat_scale == super::CsatScale::OneToFive {
                     let csat = csat_scale_warning(self.csat, column(Field::Csat));
                     self.warnings.extend(csat);
@@ -384,6 +431,8 @@ impl Iterator for TicketReader {
                 // Only ids from the id column count (a blank one is replaced
                 // by the line number, which could equal another row's id).
                 let keyed = self.converter.has_ticket_id(&rec.values);
+                self.placeholders
+                    .add(&self.converter.mapping, &rec.values, line);
                 match self.converter.convert(line, rec.values) {
                     Ok(t) => {
                         if keyed {
@@ -498,7 +547,7 @@ fn plan_columns(
                 values: records
                     .iter()
                     .map(|v| column_value(v, c))
-                    .filter(|v| !is_blank(v))
+                    .filter(|v| !is_blank(v) && !is_placeholder_date(v))
                     .collect(),
                 header_unit: Unit::from_header(&c.column).is_some()
                     || units.iter().any(|(u, _)| *u == f),

@@ -30,6 +30,46 @@ pub(crate) fn is_blank(s: &str) -> bool {
     t.is_empty() || (t.len() <= 4 && NULLS.iter().any(|n| t.eq_ignore_ascii_case(n)))
 }
 
+/// Dates that databases and exporters write for "no date": MySQL's zero
+/// date, .NET's and SQL Server's minimum dates, Excel's day 0, the Unix
+/// epoch at midnight and the "never" of `9999-12-31`, year-first or in the
+/// usual day/month orders.
+const PLACEHOLDER_DATES: &[&str] = &[
+    "0000-00-00",
+    "0001-01-01",
+    "1753-01-01",
+    "1899-12-30",
+    "1899-12-31",
+    "1900-01-01",
+    "1970-01-01",
+    "9999-12-31",
+    "01/01/0001",
+    "1/1/0001",
+    "01/01/1900",
+    "1/1/1900",
+    "01.01.1900",
+    "01/01/1970",
+    "1/1/1970",
+    "12/31/9999",
+    "31/12/9999",
+    "31.12.9999",
+];
+
+/// True for a placeholder date ([`PLACEHOLDER_DATES`]) with or without a
+/// time; the epoch (`1970-01-01`) only at midnight, since a time on it is
+/// more likely an epoch number read wrongly than a null. Time columns read
+/// such a value as blank (and the reader counts them) instead of a ticket
+/// resolved in 1900 or a run stopped by a date years in the future.
+pub(crate) fn is_placeholder_date(s: &str) -> bool {
+    let t = s.trim();
+    let date = t.split([' ', 'T']).next().unwrap_or_default();
+    if !PLACEHOLDER_DATES.contains(&date) {
+        return false;
+    }
+    let time = &t[date.len()..];
+    !date.contains("1970") || time.bytes().all(|b| b"0:. TZ+-".contains(&b))
+}
+
 /// A value shortened to one printable line for a reject reason.
 pub(crate) fn show(s: &str) -> String {
     const MAX: usize = 60;
@@ -254,7 +294,7 @@ pub(crate) fn parse_time_or_span(
     scale: f64,
     tz: Tz,
 ) -> Result<Option<TimeOrSpan>, String> {
-    if is_blank(s) {
+    if is_blank(s) || is_placeholder_date(s) {
         return Ok(None);
     }
     let t = s.trim();

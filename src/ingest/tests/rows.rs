@@ -681,3 +681,56 @@ fn a_csat_on_one_to_three_is_warned_about_and_read_with_its_scale() {
     );
     assert!(r.warnings().is_empty());
 }
+
+/// Placeholder dates that databases write for "no date" (`1900-01-01`,
+/// MySQL's `0000-00-00 00:00:00`, `9999-12-31`) are blank in time columns,
+/// counted in one warning per column: a ticket "resolved" in 1900 is an
+/// open one, and one `9999-12-31` among a hundred dates no longer stops the
+/// run as a misread format. A blank creation time is a reject that says so.
+#[test]
+fn placeholder_dates_are_blank_and_warned_about() {
+    let mut data = String::from("id,created_at,first_response_at,resolved_at,subject\n");
+    for i in 0..100 {
+        let resolved = match i {
+            0 => "1900-01-01 00:00:00",
+            1 => "0000-00-00 00:00:00",
+            2 => "9999-12-31",
+            _ => "2024-03-04 10:00",
+        };
+        data.push_str(&format!(
+            "{i},2024-03-01 09:00,2024-03-01 09:30,{resolved},s\n"
+        ));
+    }
+    data.push_str("100,1900-01-01,,,s\n");
+    data.push_str("101,2024-03-01 09:00,01/01/1900,,s\n");
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!((stats.accepted, stats.rejected), (101, 1), "{rows:?}");
+    let t = tickets(&rows);
+    assert!(t[..3].iter().all(|t| t.resolved_at.is_none()));
+    assert!(t[3].resolved_at.is_some());
+    assert!(t[100].first_response_at.is_none());
+    let Row::Rejected(rej) = &rows[100] else {
+        panic!("{:?}", rows[100]);
+    };
+    assert!(rej.reason.contains("placeholder"), "{}", rej.reason);
+    let w: Vec<&String> = r
+        .warnings()
+        .iter()
+        .filter(|w| w.contains("placeholder date"))
+        .collect();
+    assert_eq!(w.len(), 2, "{:?}", r.warnings());
+    assert!(
+        w.iter().any(|w| w.starts_with(
+            "3 value(s) in column 'resolved_at' (resolved) are a placeholder date that databases write for \"no date\" (first at line 2: '1900-01-01 00:00:00')"
+        )),
+        "{w:?}"
+    );
+    // A real 1970 timestamp with a time of day is a date, not a placeholder.
+    assert!(!crate::ingest::values::is_placeholder_date(
+        "1970-01-01 08:30:00"
+    ));
+    assert!(crate::ingest::values::is_placeholder_date(
+        "1970-01-01T00:00:00Z"
+    ));
+    assert!(!crate::ingest::values::is_placeholder_date("1900-01-02"));
+}
