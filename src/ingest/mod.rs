@@ -10,6 +10,7 @@
 mod columnar;
 pub mod conversations;
 mod convert;
+mod csv_layout;
 pub(crate) mod customers;
 mod decode;
 mod durations;

@@ -313,11 +313,7 @@ impl TicketReader {
             plans,
             csat_scale: opts.csat_scale,
         };
-        let warnings: Vec<String> = source
-            .encoding_notice()
-            .into_iter()
-            .chain(warnings)
-            .collect();
+        let warnings: Vec<String> = source.notices().iter().cloned().chain(warnings).collect();
         Ok(TicketReader {
             source,
             converter,
@@ -400,6 +396,7 @@ impl Iterator for TicketReader {
                 self.warnings.extend(self.ids.warning());
                 self.warnings.extend(self.source.late_keys_warning());
                 self.warnings.extend(self.source.unclosed_warning());
+                self.warnings.extend(self.source.layout_warnings());
                 let mapping = &self.converter.mapping;
                 let column = |f| mapping.get(f).map(|c| c.column.as_str());
                 let spans = self

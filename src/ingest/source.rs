@@ -16,6 +16,7 @@
 //! dotted keys ([`super::json`]).
 
 use super::columnar::{self, ColumnarInput, ColumnarRows};
+use super::csv_layout::{self, CsvRows, RowKind};
 use super::decode::{self, DecodeReader};
 use super::fields::Field;
 use super::json::{self, Flat, Layout, Piece, Splitter};
@@ -121,6 +122,8 @@ enum Kind {
         /// A record read ahead (with its line) to learn whether the one
         /// before it was the last: see [`CsvCtx::open_quote`].
         ahead: Option<(u64, ByteRecord)>,
+        /// Repeated headers and a footer, skipped.
+        rows: CsvRows,
     },
     Json(Box<JsonState>),
     Columnar(Box<ColumnarRows>),
@@ -174,8 +177,9 @@ pub(crate) struct RecordSource {
     mapped: Vec<(usize, Field, String)>,
     /// Items ready to yield (a swallowed row re-read yields several).
     queue: VecDeque<Item>,
-    /// A note about the encoding when it was guessed.
-    notice: Option<String>,
+    /// Notes from opening: the encoding when it was guessed, title lines
+    /// skipped above a CSV header.
+    notices: Vec<String>,
     done: bool,
 }
 
@@ -190,7 +194,7 @@ impl RecordSource {
             merges: Vec::new(),
             mapped: Vec::new(),
             queue: VecDeque::new(),
-            notice: None,
+            notices: Vec::new(),
             done: false,
         }
     }
@@ -274,10 +278,27 @@ impl RecordSource {
                     skip_bytes(&mut input, len, &label)?;
                     open_csv(input, label, delimiter.unwrap_or(sep), 1)?
                 }
-                None => {
-                    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
-                    open_csv(input, label, delimiter, 0)?
-                }
+                None => match csv_layout::title_lines(&prefix) {
+                    // A report's title above the header.
+                    Some((len, lines, title)) => {
+                        let mut input = input;
+                        skip_bytes(&mut input, len, &label)?;
+                        let delimiter =
+                            delimiter.unwrap_or_else(|| sniff_delimiter(&prefix[len..]));
+                        let note = format!(
+                            "{label}: skipped {lines} line(s) above the header on line {} (a report's title: '{}')",
+                            lines + 1,
+                            super::values::show(&title)
+                        );
+                        let mut src = open_csv(input, label, delimiter, lines)?;
+                        src.notices.push(note);
+                        src
+                    }
+                    None => {
+                        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
+                        open_csv(input, label, delimiter, 0)?
+                    }
+                },
             },
             InputFormat::Jsonl => open_json(input, label, &prefix)?,
             InputFormat::Parquet | InputFormat::ArrowIpc => {
@@ -285,7 +306,7 @@ impl RecordSource {
             }
         };
         if det.how == "guessed" {
-            src.notice = Some(format!(
+            src.notices.push(format!(
                 "{} is not UTF-8: read as {} (detected); pass {} NAME if characters look wrong",
                 src.label,
                 det.encoding.name(),
@@ -307,8 +328,8 @@ impl RecordSource {
 
     /// A data-quality note about the input's encoding (set when it was not
     /// UTF-8 and not forced, so the user knows what was assumed).
-    pub fn encoding_notice(&self) -> Option<String> {
-        self.notice.clone()
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     /// True for JSON, where `--map` may name keys absent from the first objects.
@@ -370,6 +391,15 @@ impl RecordSource {
                 .copied()
                 .filter(|f| !mapping.has(*f))
                 .collect();
+        }
+    }
+
+    /// CSV: warnings about rows that were not data (the header repeated
+    /// where files were joined, a report's footer), once the input is read.
+    pub fn layout_warnings(&self) -> Vec<String> {
+        match &self.kind {
+            Kind::Csv { rows, .. } => rows.warnings(&self.label),
+            _ => Vec::new(),
         }
     }
 
@@ -474,6 +504,7 @@ impl RecordSource {
                 rec,
                 delimiter,
                 ahead,
+                rows,
             } => {
                 let csv_err = |e| Error::Csv {
                     context: format!("{}: reading CSV", self.label),
@@ -486,6 +517,7 @@ impl RecordSource {
                     }
                     None => match rdr.read_byte_record(rec) {
                         Ok(false) => {
+                            rows.finish();
                             self.done = true;
                             return Ok(());
                         }
@@ -497,6 +529,21 @@ impl RecordSource {
                     headers: &self.headers,
                     delimiter: *delimiter,
                 };
+                match rows.classify(line, rec, &self.headers) {
+                    RowKind::Skip => return Ok(()),
+                    RowKind::OtherHeader(message) => {
+                        return Err(Error::Parse {
+                            path: self.label.clone(),
+                            line,
+                            message,
+                        })
+                    }
+                    RowKind::Data(held) => {
+                        for (held_line, held_rec) in held {
+                            ctx.items(held_line, &held_rec, &mut self.queue);
+                        }
+                    }
+                }
                 match ctx.open_quote(rec) {
                     Some((col, OpenQuote::Certain)) => {
                         ctx.reread_swallowed(line, rec, col, &mut self.queue)
@@ -770,6 +817,7 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
             rec,
             delimiter,
             ahead: None,
+            rows: CsvRows::default(),
         },
         headers,
         label,

@@ -304,3 +304,65 @@ fn email_export_with_quoted_history_reads_every_ticket() {
         rejects(&rows)
     );
 }
+
+/// Rows around the data that are not tickets: a report's title above the
+/// header (the header is found below it), the header repeated where two
+/// exports were joined with `cat`, and Salesforce's footer after the last
+/// row. Each is skipped with a warning; the tickets and their line numbers
+/// are the file's. A second header with other columns stops the run.
+#[test]
+fn titles_repeated_headers_and_footers_are_not_tickets() {
+    let data = "Cases by owner\n\
+                \"Generated 3/1/2024 2:22 PM\"\n\
+                \n\
+                Case Number,Subject,Date/Time Opened,Status\n\
+                00001,Login fails,3/1/2024 9:00 AM,New\n\
+                00002,Refund,3/1/2024 10:00 AM,Closed\n\
+                Case Number,Subject,Date/Time Opened,Status\n\
+                00003,Invoice,3/2/2024 10:00 AM,New\n\
+                \n\
+                \"Grand Totals (3 records)\"\n\
+                \n\
+                \"Confidential Information - Do Not Distribute\"\n\
+                \"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved.\"\n";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        (stats.read, stats.accepted, stats.rejected),
+        (3, 3, 0),
+        "{rows:?}"
+    );
+    let t = tickets(&rows);
+    assert_eq!(
+        t.iter()
+            .map(|t| (t.line, t.id.as_str()))
+            .collect::<Vec<_>>(),
+        [(5, "00001"), (6, "00002"), (8, "00003")]
+    );
+    let w = r.warnings();
+    for says in [
+        "skipped 3 line(s) above the header on line 4 (a report's title: 'Cases by owner')",
+        "1 row(s) repeat the header (first at line 7)",
+        "3 line(s) after the last row hold a single cell (first at line 10: 'Grand Totals (3 records)')",
+    ] {
+        assert!(w.iter().any(|w| w.contains(says)), "{says}: {w:?}");
+    }
+    // A single-cell row with data after it is read (and rejected) in order.
+    let mid = "id,created_at,subject\n1,2024-03-01,a\nstray\n2,2024-03-02,b\n";
+    let (rows, stats, _) = read_all(".csv", mid.as_bytes(), &kpi_opts());
+    assert_eq!((stats.accepted, stats.rejected), (2, 1), "{rows:?}");
+    assert!(matches!(&rows[1], Row::Rejected(r) if r.line == 3));
+
+    let other = "Ticket ID,Created time,Subject\n1,2024-03-01 09:00,a\n\
+                 Ticket ID,Status,Priority,Created time,Subject\n2,Open,High,2024-03-02 09:00,b\n";
+    let f = write_tmp(".csv", other.as_bytes());
+    let reader = open(&InputSource::Path(f.path().to_path_buf()), &kpi_opts()).unwrap();
+    let err = reader
+        .into_iter()
+        .find_map(|r| r.err())
+        .expect("a second header stops the run")
+        .to_string();
+    assert!(
+        err.contains(":3:") && err.contains("a second header row with other columns"),
+        "{err}"
+    );
+}

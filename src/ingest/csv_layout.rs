@@ -1,0 +1,225 @@
+//! Rows around a CSV's data that are not tickets: report titles above the
+//! header, the header again where exports were joined with `cat`, and a
+//! report's footer after the last row.
+//!
+//! Report tools write them (Salesforce's "Details only" export ends with
+//! `Grand Totals (5 records)`, `Confidential Information - Do Not
+//! Distribute` and a copyright line; BI exports put `Report: Open cases` and
+//! a date above the header), and people join monthly exports with `cat`.
+//! Read as tickets, they are rejects that can push a small file past the
+//! reject threshold, or, above the header, hide the header altogether. Each
+//! is recognised by its shape and skipped with a warning that says where.
+
+use super::fields::field_named;
+use super::source::sniff_delimiter;
+use csv::ByteRecord;
+
+/// How many lines above the header a title block may take.
+const MAX_TITLE_LINES: usize = 10;
+
+/// Title lines above the header: when one of the first
+/// [`MAX_TITLE_LINES`] lines (not the first) reads as a header (three or
+/// more cells, at least two of them spellings of ticket fields:
+/// [`field_named`]) and every line before it has at most two non-empty
+/// cells, none of them a field's spelling. Returns the bytes to skip (up to the header line), the lines
+/// skipped, and the first non-empty title line for the warning.
+pub(crate) fn title_lines(prefix: &[u8]) -> Option<(usize, u64, String)> {
+    let mut offset = 0;
+    let mut title: Option<String> = None;
+    for (i, raw) in prefix.split_inclusive(|&b| b == b'\n').enumerate() {
+        if i >= MAX_TITLE_LINES || !raw.ends_with(b"\n") {
+            return None;
+        }
+        let line = String::from_utf8_lossy(raw);
+        let line = line.trim_end_matches(['\r', '\n']);
+        let cells = naive_cells(line);
+        let filled: Vec<&str> = cells.iter().copied().filter(|c| !c.is_empty()).collect();
+        let named = filled.iter().filter(|c| field_named(c).is_some()).count();
+        if cells.len() >= 3 && named >= 2 {
+            return (i > 0).then(|| (offset, i as u64, title.unwrap_or_default()));
+        }
+        // A narrow header (`created_at,body`) is a header, not a title.
+        if filled.len() > 2 || named > 0 {
+            return None;
+        }
+        if title.is_none() && !filled.is_empty() {
+            title = Some(filled.join(" "));
+        }
+        offset += raw.len();
+    }
+    None
+}
+
+/// A line's cells split on its likeliest delimiter, quotes stripped (no
+/// quoted delimiters: enough to tell a title from a header).
+fn naive_cells(line: &str) -> Vec<&str> {
+    let d = sniff_delimiter(line.as_bytes()) as char;
+    line.split(d)
+        .map(|c| c.trim().trim_matches('"').trim())
+        .collect()
+}
+
+/// A cell without a byte-order mark (the second file's, after `cat`) and
+/// surrounding spaces.
+fn trim(c: &[u8]) -> &[u8] {
+    c.strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(c)
+        .trim_ascii()
+}
+
+/// What [`CsvRows`] found while reading.
+#[derive(Debug, Default)]
+pub(crate) struct CsvRows {
+    /// Rows equal to the header: how many, and the first one's line.
+    repeated_headers: (u64, Option<u64>),
+    /// Single-cell rows held back: a footer if nothing follows them.
+    held: Vec<(u64, ByteRecord)>,
+    /// The footer skipped at the end: rows, first line, first text.
+    footer: Option<(usize, u64, String)>,
+}
+
+/// What to do with a CSV record.
+pub(crate) enum RowKind {
+    /// A row of the file's data: read it (after the rows released with it).
+    Data(Vec<(u64, ByteRecord)>),
+    /// Not data (a repeated header, a held single-cell row): nothing to read now.
+    Skip,
+    /// A header with other columns than the file's: files with different
+    /// columns were joined; the message says where.
+    OtherHeader(String),
+}
+
+impl CsvRows {
+    /// Classify the record at `line` under `headers`. Single-cell rows in
+    /// a file of three or more columns are held back until a row of data
+    /// follows (then they are returned with it, in order) or the input ends
+    /// (then they are a footer: [`CsvRows::finish`]).
+    ///
+    /// Cheap on rows of data: a row is compared with the header only when
+    /// its first cell is the header's first, and looked at as another
+    /// header only when no cell holds a digit (ids and dates do).
+    pub(crate) fn classify(&mut self, line: u64, rec: &ByteRecord, headers: &[String]) -> RowKind {
+        let cell = |c: &[u8]| String::from_utf8_lossy(trim(c)).into_owned();
+        let first = rec.get(0).map(trim).unwrap_or_default();
+        if headers.len() >= 2
+            && rec.len() >= headers.len()
+            && headers.first().map(String::as_bytes) == Some(first)
+            && rec.iter().enumerate().all(|(i, c)| {
+                headers
+                    .get(i)
+                    .map_or(c.trim_ascii().is_empty(), |h| h.as_bytes() == trim(c))
+            })
+        {
+            self.repeated_headers.0 += 1;
+            self.repeated_headers.1.get_or_insert(line);
+            return RowKind::Skip;
+        }
+        if rec.len() >= 3 && !rec.iter().any(|c| c.iter().any(u8::is_ascii_digit)) {
+            let filled: Vec<String> = rec.iter().map(cell).filter(|c| !c.is_empty()).collect();
+            let named = filled.iter().filter(|c| field_named(c).is_some()).count();
+            if named >= 3 && 2 * named >= filled.len() {
+                return RowKind::OtherHeader(format!(
+                    "a second header row with other columns than line 1's ({} …): files with different columns were joined; read each on its own",
+                    filled.iter().take(4).map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        if headers.len() >= 3 && rec.len() == 1 && !first.is_empty() {
+            self.held.push((line, rec.clone()));
+            return RowKind::Skip;
+        }
+        if self.held.is_empty() {
+            return RowKind::Data(Vec::new());
+        }
+        RowKind::Data(std::mem::take(&mut self.held))
+    }
+
+    /// At the end of the input: the single-cell rows still held are a
+    /// report's footer, skipped.
+    pub(crate) fn finish(&mut self) {
+        if let Some((line, rec)) = self.held.first() {
+            let text = String::from_utf8_lossy(rec.get(0).unwrap_or_default())
+                .trim()
+                .to_string();
+            self.footer = Some((self.held.len(), *line, text));
+            self.held.clear();
+        }
+    }
+
+    /// The warnings: repeated headers, a skipped footer.
+    pub(crate) fn warnings(&self, label: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let (n, Some(line)) = self.repeated_headers {
+            out.push(format!(
+                "{label}: {n} row(s) repeat the header (first at line {line}): files joined with `cat`, read as headers, not tickets"
+            ));
+        }
+        if let Some((n, line, text)) = &self.footer {
+            out.push(format!(
+                "{label}: {n} line(s) after the last row hold a single cell (first at line {line}: '{}'): read as a report's footer and skipped",
+                super::values::show(text)
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_lines_above_a_header() {
+        let sf = b"Cases by owner\n\"As of 3/1/2024\"\n\nCase Number,Subject,Date/Time Opened,Status\n00001,a,3/1/2024 9:00 AM,New\n";
+        let (skip, lines, title) = title_lines(sf).unwrap();
+        assert_eq!(&sf[skip..skip + 11], b"Case Number");
+        assert_eq!((lines, title.as_str()), (3, "Cases by owner"));
+        // A header on line 1, or a first line that is data: nothing skipped.
+        assert_eq!(
+            title_lines(b"id,created_at,subject\n1,2024-01-01,a\n"),
+            None
+        );
+        assert_eq!(title_lines(b"a,b,c\n1,2,3\nid,created_at,subject\n"), None);
+        // A header that names no ticket field cannot be told from data.
+        assert_eq!(title_lines(b"Report\nfoo,bar,baz\n1,2,3\n"), None);
+        let narrow = b"created_at,body\n2024-01-01,\"Refund, Email, Status\"\n";
+        assert_eq!(title_lines(narrow), None);
+    }
+
+    #[test]
+    fn repeated_headers_footers_and_other_headers() {
+        let headers: Vec<String> = ["id", "created_at", "subject"].map(String::from).into();
+        let rec = |cells: &[&str]| ByteRecord::from(cells.to_vec());
+        let mut rows = CsvRows::default();
+        assert!(matches!(
+            rows.classify(3, &rec(&["id", "created_at", "subject", ""]), &headers),
+            RowKind::Skip
+        ));
+        assert!(matches!(
+            rows.classify(4, &rec(&["Grand Totals (2 records)"]), &headers),
+            RowKind::Skip
+        ));
+        // A row of data releases the held single-cell row, in order.
+        match rows.classify(5, &rec(&["7", "2024-01-01", "x"]), &headers) {
+            RowKind::Data(held) => assert_eq!(held.len(), 1),
+            _ => panic!("data"),
+        }
+        assert!(matches!(
+            rows.classify(6, &rec(&["Confidential Information"]), &headers),
+            RowKind::Skip
+        ));
+        rows.finish();
+        let w = rows.warnings("f.csv");
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("1 row(s) repeat the header (first at line 3)"));
+        assert!(w[1].contains("first at line 6: 'Confidential Information'"));
+        assert!(matches!(
+            rows.classify(
+                7,
+                &rec(&["Ticket ID", "Created time", "Status", "Priority"]),
+                &headers
+            ),
+            RowKind::OtherHeader(_)
+        ));
+    }
+}
