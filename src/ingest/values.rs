@@ -195,6 +195,82 @@ pub(crate) fn parse_csat(
     })
 }
 
+/// A CSAT rating written as words, on the range `(lo, hi)`: `Some(None)`
+/// for a survey offered but not answered. Zendesk's `good`/`bad`
+/// (`offered`/`unoffered`), Help Scout's `great`/`okay`/`not good`, the
+/// satisfaction scale's `very satisfied` … `very dissatisfied` and the
+/// quality scale's `excellent` … `terrible`: a satisfied word is `hi`, a
+/// middle one the middle of the range, any other `lo` (only whether an
+/// answer is satisfied is certain from a word, so CSAT % is exact and the
+/// mean is approximate); stars written as `★★★★☆` count.
+fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
+    let words: String = t
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mid = (lo + hi) / 2.0;
+    Some(Some(match words.as_str() {
+        "good"
+        | "great"
+        | "satisfied"
+        | "very satisfied"
+        | "extremely satisfied"
+        | "excellent"
+        | "very good"
+        | "awesome"
+        | "happy"
+        | "very happy" => hi,
+        "okay"
+        | "ok"
+        | "neutral"
+        | "average"
+        | "fair"
+        | "neither satisfied nor dissatisfied"
+        | "just okay" => mid,
+        "bad"
+        | "not good"
+        | "unsatisfied"
+        | "dissatisfied"
+        | "very dissatisfied"
+        | "very unsatisfied"
+        | "extremely dissatisfied"
+        | "poor"
+        | "very poor"
+        | "terrible"
+        | "unhappy"
+        | "very unhappy" => lo,
+        "offered" | "unoffered" | "not offered" => return Some(None),
+        "" if t.chars().all(|c| matches!(c, '★' | '☆' | '⭐' | ' ')) && t.contains(['★', '⭐']) =>
+        {
+            let stars = t.chars().filter(|c| matches!(c, '★' | '⭐')).count() as f64;
+            stars.clamp(lo, hi)
+        }
+        _ => return None,
+    }))
+}
+
+/// The number in front of a score's label: `4 - Satisfied`, `5 (Very
+/// satisfied)`, `4: Good`, `5 stars`, `4/5` and `4 out of 5` (only out of
+/// the scale's top, `hi`). `None` when `t` is not such a value.
+fn labelled_score(t: &str, hi: f64) -> Option<&str> {
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .filter(|&e| e > 0)?;
+    let (num, rest) = (&t[..end], t[end..].trim());
+    let lower = rest.to_lowercase();
+    let out_of = lower
+        .strip_prefix('/')
+        .or_else(|| lower.strip_prefix("out of"))
+        .map(str::trim);
+    let ok = match out_of {
+        Some(top) => top.parse::<f64>().ok() == Some(hi),
+        None => lower.starts_with(['-', '–', '—', '(', ':']) || lower == "star" || lower == "stars",
+    };
+    ok.then_some(num)
+}
+
 /// [`parse_score`] with the valid range given (`lo`, `hi`): a CSAT text
 /// rating is `hi` (good) or `lo` (bad).
 fn parse_score_in(
@@ -209,13 +285,11 @@ fn parse_score_in(
     }
     let t = s.trim();
     if field == Field::Csat {
-        match t.to_ascii_lowercase().as_str() {
-            "good" | "satisfied" => return Ok(Some(hi)),
-            "bad" | "unsatisfied" | "dissatisfied" => return Ok(Some(lo)),
-            "offered" | "unoffered" | "not offered" => return Ok(None),
-            _ => {}
+        if let Some(rating) = csat_word(t, (lo, hi)) {
+            return Ok(rating);
         }
     }
+    let t = labelled_score(t, hi).unwrap_or(t);
     match parse_number(t, style) {
         Some(x) => {
             if (lo..=hi).contains(&x) {
@@ -348,6 +422,53 @@ pub fn parse_tags(s: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    /// CSAT ratings as survey tools write them: words (Zendesk, Help Scout,
+    /// the satisfaction and quality scales), stars, and a number with its
+    /// label. On 1–5 a satisfied word is 5, a middle one 3, any other 1.
+    #[test]
+    fn csat_words_stars_and_labelled_numbers() {
+        let five = super::super::CsatScale::OneToFive;
+        let three = super::super::CsatScale::OneToThree;
+        let csat = |v: &str| parse_csat("Rating", v, NumberStyle::Dot, five);
+        for (v, want) in [
+            ("Good", Some(5.0)),
+            ("Great", Some(5.0)),
+            ("Okay", Some(3.0)),
+            ("Not Good", Some(1.0)),
+            ("not-good", Some(1.0)),
+            ("Very satisfied", Some(5.0)),
+            ("Neutral", Some(3.0)),
+            ("Very Dissatisfied", Some(1.0)),
+            ("Excellent", Some(5.0)),
+            ("Poor", Some(1.0)),
+            ("Offered", None),
+            ("★★★★☆", Some(4.0)),
+            ("4 - Satisfied", Some(4.0)),
+            ("5 (Very satisfied)", Some(5.0)),
+            ("2: Poor", Some(2.0)),
+            ("5 stars", Some(5.0)),
+            ("1 star", Some(1.0)),
+            ("4/5", Some(4.0)),
+            ("3 out of 5", Some(3.0)),
+            ("4.5", Some(4.5)),
+        ] {
+            assert_eq!(csat(v), Ok(want), "{v}");
+        }
+        for v in ["4/10", "5 apples", "so-so", "6 - Great"] {
+            assert!(csat(v).is_err(), "{v}: {:?}", csat(v));
+        }
+        // On 1–3, "okay" is the middle face (3 of 5), "3/3" the top.
+        let on_three = |v: &str| parse_csat("Rating", v, NumberStyle::Dot, three);
+        assert_eq!(on_three("Okay"), Ok(Some(3.0)));
+        assert_eq!(on_three("3/3"), Ok(Some(5.0)));
+        assert_eq!(on_three("Great"), Ok(Some(5.0)));
+        // NPS answers keep their label too.
+        assert_eq!(
+            parse_score(Field::Nps, "NPS", "9 - Extremely likely", NumberStyle::Dot),
+            Ok(Some(9.0))
+        );
+    }
     use super::*;
     use crate::ingest::time::parse_timestamp;
     use NumberStyle::{Comma, Dot};
