@@ -35,6 +35,10 @@ fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {
             None => k,
         };
         match v {
+            Value::Object(m) if reference_value(&m).is_some() => {
+                let v = reference_value(&m).cloned().unwrap_or_default();
+                out.insert(key, v);
+            }
             Value::Object(m) if is_adf(&m) => {
                 let mut text = String::new();
                 adf_text(&Value::Object(m), &mut text);
@@ -49,6 +53,18 @@ fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {
             }
         }
     }
+}
+
+/// ServiceNow's Table API writes a field as `{"display_value": …, "value":
+/// …}` with `sysparm_display_value=all` and a reference as `{"link": …,
+/// "value": …}` without it: the value people read is the display value, or
+/// else the referenced record's id.
+fn reference_value(m: &Map<String, Value>) -> Option<&Value> {
+    let keys = |want: &[&str]| m.len() == want.len() && want.iter().all(|k| m.contains_key(*k));
+    if keys(&["display_value", "value"]) || keys(&["display_value", "value", "link"]) {
+        return m.get("display_value");
+    }
+    keys(&["link", "value"]).then(|| &m["value"])
 }
 
 /// Whether an object is an Atlassian Document Format document:

@@ -24,6 +24,7 @@ mod rejects;
 mod source;
 pub mod time;
 mod values;
+mod vendor_codes;
 
 #[cfg(test)]
 mod tests;

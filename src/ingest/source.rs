@@ -22,6 +22,7 @@ use super::fields::Field;
 use super::json::{self, Flat, Layout, Piece, Splitter};
 use super::mapping::ColumnMapping;
 use super::values::parse_tags;
+use super::vendor_codes::Vendor;
 use super::{InputFormat, InputSource, Reject};
 use crate::error::{Error, Result, Setting};
 use csv::ByteRecord;
@@ -161,6 +162,9 @@ struct JsonState {
     sampled: usize,
     /// Column names that were null (or `{}`) in every one of them.
     null_keys: Vec<String>,
+    /// The vendor whose numeric codes (Freshdesk's priority 1 = low) are
+    /// read as names.
+    vendor: Vendor,
 }
 
 /// A stream of raw records with their header.
@@ -226,6 +230,19 @@ impl RecordSource {
             .take(decode::DETECT_LIMIT as u64)
             .read_to_end(&mut raw)
             .map_err(|e| Error::io(&label, e))?;
+        // A gzip-compressed export (`tickets.csv.gz`, an API dump piped
+        // from `curl --compressed` without decoding): read through the
+        // decoder, members one after another as `cat a.gz b.gz` joins them.
+        if raw.starts_with(&[0x1f, 0x8b]) {
+            let gz = flate2::read::MultiGzDecoder::new(
+                Cursor::new(std::mem::take(&mut raw)).chain(input),
+            );
+            input = Box::new(BufReader::with_capacity(BUF_SIZE, gz));
+            (&mut input)
+                .take(decode::DETECT_LIMIT as u64)
+                .read_to_end(&mut raw)
+                .map_err(|e| Error::io(&label, e))?;
+        }
         // Parquet and Arrow are binary: no encoding, no sniffing of text.
         let columnar = match format {
             Some(f @ (InputFormat::Parquet | InputFormat::ArrowIpc)) => Some(f),
@@ -599,7 +616,12 @@ impl RecordSource {
                         st.last_raw = r.raw.clone();
                         self.queue.push_back(Item::Reject(r));
                     }
-                    Some(JsonItem::Obj { line, flat, raw }) => {
+                    Some(JsonItem::Obj {
+                        line,
+                        mut flat,
+                        raw,
+                    }) => {
+                        st.vendor.translate(&mut flat);
                         for (k, key) in self.extra_keys.iter().enumerate() {
                             if flat.contains_key(key) {
                                 st.seen[k] = true;
@@ -695,7 +717,14 @@ fn peek(mut input: Input, label: &str) -> Result<(Input, Vec<u8>)> {
 
 /// `.jsonl`/`.ndjson`/`.json` → JSON, `.csv`/`.tsv`/`.txt` → CSV.
 fn format_from_extension(p: &Path) -> Option<InputFormat> {
-    let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+    let mut ext = p.extension()?.to_str()?.to_ascii_lowercase();
+    // `tickets.csv.gz`: the name before the compression's.
+    if ext == "gz" {
+        ext = Path::new(p.file_stem()?)
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
+    }
     match ext.as_str() {
         "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
         "csv" | "tsv" | "txt" | "psv" => Some(InputFormat::Csv),
@@ -896,6 +925,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         unmapped: Vec::new(),
         sampled: 0,
         null_keys: Vec::new(),
+        vendor: Vendor::None,
     };
     let mut headers: Vec<String> = Vec::new();
     let mut known = std::collections::HashSet::new();
@@ -929,6 +959,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
         .collect();
     headers.retain(|h| !parents.contains(h));
     st.sampled = objects;
+    st.vendor = Vendor::detect(&headers);
     st.null_keys = headers
         .iter()
         .filter(|h| !valued.contains(*h))
@@ -1009,6 +1040,7 @@ fn page_opening(
     label: &str,
 ) -> Option<(Vec<String>, usize)> {
     let lower = label.to_ascii_lowercase();
+    let lower = lower.trim_end_matches(".gz");
     let lines_file = lower.ends_with(".jsonl") || lower.ends_with(".ndjson");
     if lines_file && first_line.is_none() {
         return None;

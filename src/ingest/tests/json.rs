@@ -670,3 +670,44 @@ fn an_empty_page_says_it_holds_no_tickets() {
         assert!(err.contains(says), "{data}: {err}");
     }
 }
+
+/// ServiceNow's Table API: a reference as `{"link", "value"}` reads as its
+/// value, a field as `{"display_value", "value"}` (`sysparm_display_value=all`)
+/// as what people read.
+#[test]
+fn servicenow_reference_and_display_values() {
+    let page = r#"{"result":[
+{"sys_id":"a1","number":"INC0010001","opened_at":{"display_value":"2024-03-01 10:00:00","value":"2024-03-01 09:00:00"},"state":{"display_value":"Resolved","value":"6"},"assignment_group":{"display_value":"Service Desk","link":"https://x.service-now.com/api/now/table/sys_user_group/g1","value":"g1"},"caller_id":{"link":"https://x.service-now.com/api/now/table/sys_user/u1","value":"u1"},"short_description":"Email down"}
+]}"#;
+    let (rows, stats, _) = read_all(".json", page.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 1, "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(t[0].status.as_deref(), Some("Resolved"));
+    assert_eq!(t[0].team.as_deref(), Some("Service Desk"));
+    assert_eq!(t[0].customer_id.as_deref(), Some("u1"));
+    assert_eq!(t[0].id, "INC0010001");
+}
+
+/// Freshdesk's API numbers priority 1 (low) to 4 (urgent), the other way
+/// round from ServiceNow's and Jira's, and writes status and source as
+/// digits: they are read as the names Freshdesk shows.
+#[test]
+fn freshdesk_api_codes_are_read_as_names() {
+    let tickets_json = r#"[
+{"id":1,"subject":"Login","status":4,"priority":1,"source":7,"requester_id":11,"fr_due_by":"2024-03-01T10:00:00Z","created_at":"2024-03-01T09:00:00Z"},
+{"id":2,"subject":"Outage","status":2,"priority":4,"source":1,"requester_id":12,"fr_due_by":"2024-03-01T10:00:00Z","created_at":"2024-03-01T09:30:00Z"}
+]"#;
+    let (rows, stats, _) = read_all(".json", tickets_json.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 2, "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(
+        (
+            t[0].priority.as_deref(),
+            t[0].status.as_deref(),
+            t[0].channel.as_deref()
+        ),
+        (Some("Low"), Some("Resolved"), Some("Chat"))
+    );
+    assert_eq!(t[1].priority.as_deref(), Some("Urgent"));
+    assert_eq!(t[1].state(), crate::ticket::TicketState::Open);
+}

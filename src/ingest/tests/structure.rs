@@ -366,3 +366,30 @@ fn titles_repeated_headers_and_footers_are_not_tickets() {
         "{err}"
     );
 }
+
+/// A gzip-compressed export is read through the decoder, whatever its
+/// name: `tickets.csv.gz`, two members joined with `cat`, a `.jsonl.gz` of
+/// one API page per line.
+#[test]
+fn gzip_compressed_exports_are_read() {
+    use std::io::Write;
+    let gz = |text: &str| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(text.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let csv = "id,created_at,subject\n1,2024-03-01,a\n2,2024-03-02,b\n";
+    for name in [".csv.gz", ".gz", ".data"] {
+        let (rows, stats, _) = read_all(name, &gz(csv), &kpi_opts());
+        assert_eq!((stats.read, stats.accepted), (2, 2), "{name}: {rows:?}");
+        assert_eq!(tickets(&rows)[1].line, 3);
+    }
+    let mut joined = gz("id,created_at,subject\n1,2024-03-01,a\n");
+    joined.extend(gz("2,2024-03-02,b\n"));
+    let (rows, stats, _) = read_all(".csv.gz", &joined, &kpi_opts());
+    assert_eq!(stats.accepted, 2, "{rows:?}");
+    let pages = "{\"tickets\":[{\"id\":1,\"created_at\":\"2024-03-01\",\"subject\":\"a\"}],\"next_page\":\"p2\"}\n\
+                 {\"tickets\":[{\"id\":2,\"created_at\":\"2024-03-02\",\"subject\":\"b\"}],\"next_page\":null}\n";
+    let (rows, stats, _) = read_all(".jsonl.gz", &gz(pages), &kpi_opts());
+    assert_eq!(stats.accepted, 2, "{rows:?}");
+}
