@@ -124,10 +124,39 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
 /// (`None` = the default for the separator).
 pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    parse_zoneless(s, tz, order).or_else(|| {
+        let (rest, offset) = trailing_zone(s)?;
+        let at = parse_zoneless(rest, Tz::UTC, order)?;
+        Some(at - chrono::Duration::minutes(offset))
+    })
+}
+
+/// [`parse_timestamp_ordered`] before a trailing zone name is tried.
+fn parse_zoneless(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
     let first = *b.first()?;
     if first.is_ascii_alphabetic() {
+        // `Friday, March 1, 2024`, `Fri, 1 Mar 2024 …` (RFC 2822 below).
+        if let Some((day, rest)) = s.split_once(", ") {
+            if day.len() > 3 && WEEKDAYS.iter().any(|w| day.eq_ignore_ascii_case(w)) {
+                return parse_zoneless(rest, tz, order);
+            }
+        }
         return parse_month_name_first(s, tz);
+    }
+    // ISO 8601 basic format: `20240301T142205Z`, `20240301T1422`.
+    if b.len() >= 13 && b[8] == b'T' && b[..8].iter().all(u8::is_ascii_digit) {
+        let (naive, utc) = match s.strip_suffix(['Z', 'z']) {
+            Some(n) => (n, true),
+            None => (s, false),
+        };
+        let fmt = if naive.len() == 15 {
+            "%Y%m%dT%H%M%S"
+        } else {
+            "%Y%m%dT%H%M"
+        };
+        let at = chrono::NaiveDateTime::parse_from_str(naive, fmt).ok()?;
+        return Some(if utc { at.and_utc() } else { localize(at, tz) });
     }
     if !first.is_ascii_digit() {
         return None;
@@ -150,6 +179,59 @@ pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Opt
     let shape = day_month_shape(s)?;
     let fmt = shape.format(order);
     parse_split(s, shape.date_len, fmt, tz)
+}
+
+/// Weekday names written before a date (`Friday, March 1, 2024`).
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// A time zone written after a timestamp, as a fixed offset in minutes:
+/// `GMT`, `UTC+02:00`, `GMT-0500`, and the North American abbreviations
+/// (`PST` −8 h … `EDT` −4 h) that US exports print; other abbreviations are
+/// ambiguous (IST, CST in China) and are not read. Returns the timestamp
+/// before it and the offset.
+fn trailing_zone(s: &str) -> Option<(&str, i64)> {
+    let (rest, zone) = s.rsplit_once(' ')?;
+    let z = zone.to_ascii_uppercase();
+    let named = match z.as_str() {
+        "EST" => Some(-300),
+        "EDT" => Some(-240),
+        "CST" => Some(-360),
+        "CDT" => Some(-300),
+        "MST" => Some(-420),
+        "MDT" => Some(-360),
+        "PST" => Some(-480),
+        "PDT" => Some(-420),
+        "GMT" | "UTC" => Some(0),
+        _ => None,
+    };
+    if let Some(m) = named {
+        return Some((rest.trim_end(), m));
+    }
+    let off = z.strip_prefix("GMT").or_else(|| z.strip_prefix("UTC"))?;
+    let (sign, hm) = match off.as_bytes().first()? {
+        b'+' => (1, &off[1..]),
+        b'-' => (-1, &off[1..]),
+        _ => return None,
+    };
+    let digits: String = hm.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !(1..=4).contains(&digits.len()) {
+        return None;
+    }
+    let (h, m) = if digits.len() <= 2 {
+        (digits.parse::<i64>().ok()?, 0)
+    } else {
+        let split = digits.len() - 2;
+        (digits[..split].parse().ok()?, digits[split..].parse().ok()?)
+    };
+    (h <= 14 && m < 60).then_some((rest.trim_end(), sign * (h * 60 + m)))
 }
 
 /// The layout of a date that starts with its day or month (`04/03/2024`,
@@ -285,7 +367,8 @@ fn date_end(s: &str) -> usize {
 
 /// The date part ends at the end of the value or at a space / `T`.
 fn boundary(b: &[u8], at: usize) -> bool {
-    matches!(b.get(at), None | Some(b' ') | Some(b'T'))
+    // `3/1/2024, 2:22 PM`: Salesforce Lightning and `toLocaleString`.
+    matches!(b.get(at), None | Some(b' ') | Some(b'T') | Some(b','))
 }
 
 /// Parse `date_len` bytes of `s` as a date with `date_fmt` and the rest (if
@@ -488,6 +571,35 @@ mod tests {
 
     fn p(s: &str) -> Option<DateTime<Utc>> {
         parse_timestamp(s, Tz::UTC)
+    }
+
+    /// Exports that write a comma after the date, a weekday before it, the
+    /// ISO basic format, or a zone name after the time.
+    #[test]
+    fn commas_weekdays_basic_iso_and_zone_names() {
+        for (s, want) in [
+            ("3/1/2024, 2:22 PM", "2024-03-01T14:22:00Z"),
+            ("01.03.2024, 14:22", "2024-03-01T14:22:00Z"),
+            ("Friday, March 1, 2024", "2024-03-01T00:00:00Z"),
+            ("Friday, 1 March 2024 14:22", "2024-03-01T14:22:00Z"),
+            ("20240301T142205Z", "2024-03-01T14:22:05Z"),
+            ("20240301T1422", "2024-03-01T14:22:00Z"),
+            ("2024-03-01 14:22:05 PST", "2024-03-01T22:22:05Z"),
+            ("3/1/2024 2:22 PM EDT", "2024-03-01T18:22:00Z"),
+            ("2024-03-01 14:22 GMT+02:00", "2024-03-01T12:22:00Z"),
+            ("2024-03-01 14:22 UTC-0530", "2024-03-01T19:52:00Z"),
+            ("Fri, 01 Mar 2024 14:22:05 GMT", "2024-03-01T14:22:05Z"),
+        ] {
+            assert_eq!(p(s), Some(utc(want)), "{s}");
+        }
+        for s in [
+            "2024-03-01 14:22 IST",
+            "Fri, March 1",
+            "20240301T",
+            "2024-03-01 14:22 GMT+99",
+        ] {
+            assert_eq!(p(s), None, "{s}");
+        }
     }
 
     #[test]
