@@ -24,10 +24,13 @@ impl NumberStyle {
     /// Decide a column's style from sample values. A value that reads only
     /// with a decimal comma (`1,5`, `1.234,5`) votes for `Comma`; one that
     /// reads only with a decimal point (`1.5`) votes for `Dot`; one that reads
-    /// both ways differently (`1,500`) votes by the file's delimiter (`;`,
-    /// tab, `|` → comma, since those files come from comma-decimal locales).
+    /// both ways differently (`1,500`) votes by the file's delimiter: `;`
+    /// → comma (Excel writes `;` where the comma is the decimal mark),
+    /// anything else → a thousands group (a tab-separated export from an
+    /// English-locale tool writes `1,440` minutes; a comma-decimal tool
+    /// writes `1,44`, not `1,440`).
     pub fn infer<'a>(values: impl Iterator<Item = &'a str>, delimiter: Option<u8>) -> Self {
-        let comma_locale = matches!(delimiter, Some(b';' | b'\t' | b'|'));
+        let comma_locale = delimiter == Some(b';');
         let (mut comma, mut dot) = (0usize, 0usize);
         for v in values {
             let v = v.trim();
@@ -547,6 +550,16 @@ mod tests {
         assert_eq!(
             NumberStyle::infer(["1,500"].iter().copied(), Some(b',')),
             NumberStyle::Dot
+        );
+        // Tab-separated: `1,440` minutes are thousands groups, while a
+        // decimal comma with other than three decimals still reads as one.
+        assert_eq!(
+            NumberStyle::infer(["1,440", "2,100", "15"].iter().copied(), Some(b'\t')),
+            NumberStyle::Dot
+        );
+        assert_eq!(
+            NumberStyle::infer(["1,5", "2,25"].iter().copied(), Some(b'\t')),
+            NumberStyle::Comma
         );
         assert_eq!(
             NumberStyle::infer(["3", "4"].iter().copied(), Some(b';')),

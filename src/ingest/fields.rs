@@ -253,6 +253,11 @@ impl Field {
                 // HubSpot, osTicket, Salesforce, ServiceNow.
                 "Create date",
                 "Date Created",
+                "Date/Time Created",
+                "Creation time",
+                "Date Submitted",
+                // Gorgias.
+                "created_datetime",
                 "Opened Date",
                 "sys_created_on",
                 "Timestamp",
@@ -303,6 +308,14 @@ impl Field {
                 "Closed time",
                 "Closed date",
                 "Closed on",
+                "Date Resolved",
+                "Date/Time Resolved",
+                "Closed Date/Time",
+                "Ticket Closed Time",
+                "Solved date",
+                "Completed at",
+                // Gorgias.
+                "closed_datetime",
                 "Resolution date",
                 "Full resolution time in hours",
                 "Resolution time (in hrs)",
@@ -556,6 +569,8 @@ impl Field {
                 "satisfaction_rating.score",
                 "satisfaction_rating.rating",
                 "conversation_rating.rating",
+                // Gorgias.
+                "satisfaction_survey.score",
             ],
             Field::FirstResponse => &[
                 "metric_set.reply_time_in_minutes.calendar",

@@ -123,6 +123,21 @@ fn under_null_parent<'a>(null_keys: &[String], aliases: &[&'a str]) -> Option<&'
     })
 }
 
+/// A header without a trailing `(…)` or `[…]` group; the header itself when
+/// there is none (or nothing before it).
+fn without_qualifier(h: &str) -> &str {
+    let t = h.trim_end();
+    let open = match t.chars().last() {
+        Some(')') => '(',
+        Some(']') => '[',
+        _ => return h,
+    };
+    match t.rfind(open) {
+        Some(i) if !t[..i].trim().is_empty() => t[..i].trim_end(),
+        _ => h,
+    }
+}
+
 /// Jira's REST issues carry an internal numeric `id` and the issue `key`
 /// people know and search for (`SUP-123`, what Jira's CSV calls "Issue
 /// key"): beside a `fields.` container the key is the ticket id.
@@ -193,6 +208,13 @@ pub(crate) fn resolve(
     }
 
     let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    // Headers without a trailing qualifier (`Created (UTC)`, HubSpot's
+    // `Time to first agent reply (HH:mm:ss)`), matched last; a unit in it
+    // is still read from the whole header.
+    let norm_bare: Vec<String> = headers
+        .iter()
+        .map(|h| normalize_header(without_qualifier(h)))
+        .collect();
     // JSON records that keep their fields in one container object: their
     // keys inside it, matched like headers after every top-level key.
     let inner: Vec<String> = headers
@@ -223,6 +245,7 @@ pub(crate) fn resolve(
             .or_else(|| match_alias(&norm, field.json_aliases(), &taken))
             .or_else(|| match_alias(&norm, field.aliases(), &taken))
             .or_else(|| match_unit_suffixed(headers, field, &taken))
+            .or_else(|| match_alias(&norm_bare, field.aliases(), &taken))
         {
             taken[i] = true;
             (i, headers[i].clone(), MatchedBy::Header)

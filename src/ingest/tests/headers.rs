@@ -352,3 +352,46 @@ fn duration_headers_with_a_unit_suffix_are_mapped_in_that_unit() {
         "neither column is a wall-clock resolution time"
     );
 }
+
+/// Headers with a trailing qualifier (`(UTC)`, HubSpot's `(HH:mm:ss)`) match
+/// the field the rest names, and more vendors' spellings of creation and
+/// resolution times are known; a unit in the qualifier still counts.
+#[test]
+fn headers_with_qualifiers_and_more_spellings() {
+    let data = "Ticket ID,Ticket name,Created (UTC),Closed at (UTC),Time to first agent reply (HH:mm:ss)\n\
+                1,Refund,2024-03-01 09:00,2024-03-01 12:00,00:30:00\n";
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        mapped(&r, Field::CreatedAt).as_deref(),
+        Some("Created (UTC)")
+    );
+    assert_eq!(
+        mapped(&r, Field::Resolved).as_deref(),
+        Some("Closed at (UTC)")
+    );
+    assert_eq!(
+        mapped(&r, Field::FirstResponse).as_deref(),
+        Some("Time to first agent reply (HH:mm:ss)")
+    );
+    let t = tickets(&rows);
+    assert_eq!(t[0].first_response_minutes, Some(30.0));
+    for (created, resolved) in [
+        ("Date/Time Created", "Date/Time Resolved"),
+        ("Creation time", "Date Resolved"),
+        ("Date Submitted", "Ticket Closed Time"),
+        ("created_datetime", "closed_datetime"),
+        ("Created", "Completed at"),
+        ("Created", "Solved date"),
+        ("Created", "Closed Date/Time"),
+    ] {
+        let data =
+            format!("id,subject,{created},{resolved}\n1,a,2024-03-01 09:00,2024-03-02 09:00\n");
+        let (_, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+        assert_eq!(mapped(&r, Field::CreatedAt).as_deref(), Some(created));
+        assert_eq!(mapped(&r, Field::Resolved).as_deref(), Some(resolved));
+    }
+    // The unit in a qualifier is the column's.
+    let data = "id,subject,created_at,Resolution time (in hrs)\n1,a,2024-03-01 09:00,2\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[0].resolution_hours, Some(2.0));
+}
