@@ -123,6 +123,15 @@ fn under_null_parent<'a>(null_keys: &[String], aliases: &[&'a str]) -> Option<&'
     })
 }
 
+/// Jira's CSV export (an `Issue key` column) writes its time tracking
+/// (`Time Spent`) in seconds, where a bare "Time spent" elsewhere means
+/// minutes.
+fn jira_time_spent(norm_headers: &[String], header: &str) -> bool {
+    norm_headers.iter().any(|h| h == "issuekey")
+        && normalize_header(header) == "timespent"
+        && Unit::from_header(header).is_none()
+}
+
 /// A header without a trailing `(…)` or `[…]` group; the header itself when
 /// there is none (or nothing before it).
 fn without_qualifier(h: &str) -> &str {
@@ -285,7 +294,11 @@ pub(crate) fn resolve(
         } else {
             Vec::new()
         };
-        let scale = duration_scale(field, &name);
+        let scale = if field == Field::HandleTime && jira_time_spent(&norm, &name) {
+            Unit::Seconds.minutes() / field_unit(field).minutes()
+        } else {
+            duration_scale(field, &name)
+        };
         columns.push(MappedColumn {
             field,
             index: idx,

@@ -158,6 +158,15 @@ fn jira_header() {
     assert_eq!(t.id, "SUP-12");
     assert_eq!(t.resolution_hours(), Some(24.0));
     assert_eq!(t.text(), "App crashes. It crashes on start");
+
+    // Jira's time tracking is in seconds; elsewhere a bare "Time spent" is
+    // minutes.
+    let jira = "Summary,Issue key,Created,Time Spent\nA,SUP-1,2025-04-01 09:15,1800\n";
+    let (rows, _, _) = read_all(".csv", jira.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[0].handle_minutes, Some(30.0));
+    let other = "Subject,Ticket ID,Created,Time Spent\nA,1,2025-04-01 09:15,30\n";
+    let (rows, _, _) = read_all(".csv", other.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[0].handle_minutes, Some(30.0));
 }
 
 #[test]
