@@ -161,22 +161,30 @@ impl Converter {
                 None => {}
             }
         }
+        let mut resolved_flag = None;
         if let Some((c, v)) = self.cell(values, Field::Resolved) {
-            match parse_time_or_span(
-                Field::Resolved,
-                &c.column,
-                &self.plans.resolved,
-                v,
-                c.scale,
-                self.tz,
-            )? {
-                Some(TimeOrSpan::At(at)) => t.resolved_at = Some(at),
-                Some(TimeOrSpan::Span(h)) => t.resolution_hours = Some(h),
-                None => {}
+            if self.plans.resolved.flag {
+                resolved_flag = parse_bool(Field::Resolved, &c.column, v)?;
+            } else {
+                match parse_time_or_span(
+                    Field::Resolved,
+                    &c.column,
+                    &self.plans.resolved,
+                    v,
+                    c.scale,
+                    self.tz,
+                )? {
+                    Some(TimeOrSpan::At(at)) => t.resolved_at = Some(at),
+                    Some(TimeOrSpan::Span(h)) => t.resolution_hours = Some(h),
+                    None => {}
+                }
             }
         }
 
         t.status = self.label_field(values, Field::Status);
+        if t.status.is_none() {
+            t.status = resolved_flag.map(|r| if r { "resolved" } else { "open" }.to_string());
+        }
         t.resolution_code = self.label_field(values, Field::ResolutionCode);
         t.channel = self.label_field(values, Field::Channel);
         t.priority = self.label_field(values, Field::Priority);

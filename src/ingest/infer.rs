@@ -61,6 +61,11 @@ pub(crate) struct TimeColumn {
     /// a unit a number of 10 or more integer digits is an epoch timestamp,
     /// but 1,296,000,000 ms is a 15-day resolution, not a time in 2011.
     pub unit_given: bool,
+    /// A resolution column of yes/no flags (Salesforce's `Closed` 1/0, a
+    /// `Resolved` column of true/false): whether the ticket is resolved,
+    /// not when. Read as its status when it has none, never as a time
+    /// (a 1 would be a one-hour resolution).
+    pub flag: bool,
 }
 
 /// Why a value is not a timestamp of its column.
@@ -236,6 +241,20 @@ fn order_votes(values: &[&str]) -> OrderVotes {
 /// rejected with a hint); `--date-order`; another time column of the file
 /// that decided; else the separator's default (`/` month-first, `-` and `.`
 /// day-first) with a warning if any value reads both ways.
+/// A sampled column of yes/no values only (`0`/`1`, `true`/`false`,
+/// `yes`/`no`), with no unit in its header and no `--date-format`.
+fn is_flag_column(s: &ColumnSample<'_>) -> bool {
+    !s.values.is_empty()
+        && !s.header_unit
+        && s.custom.is_none()
+        && s.values.iter().all(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "0" | "1" | "true" | "false" | "yes" | "no"
+            )
+        })
+}
+
 pub(crate) fn infer_time_columns(
     samples: &[ColumnSample<'_>],
     given: Option<DateOrder>,
@@ -249,6 +268,7 @@ pub(crate) fn infer_time_columns(
             custom: s.custom.clone(),
             numbers: NumberStyle::infer(s.values.iter().copied(), delimiter),
             unit_given: s.header_unit,
+            flag: s.field == Field::Resolved && is_flag_column(s),
             ..Default::default()
         };
         if v.dmy + v.mdy > 0 {
@@ -280,6 +300,14 @@ pub(crate) fn infer_time_columns(
         _ => None,
     };
     let mut warnings = Vec::new();
+    for (plan, s) in plans.iter().zip(samples) {
+        if plan.flag {
+            warnings.push(format!(
+                "column '{}' holds yes/no values, not times: read as whether each ticket is resolved (its status, where the export has none), with no resolution time",
+                s.column
+            ));
+        }
+    }
     for ((plan, s), v) in plans.iter_mut().zip(samples).zip(&votes) {
         if matches!(plan.note, OrderNote::Decided { .. }) {
             continue;

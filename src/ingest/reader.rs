@@ -601,6 +601,9 @@ fn plan_columns(
             continue;
         };
         let plan = plans.time(s.field);
+        if plan.flag {
+            continue;
+        }
         let (mut spans, mut raw) = (Vec::new(), Vec::new());
         let mut latest: Option<(DateTime<Utc>, &str)> = None;
         let mut note = |at: DateTime<Utc>, v| {
