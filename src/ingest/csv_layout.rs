@@ -74,6 +74,9 @@ pub(crate) struct CsvRows {
     repeated_headers: (u64, Option<u64>),
     /// Single-cell rows held back: a footer if nothing follows them.
     held: Vec<(u64, ByteRecord)>,
+    /// The last line of the last record read (its quoted line breaks
+    /// counted): a footer starts after a blank line.
+    prev_end: u64,
     /// The footer skipped at the end: rows, first line, first text.
     footer: Option<(usize, u64, String)>,
 }
@@ -90,15 +93,31 @@ pub(crate) enum RowKind {
 }
 
 impl CsvRows {
+    /// Rows after a header whose last line is `header_end`.
+    pub(crate) fn new(header_end: u64) -> Self {
+        CsvRows {
+            prev_end: header_end,
+            ..CsvRows::default()
+        }
+    }
+
     /// Classify the record at `line` under `headers`. Single-cell rows in
-    /// a file of three or more columns are held back until a row of data
-    /// follows (then they are returned with it, in order) or the input ends
-    /// (then they are a footer: [`CsvRows::finish`]).
+    /// a file of three or more columns, from one that follows a blank line
+    /// on, are held back until a row of data follows (then they are
+    /// returned with it, in order) or the input ends (then they are a
+    /// footer: [`CsvRows::finish`]). A single-cell row right after a
+    /// record is a record that left its other cells out.
     ///
     /// Cheap on rows of data: a row is compared with the header only when
     /// its first cell is the header's first, and looked at as another
     /// header only when no cell holds a digit (ids and dates do).
     pub(crate) fn classify(&mut self, line: u64, rec: &ByteRecord, headers: &[String]) -> RowKind {
+        let after_blank = line > self.prev_end + 1;
+        let breaks = rec
+            .iter()
+            .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
+            .sum::<u64>();
+        self.prev_end = line + breaks;
         let cell = |c: &[u8]| String::from_utf8_lossy(trim(c)).into_owned();
         let first = rec.get(0).map(trim).unwrap_or_default();
         if headers.len() >= 2
@@ -124,7 +143,11 @@ impl CsvRows {
                 ));
             }
         }
-        if headers.len() >= 3 && rec.len() == 1 && !first.is_empty() {
+        if headers.len() >= 3
+            && rec.len() == 1
+            && !first.is_empty()
+            && (after_blank || !self.held.is_empty())
+        {
             self.held.push((line, rec.clone()));
             return RowKind::Skip;
         }
@@ -190,29 +213,39 @@ mod tests {
     fn repeated_headers_footers_and_other_headers() {
         let headers: Vec<String> = ["id", "created_at", "subject"].map(String::from).into();
         let rec = |cells: &[&str]| ByteRecord::from(cells.to_vec());
-        let mut rows = CsvRows::default();
+        let mut rows = CsvRows::new(2);
         assert!(matches!(
             rows.classify(3, &rec(&["id", "created_at", "subject", ""]), &headers),
             RowKind::Skip
         ));
         assert!(matches!(
-            rows.classify(4, &rec(&["Grand Totals (2 records)"]), &headers),
+            rows.classify(5, &rec(&["Grand Totals (2 records)"]), &headers),
             RowKind::Skip
         ));
         // A row of data releases the held single-cell row, in order.
-        match rows.classify(5, &rec(&["7", "2024-01-01", "x"]), &headers) {
+        match rows.classify(6, &rec(&["7", "2024-01-01", "x"]), &headers) {
             RowKind::Data(held) => assert_eq!(held.len(), 1),
             _ => panic!("data"),
         }
+        // Right after a record, a single cell is a record (its other cells
+        // left out), not a footer.
         assert!(matches!(
-            rows.classify(6, &rec(&["Confidential Information"]), &headers),
+            rows.classify(7, &rec(&["a"]), &headers),
+            RowKind::Data(_)
+        ));
+        assert!(matches!(
+            rows.classify(9, &rec(&["Confidential Information"]), &headers),
+            RowKind::Skip
+        ));
+        assert!(matches!(
+            rows.classify(10, &rec(&["Copyright"]), &headers),
             RowKind::Skip
         ));
         rows.finish();
         let w = rows.warnings("f.csv");
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(w[0].contains("1 row(s) repeat the header (first at line 3)"));
-        assert!(w[1].contains("first at line 6: 'Confidential Information'"));
+        assert!(w[1].contains("2 line(s) after the last row hold a single cell (first at line 9: 'Confidential Information')"), "{w:?}");
         assert!(matches!(
             rows.classify(
                 7,

@@ -452,6 +452,8 @@ impl Field {
                 "Reply count",
                 "Number of replies",
                 "Agent responses",
+                // Freshdesk.
+                "Agent interactions",
                 "Responses",
             ],
             Field::Csat => &[
@@ -463,8 +465,9 @@ impl Field {
                 "Satisfaction rating",
                 "Satisfaction",
                 "CSAT rating",
-                // Intercom.
+                // Intercom, Freshdesk (Awesome / Just Okay / Not Good).
                 "Conversation rating",
+                "Survey results",
                 "Rating",
             ],
             Field::Nps => &[

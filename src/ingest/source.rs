@@ -832,6 +832,11 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
     if let Some(p) = rec.position() {
         rdr.get_mut().start_line(p);
     }
+    let header_breaks: u64 = rec
+        .iter()
+        .map(|c| memchr::memchr_iter(b'\n', c).count() as u64)
+        .sum();
+    let header_end = skipped + 1 + header_breaks;
     let mut headers: Vec<String> = rec
         .iter()
         .map(|h| decode::lossless_text(h).trim().to_string())
@@ -846,7 +851,7 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
             rec,
             delimiter,
             ahead: None,
-            rows: CsvRows::default(),
+            rows: CsvRows::new(header_end),
         },
         headers,
         label,

@@ -113,6 +113,11 @@ pub(crate) fn parse_bool(field: Field, col: &str, s: &str) -> Result<Option<bool
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "t" | "1.0" => Ok(Some(true)),
         "false" | "no" | "n" | "0" | "f" | "0.0" => Ok(Some(false)),
+        // ServiceNow's escalation level: Normal, then Moderate, High, Overdue.
+        "normal" | "not escalated" if field == Field::Escalated => Ok(Some(false)),
+        "escalated" | "moderate" | "high" | "overdue" if field == Field::Escalated => {
+            Ok(Some(true))
+        }
         _ => Err(format!(
             "bad {field} value '{}' in column '{col}' (expected true/false/yes/no/y/n/1/0)",
             show(s)
@@ -484,6 +489,8 @@ mod tests {
             ("no", false),
             ("N", false),
             ("0", false),
+            ("Normal", false),
+            ("Overdue", true),
         ] {
             assert_eq!(parse_bool(Field::Escalated, "esc", s), Ok(Some(v)), "{s}");
         }

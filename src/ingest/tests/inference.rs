@@ -463,7 +463,9 @@ fn a_resolved_flag_column_is_a_status_not_a_time() {
     assert_eq!(t[1].status.as_deref(), Some("open"));
     assert_eq!(t[2].status, None);
     assert!(
-        r.warnings().iter().any(|w| w.contains("column 'Resolved' holds yes/no values, not times")),
+        r.warnings()
+            .iter()
+            .any(|w| w.contains("column 'Resolved' holds yes/no values, not times")),
         "{:?}",
         r.warnings()
     );
