@@ -138,7 +138,8 @@ fn parse_zoneless(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<
     if first.is_ascii_alphabetic() {
         // `Friday, March 1, 2024`, `Fri, 1 Mar 2024 …` (RFC 2822 below).
         if let Some((day, rest)) = s.split_once(", ") {
-            if day.len() > 3 && WEEKDAYS.iter().any(|w| day.eq_ignore_ascii_case(w)) {
+            // A long name only: `Fri, 01 Mar 2024 …` is RFC 2822's.
+            if day.len() > 3 && day.parse::<chrono::Weekday>().is_ok() {
                 return parse_zoneless(rest, tz, order);
             }
         }
@@ -180,17 +181,6 @@ fn parse_zoneless(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<
     let fmt = shape.format(order);
     parse_split(s, shape.date_len, fmt, tz)
 }
-
-/// Weekday names written before a date (`Friday, March 1, 2024`).
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
 
 /// A time zone written after a timestamp, as a fixed offset in minutes:
 /// `GMT`, `UTC+02:00`, `GMT-0500`, and the North American abbreviations
