@@ -224,11 +224,10 @@ impl TicketState {
         {
             return Some(TicketState::Terminal);
         }
-        // Reopened after a solve (`Solved - Reopened`) is open again.
-        if words
-            .iter()
-            .any(|w| matches!(*w, "reopened" | "reopen" | "reopens"))
-        {
+        // Reopened after a solve (`Solved - Reopened`) is open again; a
+        // bare `reopen` elsewhere is about reopening (`Closed - Reopen not
+        // allowed`), and the status still starts with its state.
+        if words.contains(&"reopened") {
             return Some(TicketState::Open);
         }
         // Solved, awaiting the customer's confirmation or the auto-close.
@@ -1165,8 +1164,18 @@ mod tests {
             Some(TicketState::Open)
         );
         assert_eq!(TicketState::of_status("Newsletter"), None);
-        for s in ["Solved-Reopened", "Closed (reopened)", "Reopened"] {
+        for s in ["Solved-Reopened", "Closed (reopened)", "Reopened", "Reopen"] {
             assert_eq!(TicketState::of_status(s), Some(TicketState::Open), "{s}");
+        }
+        for s in [
+            "Closed - Reopen not allowed",
+            "Resolved (reopen window expired)",
+        ] {
+            assert_eq!(
+                TicketState::of_status(s),
+                Some(TicketState::Resolved),
+                "{s}"
+            );
         }
         assert_eq!(
             TicketState::of_status("Closed Complete"),

@@ -163,8 +163,16 @@ impl Converter {
         }
         let mut resolved_flag = None;
         if let Some((c, v)) = self.cell(values, Field::Resolved) {
-            if self.plans.resolved.flag {
-                resolved_flag = parse_bool(Field::Resolved, &c.column, v)?;
+            // A flag column read as flags; a later value that is no flag
+            // (the sample held only the early tickets) is read as a time.
+            let flag = self
+                .plans
+                .resolved
+                .flag
+                .then(|| parse_bool(Field::Resolved, &c.column, v).ok())
+                .flatten();
+            if let Some(f) = flag {
+                resolved_flag = f;
             } else {
                 match parse_time_or_span(
                     Field::Resolved,

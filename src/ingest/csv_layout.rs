@@ -10,7 +10,7 @@
 //! reject threshold, or, above the header, hide the header altogether. Each
 //! is recognised by its shape and skipped with a warning that says where.
 
-use super::fields::field_named;
+use super::fields::{field_named, Field};
 use super::source::sniff_delimiter;
 use csv::ByteRecord;
 
@@ -32,8 +32,12 @@ pub(crate) fn title_lines(prefix: &[u8]) -> Option<(usize, u64, String)> {
         }
         let line = String::from_utf8_lossy(raw);
         let line = line.trim_end_matches(['\r', '\n']);
-        let cells = naive_cells(line);
-        let filled: Vec<&str> = cells.iter().copied().filter(|c| !c.is_empty()).collect();
+        let cells = line_cells(line);
+        let filled: Vec<&str> = cells
+            .iter()
+            .map(|c| c.as_str())
+            .filter(|c| !c.is_empty())
+            .collect();
         let named = filled.iter().filter(|c| field_named(c).is_some()).count();
         if cells.len() >= 3 && named >= 2 {
             return (i > 0).then(|| (offset, i as u64, title.unwrap_or_default()));
@@ -50,13 +54,19 @@ pub(crate) fn title_lines(prefix: &[u8]) -> Option<(usize, u64, String)> {
     None
 }
 
-/// A line's cells split on its likeliest delimiter, quotes stripped (no
-/// quoted delimiters: enough to tell a title from a header).
-fn naive_cells(line: &str) -> Vec<&str> {
-    let d = sniff_delimiter(line.as_bytes()) as char;
-    line.split(d)
-        .map(|c| c.trim().trim_matches('"').trim())
-        .collect()
+/// A line's cells, read as CSV on its likeliest delimiter (quoted
+/// delimiters stay inside their cell), trimmed.
+fn line_cells(line: &str) -> Vec<String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(line.as_bytes()))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => rec.iter().map(|c| c.trim().to_string()).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A cell without a byte-order mark (the second file's, after `cat`) and
@@ -133,10 +143,17 @@ impl CsvRows {
             self.repeated_headers.1.get_or_insert(line);
             return RowKind::Skip;
         }
-        if rec.len() >= 3 && !rec.iter().any(|c| c.iter().any(u8::is_ascii_digit)) {
+        if rec.len() >= 4 && !rec.iter().any(|c| c.iter().any(u8::is_ascii_digit)) {
+            // Every cell a field's spelling, a creation time's among them:
+            // a row of values (`Refund, Email, Medium, Solved`) has some
+            // free text, and a header names when tickets were created.
             let filled: Vec<String> = rec.iter().map(cell).filter(|c| !c.is_empty()).collect();
-            let named = filled.iter().filter(|c| field_named(c).is_some()).count();
-            if named >= 3 && 2 * named >= filled.len() {
+            let fields: Vec<Option<Field>> = filled.iter().map(|c| field_named(c)).collect();
+            if filled.len() >= 4
+                && 2 * filled.len() >= rec.len()
+                && fields.iter().all(Option::is_some)
+                && fields.contains(&Some(Field::CreatedAt))
+            {
                 return RowKind::OtherHeader(format!(
                     "a second header row with other columns than line 1's ({} …): files with different columns were joined; read each on its own",
                     filled.iter().take(4).map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ")
@@ -207,6 +224,9 @@ mod tests {
         assert_eq!(title_lines(b"Report\nfoo,bar,baz\n1,2,3\n"), None);
         let narrow = b"created_at,body\n2024-01-01,\"Refund, Email, Status\"\n";
         assert_eq!(title_lines(narrow), None);
+        // Quoted delimiters stay in their cell: no header below `When,Note`.
+        let quoted = b"When,Note\n2024-03-01 09:00,\"Refund, Email, Status\"\n";
+        assert_eq!(title_lines(quoted), None);
     }
 
     #[test]
@@ -248,11 +268,22 @@ mod tests {
         assert!(w[1].contains("2 line(s) after the last row hold a single cell (first at line 9: 'Confidential Information')"), "{w:?}");
         assert!(matches!(
             rows.classify(
-                7,
+                11,
                 &rec(&["Ticket ID", "Created time", "Status", "Priority"]),
                 &headers
             ),
             RowKind::OtherHeader(_)
         ));
+        // Values that happen to be field spellings are data.
+        for values in [
+            &["Refund please", "Email", "Medium", "Solved"][..],
+            &["", "", "Refund", "Email", "Medium", "Solved"][..],
+            &["Email", "Medium", "Solved", "Group"][..],
+        ] {
+            assert!(
+                matches!(rows.classify(12, &rec(values), &headers), RowKind::Data(_)),
+                "{values:?}"
+            );
+        }
     }
 }

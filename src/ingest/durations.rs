@@ -23,8 +23,9 @@ pub(crate) enum NumberStyle {
 impl NumberStyle {
     /// Decide a column's style from sample values. A value that reads only
     /// with a decimal comma (`1,5`, `1.234,5`) votes for `Comma`; one that
-    /// reads only with a decimal point (`1.5`) votes for `Dot`; one that reads
-    /// both ways differently (`1,500`) votes by the file's delimiter: `;`
+    /// reads only with a decimal point (`1.5`) votes for `Dot`; the majority
+    /// of these decides. Only when no value is of either kind do the values
+    /// that read both ways differently (`1,500`) decide, by the file's delimiter: `;`
     /// → comma (Excel writes `;` where the comma is the decimal mark),
     /// anything else → a thousands group (a tab-separated export from an
     /// English-locale tool writes `1,440` minutes; a comma-decimal tool
@@ -32,6 +33,7 @@ impl NumberStyle {
     pub fn infer<'a>(values: impl Iterator<Item = &'a str>, delimiter: Option<u8>) -> Self {
         let comma_locale = delimiter == Some(b';');
         let (mut comma, mut dot) = (0usize, 0usize);
+        let mut ambiguous = 0usize;
         for v in values {
             let v = v.trim();
             if !v.contains([',', '.']) {
@@ -43,17 +45,11 @@ impl NumberStyle {
             ) {
                 (None, Some(_)) => comma += 1,
                 (Some(_), None) => dot += 1,
-                (Some(a), Some(b)) if a != b => {
-                    if comma_locale {
-                        comma += 1
-                    } else {
-                        dot += 1
-                    }
-                }
+                (Some(a), Some(b)) if a != b => ambiguous += 1,
                 _ => {}
             }
         }
-        if comma > dot {
+        if (comma + dot == 0 && ambiguous > 0 && comma_locale) || comma > dot {
             NumberStyle::Comma
         } else {
             NumberStyle::Dot
@@ -559,6 +555,15 @@ mod tests {
         );
         assert_eq!(
             NumberStyle::infer(["1,5", "2,25"].iter().copied(), Some(b'\t')),
+            NumberStyle::Comma
+        );
+        // One value that reads only with a decimal comma outweighs any
+        // number of values that read both ways.
+        assert_eq!(
+            NumberStyle::infer(
+                ["1,250", "2,500", "0,5", "1,750"].iter().copied(),
+                Some(b'\t')
+            ),
             NumberStyle::Comma
         );
         assert_eq!(

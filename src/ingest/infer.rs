@@ -242,9 +242,10 @@ fn order_votes(values: &[&str]) -> OrderVotes {
 /// that decided; else the separator's default (`/` month-first, `-` and `.`
 /// day-first) with a warning if any value reads both ways.
 /// A sampled column of yes/no values only (`0`/`1`, `true`/`false`,
-/// `yes`/`no`), with no unit in its header and no `--date-format`.
+/// `yes`/`no`), at least [`FLAG_SAMPLE`] of them, with no unit in its header
+/// and no `--date-format`.
 fn is_flag_column(s: &ColumnSample<'_>) -> bool {
-    !s.values.is_empty()
+    s.values.len() >= FLAG_SAMPLE
         && !s.header_unit
         && s.custom.is_none()
         && s.values.iter().all(|v| {
@@ -254,6 +255,10 @@ fn is_flag_column(s: &ColumnSample<'_>) -> bool {
             )
         })
 }
+
+/// Values a resolution column needs before it is taken for flags: three
+/// `0`s among blanks say little.
+const FLAG_SAMPLE: usize = 10;
 
 pub(crate) fn infer_time_columns(
     samples: &[ColumnSample<'_>],

@@ -57,12 +57,25 @@ fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {
 
 /// ServiceNow's Table API writes a field as `{"display_value": …, "value":
 /// …}` with `sysparm_display_value=all` and a reference as `{"link": …,
-/// "value": …}` without it: the value people read is the display value, or
-/// else the referenced record's id.
+/// "value": …}` without it. A date-time's `value` is UTC in one format
+/// (`2024-03-01 09:00:00`) while its display value is in the reading user's
+/// zone and date format, so a date-time reads as its value; anything else
+/// (a reference's name, a choice's label, a duration, which ServiceNow
+/// stores as a date in January 1970) as its display value; a bare
+/// reference as the referenced record's id.
 fn reference_value(m: &Map<String, Value>) -> Option<&Value> {
     let keys = |want: &[&str]| m.len() == want.len() && want.iter().all(|k| m.contains_key(*k));
     if keys(&["display_value", "value"]) || keys(&["display_value", "value", "link"]) {
-        return m.get("display_value");
+        let value = m.get("value")?;
+        let utc_time = value.as_str().is_some_and(|v| {
+            let b = v.as_bytes();
+            b.len() == 19
+                && b[..4].iter().all(u8::is_ascii_digit)
+                && b[4] == b'-'
+                && b[10] == b' '
+                && !v.starts_with("1970-01-")
+        });
+        return Some(if utc_time { value } else { &m["display_value"] });
     }
     keys(&["link", "value"]).then(|| &m["value"])
 }

@@ -149,9 +149,10 @@ fn without_qualifier(h: &str) -> &str {
 
 /// Jira's REST issues carry an internal numeric `id` and the issue `key`
 /// people know and search for (`SUP-123`, what Jira's CSV calls "Issue
-/// key"): beside a `fields.` container the key is the ticket id.
+/// key"): in a record shaped like one (`self`, `key` and a `fields.`
+/// container) the key is the ticket id.
 fn jira_issue_key(headers: &[String], taken: &[bool]) -> Option<usize> {
-    if !headers.iter().any(|h| h.starts_with("fields.")) {
+    if !headers.iter().any(|h| h.starts_with("fields.")) || !headers.iter().any(|h| h == "self") {
         return None;
     }
     headers

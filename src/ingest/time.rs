@@ -127,6 +127,11 @@ pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Opt
     parse_zoneless(s, tz, order).or_else(|| {
         let (rest, offset) = trailing_zone(s)?;
         let at = parse_zoneless(rest, Tz::UTC, order)?;
+        // Go's `2024-03-01 14:00:00 -0500 EST`: the offset is already
+        // there and the name only repeats it.
+        if has_offset_suffix(rest) || rest.ends_with(['Z', 'z']) {
+            return Some(at);
+        }
         Some(at - chrono::Duration::minutes(offset))
     })
 }
@@ -579,6 +584,8 @@ mod tests {
             ("2024-03-01 14:22 GMT+02:00", "2024-03-01T12:22:00Z"),
             ("2024-03-01 14:22 UTC-0530", "2024-03-01T19:52:00Z"),
             ("Fri, 01 Mar 2024 14:22:05 GMT", "2024-03-01T14:22:05Z"),
+            ("2024-03-01 14:00:00 -0500 EST", "2024-03-01T19:00:00Z"),
+            ("2024-03-01T14:00:00-05:00 EST", "2024-03-01T19:00:00Z"),
         ] {
             assert_eq!(p(s), Some(utc(want)), "{s}");
         }

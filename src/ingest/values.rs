@@ -55,9 +55,11 @@ const PLACEHOLDER_DATES: &[&str] = &[
     "31.12.9999",
 ];
 
-/// True for a placeholder date ([`PLACEHOLDER_DATES`]) with or without a
-/// time; the epoch (`1970-01-01`) only at midnight, since a time on it is
-/// more likely an epoch number read wrongly than a null. Time columns read
+/// True for a placeholder date ([`PLACEHOLDER_DATES`]). The impossible
+/// ones (`0000-00-00`, `0001-01-01`, `1753-01-01`, `9999-12-31`) with any
+/// time; the epoch and Excel's day 0 and 1 (`1970-01-01`, `1899-12-30`,
+/// `1900-01-01`) only at midnight, since LibreOffice and pandas write an
+/// Excel duration cell as `1899-12-30 02:30:00`. Time columns read
 /// such a value as blank (and the reader counts them) instead of a ticket
 /// resolved in 1900 or a run stopped by a date years in the future.
 pub(crate) fn is_placeholder_date(s: &str) -> bool {
@@ -67,7 +69,10 @@ pub(crate) fn is_placeholder_date(s: &str) -> bool {
         return false;
     }
     let time = &t[date.len()..];
-    !date.contains("1970") || time.bytes().all(|b| b"0:. TZ+-".contains(&b))
+    let any_time = ["0000", "0001", "1753", "9999"]
+        .iter()
+        .any(|y| date.contains(y));
+    any_time || time.bytes().all(|b| b"0:. TZ+-".contains(&b))
 }
 
 /// A value shortened to one printable line for a reject reason.
@@ -114,13 +119,18 @@ pub(crate) fn parse_bool(field: Field, col: &str, s: &str) -> Result<Option<bool
         "true" | "yes" | "y" | "1" | "t" | "1.0" => Ok(Some(true)),
         "false" | "no" | "n" | "0" | "f" | "0.0" => Ok(Some(false)),
         // ServiceNow's escalation level: Normal, then Moderate, High, Overdue.
-        "normal" | "not escalated" if field == Field::Escalated => Ok(Some(false)),
+        "normal" | "low" | "not escalated" if field == Field::Escalated => Ok(Some(false)),
         "escalated" | "moderate" | "high" | "overdue" if field == Field::Escalated => {
             Ok(Some(true))
         }
         _ => Err(format!(
-            "bad {field} value '{}' in column '{col}' (expected true/false/yes/no/y/n/1/0)",
-            show(s)
+            "bad {field} value '{}' in column '{col}' (expected true/false/yes/no/y/n/1/0{})",
+            show(s),
+            if field == Field::Escalated {
+                ", or an escalation level normal/low/moderate/high/overdue"
+            } else {
+                ""
+            }
         )),
     }
 }
@@ -226,7 +236,8 @@ fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
         | "very good"
         | "awesome"
         | "happy"
-        | "very happy" => hi,
+        | "very happy"
+        | "extremely happy" => hi,
         "okay"
         | "ok"
         | "neutral"
@@ -245,9 +256,14 @@ fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
         | "very poor"
         | "terrible"
         | "unhappy"
-        | "very unhappy" => lo,
+        | "very unhappy"
+        | "extremely unhappy"
+        | "not satisfied" => lo,
         "offered" | "unoffered" | "not offered" => return Some(None),
-        "" if t.chars().all(|c| matches!(c, '★' | '☆' | '⭐' | ' ')) && t.contains(['★', '⭐']) =>
+        "" if t
+            .chars()
+            .all(|c| matches!(c, '★' | '☆' | '⭐' | '\u{fe0f}' | ' '))
+            && t.contains(['★', '⭐']) =>
         {
             let stars = t.chars().filter(|c| matches!(c, '★' | '⭐')).count() as f64;
             stars.clamp(lo, hi)
@@ -258,8 +274,11 @@ fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
 
 /// The number in front of a score's label: `4 - Satisfied`, `5 (Very
 /// satisfied)`, `4: Good`, `5 stars`, `4/5` and `4 out of 5` (only out of
-/// the scale's top, `hi`). `None` when `t` is not such a value.
-fn labelled_score(t: &str, hi: f64) -> Option<&str> {
+/// the scale's top, `hi`). `None` when `t` is not such a value: another
+/// number in the label (`3 (out of 10)`, a range `4-5`), or a rating word
+/// that says the opposite of the number (`5 - Very dissatisfied`), which
+/// is then a reject rather than a guess.
+fn labelled_score(t: &str, (lo, hi): (f64, f64)) -> Option<&str> {
     let end = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
         .filter(|&e| e > 0)?;
@@ -269,11 +288,27 @@ fn labelled_score(t: &str, hi: f64) -> Option<&str> {
         .strip_prefix('/')
         .or_else(|| lower.strip_prefix("out of"))
         .map(str::trim);
-    let ok = match out_of {
-        Some(top) => top.parse::<f64>().ok() == Some(hi),
-        None => lower.starts_with(['-', '–', '—', '(', ':']) || lower == "star" || lower == "stars",
-    };
-    ok.then_some(num)
+    if let Some(top) = out_of {
+        return (top.parse::<f64>().ok() == Some(hi)).then_some(num);
+    }
+    if lower == "star" || lower == "stars" {
+        return Some(num);
+    }
+    let label = lower.strip_prefix(['-', '–', '—', '(', ':'])?.trim();
+    let label = label.strip_suffix(')').unwrap_or(label);
+    if label.contains(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // A satisfied word on an unsatisfied number, or the other way round.
+    let x: f64 = num.replace(',', ".").parse().ok()?;
+    if let Some(Some(word)) = csat_word(label, (lo, hi)) {
+        let top = hi - (hi - lo) / 4.0;
+        let mid = (lo + hi) / 2.0;
+        if word != mid && (word >= top) != (x >= top) {
+            return None;
+        }
+    }
+    Some(num)
 }
 
 /// [`parse_score`] with the valid range given (`lo`, `hi`): a CSAT text
@@ -294,7 +329,7 @@ fn parse_score_in(
             return Ok(rating);
         }
     }
-    let t = labelled_score(t, hi).unwrap_or(t);
+    let t = labelled_score(t, (lo, hi)).unwrap_or(t);
     match parse_number(t, style) {
         Some(x) => {
             if (lo..=hi).contains(&x) {
@@ -460,7 +495,20 @@ mod tests {
         ] {
             assert_eq!(csat(v), Ok(want), "{v}");
         }
-        for v in ["4/10", "5 apples", "so-so", "6 - Great"] {
+        assert_eq!(csat("Extremely happy"), Ok(Some(5.0)));
+        assert_eq!(csat("Not satisfied"), Ok(Some(1.0)));
+        assert_eq!(csat("⭐\u{fe0f}⭐\u{fe0f}⭐\u{fe0f}"), Ok(Some(3.0)));
+        for v in [
+            "4/10",
+            "5 apples",
+            "so-so",
+            "6 - Great",
+            "3 (out of 10)",
+            "4: out of 10",
+            "4-5",
+            "5 - Very dissatisfied",
+            "1 - Very satisfied",
+        ] {
             assert!(csat(v).is_err(), "{v}: {:?}", csat(v));
         }
         // On 1–3, "okay" is the middle face (3 of 5), "3/3" the top.
@@ -498,7 +546,7 @@ mod tests {
         assert_eq!(
             parse_bool(Field::Escalated, "esc", "maybe"),
             Err(
-                "bad escalated value 'maybe' in column 'esc' (expected true/false/yes/no/y/n/1/0)"
+                "bad escalated value 'maybe' in column 'esc' (expected true/false/yes/no/y/n/1/0, or an escalation level normal/low/moderate/high/overdue)"
                     .into()
             )
         );

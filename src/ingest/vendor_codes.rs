@@ -19,7 +19,8 @@ pub(crate) enum Vendor {
     None,
     /// Freshdesk's ticket API (`fr_due_by`, `requester_id`).
     Freshdesk,
-    /// ServiceNow's Table API (`sys_id`, `number`, `sys_created_on`).
+    /// ServiceNow's Table API (`number` with `sys_id`, `sys_created_on` or
+    /// `incident_state`).
     ServiceNow,
 }
 
@@ -29,7 +30,8 @@ impl Vendor {
         let has = |k: &str| headers.iter().any(|h| h == k);
         if has("fr_due_by") && has("requester_id") {
             Vendor::Freshdesk
-        } else if has("sys_id") && has("number") && has("sys_created_on") {
+        } else if has("number") && (has("sys_id") || has("sys_created_on") || has("incident_state"))
+        {
             Vendor::ServiceNow
         } else {
             Vendor::None
@@ -42,7 +44,8 @@ impl Vendor {
     /// Pending, 4 Resolved, 5 Closed, 6 Waiting on Customer, 7 Waiting on
     /// Third Party; priority 1 Low, 2 Medium, 3 High, 4 Urgent; source 1
     /// Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback Widget, 10 Outbound
-    /// Email. ServiceNow incidents (`number` INC…): state 1 New, 2 In
+    /// Email. ServiceNow incidents (`number` INC…): `state` and
+    /// `incident_state` 1 New, 2 In
     /// Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled (its priority
     /// numbers 1 as critical, as ticketlens reads numbers anyway). Other
     /// codes stay as written.
@@ -85,17 +88,15 @@ impl Vendor {
                 if !incident {
                     return;
                 }
-                &[(
-                    "state",
-                    &[
-                        (1, "New"),
-                        (2, "In Progress"),
-                        (3, "On Hold"),
-                        (6, "Resolved"),
-                        (7, "Closed"),
-                        (8, "Canceled"),
-                    ],
-                )]
+                const STATES: &[(i64, &str)] = &[
+                    (1, "New"),
+                    (2, "In Progress"),
+                    (3, "On Hold"),
+                    (6, "Resolved"),
+                    (7, "Closed"),
+                    (8, "Canceled"),
+                ];
+                &[("state", STATES), ("incident_state", STATES)]
             }
         };
         for (key, codes) in tables {
@@ -134,9 +135,16 @@ mod tests {
         assert_eq!(flat["status"], "Resolved");
         assert_eq!(flat["source"], "Chat");
         assert_eq!(flat["type"], 2);
-        let mut inc: Flat = serde_json::from_str(r#"{"number": "INC001", "state": "8"}"#).unwrap();
+        let mut inc: Flat =
+            serde_json::from_str(r#"{"number": "INC001", "state": "8", "incident_state": "7"}"#)
+                .unwrap();
         Vendor::ServiceNow.translate(&mut inc);
         assert_eq!(inc["state"], "Canceled");
+        assert_eq!(inc["incident_state"], "Closed");
+        assert_eq!(
+            Vendor::detect(&h(&["number", "incident_state", "opened_at"])),
+            Vendor::ServiceNow
+        );
         let mut task: Flat = serde_json::from_str(r#"{"number": "PRB001", "state": "8"}"#).unwrap();
         Vendor::ServiceNow.translate(&mut task);
         assert_eq!(task["state"], "8");

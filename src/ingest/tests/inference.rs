@@ -455,13 +455,23 @@ fn value_parsers_never_panic_on_arbitrary_text() {
 /// one-hour resolution), with a warning, and never as a time.
 #[test]
 fn a_resolved_flag_column_is_a_status_not_a_time() {
-    let data = "id,created_at,subject,Resolved\n1,2024-03-01 09:00,a,1\n2,2024-03-01 10:00,b,0\n3,2024-03-01 11:00,c,\n";
+    let mut data = String::from("id,created_at,subject,Resolved\n1,2024-03-01 09:00,a,1\n2,2024-03-01 10:00,b,0\n3,2024-03-01 11:00,c,\n");
+    for i in 4..=10_000 {
+        data.push_str(&format!("{i},2024-03-02 09:00,d,{}\n", i % 2));
+    }
+    // A time after the sampled flags is read as a time.
+    data.push_str("10001,2024-03-02 09:00,e,2024-03-02 10:00\n");
     let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
     let t = tickets(&rows);
     assert_eq!(t[0].resolution_hours, None);
     assert_eq!(t[0].status.as_deref(), Some("resolved"));
     assert_eq!(t[1].status.as_deref(), Some("open"));
     assert_eq!(t[2].status, None);
+    assert_eq!(t[10_000].resolution_hours(), Some(1.0));
+    // Three flags among blanks are too few to tell.
+    let few = "id,created_at,subject,Resolved\n1,2024-03-01 09:00,a,1\n";
+    let (rows, _, _) = read_all(".csv", few.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[0].status, None);
     assert!(
         r.warnings()
             .iter()
@@ -470,7 +480,10 @@ fn a_resolved_flag_column_is_a_status_not_a_time() {
         r.warnings()
     );
     // A status column wins; durations of 0 and 1 hours among others stay durations.
-    let with_status = "id,created_at,subject,Status,Resolved\n1,2024-03-01 09:00,a,Pending,true\n";
+    let with_status = format!(
+        "id,created_at,subject,Status,Resolved\n{}",
+        "1,2024-03-01 09:00,a,Pending,true\n".repeat(10)
+    );
     let (rows, _, _) = read_all(".csv", with_status.as_bytes(), &kpi_opts());
     assert_eq!(tickets(&rows)[0].status.as_deref(), Some("Pending"));
     let hours = "id,created_at,subject,Resolution time (in hrs)\n1,2024-03-01 09:00,a,1\n2,2024-03-01 09:00,b,0\n";

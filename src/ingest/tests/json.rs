@@ -375,7 +375,7 @@ fn api_pages_with_records_after_their_counts() {
         .collect();
     let issue = |i: u32, resolution: &str| {
         format!(
-            "{{\"id\":\"1000{i}\",\"key\":\"SUP-{i}\",\"fields\":{{\"summary\":\"Sync fails\",{}\
+            "{{\"id\":\"1000{i}\",\"self\":\"https://x.atlassian.net/rest/api/3/issue/1000{i}\",\"key\":\"SUP-{i}\",\"fields\":{{\"summary\":\"Sync fails\",{}\
              \"created\":\"2024-03-01T09:00:00.000+0100\",\"resolutiondate\":\"2024-03-02T17:00:00.000+0100\",\
              \"status\":{{\"name\":\"Done\"}},\"resolution\":{resolution},\"priority\":{{\"name\":\"High\"}},\
              \"reporter\":{{\"emailAddress\":\"c{i}@acme.com\"}},\"labels\":[\"sync\",\"nightly\"]}}}}",
@@ -677,7 +677,7 @@ fn an_empty_page_says_it_holds_no_tickets() {
 #[test]
 fn servicenow_reference_and_display_values() {
     let page = r#"{"result":[
-{"sys_id":"a1","number":"INC0010001","opened_at":{"display_value":"2024-03-01 10:00:00","value":"2024-03-01 09:00:00"},"state":{"display_value":"Resolved","value":"6"},"assignment_group":{"display_value":"Service Desk","link":"https://x.service-now.com/api/now/table/sys_user_group/g1","value":"g1"},"caller_id":{"link":"https://x.service-now.com/api/now/table/sys_user/u1","value":"u1"},"short_description":"Email down"}
+{"sys_id":"a1","number":"INC0010001","opened_at":{"display_value":"03-01-2024 01:00:00","value":"2024-03-01 09:00:00"},"calendar_duration":{"display_value":"1 Day 2 Hours","value":"1970-01-02 02:00:00"},"state":{"display_value":"Resolved","value":"6"},"assignment_group":{"display_value":"Service Desk","link":"https://x.service-now.com/api/now/table/sys_user_group/g1","value":"g1"},"caller_id":{"link":"https://x.service-now.com/api/now/table/sys_user/u1","value":"u1"},"short_description":"Email down"}
 ]}"#;
     let (rows, stats, _) = read_all(".json", page.as_bytes(), &kpi_opts());
     assert_eq!(stats.accepted, 1, "{rows:?}");
@@ -686,6 +686,8 @@ fn servicenow_reference_and_display_values() {
     assert_eq!(t[0].team.as_deref(), Some("Service Desk"));
     assert_eq!(t[0].customer_id.as_deref(), Some("u1"));
     assert_eq!(t[0].id, "INC0010001");
+    // A date-time is the UTC value, not the user's display.
+    assert_eq!(t[0].created_at.to_rfc3339(), "2024-03-01T09:00:00+00:00");
 }
 
 /// Freshdesk's API numbers priority 1 (low) to 4 (urgent), the other way

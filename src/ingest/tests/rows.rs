@@ -81,7 +81,7 @@ b\",c,d
         (11, "ces value 0 in column 'ces' outside 1–7"),
         (12, "bad reopens number 'x' in column 'reopens' (expected a whole number ≥ 0)"),
         (13, "bad replies number '-2' in column 'replies' (expected a whole number ≥ 0)"),
-        (14, "bad escalated value 'maybe' in column 'escalated' (expected true/false/yes/no/y/n/1/0)"),
+        (14, "bad escalated value 'maybe' in column 'escalated' (expected true/false/yes/no/y/n/1/0, or an escalation level normal/low/moderate/high/overdue)"),
         (15, "bad first_response timestamp 'whenever' in column 'first_response_at'"),
         (16, "bad csat number 'd' in column 'csat'"),
     ];
@@ -733,4 +733,11 @@ fn placeholder_dates_are_blank_and_warned_about() {
         "1970-01-01T00:00:00Z"
     ));
     assert!(!crate::ingest::values::is_placeholder_date("1900-01-02"));
+    // An Excel duration cell as LibreOffice and pandas write it.
+    assert!(!crate::ingest::values::is_placeholder_date(
+        "1899-12-30 02:30:00"
+    ));
+    assert!(crate::ingest::values::is_placeholder_date(
+        "9999-12-31 23:59:59"
+    ));
 }
