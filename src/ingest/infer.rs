@@ -372,11 +372,12 @@ pub(crate) fn infer_time_columns(
                 show(s.values[0])
             ));
         }
-        // Timestamps and no durations (values that are neither don't count).
+        // Timestamps and no durations (values that are neither don't count,
+        // nor does a `0`: the epoch's zero that exports write for "no time").
         let is_span = |v: &str| {
-            parse_number(v, plan.numbers)
-                .is_some_and(|x| plan.number_is_span(s.field, x, s.scale) && !plan.serial)
-                || parse_duration_minutes(v).is_some()
+            parse_number(v, plan.numbers).is_some_and(|x| {
+                x != 0.0 && plan.number_is_span(s.field, x, s.scale) && !plan.serial
+            }) || parse_duration_minutes(v).is_some()
         };
         plan.timestamps_only = !s.values.iter().any(|v| is_span(v))
             && s.values.iter().any(|v| plan.parse_at(v, tz).is_ok());

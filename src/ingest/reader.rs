@@ -67,12 +67,14 @@ struct PlaceholderDates {
 }
 
 impl PlaceholderDates {
-    /// Look at a record's time cells (created_at's are rejects, counted there).
-    fn add(&mut self, mapping: &ColumnMapping, values: &[String], line: u64) {
+    /// Look at a record's time cells (created_at's are rejects, counted
+    /// there); a `0` in a column of timestamps is one too.
+    fn add(&mut self, mapping: &ColumnMapping, plans: &ColumnPlans, values: &[String], line: u64) {
         for f in [Field::FirstResponse, Field::Resolved, Field::EscalatedAt] {
             let Some(c) = mapping.get(f) else { continue };
             let v = column_value(values, c);
-            if !is_placeholder_date(v) {
+            let zero = plans.time(f).timestamps_only && matches!(v.trim(), "0" | "0.0");
+            if !zero && !is_placeholder_date(v) {
                 continue;
             }
             match self.fields.iter_mut().find(|(g, ..)| *g == f) {
@@ -428,8 +430,12 @@ impl Iterator for TicketReader {
                 // Only ids from the id column count (a blank one is replaced
                 // by the line number, which could equal another row's id).
                 let keyed = self.converter.has_ticket_id(&rec.values);
-                self.placeholders
-                    .add(&self.converter.mapping, &rec.values, line);
+                self.placeholders.add(
+                    &self.converter.mapping,
+                    &self.converter.plans,
+                    &rec.values,
+                    line,
+                );
                 match self.converter.convert(line, rec.values) {
                     Ok(t) => {
                         if keyed {

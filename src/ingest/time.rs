@@ -124,6 +124,9 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
 /// (`None` = the default for the separator).
 pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    if let Some(plain) = without_ordinal(s) {
+        return parse_timestamp_ordered(&plain, tz, order);
+    }
     parse_zoneless(s, tz, order).or_else(|| {
         let (rest, offset) = trailing_zone(s)?;
         let at = parse_zoneless(rest, Tz::UTC, order)?;
@@ -185,6 +188,20 @@ fn parse_zoneless(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<
     let shape = day_month_shape(s)?;
     let fmt = shape.format(order);
     parse_split(s, shape.date_len, fmt, tz)
+}
+
+/// A date with an ordinal day (`1st Mar 2024`, `March 2nd, 2024`) without
+/// its suffix; `None` when there is none.
+fn without_ordinal(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let at = (1..b.len().saturating_sub(1)).find(|&i| {
+        let suffix = [b[i].to_ascii_lowercase(), b[i + 1].to_ascii_lowercase()];
+        b[i - 1].is_ascii_digit()
+            && (i < 2 || !b[i - 2].is_ascii_digit() || i < 3 || !b[i - 3].is_ascii_digit())
+            && matches!(&suffix, b"st" | b"nd" | b"rd" | b"th")
+            && !b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
+    })?;
+    Some(format!("{}{}", &s[..at], &s[at + 2..]))
 }
 
 /// A time zone written after a timestamp, as a fixed offset in minutes:
@@ -586,6 +603,9 @@ mod tests {
             ("Fri, 01 Mar 2024 14:22:05 GMT", "2024-03-01T14:22:05Z"),
             ("2024-03-01 14:00:00 -0500 EST", "2024-03-01T19:00:00Z"),
             ("2024-03-01T14:00:00-05:00 EST", "2024-03-01T19:00:00Z"),
+            ("1st Mar 2024", "2024-03-01T00:00:00Z"),
+            ("March 2nd, 2024 2:22 PM", "2024-03-02T14:22:00Z"),
+            ("Friday, March 22nd, 2024", "2024-03-22T00:00:00Z"),
         ] {
             assert_eq!(p(s), Some(utc(want)), "{s}");
         }

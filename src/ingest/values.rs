@@ -419,6 +419,11 @@ pub(crate) fn parse_time_or_span(
     }
     if plan.custom.is_none() {
         if let Some(x) = parse_number(t, plan.numbers) {
+            // In a column of timestamps a `0` is the epoch's zero written
+            // for "no time", not a zero-minute span.
+            if x == 0.0 && plan.timestamps_only {
+                return Ok(None);
+            }
             if plan.number_is_span(field, x, scale) {
                 return Ok(Some(TimeOrSpan::Span(x * scale)));
             }

@@ -741,3 +741,27 @@ fn placeholder_dates_are_blank_and_warned_about() {
         "9999-12-31 23:59:59"
     ));
 }
+
+/// A `0` in a column of timestamps is the epoch's zero that exports write
+/// for "no time": blank and counted, not a zero-hour resolution. In a
+/// duration column it stays zero minutes.
+#[test]
+fn a_zero_among_timestamps_is_no_time() {
+    let data = "id,created_at,resolved_at,subject\n\
+                1,2024-03-01 09:00,2024-03-01 12:00,a\n\
+                2,2024-03-01 09:00,0,b\n";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(stats.accepted, 2, "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!((t[1].resolved_at, t[1].resolution_hours), (None, None));
+    assert!(
+        r.warnings()
+            .iter()
+            .any(|w| w.contains("first at line 3: '0'")),
+        "{:?}",
+        r.warnings()
+    );
+    let spans = "id,created_at,First response time in minutes,subject\n1,2024-03-01 09:00,0,a\n2,2024-03-01 09:00,15,b\n";
+    let (rows, _, _) = read_all(".csv", spans.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[0].first_response_minutes, Some(0.0));
+}
