@@ -5,8 +5,9 @@ use super::fields::Field;
 use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
 use super::values::{
-    is_blank, is_placeholder_date, label, label_str, parse_bool, parse_count, parse_csat,
-    parse_handle_minutes, parse_score, parse_tags, parse_time_or_span, text, TimeOrSpan,
+    is_blank, is_no_time, is_placeholder_date, label, label_str, parse_bool, parse_count,
+    parse_csat, parse_handle_minutes, parse_score, parse_tags, parse_time_or_span, text,
+    TimeOrSpan,
 };
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
@@ -207,8 +208,8 @@ impl Converter {
             t.escalated = parse_bool(Field::Escalated, &c.column, v)?;
         }
         if let Some((c, v)) = self.cell(values, Field::EscalatedAt) {
-            if !is_blank(v) && !is_placeholder_date(v) {
-                let plan = &self.plans.escalated;
+            let plan = &self.plans.escalated;
+            if !is_blank(v) && !is_no_time(plan, v) {
                 let at = plan
                     .parse_at(v, self.tz)
                     .map_err(|e| plan.reason(Field::EscalatedAt, &c.column, v, e))?;

@@ -35,18 +35,18 @@ fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {
             None => k,
         };
         match v {
-            Value::Object(m) if reference_value(&m).is_some() => {
-                let v = reference_value(&m).cloned().unwrap_or_default();
-                out.insert(key, v);
-            }
-            Value::Object(m) if is_adf(&m) => {
-                let mut text = String::new();
-                adf_text(&Value::Object(m), &mut text);
-                out.insert(key, Value::String(text.trim().to_string()));
-            }
-            Value::Object(m) if !m.is_empty() => flatten_into(out, Some(&key), m),
-            Value::Object(_) => {
-                out.insert(key, Value::Null);
+            Value::Object(mut m) => {
+                if let Some(k) = reference_key(&m) {
+                    out.insert(key, m.remove(k).unwrap_or_default());
+                } else if is_adf(&m) {
+                    let mut text = String::new();
+                    adf_text(&Value::Object(m), &mut text);
+                    out.insert(key, Value::String(text.trim().to_string()));
+                } else if m.is_empty() {
+                    out.insert(key, Value::Null);
+                } else {
+                    flatten_into(out, Some(&key), m);
+                }
             }
             other => {
                 out.insert(key, other);
@@ -62,12 +62,11 @@ fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {
 /// zone and date format, so a date-time reads as its value; anything else
 /// (a reference's name, a choice's label, a duration, which ServiceNow
 /// stores as a date in January 1970) as its display value; a bare
-/// reference as the referenced record's id.
-fn reference_value(m: &Map<String, Value>) -> Option<&Value> {
+/// reference as the referenced record's id. Returns the key to read.
+fn reference_key(m: &Map<String, Value>) -> Option<&'static str> {
     let keys = |want: &[&str]| m.len() == want.len() && want.iter().all(|k| m.contains_key(*k));
     if keys(&["display_value", "value"]) || keys(&["display_value", "value", "link"]) {
-        let value = m.get("value")?;
-        let utc_time = value.as_str().is_some_and(|v| {
+        let utc_time = m["value"].as_str().is_some_and(|v| {
             let b = v.as_bytes();
             b.len() == 19
                 && b[..4].iter().all(u8::is_ascii_digit)
@@ -75,9 +74,9 @@ fn reference_value(m: &Map<String, Value>) -> Option<&Value> {
                 && b[10] == b' '
                 && !v.starts_with("1970-01-")
         });
-        return Some(if utc_time { value } else { &m["display_value"] });
+        return Some(if utc_time { "value" } else { "display_value" });
     }
-    keys(&["link", "value"]).then(|| &m["value"])
+    keys(&["link", "value"]).then_some("value")
 }
 
 /// Whether an object is an Atlassian Document Format document:

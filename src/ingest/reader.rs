@@ -9,7 +9,7 @@ use super::mapping::{
 };
 use super::source::{encode_cells, Item, RecordSource};
 use super::time::check_format;
-use super::values::{is_blank, is_placeholder_date, parse_time_or_span, TimeOrSpan};
+use super::values::{is_blank, is_no_time, is_placeholder_date, parse_time_or_span, TimeOrSpan};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
 use crate::error::{Error, IngestError, Result, Setting};
 use chrono::{DateTime, Utc};
@@ -73,8 +73,7 @@ impl PlaceholderDates {
         for f in [Field::FirstResponse, Field::Resolved, Field::EscalatedAt] {
             let Some(c) = mapping.get(f) else { continue };
             let v = column_value(values, c);
-            let zero = plans.time(f).timestamps_only && matches!(v.trim(), "0" | "0.0");
-            if !zero && !is_placeholder_date(v) {
+            if !is_no_time(plans.time(f), v) {
                 continue;
             }
             match self.fields.iter_mut().find(|(g, ..)| *g == f) {

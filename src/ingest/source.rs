@@ -343,8 +343,8 @@ impl RecordSource {
         &self.label
     }
 
-    /// A data-quality note about the input's encoding (set when it was not
-    /// UTF-8 and not forced, so the user knows what was assumed).
+    /// Data-quality notes from opening the input: the encoding when it was
+    /// not UTF-8 and not forced, title lines skipped above a CSV header.
     pub fn notices(&self) -> &[String] {
         &self.notices
     }

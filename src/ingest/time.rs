@@ -124,19 +124,20 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
 /// (`None` = the default for the separator).
 pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
     let s = s.trim();
-    if let Some(plain) = without_ordinal(s) {
-        return parse_timestamp_ordered(&plain, tz, order);
-    }
-    parse_zoneless(s, tz, order).or_else(|| {
-        let (rest, offset) = trailing_zone(s)?;
-        let at = parse_zoneless(rest, Tz::UTC, order)?;
-        // Go's `2024-03-01 14:00:00 -0500 EST`: the offset is already
-        // there and the name only repeats it.
-        if has_offset_suffix(rest) || rest.ends_with(['Z', 'z']) {
-            return Some(at);
-        }
-        Some(at - chrono::Duration::minutes(offset))
-    })
+    // The usual forms first: an ordinal day or a zone name is looked for
+    // only in a value they cannot read.
+    parse_zoneless(s, tz, order)
+        .or_else(|| parse_timestamp_ordered(&without_ordinal(s)?, tz, order))
+        .or_else(|| {
+            let (rest, offset) = trailing_zone(s)?;
+            let at = parse_zoneless(rest, Tz::UTC, order)?;
+            // Go's `2024-03-01 14:00:00 -0500 EST`: the offset is already
+            // there and the name only repeats it.
+            if has_offset_suffix(rest) || rest.ends_with(['Z', 'z']) {
+                return Some(at);
+            }
+            Some(at - chrono::Duration::minutes(offset))
+        })
 }
 
 /// [`parse_timestamp_ordered`] before a trailing zone name is tried.

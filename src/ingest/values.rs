@@ -75,6 +75,15 @@ pub(crate) fn is_placeholder_date(s: &str) -> bool {
     any_time || time.bytes().all(|b| b"0:. TZ+-".contains(&b))
 }
 
+/// A time cell that says "no time": a placeholder date
+/// ([`is_placeholder_date`]), or a `0` in a column of timestamps (the
+/// epoch's zero, not a zero-minute span). Time columns read it as blank, and
+/// the reader counts it with this same test.
+pub(crate) fn is_no_time(plan: &TimeColumn, s: &str) -> bool {
+    is_placeholder_date(s)
+        || (plan.timestamps_only && parse_number(s.trim(), plan.numbers) == Some(0.0))
+}
+
 /// A value shortened to one printable line for a reject reason.
 pub(crate) fn show(s: &str) -> String {
     const MAX: usize = 60;
@@ -408,7 +417,7 @@ pub(crate) fn parse_time_or_span(
     scale: f64,
     tz: Tz,
 ) -> Result<Option<TimeOrSpan>, String> {
-    if is_blank(s) || is_placeholder_date(s) {
+    if is_blank(s) || is_no_time(plan, s) {
         return Ok(None);
     }
     let t = s.trim();
@@ -419,11 +428,6 @@ pub(crate) fn parse_time_or_span(
     }
     if plan.custom.is_none() {
         if let Some(x) = parse_number(t, plan.numbers) {
-            // In a column of timestamps a `0` is the epoch's zero written
-            // for "no time", not a zero-minute span.
-            if x == 0.0 && plan.timestamps_only {
-                return Ok(None);
-            }
             if plan.number_is_span(field, x, scale) {
                 return Ok(Some(TimeOrSpan::Span(x * scale)));
             }
