@@ -18,6 +18,9 @@ use chrono::{
     Offset, TimeZone, Utc,
 };
 use chrono_tz::Tz;
+use spelling::Zone;
+
+mod spelling;
 
 /// The order of day and month in all-numeric dates (`04/03/2024`).
 ///
@@ -110,7 +113,14 @@ impl std::str::FromStr for DateOrder {
 /// RFC 2822, `YYYY/MM/DD` and `YYYY.MM.DD`, numeric day/month dates with
 /// `/`, `-` or `.` and a 2- or 4-digit year, month names (`05/Mar/24`,
 /// `5 March 2024`, `Mar 5, 2024`), each with an optional `HH:MM[:SS]` or
-/// 12-hour `H:MM[:SS] AM|PM` time.
+/// 12-hour `H:MM[:SS] AM|PM` time. A zone after the time is read: the
+/// unambiguous abbreviations (`PST`, `CET`, `AEST`, …; not `IST` or `AST`),
+/// `GMT+02:00`, a bare offset, an IANA name (`Europe/Berlin`, DST-aware), or
+/// one in brackets (`(UTC)`, Java's `[Europe/Paris]`; JavaScript's
+/// `(Central European Standard Time)` after an offset). Rarer spellings are
+/// rewritten first (see `time/spelling.rs`): `p. m.`, `14h22`, Oracle's
+/// `02.22.05.000000 PM`, `14:22:05,123`, `@` before the time, a weekday
+/// without a comma, `2024年3月1日`, and all-digit `YYYYMMDD[HHMM[SS]]`.
 ///
 /// An all-numeric day/month date is read in the default order for its
 /// separator ([`DateOrder::default_for`]: `/` month-first, `-` and `.`
@@ -124,19 +134,28 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
 /// (`None` = the default for the separator).
 pub fn parse_timestamp_ordered(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    // Rarer spellings (`p. m.`, Oracle's dotted clock, a zone in brackets,
+    // …) are rewritten only when the value does not read as it is.
+    parse_spelled(s, tz, order).or_else(|| parse_spelled(&spelling::respelled(s)?, tz, order))
+}
+
+/// [`parse_timestamp_ordered`] without the rewriting of rarer spellings.
+fn parse_spelled(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<Utc>> {
     // The usual forms first: an ordinal day or a zone name is looked for
     // only in a value they cannot read.
     parse_zoneless(s, tz, order)
-        .or_else(|| parse_timestamp_ordered(&without_ordinal(s)?, tz, order))
-        .or_else(|| {
-            let (rest, offset) = trailing_zone(s)?;
-            let at = parse_zoneless(rest, Tz::UTC, order)?;
-            // Go's `2024-03-01 14:00:00 -0500 EST`: the offset is already
-            // there and the name only repeats it.
-            if has_offset_suffix(rest) || rest.ends_with(['Z', 'z']) {
-                return Some(at);
+        .or_else(|| parse_spelled(&without_ordinal(s)?, tz, order))
+        .or_else(|| match spelling::trailing_zone(s)? {
+            (rest, Zone::Named(zone)) => parse_zoneless(rest, zone, order),
+            (rest, Zone::Offset(offset)) => {
+                let at = parse_zoneless(rest, Tz::UTC, order)?;
+                // Go's `2024-03-01 14:00:00 -0500 EST`: the offset is already
+                // there and the name only repeats it.
+                if has_offset_suffix(rest) || rest.ends_with(['Z', 'z']) {
+                    return Some(at);
+                }
+                Some(at - chrono::Duration::minutes(offset))
             }
-            Some(at - chrono::Duration::minutes(offset))
         })
 }
 
@@ -203,48 +222,6 @@ fn without_ordinal(s: &str) -> Option<String> {
             && !b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
     })?;
     Some(format!("{}{}", &s[..at], &s[at + 2..]))
-}
-
-/// A time zone written after a timestamp, as a fixed offset in minutes:
-/// `GMT`, `UTC+02:00`, `GMT-0500`, and the North American abbreviations
-/// (`PST` −8 h … `EDT` −4 h) that US exports print; other abbreviations are
-/// ambiguous (IST, CST in China) and are not read. Returns the timestamp
-/// before it and the offset.
-fn trailing_zone(s: &str) -> Option<(&str, i64)> {
-    let (rest, zone) = s.rsplit_once(' ')?;
-    let z = zone.to_ascii_uppercase();
-    let named = match z.as_str() {
-        "EST" => Some(-300),
-        "EDT" => Some(-240),
-        "CST" => Some(-360),
-        "CDT" => Some(-300),
-        "MST" => Some(-420),
-        "MDT" => Some(-360),
-        "PST" => Some(-480),
-        "PDT" => Some(-420),
-        "GMT" | "UTC" => Some(0),
-        _ => None,
-    };
-    if let Some(m) = named {
-        return Some((rest.trim_end(), m));
-    }
-    let off = z.strip_prefix("GMT").or_else(|| z.strip_prefix("UTC"))?;
-    let (sign, hm) = match off.as_bytes().first()? {
-        b'+' => (1, &off[1..]),
-        b'-' => (-1, &off[1..]),
-        _ => return None,
-    };
-    let digits: String = hm.chars().filter(|c| *c != ':').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || !(1..=4).contains(&digits.len()) {
-        return None;
-    }
-    let (h, m) = if digits.len() <= 2 {
-        (digits.parse::<i64>().ok()?, 0)
-    } else {
-        let split = digits.len() - 2;
-        (digits[..split].parse().ok()?, digits[split..].parse().ok()?)
-    };
-    (h <= 14 && m < 60).then_some((rest.trim_end(), sign * (h * 60 + m)))
 }
 
 /// The layout of a date that starts with its day or month (`04/03/2024`,
@@ -412,7 +389,7 @@ fn parse_clock(t: &str) -> Option<NaiveTime> {
         (1, false) => "%H:%M",
         (2, false) => "%H:%M:%S%.f",
         (1, true) => "%I:%M %p",
-        (2, true) => "%I:%M:%S %p",
+        (2, true) => "%I:%M:%S%.f %p",
         _ => return None,
     };
     NaiveTime::parse_from_str(t, fmt).ok()
@@ -488,7 +465,8 @@ pub fn parse_with_format(s: &str, fmt: &str, tz: Tz) -> Option<DateTime<Utc>> {
 
 /// Unix epoch seconds (9–11 integer digits, optional fraction: 1973-03-03
 /// to 5138) or milliseconds (13 digits). Shorter numbers are not taken as
-/// epochs: 8 digits is more likely a `YYYYMMDD` date or an id than 1970.
+/// epochs: 8 digits is more likely a `YYYYMMDD` date (read by
+/// `spelling::respelled`) or an id than 1970.
 fn parse_epoch(s: &str) -> Option<DateTime<Utc>> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
@@ -610,11 +588,61 @@ mod tests {
         ] {
             assert_eq!(p(s), Some(utc(want)), "{s}");
         }
+    }
+
+    /// Spellings read through `spelling::respelled`, and zones written
+    /// after the time in other ways; each value is the instant it names.
+    #[test]
+    fn rarer_spellings_and_zones() {
+        for (s, want) in [
+            ("01-MAR-24 02.22.05.000000 PM", "2024-03-01T14:22:05Z"),
+            ("01-MAR-24", "2024-03-01T00:00:00Z"),
+            ("3/1/2024 2:22 p.m.", "2024-03-01T14:22:00Z"),
+            ("3/1/2024 2:22 P.M.", "2024-03-01T14:22:00Z"),
+            ("3/1/2024 12:05 a.m.", "2024-03-01T00:05:00Z"),
+            ("01/03/2024 2:22 p. m.", "2024-01-03T14:22:00Z"),
+            ("2024-03-01 14h22", "2024-03-01T14:22:00Z"),
+            ("01.03.2024 14.22", "2024-03-01T14:22:00Z"),
+            ("01.03.2024 14:22:05,5", "2024-03-01T14:22:05.5Z"),
+            ("2024-03-01T14:22:05,250Z", "2024-03-01T14:22:05.25Z"),
+            ("Mar 1, 2024 @ 14:22:05.000", "2024-03-01T14:22:05Z"),
+            (
+                "Fri Mar 01 2024 14:22:05 GMT+0100 (Central European Standard Time)",
+                "2024-03-01T13:22:05Z",
+            ),
+            ("Fri Mar 01 2024 14:22:05 GMT-0500", "2024-03-01T19:22:05Z"),
+            (
+                "2024-03-01T14:22:05+01:00[Europe/Paris]",
+                "2024-03-01T13:22:05Z",
+            ),
+            ("2024-07-01T14:22:05[Europe/Paris]", "2024-07-01T12:22:05Z"),
+            ("2024-03-01 14:22:05 Europe/Berlin", "2024-03-01T13:22:05Z"),
+            ("2024-07-01 14:22:05 Europe/Berlin", "2024-07-01T12:22:05Z"),
+            ("2024-03-01 14:22:05 (UTC)", "2024-03-01T14:22:05Z"),
+            ("2024-03-01 14:22:05 CET", "2024-03-01T13:22:05Z"),
+            ("2024-07-01 14:22:05 CEST", "2024-07-01T12:22:05Z"),
+            ("2024-03-01 14:22:05 AEDT", "2024-03-01T03:22:05Z"),
+            ("2024-06-01 14:22 BST", "2024-06-01T13:22:00Z"),
+            ("2024-03-01 02:22:05 PM +0000", "2024-03-01T14:22:05Z"),
+            ("3/1/2024 2:22 PM -05:00", "2024-03-01T19:22:00Z"),
+            ("2024年3月1日 14:22", "2024-03-01T14:22:00Z"),
+            ("2024年3月1日", "2024-03-01T00:00:00Z"),
+            ("20240301142205", "2024-03-01T14:22:05Z"),
+            ("202403011422", "2024-03-01T14:22:00Z"),
+            ("20240301", "2024-03-01T00:00:00Z"),
+        ] {
+            assert_eq!(p(s), Some(utc(want)), "{s}");
+        }
         for s in [
             "2024-03-01 14:22 IST",
             "Fri, March 1",
             "20240301T",
             "2024-03-01 14:22 GMT+99",
+            "2024-03-01 14:22 (Somewhere Time)",
+            "2024-03-01 14:22 AST",
+            "12345678",
+            "99991231",
+            "2024-13-01 14h22",
         ] {
             assert_eq!(p(s), None, "{s}");
         }
@@ -672,7 +700,11 @@ mod tests {
         assert_eq!(p("946684800"), Some(utc("2000-01-01T00:00:00Z")));
         assert_eq!(p("100000000"), Some(utc("1973-03-03T09:46:40Z")));
         assert_eq!(p("10000000000"), Some(utc("2286-11-20T17:46:40Z")));
-        assert_eq!(p("20250101"), None, "8 digits is a date, not an epoch");
+        assert_eq!(
+            p("20250101"),
+            Some(utc("2025-01-01T00:00:00Z")),
+            "8 digits is a YYYYMMDD date, not an epoch"
+        );
         assert_eq!(p("123456789012"), None);
     }
 

@@ -1,0 +1,297 @@
+//! Less common spellings of a timestamp, rewritten into a form the main
+//! parser reads, and time zones written after the time.
+//!
+//! Each rule here copies a spelling that real exports print: Oracle's
+//! `01-MAR-24 02.22.05.000000 PM` (dots in the clock), Spanish and Canadian
+//! locales' `p. m.`, French `14h22`, a comma before the fraction of a second
+//! (ISO 8601 allows it; European locales write it), Kibana's `Mar 1, 2024 @
+//! 14:22:05.000`, JavaScript's `Date.toString()` (`Fri Mar 01 2024 14:22:05
+//! GMT+0100 (Central European Standard Time)`), Java's
+//! `ZonedDateTime.toString()` (`…+01:00[Europe/Paris]`), CJK dates
+//! (`2024年3月1日 14:22`) and SAP/Oracle compact digits (`20240301142205`).
+//! The rewrite runs only on values the usual forms did not read, so it costs
+//! an ordinary value nothing.
+
+use chrono::Weekday;
+use chrono_tz::Tz;
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+/// A zone written after a timestamp.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Zone {
+    /// A fixed offset from UTC, in minutes (east positive).
+    Offset(i64),
+    /// An IANA zone (`Europe/Berlin`): its offset depends on the date.
+    Named(Tz),
+}
+
+/// Zone abbreviations read as fixed offsets (minutes east of UTC). Only the
+/// unambiguous ones: `IST` (India, Ireland, Israel), `AST` (Atlantic,
+/// Arabia) and `GST` (Gulf, South Georgia) are left out, so such a value is
+/// rejected rather than guessed. `CST` is read as US Central (what US
+/// exports mean by it), `BST` as British Summer Time.
+const ABBREVIATIONS: &[(&str, i64)] = &[
+    ("UTC", 0),
+    ("GMT", 0),
+    ("UT", 0),
+    ("Z", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("BST", 60),
+    ("CET", 60),
+    ("MET", 60),
+    ("WAT", 60),
+    ("CEST", 120),
+    ("MEST", 120),
+    ("EET", 120),
+    ("SAST", 120),
+    ("CAT", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("EAT", 180),
+    ("PKT", 300),
+    ("ICT", 420),
+    ("WIB", 420),
+    ("SGT", 480),
+    ("MYT", 480),
+    ("HKT", 480),
+    ("PHT", 480),
+    ("AWST", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("ACST", 570),
+    ("AEST", 600),
+    ("ACDT", 630),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("HST", -600),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("PST", -480),
+    ("PDT", -420),
+    ("MST", -420),
+    ("MDT", -360),
+    ("CST", -360),
+    ("CDT", -300),
+    ("EST", -300),
+    ("EDT", -240),
+    ("ADT", -180),
+    ("BRT", -180),
+    ("ART", -180),
+    ("NST", -210),
+    ("NDT", -150),
+];
+
+/// A zone as written: an abbreviation above, `GMT+02:00` / `UTC-0530`, a
+/// bare offset (`+0000`, `-05:00`, `+05`), or an IANA name.
+pub(super) fn zone_named(name: &str) -> Option<Zone> {
+    let upper = name.to_ascii_uppercase();
+    if let Some(&(_, m)) = ABBREVIATIONS.iter().find(|(a, _)| *a == upper) {
+        return Some(Zone::Offset(m));
+    }
+    if name.contains('/') {
+        return name.parse::<Tz>().ok().map(Zone::Named);
+    }
+    let off = upper
+        .strip_prefix("GMT")
+        .or_else(|| upper.strip_prefix("UTC"))
+        .unwrap_or(&upper);
+    let (sign, hm) = match off.as_bytes().first()? {
+        b'+' => (1, &off[1..]),
+        b'-' => (-1, &off[1..]),
+        _ => return None,
+    };
+    let digits: String = hm.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !(1..=4).contains(&digits.len()) {
+        return None;
+    }
+    let (h, m) = if digits.len() <= 2 {
+        (digits.parse::<i64>().ok()?, 0)
+    } else {
+        let split = digits.len() - 2;
+        (digits[..split].parse().ok()?, digits[split..].parse().ok()?)
+    };
+    (h <= 14 && m < 60).then_some(Zone::Offset(sign * (h * 60 + m)))
+}
+
+/// A zone written as the last word of a timestamp: returns the timestamp
+/// before it and the zone.
+pub(super) fn trailing_zone(s: &str) -> Option<(&str, Zone)> {
+    let (rest, zone) = s.rsplit_once(' ')?;
+    Some((rest.trim_end(), zone_named(zone)?))
+}
+
+/// `p.m.`, `p. m.`, `a.m.` after a clock.
+static MERIDIEM: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)(\d)\s*([ap])\.\s?m\.?(\s|$)").expect("static regex"));
+/// A clock with dots or an `h` (`02.22.05.000000`, `14.22`, `14h22`) as a
+/// whole word after the date.
+static DOTTED_CLOCK: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(\d{1,2})[.h](\d{2})(?:\.(\d{2})(?:[.,](\d{1,9}))?)?$").expect("static regex")
+});
+/// A comma before the fraction of a second (`14:22:05,123`).
+static COMMA_FRACTION: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(:\d{2}),(\d{1,9})").expect("static regex"));
+
+/// `s` in a spelling the main parser reads, or `None` when no rule applies
+/// (or a zone in brackets is unknown and nothing else gives the offset).
+/// The result is a fixed point: rewriting it again changes nothing.
+pub(super) fn respelled(s: &str) -> Option<String> {
+    let mut t = bracketed_zone(s)?;
+    if let Some(compact) = compact_digits(&t) {
+        return Some(compact);
+    }
+    t = t.replace(" @ ", " ");
+    if t.contains(['年', '月', '日']) {
+        t = t
+            .replace(['年', '月'], "-")
+            .replace('日', "")
+            .replace(['時', '分'], ":")
+            .replace('秒', "");
+        t = t.trim_end_matches(':').to_string();
+    }
+    if let Some((first, rest)) = t.split_once(' ') {
+        let starts_word = rest.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if starts_word && first.parse::<Weekday>().is_ok() {
+            t = rest.to_string();
+        }
+    }
+    if MERIDIEM.is_match(&t) {
+        t = MERIDIEM.replace_all(&t, "$1 ${2}M$3").into_owned();
+    }
+    t = COMMA_FRACTION.replace_all(&t, "$1.$2").into_owned();
+    let words: Vec<String> = t
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| match DOTTED_CLOCK.captures(w).filter(|_| i > 0) {
+            Some(c) => {
+                let mut clock = format!("{}:{}", &c[1], &c[2]);
+                if let Some(sec) = c.get(3) {
+                    clock.push(':');
+                    clock.push_str(sec.as_str());
+                }
+                if let Some(frac) = c.get(4) {
+                    clock.push('.');
+                    clock.push_str(frac.as_str());
+                }
+                clock
+            }
+            None => w.to_string(),
+        })
+        .collect();
+    let t = words.join(" ");
+    (t != s).then_some(t)
+}
+
+/// A zone in brackets after the time: Java's `[Europe/Paris]` and
+/// JavaScript's `(Central European Standard Time)`, or `(UTC)`. When the
+/// value already carries an offset the name only repeats it and is dropped;
+/// else a known zone is moved out of the brackets, and an unknown one makes
+/// the value unreadable (`None`). Values without brackets come back as
+/// they are.
+fn bracketed_zone(s: &str) -> Option<String> {
+    let open = match s.as_bytes().last() {
+        Some(b']') => '[',
+        Some(b')') => '(',
+        _ => return Some(s.to_string()),
+    };
+    let at = s.rfind(open)?;
+    let name = s[at + 1..s.len() - 1].trim();
+    let base = s[..at].trim_end();
+    let has_offset = base.ends_with(['Z', 'z'])
+        || base.rsplit_once(['+', '-']).is_some_and(|(head, tail)| {
+            head.contains([':', 'T'])
+                && tail.len() <= 5
+                && tail.bytes().all(|b| b.is_ascii_digit() || b == b':')
+        })
+        || trailing_zone(base).is_some();
+    if has_offset {
+        Some(base.to_string())
+    } else {
+        zone_named(name).map(|_| format!("{base} {name}"))
+    }
+}
+
+/// SAP's and Oracle's all-digit `YYYYMMDD`, `YYYYMMDDHHMM` and
+/// `YYYYMMDDHHMMSS`, as `YYYY-MM-DD[ HH:MM[:SS]]`, for years 1970–2100.
+/// (9–11 and 13 digits are Unix epochs, read before this.)
+fn compact_digits(s: &str) -> Option<String> {
+    if !matches!(s.len(), 8 | 12 | 14) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: u32 = s[..4].parse().ok()?;
+    if !(1970..=2100).contains(&year) {
+        return None;
+    }
+    let mut out = format!("{}-{}-{}", &s[..4], &s[4..6], &s[6..8]);
+    if s.len() >= 12 {
+        out.push_str(&format!(" {}:{}", &s[8..10], &s[10..12]));
+    }
+    if s.len() == 14 {
+        out.push_str(&format!(":{}", &s[12..14]));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites() {
+        for (s, want) in [
+            (
+                "01-MAR-24 02.22.05.000000 PM",
+                Some("01-MAR-24 02:22:05.000000 PM"),
+            ),
+            ("01/03/2024 14.22", Some("01/03/2024 14:22")),
+            ("2024-03-01 14h22", Some("2024-03-01 14:22")),
+            ("3/1/2024 2:22 p.m.", Some("3/1/2024 2:22 pM")),
+            ("01/03/2024 2:22 p. m.", Some("01/03/2024 2:22 pM")),
+            ("01.03.2024 14:22:05,123", Some("01.03.2024 14:22:05.123")),
+            (
+                "Mar 1, 2024 @ 14:22:05.000",
+                Some("Mar 1, 2024 14:22:05.000"),
+            ),
+            ("2024年3月1日 14時22分", Some("2024-3-1 14:22")),
+            ("20240301142205", Some("2024-03-01 14:22:05")),
+            ("20240301", Some("2024-03-01")),
+            ("2024-03-01 14:22:05 (UTC)", Some("2024-03-01 14:22:05 UTC")),
+            (
+                "Fri Mar 01 2024 14:22:05 GMT+0100 (Central European Standard Time)",
+                Some("Mar 01 2024 14:22:05 GMT+0100"),
+            ),
+            (
+                "2024-03-01T14:22:05+01:00[Europe/Paris]",
+                Some("2024-03-01T14:22:05+01:00"),
+            ),
+            (
+                "2024-03-01T14:22:05[Europe/Paris]",
+                Some("2024-03-01T14:22:05 Europe/Paris"),
+            ),
+            ("2024-03-01 14:22 (Somewhere Time)", None),
+            ("2024-03-01 14:22", None),
+            ("12345678", None),
+            ("19000101", None),
+        ] {
+            assert_eq!(respelled(s).as_deref(), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn zones() {
+        assert_eq!(zone_named("cest"), Some(Zone::Offset(120)));
+        assert_eq!(zone_named("+0530"), Some(Zone::Offset(330)));
+        assert_eq!(zone_named("-05:00"), Some(Zone::Offset(-300)));
+        assert_eq!(zone_named("GMT-0500"), Some(Zone::Offset(-300)));
+        assert_eq!(
+            zone_named("Europe/Berlin"),
+            Some(Zone::Named(chrono_tz::Europe::Berlin))
+        );
+        for s in ["IST", "AST", "Mars/Olympus", "+99", "1430"] {
+            assert_eq!(zone_named(s), None, "{s}");
+        }
+    }
+}
