@@ -200,7 +200,7 @@ impl TicketState {
             return None;
         }
         let s = words.join(" ");
-        const TERMINAL: [&str; 12] = [
+        const TERMINAL: [&str; 26] = [
             "cancelled",
             "canceled",
             "merged",
@@ -213,6 +213,22 @@ impl TicketState {
             "abandoned",
             "wontfix",
             "wontdo",
+            // OTRS / Znuny: a ticket taken out of the queues.
+            "removed",
+            // German, French, Spanish, Portuguese, Dutch, Italian.
+            "storniert",
+            "abgebrochen",
+            "abgelehnt",
+            "annulé",
+            "annule",
+            "rejeté",
+            "cancelado",
+            "cancelada",
+            "anulado",
+            "rechazado",
+            "geannuleerd",
+            "annullato",
+            "zusammengeführt",
         ];
         let has_pair = |a: &str, b: &str| words.windows(2).any(|w| w[0] == a && w[1] == b);
         if words.iter().any(|w| TERMINAL.contains(w))
@@ -235,6 +251,8 @@ impl TicketState {
         if ["pending", "awaiting"]
             .iter()
             .any(|a| closing.iter().any(|c| has_pair(a, c)))
+            // OTRS's `pending auto close+` / `pending auto close-`.
+            || s.starts_with("pending auto close")
         {
             return Some(TicketState::Resolved);
         }
@@ -270,6 +288,48 @@ impl TicketState {
             "fixed",
             // Front's done state.
             "archived",
+            // The same in the languages help desks localize exports to
+            // (Zendesk's and Freshdesk's German, French, Spanish,
+            // Portuguese, Dutch and Italian status names).
+            "gelöst",
+            "geloest",
+            "geschlossen",
+            "erledigt",
+            "abgeschlossen",
+            "behoben",
+            "résolu",
+            "resolu",
+            "résolue",
+            "fermé",
+            "ferme",
+            "fermée",
+            "clos",
+            "clôturé",
+            "cloturé",
+            "terminé",
+            "resuelto",
+            "resuelta",
+            "cerrado",
+            "cerrada",
+            "solucionado",
+            "solucionada",
+            "completado",
+            "finalizado",
+            "resolvido",
+            "resolvida",
+            "fechado",
+            "fechada",
+            "concluído",
+            "concluido",
+            "opgelost",
+            "gesloten",
+            "afgesloten",
+            "voltooid",
+            "risolto",
+            "risolta",
+            "chiuso",
+            "chiusa",
+            "completato",
         ]) {
             return Some(TicketState::Resolved);
         }
@@ -301,6 +361,57 @@ impl TicketState {
             "in review",
             "under review",
             "unresolved",
+            // LiveAgent (answered: waiting on the customer), GLPI, Front.
+            "answered",
+            "chatting",
+            "postponed",
+            "processing",
+            "unassigned",
+            "under investigation",
+            // German, French, Spanish, Portuguese, Dutch, Italian.
+            "neu",
+            "offen",
+            "wartend",
+            "warten",
+            "ausstehend",
+            "angehalten",
+            "in bearbeitung",
+            "zurückgestellt",
+            "nouveau",
+            "nouvelle",
+            "ouvert",
+            "ouverte",
+            "en attente",
+            "en pause",
+            "en cours",
+            "nuevo",
+            "nueva",
+            "abierto",
+            "abierta",
+            "pendiente",
+            "en espera",
+            "en curso",
+            "en progreso",
+            "novo",
+            "nova",
+            "aberto",
+            "aberta",
+            "pendente",
+            "em espera",
+            "em andamento",
+            "em progresso",
+            "em aberto",
+            "nieuw",
+            "in afwachting",
+            "in de wacht",
+            "in behandeling",
+            "wachtend",
+            "nuovo",
+            "aperto",
+            "in attesa",
+            "in sospeso",
+            "in corso",
+            "in lavorazione",
         ]) {
             return Some(TicketState::Open);
         }
@@ -957,6 +1068,51 @@ impl EnrichedColumns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Zendesk's and Freshdesk's status names in the languages they
+    /// localize exports to, and the other desks' words for the same states.
+    #[test]
+    fn localized_and_other_desks_statuses() {
+        use TicketState::*;
+        for (s, want) in [
+            ("Gelöst", Resolved),
+            ("Geschlossen", Resolved),
+            ("Offen", Open),
+            ("Wartend", Open),
+            ("Neu", Open),
+            ("Angehalten", Open),
+            ("Résolu", Resolved),
+            ("Fermé", Resolved),
+            ("Clos", Resolved),
+            ("Ouvert", Open),
+            ("En attente", Open),
+            ("Resuelto", Resolved),
+            ("Cerrado", Resolved),
+            ("Abierto", Open),
+            ("Pendiente", Open),
+            ("En espera", Open),
+            ("Resolvido", Resolved),
+            ("Fechado", Resolved),
+            ("Aberto", Open),
+            ("Pendente", Open),
+            ("Opgelost", Resolved),
+            ("Gesloten", Resolved),
+            ("In afwachting", Open),
+            ("Risolto", Resolved),
+            ("Chiuso", Resolved),
+            ("In attesa", Open),
+            ("Storniert", Terminal),
+            ("Annulé", Terminal),
+            ("Cancelado", Terminal),
+            ("removed", Terminal),
+            ("pending auto close+", Resolved),
+            ("Answered", Open),
+            ("Postponed", Open),
+            ("Processing (assigned)", Open),
+        ] {
+            assert_eq!(TicketState::of_status(s), Some(want), "{s}");
+        }
+    }
 
     #[test]
     fn every_field_dimension_name_parses_to_a_field_and_others_to_a_taxonomy() {

@@ -186,7 +186,9 @@ impl Unit {
 
     /// A unit word as headers and `--unit` write it (`ms`, `s`, `sec`,
     /// `seconds`, `m`, `min`, `mins`, `minutes`, `h`, `hr`, `hrs`, `hours`,
-    /// `d`, `day`, `days`, `w`, `wk`, `weeks`), any case.
+    /// `d`, `day`, `days`, `w`, `wk`, `weeks`), any case; also the German,
+    /// French, Spanish, Portuguese, Dutch and Italian words (`Std`,
+    /// `Minuten`, `heures`, `horas`, `uren`, `jours`, …) without accents.
     pub fn parse(word: &str) -> Option<Unit> {
         Some(match word.trim().to_ascii_lowercase().as_str() {
             "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" | "millis" => {
@@ -197,13 +199,25 @@ impl Unit {
             "h" | "hr" | "hrs" | "hour" | "hours" => Unit::Hours,
             "d" | "day" | "days" => Unit::Days,
             "w" | "wk" | "wks" | "week" | "weeks" => Unit::Weeks,
+            // German, French, Spanish, Portuguese, Dutch, Italian (as
+            // localized exports write them, accents left out).
+            "sek" | "sekunde" | "sekunden" | "seconde" | "secondes" | "seconden" | "seg"
+            | "segundo" | "segundos" | "secondo" | "secondi" => Unit::Seconds,
+            "mn" | "minuten" | "minuut" | "minuto" | "minutos" | "minuti" => Unit::Minutes,
+            "std" | "stunde" | "stunden" | "heure" | "heures" | "hora" | "horas" | "uur"
+            | "uren" | "ora" | "ore" => Unit::Hours,
+            "j" | "jour" | "jours" | "tag" | "tage" | "tagen" | "dia" | "dias" | "dag"
+            | "dagen" | "giorno" | "giorni" => Unit::Days,
+            "woche" | "wochen" | "semaine" | "semaines" | "semana" | "semanas" | "weken"
+            | "settimana" | "settimane" => Unit::Weeks,
             _ => return None,
         })
     }
 
     /// The unit a header names, if any.
     ///
-    /// Rules, first match wins: a unit right after `in` (`in hrs`, `First
+    /// Rules, first match wins: a unit right after `in` (or French and
+    /// Spanish `en`, Portuguese `em`: `en heures`) (`in hrs`, `First
     /// reply time in minutes within business hours` → minutes); a unit alone
     /// in parentheses (`(ms)`, `(h)`); the last word if it is a unit
     /// (`reply_time_sec`, `resolution_hours`); any other unit word of two or
@@ -214,7 +228,7 @@ impl Unit {
         let words = header_words(&lower);
         if let Some(u) = words
             .windows(2)
-            .find(|w| w[0] == "in" && Unit::parse(w[1]).is_some())
+            .find(|w| matches!(w[0], "in" | "en" | "em") && Unit::parse(w[1]).is_some())
             .and_then(|w| Unit::parse(w[1]))
         {
             return Some(u);
@@ -380,9 +394,22 @@ fn parse_unit_sequence(s: &str) -> Option<f64> {
     };
     loop {
         skip(&mut i);
-        if pieces > 0 && b.len() >= i + 4 && b[i..i + 4].eq_ignore_ascii_case(b"and ") {
-            i += 4;
-            skip(&mut i);
+        if pieces > 0 {
+            // `and` and its German, French, Spanish, Portuguese, Dutch and
+            // Italian forms between pieces.
+            let word = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            let connector = &s[i..i + word];
+            if b.get(i + word) == Some(&b' ')
+                && ["and", "und", "et", "y", "e", "en"]
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(connector))
+            {
+                i += word;
+                skip(&mut i);
+            }
         }
         if i >= b.len() {
             break;
@@ -402,13 +429,18 @@ fn parse_unit_sequence(s: &str) -> Option<f64> {
         while i < b.len() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
+        let uend = i;
+        // An abbreviation's dot: `90 min.`, `2 Std. 30 Min.`.
+        if uend > ustart && b.get(i) == Some(&b'.') {
+            i += 1;
+        }
         // `1h30`, `2m30`: a last number without a unit counts in the unit
         // below the one before it.
         let unit = match (ustart == i && i == b.len(), last) {
             (true, Some(Unit::Days)) => Unit::Hours,
             (true, Some(Unit::Hours)) => Unit::Minutes,
             (true, Some(Unit::Minutes)) => Unit::Seconds,
-            _ => Unit::parse(&s[ustart..i])?,
+            _ => Unit::parse(&s[ustart..uend])?,
         };
         total += x * unit.minutes();
         pieces += 1;
@@ -434,6 +466,12 @@ mod tests {
             ("1h23m", 83.0),
             ("90s", 1.5),
             ("1.5 hours", 90.0),
+            ("90 min.", 90.0),
+            ("2 Std. 30 Min.", 150.0),
+            ("1 heure 30 minutes", 90.0),
+            ("2 horas y 15 minutos", 135.0),
+            ("1 uur en 5 minuten", 65.0),
+            ("2j 3h", 3060.0),
             ("3 days, 4 hours and 5 minutes", 4320.0 + 245.0),
             ("01:23:45", 83.75),
             ("26:15:00", 1575.0),
@@ -590,6 +628,10 @@ mod tests {
             ("resolve_min", Some(Unit::Minutes)),
             ("First Response In Min", Some(Unit::Minutes)),
             ("Days to close", Some(Unit::Days)),
+            ("Temps de première réponse (en heures)", Some(Unit::Hours)),
+            ("Erste Antwortzeit in Minuten", Some(Unit::Minutes)),
+            ("Tiempo de resolución (horas)", Some(Unit::Hours)),
+            ("Tempo de resolução em dias", Some(Unit::Days)),
             ("calendar_stc", None),
             ("Resolution time", None),
             ("Agent's reply time", None),

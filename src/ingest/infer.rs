@@ -437,15 +437,7 @@ pub(crate) fn check_durations(
         unit.as_str()
     );
     if let Some(raw) = median(raw_numbers).filter(|r| *r > 0.0) {
-        let typical = typical_minutes(field);
-        let best = Unit::ALL
-            .into_iter()
-            .min_by(|a, b| {
-                let da = (raw * a.minutes() / typical).ln().abs();
-                let db = (raw * b.minutes() / typical).ln().abs();
-                da.total_cmp(&db)
-            })
-            .unwrap_or(Unit::Seconds);
+        let best = likely_unit(field, raw);
         if best != unit {
             msg.push_str(&format!(
                 ": the numbers look like {}; pass {} {}={}",
@@ -463,6 +455,97 @@ pub(crate) fn check_durations(
         field.as_str()
     ));
     Err(msg)
+}
+
+/// The unit in which a median of `raw` plain numbers gives the field's
+/// typical value (closest on a log scale).
+fn likely_unit(field: Field, raw: f64) -> Unit {
+    let typical = typical_minutes(field);
+    Unit::ALL
+        .into_iter()
+        .min_by(|a, b| {
+            let da = (raw * a.minutes() / typical).ln().abs();
+            let db = (raw * b.minutes() / typical).ln().abs();
+            da.total_cmp(&db)
+        })
+        .unwrap_or(Unit::Seconds)
+}
+
+/// A warning for a duration column whose plain numbers are read in the
+/// field's own unit only because nothing said otherwise: its header names no
+/// unit and no unit was given ([`Setting::Unit`]). `None` when there are no
+/// plain numbers (text durations name their unit).
+///
+/// A bare `Resolution time` of `45, 320, 1440` is minutes in one export and
+/// hours in another, and reading minutes as hours multiplies every figure by
+/// 60 without looking wrong. So the unit read is always said (the `Ok`
+/// warning). When the median read that way is outside what a support team
+/// sees (a first response under a minute or over 3 days, a resolution under
+/// a minute or over 30 days) and another unit gives a typical value, the
+/// run stops instead (`Err`, one line naming both units and the setting that
+/// picks each): a report whose every duration may be 60× off must not look
+/// normal.
+pub(crate) fn assumed_unit(
+    field: Field,
+    column: &str,
+    unit: Unit,
+    raw_numbers: &[f64],
+) -> Result<Option<String>, String> {
+    let Some(med) = median(raw_numbers.to_vec()) else {
+        return Ok(None);
+    };
+    let minutes = med * unit.minutes();
+    let (low, high) = match field {
+        Field::FirstResponse => (1.0, 3.0 * 1440.0),
+        _ => (1.0, 30.0 * 1440.0),
+    };
+    let best = likely_unit(field, med);
+    if (minutes < low || minutes > high) && med > 0.0 && best != unit {
+        return Err(format!(
+            "column '{column}' names no unit, and read as {} its median {} is {}; the numbers look like {} (median {}): pass {} {}={}, or {} {}={} if they are {}",
+            unit.as_str(),
+            field_noun(field),
+            shown_minutes(minutes),
+            best.as_str(),
+            shown_minutes(med * best.minutes()),
+            Setting::Unit,
+            field.as_str(),
+            best.as_str(),
+            Setting::Unit,
+            field.as_str(),
+            unit.as_str(),
+            unit.as_str(),
+        ));
+    }
+    Ok(Some(format!(
+        "column '{column}' names no unit: its numbers are read as {} (median {}); pass {} {}=UNIT if they are in another unit",
+        unit.as_str(),
+        shown_minutes(minutes),
+        Setting::Unit,
+        field.as_str()
+    )))
+}
+
+/// What a duration field measures, for messages.
+fn field_noun(field: Field) -> &'static str {
+    match field {
+        Field::FirstResponse => "first response time",
+        Field::HandleTime => "handle time",
+        _ => "resolution time",
+    }
+}
+
+/// A duration in minutes as a person reads it (`45 min`, `5.5 h`, `3.2 days`).
+fn shown_minutes(m: f64) -> String {
+    if m < 10.0 {
+        format!("{m:.1} min")
+    } else if m < 120.0 {
+        format!("{m:.0} min")
+    } else if m < 2.0 * 1440.0 {
+        format!("{:.1} h", m / 60.0)
+    } else {
+        format!("{:.1} days", m / 1440.0)
+    }
 }
 
 /// Stop when a time column's dates run years past today (a misread

@@ -3,7 +3,9 @@
 use super::convert::{column_value, ColumnPlans, Converter};
 use super::durations::{parse_number, NumberStyle, Unit};
 use super::fields::{find_column, normalize_header, Field};
-use super::infer::{check_durations, check_future, infer_time_columns, ColumnSample, SAMPLE_ROWS};
+use super::infer::{
+    assumed_unit, check_durations, check_future, infer_time_columns, ColumnSample, SAMPLE_ROWS,
+};
 use super::mapping::{
     apply_units, column_not_found, column_unit, field_unit, resolve, ColumnMapping, MappingRequest,
 };
@@ -54,6 +56,65 @@ pub struct TicketReader {
     csat: (u64, f64),
     /// Placeholder dates read as blank, per time field.
     placeholders: PlaceholderDates,
+    /// Status values no state is known for.
+    statuses: UnknownStatuses,
+}
+
+/// Status values that say neither open, resolved nor closed without a fix
+/// ([`crate::ticket::TicketState::of_status`]): such a ticket's state falls back
+/// to its resolution time (resolved with one, else open), so a status
+/// vocabulary the tool does not know (another language, a custom workflow)
+/// would quietly move finished tickets into the backlog. The reader names
+/// the values and how many tickets hold them.
+#[derive(Default)]
+struct UnknownStatuses {
+    /// Value → tickets, at most [`UnknownStatuses::MAX`] distinct values.
+    values: std::collections::HashMap<String, u64>,
+    tickets: u64,
+}
+
+impl UnknownStatuses {
+    /// Distinct values remembered (a free-text column must not grow this).
+    const MAX: usize = 50;
+    /// Values named in the warning.
+    const SHOWN: usize = 5;
+
+    fn add(&mut self, status: Option<&str>) {
+        let Some(s) = status.map(str::trim).filter(|s| !s.is_empty()) else {
+            return;
+        };
+        if crate::ticket::TicketState::of_status(s).is_some() {
+            return;
+        }
+        self.tickets += 1;
+        if let Some(n) = self.values.get_mut(s) {
+            *n += 1;
+        } else if self.values.len() < Self::MAX {
+            self.values.insert(s.to_string(), 1);
+        }
+    }
+
+    fn warning(&self, column: Option<&str>) -> Option<String> {
+        if self.tickets == 0 {
+            return None;
+        }
+        let mut v: Vec<(&String, &u64)> = self.values.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let mut listed: Vec<String> = v
+            .iter()
+            .take(Self::SHOWN)
+            .map(|(s, n)| format!("'{}' ({n})", super::values::show(s)))
+            .collect();
+        if v.len() > Self::SHOWN {
+            listed.push("…".to_string());
+        }
+        Some(format!(
+            "{} ticket(s) have a status that says neither open nor closed{}: {}; their state comes from the resolution time (resolved with one, else open), so check the backlog and resolution figures",
+            self.tickets,
+            column.map(|c| format!(" in column '{c}'")).unwrap_or_default(),
+            listed.join(", ")
+        ))
+    }
 }
 
 /// Placeholder dates (`1900-01-01`, `0000-00-00`, `9999-12-31`) in the
@@ -326,6 +387,7 @@ impl TicketReader {
             ids: RepeatedIds::default(),
             spans: NegativeSpans::default(),
             placeholders: PlaceholderDates::default(),
+            statuses: UnknownStatuses::default(),
             csat: (0, f64::NEG_INFINITY),
         })
     }
@@ -406,6 +468,8 @@ impl Iterator for TicketReader {
                 self.warnings.extend(spans);
                 let placeholders = self.placeholders.warnings(&self.converter.mapping);
                 self.warnings.extend(placeholders);
+                self.warnings
+                    .extend(self.statuses.warning(column(Field::Status)));
                 if self.converter.csat_scale == super::CsatScale::OneToFive {
                     let csat = csat_scale_warning(self.csat, column(Field::Csat));
                     self.warnings.extend(csat);
@@ -441,6 +505,7 @@ impl Iterator for TicketReader {
                             self.ids.add(&t.id, line);
                         }
                         self.spans.add(&t, line, self.converter.tz);
+                        self.statuses.add(t.status.as_deref());
                         if let Some(c) = t.csat {
                             self.csat = (self.csat.0 + 1, self.csat.1.max(c));
                         }
@@ -640,7 +705,15 @@ fn plan_columns(
                 .find(|(f, _)| *f == s.field)
                 .map(|(_, u)| *u)
                 .unwrap_or_else(|| column_unit(s.field, &c.column));
+            let assumed = if s.header_unit {
+                None
+            } else {
+                Some(assumed_unit(s.field, &c.column, unit, &raw))
+            };
             check_durations(s.field, &c.column, unit, spans, raw).map_err(implausible)?;
+            if let Some(assumed) = assumed {
+                warnings.extend(assumed.map_err(implausible)?);
+            }
         }
         check_future(&c.column, latest, now).map_err(implausible)?;
     }

@@ -55,10 +55,16 @@ impl PriorityClass {
     /// | normal | normal, medium, moderate, standard |
     /// | low | low, lowest, minor, trivial, planning, `very low` |
     ///
+    /// and the same in German, French, Spanish, Portuguese, Dutch and
+    /// Italian, as localized exports write them (dringend/kritisch/urgente,
+    /// `sehr hoch`/`très haute`/`muy alta` → urgent; hoch/haute/alta/hoog →
+    /// high; mittel/moyenne/media/normaal → normal; niedrig/basse/baja/
+    /// baixa/laag → low).
+    ///
     /// Without such a word, a level number decides, lowest number = most
     /// urgent (ITIL/ServiceNow, Jira `P1`, incident severities): `P1`,
     /// `Sev 1`, `Sev1`, `S1`, `Severity 1`, `Priority 1` or a bare `1` →
-    /// urgent, 2 → high, 3 → normal, 4 and 5 → low. Intercom's flag reads
+    /// urgent (and `P0`, `Sev 0`), 2 → high, 3 → normal, 4 and 5 → low. Intercom's flag reads
     /// `priority` → high, `not_priority` → normal. Anything else → `None`.
     pub fn parse(priority: &str) -> Option<PriorityClass> {
         let lower = priority.trim().to_lowercase();
@@ -67,10 +73,16 @@ impl PriorityClass {
             .filter(|w| !w.is_empty())
             .collect();
         let pair = |a: &str, b: &str| words.windows(2).any(|w| w[0] == a && w[1] == b);
-        if pair("very", "high") {
+        // `very high` and its German, French, Spanish, Portuguese, Dutch
+        // and Italian forms.
+        let very = ["very", "sehr", "très", "muy", "muito", "zeer", "molto"];
+        let high = ["high", "hoch", "haute", "alta", "hoog"];
+        let low = ["low", "niedrig", "basse", "baja", "baixa", "laag", "bassa"];
+        let very_pair = |ends: &[&str]| very.iter().any(|v| ends.iter().any(|e| pair(v, e)));
+        if very_pair(&high) {
             return Some(PriorityClass::Urgent);
         }
-        if pair("very", "low") {
+        if very_pair(&low) {
             return Some(PriorityClass::Low);
         }
         // Intercom's one flag: `priority` or `not_priority`.
@@ -89,6 +101,16 @@ impl PriorityClass {
                 "high" | "major" | "important" => PriorityClass::High,
                 "normal" | "medium" | "moderate" | "standard" => PriorityClass::Normal,
                 "low" | "lowest" | "minor" | "trivial" | "planning" => PriorityClass::Low,
+                // German, French, Spanish, Portuguese, Dutch, Italian.
+                "dringend" | "kritisch" | "critique" | "urgente" | "crítico" | "critico"
+                | "crítica" | "critica" | "spoed" | "kritiek" => PriorityClass::Urgent,
+                "hoch" | "haute" | "élevée" | "elevee" | "alta" | "alto" | "hoog" | "elevata" => {
+                    PriorityClass::High
+                }
+                "mittel" | "normale" | "moyenne" | "media" | "medio" | "média" | "normaal"
+                | "gemiddeld" => PriorityClass::Normal,
+                "niedrig" | "gering" | "basse" | "faible" | "baja" | "bajo" | "baixa" | "baixo"
+                | "laag" | "bassa" => PriorityClass::Low,
                 _ => continue,
             };
             return Some(class);
@@ -106,12 +128,20 @@ impl PriorityClass {
             // `p1`, `s1`, `sev1`, `severity1`, `priority1`, `prio1`.
             for prefix in ["p", "s", "sev", "severity", "priority", "prio"] {
                 if let Some(n) = w.strip_prefix(prefix) {
+                    // `P0`, `Sev 0`: above P1 where a desk has it.
+                    if n == "0" {
+                        return Some(PriorityClass::Urgent);
+                    }
                     if let Some(c) = level(n) {
                         return Some(c);
                     }
                     // `sev 1`, `priority 2`: the number is the next word.
                     if n.is_empty() && prefix != "s" && prefix != "p" {
-                        if let Some(c) = words.get(i + 1).and_then(|n| level(n)) {
+                        let next = words.get(i + 1).copied();
+                        if next == Some("0") {
+                            return Some(PriorityClass::Urgent);
+                        }
+                        if let Some(c) = next.and_then(level) {
                             return Some(c);
                         }
                     }
@@ -262,6 +292,35 @@ fn parse_duration_minutes(s: &str, bare_unit_min: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Localized exports' priority names, and `P0` above `P1`.
+    #[test]
+    fn localized_priorities_and_p0() {
+        for (v, c) in [
+            ("Dringend", PriorityClass::Urgent),
+            ("Sehr hoch", PriorityClass::Urgent),
+            ("Très haute", PriorityClass::Urgent),
+            ("Urgente", PriorityClass::Urgent),
+            ("Hoch", PriorityClass::High),
+            ("Haute", PriorityClass::High),
+            ("Alta", PriorityClass::High),
+            ("Hoog", PriorityClass::High),
+            ("Mittel", PriorityClass::Normal),
+            ("Moyenne", PriorityClass::Normal),
+            ("Media", PriorityClass::Normal),
+            ("Niedrig", PriorityClass::Low),
+            ("Basse", PriorityClass::Low),
+            ("Baixa", PriorityClass::Low),
+            ("Muy baja", PriorityClass::Low),
+            ("P0", PriorityClass::Urgent),
+            ("Sev 0", PriorityClass::Urgent),
+            ("Sev-0", PriorityClass::Urgent),
+        ] {
+            assert_eq!(PriorityClass::parse(v), Some(c), "{v}");
+        }
+        // A bare 0 says nothing about its scale.
+        assert_eq!(PriorityClass::parse("0"), None);
+    }
 
     #[test]
     fn priority_aliases_and_unknowns() {

@@ -339,6 +339,56 @@ fn units_from_headers_and_the_unit_option() {
     );
 }
 
+/// A duration column whose header names no unit: the unit read is said in
+/// a warning, and when the median read that way is unusual (minutes read as
+/// hours: a resolution median of 35 days) and another unit fits, the run
+/// stops and names both units.
+#[test]
+fn assumed_units_are_said_and_unusual_medians_stop() {
+    let mut data = String::from("id,subject,created_at,First response time,Resolution time\n");
+    for (i, (frt, res)) in [(20, 600), (45, 840), (30, 1200), (60, 720), (15, 900)]
+        .iter()
+        .enumerate()
+    {
+        data.push_str(&format!("{i},s,2024-03-0{} 09:00,{frt},{res}\n", i + 1));
+    }
+    let e = open_err(".csv", data.as_bytes(), &kpi_opts());
+    let msg = e.to_string();
+    assert!(
+        msg.ends_with(
+            "column 'Resolution time' names no unit, and read as hours its median resolution time is 35.0 days; the numbers look like minutes (median 14.0 h): pass `units` resolved=minutes, or `units` resolved=hours if they are hours"
+        ),
+        "{msg}"
+    );
+    let opts = IngestOptions {
+        units: vec![("resolved".into(), "minutes".into())],
+        ..kpi_opts()
+    };
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &opts);
+    let hours: Vec<f64> = tickets(&rows)
+        .iter()
+        .map(|t| t.resolution_hours().unwrap())
+        .collect();
+    assert_eq!(hours, [10.0, 14.0, 20.0, 12.0, 15.0]);
+    // First response stays in minutes, and the warning says so.
+    let w = r.warnings().join("\n");
+    assert!(
+        w.contains("column 'First response time' names no unit: its numbers are read as minutes (median 30 min)"),
+        "{w}"
+    );
+    assert!(!w.contains("'Resolution time' names no unit"), "{w}");
+    // Hours in an unlabelled first response column: half a minute is no
+    // first response time a team sees.
+    let data = "id,subject,created_at,First response time\n1,s,2024-03-01,0.5\n2,s,2024-03-01,0.25\n3,s,2024-03-01,1.5\n";
+    let msg = open_err(".csv", data.as_bytes(), &kpi_opts()).to_string();
+    assert!(
+        msg.contains(
+            "the numbers look like hours (median 30 min): pass `units` first_response=hours"
+        ),
+        "{msg}"
+    );
+}
+
 /// Seconds mapped as a resolution (read as hours) would give a median of
 /// years: the run stops and says which unit the numbers look like.
 #[test]

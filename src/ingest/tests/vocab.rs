@@ -222,3 +222,20 @@ fn business_hours_only_column_is_mapped_with_a_warning() {
     assert_eq!(tickets(&rows)[0].first_response_minutes, Some(45.0));
     assert!(r.warnings().is_empty());
 }
+
+/// A status no state is known for falls back to the resolution time, and
+/// the reader names such values: a vocabulary it does not know must not
+/// move finished tickets into the backlog without a word.
+#[test]
+fn unknown_statuses_are_named_in_a_warning() {
+    let data = "Id,Subject,Created at,Status\n1,a,2024-01-01,Gelöst\n2,b,2024-01-01,Quarantäne\n3,c,2024-01-01,Quarantäne\n4,d,2024-01-01,Frozen\n5,e,2024-01-01,\n";
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        tickets(&rows)[0].state(),
+        crate::ticket::TicketState::Resolved
+    );
+    assert_eq!(
+        r.warnings(),
+        ["3 ticket(s) have a status that says neither open nor closed in column 'Status': 'Quarantäne' (2), 'Frozen' (1); their state comes from the resolution time (resolved with one, else open), so check the backlog and resolution figures"]
+    );
+}
