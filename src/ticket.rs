@@ -122,8 +122,19 @@ impl Ticket {
     /// A closed ticket (or one without a status verdict) whose resolution
     /// code closes it without a fix (Jira `Closed` + `Duplicate`, `Done` +
     /// `Won't Do`) is terminal: Jira's workflows close every issue with the
-    /// same status and put the verdict in the Resolution field.
+    /// same status and put the verdict in the Resolution field. A ticket
+    /// tagged `closed_by_merge` (Zendesk's mark of a merged ticket) is
+    /// terminal whatever its status.
     pub fn state(&self) -> TicketState {
+        // Zendesk closes a ticket merged into another with the tag
+        // `closed_by_merge` and the status Closed: no resolution of its own.
+        if self
+            .tags
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("closed_by_merge"))
+        {
+            return TicketState::Terminal;
+        }
         let has_time = self.resolved_at.is_some() || self.resolution_hours.is_some();
         let by_status = self.status.as_deref().and_then(TicketState::of_status);
         let unfixed = || {
@@ -1068,6 +1079,19 @@ impl EnrichedColumns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Zendesk's merged tickets: status Closed, tag `closed_by_merge`.
+    #[test]
+    fn closed_by_merge_is_terminal() {
+        let mut t = Ticket {
+            status: Some("Closed".into()),
+            resolution_hours: Some(2.0),
+            ..Ticket::default()
+        };
+        assert_eq!(t.state(), TicketState::Resolved);
+        t.tags = vec!["vip".into(), "closed_by_merge".into()];
+        assert_eq!(t.state(), TicketState::Terminal);
+    }
 
     /// Zendesk's and Freshdesk's status names in the languages they
     /// localize exports to, and the other desks' words for the same states.

@@ -64,13 +64,15 @@ fn zone(timezone: &str) -> PyResult<chrono_tz::Tz> {
     })
 }
 
-/// `csat_scale`: 5 (1–5) or 3 (1–3).
+/// `csat_scale`: 5 (1–5), 3 (1–3), 10 (0–10) or 100 (0–100).
 fn scale(csat_scale: u8) -> PyResult<CsatScale> {
     match csat_scale {
         5 => Ok(CsatScale::OneToFive),
         3 => Ok(CsatScale::OneToThree),
+        10 => Ok(CsatScale::ZeroToTen),
+        100 => Ok(CsatScale::ZeroToHundred),
         s => Err(bad(format!(
-            "invalid csat_scale `{s}`: expected 5 (1–5) or 3 (1–3)"
+            "invalid csat_scale `{s}`: expected 5 (1–5), 3 (1–3), 10 (0–10) or 100 (0–100)"
         ))),
     }
 }

@@ -61,8 +61,9 @@ def read_export(
     body). ``timezone``: the IANA zone of timestamps without an offset.
     ``encoding``: force a character encoding (``windows-1252`` …).
     ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
-    decides. ``csat_scale``: ``5`` (answers 1–5) or ``3`` (a three-face
-    survey, 1–3: read as 1, 3, 5, so ``csat`` stays on 1–5).
+    decides. ``csat_scale``: ``5`` (answers 1–5), ``3`` (a three-face
+    survey, 1–3: read as 1, 3, 5, so ``csat`` stays on 1–5), ``10`` (0–10)
+    or ``100`` (0–100), both mapped linearly onto 1–5.
 
     ``conversations=True``: the file is a message log (Intercom conversation
     parts, Twitter/X threads, chat transcripts: a row per message), as the

@@ -53,15 +53,20 @@ pub struct ReadArgs {
     /// seconds, minutes, hours, days; fields: first_response, resolved, handle_time; repeatable).
     #[arg(long = "unit", value_name = "FIELD=UNIT")]
     pub units: Vec<String>,
-    /// Scale of the CSAT answers: 5 (1–5, default) or 3 (1–3, three faces: read as 1, 3, 5,
-    /// so only the top answer counts as satisfied).
-    #[arg(long = "csat-scale", value_enum, default_value = "5")]
+    /// Scale of the CSAT answers: auto (default: 1–5, or 0–10 / 0–100 when the answers go above
+    /// 5 / 10), 5 (1–5), 3 (1–3, three faces: read as 1, 3, 5, so only the top answer counts as
+    /// satisfied), 10 (0–10: 8 and above satisfied) or 100 (0–100: 75 and above).
+    #[arg(long = "csat-scale", value_enum, default_value = "auto")]
     pub csat_scale: CsatScaleArg,
 }
 
 /// `--csat-scale` values.
 #[derive(Debug, Clone, Copy, clap::ValueEnum, Serialize)]
 pub enum CsatScaleArg {
+    /// From the answers.
+    #[value(name = "auto")]
+    #[serde(rename = "auto")]
+    Auto,
     /// 1–5.
     #[value(name = "5")]
     #[serde(rename = "5")]
@@ -70,6 +75,14 @@ pub enum CsatScaleArg {
     #[value(name = "3")]
     #[serde(rename = "3")]
     Three,
+    /// 0–10.
+    #[value(name = "10")]
+    #[serde(rename = "10")]
+    Ten,
+    /// 0–100.
+    #[value(name = "100")]
+    #[serde(rename = "100")]
+    Hundred,
 }
 
 /// `--date-order` values.
@@ -211,8 +224,11 @@ impl InputArgs {
             date_formats: parse_pairs(&self.read.date_formats, "--date-format")?,
             units: parse_pairs(&self.read.units, "--unit")?,
             csat_scale: match self.read.csat_scale {
+                CsatScaleArg::Auto => CsatScale::Auto,
                 CsatScaleArg::Five => CsatScale::OneToFive,
                 CsatScaleArg::Three => CsatScale::OneToThree,
+                CsatScaleArg::Ten => CsatScale::ZeroToTen,
+                CsatScaleArg::Hundred => CsatScale::ZeroToHundred,
             },
             // Printed by the reader that reads the rows (stdin can be read once).
             on_mapping: self

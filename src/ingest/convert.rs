@@ -43,6 +43,8 @@ pub(crate) struct ColumnPlans {
     /// Decimal style of the score, count and handle-time columns (csat,
     /// nps, ces, reopens, replies, handle_time).
     pub numbers: Vec<(Field, NumberStyle)>,
+    /// The CSAT scale the sample decided (`CsatScale::Auto` only).
+    pub csat_scale: Option<super::CsatScale>,
 }
 
 impl ColumnPlans {

@@ -82,6 +82,9 @@ fn trim(c: &[u8]) -> &[u8] {
 pub(crate) struct CsvRows {
     /// Rows equal to the header: how many, and the first one's line.
     repeated_headers: (u64, Option<u64>),
+    /// Rows whose every cell is empty (`;;;;` as Excel saves the rows it
+    /// once formatted): how many, and the first one's line.
+    empty_rows: (u64, Option<u64>),
     /// Single-cell rows held back: a footer if nothing follows them.
     held: Vec<(u64, ByteRecord)>,
     /// The last line of the last record read (its quoted line breaks
@@ -122,6 +125,13 @@ impl CsvRows {
     /// its first cell is the header's first, and looked at as another
     /// header only when no cell holds a digit (ids and dates do).
     pub(crate) fn classify(&mut self, line: u64, rec: &ByteRecord, headers: &[String]) -> RowKind {
+        // A row of empty cells is a blank line written with delimiters: no
+        // ticket, and (for the footer rule) as blank as an empty line.
+        if rec.iter().all(|c| c.trim_ascii().is_empty()) {
+            self.empty_rows.0 += 1;
+            self.empty_rows.1.get_or_insert(line);
+            return RowKind::Skip;
+        }
         let after_blank = line > self.prev_end + 1;
         let breaks = rec
             .iter()
@@ -189,6 +199,11 @@ impl CsvRows {
     /// The warnings: repeated headers, a skipped footer.
     pub(crate) fn warnings(&self, label: &str) -> Vec<String> {
         let mut out = Vec::new();
+        if let (n, Some(line)) = self.empty_rows {
+            out.push(format!(
+                "{label}: {n} row(s) with every cell empty (first at line {line}) skipped, as blank lines"
+            ));
+        }
         if let (n, Some(line)) = self.repeated_headers {
             out.push(format!(
                 "{label}: {n} row(s) repeat the header (first at line {line}): files joined with `cat`, read as headers, not tickets"

@@ -240,20 +240,41 @@ fn order_votes(values: &[&str]) -> OrderVotes {
 /// month-first; the majority wins, and later values of the other order are
 /// rejected with a hint); `--date-order`; another time column of the file
 /// that decided; else the separator's default (`/` month-first, `-` and `.`
-/// day-first) with a warning if any value reads both ways.
+/// day-first; every separator day-first in a `;`-separated file, as
+/// European spreadsheets save one) with a warning if any value reads both
+/// ways.
 /// A sampled column of yes/no values only (`0`/`1`, `true`/`false`,
 /// `yes`/`no`), at least [`FLAG_SAMPLE`] of them, with no unit in its header
 /// and no `--date-format`.
+///
+/// Fewer values do when they cannot be anything else: words (`true`,
+/// `yes`, … are no time and no duration), or `0`/`1` under a header that
+/// names a state, not a time (`Resolved`, `Closed`, `Is Closed`).
 fn is_flag_column(s: &ColumnSample<'_>) -> bool {
-    s.values.len() >= FLAG_SAMPLE
-        && !s.header_unit
-        && s.custom.is_none()
-        && s.values.iter().all(|v| {
-            matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "0" | "1" | "true" | "false" | "yes" | "no"
-            )
-        })
+    if s.values.is_empty() || s.header_unit || s.custom.is_some() {
+        return false;
+    }
+    let lower: Vec<String> = s
+        .values
+        .iter()
+        .map(|v| v.trim().to_ascii_lowercase())
+        .collect();
+    let is_word = |v: &str| matches!(v, "true" | "false" | "yes" | "no");
+    if !lower.iter().all(|v| v == "0" || v == "1" || is_word(v)) {
+        return false;
+    }
+    let state_header = matches!(
+        super::fields::normalize_header(&s.column).as_str(),
+        "resolved"
+            | "closed"
+            | "solved"
+            | "isclosed"
+            | "isresolved"
+            | "issolved"
+            | "resolvedflag"
+            | "closedflag"
+    );
+    s.values.len() >= FLAG_SAMPLE || state_header || lower.iter().any(|v| is_word(v))
 }
 
 /// Values a resolution column needs before it is taken for flags: three
@@ -325,20 +346,32 @@ pub(crate) fn infer_time_columns(
             plan.note = OrderNote::LikeColumn(c.clone());
         } else if v.numeric_dates > 0 {
             let sep = v.separator.unwrap_or(b'/');
-            let order = DateOrder::default_for(sep);
+            // A `;`-separated file comes from a spreadsheet whose locale
+            // writes decimal commas (most of Europe, Latin America): its
+            // `/` dates are day-first. US Excel never writes `;`.
+            let european = delimiter == Some(b';');
+            let order = if european {
+                DateOrder::Dmy
+            } else {
+                DateOrder::default_for(sep)
+            };
             plan.order = Some(order);
             plan.note = OrderNote::Default {
                 values: s.values.len(),
             };
             // Dotted dates are day-first wherever they are written: no warning.
             if let Some(example) = v.ambiguous_example.as_ref().filter(|_| sep != b'.') {
+                let default = if european {
+                    format!("the default for '{}' dates in a ';'-separated file, as European spreadsheets write them", sep as char)
+                } else {
+                    format!("the default for '{}' dates", sep as char)
+                };
                 warnings.push(format!(
-                    "column '{}': {} date(s) such as '{}' read either way and no value decides the order; read {} (the default for '{}' dates): pass {} {} if they are {}",
+                    "column '{}': {} date(s) such as '{}' read either way and no value decides the order; read {} ({default}): pass {} {} if they are {}",
                     s.column,
                     v.ambiguous,
                     show(example),
                     order.describe(),
-                    sep as char,
                     Setting::DateOrder,
                     order.flip().flag(),
                     order.flip().describe(),

@@ -110,21 +110,64 @@ pub enum InputFormat {
 /// convention of CSAT surveys.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CsatScale {
-    /// 1–5 (stars, the usual): answers read as they are.
+    /// Decided from the column's sampled answers ([`CsatScale::of_answers`]:
+    /// 1–5, or 0–10 / 0–100 when enough answers are above 5 / 10; a
+    /// warning says which when it is not 1–5).
     #[default]
+    Auto,
+    /// 1–5 (stars, the usual): answers read as they are.
     OneToFive,
     /// 1–3 (three faces: unhappy, neutral, happy): read as 1, 3 and 5 on
     /// the 1–5 scale, so only "happy" counts as satisfied. A text rating
     /// `good`/`bad` is 3/1 here.
     OneToThree,
+    /// 0–10 (also 1–10 surveys): read linearly onto 1–5 (`1 + 0.4 x`), so 8,
+    /// 9 and 10 count as satisfied.
+    ZeroToTen,
+    /// 0–100 (a percentage, `%` allowed): read linearly onto 1–5, so 75 and
+    /// above count as satisfied.
+    ZeroToHundred,
 }
 
 impl CsatScale {
-    /// The valid answers: `(lowest, highest)`.
+    /// The valid answers: `(lowest, highest)` (`Auto`: 1–5, the scale
+    /// assumed before the answers are seen).
     pub fn range(self) -> (f64, f64) {
         match self {
-            CsatScale::OneToFive => (1.0, 5.0),
+            CsatScale::Auto | CsatScale::OneToFive => (1.0, 5.0),
             CsatScale::OneToThree => (1.0, 3.0),
+            CsatScale::ZeroToTen => (0.0, 10.0),
+            CsatScale::ZeroToHundred => (0.0, 100.0),
+        }
+    }
+
+    /// The scale of a CSAT column from its numeric answers (`Auto`'s rule):
+    /// 0–100 when at least 2 answers and a quarter of them are above 10 and
+    /// none above 100; else 0–10 when the same holds above 5 with none above
+    /// 10; else 1–5. A stray `9` in a 1–5 column stays a reject instead of
+    /// turning every 5 into a 3.
+    pub fn of_answers(answers: &[f64]) -> CsatScale {
+        let above = |t: f64| answers.iter().filter(|&&x| x > t).count();
+        let decides = |t: f64, top: f64| {
+            let n = above(t);
+            n >= 2 && n * 4 >= answers.len() && above(top) == 0
+        };
+        if decides(10.0, 100.0) {
+            CsatScale::ZeroToHundred
+        } else if decides(5.0, 10.0) {
+            CsatScale::ZeroToTen
+        } else {
+            CsatScale::OneToFive
+        }
+    }
+
+    /// The scale as messages write it (`1–5`, `0–10`).
+    pub fn label(self) -> &'static str {
+        match self {
+            CsatScale::Auto | CsatScale::OneToFive => "1–5",
+            CsatScale::OneToThree => "1–3",
+            CsatScale::ZeroToTen => "0–10",
+            CsatScale::ZeroToHundred => "0–100",
         }
     }
 

@@ -372,8 +372,11 @@ impl TicketReader {
             require_created_at: opts.require_created_at,
             require_text: opts.require_text,
             n_headers: source.headers().len(),
+            csat_scale: plans.csat_scale.unwrap_or(match opts.csat_scale {
+                super::CsatScale::Auto => super::CsatScale::OneToFive,
+                s => s,
+            }),
             plans,
-            csat_scale: opts.csat_scale,
         };
         let warnings: Vec<String> = source.notices().iter().cloned().chain(warnings).collect();
         Ok(TicketReader {
@@ -648,6 +651,31 @@ fn plan_columns(
         if let Some(c) = mapping.get(f) {
             let style = NumberStyle::infer(records.iter().map(|v| column_value(v, c)), delimiter);
             plans.numbers.push((f, style));
+        }
+    }
+    if opts.csat_scale == super::CsatScale::Auto {
+        if let Some(c) = mapping.get(Field::Csat) {
+            let style = plans.number_style(Field::Csat);
+            let answers: Vec<f64> = records
+                .iter()
+                .filter_map(|v| {
+                    let t = column_value(v, c).trim();
+                    parse_number(t.strip_suffix('%').unwrap_or(t).trim_end(), style)
+                })
+                .collect();
+            let max = answers.iter().copied().fold(0.0, f64::max);
+            let scale = super::CsatScale::of_answers(&answers);
+            if scale != super::CsatScale::OneToFive {
+                warnings.push(format!(
+                    "CSAT answers in column '{}' go up to {}: read on a {} scale (mapped linearly onto 1–5, so {} and above count as satisfied); pass {} 5 if they are not",
+                    c.column,
+                    max,
+                    scale.label(),
+                    if scale == super::CsatScale::ZeroToTen { "8" } else { "75" },
+                    Setting::CsatScale
+                ));
+            }
+            plans.csat_scale = Some(scale);
         }
     }
     for f in [Field::FirstResponse, Field::Resolved] {

@@ -302,11 +302,18 @@ impl RecordSource {
                         skip_bytes(&mut input, len, &label)?;
                         let delimiter =
                             delimiter.unwrap_or_else(|| sniff_delimiter(&prefix[len..]));
-                        let note = format!(
-                            "{label}: skipped {lines} line(s) above the header on line {} (a report's title: '{}')",
-                            lines + 1,
-                            super::values::show(&title)
-                        );
+                        let note = if title.is_empty() {
+                            format!(
+                                "{label}: skipped {lines} blank line(s) above the header on line {}",
+                                lines + 1
+                            )
+                        } else {
+                            format!(
+                                "{label}: skipped {lines} line(s) above the header on line {} (a report's title: '{}')",
+                                lines + 1,
+                                super::values::show(&title)
+                            )
+                        };
                         let mut src = open_csv(input, label, delimiter, lines)?;
                         src.notices.push(note);
                         src

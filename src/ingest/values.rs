@@ -201,22 +201,35 @@ pub(crate) fn parse_csat(
     style: NumberStyle,
     scale: super::CsatScale,
 ) -> Result<Option<f64>, String> {
+    use super::CsatScale;
+    // A percentage scale takes `87%`.
+    let s = match scale {
+        CsatScale::ZeroToHundred => s.trim().trim_end_matches('%').trim_end(),
+        _ => s,
+    };
     let answer = parse_score_in(Field::Csat, col, s, style, scale.range());
-    if scale == super::CsatScale::OneToFive {
+    if matches!(scale, CsatScale::OneToFive | CsatScale::Auto) {
         return answer;
     }
     let answer = answer.and_then(|a| match a {
-        Some(x) if x.fract() != 0.0 => Err(format!(
+        Some(x) if x.fract() != 0.0 && scale != CsatScale::ZeroToHundred => Err(format!(
             "csat value {x} in column '{col}' is not a whole answer"
         )),
         _ => Ok(a),
     });
-    answer.map(|a| a.map(|x| scale.to_five(x))).map_err(|e| {
-        format!(
-            "{e} (the CSAT scale is set to 1–3 by {})",
-            crate::error::Setting::CsatScale
-        )
-    })
+    answer
+        .map(|a| a.map(|x| scale.to_five(x)))
+        .map_err(|e| match scale {
+            CsatScale::OneToThree => format!(
+                "{e} (the CSAT scale is set to 1–3 by {})",
+                crate::error::Setting::CsatScale
+            ),
+            _ => format!(
+                "{e} (the CSAT scale is {}, read from the answers or set by {})",
+                scale.label(),
+                crate::error::Setting::CsatScale
+            ),
+        })
 }
 
 /// A CSAT rating written as words, on the range `(lo, hi)`: `Some(None)`
@@ -226,7 +239,11 @@ pub(crate) fn parse_csat(
 /// quality scale's `excellent` … `terrible`: a satisfied word is `hi`, a
 /// middle one the middle of the range, any other `lo` (only whether an
 /// answer is satisfied is certain from a word, so CSAT % is exact and the
-/// mean is approximate); stars written as `★★★★☆` count.
+/// mean is approximate); stars written as `★★★★☆` count, and so do thumbs
+/// and faces (`👍` `🙂` satisfied, `😐` middle, `👎` `🙁` not), `positive` /
+/// `negative`, `yes` / `no`, and the same words in localized exports
+/// (`gut` / `schlecht`, `satisfait` / `insatisfait`, `bueno` / `malo`,
+/// `bom` / `ruim`, `goed` / `slecht`, `buono` / `cattivo`, `angeboten` …).
 fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
     let words: String = t
         .to_lowercase()
@@ -246,14 +263,43 @@ fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
         | "awesome"
         | "happy"
         | "very happy"
-        | "extremely happy" => hi,
+        | "extremely happy"
+        | "positive"
+        | "yes"
+        | "thumbs up"
+        // Zendesk's and survey tools' words in localized exports.
+        | "gut"
+        | "sehr gut"
+        | "zufrieden"
+        | "sehr zufrieden"
+        | "bon"
+        | "très bon"
+        | "satisfait"
+        | "très satisfait"
+        | "bueno"
+        | "muy bueno"
+        | "satisfecho"
+        | "muy satisfecho"
+        | "bom"
+        | "muito bom"
+        | "satisfeito"
+        | "muito satisfeito"
+        | "goed"
+        | "zeer goed"
+        | "tevreden"
+        | "zeer tevreden"
+        | "buono"
+        | "soddisfatto"
+        | "molto soddisfatto" => hi,
         "okay"
         | "ok"
         | "neutral"
         | "average"
         | "fair"
         | "neither satisfied nor dissatisfied"
-        | "just okay" => mid,
+        | "just okay"
+        | "neutre"
+        | "neutro" => mid,
         "bad"
         | "not good"
         | "unsatisfied"
@@ -267,8 +313,46 @@ fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
         | "unhappy"
         | "very unhappy"
         | "extremely unhappy"
-        | "not satisfied" => lo,
-        "offered" | "unoffered" | "not offered" => return Some(None),
+        | "not satisfied"
+        | "negative"
+        | "no"
+        | "thumbs down"
+        | "schlecht"
+        | "sehr schlecht"
+        | "unzufrieden"
+        | "sehr unzufrieden"
+        | "mauvais"
+        | "insatisfait"
+        | "très insatisfait"
+        | "malo"
+        | "insatisfecho"
+        | "muy insatisfecho"
+        | "ruim"
+        | "insatisfeito"
+        | "slecht"
+        | "ontevreden"
+        | "zeer ontevreden"
+        | "cattivo"
+        | "insoddisfatto" => lo,
+        "offered" | "unoffered" | "not offered" | "angeboten" | "nicht angeboten" | "proposé"
+        | "non proposé" | "ofrecido" | "no ofrecido" | "oferecido" | "não oferecido"
+        | "aangeboden" | "niet aangeboden" | "offerto" | "non offerto" => return Some(None),
+        // Thumbs and faces, as chat widgets export a rating.
+        "" if matches!(
+            t.trim().trim_end_matches('\u{fe0f}'),
+            "👍" | "😀" | "😃" | "😄" | "🙂" | "😊" | "😍"
+        ) =>
+        {
+            hi
+        }
+        "" if matches!(t.trim().trim_end_matches('\u{fe0f}'), "😐" | "😶") => mid,
+        "" if matches!(
+            t.trim().trim_end_matches('\u{fe0f}'),
+            "👎" | "🙁" | "☹" | "😞" | "😠" | "😡" | "😢"
+        ) =>
+        {
+            lo
+        }
         "" if t
             .chars()
             .all(|c| matches!(c, '★' | '☆' | '⭐' | '\u{fe0f}' | ' '))
@@ -492,6 +576,17 @@ mod tests {
             ("Excellent", Some(5.0)),
             ("Poor", Some(1.0)),
             ("Offered", None),
+            ("Gut", Some(5.0)),
+            ("Schlecht", Some(1.0)),
+            ("Très satisfait", Some(5.0)),
+            ("Insatisfecho", Some(1.0)),
+            ("Angeboten", None),
+            ("👍", Some(5.0)),
+            ("👎", Some(1.0)),
+            ("😐", Some(3.0)),
+            ("☹️", Some(1.0)),
+            ("Positive", Some(5.0)),
+            ("No", Some(1.0)),
             ("★★★★☆", Some(4.0)),
             ("4 - Satisfied", Some(4.0)),
             ("5 (Very satisfied)", Some(5.0)),

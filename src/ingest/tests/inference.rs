@@ -518,8 +518,12 @@ fn a_resolved_flag_column_is_a_status_not_a_time() {
     assert_eq!(t[1].status.as_deref(), Some("open"));
     assert_eq!(t[2].status, None);
     assert_eq!(t[10_000].resolution_hours(), Some(1.0));
-    // Three flags among blanks are too few to tell.
+    // A single `1`: under a header that names a state it is the flag;
+    // under one that names a time it is too little to tell (an hour).
     let few = "id,created_at,subject,Resolved\n1,2024-03-01 09:00,a,1\n";
+    let (rows, _, _) = read_all(".csv", few.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[0].status.as_deref(), Some("resolved"));
+    let few = "id,created_at,subject,Resolved at\n1,2024-03-01 09:00,a,1\n";
     let (rows, _, _) = read_all(".csv", few.as_bytes(), &kpi_opts());
     assert_eq!(tickets(&rows)[0].status, None);
     assert!(
@@ -538,5 +542,55 @@ fn a_resolved_flag_column_is_a_status_not_a_time() {
     assert_eq!(tickets(&rows)[0].status.as_deref(), Some("Pending"));
     let hours = "id,created_at,subject,Resolution time (in hrs)\n1,2024-03-01 09:00,a,1\n2,2024-03-01 09:00,b,0\n";
     let (rows, _, _) = read_all(".csv", hours.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[0].resolution_hours, Some(1.0));
+}
+
+/// A `;`-separated file is a European spreadsheet's: `/` dates that no
+/// value decides are day-first there, with the warning saying why.
+#[test]
+fn semicolon_files_read_undecided_slash_dates_day_first() {
+    let data = "Id;Subject;Created time\n1;a;01/03/2024 09:00\n2;b;02/03/2024 10:00\n";
+    let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let created: Vec<String> = tickets(&rows)
+        .iter()
+        .map(|t| t.created_at.to_rfc3339())
+        .collect();
+    assert_eq!(
+        created,
+        ["2024-03-01T09:00:00+00:00", "2024-03-02T10:00:00+00:00"]
+    );
+    assert!(
+        r.warnings()[0]
+            .contains("read day-first (the default for '/' dates in a ';'-separated file"),
+        "{:?}",
+        r.warnings()
+    );
+}
+
+/// A yes/no resolution column is a flag with few values too when its values
+/// are words or its header names a state; `0`/`1` under a time's header
+/// needs 10 values before it is one.
+#[test]
+fn small_flag_columns() {
+    use crate::ticket::TicketState;
+    let states = |data: &str| -> Vec<TicketState> {
+        let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+        tickets(&rows).iter().map(|t| t.state()).collect()
+    };
+    let data =
+        "Id,Subject,Created at,Closed\n1,a,2024-03-01,1\n2,b,2024-03-01,0\n3,c,2024-03-01,1\n";
+    assert_eq!(
+        states(data),
+        [
+            TicketState::Resolved,
+            TicketState::Open,
+            TicketState::Resolved
+        ]
+    );
+    let data = "Id,Subject,Created at,Resolved\n1,a,2024-03-01,Yes\n2,b,2024-03-01,No\n";
+    assert_eq!(states(data), [TicketState::Resolved, TicketState::Open]);
+    // `resolution_hours` holding 0 and 1 is durations.
+    let data = "Id,Subject,Created at,resolution_hours\n1,a,2024-03-01,1\n2,b,2024-03-01,0\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
     assert_eq!(tickets(&rows)[0].resolution_hours, Some(1.0));
 }

@@ -393,3 +393,24 @@ fn gzip_compressed_exports_are_read() {
     let (rows, stats, _) = read_all(".jsonl.gz", &gz(pages), &kpi_opts());
     assert_eq!(stats.accepted, 2, "{rows:?}");
 }
+
+/// Rows of empty cells (`;;;;`, as Excel saves rows it once formatted) are
+/// blank lines, not tickets with a blank creation time; a blank line above
+/// the header is said as one, not as a title.
+#[test]
+fn rows_of_empty_cells_are_blank_lines() {
+    let data = "\nId;Subject;Created at;Status\n1;a;01.03.2024 09:00;Open\n;;;\n2;b;01.03.2024 10:00;Open\n ; ; ; \n";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!((stats.read, stats.rejected), (2, 0), "{:?}", rejects(&rows));
+    let lines: Vec<u64> = tickets(&rows).iter().map(|t| t.line).collect();
+    assert_eq!(lines, [3, 5]);
+    let w = r.warnings().join("\n");
+    assert!(
+        w.contains("skipped 1 blank line(s) above the header on line 2"),
+        "{w}"
+    );
+    assert!(
+        w.contains("2 row(s) with every cell empty (first at line 4) skipped, as blank lines"),
+        "{w}"
+    );
+}

@@ -239,3 +239,36 @@ fn unknown_statuses_are_named_in_a_warning() {
         ["3 ticket(s) have a status that says neither open nor closed in column 'Status': 'Quarantäne' (2), 'Frozen' (1); their state comes from the resolution time (resolved with one, else open), so check the backlog and resolution figures"]
     );
 }
+
+/// CSAT answers above 5 decide a 0–10 (or 0–100) scale when none was
+/// given: a 9 is no reject and counts as satisfied, a 3 does not; the
+/// warning says which scale was read. With the scale given, above 5 is a
+/// reject again.
+#[test]
+fn csat_scale_follows_the_answers() {
+    let mut data = String::from("Id,Subject,Created at,CSAT\n");
+    for (i, v) in ["9", "", "10", "2", "", "3"].iter().enumerate() {
+        data.push_str(&format!("{i},s,2024-01-01,{v}\n"));
+    }
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(stats.rejected, 0);
+    let csat: Vec<Option<f64>> = tickets(&rows).iter().map(|t| t.csat).collect();
+    assert_eq!(
+        csat,
+        [Some(4.6), None, Some(5.0), Some(1.8), None, Some(2.2)]
+    );
+    assert_eq!(
+        r.warnings(),
+        ["CSAT answers in column 'CSAT' go up to 10: read on a 0–10 scale (mapped linearly onto 1–5, so 8 and above count as satisfied); pass `csat_scale` 5 if they are not"]
+    );
+    let data = "Id,Subject,Created at,CSAT\n1,s,2024-01-01,80%\n2,s,2024-01-01,40 %\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let csat: Vec<Option<f64>> = tickets(&rows).iter().map(|t| t.csat).collect();
+    assert_eq!(csat, [Some(4.2), Some(2.6)]);
+    let opts = IngestOptions {
+        csat_scale: CsatScale::OneToFive,
+        ..kpi_opts()
+    };
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts);
+    assert_eq!(rejects(&rows).len(), 2);
+}
