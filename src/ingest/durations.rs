@@ -62,6 +62,8 @@ impl NumberStyle {
 /// `Dot`: `1.5`, `-2`, `1e3`, `1,234.5` (commas only as thousands groups).
 /// `Comma`: `1,5`, `1.234,5`, `1.234` (dots only as thousands groups), and
 /// `1.5` (a lone dot that is not a thousands group is a decimal point).
+/// Either: groups of three after a space, a no-break space or an apostrophe
+/// (`1 440`, `1 234,5`, `1'234.5`).
 pub(crate) fn parse_number(s: &str, style: NumberStyle) -> Option<f64> {
     let t = s.trim();
     if let Ok(x) = t.parse::<f64>() {
@@ -70,6 +72,23 @@ pub(crate) fn parse_number(s: &str, style: NumberStyle) -> Option<f64> {
             return finite(t.replace('.', "").parse().ok()?);
         }
         return finite(x);
+    }
+    // Thousands grouped with a space (French, Nordic: `1 440`, also the
+    // no-break and narrow no-break spaces Excel and Numbers write) or an
+    // apostrophe (Swiss: `1'234,5`): the groups go, the rest reads as usual.
+    if let Some(sep) = [' ', '\u{a0}', '\u{202f}', '\'']
+        .into_iter()
+        .find(|c| t.contains(*c))
+    {
+        let decimal = match style {
+            NumberStyle::Dot => '.',
+            NumberStyle::Comma => ',',
+        };
+        let int = t.split(decimal).next().unwrap_or(t);
+        if !grouped(int, sep) {
+            return None;
+        }
+        return parse_number(&t.replace(sep, ""), style);
     }
     // Cheap exit for timestamps and words (no allocation on this path).
     if t.is_empty()
@@ -557,6 +576,16 @@ mod tests {
         assert_eq!(parse_number("NaN", Comma), None);
         assert_eq!(parse_number("1,2,3", Comma), None);
         assert_eq!(parse_number("abc", Dot), None);
+        assert_eq!(parse_number("1 440", Comma), Some(1440.0));
+        assert_eq!(parse_number("1\u{a0}234,5", Comma), Some(1234.5));
+        assert_eq!(
+            parse_number("1\u{202f}234\u{202f}567", Dot),
+            Some(1234567.0)
+        );
+        assert_eq!(parse_number("1'234.5", Dot), Some(1234.5));
+        assert_eq!(parse_number("12 34", Dot), None);
+        assert_eq!(parse_number("1 day", Dot), None);
+        assert_eq!(parse_number("1 2", Dot), None);
     }
 
     #[test]

@@ -120,7 +120,8 @@ impl std::str::FromStr for DateOrder {
 /// `(Central European Standard Time)` after an offset). Rarer spellings are
 /// rewritten first (see `time/spelling.rs`): `p. m.`, `14h22`, Oracle's
 /// `02.22.05.000000 PM`, `14:22:05,123`, `@` before the time, a weekday
-/// without a comma, `2024年3月1日`, and all-digit `YYYYMMDD[HHMM[SS]]`.
+/// without a comma, `2024年3月1日`, all-digit `YYYYMMDD[HHMM[SS]]`, and
+/// month names in German, French, Spanish, Portuguese, Dutch and Italian.
 ///
 /// An all-numeric day/month date is read in the default order for its
 /// separator ([`DateOrder::default_for`]: `/` month-first, `-` and `.`
@@ -630,6 +631,12 @@ mod tests {
             ("20240301142205", "2024-03-01T14:22:05Z"),
             ("202403011422", "2024-03-01T14:22:00Z"),
             ("20240301", "2024-03-01T00:00:00Z"),
+            ("1. März 2024 14:22", "2024-03-01T14:22:00Z"),
+            ("01 mars 2024", "2024-03-01T00:00:00Z"),
+            ("01-mrt-2024", "2024-03-01T00:00:00Z"),
+            ("1 de marzo de 2024", "2024-03-01T00:00:00Z"),
+            ("15 dicembre 2023 9:30", "2023-12-15T09:30:00Z"),
+            ("3 out. 2024", "2024-10-03T00:00:00Z"),
         ] {
             assert_eq!(p(s), Some(utc(want)), "{s}");
         }

@@ -8,7 +8,9 @@
 //! 14:22:05.000`, JavaScript's `Date.toString()` (`Fri Mar 01 2024 14:22:05
 //! GMT+0100 (Central European Standard Time)`), Java's
 //! `ZonedDateTime.toString()` (`…+01:00[Europe/Paris]`), CJK dates
-//! (`2024年3月1日 14:22`) and SAP/Oracle compact digits (`20240301142205`).
+//! (`2024年3月1日 14:22`), SAP/Oracle compact digits (`20240301142205`) and
+//! month names in German, French, Spanish, Portuguese, Dutch and Italian
+//! (`1. März 2024`, `1 de marzo de 2024`, `01-mrt-2024`).
 //! The rewrite runs only on values the usual forms did not read, so it costs
 //! an ordinary value nothing.
 
@@ -135,15 +137,149 @@ static DOTTED_CLOCK: Lazy<Regex> = Lazy::new(|| {
 static COMMA_FRACTION: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(:\d{2}),(\d{1,9})").expect("static regex"));
 
+/// Month names of localized exports (German, French, Spanish, Portuguese,
+/// Dutch, Italian; full and abbreviated, with and without accents) and the
+/// English abbreviation chrono reads. Names English shares (`april`,
+/// `nov`) need no entry.
+const MONTHS: &[(&str, &str)] = &[
+    ("januar", "Jan"),
+    ("janvier", "Jan"),
+    ("janv", "Jan"),
+    ("enero", "Jan"),
+    ("ene", "Jan"),
+    ("janeiro", "Jan"),
+    ("januari", "Jan"),
+    ("gennaio", "Jan"),
+    ("gen", "Jan"),
+    ("februar", "Feb"),
+    ("février", "Feb"),
+    ("fevrier", "Feb"),
+    ("févr", "Feb"),
+    ("fevr", "Feb"),
+    ("febrero", "Feb"),
+    ("fevereiro", "Feb"),
+    ("fev", "Feb"),
+    ("februari", "Feb"),
+    ("febbraio", "Feb"),
+    ("märz", "Mar"),
+    ("maerz", "Mar"),
+    ("mär", "Mar"),
+    ("mars", "Mar"),
+    ("marzo", "Mar"),
+    ("março", "Mar"),
+    ("marco", "Mar"),
+    ("maart", "Mar"),
+    ("mrt", "Mar"),
+    ("avril", "Apr"),
+    ("avr", "Apr"),
+    ("abril", "Apr"),
+    ("abr", "Apr"),
+    ("aprile", "Apr"),
+    ("mai", "May"),
+    ("mayo", "May"),
+    ("maio", "May"),
+    ("mei", "May"),
+    ("maggio", "May"),
+    ("mag", "May"),
+    ("juin", "Jun"),
+    ("junio", "Jun"),
+    ("junho", "Jun"),
+    ("juni", "Jun"),
+    ("giugno", "Jun"),
+    ("giu", "Jun"),
+    ("juillet", "Jul"),
+    ("juil", "Jul"),
+    ("julio", "Jul"),
+    ("julho", "Jul"),
+    ("juli", "Jul"),
+    ("luglio", "Jul"),
+    ("lug", "Jul"),
+    ("août", "Aug"),
+    ("aout", "Aug"),
+    ("agosto", "Aug"),
+    ("ago", "Aug"),
+    ("augustus", "Aug"),
+    ("septembre", "Sep"),
+    ("septiembre", "Sep"),
+    ("setiembre", "Sep"),
+    ("setembro", "Sep"),
+    ("settembre", "Sep"),
+    ("set", "Sep"),
+    ("oktober", "Oct"),
+    ("okt", "Oct"),
+    ("octobre", "Oct"),
+    ("octubre", "Oct"),
+    ("outubro", "Oct"),
+    ("out", "Oct"),
+    ("ottobre", "Oct"),
+    ("ott", "Oct"),
+    ("novembre", "Nov"),
+    ("noviembre", "Nov"),
+    ("novembro", "Nov"),
+    ("dezember", "Dec"),
+    ("dez", "Dec"),
+    ("décembre", "Dec"),
+    ("decembre", "Dec"),
+    ("déc", "Dec"),
+    ("diciembre", "Dec"),
+    ("dic", "Dec"),
+    ("dezembro", "Dec"),
+    ("dicembre", "Dec"),
+];
+
+/// Localized month names as English abbreviations, with what goes with
+/// them: German's day dot (`1. März 2024`), Spanish and Portuguese `de`
+/// (`1 de marzo de 2024`), an abbreviation's dot (`févr.`). `None` when no
+/// month name was found.
+fn english_months(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut found = false;
+    let mut rest = s;
+    while let Some(start) = rest.find(|c: char| c.is_alphabetic()) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        let mut after = &rest[start + word_len..];
+        let lower = word.to_lowercase();
+        if let Some((_, en)) = MONTHS.iter().find(|(m, _)| *m == lower) {
+            out.push_str(en);
+            found = true;
+            after = after.strip_prefix('.').unwrap_or(after);
+        } else if matches!(lower.as_str(), "de" | "del") && after.starts_with(' ') {
+            // `1 de marzo de 2024`: the connector and its space go.
+            after = &after[1..];
+        } else {
+            out.push_str(word);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    if !found {
+        return None;
+    }
+    // `1. Mar 2024`: the German day dot.
+    let b = out.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=2).contains(&digits) && b.get(digits) == Some(&b'.') && b.get(digits + 1) == Some(&b' ')
+    {
+        out.remove(digits);
+    }
+    Some(out)
+}
+
 /// `s` in a spelling the main parser reads, or `None` when no rule applies
 /// (or a zone in brackets is unknown and nothing else gives the offset).
-/// The result is a fixed point: rewriting it again changes nothing.
 pub(super) fn respelled(s: &str) -> Option<String> {
     let mut t = bracketed_zone(s)?;
     if let Some(compact) = compact_digits(&t) {
         return Some(compact);
     }
     t = t.replace(" @ ", " ");
+    if let Some(english) = english_months(&t) {
+        t = english;
+    }
     if t.contains(['年', '月', '日']) {
         t = t
             .replace(['年', '月'], "-")
@@ -271,6 +407,11 @@ mod tests {
                 "2024-03-01T14:22:05[Europe/Paris]",
                 Some("2024-03-01T14:22:05 Europe/Paris"),
             ),
+            ("1. März 2024 14:22", Some("1 Mar 2024 14:22")),
+            ("01 mars 2024", Some("01 Mar 2024")),
+            ("01-mrt-2024", Some("01-Mar-2024")),
+            ("1 de marzo de 2024", Some("1 Mar 2024")),
+            ("5 févr. 2024 09:00", Some("5 Feb 2024 09:00")),
             ("2024-03-01 14:22 (Somewhere Time)", None),
             ("2024-03-01 14:22", None),
             ("12345678", None),
