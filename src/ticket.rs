@@ -211,7 +211,7 @@ impl TicketState {
             return None;
         }
         let s = words.join(" ");
-        const TERMINAL: [&str; 26] = [
+        const TERMINAL: [&str; 25] = [
             "cancelled",
             "canceled",
             "merged",
@@ -224,8 +224,6 @@ impl TicketState {
             "abandoned",
             "wontfix",
             "wontdo",
-            // OTRS / Znuny: a ticket taken out of the queues.
-            "removed",
             // German, French, Spanish, Portuguese, Dutch, Italian.
             "storniert",
             "abgebrochen",
@@ -242,6 +240,11 @@ impl TicketState {
             "zusammengeführt",
         ];
         let has_pair = |a: &str, b: &str| words.windows(2).any(|w| w[0] == a && w[1] == b);
+        // OTRS / Znuny: a ticket taken out of the queues. Only the whole
+        // status: "Malware removed" as a resolution code is a fix.
+        if s == "removed" {
+            return Some(TicketState::Terminal);
+        }
         if words.iter().any(|w| TERMINAL.contains(w))
             || has_pair("wont", "do")
             || has_pair("wont", "fix")
@@ -372,8 +375,7 @@ impl TicketState {
             "in review",
             "under review",
             "unresolved",
-            // LiveAgent (answered: waiting on the customer), GLPI, Front.
-            "answered",
+            // LiveAgent, GLPI, Front.
             "chatting",
             "postponed",
             "processing",
@@ -1130,7 +1132,6 @@ mod tests {
             ("Cancelado", Terminal),
             ("removed", Terminal),
             ("pending auto close+", Resolved),
-            ("Answered", Open),
             ("Postponed", Open),
             ("Processing (assigned)", Open),
         ] {

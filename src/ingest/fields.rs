@@ -428,10 +428,6 @@ impl Field {
                 "Tempo de resolução",
                 "Oplostijd",
                 "Tempo di risoluzione",
-                // Salesforce's checkbox (`Closed`, `IsClosed`): a yes/no flag,
-                // last so that a time or duration column wins.
-                "Closed",
-                "Is Closed",
             ],
             Field::Status => &[
                 "status",

@@ -349,7 +349,13 @@ pub(crate) fn infer_time_columns(
             // A `;`-separated file comes from a spreadsheet whose locale
             // writes decimal commas (most of Europe, Latin America): its
             // `/` dates are day-first. US Excel never writes `;`.
-            let european = delimiter == Some(b';');
+            // A 12-hour clock (`3/1/2024 2:22 PM`) is a US export's even
+            // with `;`.
+            let twelve_hour = s.values.iter().any(|v| {
+                let t = v.trim_end().to_ascii_lowercase();
+                t.ends_with("am") || t.ends_with("pm")
+            });
+            let european = delimiter == Some(b';') && !twelve_hour;
             let order = if european {
                 DateOrder::Dmy
             } else {
@@ -512,12 +518,15 @@ fn likely_unit(field: Field, raw: f64) -> Unit {
 /// A bare `Resolution time` of `45, 320, 1440` is minutes in one export and
 /// hours in another, and reading minutes as hours multiplies every figure by
 /// 60 without looking wrong. So the unit read is always said (the `Ok`
-/// warning). When the median read that way is outside what a support team
-/// sees (a first response under a minute or over 3 days, a resolution under
-/// a minute or over 30 days) and another unit gives a typical value, the
-/// run stops instead (`Err`, one line naming both units and the setting that
-/// picks each): a report whose every duration may be 60× off must not look
-/// normal.
+/// warning). When the median read that way is unusual for a support team
+/// (a first response under a minute or over 3 days, a resolution under a
+/// minute or over 30 days) and another unit gives a typical value, the
+/// warning names that unit and its setting; when it is far off (under 6
+/// seconds, a first response over 14 days, a resolution over 120 days) the
+/// run stops instead (`Err`, one line naming both units and the setting
+/// that picks each): a report whose every duration is likely 60× off must
+/// not look normal. Slow teams and chat desks sit in the unusual band, so
+/// it warns only.
 pub(crate) fn assumed_unit(
     field: Field,
     column: &str,
@@ -528,12 +537,27 @@ pub(crate) fn assumed_unit(
         return Ok(None);
     };
     let minutes = med * unit.minutes();
-    let (low, high) = match field {
-        Field::FirstResponse => (1.0, 3.0 * 1440.0),
-        _ => (1.0, 30.0 * 1440.0),
+    // Unusual: a warning that names the likely unit. Far off: a stop.
+    let ((low, high), (far_low, far_high)) = match field {
+        Field::FirstResponse => ((1.0, 3.0 * 1440.0), (0.1, 14.0 * 1440.0)),
+        _ => ((1.0, 30.0 * 1440.0), (0.1, 120.0 * 1440.0)),
     };
     let best = likely_unit(field, med);
-    if (minutes < low || minutes > high) && med > 0.0 && best != unit {
+    let outside = |lo: f64, hi: f64| (minutes < lo || minutes > hi) && med > 0.0 && best != unit;
+    if outside(low, high) && !outside(far_low, far_high) {
+        return Ok(Some(format!(
+            "column '{column}' names no unit: its numbers are read as {} (median {}), an unusual {}; if they are {} (median {}), pass {} {}={}",
+            unit.as_str(),
+            shown_minutes(minutes),
+            field_noun(field),
+            best.as_str(),
+            shown_minutes(med * best.minutes()),
+            Setting::Unit,
+            field.as_str(),
+            best.as_str()
+        )));
+    }
+    if outside(far_low, far_high) {
         return Err(format!(
             "column '{column}' names no unit, and read as {} its median {} is {}; the numbers look like {} (median {}): pass {} {}={}, or {} {}={} if they are {}",
             unit.as_str(),

@@ -142,19 +142,34 @@ impl CsatScale {
     }
 
     /// The scale of a CSAT column from its numeric answers (`Auto`'s rule):
-    /// 0–100 when at least 2 answers and a quarter of them are above 10 and
-    /// none above 100; else 0–10 when the same holds above 5 with none above
-    /// 10; else 1–5. A stray `9` in a 1–5 column stays a reject instead of
-    /// turning every 5 into a 3.
+    /// 0–100 when at least 2 answers and a quarter of them are above 10,
+    /// with 3 distinct values there and none above 100; else 0–10 when the
+    /// same holds above 5 with 2 distinct values, the highest 8 or more and
+    /// none above 10; else 1–5. A stray `9`, a survey's "don't know" code
+    /// `9`, typos `44`/`55` or a 1–7 Likert scale stay rejects (a loud
+    /// stop) instead of turning every 5 into a 3.
     pub fn of_answers(answers: &[f64]) -> CsatScale {
         let above = |t: f64| answers.iter().filter(|&&x| x > t).count();
-        let decides = |t: f64, top: f64| {
-            let n = above(t);
-            n >= 2 && n * 4 >= answers.len() && above(top) == 0
+        // Distinct whole answers above `t`: a survey code (`9` = don't
+        // know) or a typo repeats one value.
+        let distinct = |t: f64| {
+            let mut v: Vec<i64> = answers
+                .iter()
+                .filter(|&&x| x > t)
+                .map(|x| x.round() as i64)
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v.len()
         };
-        if decides(10.0, 100.0) {
+        let max = answers.iter().copied().fold(0.0, f64::max);
+        let decides = |t: f64, top: f64, kinds: usize| {
+            let n = above(t);
+            n >= 2 && n * 4 >= answers.len() && above(top) == 0 && distinct(t) >= kinds
+        };
+        if decides(10.0, 100.0, 3) {
             CsatScale::ZeroToHundred
-        } else if decides(5.0, 10.0) {
+        } else if decides(5.0, 10.0, 2) && max >= 8.0 {
             CsatScale::ZeroToTen
         } else {
             CsatScale::OneToFive

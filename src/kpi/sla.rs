@@ -128,8 +128,9 @@ impl PriorityClass {
             // `p1`, `s1`, `sev1`, `severity1`, `priority1`, `prio1`.
             for prefix in ["p", "s", "sev", "severity", "priority", "prio"] {
                 if let Some(n) = w.strip_prefix(prefix) {
-                    // `P0`, `Sev 0`: above P1 where a desk has it.
-                    if n == "0" {
+                    // `P0`, `Sev 0`: above P1 where a desk has it (not
+                    // `Priority 0`, which some tools write for none).
+                    if n == "0" && matches!(prefix, "p" | "s" | "sev" | "severity") {
                         return Some(PriorityClass::Urgent);
                     }
                     if let Some(c) = level(n) {
@@ -138,7 +139,7 @@ impl PriorityClass {
                     // `sev 1`, `priority 2`: the number is the next word.
                     if n.is_empty() && prefix != "s" && prefix != "p" {
                         let next = words.get(i + 1).copied();
-                        if next == Some("0") {
+                        if next == Some("0") && matches!(prefix, "sev" | "severity") {
                             return Some(PriorityClass::Urgent);
                         }
                         if let Some(c) = next.and_then(level) {
@@ -318,8 +319,10 @@ mod tests {
         ] {
             assert_eq!(PriorityClass::parse(v), Some(c), "{v}");
         }
-        // A bare 0 says nothing about its scale.
+        // A bare 0 says nothing about its scale; `Priority 0` is none in
+        // some tools.
         assert_eq!(PriorityClass::parse("0"), None);
+        assert_eq!(PriorityClass::parse("Priority 0"), None);
     }
 
     #[test]

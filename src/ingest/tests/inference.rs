@@ -352,11 +352,24 @@ fn assumed_units_are_said_and_unusual_medians_stop() {
     {
         data.push_str(&format!("{i},s,2024-03-0{} 09:00,{frt},{res}\n", i + 1));
     }
-    let e = open_err(".csv", data.as_bytes(), &kpi_opts());
-    let msg = e.to_string();
+    // Unusual (35 days): read, with a warning that names minutes.
+    let (_, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let w = r.warnings().join("\n");
+    assert!(
+        w.contains("column 'Resolution time' names no unit: its numbers are read as hours (median 35.0 days), an unusual resolution time; if they are minutes (median 14.0 h), pass `units` resolved=minutes"),
+        "{w}"
+    );
+    // Far off (150 days): a stop that names both units.
+    let far = data
+        .replace(",600\n", ",3600\n")
+        .replace(",840\n", ",3360\n")
+        .replace(",1200\n", ",4200\n")
+        .replace(",720\n", ",5040\n")
+        .replace(",900\n", ",3000\n");
+    let msg = open_err(".csv", far.as_bytes(), &kpi_opts()).to_string();
     assert!(
         msg.ends_with(
-            "column 'Resolution time' names no unit, and read as hours its median resolution time is 35.0 days; the numbers look like minutes (median 14.0 h): pass `units` resolved=minutes, or `units` resolved=hours if they are hours"
+            "column 'Resolution time' names no unit, and read as hours its median resolution time is 150.0 days; the numbers look like minutes (median 2.5 days): pass `units` resolved=minutes, or `units` resolved=hours if they are hours"
         ),
         "{msg}"
     );
@@ -377,15 +390,14 @@ fn assumed_units_are_said_and_unusual_medians_stop() {
         "{w}"
     );
     assert!(!w.contains("'Resolution time' names no unit"), "{w}");
-    // Hours in an unlabelled first response column: half a minute is no
-    // first response time a team sees.
+    // Hours in an unlabelled first response column: half a minute is an
+    // unusual first response time, and the warning says hours fit.
     let data = "id,subject,created_at,First response time\n1,s,2024-03-01,0.5\n2,s,2024-03-01,0.25\n3,s,2024-03-01,1.5\n";
-    let msg = open_err(".csv", data.as_bytes(), &kpi_opts()).to_string();
+    let (_, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let w = r.warnings().join("\n");
     assert!(
-        msg.contains(
-            "the numbers look like hours (median 30 min): pass `units` first_response=hours"
-        ),
-        "{msg}"
+        w.contains("if they are hours (median 30 min), pass `units` first_response=hours"),
+        "{w}"
     );
 }
 
@@ -565,6 +577,13 @@ fn semicolon_files_read_undecided_slash_dates_day_first() {
         "{:?}",
         r.warnings()
     );
+    // A 12-hour clock is a US export's, `;` or not.
+    let data = "Id;Subject;Created time\n1;a;01/03/2024 9:00 AM\n2;b;02/03/2024 10:00 AM\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(
+        tickets(&rows)[0].created_at.to_rfc3339(),
+        "2024-01-03T09:00:00+00:00"
+    );
 }
 
 /// A yes/no resolution column is a flag with few values too when its values
@@ -578,7 +597,7 @@ fn small_flag_columns() {
         tickets(&rows).iter().map(|t| t.state()).collect()
     };
     let data =
-        "Id,Subject,Created at,Closed\n1,a,2024-03-01,1\n2,b,2024-03-01,0\n3,c,2024-03-01,1\n";
+        "Id,Subject,Created at,Resolved\n1,a,2024-03-01,1\n2,b,2024-03-01,0\n3,c,2024-03-01,1\n";
     assert_eq!(
         states(data),
         [

@@ -261,14 +261,27 @@ fn csat_scale_follows_the_answers() {
         r.warnings(),
         ["CSAT answers in column 'CSAT' go up to 10: read on a 0–10 scale (mapped linearly onto 1–5, so 8 and above count as satisfied); pass `csat_scale` 5 if they are not"]
     );
-    let data = "Id,Subject,Created at,CSAT\n1,s,2024-01-01,80%\n2,s,2024-01-01,40 %\n";
+    let data = "Id,Subject,Created at,CSAT\n1,s,2024-01-01,80%\n2,s,2024-01-01,40 %\n3,s,2024-01-01,100%\n";
     let (rows, _, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
     let csat: Vec<Option<f64>> = tickets(&rows).iter().map(|t| t.csat).collect();
-    assert_eq!(csat, [Some(4.2), Some(2.6)]);
+    assert_eq!(csat, [Some(4.2), Some(2.6), Some(5.0)]);
     let opts = IngestOptions {
         csat_scale: CsatScale::OneToFive,
         ..kpi_opts()
     };
     let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts);
-    assert_eq!(rejects(&rows).len(), 2);
+    assert_eq!(rejects(&rows).len(), 3);
+    // Not a scale: a survey's "don't know" code 9, a 1–7 Likert, typos.
+    for answers in ["5,4,9,5,9,4,9", "1,7,6,7,5,6,2", "5,44,5,55,4,5"] {
+        let mut data = String::from("Id,Subject,Created at,CSAT\n");
+        for (i, v) in answers.split(',').enumerate() {
+            data.push_str(&format!("{i},s,2024-01-01,{v}\n"));
+        }
+        let (rows, _, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+        assert!(!rejects(&rows).is_empty(), "{answers}");
+        assert!(
+            r.warnings().iter().all(|w| !w.contains("scale")),
+            "{answers}"
+        );
+    }
 }
