@@ -225,8 +225,8 @@ impl Unit {
             "mn" | "minuten" | "minuut" | "minuto" | "minutos" | "minuti" => Unit::Minutes,
             "std" | "stunde" | "stunden" | "heure" | "heures" | "hora" | "horas" | "uur"
             | "uren" | "ora" | "ore" => Unit::Hours,
-            "j" | "jour" | "jours" | "tag" | "tage" | "tagen" | "dia" | "dias" | "dag"
-            | "dagen" | "giorno" | "giorni" => Unit::Days,
+            "j" | "jour" | "jours" | "tag" | "tage" | "tagen" | "dia" | "dias" | "día" | "días"
+            | "dag" | "dagen" | "giorno" | "giorni" => Unit::Days,
             "woche" | "wochen" | "semaine" | "semaines" | "semana" | "semanas" | "weken"
             | "settimana" | "settimane" => Unit::Weeks,
             _ => return None,
@@ -445,7 +445,9 @@ fn parse_unit_sequence(s: &str) -> Option<f64> {
             i += 1;
         }
         let ustart = i;
-        while i < b.len() && b[i].is_ascii_alphabetic() {
+        // Letters, accented ones included (`1 día`): a run of non-ASCII
+        // bytes ends at an ASCII byte, so the slice stays on char bounds.
+        while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] >= 0x80) {
             i += 1;
         }
         let uend = i;
@@ -491,6 +493,8 @@ mod tests {
             ("2 horas y 15 minutos", 135.0),
             ("1 uur en 5 minuten", 65.0),
             ("2j 3h", 3060.0),
+            ("1 día 2 horas", 1560.0),
+            ("2 días", 2880.0),
             ("3 days, 4 hours and 5 minutes", 4320.0 + 245.0),
             ("01:23:45", 83.75),
             ("26:15:00", 1575.0),
