@@ -70,6 +70,10 @@ pub struct TicketReader {
 struct UnknownStatuses {
     /// Value → tickets, at most [`UnknownStatuses::MAX`] distinct values.
     values: std::collections::HashMap<String, u64>,
+    /// Values already found to name a state, at most
+    /// [`UnknownStatuses::MAX`]: a status column holds a handful of values,
+    /// so most rows skip `of_status` (a lower-cased copy and a word split).
+    known: std::collections::HashSet<String>,
     tickets: u64,
 }
 
@@ -83,13 +87,22 @@ impl UnknownStatuses {
         let Some(s) = status.map(str::trim).filter(|s| !s.is_empty()) else {
             return;
         };
+        if self.known.contains(s) {
+            return;
+        }
+        if let Some(n) = self.values.get_mut(s) {
+            *n += 1;
+            self.tickets += 1;
+            return;
+        }
         if crate::ticket::TicketState::of_status(s).is_some() {
+            if self.known.len() < Self::MAX {
+                self.known.insert(s.to_string());
+            }
             return;
         }
         self.tickets += 1;
-        if let Some(n) = self.values.get_mut(s) {
-            *n += 1;
-        } else if self.values.len() < Self::MAX {
+        if self.values.len() < Self::MAX {
             self.values.insert(s.to_string(), 1);
         }
     }
