@@ -112,11 +112,17 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
             .conversations
             .as_ref()
             .map_or(0, |s| s.skipped_messages);
-        let outside = if skipped > 0 {
+        let mut outside = if skipped > 0 {
             format!(", {skipped} outside any ticket (company-started, internal notes, events)")
         } else {
             String::new()
         };
+        let superseded = done.quality.rows_superseded;
+        if superseded > 0 {
+            outside.push_str(&format!(
+                " ({superseded} more rows were earlier versions of a ticket listed again)"
+            ));
+        }
         eprintln!(
             "kpi: {} {what} read, {} used, {} rejected{outside}; wrote {} files to {}",
             done.read,

@@ -87,8 +87,14 @@ impl Converter {
     /// Whether the record's id column holds an id (not without an id column,
     /// nor when the cell is blank: the ticket then takes its line number).
     pub(crate) fn has_ticket_id(&self, values: &[String]) -> bool {
+        self.ticket_id(values).is_some()
+    }
+
+    /// The record's id as the ticket takes it (trimmed), when its id
+    /// column holds one.
+    pub(crate) fn ticket_id<'v>(&self, values: &'v [String]) -> Option<&'v str> {
         self.cell(values, Field::TicketId)
-            .is_some_and(|(_, v)| label_str(v).is_some())
+            .and_then(|(_, v)| label_str(v))
     }
 
     /// An identifier or category field ([`label`]: placeholders are blank).

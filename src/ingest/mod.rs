@@ -25,6 +25,7 @@ mod source;
 pub mod time;
 mod values;
 mod vendor_codes;
+mod versions;
 
 #[cfg(test)]
 mod tests;
@@ -281,12 +282,16 @@ pub enum Row {
 /// Counts of an ingest run (`read == accepted + rejected`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct IngestStats {
-    /// Records read (header and blank JSONL lines excluded).
+    /// Records read (header, blank lines and superseded records excluded).
     pub read: u64,
     /// Records that became tickets.
     pub accepted: u64,
     /// Records rejected.
     pub rejected: u64,
+    /// Records skipped as earlier versions of a ticket whose id is listed
+    /// again further on (the last row of each ticket is read; see the
+    /// reader's warning). Not in `read`.
+    pub superseded: u64,
 }
 
 /// Open an input: detect format and delimiter, read the header and map the

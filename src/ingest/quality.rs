@@ -311,6 +311,11 @@ pub struct DataQuality {
     pub rows_used: u64,
     /// Records rejected (each is in the rejects file with its line and reason).
     pub rows_rejected: u64,
+    /// Records not read because the same ticket id is listed again further
+    /// on (an incremental export's earlier versions of a ticket: the last
+    /// row is the ticket); not in `rows_read`. The warnings name the first.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rows_superseded: u64,
     /// `rows_rejected / rows_read` (0 when nothing was read), a share 0–1.
     pub rejected_share: f64,
     /// The `--max-reject-rate` the run was held to, a share 0–1 (`0` with `--strict`).
@@ -350,6 +355,7 @@ impl DataQuality {
             rows_read,
             rows_used,
             rows_rejected,
+            rows_superseded: 0,
             rejected_share: if rows_read == 0 {
                 0.0
             } else {
@@ -378,6 +384,12 @@ impl DataQuality {
             warnings,
             policy,
         )
+    }
+
+    /// Set the number of superseded records ([`DataQuality::rows_superseded`]).
+    pub fn with_superseded(mut self, rows: u64) -> Self {
+        self.rows_superseded = rows;
+        self
     }
 
     /// Set where the rejects were written.
@@ -425,6 +437,10 @@ impl DataQuality {
         }
         out
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// `2, 3, 7, …` (an ellipsis when the group has more lines than shown).

@@ -12,6 +12,7 @@ use super::mapping::{
 use super::source::{encode_cells, Item, RecordSource};
 use super::time::check_format;
 use super::values::{is_blank, is_no_time, is_placeholder_date, parse_time_or_span, TimeOrSpan};
+use super::versions::{IdLines, LastRows, RepeatedIds};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
 use crate::error::{Error, IngestError, Result, Setting};
 use chrono::{DateTime, Utc};
@@ -46,9 +47,12 @@ pub struct TicketReader {
     ahead: VecDeque<(Result<Item>, Option<String>)>,
     /// The JSONL line of the record just yielded from `ahead`.
     current_line: Option<String>,
-    /// Ticket ids read so far (64-bit hashes: 8 bytes a row, a false repeat
-    /// about once in 10^7 exports of a million rows), rows that repeat one,
-    /// and the first such row (id, line).
+    /// The ids listed more than once and the line of each one's last row,
+    /// from a first pass over the input (`None`: no id repeats, or
+    /// standard input, which cannot be read twice).
+    last_rows: Option<LastRows>,
+    /// Ticket ids read so far, for the warning when no first pass was
+    /// possible.
     ids: RepeatedIds,
     /// Tickets answered or resolved before they were created.
     spans: NegativeSpans,
@@ -282,40 +286,6 @@ impl NegativeSpans {
     }
 }
 
-/// Rows whose ticket id was already read. An incremental API export lists a
-/// ticket again after each update, and overlapping monthly exports repeat
-/// a month's end: every repeat counts as a ticket in the volume, backlog and
-/// every rate, so the reader says how many there were (one warning once the
-/// input is read) instead of letting the totals look normal.
-#[derive(Default)]
-struct RepeatedIds {
-    seen: std::collections::HashSet<u64, foldhash::fast::RandomState>,
-    hasher: foldhash::fast::FixedState,
-    repeats: u64,
-    first: Option<(String, u64)>,
-}
-
-impl RepeatedIds {
-    /// Record an accepted ticket's id.
-    fn add(&mut self, id: &str, line: u64) {
-        use std::hash::BuildHasher;
-        if !self.seen.insert(self.hasher.hash_one(id)) {
-            self.repeats += 1;
-            self.first.get_or_insert_with(|| (id.to_string(), line));
-        }
-    }
-
-    /// The warning, when a row repeated an id.
-    fn warning(&self) -> Option<String> {
-        let (id, line) = self.first.as_ref()?;
-        Some(format!(
-            "{} row(s) repeat a ticket id read earlier (first: '{}' again at line {line}): each row counts as a ticket (in KPIs: the volume, backlog and rates); keep the last row of each ticket (an incremental export lists a ticket again after each update), or read the file as a message log if its rows are messages",
-            self.repeats,
-            super::values::show(id)
-        ))
-    }
-}
-
 impl std::fmt::Debug for TicketReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TicketReader")
@@ -327,7 +297,53 @@ impl std::fmt::Debug for TicketReader {
 }
 
 impl TicketReader {
+    /// Open the input for reading; a file or in-memory input with an id
+    /// column is read once ahead for the ids listed more than once
+    /// ([`super::versions`]), whose earlier rows are then skipped.
     pub(crate) fn new(source: &InputSource, opts: &IngestOptions) -> Result<Self> {
+        let mut reader = Self::open_once(source, opts)?;
+        if source != &InputSource::Stdin && reader.converter.mapping.has(Field::TicketId) {
+            let quiet = IngestOptions {
+                on_mapping: None,
+                ..opts.clone()
+            };
+            reader.last_rows = Self::open_once(source, &quiet)
+                .ok()
+                .and_then(Self::last_rows);
+        }
+        Ok(reader)
+    }
+
+    /// The first pass: every record's id and line, no value converted.
+    /// `None` when no id repeats or the input cannot be read to its end
+    /// (the real read then reports the error).
+    fn last_rows(self) -> Option<LastRows> {
+        let TicketReader {
+            mut source,
+            converter,
+            ahead,
+            ..
+        } = self;
+        let mut ids = IdLines::default();
+        let records = ahead
+            .into_iter()
+            .map(|(item, _)| item)
+            .chain(std::iter::from_fn(move || source.next_item()));
+        for item in records {
+            match item {
+                Ok(Item::Record(rec)) => {
+                    if let Some(id) = converter.ticket_id(&rec.values) {
+                        ids.add(id, rec.line);
+                    }
+                }
+                Ok(Item::Reject(_)) => {}
+                Err(_) => return None,
+            }
+        }
+        ids.finish()
+    }
+
+    fn open_once(source: &InputSource, opts: &IngestOptions) -> Result<Self> {
         let mut source = RecordSource::open(
             source,
             opts.format,
@@ -400,6 +416,7 @@ impl TicketReader {
             done: false,
             ahead,
             current_line: None,
+            last_rows: None,
             ids: RepeatedIds::default(),
             spans: NegativeSpans::default(),
             placeholders: PlaceholderDates::default(),
@@ -459,19 +476,35 @@ impl Iterator for TicketReader {
         if self.done {
             return None;
         }
-        let next = match self.ahead.pop_front() {
-            Some((item, line)) => {
-                self.current_line = line;
-                Some(item)
+        let item = loop {
+            let next = match self.ahead.pop_front() {
+                Some((item, line)) => {
+                    self.current_line = line;
+                    Some(item)
+                }
+                None => {
+                    self.current_line = None;
+                    self.source.next_item()
+                }
+            };
+            // An earlier version of a ticket listed again further on is
+            // skipped before its values are converted.
+            if let (Some(Ok(Item::Record(rec))), Some(last)) = (&next, &mut self.last_rows) {
+                if let Some(id) = self.converter.ticket_id(&rec.values) {
+                    if last.is_superseded(id, rec.line) {
+                        self.stats.superseded += 1;
+                        continue;
+                    }
+                }
             }
-            None => {
-                self.current_line = None;
-                self.source.next_item()
-            }
+            break next;
         };
-        let item = match next {
+        let item = match item {
             None => {
                 self.done = true;
+                if let Some(last) = &self.last_rows {
+                    self.warnings.extend(last.warning());
+                }
                 self.warnings.extend(self.ids.warning());
                 self.warnings.extend(self.source.late_keys_warning());
                 self.warnings.extend(self.source.unclosed_warning());

@@ -469,6 +469,9 @@ pub fn analyze(opts: &AnalyzeOptions, classifier: &Classifier) -> Result<Analyze
     info.rows.insert(read.into(), set.counts.read);
     info.rows.insert(written.into(), set.counts.written);
     info.rows.insert("rejected".into(), set.counts.rejected);
+    if set.counts.superseded > 0 {
+        info.rows.insert("superseded".into(), set.counts.superseded);
+    }
     info.rows
         .insert("unique_texts".into(), set.counts.unique_texts);
     info.rows

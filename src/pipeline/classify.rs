@@ -48,6 +48,10 @@ pub struct StageCounts {
     pub written: u64,
     /// Rows sent to the rejects file.
     pub rejected: u64,
+    /// Rows not read: earlier versions of a ticket listed again further on
+    /// ([`crate::ingest::IngestStats::superseded`]); not in `read`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub superseded: u64,
     /// Distinct texts (each counted once per run).
     pub unique_texts: u64,
     /// Of those, texts the persistent inference cache already held (not
@@ -92,6 +96,7 @@ impl StageCounts {
             self.warnings.clone(),
             &rejects.policy,
         )
+        .with_superseded(self.superseded)
         .with_rejects_file(&rejects.path)
     }
 
@@ -106,8 +111,12 @@ impl StageCounts {
             true => ("messages read", "tickets rebuilt and written"),
             false => ("rows read", "written"),
         };
+        let superseded = match self.superseded {
+            0 => String::new(),
+            n => format!(" ({n} more rows were earlier versions of a ticket listed again)"),
+        };
         format!(
-            "{} {read}, {} {written}, {} rejected ({} unique texts{cached}, {:.1}s, {:.0} rows/s)",
+            "{} {read}, {} {written}, {} rejected{superseded} ({} unique texts{cached}, {:.1}s, {:.0} rows/s)",
             self.read,
             self.written,
             self.rejected,
@@ -116,6 +125,10 @@ impl StageCounts {
             self.rows_per_s()
         )
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Rejects are passed to the consumer in batches of at most this many, so
@@ -132,8 +145,9 @@ enum Msg {
     Rejects(Vec<Reject>),
     /// A chunk of accepted tickets, or a fatal read error.
     Chunk(Result<Chunk>),
-    /// The reader's warnings, sent once the input is read.
-    Warnings(Vec<String>),
+    /// The reader's warnings and the rows it skipped as superseded, sent
+    /// once the input is read.
+    Warnings(Vec<String>, u64),
 }
 
 /// Read, clean and classify `source`, calling `on_chunk` for each classified
@@ -188,7 +202,10 @@ pub fn classify_stream(
                     counts.written += n;
                     on_chunk(chunk.tickets, chunk.texts, out)?;
                 }
-                Msg::Warnings(w) => counts.warnings = w,
+                Msg::Warnings(w, superseded) => {
+                    counts.warnings = w;
+                    counts.superseded = superseded;
+                }
             }
             progress.set(counts.read);
         }
@@ -279,7 +296,8 @@ fn read_chunks(
         && (tickets.is_empty() || send_chunk(&mut tickets, &mut texts))
         && !reader.warnings().is_empty()
     {
-        let _ = tx.send(Msg::Warnings(reader.warnings().to_vec()));
+        let superseded = reader.stats().superseded;
+        let _ = tx.send(Msg::Warnings(reader.warnings().to_vec(), superseded));
     }
 }
 

@@ -85,7 +85,7 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
     // language is detected from each ticket's text here (no model needed).
     let by_language = opts.by.iter().any(|d| d == "language");
     let mut engine = KpiEngine::new(opts);
-    let (read, used, stats, warnings) = match (reader, &job.conversations) {
+    let (read, used, stats, warnings, superseded) = match (reader, &job.conversations) {
         (Some((reader, columns)), _) => {
             let detect = by_language && !columns.has_language();
             tickets(reader, &columns, detect, &mut engine, &mut rejects)?
@@ -105,10 +105,19 @@ pub fn run_kpi(job: KpiJob) -> Result<KpiOutcome> {
             }
             let s = log.stats;
             let read = s.messages + s.rejected;
-            (read, s.messages - s.skipped_messages, Some(s), Vec::new())
+            (
+                read,
+                s.messages - s.skipped_messages,
+                Some(s),
+                Vec::new(),
+                0,
+            )
         }
     };
-    let quality = job.rejects.finish(rejects, read, used, warnings)?;
+    let quality = job
+        .rejects
+        .finish(rejects, read, used, warnings)?
+        .with_superseded(superseded);
     let mut report = engine.finish();
     report.conversations = stats;
     report.data_quality = Some(quality.clone());
@@ -129,8 +138,9 @@ fn set_language(e: &mut EnrichedTicket) {
     e.language = crate::text::language::detect(&text);
 }
 
-/// Rows read, rows used, thread stats (message logs), ingest warnings.
-type Counts = (u64, u64, Option<ThreadStats>, Vec<String>);
+/// Rows read, rows used, thread stats (message logs), ingest warnings,
+/// rows superseded.
+type Counts = (u64, u64, Option<ThreadStats>, Vec<String>, u64);
 
 /// A ticket export (or enriched file): every row is a ticket or a reject.
 fn tickets(
@@ -155,5 +165,6 @@ fn tickets(
             Row::Rejected(r) => rejects.write(&r)?,
         }
     }
-    Ok((read, used, None, reader.warnings().to_vec()))
+    let superseded = reader.stats().superseded;
+    Ok((read, used, None, reader.warnings().to_vec(), superseded))
 }

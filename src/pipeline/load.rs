@@ -347,7 +347,8 @@ fn finish_load(
     let c = &set.counts;
     let quality = opts
         .rejects
-        .finish(w, c.read, c.written, c.warnings.clone())?;
+        .finish(w, c.read, c.written, c.warnings.clone())?
+        .with_superseded(c.superseded);
     set.counts.reject_groups = quality.rejects_summary.clone();
     Ok(Loaded {
         set,
@@ -408,6 +409,7 @@ pub(crate) fn read_rows(
         }
     }
     set.counts.warnings = reader.warnings().to_vec();
+    set.counts.superseded = reader.stats().superseded;
     set.counts.seconds = started.elapsed().as_secs_f64();
     Ok(set)
 }

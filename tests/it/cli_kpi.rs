@@ -591,3 +591,105 @@ fn business_hours_zone_is_the_default_zone_of_naive_times() {
     // (60 + 45) / 2
     close(&b["mean"], &52.5.into(), "naive ticket read as UTC");
 }
+
+/// A Zendesk incremental export (`incremental/tickets`, pretty-printed as
+/// the API returns it): a ticket is listed again after each update, so each
+/// ticket is read from its last row. Ticket 1 opened at 09:00 and was
+/// solved at 12:00 (3 h); ticket 3 went open → pending → solved after 24 h;
+/// ticket 2 is new. Hand-computed: 3 tickets, 2 resolved, backlog 1,
+/// resolution median (3 + 24) / 2 = 13.5 h; 3 rows superseded. From
+/// standard input (read once) all 6 rows stay tickets, with the warning.
+#[test]
+fn incremental_export_reads_each_ticket_from_its_last_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = |id: u32, created: &str, updated: &str, status: &str, solved: Option<&str>| {
+        serde_json::json!({
+            "url": format!("https://x.zendesk.com/api/v2/tickets/{id}.json"),
+            "id": id,
+            "created_at": created,
+            "updated_at": updated,
+            "status": status,
+            "requester_id": 100 + id,
+            "subject": "Order not delivered",
+            "description": "Where is my parcel?",
+            "metric_set": {"reply_time_in_minutes": {"calendar": 30, "business": 30},
+                           "solved_at": solved, "reopens": 0},
+        })
+    };
+    let (a, b) = ("2024-03-01T09:00:00Z", "2024-03-02T08:00:00Z");
+    let export = serde_json::json!({ "tickets": [
+        row(1, a, "2024-03-01T09:30:00Z", "open", None),
+        row(2, "2024-03-01T10:00:00Z", "2024-03-01T10:00:00Z", "new", None),
+        row(3, b, "2024-03-02T09:00:00Z", "open", None),
+        row(1, a, "2024-03-01T12:00:00Z", "solved", Some("2024-03-01T12:00:00Z")),
+        row(3, b, "2024-03-02T20:00:00Z", "pending", None),
+        row(3, b, "2024-03-03T08:00:00Z", "solved", Some("2024-03-03T08:00:00Z")),
+    ], "end_of_stream": true });
+    let input = dir.path().join("incremental.json");
+    std::fs::write(&input, serde_json::to_string_pretty(&export).unwrap()).unwrap();
+    let out = dir.path().join("k");
+    let res = bin()
+        .arg("kpi")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{err}");
+    assert!(
+        err.contains("kpi: 3 rows read, 3 used, 0 rejected (3 more rows were earlier versions of a ticket listed again)"),
+        "{err}"
+    );
+    assert!(err.contains("3 row(s) not used: earlier versions of a ticket listed again further on (first: ticket '1' at line 3"), "{err}");
+    let k = json(&out.join("kpis.json"));
+    let o = &k["overall"];
+    assert_eq!(
+        (&o["tickets"], &o["resolved"], &o["backlog"]),
+        (&3.into(), &2.into(), &1.into())
+    );
+    close(
+        &o["resolution_hours"]["median"],
+        &13.5.into(),
+        "resolution median",
+    );
+    let dq = &k["data_quality"];
+    assert_eq!(
+        (&dq["rows_read"], &dq["rows_superseded"]),
+        (&3.into(), &3.into())
+    );
+
+    // Standard input: no first pass, every row a ticket, and the warning.
+    let res = bin()
+        .arg("kpi")
+        .arg("-")
+        .arg("--out")
+        .arg(&out)
+        .write_stdin(std::fs::read(&input).unwrap())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{err}");
+    assert!(
+        err.contains("3 row(s) repeat a ticket id read earlier"),
+        "{err}"
+    );
+    assert!(err.contains("Standard input is read once"), "{err}");
+    let k = json(&out.join("kpis.json"));
+    assert_eq!(k["overall"]["tickets"], 6);
+    assert!(k["data_quality"].get("rows_superseded").is_none());
+
+    // classify writes one row per ticket, the last version.
+    let enriched = dir.path().join("enriched.csv");
+    let res = common::classify_tiny(&input, &enriched);
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{err}");
+    assert!(
+        err.contains("(3 more rows were earlier versions of a ticket listed again)"),
+        "{err}"
+    );
+    let (headers, rows) = csv_rows(&enriched);
+    let status = headers.iter().position(|h| h == "status").unwrap();
+    let got: Vec<&str> = rows.iter().map(|r| r[status].as_str()).collect();
+    assert_eq!(got, ["new", "solved", "solved"]);
+}

@@ -36,7 +36,8 @@ fn excel_windows_1252_export_reads_every_row() {
         IngestStats {
             read: 8,
             accepted: 8,
-            rejected: 0
+            rejected: 0,
+            superseded: 0,
         }
     );
     let ts = tickets(&rows);

@@ -31,7 +31,8 @@ fn zendesk_json_export_maps_nested_keys_without_map() {
         IngestStats {
             read: 6,
             accepted: 6,
-            rejected: 0
+            rejected: 0,
+            superseded: 0,
         },
         "{rows:?}"
     );

@@ -25,7 +25,8 @@ fn canonical_header_maps_every_field_and_types_values() {
         IngestStats {
             read: 1,
             accepted: 1,
-            rejected: 0
+            rejected: 0,
+            superseded: 0,
         }
     );
     assert_eq!(t.line, 2);
@@ -100,7 +101,8 @@ b\",c,d
         IngestStats {
             read: 15,
             accepted: 3,
-            rejected: 12
+            rejected: 12,
+            superseded: 0,
         }
     );
 }
@@ -250,7 +252,8 @@ fn jsonl_reading() {
         IngestStats {
             read: 5,
             accepted: 2,
-            rejected: 3
+            rejected: 3,
+            superseded: 0,
         }
     );
 }
@@ -382,7 +385,8 @@ fn many_rows_stream_with_consistent_counts() {
         IngestStats {
             read: 5000,
             accepted: 4950,
-            rejected: 50
+            rejected: 50,
+            superseded: 0,
         }
     );
 }
@@ -486,7 +490,8 @@ fn suraj520_dataset_reads_cleanly() {
         IngestStats {
             read: 8469,
             accepted: 8469,
-            rejected: 0
+            rejected: 0,
+            superseded: 0,
         }
     );
     assert_eq!(
@@ -495,39 +500,88 @@ fn suraj520_dataset_reads_cleanly() {
     );
 }
 
-/// A ticket id read twice is counted (one warning once the input is read);
-/// blank ids (line numbers stand in) and rejected rows do not count.
+/// A ticket id listed again further on (an incremental export, joined
+/// exports that overlap): each ticket is read from its last row, the
+/// earlier rows are counted as superseded (not read, not rejected: a stale
+/// version's bad value is no reject), with one warning naming the first.
+/// Blank ids (line numbers stand in) never supersede a row.
 #[test]
-fn repeated_ticket_ids_are_warned_about() {
-    let data = "id,created_at,subject,csat\n\
-                1001,2024-03-04T09:00:00Z,late,\n\
-                ,2024-03-04T09:00:00Z,no id,\n\
-                3,2024-03-04T09:00:00Z,id equal to a line number,\n\
-                1002,2024-03-04T09:00:00Z,bad csat,9\n\
-                1002,2024-03-04T09:00:00Z,first good row of 1002,\n\
-                1001,2024-03-04T09:00:00Z,again,\n\
-                1001,2024-03-04T09:00:00Z,and again,\n";
+fn repeated_ticket_ids_keep_the_last_row() {
+    let data = "id,created_at,subject,status,csat\n\
+                1001,2024-03-04T09:00:00Z,late,open,\n\
+                ,2024-03-04T09:00:00Z,no id,open,\n\
+                3,2024-03-04T09:00:00Z,id equal to a line number,open,\n\
+                1002,2024-03-04T09:00:00Z,bad csat,open,9\n\
+                1002,2024-03-04T09:00:00Z,first good row of 1002,solved,\n\
+                1001,2024-03-04T09:00:00Z,again,pending,\n\
+                1001,2024-03-04T09:00:00Z,and again,solved,5\n";
     let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
-    assert_eq!((stats.accepted, stats.rejected), (6, 1), "{rows:?}");
+    assert_eq!(
+        (stats.read, stats.accepted, stats.rejected, stats.superseded),
+        (4, 4, 0, 3),
+        "{rows:?}"
+    );
+    let kept: Vec<(u64, &str, Option<&str>)> = tickets(&rows)
+        .iter()
+        .map(|t| (t.line, t.id.as_str(), t.status.as_deref()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (3, "3", Some("open")),
+            (4, "3", Some("open")),
+            (6, "1002", Some("solved")),
+            (8, "1001", Some("solved"))
+        ]
+    );
+    assert_eq!(tickets(&rows)[3].csat, Some(5.0));
     let w: Vec<&String> = r
         .warnings()
         .iter()
-        .filter(|w| w.contains("repeat"))
+        .filter(|w| w.contains("earlier versions"))
         .collect();
     assert_eq!(w.len(), 1, "{:?}", r.warnings());
     assert!(
         w[0].starts_with(
-            "2 row(s) repeat a ticket id read earlier (first: '1001' again at line 7)"
+            "3 row(s) not used: earlier versions of a ticket listed again further on (first: ticket '1001' at line 2, its last row is line 8)"
         ),
         "{}",
         w[0]
     );
-    let (_, _, r) = read_all(
+    assert!(!r
+        .warnings()
+        .iter()
+        .any(|w| w.contains("repeat a ticket id")));
+    // The same from memory (the Python package's input), and from JSON
+    // lines, where a line is a record.
+    let memory = InputSource::Memory {
+        label: "tickets".into(),
+        bytes: bytes::Bytes::from(data.as_bytes().to_vec()),
+    };
+    let mut reader = open(&memory, &kpi_opts()).unwrap();
+    let n = reader
+        .by_ref()
+        .filter(|r| matches!(r, Ok(Row::Ticket(_))))
+        .count();
+    assert_eq!((n, reader.stats().superseded), (4, 3));
+    let jsonl = b"{\"id\":7,\"created_at\":\"2024-03-04T09:00:00Z\",\"subject\":\"a\",\"status\":\"open\"}\n\
+{\"id\":8,\"created_at\":\"2024-03-04T10:00:00Z\",\"subject\":\"b\",\"status\":\"open\"}\n\
+{\"id\":7,\"created_at\":\"2024-03-04T09:00:00Z\",\"subject\":\"a\",\"status\":\"solved\"}\n";
+    let (rows, stats, _) = read_all(".jsonl", jsonl, &kpi_opts());
+    let kept: Vec<(u64, Option<&str>)> = tickets(&rows)
+        .iter()
+        .map(|t| (t.line, t.status.as_deref()))
+        .collect();
+    assert_eq!(kept, [(2, Some("open")), (3, Some("solved"))]);
+    assert_eq!(stats.superseded, 1);
+    // Distinct ids: no first-pass finding, no warning.
+    let (_, stats, r) = read_all(
         ".csv",
         b"id,created_at,subject\n1,2024-03-04T09:00:00Z,a\n2,2024-03-04T09:00:00Z,b\n",
         &kpi_opts(),
     );
-    assert!(!r.warnings().iter().any(|w| w.contains("repeat")));
+    assert_eq!(stats.superseded, 0);
+    assert!(r.warnings().is_empty(), "{:?}", r.warnings());
 }
 
 /// `nan`, `N/A`, `\N`, `-` in id and category columns (pandas `astype(str)`,

@@ -69,7 +69,8 @@ fn jira_export_line_numbers_and_repeated_labels() {
         IngestStats {
             read: 9,
             accepted: 9,
-            rejected: 0
+            rejected: 0,
+            superseded: 0,
         }
     );
     let ts = tickets(&rows);
@@ -194,7 +195,8 @@ id,created_at,body
         IngestStats {
             read: 4,
             accepted: 3,
-            rejected: 1
+            rejected: 1,
+            superseded: 0,
         }
     );
     match &rows[1] {

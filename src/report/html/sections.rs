@@ -140,13 +140,19 @@ pub fn quality(run: &Run) -> Quality {
         };
     };
     let rejected = dq.rows_rejected;
-    let line = format!(
+    let mut line = format!(
         "{} rows read, {} used, {} rejected ({})",
         count(Some(dq.rows_read as f64)),
         count(Some(dq.rows_used as f64)),
         count(Some(rejected as f64)),
         pct(Some(dq.rejected_share))
     );
+    if dq.rows_superseded > 0 {
+        line.push_str(&format!(
+            "; {} more rows were earlier versions of a ticket listed again",
+            count(Some(dq.rows_superseded as f64))
+        ));
+    }
     let groups: Vec<QualityGroup> = dq
         .rejects_summary
         .iter()

@@ -328,6 +328,7 @@ fn data_quality_box_is_prominent_escaped_and_a_line_when_clean() {
         rows_read: 50,
         rows_used: 40,
         rows_rejected: 10,
+        rows_superseded: 3,
         rejected_share: 0.2,
         max_reject_rate: 0.05,
         rejects_file: Some("/home/someone/out/rejects.csv".into()),
@@ -371,6 +372,9 @@ fn data_quality_box_is_prominent_escaped_and_a_line_when_clean() {
     let html = render(&r, &tickets).unwrap();
     assert!(html.contains("class=\"dq-alert\""));
     assert!(!html.contains("more than the run allows"));
+    assert!(html.contains(
+        "50 rows read, 40 used, 10 rejected (20.0%); 3 more rows were earlier versions of a ticket listed again"
+    ));
 
     // Clean: one small line.
     r.run.skipped.clear();
