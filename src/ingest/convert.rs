@@ -90,6 +90,12 @@ impl Converter {
         self.ticket_id(values).is_some()
     }
 
+    /// The record's creation-time cell as written (`None` without a
+    /// creation-time column).
+    pub(crate) fn created_cell<'v>(&self, values: &'v [String]) -> Option<&'v str> {
+        self.cell(values, Field::CreatedAt).map(|(_, v)| v)
+    }
+
     /// The record's id as the ticket takes it (trimmed), when its id
     /// column holds one.
     pub(crate) fn ticket_id<'v>(&self, values: &'v [String]) -> Option<&'v str> {

@@ -51,6 +51,9 @@ pub(crate) struct TimeColumn {
     pub serial: bool,
     /// `--date-format` for this column.
     pub custom: Option<String>,
+    /// Numeric dates with a two-digit year are year first (`24/03/01` =
+    /// 2024-03-01), see [`year_first_example`].
+    pub year_first: bool,
     /// Decimal style of its plain numbers (durations).
     pub numbers: NumberStyle,
     /// The sample held only timestamps: a bad value is a "bad timestamp",
@@ -97,6 +100,11 @@ impl TimeColumn {
         if self.serial {
             if let Some(t) = parse_excel_serial(s, tz) {
                 return Ok(t);
+            }
+        }
+        if self.year_first {
+            if let Some(iso) = year_first_respelled(s) {
+                return parse_timestamp_ordered(&iso, tz, None).ok_or(TimeError::Bad);
             }
         }
         if let Some(t) = parse_timestamp_ordered(s, tz, self.order) {
@@ -175,6 +183,65 @@ pub(crate) struct ColumnSample<'a> {
     pub scale: f64,
     /// `--date-format` for this column.
     pub custom: Option<String>,
+}
+
+/// The three fields of a numeric date with a two-digit year at the start of
+/// a value (`24/03/01 09:00` → (24, 3, 1)) and the date's byte length.
+type ShortYearDate = (u32, u32, u32, usize);
+
+/// The [`ShortYearDate`] at the start of `s`.
+fn short_year_fields(s: &str) -> Option<ShortYearDate> {
+    let shape = day_month_shape(s)?;
+    if shape.month_named || !shape.short_year {
+        return None;
+    }
+    let last: u32 = s.get(shape.date_len - 2..shape.date_len)?.parse().ok()?;
+    Some((shape.first, shape.second, last, shape.date_len))
+}
+
+/// `24/03/01 09:00` as `2024-03-01 09:00` (two-digit years 00–68 are
+/// 20xx, 69–99 19xx, as chrono's `%y`), for a year-first column.
+fn year_first_respelled(s: &str) -> Option<String> {
+    let t = s.trim();
+    let (y, m, d, len) = short_year_fields(t)?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let year = if y < 69 { 2000 + y } else { 1900 + y };
+    Some(format!("{year:04}-{m:02}-{d:02}{}", &t[len..]))
+}
+
+/// Whether a column's numeric dates with a two-digit year are year first
+/// (`24/03/01` = 2024-03-01: Oracle's `RR/MM/DD`, Japanese, Chinese and
+/// Korean exports), and a value to show. Read day or month first, such
+/// dates put the year last, and a ticket export of a few months would
+/// then spread over many years (2001, 2004, 2015, 2020 …) while the first
+/// field stayed one number; that first field is the year. Needs three such
+/// dates, every one a valid year-month-day, the first field spanning at
+/// most two years and the last at least three distinct values three or
+/// more apart.
+pub(crate) fn year_first_example<'v>(values: &[&'v str]) -> Option<&'v str> {
+    let dated: Vec<(&str, ShortYearDate)> = values
+        .iter()
+        .filter_map(|v| short_year_fields(v.trim()).map(|f| (*v, f)))
+        .collect();
+    if dated.len() < 3 {
+        return None;
+    }
+    let valid = dated
+        .iter()
+        .all(|(_, (_, m, d, _))| (1..=12).contains(m) && (1..=31).contains(d));
+    let spread = |f: fn(&ShortYearDate) -> u32| {
+        let xs: Vec<u32> = dated.iter().map(|(_, x)| f(x)).collect();
+        let (lo, hi) = (xs.iter().min().copied()?, xs.iter().max().copied()?);
+        let mut distinct = xs.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        Some((hi - lo, distinct.len()))
+    };
+    let (first_spread, _) = spread(|x| x.0)?;
+    let (last_spread, last_distinct) = spread(|x| x.2)?;
+    (valid && first_spread <= 1 && last_spread >= 3 && last_distinct >= 3).then(|| dated[0].0)
 }
 
 /// Evidence about the day/month order in one column.
@@ -326,6 +393,37 @@ pub(crate) fn infer_time_columns(
         _ => None,
     };
     let mut warnings = Vec::new();
+    // Two-digit years first: one column that shows it decides every
+    // column whose short-year dates read that way (a few resolution
+    // times cannot show it alone).
+    let year_first = samples
+        .iter()
+        .filter(|s| s.custom.is_none())
+        .find_map(|s| year_first_example(&s.values).map(|e| (s.column.as_str(), e)));
+    if let Some((column, _)) = year_first {
+        for (plan, s) in plans.iter_mut().zip(samples) {
+            let own = s
+                .values
+                .iter()
+                .find_map(|v| year_first_respelled(v).map(|iso| (*v, iso)));
+            let Some((example, iso)) = own.filter(|_| s.custom.is_none()) else {
+                continue;
+            };
+            plan.year_first = true;
+            let why = if s.column == column {
+                "their first field stays one year, while read as a day the dates would spread over many years".to_string()
+            } else {
+                format!("as in column '{column}'")
+            };
+            warnings.push(format!(
+                "column '{}': dates with a two-digit year such as '{}' read year first ({}; Oracle's RR/MM/DD, Japanese and Chinese exports): {why}; pass {} for the column if they are day or month first",
+                s.column,
+                show(example),
+                &iso[..10],
+                Setting::DateFormat,
+            ));
+        }
+    }
     for (plan, s) in plans.iter().zip(samples) {
         if plan.flag {
             warnings.push(format!(
@@ -428,6 +526,7 @@ pub(crate) fn infer_time_columns(
 fn typical_minutes(field: Field) -> f64 {
     match field {
         Field::FirstResponse => 60.0,
+        Field::HandleTime => 10.0,
         _ => 24.0 * 60.0,
     }
 }
@@ -520,10 +619,11 @@ fn likely_unit(field: Field, raw: f64) -> Unit {
 /// 60 without looking wrong. So the unit read is always said (the `Ok`
 /// warning). When the median read that way is unusual for a support team
 /// (a first response under a minute or over 3 days, a resolution under a
-/// minute or over 30 days) and another unit gives a typical value, the
+/// minute or over 30 days, a handle time under 30 seconds or over 2 hours
+/// of agent work a ticket) and another unit gives a typical value, the
 /// warning names that unit and its setting; when it is far off (under 6
-/// seconds, a first response over 14 days, a resolution over 120 days) the
-/// run stops instead (`Err`, one line naming both units and the setting
+/// seconds, a first response over 14 days, a resolution over 120 days, a
+/// handle time over 6 hours) the run stops instead (`Err`, one line naming both units and the setting
 /// that picks each): a report whose every duration is likely 60× off must
 /// not look normal. Slow teams and chat desks sit in the unusual band, so
 /// it warns only.
@@ -540,6 +640,9 @@ pub(crate) fn assumed_unit(
     // Unusual: a warning that names the likely unit. Far off: a stop.
     let ((low, high), (far_low, far_high)) = match field {
         Field::FirstResponse => ((1.0, 3.0 * 1440.0), (0.1, 14.0 * 1440.0)),
+        // Agent work on one ticket: a call's talk time, minutes of email
+        // work; a median of hours is a column of seconds read as minutes.
+        Field::HandleTime => ((0.5, 120.0), (0.1, 360.0)),
         _ => ((1.0, 30.0 * 1440.0), (0.1, 120.0 * 1440.0)),
     };
     let best = likely_unit(field, med);

@@ -12,7 +12,7 @@ use super::mapping::{
 use super::source::{encode_cells, Item, RecordSource};
 use super::time::check_format;
 use super::values::{is_blank, is_no_time, is_placeholder_date, parse_time_or_span, TimeOrSpan};
-use super::versions::{IdLines, LastRows, RepeatedIds};
+use super::versions::{updated_column, IdLines, LastRows, RepeatedIds};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
 use crate::error::{Error, IngestError, Result, Setting};
 use chrono::{DateTime, Utc};
@@ -303,6 +303,7 @@ impl TicketReader {
     pub(crate) fn new(source: &InputSource, opts: &IngestOptions) -> Result<Self> {
         let mut reader = Self::open_once(source, opts)?;
         if source != &InputSource::Stdin && reader.converter.mapping.has(Field::TicketId) {
+            reader.ids.first_pass = true;
             let quiet = IngestOptions {
                 on_mapping: None,
                 ..opts.clone()
@@ -314,9 +315,10 @@ impl TicketReader {
         Ok(reader)
     }
 
-    /// The first pass: every record's id and line, no value converted.
-    /// `None` when no id repeats or the input cannot be read to its end
-    /// (the real read then reports the error).
+    /// The first pass: every record's id, creation cell, update time and
+    /// line, no other value converted. `None` when no ticket repeats or
+    /// the input cannot be read to its end (the real read then reports the
+    /// error).
     fn last_rows(self) -> Option<LastRows> {
         let TicketReader {
             mut source,
@@ -324,6 +326,17 @@ impl TicketReader {
             ahead,
             ..
         } = self;
+        // The update time is read as the creation time's format is (the
+        // same export writes both alike), else in any format.
+        let updated = updated_column(source.headers())
+            .filter(|&i| !converter.mapping.columns.iter().any(|c| c.index == i));
+        let tz = converter.tz;
+        let update_of = |values: &[String]| {
+            let v = values.get(updated?)?.trim();
+            let at = converter.plans.created.parse_at(v, tz).ok();
+            at.or_else(|| super::time::parse_timestamp(v, tz))
+                .map(|at| at.timestamp())
+        };
         let mut ids = IdLines::default();
         let records = ahead
             .into_iter()
@@ -333,7 +346,8 @@ impl TicketReader {
             match item {
                 Ok(Item::Record(rec)) => {
                     if let Some(id) = converter.ticket_id(&rec.values) {
-                        ids.add(id, rec.line);
+                        let created = converter.created_cell(&rec.values);
+                        ids.add(id, created, update_of(&rec.values), rec.line);
                     }
                 }
                 Ok(Item::Reject(_)) => {}
@@ -487,11 +501,12 @@ impl Iterator for TicketReader {
                     self.source.next_item()
                 }
             };
-            // An earlier version of a ticket listed again further on is
+            // Another version of a ticket whose latest row is elsewhere is
             // skipped before its values are converted.
             if let (Some(Ok(Item::Record(rec))), Some(last)) = (&next, &mut self.last_rows) {
                 if let Some(id) = self.converter.ticket_id(&rec.values) {
-                    if last.is_superseded(id, rec.line) {
+                    let created = self.converter.created_cell(&rec.values);
+                    if last.is_superseded(id, created, rec.line) {
                         self.stats.superseded += 1;
                         continue;
                     }
@@ -740,6 +755,22 @@ fn plan_columns(
         input: label.to_string(),
         message,
     };
+    // A handle-time column of plain numbers whose header names no unit
+    // (`Talk time`, `Handle time`): minutes unless said otherwise, which a
+    // call log's seconds are not.
+    if let Some(c) = mapping.get(Field::HandleTime) {
+        let given = units.iter().any(|(f, _)| *f == Field::HandleTime);
+        if !given && c.scale == 1.0 && Unit::from_header(&c.column).is_none() {
+            let style = plans.number_style(Field::HandleTime);
+            let raw: Vec<f64> = records
+                .iter()
+                .filter_map(|v| parse_number(column_value(v, c).trim(), style))
+                .collect();
+            let unit = column_unit(Field::HandleTime, &c.column);
+            let assumed = assumed_unit(Field::HandleTime, &c.column, unit, &raw);
+            warnings.extend(assumed.map_err(implausible)?);
+        }
+    }
     for s in &samples {
         let Some(c) = mapping.get(s.field) else {
             continue;

@@ -1,4 +1,4 @@
-//! Tickets listed more than once: the last row of each is the ticket.
+//! Tickets listed more than once: the latest row of each is the ticket.
 //!
 //! An incremental API export (Zendesk's `incremental/tickets`, Freshdesk's
 //! `updated_since` pages) lists a ticket again after each update, and
@@ -8,78 +8,182 @@
 //! (a ticket solved at noon is also counted open from its 9 o'clock row).
 //! The usual fix in a warehouse, "keep the latest row per id", is what
 //! the reader does: before the rows are read, a first pass over the input
-//! ([`IdLines`], ids only, no value is converted) finds the ids that
-//! repeat and the line of each one's last row ([`LastRows`]); the reader
-//! then skips every earlier row of those ids and says how many it skipped.
-//! The last row in file order is the latest version, the order in which
-//! incremental exports and chronologically joined exports are written.
+//! ([`IdLines`], ids only, no value is converted) finds the tickets listed
+//! more than once and the line of each one's latest row ([`LastRows`]);
+//! the reader then skips every other row of those tickets and says how
+//! many it skipped.
+//!
+//! - **Which row is the latest:** the one with the latest update time when
+//!   the file has an update-time column ([`updated_column`]: `Updated at`,
+//!   `updated_at`, `Last modified` …; an export sorted newest first lists
+//!   the current version first), else the last in file order, the order in
+//!   which incremental exports and chronologically joined exports are
+//!   written.
+//! - **What is one ticket:** the same id *and* the same creation time. A
+//!   ticket's versions share their creation time; rows that share an id but
+//!   not a creation time are different tickets (two accounts or desks in
+//!   one file), kept, and the reader's [`RepeatedIds`] warning says so.
+//!   An id that pandas wrote as a float (`1002.0`) is the id `1002`; an id
+//!   in scientific notation (`2.02403E+15`: Excel rounded it, so equal
+//!   spellings need not be one ticket) never merges rows.
 //!
 //! Standard input can be read only once, so there the first pass is not
 //! possible: [`RepeatedIds`] counts the repeats instead and the warning
 //! says how to get one row per ticket.
 //!
-//! Ids are kept as 64-bit hashes (8 bytes an id): two different ids share
+//! Keys are 64-bit hashes (8 bytes a ticket): two different tickets share
 //! a hash about once in 10^7 exports of a million rows.
 
+use super::fields::normalize_header;
 use foldhash::fast::{FixedState, RandomState};
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
-/// The first pass: every keyed row's id and line.
+/// The column that holds each row's update time, when the file has one
+/// (matched on normalised header names; for nested JSON keys, the last
+/// part: `fields.updated`).
+pub(crate) fn updated_column(headers: &[String]) -> Option<usize> {
+    const NAMES: [&str; 16] = [
+        "updatedat",
+        "updated",
+        "updatedtime",
+        "updatedon",
+        "updatedate",
+        "dateupdated",
+        "lastupdated",
+        "lastupdatedat",
+        "lastupdatedtime",
+        "lastupdate",
+        "lastmodified",
+        "lastmodifieddate",
+        "modifiedat",
+        "modifiedon",
+        "sysupdatedon",
+        "datemodified",
+    ];
+    let named = |h: &str| NAMES.contains(&normalize_header(h).as_str());
+    // A top-level key first: Zendesk's `metric_set.updated_at` is the
+    // metrics' update, not the ticket's.
+    headers.iter().position(|h| named(h)).or_else(|| {
+        headers
+            .iter()
+            .position(|h| named(h.rsplit('.').next().unwrap_or(h)))
+    })
+}
+
+/// Whether rows holding `id` may be merged: not an id in scientific
+/// notation, which Excel writes for long numbers after rounding them.
+fn mergeable(id: &str) -> bool {
+    let Some((mantissa, exp)) = id.split_once(['E', 'e']) else {
+        return true;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    let scientific = digits(exp)
+        && match mantissa.split_once(['.', ',']) {
+            Some((a, b)) => digits(a) && digits(b),
+            None => digits(mantissa),
+        };
+    !scientific
+}
+
+/// The id as a key: a float spelling of a whole number (`1002.0`, pandas
+/// after a blank cell made the column float) is the number.
+fn id_key(id: &str) -> &str {
+    match id.split_once('.') {
+        Some((whole, zeros))
+            if !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && !zeros.is_empty()
+                && zeros.bytes().all(|b| b == b'0') =>
+        {
+            whole
+        }
+        _ => id,
+    }
+}
+
+/// The key of one ticket: its id and its creation time as written.
+fn ticket_key(hasher: &FixedState, id: &str, created: Option<&str>) -> Option<u64> {
+    mergeable(id).then(|| hasher.hash_one((id_key(id), created.map(str::trim))))
+}
+
+/// The first pass: every keyed row's ticket, line and update time.
 #[derive(Default)]
 pub(crate) struct IdLines {
-    /// Id hash → (line of its last row so far, seen more than once).
-    lines: HashMap<u64, (u64, bool), RandomState>,
+    /// Key → (line of its latest row so far, that row's update time in
+    /// seconds, listed more than once).
+    lines: HashMap<u64, (u64, Option<i64>, bool), RandomState>,
     hasher: FixedState,
+    /// Update times were read (the latest row is the latest update).
+    by_update: bool,
 }
 
 impl IdLines {
-    /// Record that the row starting at `line` holds ticket `id`.
-    pub(crate) fn add(&mut self, id: &str, line: u64) {
-        let key = self.hasher.hash_one(id);
+    /// Record that the row starting at `line` holds ticket `id` created at
+    /// `created` (the cell as written), updated at `updated` (Unix seconds,
+    /// when the file has an update-time column and the cell reads).
+    pub(crate) fn add(&mut self, id: &str, created: Option<&str>, updated: Option<i64>, line: u64) {
+        let Some(key) = ticket_key(&self.hasher, id, created) else {
+            return;
+        };
+        self.by_update |= updated.is_some();
         self.lines
             .entry(key)
-            .and_modify(|(last, repeated)| {
-                *last = line;
+            .and_modify(|(best, best_updated, repeated)| {
                 *repeated = true;
+                // A later row wins unless both have update times and its is older.
+                let newer = match (updated, *best_updated) {
+                    (Some(u), Some(b)) => u >= b,
+                    _ => true,
+                };
+                if newer {
+                    *best = line;
+                    *best_updated = updated;
+                }
             })
-            .or_insert((line, false));
+            .or_insert((line, updated, false));
     }
 
-    /// The ids that repeat and the line of each one's last row (`None`
-    /// when no id repeats, the usual case).
+    /// The tickets listed more than once and the line of each one's latest
+    /// row (`None` when no ticket repeats, the usual case).
     pub(crate) fn finish(self) -> Option<LastRows> {
         let last: HashMap<u64, u64, RandomState> = self
             .lines
             .into_iter()
-            .filter(|(_, (_, repeated))| *repeated)
-            .map(|(key, (line, _))| (key, line))
+            .filter(|(_, (_, _, repeated))| *repeated)
+            .map(|(key, (line, _, _))| (key, line))
             .collect();
         (!last.is_empty()).then_some(LastRows {
             last,
             hasher: self.hasher,
+            by_update: self.by_update,
             superseded: 0,
             first: None,
         })
     }
 }
 
-/// The ids that repeat, with the line of each one's last row; counts the
-/// earlier rows the reader skips.
+/// The tickets listed more than once, with the line of each one's latest
+/// row; counts the other rows, which the reader skips.
 pub(crate) struct LastRows {
     last: HashMap<u64, u64, RandomState>,
     hasher: FixedState,
+    by_update: bool,
     superseded: u64,
     /// The first skipped row: (id, its line, the line of the row used).
     first: Option<(String, u64, u64)>,
 }
 
 impl LastRows {
-    /// Whether the row at `line` holding ticket `id` is an earlier version
-    /// of a ticket listed again further on (then it is counted, and the
-    /// caller skips it).
-    pub(crate) fn is_superseded(&mut self, id: &str, line: u64) -> bool {
-        match self.last.get(&self.hasher.hash_one(id)) {
+    /// Whether the row at `line` holding ticket `id` created at `created`
+    /// is another version of a ticket whose latest row is elsewhere (then
+    /// it is counted, and the caller skips it).
+    pub(crate) fn is_superseded(&mut self, id: &str, created: Option<&str>, line: u64) -> bool {
+        let Some(key) = ticket_key(&self.hasher, id, created) else {
+            return false;
+        };
+        match self.last.get(&key) {
             Some(&last) if last != line => {
                 self.superseded += 1;
                 self.first
@@ -93,29 +197,41 @@ impl LastRows {
     /// The warning, when a row was skipped.
     pub(crate) fn warning(&self) -> Option<String> {
         let (id, line, last) = self.first.as_ref()?;
+        let (which, why) = if self.by_update {
+            ("the row with the latest update time", "")
+        } else {
+            (
+                "its last row",
+                " (an export sorted newest first needs an update-time column, such as 'Updated at', to be read right)",
+            )
+        };
         Some(format!(
-            "{} row(s) not used: earlier versions of a ticket listed again further on (first: ticket '{}' at line {line}, its last row is line {last}); each ticket is read from its last row, as an incremental export lists a ticket again after each update. If the rows are the messages of one ticket, read the file as a message log",
+            "{} row(s) not used: earlier versions of a ticket listed more than once (first: ticket '{}' at line {line}; {which} is used, line {last}); each ticket is read from {which}, as an incremental export lists a ticket again after each update{why}. If the rows are the messages of one ticket, read the file as a message log",
             self.superseded,
             super::values::show(id)
         ))
     }
 }
 
-/// Rows whose ticket id was already read, when no first pass was possible
-/// (standard input): every repeat counts as a ticket, so the reader says
-/// how many there were instead of letting the totals look normal.
+/// Rows whose ticket id an accepted row already had: from standard input
+/// (no first pass), every repeat; from a file, the rows the first pass did
+/// not merge (another creation time, an id in scientific notation). Each
+/// counts as a ticket, so the reader says how many there were instead of
+/// letting the totals look normal.
 #[derive(Default)]
 pub(crate) struct RepeatedIds {
     seen: HashSet<u64, RandomState>,
     hasher: FixedState,
     repeats: u64,
     first: Option<(String, u64)>,
+    /// The input had a first pass (a file): the repeats are different tickets.
+    pub(crate) first_pass: bool,
 }
 
 impl RepeatedIds {
     /// Record an accepted ticket's id.
     pub(crate) fn add(&mut self, id: &str, line: u64) {
-        if !self.seen.insert(self.hasher.hash_one(id)) {
+        if !self.seen.insert(self.hasher.hash_one(id_key(id))) {
             self.repeats += 1;
             self.first.get_or_insert_with(|| (id.to_string(), line));
         }
@@ -124,8 +240,17 @@ impl RepeatedIds {
     /// The warning, when a row repeated an id.
     pub(crate) fn warning(&self) -> Option<String> {
         let (id, line) = self.first.as_ref()?;
+        let what = if self.first_pass {
+            if mergeable(id) {
+                "each is read as a ticket of its own, as its creation time differs from the other row's (two accounts or desks in one file?); if they are one ticket, its rows should agree on the creation time"
+            } else {
+                "each is read as a ticket of its own, as the id is in scientific notation (Excel rounded it, so equal ids need not be one ticket); export the ids as text"
+            }
+        } else {
+            "each row counts as a ticket (in KPIs: the volume, backlog and rates). Standard input is read once; read the export from a file to use only the latest row of each ticket (an incremental export lists a ticket again after each update), or read it as a message log if its rows are messages"
+        };
         Some(format!(
-            "{} row(s) repeat a ticket id read earlier (first: '{}' again at line {line}): each row counts as a ticket (in KPIs: the volume, backlog and rates). Standard input is read once; read the export from a file to use only the last row of each ticket (an incremental export lists a ticket again after each update), or read it as a message log if its rows are messages",
+            "{} row(s) repeat a ticket id read earlier (first: '{}' again at line {line}): {what}",
             self.repeats,
             super::values::show(id)
         ))
@@ -136,34 +261,101 @@ impl RepeatedIds {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_last_row_of_a_repeated_id_is_kept() {
+    fn run(rows: &[(&str, Option<&str>, Option<i64>, u64)]) -> (Vec<u64>, Option<LastRows>) {
         let mut ids = IdLines::default();
-        for (id, line) in [("1", 2), ("2", 3), ("1", 4), ("3", 5), ("1", 6)] {
-            ids.add(id, line);
+        for &(id, created, updated, line) in rows {
+            ids.add(id, created, updated, line);
         }
-        let mut last = ids.finish().expect("id 1 repeats");
-        let kept: Vec<u64> = [("1", 2), ("2", 3), ("1", 4), ("3", 5), ("1", 6)]
-            .into_iter()
-            .filter(|(id, line)| !last.is_superseded(id, *line))
-            .map(|(_, line)| line)
+        let Some(mut last) = ids.finish() else {
+            return (rows.iter().map(|r| r.3).collect(), None);
+        };
+        let kept = rows
+            .iter()
+            .filter(|(id, created, _, line)| !last.is_superseded(id, *created, *line))
+            .map(|r| r.3)
             .collect();
+        (kept, Some(last))
+    }
+
+    #[test]
+    fn the_last_row_of_a_ticket_is_kept() {
+        let c = Some("2024-03-01 09:00");
+        let rows = [
+            ("1", c, None, 2),
+            ("2", c, None, 3),
+            ("1", c, None, 4),
+            ("3", c, None, 5),
+            ("1", c, None, 6),
+        ];
+        let (kept, last) = run(&rows);
         assert_eq!(kept, [3, 5, 6]);
+        let last = last.unwrap();
         assert_eq!(last.superseded, 2);
         let w = last.warning().unwrap();
         assert!(w.starts_with("2 row(s) not used"), "{w}");
         assert!(
-            w.contains("ticket '1' at line 2, its last row is line 6"),
+            w.contains("ticket '1' at line 2; its last row is used, line 6"),
+            "{w}"
+        );
+        assert!(
+            w.contains("sorted newest first needs an update-time column"),
             "{w}"
         );
     }
 
+    /// Newest first: the update time picks the row, whatever its place.
     #[test]
-    fn distinct_ids_need_no_second_look() {
-        let mut ids = IdLines::default();
-        for (id, line) in [("1", 2), ("2", 3), ("10", 4)] {
-            ids.add(id, line);
-        }
-        assert!(ids.finish().is_none());
+    fn the_latest_update_wins_over_file_order() {
+        let c = Some("01/03/2024 09:00");
+        let rows = [
+            ("7", c, Some(300), 2),
+            ("8", c, Some(100), 3),
+            ("7", c, Some(200), 4),
+            ("7", c, None, 5),
+        ];
+        // Line 5 has no readable update time: a later row wins then.
+        let (kept, _) = run(&rows);
+        assert_eq!(kept, [3, 5]);
+        let (kept, last) = run(&rows[..3]);
+        assert_eq!(kept, [2, 3]);
+        assert!(last
+            .unwrap()
+            .warning()
+            .unwrap()
+            .contains("the row with the latest update time is used, line 2"));
+    }
+
+    /// Another creation time is another ticket; a float id is its whole
+    /// number; an id in scientific notation never merges.
+    #[test]
+    fn what_counts_as_one_ticket() {
+        let (a, b) = (Some("2024-03-01 09:00"), Some("2024-03-02 10:00"));
+        assert!(run(&[("1", a, None, 2), ("1", b, None, 3)]).1.is_none());
+        assert_eq!(run(&[("1002", a, None, 2), ("1002.0", a, None, 3)]).0, [3]);
+        assert!(
+            run(&[("2.02403E+15", a, None, 2), ("2.02403E+15", a, None, 3)])
+                .1
+                .is_none()
+        );
+        assert_eq!(
+            run(&[("INC-1.5", a, None, 2), ("INC-1.5", a, None, 3)]).0,
+            [3]
+        );
+        assert_eq!(id_key("1002.00"), "1002");
+        assert_eq!(id_key("10.5"), "10.5");
+        assert!(!mergeable("1.2e+15") && mergeable("E-12") && mergeable("2E"));
+    }
+
+    #[test]
+    fn update_columns_are_found_by_name() {
+        let h = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(updated_column(&h(&["id", "Updated at"])), Some(1));
+        assert_eq!(
+            updated_column(&h(&["id", "metric_set.updated_at", "updated_at"])),
+            Some(2)
+        );
+        assert_eq!(updated_column(&h(&["key", "fields.updated"])), Some(1));
+        assert_eq!(updated_column(&h(&["id", "Last Modified Date"])), Some(1));
+        assert_eq!(updated_column(&h(&["id", "created_at", "status"])), None);
     }
 }

@@ -339,6 +339,84 @@ fn units_from_headers_and_the_unit_option() {
     );
 }
 
+/// Oracle's `RR/MM/DD` (a Japanese NLS setting): `24/03/01` is 2024-03-01.
+/// Read day first, a month of tickets would spread over 2001–2020 with no
+/// warning; the first field staying one number decides year first, for
+/// every time column, with a warning. `01/03/24` stays day/month first.
+#[test]
+fn two_digit_years_first_are_read_as_years() {
+    let data = "number,opened_at,resolved_at,subject\n\
+                INC1,24/03/01 09:00:00,24/03/02 12:00:00,a\n\
+                INC2,24/03/04 10:00:00,24/03/06 10:00:00,b\n\
+                INC3,24/03/15 11:00:00,,c\n\
+                INC4,24/03/20 08:00:00,24/03/20 09:00:00,d\n";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!(stats.rejected, 0, "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!(t[0].created_at, utc("2024-03-01T09:00:00Z"));
+    assert_eq!(t[1].resolved_at, Some(utc("2024-03-06T10:00:00Z")));
+    let w = r.warnings().join("\n");
+    assert!(w.contains("column 'opened_at': dates with a two-digit year such as '24/03/01 09:00:00' read year first (2024-03-01;"), "{w}");
+    assert!(w.contains("column 'resolved_at': dates with a two-digit year such as '24/03/02 12:00:00' read year first (2024-03-02; Oracle's RR/MM/DD, Japanese and Chinese exports): as in column 'opened_at'"), "{w}");
+    // Day first with the year last: nothing changes.
+    let dmy = "id,created,subject\n1,01/03/24 09:00,a\n2,15/03/24 09:00,b\n3,28/02/24 09:00,c\n4,20/03/24 09:00,d\n";
+    let (rows, _, r) = read_all(".csv", dmy.as_bytes(), &kpi_opts());
+    assert_eq!(tickets(&rows)[1].created_at, utc("2024-03-15T09:00:00Z"));
+    assert!(
+        !r.warnings().iter().any(|w| w.contains("year first")),
+        "{:?}",
+        r.warnings()
+    );
+}
+
+/// A handle-time column without a unit (`Talk time` of a call log, in
+/// seconds): minutes unless said otherwise, so a median of hours of agent
+/// work a ticket names seconds (a warning when unusual, a stop past 6 h);
+/// a typical column only gets the unit said.
+#[test]
+fn unlabelled_handle_time_in_seconds_is_caught() {
+    let rows = |xs: &[u32]| {
+        let mut d = String::from("id,subject,created_at,Talk time\n");
+        for (i, x) in xs.iter().enumerate() {
+            d.push_str(&format!("{i},s,2024-03-01 09:00,{x}\n"));
+        }
+        d
+    };
+    let msg = open_err(
+        ".csv",
+        rows(&[245, 610, 180, 420, 900]).as_bytes(),
+        &kpi_opts(),
+    )
+    .to_string();
+    assert!(
+        msg.ends_with("column 'Talk time' names no unit, and read as minutes its median handle time is 7.0 h; the numbers look like seconds (median 7.0 min): pass `units` handle_time=seconds, or `units` handle_time=minutes if they are minutes"),
+        "{msg}"
+    );
+    let (_, _, r) = read_all(".csv", rows(&[150, 200, 180, 240]).as_bytes(), &kpi_opts());
+    let w = r.warnings().join("\n");
+    assert!(w.contains("column 'Talk time' names no unit: its numbers are read as minutes (median 3.2 h), an unusual handle time; if they are seconds (median 3.2 min), pass `units` handle_time=seconds"), "{w}");
+    let (rows_, _, r) = read_all(".csv", rows(&[4, 12, 7, 9]).as_bytes(), &kpi_opts());
+    let w = r.warnings().join("\n");
+    assert!(
+        w.contains(
+            "column 'Talk time' names no unit: its numbers are read as minutes (median 8.0 min)"
+        ),
+        "{w}"
+    );
+    assert_eq!(tickets(&rows_)[0].handle_minutes, Some(4.0));
+    let opts = IngestOptions {
+        units: vec![("handle_time".into(), "seconds".into())],
+        ..kpi_opts()
+    };
+    let (rows_, _, r) = read_all(".csv", rows(&[245, 610, 180, 420, 900]).as_bytes(), &opts);
+    assert!(
+        !r.warnings().iter().any(|w| w.contains("Talk time")),
+        "{:?}",
+        r.warnings()
+    );
+    assert_eq!(tickets(&rows_)[3].handle_minutes, Some(7.0));
+}
+
 /// A duration column whose header names no unit: the unit read is said in
 /// a warning, and when the median read that way is unusual (minutes read as
 /// hours: a resolution median of 35 days) and another unit fits, the run

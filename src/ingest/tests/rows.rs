@@ -543,7 +543,7 @@ fn repeated_ticket_ids_keep_the_last_row() {
     assert_eq!(w.len(), 1, "{:?}", r.warnings());
     assert!(
         w[0].starts_with(
-            "3 row(s) not used: earlier versions of a ticket listed again further on (first: ticket '1001' at line 2, its last row is line 8)"
+            "3 row(s) not used: earlier versions of a ticket listed more than once (first: ticket '1001' at line 2; its last row is used, line 8)"
         ),
         "{}",
         w[0]
@@ -582,6 +582,40 @@ fn repeated_ticket_ids_keep_the_last_row() {
     );
     assert_eq!(stats.superseded, 0);
     assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+}
+
+/// An export sorted newest first with an `Updated at` column: the latest
+/// update is the ticket, wherever its row is. Rows sharing an id but not a
+/// creation time are two tickets (two accounts in one file), kept with a
+/// warning; a pandas float id (`1002.0`) is the id `1002`.
+#[test]
+fn repeated_ids_follow_the_update_time_and_the_creation_time() {
+    let data = "Ticket ID,Created at,Updated at,Subject,Status\n\
+                1,2024-03-01 09:00,2024-03-02 10:00,a,Solved\n\
+                2,2024-03-01 10:00,2024-03-01 10:00,b,Open\n\
+                1,2024-03-01 09:00,2024-03-01 12:00,a,Pending\n\
+                1,2024-03-01 09:00,2024-03-01 09:00,a,New\n\
+                2,2024-02-11 08:00,2024-02-11 08:00,other account,Solved\n\
+                3.0,2024-03-01 11:00,2024-03-01 11:00,c,Open\n\
+                3,2024-03-01 11:00,2024-03-01 12:00,c,Solved\n";
+    let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    let kept: Vec<(u64, &str, Option<&str>)> = tickets(&rows)
+        .iter()
+        .map(|t| (t.line, t.id.as_str(), t.status.as_deref()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            (2, "1", Some("Solved")),
+            (3, "2", Some("Open")),
+            (6, "2", Some("Solved")),
+            (8, "3", Some("Solved"))
+        ]
+    );
+    assert_eq!(stats.superseded, 3);
+    let w = r.warnings().join("\n");
+    assert!(w.contains("3 row(s) not used: earlier versions of a ticket listed more than once (first: ticket '1' at line 4; the row with the latest update time is used, line 2)"), "{w}");
+    assert!(w.contains("1 row(s) repeat a ticket id read earlier (first: '2' again at line 6): each is read as a ticket of its own, as its creation time differs"), "{w}");
 }
 
 /// `nan`, `N/A`, `\N`, `-` in id and category columns (pandas `astype(str)`,
