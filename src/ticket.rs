@@ -262,11 +262,45 @@ impl TicketState {
         }
         // Solved, awaiting the customer's confirmation or the auto-close.
         let closing = ["close", "closed", "closure", "resolved", "solved"];
+        // The same in localized exports, in any order (`Pendiente de
+        // cierre`, `Cierre pendiente`, `En attente de fermeture`, `Warten
+        // auf Schließung`, `In attesa di chiusura`, `Aguardando
+        // fechamento`, `In afwachting van sluiting`).
+        const WAITING: [&str; 11] = [
+            "warten",
+            "wartet",
+            "wartend",
+            "attente",
+            "pendiente",
+            "pendente",
+            "aguardando",
+            "afwachting",
+            "wacht",
+            "attesa",
+            "espera",
+        ];
+        const CLOSURE: [&str; 13] = [
+            "schließung",
+            "schliessung",
+            "abschluss",
+            "fermeture",
+            "clôture",
+            "cloture",
+            "cierre",
+            "fechamento",
+            "encerramento",
+            "sluiting",
+            "afsluiting",
+            "chiusura",
+            "encerrar",
+        ];
+        let any = |list: &[&str]| words.iter().any(|w| list.contains(w));
         if ["pending", "awaiting"]
             .iter()
             .any(|a| closing.iter().any(|c| has_pair(a, c)))
             // OTRS's `pending auto close+` / `pending auto close-`.
             || s.starts_with("pending auto close")
+            || (any(&WAITING) && any(&CLOSURE))
         {
             return Some(TicketState::Resolved);
         }
@@ -1109,6 +1143,15 @@ mod tests {
             ("Angehalten", Open),
             ("Résolu", Resolved),
             ("Fermé", Resolved),
+            // Solved, waiting for the (auto-)close.
+            ("Pendiente de cierre", Resolved),
+            ("Cierre pendiente", Resolved),
+            ("En attente de fermeture", Resolved),
+            ("Warten auf Schließung", Resolved),
+            ("In attesa di chiusura", Resolved),
+            ("Aguardando fechamento", Resolved),
+            ("In afwachting van sluiting", Resolved),
+            ("Pendiente", Open),
             ("Clos", Resolved),
             ("Ouvert", Open),
             ("En attente", Open),

@@ -94,6 +94,60 @@ pub(crate) struct CsvRows {
     footer: Option<(usize, u64, String)>,
 }
 
+/// A report's totals row: the first cell a summary word (`Total`, `Grand
+/// Totals (6 records)`, `Average`, `Count: 6`, `Summe`, `Moyenne` …) and
+/// every other cell empty or a number. Held like a footer: skipped when no
+/// ticket follows it, read (and likely rejected) when one does.
+fn summary_row(rec: &ByteRecord) -> bool {
+    const WORDS: [&str; 28] = [
+        "total",
+        "totals",
+        "grand total",
+        "grand totals",
+        "subtotal",
+        "sum",
+        "average",
+        "avg",
+        "mean",
+        "median",
+        "count",
+        "gesamt",
+        "summe",
+        "durchschnitt",
+        "mittelwert",
+        "anzahl",
+        "moyenne",
+        "somme",
+        "promedio",
+        "suma",
+        "média",
+        "media",
+        "soma",
+        "totaal",
+        "gemiddelde",
+        "aantal",
+        "somma",
+        "totale",
+    ];
+    let first = String::from_utf8_lossy(trim(rec.get(0).unwrap_or_default())).to_lowercase();
+    // The word alone, or with a count: `Grand Totals (6 records)`,
+    // `Count: 6`, `Total 12`; not a subject that starts with it.
+    let word = WORDS.iter().any(|w| {
+        first.strip_prefix(w).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.is_empty()
+                || rest.starts_with([':', '('])
+                || rest.bytes().all(|b| b.is_ascii_digit())
+        })
+    });
+    let numeric = |c: &[u8]| {
+        c.trim_ascii()
+            .iter()
+            .all(|b| b.is_ascii_digit() || b" .,:%-+hms".contains(b))
+    };
+    word && rec.iter().skip(1).all(numeric)
+}
+
 /// What to do with a CSV record.
 pub(crate) enum RowKind {
     /// A row of the file's data: read it (after the rows released with it).
@@ -170,10 +224,13 @@ impl CsvRows {
                 ));
             }
         }
+        // One cell with text (also padded with empty cells, as Salesforce
+        // writes `"Grand Totals (6 records)","",""`) after a blank line, or
+        // a totals row (`Total,,,,11.5,24`, `Average,,,1.4`) anywhere.
+        let one_cell = rec.iter().skip(1).all(|c| c.trim_ascii().is_empty());
         if headers.len() >= 3
-            && rec.len() == 1
             && !first.is_empty()
-            && (after_blank || !self.held.is_empty())
+            && ((one_cell && (after_blank || !self.held.is_empty())) || summary_row(rec))
         {
             self.held.push((line, rec.clone()));
             return RowKind::Skip;
@@ -211,7 +268,7 @@ impl CsvRows {
         }
         if let Some((n, line, text)) = &self.footer {
             out.push(format!(
-                "{label}: {n} line(s) after the last row hold a single cell (first at line {line}: '{}'): read as a report's footer and skipped",
+                "{label}: {n} line(s) after the last row hold a single cell or totals (first at line {line}: '{}'): read as a report's footer and skipped",
                 super::values::show(text)
             ));
         }
@@ -242,6 +299,46 @@ mod tests {
         // Quoted delimiters stay in their cell: no header below `When,Note`.
         let quoted = b"When,Note\n2024-03-01 09:00,\"Refund, Email, Status\"\n";
         assert_eq!(title_lines(quoted), None);
+    }
+
+    /// Totals at the end of a report export (`Total,,,11.5,24`, Salesforce's
+    /// footer padded with empty cells) are a footer; a subject that starts
+    /// with "Total" is data.
+    #[test]
+    fn totals_rows_are_a_footer() {
+        let headers: Vec<String> = ["id", "created_at", "subject", "frt"]
+            .map(String::from)
+            .into();
+        let rec = |cells: &[&str]| ByteRecord::from(cells.to_vec());
+        let mut rows = CsvRows::new(2);
+        assert!(matches!(
+            rows.classify(3, &rec(&["1", "2024-01-01", "a", "30"]), &headers),
+            RowKind::Data(_)
+        ));
+        for (line, cells) in [
+            (4, &["Total", "", "", "11.5"][..]),
+            (5, &["Average", "", "", "1,4"][..]),
+            (6, &["Grand Totals (6 records)", "", "", ""][..]),
+            (7, &["Count: 6", "", "", ""][..]),
+        ] {
+            assert!(
+                matches!(rows.classify(line, &rec(cells), &headers), RowKind::Skip),
+                "{cells:?}"
+            );
+        }
+        rows.finish();
+        let w = rows.warnings("f.csv");
+        assert!(w[0].contains("4 line(s) after the last row hold a single cell or totals (first at line 4: 'Total')"), "{w:?}");
+        let mut rows = CsvRows::new(2);
+        for cells in [
+            &["Total failure", "2024-01-01 09:00", "", "30"][..],
+            &["Total", "2024-01-01 09:00", "login", "30"][..],
+        ] {
+            assert!(
+                matches!(rows.classify(3, &rec(cells), &headers), RowKind::Data(_)),
+                "{cells:?}"
+            );
+        }
     }
 
     #[test]
@@ -280,7 +377,7 @@ mod tests {
         let w = rows.warnings("f.csv");
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(w[0].contains("1 row(s) repeat the header (first at line 3)"));
-        assert!(w[1].contains("2 line(s) after the last row hold a single cell (first at line 9: 'Confidential Information')"), "{w:?}");
+        assert!(w[1].contains("2 line(s) after the last row hold a single cell or totals (first at line 9: 'Confidential Information')"), "{w:?}");
         assert!(matches!(
             rows.classify(
                 11,

@@ -20,14 +20,60 @@ const NULLS: &[&str] = &[
 /// `NaT`, `None`; SQL `NULL`; MySQL's `\N`): an agent called "Nat" or a
 /// customer called "Nan" keeps their name, and `NA` (a region, a team) stays.
 const LABEL_NULLS: &[&str] = &[
-    "nan", "NaN", "NAN", "NaT", "None", "none", "NONE", "null", "NULL", "Null", "N/A", "n/a",
-    "#N/A", "<NA>", "\\N", "-", "--",
+    "nan",
+    "NaN",
+    "NAN",
+    "NaT",
+    "None",
+    "none",
+    "NONE",
+    "null",
+    "NULL",
+    "Null",
+    "N/A",
+    "n/a",
+    "#N/A",
+    "<NA>",
+    "\\N",
+    "-",
+    "--",
+    "—",
+    "–",
+    "(blank)",
+    "(empty)",
+    "(none)",
+    "(not set)",
+    "#VALUE!",
+    "#REF!",
+];
+
+/// Longer placeholders of spreadsheets and report tools: dashes, `N.A.`,
+/// Excel's `(blank)` of a pivot table and `(not set)`, and the error values
+/// of a formula that failed (a value nobody knows, as `#N/A`).
+const MORE_NULLS: &[&str] = &[
+    "—",
+    "–",
+    "n.a.",
+    "n. a.",
+    "(blank)",
+    "(empty)",
+    "(none)",
+    "(not set)",
+    "not set",
+    "#value!",
+    "#ref!",
+    "#div/0!",
+    "#num!",
+    "#name?",
+    "#null!",
 ];
 
 /// True for an empty or placeholder value in a typed column.
 pub(crate) fn is_blank(s: &str) -> bool {
     let t = s.trim();
-    t.is_empty() || (t.len() <= 4 && NULLS.iter().any(|n| t.eq_ignore_ascii_case(n)))
+    t.is_empty()
+        || (t.len() <= 4 && NULLS.iter().any(|n| t.eq_ignore_ascii_case(n)))
+        || (t.len() <= 9 && MORE_NULLS.iter().any(|n| t.eq_ignore_ascii_case(n)))
 }
 
 /// Dates that databases and exporters write for "no date": MySQL's zero
@@ -404,6 +450,18 @@ fn labelled_score(t: &str, (lo, hi): (f64, f64)) -> Option<&str> {
     Some(num)
 }
 
+/// An NPS answer exported as its category (`Promoter`, `Passive`,
+/// `Detractor`, also localized): 10, 8 or 0, an answer of that category,
+/// so NPS (which counts categories only) is exact.
+fn nps_category(t: &str) -> Option<f64> {
+    match t.to_lowercase().trim_end_matches('s') {
+        "promoter" | "promotor" | "promoteur" | "promotore" => Some(10.0),
+        "passive" | "passiv" | "passif" | "pasivo" | "passivo" | "neutral" | "neutro" => Some(8.0),
+        "detractor" | "detraktor" | "détracteur" | "detracteur" | "detrattore" => Some(0.0),
+        _ => None,
+    }
+}
+
 /// [`parse_score`] with the valid range given (`lo`, `hi`): a CSAT text
 /// rating is `hi` (good) or `lo` (bad).
 fn parse_score_in(
@@ -420,6 +478,11 @@ fn parse_score_in(
     if field == Field::Csat {
         if let Some(rating) = csat_word(t, (lo, hi)) {
             return Ok(rating);
+        }
+    }
+    if field == Field::Nps {
+        if let Some(answer) = nps_category(t) {
+            return Ok(Some(answer));
         }
     }
     let t = labelled_score(t, (lo, hi)).unwrap_or(t);
@@ -625,6 +688,14 @@ mod tests {
             parse_score(Field::Nps, "NPS", "9 - Extremely likely", NumberStyle::Dot),
             Ok(Some(9.0))
         );
+        // NPS exported as its category: an answer of that category.
+        let nps = |v: &str| parse_score(Field::Nps, "NPS", v, NumberStyle::Dot);
+        assert_eq!(nps("Promoter"), Ok(Some(10.0)));
+        assert_eq!(nps("passives"), Ok(Some(8.0)));
+        assert_eq!(nps("Détracteur"), Ok(Some(0.0)));
+        assert!(nps("Promoted").is_err());
+        // Not a CSAT or CES word.
+        assert!(parse_score(Field::Ces, "CES", "Promoter", NumberStyle::Dot).is_err());
     }
     use super::*;
     use crate::ingest::time::parse_timestamp;

@@ -17,7 +17,8 @@ pub(crate) enum Vendor {
     /// No known codes.
     #[default]
     None,
-    /// Freshdesk's ticket API (`fr_due_by`, `requester_id`).
+    /// Freshdesk's ticket API (`fr_due_by` with `requester_id`, or the
+    /// `stats.first_responded_at` / `stats.resolved_at` of `include=stats`).
     Freshdesk,
     /// ServiceNow's Table API (`number` with `sys_id`, `sys_created_on` or
     /// `incident_state`).
@@ -28,7 +29,8 @@ impl Vendor {
     /// The vendor whose keys the sampled column names hold.
     pub(crate) fn detect(headers: &[String]) -> Vendor {
         let has = |k: &str| headers.iter().any(|h| h == k);
-        if has("fr_due_by") && has("requester_id") {
+        let freshdesk_stats = has("stats.first_responded_at") || has("stats.resolved_at");
+        if (has("fr_due_by") && has("requester_id")) || (freshdesk_stats && has("priority")) {
             Vendor::Freshdesk
         } else if has("number") && (has("sys_id") || has("sys_created_on") || has("incident_state"))
         {
@@ -127,6 +129,11 @@ mod tests {
             Vendor::Freshdesk
         );
         assert_eq!(Vendor::detect(&h(&["id", "priority"])), Vendor::None);
+        // Records fetched with `include=stats` carry Freshdesk's stats block.
+        assert_eq!(
+            Vendor::detect(&h(&["id", "priority", "stats.first_responded_at"])),
+            Vendor::Freshdesk
+        );
         let mut flat: Flat =
             serde_json::from_str(r#"{"priority": 1, "status": 4, "source": "7", "type": 2}"#)
                 .unwrap();

@@ -48,7 +48,7 @@ pub struct StageCounts {
     pub written: u64,
     /// Rows sent to the rejects file.
     pub rejected: u64,
-    /// Rows not read: earlier versions of a ticket listed again further on
+    /// Rows not read: other versions of a ticket listed more than once
     /// ([`crate::ingest::IngestStats::superseded`]); not in `read`.
     #[serde(skip_serializing_if = "is_zero")]
     pub superseded: u64,

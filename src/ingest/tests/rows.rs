@@ -643,6 +643,29 @@ fn placeholder_labels_are_blank() {
     assert_eq!(t[1].agent.as_deref(), Some("ana"));
 }
 
+/// Spreadsheet placeholders in typed columns: dashes, `N.A.`, a pivot's
+/// `(blank)`, `not set` and formula errors (`#VALUE!`) are no value, like
+/// `#N/A` (they were rejects, and a file of them went past the limit).
+#[test]
+fn spreadsheet_placeholders_are_blank() {
+    let data = "id,created_at,subject,First response time (min),resolved_at,csat,priority\n\
+                1,2024-03-04 09:00,a,—,N.A.,(blank),(blank)\n\
+                2,2024-03-04 09:00,b,#VALUE!,not set,#DIV/0!,—\n\
+                3,2024-03-04 09:00,c,–,#REF!,(not set),high\n\
+                4,2024-03-04 09:00,d,30,2024-03-04 12:00,5,low\n";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kpi_opts());
+    assert_eq!((stats.accepted, stats.rejected), (4, 0), "{rows:?}");
+    let t = tickets(&rows);
+    for t in &t[..3] {
+        assert_eq!((t.frt_minutes(), t.resolved_at, t.csat), (None, None, None));
+    }
+    assert_eq!(
+        (t[0].priority.as_deref(), t[1].priority.as_deref()),
+        (None, None)
+    );
+    assert_eq!(t[3].frt_minutes(), Some(30.0));
+}
+
 /// A first response or resolution before creation is counted per field
 /// and warned about once the input is read, naming the column and the
 /// first such row: a unit header naming the wrong unit (minutes holding

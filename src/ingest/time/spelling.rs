@@ -125,6 +125,9 @@ pub(super) fn trailing_zone(s: &str) -> Option<(&str, Zone)> {
     Some((rest.trim_end(), zone_named(zone)?))
 }
 
+/// Korean dates as Excel and Korean desks write them: `2024. 3. 1.`.
+static DOTTED_YMD: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\d{4})\. ?(\d{1,2})\. ?(\d{1,2})\.?(\s|$)").expect("static regex"));
 /// `p.m.`, `p. m.`, `a.m.` after a clock.
 static MERIDIEM: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)(\d)\s*([ap])\.\s?m\.?(\s|$)").expect("static regex"));
@@ -287,6 +290,31 @@ pub(super) fn respelled(s: &str) -> Option<String> {
             .replace(['時', '分'], ":")
             .replace('秒', "");
         t = t.trim_end_matches(':').to_string();
+    }
+    if let Some(c) = DOTTED_YMD.captures(&t) {
+        let end = c.get(0).map_or(0, |m| m.end());
+        t = format!("{}-{:0>2}-{:0>2} {}", &c[1], &c[2], &c[3], &t[end..])
+            .trim_end()
+            .to_string();
+    }
+    // East Asian 12-hour clocks put the meridiem before the time:
+    // Korean `오후 2:22`, Chinese `下午2:22`, Japanese `午後2:22`.
+    for (word, meridiem) in [
+        ("오후", "PM"),
+        ("오전", "AM"),
+        ("下午", "PM"),
+        ("上午", "AM"),
+        ("午後", "PM"),
+        ("午前", "AM"),
+    ] {
+        if let Some((before, after)) = t.split_once(word) {
+            let after = after.trim_start();
+            let (clock, rest) = after.split_once(' ').unwrap_or((after, ""));
+            t = format!("{} {clock} {meridiem} {rest}", before.trim_end())
+                .trim()
+                .to_string();
+            break;
+        }
     }
     if let Some((first, rest)) = t.split_once(' ') {
         let starts_word = rest.starts_with(|c: char| c.is_ascii_alphanumeric());
