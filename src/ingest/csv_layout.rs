@@ -131,19 +131,31 @@ fn summary_row(rec: &ByteRecord) -> bool {
     ];
     let first = String::from_utf8_lossy(trim(rec.get(0).unwrap_or_default())).to_lowercase();
     // The word alone, or with a count: `Grand Totals (6 records)`,
-    // `Count: 6`, `Total 12`; not a subject that starts with it.
+    // `Count: 6`; not a subject that starts with it (`Total 2`, `Sum:
+    // wrong`).
+    let count = |s: &str| {
+        let s = s.trim();
+        let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+        let unit = s[digits..].trim();
+        digits > 0 && (unit.is_empty() || matches!(unit, "record" | "records" | "rows" | "tickets"))
+    };
     let word = WORDS.iter().any(|w| {
         first.strip_prefix(w).is_some_and(|rest| {
             let rest = rest.trim_start();
             rest.is_empty()
-                || rest.starts_with([':', '('])
-                || rest.bytes().all(|b| b.is_ascii_digit())
+                || rest.strip_prefix(':').is_some_and(count)
+                || rest
+                    .strip_prefix('(')
+                    .and_then(|r| r.strip_suffix(')'))
+                    .is_some_and(count)
         })
     });
+    // Every other cell empty or a total: a number or a duration, never a
+    // date (a ticket's row has its creation time) nor a word.
     let numeric = |c: &[u8]| {
-        c.trim_ascii()
-            .iter()
-            .all(|b| b.is_ascii_digit() || b" .,:%-+hms".contains(b))
+        let c = c.trim_ascii();
+        let c = c.strip_prefix(b"-").unwrap_or(c);
+        c.iter().all(|b| b.is_ascii_digit() || b".,:%".contains(b))
     };
     word && rec.iter().skip(1).all(numeric)
 }
@@ -333,6 +345,10 @@ mod tests {
         for cells in [
             &["Total failure", "2024-01-01 09:00", "", "30"][..],
             &["Total", "2024-01-01 09:00", "login", "30"][..],
+            &["Total", "2024-01-01 09:00", "", ""][..],
+            &["Total 2", "", "", "3"][..],
+            &["Sum: wrong", "", "", ""][..],
+            &["Media", "2024-01-01 09:00", "", "3"][..],
         ] {
             assert!(
                 matches!(rows.classify(3, &rec(cells), &headers), RowKind::Data(_)),

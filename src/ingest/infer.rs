@@ -393,13 +393,21 @@ pub(crate) fn infer_time_columns(
         _ => None,
     };
     let mut warnings = Vec::new();
-    // Two-digit years first: one column that shows it decides every
-    // column whose short-year dates read that way (a few resolution
-    // times cannot show it alone).
-    let year_first = samples
+    // Two-digit years first: decided on the dates of every time column
+    // together (a sparse column of three escalation dates on the 1st of
+    // the month cannot decide for a file whose creation days vary), then
+    // applied to each column whose short-year dates read that way.
+    let pooled: Vec<&str> = samples
         .iter()
         .filter(|s| s.custom.is_none())
-        .find_map(|s| year_first_example(&s.values).map(|e| (s.column.as_str(), e)));
+        .flat_map(|s| s.values.iter().copied())
+        .collect();
+    let year_first = year_first_example(&pooled).and_then(|e| {
+        samples
+            .iter()
+            .find(|s| s.values.contains(&e))
+            .map(|s| (s.column.as_str(), e))
+    });
     if let Some((column, _)) = year_first {
         for (plan, s) in plans.iter_mut().zip(samples) {
             let own = s

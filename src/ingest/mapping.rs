@@ -92,6 +92,42 @@ fn match_unit_suffixed(headers: &[String], field: Field, taken: &[bool]) -> Opti
 /// `attributes.createdAt`), HubSpot's `properties` (`properties.subject`).
 const CONTAINERS: &[&str] = &["fields.", "attributes.", "properties."];
 
+/// Objects that wrap a whole ticket in an envelope: a webhook's
+/// `{"event": …, "timestamp": …, "ticket": {…}}`, Zendesk's show response
+/// `{"ticket": {…}}`, Freshdesk v1's `{"helpdesk_ticket": {…}}`, Intercom's
+/// notification `{"data": {"item": {…}}}`. Most specific first.
+const ENVELOPES: &[&str] = &[
+    "data.item.",
+    "data.ticket.",
+    "payload.ticket.",
+    "ticket.",
+    "helpdesk_ticket.",
+    "data.object.",
+    "data.",
+    "payload.",
+    "object.",
+];
+
+/// The envelope whose object holds the ticket's id (`ticket.id`,
+/// `helpdesk_ticket.display_id`), when the records have one: its keys are
+/// the ticket's and are matched before the envelope's own (whose
+/// `timestamp` is the event's, not the ticket's creation, and whose `id`
+/// the event's). Returns each header under it without the prefix (others
+/// empty).
+fn envelope_keys(headers: &[String]) -> Option<Vec<String>> {
+    let prefix = ENVELOPES.iter().find(|p| {
+        ["id", "display_id", "ticket_id", "number", "key"]
+            .iter()
+            .any(|k| headers.iter().any(|h| h.strip_prefix(**p) == Some(k)))
+    })?;
+    Some(
+        headers
+            .iter()
+            .map(|h| h.strip_prefix(prefix).unwrap_or_default().to_string())
+            .collect(),
+    )
+}
+
 /// The fields a container's keys are matched for: text and labels, whose
 /// values read the same in any API. Not durations (Jira's `timespent` is
 /// seconds, not the minutes a bare "Time spent" means), scores (Kustomer's
@@ -238,6 +274,22 @@ pub(crate) fn resolve(
         })
         .collect();
     let norm_inner: Vec<String> = inner.iter().map(|h| normalize_header(h)).collect();
+    let enveloped = envelope_keys(headers).filter(|_| req.allow_extra);
+    let norm_enveloped: Option<Vec<String>> = enveloped
+        .as_ref()
+        .map(|keys| keys.iter().map(|h| normalize_header(h)).collect());
+    let in_envelope = |field: Field, taken: &[bool]| {
+        let (keys, norm) = (enveloped.as_ref()?, norm_enveloped.as_ref()?);
+        // Freshdesk v1's ticket number is its `display_id`.
+        let display_id = (field == Field::TicketId)
+            .then(|| (0..keys.len()).find(|&i| !taken[i] && keys[i] == "display_id"))
+            .flatten();
+        display_id
+            .or_else(|| match_own_name(keys, field, taken))
+            .or_else(|| match_alias(norm, field.json_aliases(), taken))
+            .or_else(|| match_alias(norm, field.aliases(), taken))
+            .or_else(|| match_unit_suffixed(keys, field, taken))
+    };
     let mut columns = Vec::new();
     for field in Field::ALL {
         if !text_columns.is_empty() && matches!(field, Field::Subject | Field::Body) {
@@ -246,7 +298,8 @@ pub(crate) fn resolve(
         let (idx, name, how) = if let Some((_, i, n)) = by_map.iter().find(|(f, _, _)| *f == field)
         {
             (*i, n.clone(), MatchedBy::Mapping)
-        } else if let Some(i) = match_own_name(headers, field, &taken)
+        } else if let Some(i) = in_envelope(field, &taken)
+            .or_else(|| match_own_name(headers, field, &taken))
             .or_else(|| {
                 (field == Field::TicketId && req.allow_extra)
                     .then(|| jira_issue_key(headers, &taken))

@@ -12,7 +12,7 @@ use super::mapping::{
 use super::source::{encode_cells, Item, RecordSource};
 use super::time::check_format;
 use super::values::{is_blank, is_no_time, is_placeholder_date, parse_time_or_span, TimeOrSpan};
-use super::versions::{updated_column, IdLines, LastRows, RepeatedIds};
+use super::versions::{updated_column, IdLines, LastRows, RecordAt, RepeatedIds};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
 use crate::error::{Error, IngestError, Result, Setting};
 use chrono::{DateTime, Utc};
@@ -51,6 +51,8 @@ pub struct TicketReader {
     /// from a first pass over the input (`None`: no id repeats, or
     /// standard input, which cannot be read twice).
     last_rows: Option<LastRows>,
+    /// Records read so far (their position, for [`LastRows`]).
+    records: u64,
     /// Ticket ids read so far, for the warning when no first pass was
     /// possible.
     ids: RepeatedIds,
@@ -302,7 +304,14 @@ impl TicketReader {
     /// ([`super::versions`]), whose earlier rows are then skipped.
     pub(crate) fn new(source: &InputSource, opts: &IngestOptions) -> Result<Self> {
         let mut reader = Self::open_once(source, opts)?;
-        if source != &InputSource::Stdin && reader.converter.mapping.has(Field::TicketId) {
+        // A file read twice must be a regular file: a pipe given as a path
+        // (`/dev/stdin`, `<(…)`) would lose what the first pass read.
+        let rereadable = match source {
+            InputSource::Path(p) => std::fs::metadata(p).is_ok_and(|m| m.is_file()),
+            InputSource::Memory { .. } => true,
+            InputSource::Stdin => false,
+        };
+        if rereadable && reader.converter.mapping.has(Field::TicketId) {
             reader.ids.first_pass = true;
             let quiet = IngestOptions {
                 on_mapping: None,
@@ -337,7 +346,9 @@ impl TicketReader {
             at.or_else(|| super::time::parse_timestamp(v, tz))
                 .map(|at| at.timestamp())
         };
+        let update_name = updated.map(|i| source.headers()[i].clone());
         let mut ids = IdLines::default();
+        let mut ordinal = 0u64;
         let records = ahead
             .into_iter()
             .map(|(item, _)| item)
@@ -345,16 +356,21 @@ impl TicketReader {
         for item in records {
             match item {
                 Ok(Item::Record(rec)) => {
+                    let at = RecordAt {
+                        ordinal,
+                        line: rec.line,
+                    };
+                    ordinal += 1;
                     if let Some(id) = converter.ticket_id(&rec.values) {
                         let created = converter.created_cell(&rec.values);
-                        ids.add(id, created, update_of(&rec.values), rec.line);
+                        ids.add(id, created, update_of(&rec.values), at);
                     }
                 }
                 Ok(Item::Reject(_)) => {}
                 Err(_) => return None,
             }
         }
-        ids.finish()
+        ids.finish(update_name)
     }
 
     fn open_once(source: &InputSource, opts: &IngestOptions) -> Result<Self> {
@@ -431,6 +447,7 @@ impl TicketReader {
             ahead,
             current_line: None,
             last_rows: None,
+            records: 0,
             ids: RepeatedIds::default(),
             spans: NegativeSpans::default(),
             placeholders: PlaceholderDates::default(),
@@ -504,9 +521,14 @@ impl Iterator for TicketReader {
             // Another version of a ticket whose latest row is elsewhere is
             // skipped before its values are converted.
             if let (Some(Ok(Item::Record(rec))), Some(last)) = (&next, &mut self.last_rows) {
+                let at = RecordAt {
+                    ordinal: self.records,
+                    line: rec.line,
+                };
+                self.records += 1;
                 if let Some(id) = self.converter.ticket_id(&rec.values) {
                     let created = self.converter.created_cell(&rec.values);
-                    if last.is_superseded(id, created, rec.line) {
+                    if last.is_superseded(id, created, at) {
                         self.stats.superseded += 1;
                         continue;
                     }

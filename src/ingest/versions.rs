@@ -103,91 +103,134 @@ fn id_key(id: &str) -> &str {
     }
 }
 
-/// The key of one ticket: its id and its creation time as written.
-fn ticket_key(hasher: &FixedState, id: &str, created: Option<&str>) -> Option<u64> {
-    mergeable(id).then(|| hasher.hash_one((id_key(id), created.map(str::trim))))
+/// Whether a creation cell pins an instant: a time of day (`09:00`) or
+/// a Unix timestamp. A date alone (`2024-03-01`) does not: two desks'
+/// tickets with one id can share a creation day, but not a second.
+fn pins_instant(created: &str) -> bool {
+    let t = created.trim();
+    t.contains(':') || (t.len() >= 9 && t.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
 }
 
-/// The first pass: every keyed row's ticket, line and update time.
+/// The key of one ticket: its id and its creation time as written; `None`
+/// (never merged) for an id in scientific notation or a creation cell
+/// that is missing or names no instant.
+fn ticket_key(hasher: &FixedState, id: &str, created: Option<&str>) -> Option<u64> {
+    let created = created.filter(|c| pins_instant(c))?;
+    mergeable(id).then(|| hasher.hash_one((id_key(id), created.trim())))
+}
+
+/// Where a record is: its position among the input's records (what tells
+/// two records apart: every record of a one-line JSON array is on line 1)
+/// and its line (what messages show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RecordAt {
+    /// 0-based position among the records.
+    pub ordinal: u64,
+    /// The line it starts on.
+    pub line: u64,
+}
+
+/// The latest row of a ticket so far.
+struct Best {
+    at: RecordAt,
+    updated: Option<i64>,
+    repeated: bool,
+}
+
+/// The first pass: every keyed row's ticket, position and update time.
 #[derive(Default)]
 pub(crate) struct IdLines {
-    /// Key → (line of its latest row so far, that row's update time in
-    /// seconds, listed more than once).
-    lines: HashMap<u64, (u64, Option<i64>, bool), RandomState>,
+    lines: HashMap<u64, Best, RandomState>,
     hasher: FixedState,
     /// Update times were read (the latest row is the latest update).
     by_update: bool,
 }
 
 impl IdLines {
-    /// Record that the row starting at `line` holds ticket `id` created at
-    /// `created` (the cell as written), updated at `updated` (Unix seconds,
-    /// when the file has an update-time column and the cell reads).
-    pub(crate) fn add(&mut self, id: &str, created: Option<&str>, updated: Option<i64>, line: u64) {
+    /// Record that the record `at` holds ticket `id` created at `created`
+    /// (the cell as written), updated at `updated` (Unix seconds, when the
+    /// file has an update-time column and the cell reads).
+    pub(crate) fn add(
+        &mut self,
+        id: &str,
+        created: Option<&str>,
+        updated: Option<i64>,
+        at: RecordAt,
+    ) {
         let Some(key) = ticket_key(&self.hasher, id, created) else {
             return;
         };
         self.by_update |= updated.is_some();
         self.lines
             .entry(key)
-            .and_modify(|(best, best_updated, repeated)| {
-                *repeated = true;
-                // A later row wins unless both have update times and its is older.
-                let newer = match (updated, *best_updated) {
+            .and_modify(|best| {
+                best.repeated = true;
+                // A row with an update time outranks one without; between
+                // two with one, the later time; else the later row.
+                let newer = match (updated, best.updated) {
                     (Some(u), Some(b)) => u >= b,
-                    _ => true,
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => true,
                 };
                 if newer {
-                    *best = line;
-                    *best_updated = updated;
+                    best.at = at;
+                    best.updated = updated;
                 }
             })
-            .or_insert((line, updated, false));
+            .or_insert(Best {
+                at,
+                updated,
+                repeated: false,
+            });
     }
 
-    /// The tickets listed more than once and the line of each one's latest
-    /// row (`None` when no ticket repeats, the usual case).
-    pub(crate) fn finish(self) -> Option<LastRows> {
-        let last: HashMap<u64, u64, RandomState> = self
+    /// The tickets listed more than once and where each one's latest row
+    /// is (`None` when no ticket repeats, the usual case). `update_column`
+    /// names the file's update-time column, if it has one.
+    pub(crate) fn finish(self, update_column: Option<String>) -> Option<LastRows> {
+        let last: HashMap<u64, RecordAt, RandomState> = self
             .lines
             .into_iter()
-            .filter(|(_, (_, _, repeated))| *repeated)
-            .map(|(key, (line, _, _))| (key, line))
+            .filter(|(_, best)| best.repeated)
+            .map(|(key, best)| (key, best.at))
             .collect();
         (!last.is_empty()).then_some(LastRows {
             last,
             hasher: self.hasher,
             by_update: self.by_update,
+            update_column,
             superseded: 0,
             first: None,
         })
     }
 }
 
-/// The tickets listed more than once, with the line of each one's latest
-/// row; counts the other rows, which the reader skips.
+/// The tickets listed more than once, with where each one's latest row
+/// is; counts the other rows, which the reader skips.
 pub(crate) struct LastRows {
-    last: HashMap<u64, u64, RandomState>,
+    last: HashMap<u64, RecordAt, RandomState>,
     hasher: FixedState,
     by_update: bool,
+    update_column: Option<String>,
     superseded: u64,
     /// The first skipped row: (id, its line, the line of the row used).
     first: Option<(String, u64, u64)>,
 }
 
 impl LastRows {
-    /// Whether the row at `line` holding ticket `id` created at `created`
-    /// is another version of a ticket whose latest row is elsewhere (then
-    /// it is counted, and the caller skips it).
-    pub(crate) fn is_superseded(&mut self, id: &str, created: Option<&str>, line: u64) -> bool {
+    /// Whether the record `at` holding ticket `id` created at `created` is
+    /// another version of a ticket whose latest row is elsewhere (then it
+    /// is counted, and the caller skips it).
+    pub(crate) fn is_superseded(&mut self, id: &str, created: Option<&str>, at: RecordAt) -> bool {
         let Some(key) = ticket_key(&self.hasher, id, created) else {
             return false;
         };
         match self.last.get(&key) {
-            Some(&last) if last != line => {
+            Some(&last) if last.ordinal != at.ordinal => {
                 self.superseded += 1;
                 self.first
-                    .get_or_insert_with(|| (id.to_string(), line, last));
+                    .get_or_insert_with(|| (id.to_string(), at.line, last.line));
                 true
             }
             _ => false,
@@ -197,13 +240,16 @@ impl LastRows {
     /// The warning, when a row was skipped.
     pub(crate) fn warning(&self) -> Option<String> {
         let (id, line, last) = self.first.as_ref()?;
-        let (which, why) = if self.by_update {
-            ("the row with the latest update time", "")
-        } else {
-            (
+        let (which, why) = match (self.by_update, &self.update_column) {
+            (true, _) => ("the row with the latest update time", String::new()),
+            (false, Some(c)) => (
                 "its last row",
-                " (an export sorted newest first needs an update-time column, such as 'Updated at', to be read right)",
-            )
+                format!(" (column '{c}' holds no update times to tell the latest row by)"),
+            ),
+            (false, None) => (
+                "its last row",
+                " (an export sorted newest first needs an update-time column, such as 'Updated at', to be read right)".to_string(),
+            ),
         };
         Some(format!(
             "{} row(s) not used: earlier versions of a ticket listed more than once (first: ticket '{}' at line {line}; {which} is used, line {last}); each ticket is read from {which}, as an incremental export lists a ticket again after each update{why}. If the rows are the messages of one ticket, read the file as a message log",
@@ -242,7 +288,7 @@ impl RepeatedIds {
         let (id, line) = self.first.as_ref()?;
         let what = if self.first_pass {
             if mergeable(id) {
-                "each is read as a ticket of its own, as its creation time differs from the other row's (two accounts or desks in one file?); if they are one ticket, its rows should agree on the creation time"
+                "each is read as a ticket of its own, as the rows differ in creation time or it names no time of day to tell versions of one ticket from two tickets (two accounts or desks in one file?). If the rows are the messages of one ticket, read the file as a message log"
             } else {
                 "each is read as a ticket of its own, as the id is in scientific notation (Excel rounded it, so equal ids need not be one ticket); export the ids as text"
             }
@@ -261,31 +307,41 @@ impl RepeatedIds {
 mod tests {
     use super::*;
 
-    fn run(rows: &[(&str, Option<&str>, Option<i64>, u64)]) -> (Vec<u64>, Option<LastRows>) {
+    type Row<'a> = (&'a str, Option<&'a str>, Option<i64>, u64);
+
+    /// The lines kept of `rows` (id, creation cell, update time, line; one
+    /// record a line) and the finding.
+    fn run(rows: &[Row<'_>]) -> (Vec<u64>, Option<LastRows>) {
+        let at = |i: usize, line: u64| RecordAt {
+            ordinal: i as u64,
+            line,
+        };
         let mut ids = IdLines::default();
-        for &(id, created, updated, line) in rows {
-            ids.add(id, created, updated, line);
+        for (i, &(id, created, updated, line)) in rows.iter().enumerate() {
+            ids.add(id, created, updated, at(i, line));
         }
-        let Some(mut last) = ids.finish() else {
+        let Some(mut last) = ids.finish(None) else {
             return (rows.iter().map(|r| r.3).collect(), None);
         };
         let kept = rows
             .iter()
-            .filter(|(id, created, _, line)| !last.is_superseded(id, *created, *line))
-            .map(|r| r.3)
+            .enumerate()
+            .filter(|(i, (id, created, _, line))| !last.is_superseded(id, *created, at(*i, *line)))
+            .map(|(_, r)| r.3)
             .collect();
         (kept, Some(last))
     }
 
+    const C: Option<&str> = Some("2024-03-01 09:00");
+
     #[test]
     fn the_last_row_of_a_ticket_is_kept() {
-        let c = Some("2024-03-01 09:00");
         let rows = [
-            ("1", c, None, 2),
-            ("2", c, None, 3),
-            ("1", c, None, 4),
-            ("3", c, None, 5),
-            ("1", c, None, 6),
+            ("1", C, None, 2),
+            ("2", C, None, 3),
+            ("1", C, None, 4),
+            ("3", C, None, 5),
+            ("1", C, None, 6),
         ];
         let (kept, last) = run(&rows);
         assert_eq!(kept, [3, 5, 6]);
@@ -301,44 +357,61 @@ mod tests {
             w.contains("sorted newest first needs an update-time column"),
             "{w}"
         );
+        // A one-line JSON array: every record on line 1, told apart by position.
+        let one_line = [("1", C, None, 1), ("2", C, None, 1), ("1", C, None, 1)];
+        let (kept, last) = run(&one_line);
+        assert_eq!((kept.len(), last.unwrap().superseded), (2, 1));
     }
 
-    /// Newest first: the update time picks the row, whatever its place.
+    /// Newest first: the update time picks the row, wherever it is; a row
+    /// without one never outranks a row with one.
     #[test]
     fn the_latest_update_wins_over_file_order() {
-        let c = Some("01/03/2024 09:00");
         let rows = [
-            ("7", c, Some(300), 2),
-            ("8", c, Some(100), 3),
-            ("7", c, Some(200), 4),
-            ("7", c, None, 5),
+            ("7", C, Some(300), 2),
+            ("8", C, Some(100), 3),
+            ("7", C, Some(200), 4),
+            ("7", C, None, 5),
         ];
-        // Line 5 has no readable update time: a later row wins then.
-        let (kept, _) = run(&rows);
-        assert_eq!(kept, [3, 5]);
-        let (kept, last) = run(&rows[..3]);
+        let (kept, last) = run(&rows);
         assert_eq!(kept, [2, 3]);
         assert!(last
             .unwrap()
             .warning()
             .unwrap()
             .contains("the row with the latest update time is used, line 2"));
+        let mixed = [
+            ("7", C, Some(300), 2),
+            ("7", C, None, 3),
+            ("7", C, Some(100), 4),
+        ];
+        assert_eq!(run(&mixed).0, [2]);
+        let none = [("7", C, None, 2), ("7", C, None, 3)];
+        assert_eq!(run(&none).0, [3]);
     }
 
-    /// Another creation time is another ticket; a float id is its whole
-    /// number; an id in scientific notation never merges.
+    /// Another creation time is another ticket, and so is a creation date
+    /// without a time of day (two desks' tickets may share it); a float id
+    /// is its whole number; an id in scientific notation never merges.
     #[test]
     fn what_counts_as_one_ticket() {
-        let (a, b) = (Some("2024-03-01 09:00"), Some("2024-03-02 10:00"));
-        assert!(run(&[("1", a, None, 2), ("1", b, None, 3)]).1.is_none());
-        assert_eq!(run(&[("1002", a, None, 2), ("1002.0", a, None, 3)]).0, [3]);
+        let b = Some("2024-03-02 10:00");
+        assert!(run(&[("1", C, None, 2), ("1", b, None, 3)]).1.is_none());
+        let day = Some("2024-03-01");
+        assert!(run(&[("1", day, None, 2), ("1", day, None, 3)]).1.is_none());
+        assert!(run(&[("1", None, None, 2), ("1", None, None, 3)])
+            .1
+            .is_none());
+        let epoch = Some("1709283600");
+        assert_eq!(run(&[("1", epoch, None, 2), ("1", epoch, None, 3)]).0, [3]);
+        assert_eq!(run(&[("1002", C, None, 2), ("1002.0", C, None, 3)]).0, [3]);
         assert!(
-            run(&[("2.02403E+15", a, None, 2), ("2.02403E+15", a, None, 3)])
+            run(&[("2.02403E+15", C, None, 2), ("2.02403E+15", C, None, 3)])
                 .1
                 .is_none()
         );
         assert_eq!(
-            run(&[("INC-1.5", a, None, 2), ("INC-1.5", a, None, 3)]).0,
+            run(&[("INC-1.5", C, None, 2), ("INC-1.5", C, None, 3)]).0,
             [3]
         );
         assert_eq!(id_key("1002.00"), "1002");

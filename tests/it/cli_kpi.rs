@@ -678,6 +678,23 @@ fn incremental_export_reads_each_ticket_from_its_last_row() {
     let k = json(&out.join("kpis.json"));
     assert_eq!(k["overall"]["tickets"], 6);
     assert!(k["data_quality"].get("rows_superseded").is_none());
+    // A pipe given as a path cannot be read twice either: no first pass,
+    // and no row lost to one.
+    let res = bin()
+        .arg("kpi")
+        .arg("/dev/stdin")
+        .arg("--out")
+        .arg(&out)
+        .write_stdin(std::fs::read(&input).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let k = json(&out.join("kpis.json"));
+    assert_eq!(k["data_quality"]["rows_read"], 6);
 
     // classify writes one row per ticket, the last version.
     let enriched = dir.path().join("enriched.csv");

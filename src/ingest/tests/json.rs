@@ -714,3 +714,33 @@ fn freshdesk_api_codes_are_read_as_names() {
     assert_eq!(t[1].priority.as_deref(), Some("Urgent"));
     assert_eq!(t[1].state(), crate::ticket::TicketState::Open);
 }
+
+/// A record wrapped in an envelope (a webhook's `{"event", "timestamp",
+/// "ticket": {…}}`, Zendesk's show response `{"ticket": {…}}`, Freshdesk
+/// v1's `{"helpdesk_ticket": {…}}`): the wrapped ticket's keys win over the
+/// envelope's, whose `timestamp` is the delivery time and `id` the event's.
+#[test]
+fn enveloped_tickets_are_read_from_the_envelope() {
+    let webhook = br#"{"id":"evt_1","event":"ticket.created","timestamp":"2024-03-05T12:00:00Z","ticket":{"id":1,"status":"open","created_at":"2024-03-01T09:00:00Z","subject":"a"}}
+{"id":"evt_2","event":"ticket.solved","timestamp":"2024-03-05T12:00:01Z","ticket":{"id":2,"status":"solved","created_at":"2024-03-01T10:00:00Z","solved_at":"2024-03-01T14:00:00Z","subject":"b"}}
+"#;
+    let (rows, stats, r) = read_all(".jsonl", webhook, &kpi_opts());
+    assert_eq!(stats.accepted, 2, "{rows:?}");
+    let t = tickets(&rows);
+    assert_eq!((t[0].id.as_str(), t[1].id.as_str()), ("1", "2"));
+    assert_eq!(t[0].created_at, utc("2024-03-01T09:00:00Z"));
+    assert_eq!(t[1].resolved_at, Some(utc("2024-03-01T14:00:00Z")));
+    assert_eq!(
+        r.mapping().get(Field::CreatedAt).unwrap().column,
+        "ticket.created_at"
+    );
+    let v1 = br#"[{"helpdesk_ticket":{"display_id":11,"subject":"A","status_name":"Closed","created_at":"2024-03-01T09:00:00+05:30"}},
+ {"helpdesk_ticket":{"display_id":12,"subject":"B","status_name":"Open","created_at":"2024-03-01T10:00:00+05:30"}}]"#;
+    let (rows, _, _) = read_all(".json", v1, &kpi_opts());
+    let t = tickets(&rows);
+    assert_eq!(
+        (t[0].id.as_str(), t[0].status.as_deref()),
+        ("11", Some("Closed"))
+    );
+    assert_eq!(t[1].created_at, utc("2024-03-01T04:30:00Z"));
+}

@@ -615,7 +615,7 @@ fn repeated_ids_follow_the_update_time_and_the_creation_time() {
     assert_eq!(stats.superseded, 3);
     let w = r.warnings().join("\n");
     assert!(w.contains("3 row(s) not used: earlier versions of a ticket listed more than once (first: ticket '1' at line 4; the row with the latest update time is used, line 2)"), "{w}");
-    assert!(w.contains("1 row(s) repeat a ticket id read earlier (first: '2' again at line 6): each is read as a ticket of its own, as its creation time differs"), "{w}");
+    assert!(w.contains("1 row(s) repeat a ticket id read earlier (first: '2' again at line 6): each is read as a ticket of its own, as the rows differ in creation time"), "{w}");
 }
 
 /// `nan`, `N/A`, `\N`, `-` in id and category columns (pandas `astype(str)`,
