@@ -628,21 +628,26 @@ fn incremental_export_reads_each_ticket_from_its_last_row() {
     let input = dir.path().join("incremental.json");
     std::fs::write(&input, serde_json::to_string_pretty(&export).unwrap()).unwrap();
     let out = dir.path().join("k");
-    let res = bin()
-        .arg("kpi")
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&res.stderr);
-    assert!(res.status.success(), "{err}");
+    // `kpi PATH --out k` (with the export on stdin): its stderr and kpis.json.
+    let run = |path: &std::ffi::OsStr| {
+        let res = bin()
+            .arg("kpi")
+            .arg(path)
+            .arg("--out")
+            .arg(&out)
+            .write_stdin(std::fs::read(&input).unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&res.stderr).into_owned();
+        assert!(res.status.success(), "{err}");
+        (err, json(&out.join("kpis.json")))
+    };
+    let (err, k) = run(input.as_os_str());
     assert!(
         err.contains("kpi: 3 rows read, 3 used, 0 rejected (3 more rows were earlier versions of a ticket listed again)"),
         "{err}"
     );
     assert!(err.contains("3 row(s) not used: earlier versions of a ticket listed more than once (first: ticket '1' at line 3; the row with the latest update time is used, line "), "{err}");
-    let k = json(&out.join("kpis.json"));
     let o = &k["overall"];
     assert_eq!(
         (&o["tickets"], &o["resolved"], &o["backlog"]),
@@ -660,40 +665,17 @@ fn incremental_export_reads_each_ticket_from_its_last_row() {
     );
 
     // Standard input: no first pass, every row a ticket, and the warning.
-    let res = bin()
-        .arg("kpi")
-        .arg("-")
-        .arg("--out")
-        .arg(&out)
-        .write_stdin(std::fs::read(&input).unwrap())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&res.stderr);
-    assert!(res.status.success(), "{err}");
+    let (err, k) = run("-".as_ref());
     assert!(
         err.contains("3 row(s) repeat a ticket id read earlier"),
         "{err}"
     );
     assert!(err.contains("Standard input is read once"), "{err}");
-    let k = json(&out.join("kpis.json"));
     assert_eq!(k["overall"]["tickets"], 6);
     assert!(k["data_quality"].get("rows_superseded").is_none());
     // A pipe given as a path cannot be read twice either: no first pass,
     // and no row lost to one.
-    let res = bin()
-        .arg("kpi")
-        .arg("/dev/stdin")
-        .arg("--out")
-        .arg(&out)
-        .write_stdin(std::fs::read(&input).unwrap())
-        .output()
-        .unwrap();
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
-    let k = json(&out.join("kpis.json"));
+    let (_, k) = run("/dev/stdin".as_ref());
     assert_eq!(k["data_quality"]["rows_read"], 6);
 
     // classify writes one row per ticket, the last version.
