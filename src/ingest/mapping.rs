@@ -108,17 +108,49 @@ const ENVELOPES: &[&str] = &[
     "object.",
 ];
 
-/// The envelope whose object holds the ticket's id (`ticket.id`,
-/// `helpdesk_ticket.display_id`), when the records have one: its keys are
-/// the ticket's and are matched before the envelope's own (whose
-/// `timestamp` is the event's, not the ticket's creation, and whose `id`
-/// the event's). Returns each header under it without the prefix (others
-/// empty).
+/// Whether `key` is a spelling of `field` (its own name or an alias).
+fn names_field(key: &str, field: Field) -> bool {
+    let norm = [normalize_header(key)];
+    field.own_names().contains(&key)
+        || match_alias(&norm, field.aliases(), &[false]).is_some()
+        || match_alias(&norm, field.json_aliases(), &[false]).is_some()
+}
+
+/// The envelope whose object holds a ticket (an id key, and a creation
+/// time or a status: `ticket.id` with `ticket.created_at`), when the
+/// records' own top-level keys hold none (an event's `timestamp`, `id`
+/// and `event` are the envelope's). Its keys are the ticket's and are
+/// matched before the envelope's. A ticket record that merely holds a
+/// nested object with an id (Intercom's linked `ticket`, an associated
+/// `object`, a custom `data` blob) has its own creation time or status at
+/// the top, and is no envelope. Returns each header under the envelope
+/// without the prefix (others empty).
 fn envelope_keys(headers: &[String]) -> Option<Vec<String>> {
+    const EVENT_TIMES: [&str; 6] = [
+        "timestamp",
+        "time",
+        "event_time",
+        "occurred_at",
+        "sent_at",
+        "delivered_at",
+    ];
+    let top_is_ticket = headers.iter().filter(|h| !h.contains('.')).any(|h| {
+        names_field(h, Field::Status)
+            || (names_field(h, Field::CreatedAt)
+                && !EVENT_TIMES.contains(&h.to_lowercase().as_str()))
+    });
+    if top_is_ticket {
+        return None;
+    }
     let prefix = ENVELOPES.iter().find(|p| {
-        ["id", "display_id", "ticket_id", "number", "key"]
+        let inner: Vec<&str> = headers.iter().filter_map(|h| h.strip_prefix(**p)).collect();
+        let has_id = ["id", "display_id", "ticket_id", "number", "key"]
             .iter()
-            .any(|k| headers.iter().any(|h| h.strip_prefix(**p) == Some(k)))
+            .any(|k| inner.contains(k));
+        has_id
+            && inner
+                .iter()
+                .any(|k| names_field(k, Field::CreatedAt) || names_field(k, Field::Status))
     })?;
     Some(
         headers

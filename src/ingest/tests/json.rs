@@ -743,4 +743,18 @@ fn enveloped_tickets_are_read_from_the_envelope() {
         ("11", Some("Closed"))
     );
     assert_eq!(t[1].created_at, utc("2024-03-01T04:30:00Z"));
+    // A ticket that holds a nested object with an id (Intercom's linked
+    // `ticket`, an associated `object`) is no envelope: its own creation
+    // time and status are at the top.
+    let linked = br#"{"id":"c1","state":"closed","created_at":"2024-03-01T09:00:00Z","ticket":null,"subject":"a"}
+{"id":"c2","state":"open","created_at":"2024-03-02T09:00:00Z","ticket":{"id":"t9","ticket_id":"9","state":"submitted","created_at":"2020-01-01T00:00:00Z"},"subject":"b"}
+"#;
+    let (rows, _, r) = read_all(".jsonl", linked, &kpi_opts());
+    let t = tickets(&rows);
+    assert_eq!(t[1].status.as_deref(), Some("open"));
+    assert_eq!(t[1].created_at, utc("2024-03-02T09:00:00Z"));
+    assert_eq!(
+        r.mapping().get(Field::CreatedAt).unwrap().column,
+        "created_at"
+    );
 }
