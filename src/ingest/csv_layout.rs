@@ -129,6 +129,18 @@ fn summary_row(rec: &ByteRecord) -> bool {
         "somma",
         "totale",
     ];
+    // Every other cell empty or a total: a number or a duration, never a
+    // date (a ticket's row has its creation time) nor a word. Checked
+    // first: it is called on every row, and a ticket's row fails it at
+    // its first date or word without the copy below.
+    let numeric = |c: &[u8]| {
+        let c = c.trim_ascii();
+        let c = c.strip_prefix(b"-").unwrap_or(c);
+        c.iter().all(|b| b.is_ascii_digit() || b".,:%".contains(b))
+    };
+    if !rec.iter().skip(1).all(numeric) {
+        return false;
+    }
     let first = String::from_utf8_lossy(trim(rec.get(0).unwrap_or_default())).to_lowercase();
     // The word alone, or with a count: `Grand Totals (6 records)`,
     // `Count: 6`; not a subject that starts with it (`Total 2`, `Sum:
@@ -139,7 +151,7 @@ fn summary_row(rec: &ByteRecord) -> bool {
         let unit = s[digits..].trim();
         digits > 0 && (unit.is_empty() || matches!(unit, "record" | "records" | "rows" | "tickets"))
     };
-    let word = WORDS.iter().any(|w| {
+    WORDS.iter().any(|w| {
         first.strip_prefix(w).is_some_and(|rest| {
             let rest = rest.trim_start();
             rest.is_empty()
@@ -149,15 +161,7 @@ fn summary_row(rec: &ByteRecord) -> bool {
                     .and_then(|r| r.strip_suffix(')'))
                     .is_some_and(count)
         })
-    });
-    // Every other cell empty or a total: a number or a duration, never a
-    // date (a ticket's row has its creation time) nor a word.
-    let numeric = |c: &[u8]| {
-        let c = c.trim_ascii();
-        let c = c.strip_prefix(b"-").unwrap_or(c);
-        c.iter().all(|b| b.is_ascii_digit() || b".,:%".contains(b))
-    };
-    word && rec.iter().skip(1).all(numeric)
+    })
 }
 
 /// What to do with a CSV record.

@@ -73,7 +73,11 @@ pub(crate) fn is_blank(s: &str) -> bool {
     let t = s.trim();
     t.is_empty()
         || (t.len() <= 4 && NULLS.iter().any(|n| t.eq_ignore_ascii_case(n)))
-        || (t.len() <= 9 && MORE_NULLS.iter().any(|n| t.eq_ignore_ascii_case(n)))
+        // None of them starts with a digit: numbers, the common short
+        // cell, skip the list.
+        || (t.len() <= 9
+            && !t.starts_with(|c: char| c.is_ascii_digit())
+            && MORE_NULLS.iter().any(|n| t.eq_ignore_ascii_case(n)))
 }
 
 /// Dates that databases and exporters write for "no date": MySQL's zero
