@@ -45,6 +45,9 @@ pub(crate) struct ColumnPlans {
     pub numbers: Vec<(Field, NumberStyle)>,
     /// The CSAT scale the sample decided (`CsatScale::Auto` only).
     pub csat_scale: Option<super::CsatScale>,
+    /// Whether the handle-time column's two-part clocks (`04:05`) are
+    /// minutes:seconds rather than hours:minutes.
+    pub handle_clock_mmss: bool,
 }
 
 impl ColumnPlans {
@@ -216,7 +219,8 @@ impl Converter {
 
         if let Some((c, v)) = self.cell(values, Field::HandleTime) {
             let style = self.plans.number_style(Field::HandleTime);
-            t.handle_minutes = parse_handle_minutes(&c.column, v, c.scale, style)?;
+            let mmss = self.plans.handle_clock_mmss;
+            t.handle_minutes = parse_handle_minutes(&c.column, v, c.scale, style, mmss)?;
         }
         if let Some((c, v)) = self.cell(values, Field::Escalated) {
             t.escalated = parse_bool(Field::Escalated, &c.column, v)?;

@@ -322,6 +322,18 @@ fn days_and_clock(t: &str) -> Option<f64> {
     }
 }
 
+/// A two-part clock (`04:05`, `12:30`) read as hours:minutes, in minutes;
+/// `None` for anything else. Call-centre exports write talk time this way
+/// as minutes:seconds, helpdesks' time tracking as hours:minutes, so a
+/// handle-time column decides which it holds (see
+/// [`super::infer::handle_clock_reading`]).
+pub(crate) fn two_part_clock(s: &str) -> Option<f64> {
+    let t = s.trim();
+    (t.matches(':').count() == 1)
+        .then(|| parse_clock_span(t))
+        .flatten()
+}
+
 /// `H:MM` or `H:MM:SS[.f]` → minutes; also .NET's `d.HH:MM:SS[.f]`
 /// (`1.02:00:00` is a day and two hours).
 fn parse_clock_span(s: &str) -> Option<f64> {

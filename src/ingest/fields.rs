@@ -377,6 +377,8 @@ impl Field {
                 "Date/Time Resolved",
                 "Closed Date/Time",
                 "Ticket Closed Time",
+                // OTRS.
+                "Close Time",
                 "Solved date",
                 "Completed at",
                 // Gorgias.
@@ -584,6 +586,11 @@ impl Field {
                 "Times reopened",
                 "Number of reopens",
                 "Reopened count",
+                // Freshdesk's count; Zoho Desk's and others' yes/no flag.
+                "Reopened",
+                "Is reopened",
+                "Was reopened",
+                "Reopened?",
             ],
             Field::Replies => &[
                 "Agent replies",
@@ -777,7 +784,13 @@ impl Field {
             ],
             Field::Reopens => &["metric_set.reopens", "statistics.count_reopens"],
             Field::Replies => &["metric_set.replies"],
-            Field::Status => &["status.name", "fields.status.name"],
+            Field::Status => &[
+                "status.name",
+                "fields.status.name",
+                // HubSpot's CRM API (stage ids of the default pipeline
+                // are named, see `vendor_codes`).
+                "properties.hs_pipeline_stage",
+            ],
             // Jira's REST export (`fields.resolution.name` once flattened).
             Field::ResolutionCode => &["fields.resolution.name", "resolution.name"],
             Field::Priority => &[

@@ -694,6 +694,51 @@ pub(crate) fn assumed_unit(
     )))
 }
 
+/// Whether a handle-time column's two-part clocks (`04:05`) are
+/// minutes:seconds, and the warning that says so when only the values
+/// decided it.
+///
+/// Call-centre exports (Talkdesk, Aircall, Five9) write talk time as
+/// `mm:ss`; helpdesks' time tracking (Freshdesk's "Time tracked") as
+/// `hh:mm`. A header that names the form decides (`hh:mm`/`h:mm`, or a
+/// unit of hours, keeps hours:minutes; `mm:ss`, `min:sec` or a unit of
+/// minutes reads minutes:seconds). Otherwise the values do: when their
+/// hours:minutes median (`clock_minutes`, the sample's clocks read that
+/// way, in minutes) is over 2 hours of agent work a ticket, and read as
+/// minutes:seconds it is at least 30 seconds, they are minutes:seconds
+/// (a warning names an example and both medians). Three-part clocks
+/// (`00:04:05`) are never in doubt and are not passed here.
+pub(crate) fn handle_clock_reading(
+    column: &str,
+    clock_minutes: &[f64],
+    example: Option<&str>,
+) -> (bool, Option<String>) {
+    let lower = column.to_lowercase();
+    if lower.contains("h:mm") || Unit::from_header(column) == Some(Unit::Hours) {
+        return (false, None);
+    }
+    if lower.contains("m:ss")
+        || lower.contains("min:sec")
+        || lower.contains("mins:secs")
+        || Unit::from_header(column) == Some(Unit::Minutes)
+    {
+        return (true, None);
+    }
+    let Some(med) = median(clock_minutes.to_vec()) else {
+        return (false, None);
+    };
+    if med <= 120.0 || med / 60.0 < 0.5 {
+        return (false, None);
+    }
+    let warning = format!(
+        "column '{column}' holds clocks such as '{}': read as minutes:seconds (median handle time {}), as hours:minutes the median would be {} of agent work a ticket",
+        show(example.unwrap_or("")),
+        shown_minutes(med / 60.0),
+        shown_minutes(med)
+    );
+    (true, Some(warning))
+}
+
 /// What a duration field measures, for messages.
 fn field_noun(field: Field) -> &'static str {
     match field {

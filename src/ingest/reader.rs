@@ -1,10 +1,11 @@
 //! [`TicketReader`]: the streaming iterator the pipeline consumes.
 
 use super::convert::{column_value, ColumnPlans, Converter};
-use super::durations::{parse_number, NumberStyle, Unit};
+use super::durations::{parse_number, two_part_clock, NumberStyle, Unit};
 use super::fields::{find_column, normalize_header, Field};
 use super::infer::{
-    assumed_unit, check_durations, check_future, infer_time_columns, ColumnSample, SAMPLE_ROWS,
+    assumed_unit, check_durations, check_future, handle_clock_reading, infer_time_columns,
+    ColumnSample, SAMPLE_ROWS,
 };
 use super::mapping::{
     apply_units, column_not_found, column_unit, field_unit, resolve, ColumnMapping, MappingRequest,
@@ -792,6 +793,18 @@ fn plan_columns(
             let assumed = assumed_unit(Field::HandleTime, &c.column, unit, &raw);
             warnings.extend(assumed.map_err(implausible)?);
         }
+        let clocks: Vec<(&str, f64)> = records
+            .iter()
+            .filter_map(|v| {
+                let cell = column_value(v, c);
+                two_part_clock(cell).map(|m| (cell.trim(), m))
+            })
+            .collect();
+        let minutes: Vec<f64> = clocks.iter().map(|(_, m)| *m).collect();
+        let example = clocks.first().map(|(cell, _)| *cell);
+        let (mmss, warning) = handle_clock_reading(&c.column, &minutes, example);
+        plans.handle_clock_mmss = mmss;
+        warnings.extend(warning);
     }
     for s in &samples {
         let Some(c) = mapping.get(s.field) else {

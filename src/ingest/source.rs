@@ -181,6 +181,9 @@ pub(crate) struct RecordSource {
     mapped: Vec<(usize, Field, String)>,
     /// Items ready to yield (a swallowed row re-read yields several).
     queue: VecDeque<Item>,
+    /// CSV and Parquet: the vendor whose numeric codes the columns hold
+    /// (JSON records are translated as they are flattened).
+    cell_vendor: Vendor,
     /// Notes from opening: the encoding when it was guessed, title lines
     /// skipped above a CSV header.
     notices: Vec<String>,
@@ -190,7 +193,12 @@ pub(crate) struct RecordSource {
 impl RecordSource {
     /// A source of `kind` with its header, nothing read yet.
     fn new(kind: Kind, headers: Vec<String>, label: String) -> Self {
+        let cell_vendor = match kind {
+            Kind::Json(_) => Vendor::None,
+            _ => Vendor::detect(&headers),
+        };
         RecordSource {
+            cell_vendor,
             kind,
             headers,
             extra_keys: Vec::new(),
@@ -489,8 +497,13 @@ impl RecordSource {
         }
     }
 
-    /// Append the combined cells of repeated columns.
-    fn combine(&self, item: Item) -> Item {
+    /// Name a vendor's numeric codes, and append the combined cells of
+    /// repeated columns.
+    fn combine(&self, mut item: Item) -> Item {
+        if let (Item::Record(rec), true) = (&mut item, self.cell_vendor != Vendor::None) {
+            self.cell_vendor
+                .translate_cells(&self.headers, &mut rec.values);
+        }
         match item {
             Item::Record(mut rec) if !self.merges.is_empty() => {
                 for (field, sources) in &self.merges {

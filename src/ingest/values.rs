@@ -1,7 +1,7 @@
 //! Typed cell parsers. Each returns `Ok(None)` for a blank value and
 //! `Err(reason)` with a one-line reject reason naming the column and value.
 
-use super::durations::{parse_duration_minutes, parse_number, NumberStyle};
+use super::durations::{parse_duration_minutes, parse_number, two_part_clock, NumberStyle};
 use super::fields::Field;
 use super::infer::TimeColumn;
 use super::time::parse_excel_serial;
@@ -217,6 +217,16 @@ pub(crate) fn parse_count(
     }
     match parse_number(t, style) {
         Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64 => Ok(Some(x as u32)),
+        // Zoho's `Is Reopened` and similar flags say yes or no, not how
+        // often: yes counts as one reopen, which is what the reopen rate
+        // (reopened at least once) needs.
+        _ if field == Field::Reopens => match parse_bool(field, col, t) {
+            Ok(flag) => Ok(flag.map(u32::from)),
+            Err(_) => Err(format!(
+                "bad {field} value '{}' in column '{col}' (expected a whole number ≥ 0 or yes/no)",
+                show(s)
+            )),
+        },
         _ => Err(bad()),
     }
 }
@@ -520,20 +530,30 @@ pub(crate) enum TimeOrSpan {
 /// A handle-time cell in minutes: a plain number in the column's unit
 /// (`scale` minutes per unit, from the header or `--unit`; minutes by
 /// default) or a text duration (`00:25`, `1h 5m`, `PT25M`, Freshdesk's
-/// `hh:mm` "Time tracked"). Blank → `None`; a negative or unreadable value
-/// is an error naming the column.
+/// `hh:mm` "Time tracked"); with `clock_mmss`, a two-part clock is
+/// minutes:seconds (`04:05` = 4 min 5 s, as call-centre exports write talk
+/// time). Blank → `None`; a negative or unreadable value is an error naming
+/// the column.
 pub(crate) fn parse_handle_minutes(
     col: &str,
     s: &str,
     scale: f64,
     style: NumberStyle,
+    clock_mmss: bool,
 ) -> Result<Option<f64>, String> {
     if is_blank(s) {
         return Ok(None);
     }
     let t = s.trim();
+    let mmss = || {
+        clock_mmss
+            .then(|| two_part_clock(t))
+            .flatten()
+            .map(|m| m / 60.0)
+    };
     let minutes = parse_number(t, style)
         .map(|x| x * scale)
+        .or_else(mmss)
         .or_else(|| parse_duration_minutes(t));
     match minutes {
         Some(m) if m >= 0.0 && m.is_finite() => Ok(Some(m)),
@@ -735,6 +755,10 @@ mod tests {
     fn counts() {
         assert_eq!(parse_count(Field::Reopens, "r", "3", Dot), Ok(Some(3)));
         assert_eq!(parse_count(Field::Reopens, "r", "2.0", Dot), Ok(Some(2)));
+        assert_eq!(parse_count(Field::Reopens, "r", "Yes", Dot), Ok(Some(1)));
+        assert_eq!(parse_count(Field::Reopens, "r", "no", Dot), Ok(Some(0)));
+        assert!(parse_count(Field::Reopens, "r", "often", Dot).is_err());
+        assert!(parse_count(Field::Replies, "r", "yes", Dot).is_err());
         assert_eq!(parse_count(Field::Replies, "r", "nan", Dot), Ok(None));
         assert!(parse_count(Field::Replies, "r", "-1", Dot).is_err());
         assert!(parse_count(Field::Replies, "r", "1.5", Dot).is_err());

@@ -4,12 +4,41 @@
 //! *urgent*), while ServiceNow and Jira number 1 as the most urgent: read
 //! as numbers, Freshdesk's priorities come out upside down and its statuses
 //! and sources as bare digits. ServiceNow's Table API without display
-//! values writes an incident's `state` as a digit too. The vendor is told
-//! from keys only its records carry, and its codes become the names its
-//! own screens and CSV exports show, before any field is read.
+//! values, and a list exported with raw values, write an incident's `state`
+//! as a digit too; HubSpot writes a ticket's pipeline stage as its id. The
+//! vendor is told from keys or columns only its records carry, and its
+//! codes become the names its own screens and CSV exports show, before any
+//! field is read (JSON records and CSV or Parquet rows alike).
 
 use super::json::Flat;
 use serde_json::Value;
+
+/// A code table: the keys (JSON paths or column names) it applies to and
+/// each code's name.
+type Table = (&'static [&'static str], &'static [(i64, &'static str)]);
+
+/// The keys that say whether a record uses a vendor's tables, and the test
+/// the first one present must pass.
+type Condition = (&'static [&'static str], fn(&str) -> bool);
+
+/// ServiceNow incident states (docs.servicenow.com, "Incident state model").
+const SERVICENOW_STATES: &[(i64, &str)] = &[
+    (1, "New"),
+    (2, "In Progress"),
+    (3, "On Hold"),
+    (6, "Resolved"),
+    (7, "Closed"),
+    (8, "Canceled"),
+];
+
+/// HubSpot's default ticket pipeline (`0`): its stage ids as the API and a
+/// raw export write them (developers.hubspot.com, "Pipelines").
+const HUBSPOT_STAGES: &[(i64, &str)] = &[
+    (1, "New"),
+    (2, "Waiting on contact"),
+    (3, "Waiting on us"),
+    (4, "Closed"),
+];
 
 /// A vendor whose API records hold numeric codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,101 +49,176 @@ pub(crate) enum Vendor {
     /// Freshdesk's ticket API (`fr_due_by` with `requester_id`, or the
     /// `stats.first_responded_at` / `stats.resolved_at` of `include=stats`).
     Freshdesk,
-    /// ServiceNow's Table API (`number` with `sys_id`, `sys_created_on` or
-    /// `incident_state`).
+    /// ServiceNow's Table API or list export (`number` with `sys_id`,
+    /// `sys_created_on`, `opened_at` or `incident_state`).
     ServiceNow,
+    /// HubSpot tickets (`hs_pipeline_stage`, or the export's `Pipeline`
+    /// beside `Ticket status`).
+    HubSpot,
 }
 
 impl Vendor {
     /// The vendor whose keys the sampled column names hold.
     pub(crate) fn detect(headers: &[String]) -> Vendor {
         let has = |k: &str| headers.iter().any(|h| h == k);
+        let has_any_case = |k: &str| headers.iter().any(|h| h.eq_ignore_ascii_case(k));
         let freshdesk_stats = has("stats.first_responded_at") || has("stats.resolved_at");
         if (has("fr_due_by") && has("requester_id")) || (freshdesk_stats && has("priority")) {
             Vendor::Freshdesk
-        } else if has("number") && (has("sys_id") || has("sys_created_on") || has("incident_state"))
+        } else if has("number")
+            && (has("sys_id") || has("sys_created_on") || has("opened_at") || has("incident_state"))
         {
             Vendor::ServiceNow
+        } else if has("properties.hs_pipeline_stage")
+            || has("hs_pipeline_stage")
+            || (has_any_case("Ticket status") && has_any_case("Pipeline"))
+        {
+            Vendor::HubSpot
         } else {
             Vendor::None
         }
     }
 
-    /// Replace the vendor's numeric codes in a record by their names.
+    /// The vendor's code tables, and the key that says whether a record
+    /// uses them with the test its value must pass (ServiceNow's states
+    /// are an incident's, `INC…`; HubSpot's ids are the default
+    /// pipeline's, `0`).
+    fn tables(self) -> (&'static [Table], Option<Condition>) {
+        match self {
+            Vendor::None => (&[], None),
+            // developers.freshdesk.com, "Tickets".
+            Vendor::Freshdesk => (
+                &[
+                    (
+                        &["status"],
+                        &[
+                            (2, "Open"),
+                            (3, "Pending"),
+                            (4, "Resolved"),
+                            (5, "Closed"),
+                            (6, "Waiting on Customer"),
+                            (7, "Waiting on Third Party"),
+                        ],
+                    ),
+                    (
+                        &["priority"],
+                        &[(1, "Low"), (2, "Medium"), (3, "High"), (4, "Urgent")],
+                    ),
+                    (
+                        &["source"],
+                        &[
+                            (1, "Email"),
+                            (2, "Portal"),
+                            (3, "Phone"),
+                            (7, "Chat"),
+                            (9, "Feedback Widget"),
+                            (10, "Outbound Email"),
+                        ],
+                    ),
+                ],
+                None,
+            ),
+            // Its priority numbers 1 as critical, as ticketlens reads
+            // numbers anyway.
+            Vendor::ServiceNow => (
+                &[(&["state", "incident_state"], SERVICENOW_STATES)],
+                Some((&["number"], |n| n.trim_start().starts_with("INC"))),
+            ),
+            Vendor::HubSpot => (
+                &[(
+                    &[
+                        "properties.hs_pipeline_stage",
+                        "hs_pipeline_stage",
+                        "Ticket status",
+                        "ticket status",
+                    ],
+                    HUBSPOT_STAGES,
+                )],
+                Some((
+                    &[
+                        "properties.hs_pipeline",
+                        "hs_pipeline",
+                        "Pipeline",
+                        "pipeline",
+                    ],
+                    |p| p.trim() == "0",
+                )),
+            ),
+        }
+    }
+
+    /// Replace the vendor's numeric codes in a JSON record by their names.
     ///
-    /// Freshdesk (developers.freshdesk.com, "Tickets"): status 2 Open, 3
-    /// Pending, 4 Resolved, 5 Closed, 6 Waiting on Customer, 7 Waiting on
-    /// Third Party; priority 1 Low, 2 Medium, 3 High, 4 Urgent; source 1
-    /// Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback Widget, 10 Outbound
-    /// Email. ServiceNow incidents (`number` INC…): `state` and
-    /// `incident_state` 1 New, 2 In
-    /// Progress, 3 On Hold, 6 Resolved, 7 Closed, 8 Canceled (its priority
-    /// numbers 1 as critical, as ticketlens reads numbers anyway). Other
+    /// Freshdesk: status 2 Open, 3 Pending, 4 Resolved, 5 Closed, 6 Waiting
+    /// on Customer, 7 Waiting on Third Party; priority 1 Low, 2 Medium, 3
+    /// High, 4 Urgent; source 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback
+    /// Widget, 10 Outbound Email. ServiceNow incidents (`number` INC…):
+    /// `state` and `incident_state` 1 New, 2 In Progress, 3 On Hold, 6
+    /// Resolved, 7 Closed, 8 Canceled. HubSpot's default pipeline (`0`):
+    /// stage 1 New, 2 Waiting on contact, 3 Waiting on us, 4 Closed. Other
     /// codes stay as written.
     pub(crate) fn translate(self, flat: &mut Flat) {
-        let tables: &[(&str, &[(i64, &str)])] = match self {
-            Vendor::None => return,
-            Vendor::Freshdesk => &[
-                (
-                    "status",
-                    &[
-                        (2, "Open"),
-                        (3, "Pending"),
-                        (4, "Resolved"),
-                        (5, "Closed"),
-                        (6, "Waiting on Customer"),
-                        (7, "Waiting on Third Party"),
-                    ],
-                ),
-                (
-                    "priority",
-                    &[(1, "Low"), (2, "Medium"), (3, "High"), (4, "Urgent")],
-                ),
-                (
-                    "source",
-                    &[
-                        (1, "Email"),
-                        (2, "Portal"),
-                        (3, "Phone"),
-                        (7, "Chat"),
-                        (9, "Feedback Widget"),
-                        (10, "Outbound Email"),
-                    ],
-                ),
-            ],
-            Vendor::ServiceNow => {
-                let incident = flat
-                    .get("number")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| n.starts_with("INC"));
-                if !incident {
-                    return;
-                }
-                const STATES: &[(i64, &str)] = &[
-                    (1, "New"),
-                    (2, "In Progress"),
-                    (3, "On Hold"),
-                    (6, "Resolved"),
-                    (7, "Closed"),
-                    (8, "Canceled"),
-                ];
-                &[("state", STATES), ("incident_state", STATES)]
-            }
-        };
-        for (key, codes) in tables {
-            let Some(v) = flat.get_mut(*key) else {
-                continue;
-            };
-            let code = match v {
-                Value::Number(n) => n.as_i64(),
-                Value::String(s) => s.trim().parse().ok(),
+        let (tables, condition) = self.tables();
+        if let Some((keys, test)) = condition {
+            let value = keys.iter().find_map(|k| match flat.get(*k)? {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
                 _ => None,
-            };
-            if let Some(name) = code.and_then(|c| codes.iter().find(|(k, _)| *k == c)) {
-                *v = Value::String(name.1.to_string());
+            });
+            if !value.is_some_and(|v| test(&v)) {
+                return;
+            }
+        }
+        for (keys, codes) in tables {
+            for key in *keys {
+                let Some(v) = flat.get_mut(*key) else {
+                    continue;
+                };
+                let code = match v {
+                    Value::Number(n) => n.as_i64(),
+                    Value::String(s) => s.trim().parse().ok(),
+                    _ => None,
+                };
+                if let Some(name) = code.and_then(|c| name_of(codes, c)) {
+                    *v = Value::String(name.to_string());
+                }
             }
         }
     }
+
+    /// [`Vendor::translate`] for a row of cells under `headers` (CSV,
+    /// Parquet, Excel-made exports with raw values).
+    pub(crate) fn translate_cells(self, headers: &[String], cells: &mut [String]) {
+        let (tables, condition) = self.tables();
+        if tables.is_empty() {
+            return;
+        }
+        let index = |key: &str| headers.iter().position(|h| h == key);
+        if let Some((keys, test)) = condition {
+            let value = keys
+                .iter()
+                .find_map(|k| index(k))
+                .and_then(|i| cells.get(i));
+            if !value.is_some_and(|v| test(v)) {
+                return;
+            }
+        }
+        for (keys, codes) in tables {
+            for key in *keys {
+                let Some(cell) = index(key).and_then(|i| cells.get_mut(i)) else {
+                    continue;
+                };
+                if let Some(name) = cell.trim().parse().ok().and_then(|c| name_of(codes, c)) {
+                    *cell = name.to_string();
+                }
+            }
+        }
+    }
+}
+
+/// The name of `code` in a table.
+fn name_of(codes: &[(i64, &'static str)], code: i64) -> Option<&'static str> {
+    codes.iter().find(|(k, _)| *k == code).map(|(_, n)| *n)
 }
 
 #[cfg(test)]
@@ -155,5 +259,45 @@ mod tests {
         let mut task: Flat = serde_json::from_str(r#"{"number": "PRB001", "state": "8"}"#).unwrap();
         Vendor::ServiceNow.translate(&mut task);
         assert_eq!(task["state"], "8");
+        // HubSpot: stage ids of the default pipeline only.
+        let mut hs: Flat = serde_json::from_str(
+            r#"{"properties.hs_pipeline": "0", "properties.hs_pipeline_stage": "4"}"#,
+        )
+        .unwrap();
+        Vendor::HubSpot.translate(&mut hs);
+        assert_eq!(hs["properties.hs_pipeline_stage"], "Closed");
+        let mut custom: Flat = serde_json::from_str(
+            r#"{"properties.hs_pipeline": "7731", "properties.hs_pipeline_stage": "4"}"#,
+        )
+        .unwrap();
+        Vendor::HubSpot.translate(&mut custom);
+        assert_eq!(custom["properties.hs_pipeline_stage"], "4");
+    }
+
+    #[test]
+    fn cells_of_exports_with_raw_values() {
+        let h = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        let headers = h(&["number", "opened_at", "priority", "state"]);
+        assert_eq!(Vendor::detect(&headers), Vendor::ServiceNow);
+        let mut row = h(&["INC1", "2024-03-01 09:00", "1", "6"]);
+        Vendor::ServiceNow.translate_cells(&headers, &mut row);
+        assert_eq!(row, h(&["INC1", "2024-03-01 09:00", "1", "Resolved"]));
+        // Display values and other tables' records stay as written.
+        let mut shown = h(&["INC2", "2024-03-01 09:00", "1 - Critical", "On Hold"]);
+        Vendor::ServiceNow.translate_cells(&headers, &mut shown);
+        assert_eq!(shown[3], "On Hold");
+        let mut change = h(&["CHG3", "2024-03-01 09:00", "1", "3"]);
+        Vendor::ServiceNow.translate_cells(&headers, &mut change);
+        assert_eq!(change[3], "3");
+
+        let headers = h(&["Ticket ID", "Pipeline", "Ticket status", "Create date"]);
+        assert_eq!(Vendor::detect(&headers), Vendor::HubSpot);
+        let mut row = h(&["1", "0", "2", "2024-03-01"]);
+        Vendor::HubSpot.translate_cells(&headers, &mut row);
+        assert_eq!(row[2], "Waiting on contact");
+        let mut named = h(&["2", "Support Pipeline", "3", "2024-03-01"]);
+        Vendor::HubSpot.translate_cells(&headers, &mut named);
+        assert_eq!(named[2], "3");
+        assert_eq!(Vendor::detect(&h(&["Ticket ID", "Status"])), Vendor::None);
     }
 }

@@ -87,10 +87,16 @@ fn mergeable(id: &str) -> bool {
     !scientific
 }
 
-/// The id as a key: a float spelling of a whole number (`1002.0`, pandas
-/// after a blank cell made the column float) is the number.
+/// The id as a key, so that one ticket's spellings meet: surrounding
+/// spaces and a leading `#` (`#43`, as helpdesk screens show a number) go,
+/// a float spelling of a whole number (`1002.0`, pandas after a blank cell
+/// made the column float) is the number, and a number's leading zeros go
+/// (`00042`, a zero-padded export beside a spreadsheet that dropped them).
+/// Letters keep their case: Salesforce's 15-character ids differ by case.
 fn id_key(id: &str) -> &str {
-    match id.split_once('.') {
+    let id = id.trim();
+    let id = id.strip_prefix('#').unwrap_or(id).trim_start();
+    let id = match id.split_once('.') {
         Some((whole, zeros))
             if !whole.is_empty()
                 && whole.bytes().all(|b| b.is_ascii_digit())
@@ -100,6 +106,16 @@ fn id_key(id: &str) -> &str {
             whole
         }
         _ => id,
+    };
+    if id.len() > 1 && id.bytes().all(|b| b.is_ascii_digit()) {
+        let unpadded = id.trim_start_matches('0');
+        if unpadded.is_empty() {
+            "0"
+        } else {
+            unpadded
+        }
+    } else {
+        id
     }
 }
 
@@ -416,6 +432,15 @@ mod tests {
         );
         assert_eq!(id_key("1002.00"), "1002");
         assert_eq!(id_key("10.5"), "10.5");
+        // Zero padding and a leading `#` are spellings of one number.
+        assert_eq!(id_key("00042"), "42");
+        assert_eq!(id_key(" #43 "), "43");
+        assert_eq!(id_key("#0043.0"), "43");
+        assert_eq!(id_key("000"), "0");
+        assert_eq!(id_key("0"), "0");
+        // Letters keep their case and their zeros.
+        assert_eq!(id_key("INC-044"), "INC-044");
+        assert_ne!(id_key("5003000000D8cuI"), id_key("5003000000D8cui"));
         assert!(!mergeable("1.2e+15") && mergeable("E-12") && mergeable("2E"));
     }
 

@@ -84,6 +84,7 @@ fn reader_is_send() {
     assert_send::<Row>();
 }
 
+mod conventions;
 mod encodings;
 mod json;
 mod structure;

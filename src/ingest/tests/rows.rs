@@ -80,7 +80,7 @@ b\",c,d
         (9, "bad csat number 'abc' in column 'csat'"),
         (10, "nps value 11 in column 'nps' outside 0–10"),
         (11, "ces value 0 in column 'ces' outside 1–7"),
-        (12, "bad reopens number 'x' in column 'reopens' (expected a whole number ≥ 0)"),
+        (12, "bad reopens value 'x' in column 'reopens' (expected a whole number ≥ 0 or yes/no)"),
         (13, "bad replies number '-2' in column 'replies' (expected a whole number ≥ 0)"),
         (14, "bad escalated value 'maybe' in column 'escalated' (expected true/false/yes/no/y/n/1/0, or an escalation level normal/low/moderate/high/overdue)"),
         (15, "bad first_response timestamp 'whenever' in column 'first_response_at'"),

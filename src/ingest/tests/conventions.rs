@@ -1,0 +1,177 @@
+//! Export conventions that change what a cell means: a vendor's numeric
+//! codes in a raw export, clocks of minutes and seconds, reopen flags and
+//! the spellings of one ticket id.
+
+use super::*;
+
+/// What `kpi` reads with: no text needed.
+fn opts() -> IngestOptions {
+    IngestOptions {
+        require_text: false,
+        ..kpi_opts()
+    }
+}
+
+fn statuses(rows: &[Row]) -> Vec<Option<&str>> {
+    tickets(rows).iter().map(|t| t.status.as_deref()).collect()
+}
+
+#[test]
+fn servicenow_raw_state_codes_are_named() {
+    // A list exported with raw values (`state` 6 = Resolved, 8 = Canceled,
+    // 3 = On Hold): the codes are named before the status is read, so an
+    // incident on hold with a stale resolution time is not resolved.
+    let data = "\
+number,opened_at,priority,state,resolved_at,closed_at
+INC1,2024-03-01 09:00:00,1,6,2024-03-01 11:00:00,
+INC2,2024-03-01 10:00:00,2,7,2024-03-01 16:00:00,2024-03-01 16:00:00
+INC4,2024-03-01 12:00:00,4,8,,2024-03-01 12:30:00
+INC6,2024-03-01 14:00:00,1,3,2024-03-01 15:00:00,
+CHG7,2024-03-01 15:00:00,1,3,,
+INC8,2024-03-01 16:00:00,1,In Progress,,
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0);
+    assert_eq!(
+        statuses(&rows),
+        [
+            Some("Resolved"),
+            Some("Closed"),
+            Some("Canceled"),
+            Some("On Hold"),
+            // A change request's states are another table's: as written.
+            Some("3"),
+            Some("In Progress"),
+        ]
+    );
+}
+
+#[test]
+fn hubspot_default_pipeline_stage_ids_are_named() {
+    let data = "\
+Ticket ID,Ticket name,Pipeline,Ticket status,Create date,Close date
+1,A,0,4,2024-03-01 09:00,2024-03-01 12:00
+2,B,0,1,2024-03-01 10:00,
+3,C,0,2,2024-03-02 09:00,
+4,D,0,3,2024-03-03 09:00,
+5,E,8812,4,2024-03-03 10:00,
+";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(
+        statuses(&rows),
+        [
+            Some("Closed"),
+            Some("New"),
+            Some("Waiting on contact"),
+            Some("Waiting on us"),
+            // A custom pipeline's stage ids are its own.
+            Some("4"),
+        ]
+    );
+}
+
+fn handle_minutes(rows: &[Row]) -> Vec<f64> {
+    tickets(rows)
+        .iter()
+        .map(|t| (t.handle_minutes.unwrap() * 1000.0).round() / 1000.0)
+        .collect()
+}
+
+#[test]
+fn talk_time_clocks_are_minutes_and_seconds_when_hours_would_be_absurd() {
+    // Talkdesk's `Handle time` as mm:ss: read as h:mm every call would
+    // take hours (median 5.9 h).
+    let data = "\
+Call ID,Date,Agent Name,Handle time
+1,2024-03-01 09:00:00,Ann,04:05
+2,2024-03-01 09:10:00,Bob,12:30
+3,2024-03-01 09:20:00,Ann,02:15
+4,2024-03-01 09:30:00,Bob,07:40
+5,2024-03-01 09:40:00,Bob,00:01:30
+";
+    let (rows, _, reader) = read_all(".csv", data.as_bytes(), &opts());
+    // A three-part clock is hours, minutes and seconds either way.
+    assert_eq!(handle_minutes(&rows), [4.083, 12.5, 2.25, 7.667, 1.5]);
+    let w = reader.warnings().join("\n");
+    assert!(
+        w.contains("column 'Handle time' holds clocks such as '04:05': read as minutes:seconds"),
+        "{w}"
+    );
+}
+
+#[test]
+fn time_tracked_clocks_stay_hours_and_minutes() {
+    // Freshdesk's `Time tracked` is hh:mm, and its values look it.
+    let data = "\
+Ticket ID,Created time,Time tracked
+1,2024-03-01 09:00:00,0:45
+2,2024-03-01 10:00:00,1:30
+3,2024-03-01 11:00:00,0:20
+";
+    let (rows, _, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(handle_minutes(&rows), [45.0, 90.0, 20.0]);
+    assert!(!reader.warnings().join("\n").contains("minutes:seconds"));
+    // A header that names the form decides, without a warning.
+    let data = "\
+Ticket ID,Created time,Handle time (mm:ss)
+1,2024-03-01 09:00:00,01:30
+2,2024-03-01 10:00:00,00:45
+";
+    let (rows, _, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(handle_minutes(&rows), [1.5, 0.75]);
+    assert!(!reader.warnings().join("\n").contains("minutes:seconds"));
+}
+
+#[test]
+fn reopen_flags_and_counts() {
+    // Zoho Desk's `Is Reopened` says yes or no; OTRS names its closing
+    // time `Close Time`.
+    let data = "\
+Ticket Id,Status,Created Time,Close Time,Is Reopened
+1,Closed,2024-03-01 09:00:00,2024-03-01 10:00:00,No
+2,Closed,2024-03-01 10:00:00,2024-03-02 10:00:00,Yes
+3,Open,2024-03-02 10:00:00,,
+";
+    let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0);
+    assert_eq!(
+        mapped(&reader, Field::Resolved).as_deref(),
+        Some("Close Time")
+    );
+    let t = tickets(&rows);
+    assert_eq!(
+        t.iter().map(|t| t.reopens).collect::<Vec<_>>(),
+        [Some(0), Some(1), None]
+    );
+    assert_eq!(t[1].resolution_hours(), Some(24.0));
+    // Freshdesk's `Reopened` is a count.
+    let data = "\
+Ticket ID,Status,Created time,Reopened,Agent interactions
+1,Closed,2024-03-01 09:00:00,2,3
+";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(
+        (tickets(&rows)[0].reopens, tickets(&rows)[0].replies),
+        (Some(2), Some(3))
+    );
+}
+
+#[test]
+fn zero_padded_and_hash_ids_are_one_ticket() {
+    // One export zero-pads ids or shows them as `#43`, the next was saved
+    // by a spreadsheet; the creation time says they are the same tickets.
+    // Letters keep their case (Salesforce ids differ only by case).
+    let data = "\
+Ticket ID,Status,Created Date,Resolved Date
+00042,Open,2024-03-01 09:00,
+#43,Open,2024-03-01 10:00,
+INC-44,Open,2024-03-01 11:00,
+42,Resolved,2024-03-01 09:00,2024-03-01 13:00
+43,Resolved,2024-03-01 10:00,2024-03-01 14:00
+inc-44,Resolved,2024-03-01 11:00,2024-03-01 15:00
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!((stats.read, stats.superseded), (4, 2));
+    let ids: Vec<&str> = tickets(&rows).iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["INC-44", "42", "43", "inc-44"]);
+}
