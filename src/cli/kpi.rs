@@ -120,7 +120,7 @@ pub fn run(a: KpiCmdArgs) -> Result<()> {
         let superseded = done.quality.rows_superseded;
         if superseded > 0 {
             outside.push_str(&format!(
-                " ({superseded} more rows were earlier versions of a ticket listed again)"
+                " ({superseded} more rows repeated a ticket read from another row)"
             ));
         }
         eprintln!(

@@ -12,12 +12,15 @@ use super::mapping::{
 };
 use super::source::{encode_cells, Item, RecordSource};
 use super::time::check_format;
-use super::values::{is_blank, is_no_time, is_placeholder_date, parse_time_or_span, TimeOrSpan};
-use super::versions::{updated_column, IdLines, LastRows, RecordAt, RepeatedIds};
+use super::values::{
+    is_blank, is_no_time, is_placeholder_date, parse_tags, parse_time_or_span, TimeOrSpan,
+};
+use super::versions::{updated_column, IdLines, LastRows, RecordAt, RepeatedIds, RowShape};
 use super::{IngestOptions, IngestStats, InputSource, Reject, Row};
 use crate::error::{Error, IngestError, Result, Setting};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// The time fields whose format is inferred per column.
 const TIME_FIELDS: [Field; 4] = [
@@ -348,6 +351,10 @@ impl TicketReader {
                 .map(|at| at.timestamp())
         };
         let update_name = updated.map(|i| source.headers()[i].clone());
+        // With a tag column, what else each row holds: a report that
+        // writes a ticket once per tag repeats every other cell.
+        let tag_column = converter.mapping.get(Field::Tags).map(|c| c.index);
+        let hasher = foldhash::fast::FixedState::default();
         let mut ids = IdLines::default();
         let mut ordinal = 0u64;
         let records = ahead
@@ -364,7 +371,8 @@ impl TicketReader {
                     ordinal += 1;
                     if let Some(id) = converter.ticket_id(&rec.values) {
                         let created = converter.created_cell(&rec.values);
-                        ids.add(id, created, update_of(&rec.values), at);
+                        let shape = row_shape(&hasher, tag_column, &rec.values);
+                        ids.add(id, created, update_of(&rec.values), at, shape);
                     }
                 }
                 Ok(Item::Reject(_)) => {}
@@ -508,6 +516,7 @@ impl Iterator for TicketReader {
         if self.done {
             return None;
         }
+        let mut extra_tags = None;
         let item = loop {
             let next = match self.ahead.pop_front() {
                 Some((item, line)) => {
@@ -534,6 +543,7 @@ impl Iterator for TicketReader {
                         continue;
                     }
                 }
+                extra_tags = last.take_extra_tags(at.ordinal);
             }
             break next;
         };
@@ -587,7 +597,13 @@ impl Iterator for TicketReader {
                     line,
                 );
                 match self.converter.convert(line, rec.values) {
-                    Ok(t) => {
+                    Ok(mut t) => {
+                        // The tags of the rows that repeat this one per tag.
+                        for tag in extra_tags.iter().flatten().flat_map(|c| parse_tags(c)) {
+                            if !t.tags.contains(&tag) {
+                                t.tags.push(tag);
+                            }
+                        }
                         if keyed {
                             self.ids.add(&t.id, line);
                         }
@@ -612,6 +628,26 @@ impl Iterator for TicketReader {
         }
         Some(Ok(row))
     }
+}
+
+/// What a row holds besides its ticket key, with a tag column: a hash of
+/// every other cell and the tag cell (see [`IdLines::add`]).
+fn row_shape<'v>(
+    hasher: &foldhash::fast::FixedState,
+    tag_column: Option<usize>,
+    values: &'v [String],
+) -> Option<RowShape<'v>> {
+    let i = tag_column?;
+    let mut h = hasher.build_hasher();
+    for (j, v) in values.iter().enumerate() {
+        if j != i {
+            v.hash(&mut h);
+        }
+    }
+    Some(RowShape {
+        rest: h.finish(),
+        tags: values.get(i).map_or("", String::as_str),
+    })
 }
 
 /// A reject reason as one line: a column name or value that holds a line

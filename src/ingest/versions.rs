@@ -151,6 +151,22 @@ struct Best {
     at: RecordAt,
     updated: Option<i64>,
     repeated: bool,
+    /// Hash of the row's cells other than its tags, and of its tag cell.
+    rest: u64,
+    tags: u64,
+    /// Tag cells of rows equal to this one but for their tags.
+    extra_tags: Vec<String>,
+}
+
+/// What a row holds besides its key, for telling a report's one row per
+/// tag from a ticket's versions: a hash of every cell but the tags, and
+/// the tag cell.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowShape<'a> {
+    /// Hash of the cells other than the tag column.
+    pub rest: u64,
+    /// The tag cell.
+    pub tags: &'a str,
 }
 
 /// The first pass: every keyed row's ticket, position and update time.
@@ -160,27 +176,49 @@ pub(crate) struct IdLines {
     hasher: FixedState,
     /// Update times were read (the latest row is the latest update).
     by_update: bool,
+    /// Rows that repeat a ticket's row with another tag.
+    tag_rows: u64,
 }
 
 impl IdLines {
     /// Record that the record `at` holds ticket `id` created at `created`
     /// (the cell as written), updated at `updated` (Unix seconds, when the
-    /// file has an update-time column and the cell reads).
+    /// file has an update-time column and the cell reads), and when the
+    /// file has a tag column, what else the row holds (`shape`).
+    ///
+    /// A row equal to the ticket's kept row in every cell but its tags is
+    /// one row of a report that writes a ticket once per tag (Zendesk
+    /// Explore, a BI export joined to a tag table): its tags are added to
+    /// the kept row's instead of replacing the row.
     pub(crate) fn add(
         &mut self,
         id: &str,
         created: Option<&str>,
         updated: Option<i64>,
         at: RecordAt,
+        shape: Option<RowShape<'_>>,
     ) {
         let Some(key) = ticket_key(&self.hasher, id, created) else {
             return;
         };
         self.by_update |= updated.is_some();
+        let rest = shape.map_or(0, |s| s.rest);
+        let tags = shape.map_or(0, |s| self.hasher.hash_one(s.tags.trim()));
+        let tag_rows = &mut self.tag_rows;
         self.lines
             .entry(key)
             .and_modify(|best| {
                 best.repeated = true;
+                // Equal but for the tags (an identical row is a repeated
+                // version, as a page boundary of an export writes one).
+                if let Some(shape) = shape.filter(|s| s.rest == best.rest && tags != best.tags) {
+                    *tag_rows += 1;
+                    let cell = shape.tags.trim();
+                    if !cell.is_empty() && !best.extra_tags.iter().any(|t| t == cell) {
+                        best.extra_tags.push(cell.to_string());
+                    }
+                    return;
+                }
                 // A row with an update time outranks one without; between
                 // two with one, the later time; else the later row.
                 let newer = match (updated, best.updated) {
@@ -192,12 +230,18 @@ impl IdLines {
                 if newer {
                     best.at = at;
                     best.updated = updated;
+                    best.rest = rest;
+                    best.tags = tags;
+                    best.extra_tags.clear();
                 }
             })
             .or_insert(Best {
                 at,
                 updated,
                 repeated: false,
+                rest,
+                tags,
+                extra_tags: Vec::new(),
             });
     }
 
@@ -205,11 +249,17 @@ impl IdLines {
     /// is (`None` when no ticket repeats, the usual case). `update_column`
     /// names the file's update-time column, if it has one.
     pub(crate) fn finish(self, update_column: Option<String>) -> Option<LastRows> {
+        let mut extra_tags = HashMap::default();
         let last: HashMap<u64, RecordAt, RandomState> = self
             .lines
             .into_iter()
             .filter(|(_, best)| best.repeated)
-            .map(|(key, best)| (key, best.at))
+            .map(|(key, best)| {
+                if !best.extra_tags.is_empty() {
+                    extra_tags.insert(best.at.ordinal, best.extra_tags);
+                }
+                (key, best.at)
+            })
             .collect();
         (!last.is_empty()).then_some(LastRows {
             last,
@@ -218,6 +268,8 @@ impl IdLines {
             update_column,
             superseded: 0,
             first: None,
+            extra_tags,
+            tag_rows: self.tag_rows,
         })
     }
 }
@@ -232,6 +284,10 @@ pub(crate) struct LastRows {
     superseded: u64,
     /// The first skipped row: (id, its line, the line of the row used).
     first: Option<(String, u64, u64)>,
+    /// Kept record (ordinal) → tag cells of its rows that differ only in tags.
+    extra_tags: HashMap<u64, Vec<String>, RandomState>,
+    /// Skipped rows that repeat a ticket's row with another tag.
+    tag_rows: u64,
 }
 
 impl LastRows {
@@ -253,9 +309,34 @@ impl LastRows {
         }
     }
 
+    /// The tag cells of the rows that repeat the kept record `ordinal`
+    /// with other tags (taken: each is asked for once).
+    pub(crate) fn take_extra_tags(&mut self, ordinal: u64) -> Option<Vec<String>> {
+        if self.extra_tags.is_empty() {
+            return None;
+        }
+        self.extra_tags.remove(&ordinal)
+    }
+
     /// The warning, when a row was skipped.
     pub(crate) fn warning(&self) -> Option<String> {
         let (id, line, last) = self.first.as_ref()?;
+        let versions = self.superseded.saturating_sub(self.tag_rows);
+        if versions == 0 {
+            return Some(format!(
+                "{} row(s) repeat a ticket's row with another tag (first: ticket '{}' at line {line}, read with the row at line {last}): one row per tag, as a report export writes them; their tags are added to the ticket, which counts once",
+                self.tag_rows,
+                super::values::show(id)
+            ));
+        }
+        let tag_note = if self.tag_rows > 0 {
+            format!(
+                "; {} of them repeat a ticket's row with another tag, and their tags are added to the ticket",
+                self.tag_rows
+            )
+        } else {
+            String::new()
+        };
         let (which, why) = match (self.by_update, &self.update_column) {
             (true, _) => ("the row with the latest update time", String::new()),
             (false, Some(c)) => (
@@ -268,7 +349,7 @@ impl LastRows {
             ),
         };
         Some(format!(
-            "{} row(s) not used: earlier versions of a ticket listed more than once (first: ticket '{}' at line {line}; {which} is used, line {last}); each ticket is read from {which}, as an incremental export lists a ticket again after each update{why}. If the rows are the messages of one ticket, read the file as a message log",
+            "{} row(s) not used: earlier versions of a ticket listed more than once (first: ticket '{}' at line {line}; {which} is used, line {last}); each ticket is read from {which}, as an incremental export lists a ticket again after each update{why}{tag_note}. If the rows are the messages of one ticket, read the file as a message log",
             self.superseded,
             super::values::show(id)
         ))
@@ -334,7 +415,7 @@ mod tests {
         };
         let mut ids = IdLines::default();
         for (i, &(id, created, updated, line)) in rows.iter().enumerate() {
-            ids.add(id, created, updated, at(i, line));
+            ids.add(id, created, updated, at(i, line), None);
         }
         let Some(mut last) = ids.finish(None) else {
             return (rows.iter().map(|r| r.3).collect(), None);

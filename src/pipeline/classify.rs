@@ -113,7 +113,7 @@ impl StageCounts {
         };
         let superseded = match self.superseded {
             0 => String::new(),
-            n => format!(" ({n} more rows were earlier versions of a ticket listed again)"),
+            n => format!(" ({n} more rows repeated a ticket read from another row)"),
         };
         format!(
             "{} {read}, {} {written}, {} rejected{superseded} ({} unique texts{cached}, {:.1}s, {:.0} rows/s)",

@@ -644,7 +644,7 @@ fn incremental_export_reads_each_ticket_from_its_last_row() {
     };
     let (err, k) = run(input.as_os_str());
     assert!(
-        err.contains("kpi: 3 rows read, 3 used, 0 rejected (3 more rows were earlier versions of a ticket listed again)"),
+        err.contains("kpi: 3 rows read, 3 used, 0 rejected (3 more rows repeated a ticket read from another row)"),
         "{err}"
     );
     assert!(err.contains("3 row(s) not used: earlier versions of a ticket listed more than once (first: ticket '1' at line 3; the row with the latest update time is used, line "), "{err}");
@@ -684,7 +684,7 @@ fn incremental_export_reads_each_ticket_from_its_last_row() {
     let err = String::from_utf8_lossy(&res.stderr);
     assert!(res.status.success(), "{err}");
     assert!(
-        err.contains("(3 more rows were earlier versions of a ticket listed again)"),
+        err.contains("(3 more rows repeated a ticket read from another row)"),
         "{err}"
     );
     let (headers, rows) = csv_rows(&enriched);

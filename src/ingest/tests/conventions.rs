@@ -175,3 +175,43 @@ inc-44,Resolved,2024-03-01 11:00,2024-03-01 15:00
     let ids: Vec<&str> = tickets(&rows).iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["INC-44", "42", "43", "inc-44"]);
 }
+
+#[test]
+fn one_row_per_tag_is_one_ticket_with_every_tag() {
+    // A report export writes a ticket once per tag; an identical row (a
+    // page boundary written twice) and a later version are not tags.
+    let data = "\
+Id,Status,Created at,Solved at,Tag
+1,Solved,2024-03-01 09:00,2024-03-01 10:00,billing
+1,Solved,2024-03-01 09:00,2024-03-01 10:00,refund
+1,Solved,2024-03-01 09:00,2024-03-01 10:00,vip
+2,Open,2024-03-01 11:00,,billing
+3,Solved,2024-03-02 09:00,2024-03-02 13:00,login
+3,Solved,2024-03-02 09:00,2024-03-02 13:00,login
+4,Open,2024-03-02 10:00,,new
+4,Solved,2024-03-02 10:00,2024-03-02 12:00,done
+";
+    let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!((stats.read, stats.superseded), (4, 4));
+    let t = tickets(&rows);
+    let tags: Vec<(&str, Vec<&str>)> = t
+        .iter()
+        .map(|t| (t.id.as_str(), t.tags.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("1", vec!["billing", "refund", "vip"]),
+            ("2", vec!["billing"]),
+            ("3", vec!["login"]),
+            // A version that changed the status replaces the row, tags too.
+            ("4", vec!["done"]),
+        ]
+    );
+    let w = reader.warnings().join("\n");
+    assert!(w.contains("4 row(s) not used: earlier versions"), "{w}");
+    assert!(
+        w.contains("2 of them repeat a ticket's row with another tag, and their tags are added"),
+        "{w}"
+    );
+}

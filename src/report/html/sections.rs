@@ -149,7 +149,7 @@ pub fn quality(run: &Run) -> Quality {
     );
     if dq.rows_superseded > 0 {
         line.push_str(&format!(
-            "; {} more rows were earlier versions of a ticket listed again",
+            "; {} more rows repeated a ticket read from another row",
             count(Some(dq.rows_superseded as f64))
         ));
     }

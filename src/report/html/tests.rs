@@ -373,7 +373,7 @@ fn data_quality_box_is_prominent_escaped_and_a_line_when_clean() {
     assert!(html.contains("class=\"dq-alert\""));
     assert!(!html.contains("more than the run allows"));
     assert!(html.contains(
-        "50 rows read, 40 used, 10 rejected (20.0%); 3 more rows were earlier versions of a ticket listed again"
+        "50 rows read, 40 used, 10 rejected (20.0%); 3 more rows repeated a ticket read from another row"
     ));
 
     // Clean: one small line.
