@@ -64,8 +64,12 @@ fn zone(timezone: &str) -> PyResult<chrono_tz::Tz> {
     })
 }
 
-/// `csat_scale`: 5 (1–5), 3 (1–3), 10 (0–10) or 100 (0–100).
-fn scale(csat_scale: u8) -> PyResult<CsatScale> {
+/// `csat_scale`: 5 (1–5), 3 (1–3), 10 (0–10) or 100 (0–100); `None`
+/// decides from the answers, as the CLI does without `--csat-scale`.
+fn scale(csat_scale: Option<u8>) -> PyResult<CsatScale> {
+    let Some(csat_scale) = csat_scale else {
+        return Ok(CsatScale::Auto);
+    };
     match csat_scale {
         5 => Ok(CsatScale::OneToFive),
         3 => Ok(CsatScale::OneToThree),
@@ -150,7 +154,7 @@ fn exported(py: Python<'_>, t: ticketlens::pipeline::table::TicketTable) -> PyRe
 /// Read an export into typed ticket fields. Returns the table's IPC
 /// stream, the rejects, rows read, warnings and the column mapping.
 #[pyfunction]
-#[pyo3(signature = (path, text_columns=Vec::new(), mapping=Vec::new(), timezone="UTC", encoding=None, date_order=None, csat_scale=5))]
+#[pyo3(signature = (path, text_columns=Vec::new(), mapping=Vec::new(), timezone="UTC", encoding=None, date_order=None, csat_scale=None))]
 #[allow(clippy::too_many_arguments)]
 fn read_export<'py>(
     py: Python<'py>,
@@ -160,7 +164,7 @@ fn read_export<'py>(
     timezone: &str,
     encoding: Option<String>,
     date_order: Option<String>,
-    csat_scale: u8,
+    csat_scale: Option<u8>,
 ) -> PyResult<Exported<'py>> {
     let date_order = order(date_order.as_deref())?;
     let ingest = IngestOptions {
@@ -216,7 +220,7 @@ fn read_conversations<'py>(
 /// KPIs of a table (an IPC stream). Returns the tidy table's IPC stream,
 /// the rejects and the whole report as kpis.json text.
 #[pyfunction]
-#[pyo3(signature = (ipc, by=Vec::new(), period=None, timezone="UTC", as_of=None, sla=None, sla_resolution=None, business_hours=None, fcr="one-touch", mapping=Vec::new(), date_order=None, csat_scale=5))]
+#[pyo3(signature = (ipc, by=Vec::new(), period=None, timezone="UTC", as_of=None, sla=None, sla_resolution=None, business_hours=None, fcr="one-touch", mapping=Vec::new(), date_order=None, csat_scale=None))]
 #[allow(clippy::too_many_arguments)]
 fn kpis_ipc<'py>(
     py: Python<'py>,
@@ -231,7 +235,7 @@ fn kpis_ipc<'py>(
     fcr: &str,
     mapping: Vec<(String, String)>,
     date_order: Option<String>,
-    csat_scale: u8,
+    csat_scale: Option<u8>,
 ) -> PyResult<(Bound<'py, PyBytes>, Rejects, String, Vec<String>)> {
     let tz = zone(timezone)?;
     let period = match period.as_deref() {

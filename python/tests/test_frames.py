@@ -233,6 +233,28 @@ def test_csat_on_a_three_point_scale() -> None:
             raise AssertionError("csat_scale=4 accepted")
 
 
+def test_csat_scale_follows_the_answers_by_default() -> None:
+    """Without csat_scale, a 0–10 CSAT column is read on 0–10 (as the CLI
+    reads it), with a warning naming the scale; csat_scale=5 keeps 1–5."""
+    answers = [10, 9, 8, 7, 3, 10, 9, 6, 2, 10]
+    rows = "".join(f"{i},2024-03-01 09:00,{a},x\n" for i, a in enumerate(answers))
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "nps_like.csv")
+        with open(path, "w") as f:
+            f.write("id,created_at,CSAT,subject\n" + rows)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tickets, _ = ticketlens.read_export(path)
+        assert any("0–10 scale" in str(w.message) for w in caught), [str(w.message) for w in caught]
+        assert tickets.column("csat").to_pylist()[:2] == [5.0, 1 + 0.4 * 9]
+        raw = pa.table({"id": list(range(10)), "created_at": ["2024-03-01"] * 10, "CSAT": [str(a) for a in answers]})
+        out = ticketlens.kpis(raw)
+        # 8–10 are satisfied on 0–10: 6 of 10.
+        assert abs(out.column("csat_rate").to_pylist()[0] - 0.6) < 1e-9
+        tickets, rejects = ticketlens.read_export(path, csat_scale=5)
+        assert rejects.num_rows == 8, rejects.num_rows
+
+
 def test_ray_batch_class_without_ray() -> None:
     """The Ray recipe's actor class works on plain pyarrow batches (Ray
     itself is exercised by benches/python/ray_local.py when installed)."""

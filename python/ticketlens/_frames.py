@@ -28,7 +28,7 @@ def read_export(
     timezone: str = "UTC",
     encoding: Optional[str] = None,
     date_order: Optional[str] = None,
-    csat_scale: int = 5,
+    csat_scale: Optional[int] = None,
     conversations: bool = False,
     bot_author: Optional[str] = None,
     **mapping: str,
@@ -63,7 +63,10 @@ def read_export(
     ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
     decides. ``csat_scale``: ``5`` (answers 1–5), ``3`` (a three-face
     survey, 1–3: read as 1, 3, 5, so ``csat`` stays on 1–5), ``10`` (0–10)
-    or ``100`` (0–100), both mapped linearly onto 1–5.
+    or ``100`` (0–100), both mapped linearly onto 1–5; ``None`` (the
+    default) decides from the answers as the CLI does (0–10 or 0–100 when
+    enough answers are above 5 or 10, else 1–5, with a warning when not
+    1–5).
 
     ``conversations=True``: the file is a message log (Intercom conversation
     parts, Twitter/X threads, chat transcripts: a row per message), as the
@@ -126,7 +129,7 @@ def kpis(
     fcr: str = "one-touch",
     mapping: Optional[Mapping[str, str]] = None,
     date_order: Optional[str] = None,
-    csat_scale: int = 5,
+    csat_scale: Optional[int] = None,
     report: bool = False,
 ) -> Any:
     """Support KPIs of a table of tickets, as the ``kpi`` command computes
@@ -165,7 +168,8 @@ def kpis(
     ``date_order``: ``"dmy"`` or ``"mdy"`` for all-numeric dates no value
     decides (text columns of a raw export; typed timestamps need none).
     ``csat_scale``: ``3`` when the table's CSAT answers are on 1–3 (as
-    :func:`read_export`; default ``5``).
+    :func:`read_export`; default ``None``: decided from the answers, 1–5
+    unless enough are above 5 or 10).
 
     ``report=True`` returns ``(table, report)`` instead: ``report`` is the
     whole kpis.json as a dict (``as_of``, ``overall``, distributions, peak

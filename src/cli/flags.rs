@@ -42,6 +42,7 @@ pub fn flag(s: Setting) -> Option<&'static str> {
         Setting::OtherThreshold => "--other-threshold",
         Setting::BotAuthor => "--bot-author",
         Setting::Themes => "--themes",
+        Setting::Timezone => "--timezone",
         // `Setting` is non-exhaustive: a setting added to the library
         // before it has a flag is shown by its key.
         _ => return None,

@@ -206,6 +206,8 @@ pub enum Setting {
     BotAuthor,
     /// The number of themes.
     Themes,
+    /// The time zone of timestamps without an offset.
+    Timezone,
 }
 
 impl Setting {
@@ -243,6 +245,7 @@ impl Setting {
         Setting::OtherThreshold,
         Setting::BotAuthor,
         Setting::Themes,
+        Setting::Timezone,
     ];
 
     /// The setting's name in the library: the options field that holds it
@@ -281,6 +284,7 @@ impl Setting {
             Setting::OtherThreshold => "other_threshold",
             Setting::BotAuthor => "bot_author",
             Setting::Themes => "k",
+            Setting::Timezone => "timezone",
         }
     }
 }

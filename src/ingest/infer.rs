@@ -130,9 +130,10 @@ impl TimeColumn {
         let v = show(value);
         match err {
             TimeError::Bad if self.timestamps_only || field == Field::CreatedAt => {
-                let hint = match &self.custom {
-                    Some(f) => format!(" (expected {} '{f}')", Setting::DateFormat),
-                    None => String::new(),
+                let hint = match (&self.custom, super::time::ambiguous_zone_note(value)) {
+                    (Some(f), _) => format!(" (expected {} '{f}')", Setting::DateFormat),
+                    (None, Some(note)) => format!(" ({note})"),
+                    (None, None) => String::new(),
                 };
                 format!("bad {field} timestamp '{v}' in column '{column}'{hint}")
             }

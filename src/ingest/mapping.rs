@@ -126,18 +126,8 @@ fn names_field(key: &str, field: Field) -> bool {
 /// the top, and is no envelope. Returns each header under the envelope
 /// without the prefix (others empty).
 fn envelope_keys(headers: &[String]) -> Option<Vec<String>> {
-    const EVENT_TIMES: [&str; 6] = [
-        "timestamp",
-        "time",
-        "event_time",
-        "occurred_at",
-        "sent_at",
-        "delivered_at",
-    ];
     let top_is_ticket = headers.iter().filter(|h| !h.contains('.')).any(|h| {
-        names_field(h, Field::Status)
-            || (names_field(h, Field::CreatedAt)
-                && !EVENT_TIMES.contains(&h.to_lowercase().as_str()))
+        names_field(h, Field::Status) || (names_field(h, Field::CreatedAt) && !is_event_time(h))
     });
     if top_is_ticket {
         return None;
@@ -158,6 +148,22 @@ fn envelope_keys(headers: &[String]) -> Option<Vec<String>> {
             .map(|h| h.strip_prefix(prefix).unwrap_or_default().to_string())
             .collect(),
     )
+}
+
+/// An event's own times at the top of a webhook envelope: when it was
+/// sent, never when the ticket was created.
+const EVENT_TIMES: [&str; 6] = [
+    "timestamp",
+    "time",
+    "event_time",
+    "occurred_at",
+    "sent_at",
+    "delivered_at",
+];
+
+/// Whether a top-level key is an envelope's event time.
+fn is_event_time(header: &str) -> bool {
+    !header.contains('.') && EVENT_TIMES.contains(&header.to_lowercase().as_str())
 }
 
 /// The fields a container's keys are matched for: text and labels, whose
@@ -286,6 +292,21 @@ pub(crate) fn resolve(
     }
 
     let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    // A JSON record's own id is a top-level key: a nested `ticket.id`
+    // (an Intercom conversation's linked ticket) or `conversation.id` is
+    // another object's, though its name says "ticket id". Other fields
+    // are read from nested objects by name (`customer.id`, `via.channel`).
+    let norm_top: Vec<String> = norm
+        .iter()
+        .zip(headers)
+        .map(|(n, h)| {
+            if req.allow_extra && h.contains('.') {
+                String::new()
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
     // Headers without a trailing qualifier (`Created (UTC)`, HubSpot's
     // `Time to first agent reply (HH:mm:ss)`), matched last; a unit in it
     // is still read from the whole header.
@@ -307,6 +328,14 @@ pub(crate) fn resolve(
         .collect();
     let norm_inner: Vec<String> = inner.iter().map(|h| normalize_header(h)).collect();
     let enveloped = envelope_keys(headers).filter(|_| req.allow_extra);
+    // The event's delivery time is no field of the ticket: a ticket object
+    // without a creation time is a missing column, not one created when
+    // the webhook fired.
+    if enveloped.is_some() {
+        for (i, h) in headers.iter().enumerate() {
+            taken[i] |= is_event_time(h);
+        }
+    }
     let norm_enveloped: Option<Vec<String>> = enveloped
         .as_ref()
         .map(|keys| keys.iter().map(|h| normalize_header(h)).collect());
@@ -338,6 +367,11 @@ pub(crate) fn resolve(
                     .flatten()
             })
             .or_else(|| match_alias(&norm, field.json_aliases(), &taken))
+            .or_else(|| {
+                (field == Field::TicketId)
+                    .then(|| match_alias(&norm_top, field.aliases(), &taken))
+                    .flatten()
+            })
             .or_else(|| match_alias(&norm, field.aliases(), &taken))
             .or_else(|| match_unit_suffixed(headers, field, &taken))
             .or_else(|| match_alias(&norm_bare, field.aliases(), &taken))

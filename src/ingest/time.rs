@@ -158,6 +158,25 @@ fn parse_spelled(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<U
                 Some(at - chrono::Duration::minutes(offset))
             }
         })
+        .or_else(|| {
+            // `IST` names three zones: read only in the zone given, when
+            // that zone is called so then.
+            let (rest, abbr, _) = spelling::ambiguous_zone(s)?;
+            let at = parse_zoneless(rest, tz, order)?;
+            let called = tz.offset_from_utc_datetime(&at.naive_utc());
+            (chrono_tz::OffsetName::abbreviation(&called) == Some(abbr)).then_some(at)
+        })
+}
+
+/// Why a value ending in an ambiguous zone abbreviation (`IST`) did not
+/// read, for its reject reason: the zones it names and the setting that
+/// picks one. `None` for other values.
+pub(crate) fn ambiguous_zone_note(s: &str) -> Option<String> {
+    let (_, abbr, zones) = spelling::ambiguous_zone(s.trim())?;
+    Some(format!(
+        "'{abbr}' names more than one zone ({zones}): pass {} with the zone meant, such as Asia/Kolkata",
+        crate::error::Setting::Timezone
+    ))
 }
 
 /// [`parse_timestamp_ordered`] before a trailing zone name is tried.
@@ -643,9 +662,37 @@ mod tests {
             ("1 de marzo de 2024", "2024-03-01T00:00:00Z"),
             ("15 dicembre 2023 9:30", "2023-12-15T09:30:00Z"),
             ("3 out. 2024", "2024-10-03T00:00:00Z"),
+            ("Fri Mar  1 14:22:05 2024", "2024-03-01T14:22:05Z"),
+            ("/Date(1709302925000)/", "2024-03-01T14:22:05Z"),
+            ("/Date(1709302925000+0530)/", "2024-03-01T14:22:05Z"),
+            (
+                "2024-03-01 14:22 (GMT+05:30) Chennai, Kolkata",
+                "2024-03-01T08:52:00Z",
+            ),
+            (
+                "2024-03-01 14:22 (UTC-05:00) Eastern Time (US & Canada)",
+                "2024-03-01T19:22:00Z",
+            ),
+            ("01.03.2024 14:22 Uhr", "2024-03-01T14:22:00Z"),
         ] {
             assert_eq!(p(s), Some(utc(want)), "{s}");
         }
+        // An ambiguous abbreviation reads in the zone given, when that
+        // zone is called so at the time.
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        let dublin: Tz = "Europe/Dublin".parse().unwrap();
+        let in_zone = |s: &str, tz: Tz| parse_timestamp(s, tz);
+        assert_eq!(
+            in_zone("2024-03-01 14:22 IST", kolkata),
+            Some(utc("2024-03-01T08:52:00Z"))
+        );
+        assert_eq!(
+            in_zone("2024-07-01 14:22 IST", dublin),
+            Some(utc("2024-07-01T13:22:00Z"))
+        );
+        // Dublin is on GMT in winter: `IST` then is not Dublin's.
+        assert_eq!(in_zone("2024-01-10 14:22 IST", dublin), None);
+        assert_eq!(in_zone("2024-03-01 14:22 IST", Tz::UTC), None);
         for s in [
             "2024-03-01 14:22 IST",
             "Fri, March 1",

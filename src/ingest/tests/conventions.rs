@@ -215,3 +215,28 @@ Id,Status,Created at,Solved at,Tag
         "{w}"
     );
 }
+
+#[test]
+fn ambiguous_zone_abbreviations_read_in_the_zone_given() {
+    let data = "\
+Ticket ID,Created at,Subject
+1,2024-03-01 09:00:00 IST,a
+2,2024-03-02 10:30:00 IST,b
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 2);
+    let reasons = rejects(&rows);
+    assert!(
+        reasons[0]
+            .1
+            .contains("'IST' names more than one zone (India +05:30"),
+        "{reasons:?}"
+    );
+    let kolkata = IngestOptions {
+        timezone: "Asia/Kolkata".parse().unwrap(),
+        ..opts()
+    };
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kolkata);
+    assert_eq!(stats.rejected, 0);
+    assert_eq!(tickets(&rows)[0].created_at, utc("2024-03-01T03:30:00Z"));
+}

@@ -757,4 +757,21 @@ fn enveloped_tickets_are_read_from_the_envelope() {
         r.mapping().get(Field::CreatedAt).unwrap().column,
         "created_at"
     );
+    // A webhook whose ticket has no creation time: the event's delivery
+    // `timestamp` is not taken for it.
+    let undated = br#"{"id":"e1","event":"ticket.created","timestamp":"2024-03-05T12:00:00Z","ticket":{"id":1,"status":"open","subject":"a"}}
+{"id":"e2","event":"ticket.created","timestamp":"2024-03-05T12:00:01Z","ticket":{"id":2,"status":"open","subject":"b"}}
+"#;
+    let e = open_err(".jsonl", undated, &kpi_opts()).to_string();
+    assert!(
+        e.contains("missing required column for `created_at`"),
+        "{e}"
+    );
+    // Its own id is the top-level `id`, not the linked ticket's `ticket.id`
+    // (whose name says "ticket id").
+    assert_eq!(mapped(&r, Field::TicketId).as_deref(), Some("id"));
+    assert_eq!(
+        t.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["c1", "c2"]
+    );
 }

@@ -86,6 +86,30 @@ const ABBREVIATIONS: &[(&str, i64)] = &[
     ("NDT", -150),
 ];
 
+/// Abbreviations that name more than one zone, and the zones (for
+/// messages). A timestamp ending in one is read only in the zone the run
+/// was given (`IngestOptions::timezone`), when that zone is called so at the
+/// time: `IST` with `Asia/Kolkata` (or `Europe/Dublin` in summer, or
+/// `Asia/Jerusalem`).
+const AMBIGUOUS: &[(&str, &str)] = &[
+    (
+        "IST",
+        "India +05:30, Ireland's summer +01:00, Israel +02:00",
+    ),
+    ("AST", "Atlantic -04:00, Arabia +03:00"),
+    ("GST", "Gulf +04:00, South Georgia -02:00"),
+];
+
+/// A timestamp ending in an ambiguous zone abbreviation: the timestamp
+/// before it, the abbreviation and the zones it names.
+pub(super) fn ambiguous_zone(s: &str) -> Option<(&str, &'static str, &'static str)> {
+    let (rest, word) = s.trim_end().rsplit_once(' ')?;
+    let &(abbr, zones) = AMBIGUOUS
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(word))?;
+    Some((rest.trim_end(), abbr, zones))
+}
+
 /// A zone as written: an abbreviation above, `GMT+02:00` / `UTC-0530`, a
 /// bare offset (`+0000`, `-05:00`, `+05`), or an IANA name.
 pub(super) fn zone_named(name: &str) -> Option<Zone> {
@@ -135,6 +159,19 @@ static MERIDIEM: Lazy<Regex> =
 /// whole word after the date.
 static DOTTED_CLOCK: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(\d{1,2})[.h](\d{2})(?:\.(\d{2})(?:[.,](\d{1,9}))?)?$").expect("static regex")
+});
+/// .NET's JSON date: `/Date(1709283600000)/`, `/Date(1709283600000+0530)/`.
+static DOTNET_DATE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^/?Date\((-?\d{1,15})(?:[+-]\d{4})?\)/?$").expect("static regex"));
+/// `asctime` and Unix `date`: `Fri Mar 1 14:22:05 2024`, `… 14:22:05 UTC 2024`.
+static CTIME: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:[A-Za-z]{3} )?([A-Za-z]{3}) (\d{1,2}) (\d{1,2}:\d{2}(?::\d{2})?) (?:([A-Za-z]{2,5}) )?(\d{4})$")
+        .expect("static regex")
+});
+/// Windows' zone display after a time: `(GMT+05:30) Chennai, Kolkata`,
+/// `(UTC-05:00) Eastern Time (US & Canada)`.
+static ZONE_DISPLAY: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"\s\((?:GMT|UTC)([+-]\d{2}:\d{2})\)(?:\s.*)?$").expect("static regex")
 });
 /// A comma before the fraction of a second (`14:22:05,123`).
 static COMMA_FRACTION: Lazy<Regex> =
@@ -275,6 +312,45 @@ fn english_months(s: &str) -> Option<String> {
 /// `s` in a spelling the main parser reads, or `None` when no rule applies
 /// (or a zone in brackets is unknown and nothing else gives the offset).
 pub(super) fn respelled(s: &str) -> Option<String> {
+    let original = s;
+    // .NET's JSON dates (`/Date(1709283600000)/`, an offset after the
+    // milliseconds only says where they were shown): the Unix milliseconds.
+    if let Some(c) = DOTNET_DATE.captures(s) {
+        return Some(c[1].to_string());
+    }
+    // C's `asctime` pads the day with a space (`Fri Mar  1 09:00:00 2024`).
+    let collapsed;
+    let s = if s.contains("  ") {
+        collapsed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        collapsed.as_str()
+    } else {
+        s
+    };
+    // Windows' zone display after the time (`(GMT+05:30) Chennai, Kolkata`)
+    // is its offset; German exports end the clock with `Uhr`.
+    let zone_display;
+    let s = if let Some(c) = ZONE_DISPLAY.captures(s) {
+        zone_display = format!(
+            "{} GMT{}",
+            s[..c.get(0).map_or(0, |m| m.start())].trim_end(),
+            &c[1]
+        );
+        zone_display.as_str()
+    } else {
+        s
+    };
+    let s = s
+        .strip_suffix(" Uhr")
+        .or_else(|| s.strip_suffix(" uhr"))
+        .unwrap_or(s);
+    // C's `asctime` and Unix `date` put the year last: `Fri Mar 1
+    // 14:22:05 [UTC] 2024` is `Mar 1 2024 14:22:05 [UTC]`.
+    if let Some(c) = CTIME.captures(s) {
+        let zone = c
+            .get(4)
+            .map_or(String::new(), |z| format!(" {}", z.as_str()));
+        return Some(format!("{} {} {} {}{zone}", &c[1], &c[2], &c[5], &c[3]));
+    }
     let mut t = bracketed_zone(s)?;
     if let Some(compact) = compact_digits(&t) {
         return Some(compact);
@@ -346,7 +422,7 @@ pub(super) fn respelled(s: &str) -> Option<String> {
         })
         .collect();
     let t = words.join(" ");
-    (t != s).then_some(t)
+    (t != original).then_some(t)
 }
 
 /// A zone in brackets after the time: Java's `[Europe/Paris]` and
