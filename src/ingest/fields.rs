@@ -259,6 +259,10 @@ impl Field {
                 "created_at",
                 // Salesforce, Intercom.
                 "Date/Time Opened",
+                // Zendesk Explore's report columns, GLPI.
+                "Ticket created - Timestamp",
+                "Ticket created - Date",
+                "Opening date",
                 "conversation_created_at",
                 "Conversation started at",
                 "Created time",
@@ -613,6 +617,8 @@ impl Field {
                 "CSAT rating",
                 // Intercom, Freshdesk (Awesome / Just Okay / Not Good).
                 "Conversation rating",
+                // Zoho Desk (Good / Okay / Bad).
+                "Happiness rating",
                 "Survey results",
                 "Rating",
                 // German, French, Spanish, Portuguese, Dutch, Italian exports.
@@ -790,6 +796,9 @@ impl Field {
                 // HubSpot's CRM API (stage ids of the default pipeline
                 // are named, see `vendor_codes`).
                 "properties.hs_pipeline_stage",
+                // Dynamics 365's Web API (its formatted value, see
+                // `json::flatten`).
+                "statecode",
             ],
             // Jira's REST export (`fields.resolution.name` once flattened).
             Field::ResolutionCode => &["fields.resolution.name", "resolution.name"],
@@ -797,6 +806,7 @@ impl Field {
                 "priority.name",
                 "fields.priority.name",
                 "properties.hs_ticket_priority",
+                "prioritycode",
             ],
             Field::Subject => &["fields.summary", "source.subject", "attributes.name"],
             // Help Scout's list endpoints give a `preview` of the first

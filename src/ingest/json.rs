@@ -25,7 +25,33 @@ pub(crate) type Flat = Map<String, Value>;
 pub(crate) fn flatten(obj: Map<String, Value>) -> Flat {
     let mut out = Map::new();
     flatten_into(&mut out, None, obj);
+    formatted_values(&mut out);
     out
+}
+
+/// OData's formatted values (Dynamics 365's Web API with
+/// `odata.include-annotations`): `"statecode": 1` beside
+/// `"statecode@OData.Community.Display.V1.FormattedValue": "Resolved"`. A
+/// code (a number or a flag) reads as its label, as ServiceNow's display
+/// values do; text keeps its raw value (a date's label is in the user's
+/// locale, a lookup's is a name where the raw value is the id).
+fn formatted_values(out: &mut Flat) {
+    const SUFFIX: &str = "@OData.Community.Display.V1.FormattedValue";
+    if !out.keys().any(|k| k.ends_with(SUFFIX)) {
+        return;
+    }
+    let labels: Vec<(String, Value)> = out
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_suffix(SUFFIX)?.to_string(), v.clone())))
+        .collect();
+    for (base, label) in labels {
+        out.remove(&format!("{base}{SUFFIX}"));
+        if let Some(v) = out.get_mut(&base) {
+            if v.is_number() || v.is_boolean() {
+                *v = label;
+            }
+        }
+    }
 }
 
 fn flatten_into(out: &mut Flat, prefix: Option<&str>, obj: Map<String, Value>) {

@@ -251,6 +251,15 @@ impl RecordSource {
                 .read_to_end(&mut raw)
                 .map_err(|e| Error::io(&label, e))?;
         }
+        if let Some(what) = unreadable_container(&raw) {
+            return Err(Error::Parse {
+                path: label,
+                line: 1,
+                message: format!(
+                    "the input is {what}, not an export ticketlens reads (CSV, JSON, JSONL, Parquet, Arrow): save or export it as CSV (or unzip it) and read that"
+                ),
+            });
+        }
         // Parquet and Arrow are binary: no encoding, no sniffing of text.
         let columnar = match format {
             Some(f @ (InputFormat::Parquet | InputFormat::ArrowIpc)) => Some(f),
@@ -754,6 +763,37 @@ fn format_from_extension(p: &Path) -> Option<InputFormat> {
     }
 }
 
+/// What a file is when it is a container ticketlens does not read, told by
+/// its first bytes: a ZIP archive (an `.xlsx` workbook is one), a legacy
+/// `.xls` workbook, XML or HTML (many "Excel" exports are an HTML table).
+/// Read as text, each would fail on a missing column or a mangled header,
+/// which says nothing about the cause.
+fn unreadable_container(raw: &[u8]) -> Option<&'static str> {
+    if raw.starts_with(b"PK\x03\x04") || raw.starts_with(b"PK\x05\x06") {
+        return Some("a ZIP archive (an Excel .xlsx workbook or a zipped export)");
+    }
+    if raw.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some("a legacy Excel .xls workbook");
+    }
+    let text = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head: Vec<u8> = text[start..]
+        .iter()
+        .take(16)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if head.starts_with(b"<?xml") {
+        return Some("XML");
+    }
+    if head.starts_with(b"<!doctype html")
+        || head.starts_with(b"<html")
+        || head.starts_with(b"<table")
+    {
+        return Some("an HTML page (an \"Excel\" export that is an HTML table?)");
+    }
+    None
+}
+
 /// Parquet or Arrow IPC by their first bytes.
 fn sniff_binary(head: &[u8]) -> Option<InputFormat> {
     if head.starts_with(columnar::MAGIC) {
@@ -1013,7 +1053,7 @@ fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSou
 
 /// Keys under which helpdesk APIs return a page of records (Zendesk
 /// `tickets`, ServiceNow `result`, Salesforce `records`, Jira `issues`,
-/// Intercom `conversations`, and the generic ones).
+/// Intercom `conversations`, OData's `value`, and the generic ones).
 const PAGE_KEYS: &[&str] = &[
     "tickets",
     // Front.
@@ -1031,6 +1071,9 @@ const PAGE_KEYS: &[&str] = &[
     "rows",
     "entries",
     "values",
+    // OData (Dynamics 365, Microsoft Graph), Zendesk's ticket metrics.
+    "value",
+    "ticket_metrics",
 ];
 
 /// How far [`open_json`] reads ahead to decide whether a JSON object is an

@@ -504,6 +504,10 @@ fn parse_epoch(s: &str) -> Option<DateTime<Utc>> {
             DateTime::from_timestamp(secs, nanos)
         }
         13 if frac.is_empty() => DateTime::from_timestamp_millis(int.parse().ok()?),
+        // Microseconds (BigQuery, Parquet written as text) and nanoseconds
+        // (pandas' `view('int64')`, Go, Spark).
+        16 if frac.is_empty() => DateTime::from_timestamp_micros(int.parse().ok()?),
+        19 if frac.is_empty() => Some(DateTime::from_timestamp_nanos(int.parse().ok()?)),
         _ => None,
     }
 }
@@ -571,7 +575,7 @@ fn fast_iso_naive(s: &str) -> Option<NaiveDateTime> {
     let (sec, nano) = match b.len() {
         16 => (0, 0),
         19 if b[16] == b':' => (num(17..19)?, 0),
-        n if n >= 21 && n <= 29 && b[16] == b':' && b[19] == b'.' => {
+        n if (21..=29).contains(&n) && b[16] == b':' && b[19] == b'.' => {
             let frac = num(20..n)?;
             (num(17..19)?, frac * 10u32.pow(29 - n as u32))
         }
@@ -763,6 +767,8 @@ mod tests {
                 "2024-03-01T19:22:00Z",
             ),
             ("01.03.2024 14:22 Uhr", "2024-03-01T14:22:00Z"),
+            ("1709302925000000", "2024-03-01T14:22:05Z"),
+            ("1709302925000000000", "2024-03-01T14:22:05Z"),
         ] {
             assert_eq!(p(s), Some(utc(want)), "{s}");
         }

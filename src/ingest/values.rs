@@ -43,6 +43,8 @@ const LABEL_NULLS: &[&str] = &[
     "(empty)",
     "(none)",
     "(not set)",
+    // Zoho Desk's empty picklist.
+    "-None-",
     "#VALUE!",
     "#REF!",
 ];
@@ -60,6 +62,7 @@ const MORE_NULLS: &[&str] = &[
     "(none)",
     "(not set)",
     "not set",
+    "-none-",
     "#value!",
     "#ref!",
     "#div/0!",
@@ -177,6 +180,16 @@ pub(crate) fn parse_bool(field: Field, col: &str, s: &str) -> Result<Option<bool
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "t" | "1.0" => Ok(Some(true)),
         "false" | "no" | "n" | "0" | "f" | "0.0" => Ok(Some(false)),
+        // Spreadsheets saved in another language write their booleans so
+        // (German, French, Spanish, Portuguese, Dutch, Italian Excel).
+        "wahr" | "ja" | "vrai" | "oui" | "verdadero" | "sí" | "si" | "verdadeiro" | "sim"
+        | "waar" | "vero" => Ok(Some(true)),
+        "falsch" | "nein" | "faux" | "non" | "falso" | "não" | "nao" | "onwaar" | "nee" => {
+            Ok(Some(false))
+        }
+        // ServiceNow's raw escalation codes: 0 Normal, 1 Moderate, 2 High,
+        // 3 Overdue.
+        "2" | "3" if field == Field::Escalated => Ok(Some(true)),
         // ServiceNow's escalation level: Normal, then Moderate, High, Overdue.
         "normal" | "low" | "not escalated" if field == Field::Escalated => Ok(Some(false)),
         "escalated" | "moderate" | "high" | "overdue" if field == Field::Escalated => {
@@ -396,7 +409,9 @@ fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
         | "insoddisfatto" => lo,
         "offered" | "unoffered" | "not offered" | "angeboten" | "nicht angeboten" | "proposé"
         | "non proposé" | "ofrecido" | "no ofrecido" | "oferecido" | "não oferecido"
-        | "aangeboden" | "niet aangeboden" | "offerto" | "non offerto" => return Some(None),
+        | "aangeboden" | "niet aangeboden" | "offerto" | "non offerto" | "not rated"
+        | "unrated" | "no rating" | "no response" | "no answer" | "not answered"
+        | "not responded" => return Some(None),
         // Thumbs and faces, as chat widgets export a rating.
         "" if matches!(
             t.trim().trim_end_matches('\u{fe0f}'),
@@ -622,6 +637,10 @@ pub(crate) fn parse_time_or_span(
 /// otherwise on whitespace (Zendesk's space-separated `vip billing`); pieces
 /// trimmed, empty ones and repeats dropped, first-seen order kept. JSON
 /// arrays and repeated columns reach here as `a, b` (see `ingest::json`).
+///
+/// A list written as text is its items: pandas' `['billing', 'refund']`, a
+/// JSON array `["billing","refund"]` (BigQuery, Snowflake's multi-line
+/// unload), Postgres' `{billing,"needs review"}`; `[]` and `{}` are no tags.
 pub fn parse_tags(s: &str) -> Vec<String> {
     fn unique<'a>(pieces: impl Iterator<Item = &'a str>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -632,6 +651,18 @@ pub fn parse_tags(s: &str) -> Vec<String> {
             }
         }
         out
+    }
+    let t = s.trim();
+    let listed = t
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .or_else(|| t.strip_prefix('{').and_then(|r| r.strip_suffix('}')));
+    if let Some(inner) = listed {
+        return unique(
+            inner
+                .split(',')
+                .map(|p| p.trim().trim_matches(['"', '\'']).trim()),
+        );
     }
     if s.contains([',', ';', '|']) {
         unique(s.split([',', ';', '|']))
@@ -663,6 +694,8 @@ mod tests {
             ("Excellent", Some(5.0)),
             ("Poor", Some(1.0)),
             ("Offered", None),
+            ("Not rated", None),
+            ("No response", None),
             ("Gut", Some(5.0)),
             ("Schlecht", Some(1.0)),
             ("Très satisfait", Some(5.0)),
@@ -756,6 +789,10 @@ mod tests {
         assert_eq!(parse_count(Field::Reopens, "r", "3", Dot), Ok(Some(3)));
         assert_eq!(parse_count(Field::Reopens, "r", "2.0", Dot), Ok(Some(2)));
         assert_eq!(parse_count(Field::Reopens, "r", "Yes", Dot), Ok(Some(1)));
+        assert_eq!(parse_bool(Field::Escalated, "e", "WAHR"), Ok(Some(true)));
+        assert_eq!(parse_bool(Field::Escalated, "e", "Faux"), Ok(Some(false)));
+        assert_eq!(parse_bool(Field::Escalated, "e", "2"), Ok(Some(true)));
+        assert!(parse_bool(Field::Reopens, "e", "2").is_err());
         assert_eq!(parse_count(Field::Reopens, "r", "no", Dot), Ok(Some(0)));
         assert!(parse_count(Field::Reopens, "r", "often", Dot).is_err());
         assert!(parse_count(Field::Replies, "r", "yes", Dot).is_err());
@@ -954,6 +991,17 @@ mod tests {
             vec!["needs review", "vip"]
         );
         assert!(parse_tags("  ").is_empty());
+        // Lists written as text: pandas, JSON (also over lines), Postgres.
+        for cell in [
+            "['billing', 'needs review']",
+            r#"["billing","needs review"]"#,
+            "[\n  \"billing\",\n  \"needs review\"\n]",
+            r#"{billing,"needs review"}"#,
+        ] {
+            assert_eq!(parse_tags(cell), ["billing", "needs review"], "{cell}");
+        }
+        assert!(parse_tags("[]").is_empty() && parse_tags("{}").is_empty());
+        assert!(parse_tags("['nan']").is_empty());
         assert!(parse_tags(" , ;").is_empty());
     }
 }

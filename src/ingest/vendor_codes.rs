@@ -21,6 +21,19 @@ type Table = (&'static [&'static str], &'static [(i64, &'static str)]);
 /// the first one present must pass.
 type Condition = (&'static [&'static str], fn(&str) -> bool);
 
+/// Freshdesk's and Freshservice's ticket statuses.
+const FRESH_STATUSES: &[(i64, &str)] = &[
+    (2, "Open"),
+    (3, "Pending"),
+    (4, "Resolved"),
+    (5, "Closed"),
+    (6, "Waiting on Customer"),
+    (7, "Waiting on Third Party"),
+];
+
+/// Freshdesk's and Freshservice's priorities.
+const FRESH_PRIORITIES: &[(i64, &str)] = &[(1, "Low"), (2, "Medium"), (3, "High"), (4, "Urgent")];
+
 /// ServiceNow incident states (docs.servicenow.com, "Incident state model").
 const SERVICENOW_STATES: &[(i64, &str)] = &[
     (1, "New"),
@@ -49,6 +62,10 @@ pub(crate) enum Vendor {
     /// Freshdesk's ticket API (`fr_due_by` with `requester_id`, or the
     /// `stats.first_responded_at` / `stats.resolved_at` of `include=stats`).
     Freshdesk,
+    /// Freshservice's ticket API: Freshdesk's keys and codes, with ITSM
+    /// keys (`department_id`, `urgency`, `impact`, `workspace_id`,
+    /// `item_category`) and its own `source` codes.
+    Freshservice,
     /// ServiceNow's Table API or list export (`number` with `sys_id`,
     /// `sys_created_on`, `opened_at` or `incident_state`).
     ServiceNow,
@@ -63,8 +80,21 @@ impl Vendor {
         let has = |k: &str| headers.iter().any(|h| h == k);
         let has_any_case = |k: &str| headers.iter().any(|h| h.eq_ignore_ascii_case(k));
         let freshdesk_stats = has("stats.first_responded_at") || has("stats.resolved_at");
+        let itsm = [
+            "department_id",
+            "urgency",
+            "impact",
+            "workspace_id",
+            "item_category",
+        ]
+        .iter()
+        .any(|k| has(k));
         if (has("fr_due_by") && has("requester_id")) || (freshdesk_stats && has("priority")) {
-            Vendor::Freshdesk
+            if itsm {
+                Vendor::Freshservice
+            } else {
+                Vendor::Freshdesk
+            }
         } else if has("number")
             && (has("sys_id") || has("sys_created_on") || has("opened_at") || has("incident_state"))
         {
@@ -89,21 +119,8 @@ impl Vendor {
             // developers.freshdesk.com, "Tickets".
             Vendor::Freshdesk => (
                 &[
-                    (
-                        &["status"],
-                        &[
-                            (2, "Open"),
-                            (3, "Pending"),
-                            (4, "Resolved"),
-                            (5, "Closed"),
-                            (6, "Waiting on Customer"),
-                            (7, "Waiting on Third Party"),
-                        ],
-                    ),
-                    (
-                        &["priority"],
-                        &[(1, "Low"), (2, "Medium"), (3, "High"), (4, "Urgent")],
-                    ),
+                    (&["status"], FRESH_STATUSES),
+                    (&["priority"], FRESH_PRIORITIES),
                     (
                         &["source"],
                         &[
@@ -113,6 +130,32 @@ impl Vendor {
                             (7, "Chat"),
                             (9, "Feedback Widget"),
                             (10, "Outbound Email"),
+                        ],
+                    ),
+                ],
+                None,
+            ),
+            // api.freshservice.com, "Tickets": status and priority as
+            // Freshdesk's; source 1 Email, 2 Portal, 3 Phone, 4 Chat, 5
+            // Feedback widget, 6 Yammer, 7 AWS Cloudwatch, 8 Pagerduty, 9
+            // Walkup, 10 Slack.
+            Vendor::Freshservice => (
+                &[
+                    (&["status"], FRESH_STATUSES),
+                    (&["priority"], FRESH_PRIORITIES),
+                    (
+                        &["source"],
+                        &[
+                            (1, "Email"),
+                            (2, "Portal"),
+                            (3, "Phone"),
+                            (4, "Chat"),
+                            (5, "Feedback Widget"),
+                            (6, "Yammer"),
+                            (7, "AWS Cloudwatch"),
+                            (8, "Pagerduty"),
+                            (9, "Walkup"),
+                            (10, "Slack"),
                         ],
                     ),
                 ],
@@ -246,6 +289,16 @@ mod tests {
         assert_eq!(flat["status"], "Resolved");
         assert_eq!(flat["source"], "Chat");
         assert_eq!(flat["type"], 2);
+        // Freshservice: Freshdesk's keys with ITSM ones, its own sources.
+        let fs = h(&["id", "fr_due_by", "requester_id", "department_id", "source"]);
+        assert_eq!(Vendor::detect(&fs), Vendor::Freshservice);
+        let mut rec: Flat =
+            serde_json::from_str(r#"{"priority": 1, "status": 4, "source": 9}"#).unwrap();
+        Vendor::Freshservice.translate(&mut rec);
+        assert_eq!(
+            (&rec["priority"], &rec["status"], &rec["source"]),
+            (&"Low".into(), &"Resolved".into(), &"Walkup".into())
+        );
         let mut inc: Flat =
             serde_json::from_str(r#"{"number": "INC001", "state": "8", "incident_state": "7"}"#)
                 .unwrap();

@@ -217,6 +217,24 @@ Id,Status,Created at,Solved at,Tag
 }
 
 #[test]
+fn localized_spreadsheet_booleans_and_raw_escalation_levels() {
+    let data = "\
+Ticket ID;Created;Escalated;CSAT
+1;01.03.2024 10:00;WAHR;Not rated
+2;01.03.2024 11:00;FALSCH;5
+3;01.03.2024 12:00;2;
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0, "{:?}", rejects(&rows));
+    let t = tickets(&rows);
+    assert_eq!(
+        t.iter().map(|t| t.escalated).collect::<Vec<_>>(),
+        [Some(true), Some(false), Some(true)]
+    );
+    assert_eq!(t[0].csat, None);
+}
+
+#[test]
 fn ambiguous_zone_abbreviations_read_in_the_zone_given() {
     let data = "\
 Ticket ID,Created at,Subject
@@ -239,4 +257,52 @@ Ticket ID,Created at,Subject
     let (rows, stats, _) = read_all(".csv", data.as_bytes(), &kolkata);
     assert_eq!(stats.rejected, 0);
     assert_eq!(tickets(&rows)[0].created_at, utc("2024-03-01T03:30:00Z"));
+}
+
+#[test]
+fn odata_pages_read_codes_by_their_formatted_values() {
+    // Dynamics 365's Web API: an OData page under `value`, option sets as
+    // codes with their labels beside them; dates keep their raw value.
+    let data = br#"{"@odata.context": "https://org.crm.dynamics.com/api/data/v9.2/$metadata#incidents", "value": [
+ {"ticketnumber": "CAS-1", "title": "a", "createdon": "2024-03-01T10:00:00Z", "createdon@OData.Community.Display.V1.FormattedValue": "3/1/2024 10:00 AM", "statecode": 1, "statecode@OData.Community.Display.V1.FormattedValue": "Resolved", "prioritycode": 1, "prioritycode@OData.Community.Display.V1.FormattedValue": "High"},
+ {"ticketnumber": "CAS-2", "title": "b", "createdon": "2024-03-02T10:00:00Z", "statecode": 2, "statecode@OData.Community.Display.V1.FormattedValue": "Cancelled", "prioritycode": 2, "prioritycode@OData.Community.Display.V1.FormattedValue": "Normal"},
+ {"ticketnumber": "CAS-3", "title": "c", "createdon": "2024-03-03T10:00:00Z", "statecode": 0, "statecode@OData.Community.Display.V1.FormattedValue": "Active", "prioritycode": 3, "prioritycode@OData.Community.Display.V1.FormattedValue": "Low"}
+]}"#;
+    let (rows, stats, _) = read_all(".json", data, &opts());
+    assert_eq!((stats.read, stats.rejected), (3, 0));
+    let t = tickets(&rows);
+    assert_eq!(
+        statuses(&rows),
+        [Some("Resolved"), Some("Cancelled"), Some("Active")]
+    );
+    assert_eq!(t[0].priority.as_deref(), Some("High"));
+    assert_eq!(t[0].created_at, utc("2024-03-01T10:00:00Z"));
+}
+
+#[test]
+fn containers_that_are_not_exports_are_named() {
+    for (ext, bytes, what) in [
+        (
+            ".xlsx",
+            &b"PK\x03\x04\x14\x00\x06\x00rest"[..],
+            "a ZIP archive",
+        ),
+        (
+            ".xls",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0][..],
+            "legacy Excel",
+        ),
+        (".xml", &b"<?xml version=\"1.0\"?><unload/>"[..], "XML"),
+        (
+            ".xls",
+            &b"<html><body><table><tr><td>id</td></tr></table>"[..],
+            "an HTML page",
+        ),
+    ] {
+        let e = open_err(ext, bytes, &opts()).to_string();
+        assert!(
+            e.contains(what) && e.contains("save or export it as CSV"),
+            "{e}"
+        );
+    }
 }
