@@ -245,6 +245,50 @@ pub(crate) fn year_first_example<'v>(values: &[&'v str]) -> Option<&'v str> {
     (valid && first_spread <= 1 && last_spread >= 3 && last_distinct >= 3).then(|| dated[0].0)
 }
 
+/// The day/month order that dates reading either way (`04/03/2024` …
+/// `11/03/2024`, every field ≤ 12) must have, pooled over the file's time
+/// columns that no value decided, and a value to show. A ticket export's
+/// dates fall on many days of few months, not on one day of many months:
+/// when one field stays within two adjacent numbers while the other takes
+/// at least three values three or more apart, the steady field is the
+/// month (`04/03` … `11/03` is 4–11 March, not the 3rd of April to
+/// November). Needs at least three such dates; `None` when they do not
+/// tell.
+pub(crate) fn steady_month_order<'v>(values: &[&'v str]) -> Option<(DateOrder, &'v str)> {
+    let fields: Vec<(&str, u32, u32)> = values
+        .iter()
+        .filter_map(|v| {
+            let shape = day_month_shape(v.trim())?;
+            let both = !shape.month_named
+                && shape.readable_as(DateOrder::Dmy)
+                && shape.readable_as(DateOrder::Mdy);
+            both.then_some((*v, shape.first, shape.second))
+        })
+        .collect();
+    if fields.len() < 3 {
+        return None;
+    }
+    let spread = |f: fn(&(&str, u32, u32)) -> u32| {
+        let mut xs: Vec<u32> = fields.iter().map(f).collect();
+        xs.sort_unstable();
+        let span = xs.last()? - xs.first()?;
+        xs.dedup();
+        Some((span, xs.len()))
+    };
+    let (first_span, first_distinct) = spread(|x| x.1)?;
+    let (second_span, second_distinct) = spread(|x| x.2)?;
+    let steady_varied =
+        |steady: u32, span: u32, distinct: usize| steady <= 1 && span >= 3 && distinct >= 3;
+    let order = if steady_varied(second_span, first_span, first_distinct) {
+        DateOrder::Dmy
+    } else if steady_varied(first_span, second_span, second_distinct) {
+        DateOrder::Mdy
+    } else {
+        return None;
+    };
+    Some((order, fields[0].0))
+}
+
 /// Evidence about the day/month order in one column.
 #[derive(Default)]
 struct OrderVotes {
@@ -394,6 +438,15 @@ pub(crate) fn infer_time_columns(
         _ => None,
     };
     let mut warnings = Vec::new();
+    // Dates that read either way in every column that did not decide: the
+    // field that stays one month is the month.
+    let undecided: Vec<&str> = plans
+        .iter()
+        .zip(samples)
+        .filter(|(p, s)| s.custom.is_none() && !matches!(p.note, OrderNote::Decided { .. }))
+        .flat_map(|(_, s)| s.values.iter().copied())
+        .collect();
+    let steady = steady_month_order(&undecided);
     // Two-digit years first: decided on the dates of every time column
     // together (a sparse column of three escalation dates on the 1st of
     // the month cannot decide for a file whose creation days vary), then
@@ -468,6 +521,29 @@ pub(crate) fn infer_time_columns(
             } else {
                 DateOrder::default_for(sep)
             };
+            // The steady-month evidence overrides the default only; where
+            // they agree, the default's own warning (if any) stands.
+            if let Some((o, example)) = steady.filter(|(o, _)| v.ambiguous > 0 && *o != order) {
+                plan.order = Some(o);
+                plan.note = OrderNote::Default {
+                    values: s.values.len(),
+                };
+                let (month, other) = match o {
+                    DateOrder::Dmy => ("second", "first"),
+                    DateOrder::Mdy => ("first", "second"),
+                };
+                warnings.push(format!(
+                    "column '{}': {} date(s) such as '{}' read either way; read {}: their {month} field stays one month while the {other} varies (read the other way, the dates would fall on one day of many months); pass {} {} if they are {}",
+                    s.column,
+                    v.ambiguous,
+                    show(example),
+                    o.describe(),
+                    Setting::DateOrder,
+                    o.flip().flag(),
+                    o.flip().describe(),
+                ));
+                continue;
+            }
             plan.order = Some(order);
             plan.note = OrderNote::Default {
                 values: s.values.len(),

@@ -306,3 +306,35 @@ fn containers_that_are_not_exports_are_named() {
         );
     }
 }
+
+#[test]
+fn a_week_of_dates_that_read_either_way_keeps_its_month() {
+    // A UK export of one week, 4–11 March: every field ≤ 12. Read
+    // month-first (the default for `/`) it would spread from April to
+    // November on the 3rd of each month.
+    let data = "\
+Ticket ID,Created,Resolved
+1,04/03/2024 09:00,04/03/2024 21:00
+2,05/03/2024 10:00,06/03/2024 10:00
+3,07/03/2024 11:00,08/03/2024 23:00
+4,11/03/2024 12:00,
+";
+    let (rows, _, reader) = read_all(".csv", data.as_bytes(), &opts());
+    let t = tickets(&rows);
+    assert_eq!(t[3].created_at, utc("2024-03-11T12:00:00Z"));
+    assert_eq!(t[1].resolution_hours(), Some(24.0));
+    let w = reader.warnings().join("\n");
+    assert!(
+        w.contains("read day-first: their second field stays one month"),
+        "{w}"
+    );
+    // A US week (3/4 … 3/11) stays month-first, the default.
+    let data = "\
+Ticket ID,Created
+1,03/04/2024 09:00
+2,03/05/2024 10:00
+3,03/11/2024 11:00
+";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(tickets(&rows)[2].created_at, utc("2024-03-11T11:00:00Z"));
+}
