@@ -68,7 +68,7 @@ def read_export(
     timezone: str = ...,
     encoding: Optional[str] = ...,
     date_order: Optional[str] = ...,
-    csat_scale: int = ...,
+    csat_scale: Optional[int] = ...,
     conversations: bool = ...,
     bot_author: Optional[str] = ...,
     **mapping: str,
@@ -86,6 +86,6 @@ def kpis(
     fcr: str = ...,
     mapping: Optional[Mapping[str, str]] = ...,
     date_order: Optional[str] = ...,
-    csat_scale: int = ...,
+    csat_scale: Optional[int] = ...,
     report: bool = ...,
 ) -> Any: ...

@@ -384,6 +384,9 @@ impl Field {
                 // OTRS.
                 "Close Time",
                 "Solved date",
+                // Zendesk Explore.
+                "Ticket solved - Timestamp",
+                "Ticket solved - Date",
                 "Completed at",
                 // Gorgias.
                 "closed_datetime",
@@ -438,6 +441,9 @@ impl Field {
             Field::Status => &[
                 "status",
                 "Ticket Status",
+                // HubSpot's property name (a stage id of the default
+                // pipeline is named, see `vendor_codes`).
+                "hs_pipeline_stage",
                 "Issue status",
                 "Status name",
                 // osTicket, ServiceNow, Intercom.
@@ -590,8 +596,8 @@ impl Field {
                 "Times reopened",
                 "Number of reopens",
                 "Reopened count",
-                // Freshdesk's count; Zoho Desk's and others' yes/no flag.
-                "Reopened",
+                // Zoho Desk's and others' yes/no flag (a bare `Reopened`
+                // may hold the time of the reopen instead).
                 "Is reopened",
                 "Was reopened",
                 "Reopened?",
@@ -691,6 +697,8 @@ impl Field {
             ],
             Field::Tags => &[
                 "tags",
+                // Zendesk Explore.
+                "Ticket tags",
                 "Labels",
                 "Tag",
                 "Label",

@@ -137,9 +137,12 @@ impl TimeColumn {
                 };
                 format!("bad {field} timestamp '{v}' in column '{column}'{hint}")
             }
-            TimeError::Bad => format!(
-                "bad {field} value '{v}' in column '{column}' (expected a duration or a timestamp)"
-            ),
+            TimeError::Bad => match super::time::ambiguous_zone_note(value) {
+                Some(note) => format!("bad {field} value '{v}' in column '{column}' ({note})"),
+                None => format!(
+                    "bad {field} value '{v}' in column '{column}' (expected a duration or a timestamp)"
+                ),
+            },
             TimeError::OtherOrder(other) => {
                 let used = other.flip().describe();
                 let why = match &self.note {
@@ -523,7 +526,10 @@ pub(crate) fn infer_time_columns(
             };
             // The steady-month evidence overrides the default only; where
             // they agree, the default's own warning (if any) stands.
-            if let Some((o, example)) = steady.filter(|(o, _)| v.ambiguous > 0 && *o != order) {
+            // Dotted dates are day-first wherever they are written.
+            if let Some((o, example)) =
+                steady.filter(|(o, _)| v.ambiguous > 0 && *o != order && sep != b'.')
+            {
                 plan.order = Some(o);
                 plan.note = OrderNote::Default {
                     values: s.values.len(),
@@ -778,8 +784,10 @@ pub(crate) fn assumed_unit(
 /// Call-centre exports (Talkdesk, Aircall, Five9) write talk time as
 /// `mm:ss`; helpdesks' time tracking (Freshdesk's "Time tracked") as
 /// `hh:mm`. A header that names the form decides (`hh:mm`/`h:mm`, or a
-/// unit of hours, keeps hours:minutes; `mm:ss`, `min:sec` or a unit of
-/// minutes reads minutes:seconds). Otherwise the values do: when their
+/// unit of hours, keeps hours:minutes; `mm:ss` or `min:sec` reads
+/// minutes:seconds). Otherwise, for a call's times only (a header naming
+/// talk, call, handle, hold or wrap-up time, and no unit), the values do:
+/// when their
 /// hours:minutes median (`clock_minutes`, the sample's clocks read that
 /// way, in minutes) is over 2 hours of agent work a ticket, and read as
 /// minutes:seconds it is at least 30 seconds, they are minutes:seconds
@@ -794,12 +802,17 @@ pub(crate) fn handle_clock_reading(
     if lower.contains("h:mm") || Unit::from_header(column) == Some(Unit::Hours) {
         return (false, None);
     }
-    if lower.contains("m:ss")
-        || lower.contains("min:sec")
-        || lower.contains("mins:secs")
-        || Unit::from_header(column) == Some(Unit::Minutes)
-    {
+    if lower.contains("m:ss") || lower.contains("min:sec") || lower.contains("mins:secs") {
         return (true, None);
+    }
+    // Only a call's times go by the values: time tracked, spent or worked
+    // on a ticket (Freshdesk, Jira, ServiceNow) is hours:minutes, and a
+    // few hours of it are no misreading.
+    let call = ["talk", "call", "handle", "handling", "aht", "hold", "wrap"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if !call || Unit::from_header(column).is_some() {
+        return (false, None);
     }
     let Some(med) = median(clock_minutes.to_vec()) else {
         return (false, None);

@@ -32,9 +32,12 @@ pub(crate) fn flatten(obj: Map<String, Value>) -> Flat {
 /// OData's formatted values (Dynamics 365's Web API with
 /// `odata.include-annotations`): `"statecode": 1` beside
 /// `"statecode@OData.Community.Display.V1.FormattedValue": "Resolved"`. A
-/// code (a number or a flag) reads as its label, as ServiceNow's display
-/// values do; text keeps its raw value (a date's label is in the user's
-/// locale, a lookup's is a name where the raw value is the id).
+/// code reads as its label, as ServiceNow's display values do: a flag, or
+/// a whole number under a key Dynamics names `…code` (option sets:
+/// `statecode`, `prioritycode`, `caseorigincode`). Anything else keeps its
+/// raw value: a quantity's label is the number in the user's locale
+/// (`1.500`), a date's is in the user's format, a lookup's is a name where
+/// the raw value is the id.
 fn formatted_values(out: &mut Flat) {
     const SUFFIX: &str = "@OData.Community.Display.V1.FormattedValue";
     if !out.keys().any(|k| k.ends_with(SUFFIX)) {
@@ -46,8 +49,9 @@ fn formatted_values(out: &mut Flat) {
         .collect();
     for (base, label) in labels {
         out.remove(&format!("{base}{SUFFIX}"));
+        let code = base.to_ascii_lowercase().ends_with("code");
         if let Some(v) = out.get_mut(&base) {
-            if v.is_number() || v.is_boolean() {
+            if v.is_boolean() || (code && (v.is_i64() || v.is_u64())) {
                 *v = label;
             }
         }

@@ -331,7 +331,14 @@ pub(crate) fn resolve(
     // The event's delivery time is no field of the ticket: a ticket object
     // without a creation time is a missing column, not one created when
     // the webhook fired.
-    if enveloped.is_some() {
+    // Only in a webhook's envelope, which names its event.
+    let event = headers.iter().any(|h| {
+        matches!(
+            h.to_ascii_lowercase().as_str(),
+            "event" | "event_type" | "type" | "topic" | "action" | "trigger" | "webhook_id"
+        )
+    });
+    if enveloped.is_some() && event {
         for (i, h) in headers.iter().enumerate() {
             taken[i] |= is_event_time(h);
         }

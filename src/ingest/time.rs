@@ -161,10 +161,11 @@ fn parse_spelled(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<U
         .or_else(|| {
             // `IST` names three zones: read only in the zone given, when
             // that zone is called so then.
-            let (rest, abbr, _) = spelling::ambiguous_zone(s)?;
+            let (rest, zone) = spelling::ambiguous_zone(s)?;
             let at = parse_zoneless(rest, tz, order)?;
-            let called = tz.offset_from_utc_datetime(&at.naive_utc());
-            (chrono_tz::OffsetName::abbreviation(&called) == Some(abbr)).then_some(at)
+            let offset = tz.offset_from_utc_datetime(&at.naive_utc()).fix();
+            let minutes = offset.local_minus_utc() / 60;
+            zone.offsets.contains(&minutes).then_some(at)
         })
 }
 
@@ -172,10 +173,13 @@ fn parse_spelled(s: &str, tz: Tz, order: Option<DateOrder>) -> Option<DateTime<U
 /// read, for its reject reason: the zones it names and the setting that
 /// picks one. `None` for other values.
 pub(crate) fn ambiguous_zone_note(s: &str) -> Option<String> {
-    let (_, abbr, zones) = spelling::ambiguous_zone(s.trim())?;
+    let (_, zone) = spelling::ambiguous_zone(s.trim())?;
     Some(format!(
-        "'{abbr}' names more than one zone ({zones}): pass {} with the zone meant, such as Asia/Kolkata",
-        crate::error::Setting::Timezone
+        "'{}' names more than one zone ({}): pass {} with the zone meant, such as {}",
+        zone.abbr,
+        zone.zones,
+        crate::error::Setting::Timezone,
+        zone.example
     ))
 }
 
@@ -788,6 +792,12 @@ mod tests {
         // Dublin is on GMT in winter: `IST` then is not Dublin's.
         assert_eq!(in_zone("2024-01-10 14:22 IST", dublin), None);
         assert_eq!(in_zone("2024-03-01 14:22 IST", Tz::UTC), None);
+        // tzdata calls Dubai's zone `+04`, not `GST`: the offset decides.
+        let dubai: Tz = "Asia/Dubai".parse().unwrap();
+        assert_eq!(
+            in_zone("2024-03-01 14:22 GST", dubai),
+            Some(utc("2024-03-01T10:22:00Z"))
+        );
         for s in [
             "2024-03-01 14:22 IST",
             "Fri, March 1",

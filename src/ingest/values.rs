@@ -177,7 +177,7 @@ pub(crate) fn parse_bool(field: Field, col: &str, s: &str) -> Result<Option<bool
     if is_blank(s) {
         return Ok(None);
     }
-    match s.trim().to_ascii_lowercase().as_str() {
+    match s.trim().to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "t" | "1.0" => Ok(Some(true)),
         "false" | "no" | "n" | "0" | "f" | "0.0" => Ok(Some(false)),
         // Spreadsheets saved in another language write their booleans so

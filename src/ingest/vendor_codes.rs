@@ -236,7 +236,7 @@ impl Vendor {
         if tables.is_empty() {
             return;
         }
-        let index = |key: &str| headers.iter().position(|h| h == key);
+        let index = |key: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(key));
         if let Some((keys, test)) = condition {
             let value = keys
                 .iter()

@@ -154,8 +154,6 @@ struct Best {
     /// Hash of the row's cells other than its tags, and of its tag cell.
     rest: u64,
     tags: u64,
-    /// Tag cells of rows equal to this one but for their tags.
-    extra_tags: Vec<String>,
 }
 
 /// What a row holds besides its key, for telling a report's one row per
@@ -178,6 +176,9 @@ pub(crate) struct IdLines {
     by_update: bool,
     /// Rows that repeat a ticket's row with another tag.
     tag_rows: u64,
+    /// Ticket key → tag cells of rows equal to its kept row but for their
+    /// tags (apart, so that a file without such rows pays nothing).
+    extra_tags: HashMap<u64, Vec<String>, RandomState>,
 }
 
 impl IdLines {
@@ -204,18 +205,23 @@ impl IdLines {
         self.by_update |= updated.is_some();
         let rest = shape.map_or(0, |s| s.rest);
         let tags = shape.map_or(0, |s| self.hasher.hash_one(s.tags.trim()));
-        let tag_rows = &mut self.tag_rows;
+        let (tag_rows, extra_tags) = (&mut self.tag_rows, &mut self.extra_tags);
         self.lines
             .entry(key)
             .and_modify(|best| {
                 best.repeated = true;
-                // Equal but for the tags (an identical row is a repeated
-                // version, as a page boundary of an export writes one).
-                if let Some(shape) = shape.filter(|s| s.rest == best.rest && tags != best.tags) {
+                if let Some(shape) = shape.filter(|s| s.rest == best.rest) {
+                    // An identical row (a page boundary written twice)
+                    // changes nothing: the kept row and its tags stay.
+                    if tags == best.tags {
+                        return;
+                    }
+                    // Equal but for the tags: one row per tag.
                     *tag_rows += 1;
                     let cell = shape.tags.trim();
-                    if !cell.is_empty() && !best.extra_tags.iter().any(|t| t == cell) {
-                        best.extra_tags.push(cell.to_string());
+                    let extra = extra_tags.entry(key).or_default();
+                    if !cell.is_empty() && !extra.iter().any(|t| t == cell) {
+                        extra.push(cell.to_string());
                     }
                     return;
                 }
@@ -232,7 +238,7 @@ impl IdLines {
                     best.updated = updated;
                     best.rest = rest;
                     best.tags = tags;
-                    best.extra_tags.clear();
+                    extra_tags.remove(&key);
                 }
             })
             .or_insert(Best {
@@ -241,7 +247,6 @@ impl IdLines {
                 repeated: false,
                 rest,
                 tags,
-                extra_tags: Vec::new(),
             });
     }
 
@@ -249,14 +254,15 @@ impl IdLines {
     /// is (`None` when no ticket repeats, the usual case). `update_column`
     /// names the file's update-time column, if it has one.
     pub(crate) fn finish(self, update_column: Option<String>) -> Option<LastRows> {
+        let mut extras = self.extra_tags;
         let mut extra_tags = HashMap::default();
         let last: HashMap<u64, RecordAt, RandomState> = self
             .lines
             .into_iter()
             .filter(|(_, best)| best.repeated)
             .map(|(key, best)| {
-                if !best.extra_tags.is_empty() {
-                    extra_tags.insert(best.at.ordinal, best.extra_tags);
+                if let Some(tags) = extras.remove(&key).filter(|t| !t.is_empty()) {
+                    extra_tags.insert(best.at.ordinal, tags);
                 }
                 (key, best.at)
             })
@@ -348,8 +354,14 @@ impl LastRows {
                 " (an export sorted newest first needs an update-time column, such as 'Updated at', to be read right)".to_string(),
             ),
         };
+        // With rows per tag, the kept row is the first of its equal rows.
+        let used = if self.tag_rows > 0 {
+            format!("the row used is line {last}")
+        } else {
+            format!("{which} is used, line {last}")
+        };
         Some(format!(
-            "{} row(s) not used: earlier versions of a ticket listed more than once (first: ticket '{}' at line {line}; {which} is used, line {last}); each ticket is read from {which}, as an incremental export lists a ticket again after each update{why}{tag_note}. If the rows are the messages of one ticket, read the file as a message log",
+            "{} row(s) not used: earlier versions of a ticket listed more than once (first: ticket '{}' at line {line}; {used}); each ticket is read from {which}, as an incremental export lists a ticket again after each update{why}{tag_note}. If the rows are the messages of one ticket, read the file as a message log",
             self.superseded,
             super::values::show(id)
         ))

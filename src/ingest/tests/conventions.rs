@@ -338,3 +338,32 @@ Ticket ID,Created
     let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
     assert_eq!(tickets(&rows)[2].created_at, utc("2024-03-11T11:00:00Z"));
 }
+
+/// Cases a review found: each must read as before the heuristics above.
+#[test]
+fn heuristics_leave_ordinary_inputs_alone() {
+    // Hours of time tracked on a ticket stay hours:minutes.
+    let data = "id,created_at,Time tracked\n1,2024-03-02 09:00,2:30\n2,2024-03-02 10:00,3:15\n3,2024-03-02 11:00,4:00\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(handle_minutes(&rows), [150.0, 195.0, 240.0]);
+    // Dotted dates stay day-first whatever field is steady.
+    let data = "id,created_at\n1,01.03.2024 09:00\n2,02.04.2024 09:00\n3,01.06.2024 09:00\n4,02.07.2024 10:00\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(tickets(&rows)[3].created_at, utc("2024-07-02T10:00:00Z"));
+    // An identical row after rows per tag keeps the merged tags.
+    let data = "Ticket ID,Created at,Status,Ticket tags\n1,2024-03-01 09:00,Solved,billing\n1,2024-03-01 09:00,Solved,refund\n1,2024-03-01 09:00,Solved,billing\n";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(tickets(&rows)[0].tags, ["billing", "refund"]);
+    // An OData quantity keeps its number (its label is in the user's locale).
+    let data = br#"{"value":[{"ticketnumber":"CAS-1","createdon":"2024-03-01T09:00:00Z","handle_minutes":1500,"handle_minutes@OData.Community.Display.V1.FormattedValue":"1.500"}]}"#;
+    let (rows, _, _) = read_all(".json", data, &opts());
+    assert_eq!(handle_minutes(&rows), [1500.0]);
+    // A record's own `timestamp` beside a `data` object, with no event
+    // named, is still its creation time.
+    let data = br#"{"timestamp":"2024-03-01T09:00:00Z","message":"Printer broken","data":{"id":"t1","status":"open"}}
+{"timestamp":"2024-03-01T10:00:00Z","message":"Login","data":{"id":"t2","status":"open"}}
+"#;
+    let (rows, stats, _) = read_all(".jsonl", data, &opts());
+    assert_eq!(stats.rejected, 0);
+    assert_eq!(tickets(&rows)[1].created_at, utc("2024-03-01T10:00:00Z"));
+}

@@ -86,28 +86,52 @@ const ABBREVIATIONS: &[(&str, i64)] = &[
     ("NDT", -150),
 ];
 
-/// Abbreviations that name more than one zone, and the zones (for
-/// messages). A timestamp ending in one is read only in the zone the run
-/// was given (`IngestOptions::timezone`), when that zone is called so at the
-/// time: `IST` with `Asia/Kolkata` (or `Europe/Dublin` in summer, or
-/// `Asia/Jerusalem`).
-const AMBIGUOUS: &[(&str, &str)] = &[
-    (
-        "IST",
-        "India +05:30, Ireland's summer +01:00, Israel +02:00",
-    ),
-    ("AST", "Atlantic -04:00, Arabia +03:00"),
-    ("GST", "Gulf +04:00, South Georgia -02:00"),
+/// Abbreviations that name more than one zone: each meaning's offset
+/// (minutes east of UTC), the zones for messages and a zone to suggest. A
+/// timestamp ending in one is read only in the zone the run was given
+/// (`IngestOptions::timezone`), when that zone's offset at the time is one
+/// of the meanings: `IST` with `Asia/Kolkata` (or `Europe/Dublin` in
+/// summer, or `Asia/Jerusalem`), `GST` with `Asia/Dubai`.
+pub(super) struct Ambiguous {
+    /// The abbreviation.
+    pub abbr: &'static str,
+    /// The offsets it stands for.
+    pub offsets: &'static [i32],
+    /// Its meanings, for messages.
+    pub zones: &'static str,
+    /// A zone to suggest.
+    pub example: &'static str,
+}
+
+const AMBIGUOUS: &[Ambiguous] = &[
+    Ambiguous {
+        abbr: "IST",
+        offsets: &[330, 60, 120],
+        zones: "India +05:30, Ireland's summer +01:00, Israel +02:00",
+        example: "Asia/Kolkata",
+    },
+    Ambiguous {
+        abbr: "AST",
+        offsets: &[-240, 180],
+        zones: "Atlantic -04:00, Arabia +03:00",
+        example: "America/Halifax or Asia/Riyadh",
+    },
+    Ambiguous {
+        abbr: "GST",
+        offsets: &[240, -120],
+        zones: "Gulf +04:00, South Georgia -02:00",
+        example: "Asia/Dubai",
+    },
 ];
 
 /// A timestamp ending in an ambiguous zone abbreviation: the timestamp
-/// before it, the abbreviation and the zones it names.
-pub(super) fn ambiguous_zone(s: &str) -> Option<(&str, &'static str, &'static str)> {
+/// before it and the abbreviation's meanings.
+pub(super) fn ambiguous_zone(s: &str) -> Option<(&str, &'static Ambiguous)> {
     let (rest, word) = s.trim_end().rsplit_once(' ')?;
-    let &(abbr, zones) = AMBIGUOUS
+    let found = AMBIGUOUS
         .iter()
-        .find(|(a, _)| a.eq_ignore_ascii_case(word))?;
-    Some((rest.trim_end(), abbr, zones))
+        .find(|a| a.abbr.eq_ignore_ascii_case(word))?;
+    Some((rest.trim_end(), found))
 }
 
 /// A zone as written: an abbreviation above, `GMT+02:00` / `UTC-0530`, a
