@@ -590,18 +590,20 @@ fn fast_iso_naive(s: &str) -> Option<NaiveDateTime> {
 
 /// ISO naive date-time (`T` or space) or date only, in `tz`.
 fn parse_iso_naive(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
-    if let Some(naive) = fast_iso_naive(s) {
-        return Some(localize(naive, tz));
-    }
-    let naive = ISO_NAIVE
+    let naive = fast_iso_naive(s).or_else(|| iso_naive_by_formats(s))?;
+    Some(localize(naive, tz))
+}
+
+/// The `ISO_NAIVE` formats, then a date alone (midnight).
+fn iso_naive_by_formats(s: &str) -> Option<NaiveDateTime> {
+    ISO_NAIVE
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
         .or_else(|| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .ok()
                 .map(|d| d.and_time(NaiveTime::MIN))
-        })?;
-    Some(localize(naive, tz))
+        })
 }
 
 /// Read a naive local time in `tz` (ambiguous → earliest, gap → shifted forward).
@@ -630,16 +632,7 @@ mod tests {
     /// The fast path reads exactly what the formats read, and the same way.
     #[test]
     fn fast_iso_agrees_with_the_formats() {
-        let by_formats = |s: &str| {
-            ISO_NAIVE
-                .iter()
-                .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-                .or_else(|| {
-                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .ok()
-                        .map(|d| d.and_time(NaiveTime::MIN))
-                })
-        };
+        let by_formats = iso_naive_by_formats;
         for s in [
             "2024-03-01",
             "2024-03-01 09:05",
