@@ -22,7 +22,7 @@ use super::fields::Field;
 use super::json::{self, Flat, Layout, Piece, Splitter};
 use super::mapping::ColumnMapping;
 use super::values::parse_tags;
-use super::vendor_codes::Vendor;
+use super::vendor_codes::{CellCodes, Vendor};
 use super::{InputFormat, InputSource, Reject};
 use crate::error::{Error, Result, Setting};
 use csv::ByteRecord;
@@ -181,9 +181,9 @@ pub(crate) struct RecordSource {
     mapped: Vec<(usize, Field, String)>,
     /// Items ready to yield (a swallowed row re-read yields several).
     queue: VecDeque<Item>,
-    /// CSV and Parquet: the vendor whose numeric codes the columns hold
+    /// CSV and Parquet: the columns holding a vendor's numeric codes
     /// (JSON records are translated as they are flattened).
-    cell_vendor: Vendor,
+    cell_codes: Option<CellCodes>,
     /// Notes from opening: the encoding when it was guessed, title lines
     /// skipped above a CSV header.
     notices: Vec<String>,
@@ -193,12 +193,12 @@ pub(crate) struct RecordSource {
 impl RecordSource {
     /// A source of `kind` with its header, nothing read yet.
     fn new(kind: Kind, headers: Vec<String>, label: String) -> Self {
-        let cell_vendor = match kind {
-            Kind::Json(_) => Vendor::None,
-            _ => Vendor::detect(&headers),
+        let cell_codes = match kind {
+            Kind::Json(_) => None,
+            _ => Vendor::detect(&headers).cell_codes(&headers),
         };
         RecordSource {
-            cell_vendor,
+            cell_codes,
             kind,
             headers,
             extra_keys: Vec::new(),
@@ -509,9 +509,8 @@ impl RecordSource {
     /// Name a vendor's numeric codes, and append the combined cells of
     /// repeated columns.
     fn combine(&self, mut item: Item) -> Item {
-        if let (Item::Record(rec), true) = (&mut item, self.cell_vendor != Vendor::None) {
-            self.cell_vendor
-                .translate_cells(&self.headers, &mut rec.values);
+        if let (Item::Record(rec), Some(codes)) = (&mut item, &self.cell_codes) {
+            codes.translate(&mut rec.values);
         }
         match item {
             Item::Record(mut rec) if !self.merges.is_empty() => {

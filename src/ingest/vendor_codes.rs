@@ -17,9 +17,12 @@ use serde_json::Value;
 /// each code's name.
 type Table = (&'static [&'static str], &'static [(i64, &'static str)]);
 
+/// The test a value must pass for its record to use a vendor's tables.
+type Test = fn(&str) -> bool;
+
 /// The keys that say whether a record uses a vendor's tables, and the test
 /// the first one present must pass.
-type Condition = (&'static [&'static str], fn(&str) -> bool);
+type Condition = (&'static [&'static str], Test);
 
 /// Freshdesk's and Freshservice's ticket statuses.
 const FRESH_STATUSES: &[(i64, &str)] = &[
@@ -229,31 +232,54 @@ impl Vendor {
         }
     }
 
-    /// [`Vendor::translate`] for a row of cells under `headers` (CSV,
-    /// Parquet, Excel-made exports with raw values).
-    pub(crate) fn translate_cells(self, headers: &[String], cells: &mut [String]) {
+    /// [`Vendor::translate`] for rows of cells under `headers` (CSV,
+    /// Parquet, Excel-made exports with raw values): the columns resolved
+    /// once, as every row of the file is translated. `None` when the
+    /// headers hold no column the vendor's codes apply to, or not the
+    /// column that says whether a row uses them.
+    pub(crate) fn cell_codes(self, headers: &[String]) -> Option<CellCodes> {
         let (tables, condition) = self.tables();
-        if tables.is_empty() {
-            return;
-        }
         let index = |key: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(key));
-        if let Some((keys, test)) = condition {
-            let value = keys
-                .iter()
-                .find_map(|k| index(k))
-                .and_then(|i| cells.get(i));
-            if !value.is_some_and(|v| test(v)) {
+        let condition = match condition {
+            Some((keys, test)) => Some((keys.iter().find_map(|k| index(k))?, test)),
+            None => None,
+        };
+        let mut columns: Vec<(usize, &'static [(i64, &'static str)])> = Vec::new();
+        for (keys, codes) in tables {
+            for i in keys.iter().filter_map(|k| index(k)) {
+                if !columns.iter().any(|(c, _)| *c == i) {
+                    columns.push((i, codes));
+                }
+            }
+        }
+        (!columns.is_empty()).then_some(CellCodes { condition, columns })
+    }
+}
+
+/// A vendor's code tables resolved to a file's columns
+/// ([`Vendor::cell_codes`]).
+#[derive(Debug, Clone)]
+pub(crate) struct CellCodes {
+    /// The column that says whether a row uses the codes, and its test.
+    condition: Option<(usize, Test)>,
+    /// Each column holding codes, and its table.
+    columns: Vec<(usize, &'static [(i64, &'static str)])>,
+}
+
+impl CellCodes {
+    /// Replace the codes in one row's cells by their names.
+    pub(crate) fn translate(&self, cells: &mut [String]) {
+        if let Some((i, test)) = self.condition {
+            if !cells.get(i).is_some_and(|v| test(v)) {
                 return;
             }
         }
-        for (keys, codes) in tables {
-            for key in *keys {
-                let Some(cell) = index(key).and_then(|i| cells.get_mut(i)) else {
-                    continue;
-                };
-                if let Some(name) = cell.trim().parse().ok().and_then(|c| name_of(codes, c)) {
-                    *cell = name.to_string();
-                }
+        for &(i, codes) in &self.columns {
+            let Some(cell) = cells.get_mut(i) else {
+                continue;
+            };
+            if let Some(name) = cell.trim().parse().ok().and_then(|c| name_of(codes, c)) {
+                *cell = name.to_string();
             }
         }
     }
@@ -333,23 +359,38 @@ mod tests {
         let headers = h(&["number", "opened_at", "priority", "state"]);
         assert_eq!(Vendor::detect(&headers), Vendor::ServiceNow);
         let mut row = h(&["INC1", "2024-03-01 09:00", "1", "6"]);
-        Vendor::ServiceNow.translate_cells(&headers, &mut row);
+        Vendor::ServiceNow
+            .cell_codes(&headers)
+            .unwrap()
+            .translate(&mut row);
         assert_eq!(row, h(&["INC1", "2024-03-01 09:00", "1", "Resolved"]));
         // Display values and other tables' records stay as written.
         let mut shown = h(&["INC2", "2024-03-01 09:00", "1 - Critical", "On Hold"]);
-        Vendor::ServiceNow.translate_cells(&headers, &mut shown);
+        Vendor::ServiceNow
+            .cell_codes(&headers)
+            .unwrap()
+            .translate(&mut shown);
         assert_eq!(shown[3], "On Hold");
         let mut change = h(&["CHG3", "2024-03-01 09:00", "1", "3"]);
-        Vendor::ServiceNow.translate_cells(&headers, &mut change);
+        Vendor::ServiceNow
+            .cell_codes(&headers)
+            .unwrap()
+            .translate(&mut change);
         assert_eq!(change[3], "3");
 
         let headers = h(&["Ticket ID", "Pipeline", "Ticket status", "Create date"]);
         assert_eq!(Vendor::detect(&headers), Vendor::HubSpot);
         let mut row = h(&["1", "0", "2", "2024-03-01"]);
-        Vendor::HubSpot.translate_cells(&headers, &mut row);
+        Vendor::HubSpot
+            .cell_codes(&headers)
+            .unwrap()
+            .translate(&mut row);
         assert_eq!(row[2], "Waiting on contact");
         let mut named = h(&["2", "Support Pipeline", "3", "2024-03-01"]);
-        Vendor::HubSpot.translate_cells(&headers, &mut named);
+        Vendor::HubSpot
+            .cell_codes(&headers)
+            .unwrap()
+            .translate(&mut named);
         assert_eq!(named[2], "3");
         assert_eq!(Vendor::detect(&h(&["Ticket ID", "Status"])), Vendor::None);
     }

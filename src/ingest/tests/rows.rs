@@ -521,10 +521,7 @@ fn repeated_ticket_ids_keep_the_last_row() {
         (4, 4, 0, 3),
         "{rows:?}"
     );
-    let kept: Vec<(u64, &str, Option<&str>)> = tickets(&rows)
-        .iter()
-        .map(|t| (t.line, t.id.as_str(), t.status.as_deref()))
-        .collect();
+    let kept = kept_rows(&rows);
     assert_eq!(
         kept,
         [
@@ -599,10 +596,7 @@ fn repeated_ids_follow_the_update_time_and_the_creation_time() {
                 3.0,2024-03-01 11:00,2024-03-01 11:00,c,Open\n\
                 3,2024-03-01 11:00,2024-03-01 12:00,c,Solved\n";
     let (rows, stats, r) = read_all(".csv", data.as_bytes(), &kpi_opts());
-    let kept: Vec<(u64, &str, Option<&str>)> = tickets(&rows)
-        .iter()
-        .map(|t| (t.line, t.id.as_str(), t.status.as_deref()))
-        .collect();
+    let kept = kept_rows(&rows);
     assert_eq!(
         kept,
         [
@@ -875,4 +869,12 @@ fn a_zero_among_timestamps_is_no_time() {
     let spans = "id,created_at,First response time in minutes,subject\n1,2024-03-01 09:00,0,a\n2,2024-03-01 09:00,15,b\n";
     let (rows, _, _) = read_all(".csv", spans.as_bytes(), &kpi_opts());
     assert_eq!(tickets(&rows)[0].first_response_minutes, Some(0.0));
+}
+
+/// Each kept ticket's line, id and status.
+fn kept_rows(rows: &[Row]) -> Vec<(u64, &str, Option<&str>)> {
+    tickets(rows)
+        .iter()
+        .map(|t| (t.line, t.id.as_str(), t.status.as_deref()))
+        .collect()
 }
