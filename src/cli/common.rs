@@ -19,7 +19,7 @@ pub struct ReadArgs {
     /// Map a ticket field to an input column, e.g. `--map created_at="Opened On"` (repeatable).
     /// Fields: ticket_id customer_id created_at first_response resolved handle_time status
     /// resolution_code channel priority agent team escalated escalated_at reopens replies csat nps
-    /// ces subject body tags.
+    /// ces subject body tags spam deleted.
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     pub map: Vec<String>,
     /// Build the model text from these columns instead of subject + body (repeatable).

@@ -5,9 +5,9 @@ use super::fields::Field;
 use super::infer::TimeColumn;
 use super::mapping::{ColumnMapping, MappedColumn};
 use super::values::{
-    is_blank, is_no_time, is_placeholder_date, label, label_str, parse_bool, parse_count,
-    parse_csat, parse_handle_minutes, parse_score, parse_tags, parse_time_or_span, text,
-    TimeOrSpan,
+    customer_key, is_blank, is_no_time, is_placeholder_date, label, label_str, parse_bool,
+    parse_count, parse_csat, parse_handle_minutes, parse_score, parse_tags, parse_time_or_span,
+    text, TimeOrSpan,
 };
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
@@ -138,7 +138,10 @@ impl Converter {
         t.id = self
             .label_field(values, Field::TicketId)
             .unwrap_or_else(|| line.to_string());
-        t.customer_id = self.label_field(values, Field::CustomerId);
+        t.customer_id = self
+            .cell(values, Field::CustomerId)
+            .and_then(|(_, v)| label_str(v))
+            .map(customer_key);
 
         t.created_at = match self.cell(values, Field::CreatedAt) {
             None => DateTime::<Utc>::UNIX_EPOCH,
@@ -210,6 +213,21 @@ impl Converter {
         t.status = self.label_field(values, Field::Status);
         if t.status.is_none() {
             t.status = resolved_flag.map(|r| if r { "resolved" } else { "open" }.to_string());
+        }
+        for (field, status) in [(Field::Deleted, "deleted"), (Field::Spam, "spam")] {
+            if let Some((c, v)) = self.cell(values, field) {
+                // A flag, or a time (Gorgias's `trashed_datetime`): set
+                // means marked. The desk's own views file such a ticket
+                // under Spam or Trash whatever status it had, and so does
+                // its state.
+                let marked = match parse_bool(field, &c.column, v) {
+                    Ok(flag) => flag.unwrap_or(false),
+                    Err(_) => !is_blank(v) && !is_placeholder_date(v),
+                };
+                if marked {
+                    t.status = Some(status.to_string());
+                }
+            }
         }
         t.resolution_code = self.label_field(values, Field::ResolutionCode);
         t.channel = self.label_field(values, Field::Channel);

@@ -292,9 +292,31 @@ impl CsvRows {
     }
 }
 
+/// Whether the CSV escapes a quote inside a quoted value with a backslash
+/// (`"Printer \"jammed\", again"`: MySQL's `SELECT … INTO OUTFILE`,
+/// Postgres `COPY … ESCAPE '\'`, PHP and some Java writers) rather than
+/// doubling it: `prefix` holds a `\"` followed by something other than a
+/// delimiter, a quote or a line end. Read as RFC 4180, such a quote ends the
+/// value in the middle and the row gets the wrong number of columns; a value
+/// that merely ends with a backslash (`"C:\temp\"`) does not count.
+pub(crate) fn backslash_escapes(prefix: &[u8]) -> bool {
+    prefix.windows(3).any(|w| {
+        w[0] == b'\\'
+            && w[1] == b'"'
+            && !matches!(w[2], b',' | b';' | b'\t' | b'|' | b'"' | b'\r' | b'\n')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backslash_escaped_quotes_are_told_from_a_trailing_backslash() {
+        assert!(backslash_escapes(br#""1","Printer \"jammed\", again""#));
+        assert!(!backslash_escapes(br#""1","C:\temp\","x""#));
+        assert!(!backslash_escapes(br#""1","He said ""hi""""#));
+    }
 
     #[test]
     fn title_lines_above_a_header() {

@@ -16,7 +16,7 @@ use crate::error::{Error, IngestError, Result, Setting};
 /// One customer as read from the customers table.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerRow {
-    /// Customer id, matched against the tickets' `customer_id` (exact, trimmed).
+    /// Customer id, matched against the tickets' `customer_id` (trimmed; an email in any case).
     pub customer_id: String,
     /// Plan / tier name (trimmed, lower-cased so `Pro` and `pro` are one plan).
     pub plan: Option<String>,
@@ -269,6 +269,9 @@ impl CustomerTable {
             let Some(id) = get("customer_id") else {
                 continue;
             };
+            // The tickets' key (emails compare in any case).
+            let key = super::values::customer_key(id);
+            let id = key.as_str();
             let parse_err = |message: String| Error::Parse {
                 path: name.to_string(),
                 line,

@@ -55,11 +55,19 @@ pub enum Field {
     Body,
     /// Tags / labels.
     Tags,
+    /// The desk's spam mark (Freshdesk's and Gorgias's `spam`): a ticket
+    /// so marked is closed without a resolution whatever its status, which
+    /// then reads `spam`, as the desk's own Spam view files it.
+    Spam,
+    /// The desk's deleted mark (Freshdesk's `deleted`, Gorgias's
+    /// `trashed_datetime`, a database's `deleted_at`; a time means set): as
+    /// [`Field::Spam`], the status then reads `deleted`.
+    Deleted,
 }
 
 impl Field {
     /// Every field, in display order.
-    pub const ALL: [Field; 22] = [
+    pub const ALL: [Field; 24] = [
         Field::TicketId,
         Field::CustomerId,
         Field::CreatedAt,
@@ -82,6 +90,8 @@ impl Field {
         Field::Subject,
         Field::Body,
         Field::Tags,
+        Field::Spam,
+        Field::Deleted,
     ];
 
     /// The name used in `--map` and in messages.
@@ -109,6 +119,8 @@ impl Field {
             Field::Subject => "subject",
             Field::Body => "body",
             Field::Tags => "tags",
+            Field::Spam => "spam",
+            Field::Deleted => "deleted",
         }
     }
 
@@ -145,6 +157,8 @@ impl Field {
             Field::Subject => &["subject"],
             Field::Body => &["body"],
             Field::Tags => &["tags"],
+            Field::Spam => &["spam"],
+            Field::Deleted => &["deleted"],
         }
     }
 
@@ -561,6 +575,18 @@ impl Field {
                 "Closed reason",
             ],
             Field::Escalated => &["escalated", "Is escalated", "Was escalated", "Escalation"],
+            Field::Spam => &["spam", "Is spam", "Marked as spam", "Spam flag"],
+            Field::Deleted => &[
+                "deleted",
+                "Is deleted",
+                "trashed",
+                "Is trashed",
+                // Gorgias (a time: set means trashed), soft-deleting databases.
+                "trashed_datetime",
+                "Trashed at",
+                "deleted_at",
+                "Deleted on",
+            ],
             Field::EscalatedAt => &[
                 "escalated_at",
                 "Escalated at",

@@ -359,6 +359,114 @@ pub(crate) fn page_opening(text: &[u8], is_page_key: &dyn Fn(&str) -> bool) -> O
     }
 }
 
+/// The shape `pandas.DataFrame.to_json` gave a document, told from its
+/// opening bytes: `orient="columns"` (the default: `{"col": {"0": v, …}, …}`),
+/// `"index"` (`{"0": {"col": v, …}, …}`; also a dictionary of tickets keyed
+/// by their numeric ids) or `"split"` (`{"columns": […], "index": […],
+/// "data": [[…], …]}`). `records` and `table` are arrays of objects already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FrameOrient {
+    /// `orient="columns"`.
+    Columns,
+    /// `orient="index"`.
+    Index,
+    /// `orient="split"`.
+    Split,
+}
+
+impl FrameOrient {
+    /// The orient's name, as pandas spells it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            FrameOrient::Columns => "columns",
+            FrameOrient::Index => "index",
+            FrameOrient::Split => "split",
+        }
+    }
+
+    /// The orient of the document that `text` opens, if it is one of these.
+    pub(crate) fn detect(text: &[u8]) -> Option<FrameOrient> {
+        // `{"key": ` and the first byte of its value.
+        let member = |i: usize| -> Option<(String, usize)> {
+            let i = skip_ws(text, i);
+            let end = value_end(text, i).filter(|_| text.get(i) == Some(&b'"'))?;
+            let key = serde_json::from_slice::<String>(&text[i..end]).ok()?;
+            let j = skip_ws(text, end);
+            (text.get(j) == Some(&b':')).then(|| (key, skip_ws(text, j + 1)))
+        };
+        let digits = |k: &str| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit());
+        let open = skip_ws(text, 0);
+        if text.get(open) != Some(&b'{') {
+            return None;
+        }
+        let (key, at) = member(open + 1)?;
+        match text.get(at)? {
+            b'[' if key == "columns" => Some(FrameOrient::Split),
+            b'{' => {
+                let (inner, _) = member(at + 1)?;
+                match (digits(&key), digits(&inner)) {
+                    (true, false) => Some(FrameOrient::Index),
+                    (false, true) => Some(FrameOrient::Columns),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The frame's rows as records (column name → value), in the frame's
+    /// row order; `None` when `doc` is not laid out as this orient says.
+    pub(crate) fn records(self, doc: Value) -> Option<Vec<Map<String, Value>>> {
+        let Value::Object(mut doc) = doc else {
+            return None;
+        };
+        match self {
+            FrameOrient::Split => {
+                let columns: Vec<String> = match doc.remove("columns")? {
+                    Value::Array(c) => c.iter().map(cell).collect(),
+                    _ => return None,
+                };
+                let Value::Array(data) = doc.remove("data")? else {
+                    return None;
+                };
+                data.into_iter()
+                    .map(|row| match row {
+                        Value::Array(values) if values.len() == columns.len() => {
+                            Some(columns.iter().cloned().zip(values).collect())
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            }
+            FrameOrient::Index => doc
+                .into_iter()
+                .map(|(_, row)| match row {
+                    Value::Object(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            FrameOrient::Columns => {
+                // Row labels in the order the first column lists them.
+                let mut rows: Vec<(String, Map<String, Value>)> = Vec::new();
+                let mut at = std::collections::HashMap::new();
+                for (column, values) in doc {
+                    let Value::Object(values) = values else {
+                        return None;
+                    };
+                    for (label, v) in values {
+                        let i = *at.entry(label.clone()).or_insert_with(|| {
+                            rows.push((label, Map::new()));
+                            rows.len() - 1
+                        });
+                        rows[i].1.insert(column.clone(), v);
+                    }
+                }
+                Some(rows.into_iter().map(|(_, m)| m).collect())
+            }
+        }
+    }
+}
+
 /// The byte after the JSON value that starts at `i`; `None` when the text
 /// ends first.
 fn value_end(text: &[u8], i: usize) -> Option<usize> {

@@ -304,13 +304,14 @@ impl RecordSource {
         let format = format
             .or_else(|| path.and_then(format_from_extension))
             .unwrap_or_else(|| sniff_format(&prefix));
+        let escape = format == InputFormat::Csv && csv_layout::backslash_escapes(&prefix);
         let mut src = match format {
             InputFormat::Csv => match excel_sep_line(&prefix) {
                 // Excel's `sep=;` first line names the delimiter.
                 Some((sep, len)) => {
                     let mut input = input;
                     skip_bytes(&mut input, len, &label)?;
-                    open_csv(input, label, delimiter.unwrap_or(sep), 1)?
+                    open_csv(input, label, delimiter.unwrap_or(sep), 1, escape)?
                 }
                 None => match csv_layout::title_lines(&prefix) {
                     // A report's title above the header.
@@ -331,13 +332,13 @@ impl RecordSource {
                                 super::values::show(&title)
                             )
                         };
-                        let mut src = open_csv(input, label, delimiter, lines)?;
+                        let mut src = open_csv(input, label, delimiter, lines, escape)?;
                         src.notices.push(note);
                         src
                     }
                     None => {
                         let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
-                        open_csv(input, label, delimiter, 0)?
+                        open_csv(input, label, delimiter, 0, escape)?
                     }
                 },
             },
@@ -346,6 +347,12 @@ impl RecordSource {
                 unreachable!("columnar inputs are opened above")
             }
         };
+        if escape {
+            src.notices.push(format!(
+                "{}: quotes inside quoted values are escaped with a backslash (\\\", as MySQL's INTO OUTFILE writes them): read so",
+                src.label
+            ));
+        }
         if det.how == "guessed" {
             src.notices.push(format!(
                 "{} is not UTF-8: read as {} (detected); pass {} NAME if characters look wrong",
@@ -861,7 +868,16 @@ fn excel_sep_line(prefix: &[u8]) -> Option<(u8, usize)> {
 }
 
 /// Open CSV whose header is on line `skipped + 1`.
-fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<RecordSource> {
+///
+/// `escape`: a backslash escapes the next character inside a quoted value
+/// ([`csv_layout::backslash_escapes`]); doubled quotes still read as one.
+fn open_csv(
+    input: Input,
+    label: String,
+    delimiter: u8,
+    skipped: u64,
+    escape: bool,
+) -> Result<RecordSource> {
     let tap = LineTap {
         inner: input,
         offset: 0,
@@ -872,6 +888,7 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
     let mut rdr = Box::new(
         csv::ReaderBuilder::new()
             .delimiter(delimiter)
+            .escape(escape.then_some(b'\\'))
             .flexible(true)
             .has_headers(false)
             .from_reader(tap),
@@ -920,6 +937,23 @@ fn open_csv(input: Input, label: String, delimiter: u8, skipped: u64) -> Result<
 /// Open JSON: decide the layout from the decoded prefix, then read objects
 /// ahead (at most [`JSON_SAMPLE`]) to collect the column names.
 fn open_json(mut input: Input, label: String, prefix: &[u8]) -> Result<RecordSource> {
+    if let Some(orient) = json::FrameOrient::detect(prefix) {
+        let mut doc = Vec::new();
+        input
+            .read_to_end(&mut doc)
+            .map_err(|e| Error::io(&label, e))?;
+        if let Some(text) = frame_as_records(&doc, orient) {
+            let head = text[..text.len().min(PEEK_MIN)].to_vec();
+            let mut src = open_json(Box::new(Cursor::new(text)), label, &head)?;
+            src.notices.push(format!(
+                "{}: read as a pandas DataFrame written by to_json(orient=\"{}\"), one ticket per row; a reject's line is its 1-based row number",
+                src.label,
+                orient.name()
+            ));
+            return Ok(src);
+        }
+        input = Box::new(Cursor::new(doc));
+    }
     // A page's counts and field schemas (Jira's `names`) can fill the
     // prefix before its records start, and a pretty-printed record's list
     // under a page key can run past it before the ticket fields that say
@@ -1229,6 +1263,26 @@ fn json_item(line: u64, bytes: &[u8], end_line: Option<u64>) -> JsonItem {
     }
 }
 
+/// A DataFrame document as a JSON array with one record per line (so a
+/// record's line is its row number); `None` when it is not laid out as
+/// `orient` says (the document is then read as any other JSON).
+fn frame_as_records(doc: &[u8], orient: json::FrameOrient) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(doc).ok()?;
+    let value = serde_json::from_str::<Value>(text)
+        .ok()
+        .or_else(|| serde_json::from_str(&non_finite_as_null(text)?).ok())?;
+    let records = orient.records(value)?;
+    let mut out = b"[".to_vec();
+    for (i, r) in records.into_iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        serde_json::to_writer(&mut out, &Value::Object(r)).ok()?;
+    }
+    out.push(b']');
+    Some(out)
+}
+
 /// Parse one JSON value into an object, or a reject reason.
 fn parse_object(bytes: &[u8]) -> std::result::Result<serde_json::Map<String, Value>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -1238,11 +1292,58 @@ fn parse_object(bytes: &[u8]) -> std::result::Result<serde_json::Map<String, Val
             Setting::Encoding
         )
     })?;
-    match serde_json::from_str::<Value>(text) {
+    let parsed = serde_json::from_str::<Value>(text).or_else(|e| {
+        // Python's `json.dump` and pandas write a missing number as a bare
+        // `NaN` (and infinities as `Infinity`), which JSON has no word for:
+        // read them as null rather than reject the record.
+        match non_finite_as_null(text) {
+            Some(fixed) => serde_json::from_str::<Value>(&fixed).map_err(|_| e),
+            None => Err(e),
+        }
+    });
+    match parsed {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(format!("expected a JSON object, got {}", json_kind(&other))),
         Err(e) => Err(format!("invalid JSON: {e}")),
     }
+}
+
+/// `text` with every bare `NaN`, `Infinity` and `-Infinity` outside a
+/// string replaced by `null`; `None` when there is none.
+pub(crate) fn non_finite_as_null(text: &str) -> Option<String> {
+    const WORDS: [&str; 3] = ["-Infinity", "Infinity", "NaN"];
+    let bytes = text.as_bytes();
+    let word_char = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    let mut out = String::new();
+    let (mut in_string, mut escaped) = (false, false);
+    let (mut last, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if let Some(w) = WORDS.iter().find(|w| bytes[i..].starts_with(w.as_bytes())) {
+            let before = i.checked_sub(1).and_then(|j| bytes.get(j));
+            if !word_char(before) && !word_char(bytes.get(i + w.len())) {
+                out.push_str(&text[last..i]);
+                out.push_str("null");
+                i += w.len();
+                last = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    (last > 0).then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
 }
 
 fn json_kind(v: &Value) -> &'static str {

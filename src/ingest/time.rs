@@ -763,6 +763,19 @@ mod tests {
                 "2024-03-01 14:22 (UTC-05:00) Eastern Time (US & Canada)",
                 "2024-03-01T19:22:00Z",
             ),
+            // The display shows the standard offset; summer time applies.
+            (
+                "2024-07-01 14:22 (UTC-05:00) Eastern Time (US & Canada)",
+                "2024-07-01T18:22:00Z",
+            ),
+            (
+                "2024-07-01 14:22 (GMT) Greenwich Mean Time : Dublin, Edinburgh, Lisbon, London",
+                "2024-07-01T13:22:00Z",
+            ),
+            (
+                "2024-07-01 14:22 (UTC) Coordinated Universal Time",
+                "2024-07-01T14:22:00Z",
+            ),
             ("01.03.2024 14:22 Uhr", "2024-03-01T14:22:00Z"),
             ("1709302925000000", "2024-03-01T14:22:05Z"),
             ("1709302925000000000", "2024-03-01T14:22:05Z"),

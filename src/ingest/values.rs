@@ -152,9 +152,11 @@ pub(crate) fn show(s: &str) -> String {
     }
 }
 
-/// Trimmed text, `None` when blank.
+/// Trimmed text, `None` when blank; a formula guard's quote (`'=…`,
+/// written by ticketlens's CSV outputs) is dropped
+/// ([`crate::io::safe_csv::unguard`]), here and in labels.
 pub(crate) fn text(s: &str) -> Option<String> {
-    let t = s.trim();
+    let t = crate::io::safe_csv::unguard(s.trim()).trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
@@ -167,9 +169,31 @@ pub(crate) fn label(s: &str) -> Option<String> {
 
 /// [`label`] without the copy.
 pub(crate) fn label_str(s: &str) -> Option<&str> {
-    let t = s.trim();
+    let t = crate::io::safe_csv::unguard(s.trim()).trim();
     let placeholder = LABEL_NULLS.contains(&t);
     (!t.is_empty() && !placeholder).then_some(t)
+}
+
+/// A customer id as a join and grouping key: an email address is
+/// lower-cased (`Ann@X.com` and `ann@x.com` are one customer: desks and
+/// CRMs store addresses as typed, and mailbox providers ignore case even
+/// where RFC 5321 lets a host keep it in the local part); any other id
+/// stays as written (Salesforce ids are case-sensitive).
+pub(crate) fn customer_key(id: &str) -> String {
+    let is_email = match id.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !id.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if is_email {
+        id.to_lowercase()
+    } else {
+        id.to_string()
+    }
 }
 
 /// `true/false/yes/no/y/n/1/0` (case-insensitive; also `t/f`).
@@ -677,6 +701,16 @@ mod tests {
     /// CSAT ratings as survey tools write them: words (Zendesk, Help Scout,
     /// the satisfaction and quality scales), stars, and a number with its
     /// label. On 1–5 a satisfied word is 5, a middle one 3, any other 1.
+    #[test]
+    fn emails_are_one_customer_whatever_their_case() {
+        assert_eq!(customer_key("Ann@X.com"), "ann@x.com");
+        assert_eq!(customer_key("ann@x.com"), "ann@x.com");
+        // Not emails: as written.
+        assert_eq!(customer_key("0015g00000AbCdE"), "0015g00000AbCdE");
+        assert_eq!(customer_key("@Handle"), "@Handle");
+        assert_eq!(customer_key("Ann Lee <Ann@X.com>"), "Ann Lee <Ann@X.com>");
+    }
+
     #[test]
     fn csat_words_stars_and_labelled_numbers() {
         let five = super::super::CsatScale::OneToFive;

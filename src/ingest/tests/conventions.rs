@@ -367,3 +367,79 @@ fn heuristics_leave_ordinary_inputs_alone() {
     assert_eq!(stats.rejected, 0);
     assert_eq!(tickets(&rows)[1].created_at, utc("2024-03-01T10:00:00Z"));
 }
+
+#[test]
+fn spam_and_deleted_marks_close_a_ticket_without_resolution() {
+    // Gorgias's API: a spam ticket keeps its status `closed`, a trashed
+    // one carries the time it was trashed. Neither is a resolution.
+    let data = r#"{"data": [
+ {"id": 1, "status": "closed", "spam": false, "trashed_datetime": null, "created_datetime": "2024-03-01T09:00:00Z", "closed_datetime": "2024-03-01T13:00:00Z"},
+ {"id": 2, "status": "closed", "spam": true, "trashed_datetime": null, "created_datetime": "2024-03-01T10:00:00Z", "closed_datetime": "2024-03-01T10:05:00Z"},
+ {"id": 3, "status": "open", "spam": false, "trashed_datetime": "2024-03-02T08:00:00Z", "created_datetime": "2024-03-01T11:00:00Z", "closed_datetime": null},
+ {"id": 4, "status": "open", "spam": false, "trashed_datetime": null, "created_datetime": "2024-03-01T12:00:00Z", "closed_datetime": null}
+]}"#;
+    let (rows, stats, _) = read_all(".json", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0);
+    assert_eq!(
+        statuses(&rows),
+        [Some("closed"), Some("spam"), Some("deleted"), Some("open")]
+    );
+    use crate::ticket::TicketState::{self, *};
+    let states: Vec<TicketState> = tickets(&rows).iter().map(|t| t.state()).collect();
+    assert_eq!(states, [Resolved, Terminal, Terminal, Open]);
+
+    // Freshdesk's spam flag in a CSV; `No`/blank leave the status alone.
+    let data = "\
+Ticket ID,Status,Created time,Resolved time,Spam
+1,Closed,2024-03-01 09:00,2024-03-01 10:00,No
+2,Open,2024-03-01 09:00,,Yes
+3,Open,2024-03-01 09:00,,
+";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(
+        statuses(&rows),
+        [Some("Closed"), Some("spam"), Some("Open")]
+    );
+}
+
+#[test]
+fn formula_guards_of_a_ticketlens_csv_are_read_back_as_written() {
+    // `classify` writes `'=…`, `'-None-` so that spreadsheets show text;
+    // reading that file back must group and read the original values.
+    let data = "\
+Id,Created at,Status,Agent,Subject
+1,2024-03-01 10:00,Open,'-Tier 2-,\"'=HYPERLINK(\"\"http://evil\"\")\"
+2,2024-03-01 11:00,Open,-Tier 2-,'-5 stars
+3,2024-03-01 12:00,Open,'Ann',it's fine
+";
+    let (rows, _, _) = read_all(".csv", data.as_bytes(), &opts());
+    let t = tickets(&rows);
+    let agents: Vec<Option<&str>> = t.iter().map(|t| t.agent.as_deref()).collect();
+    assert_eq!(agents, [Some("-Tier 2-"), Some("-Tier 2-"), Some("'Ann'")]);
+    let subjects: Vec<Option<&str>> = t.iter().map(|t| t.subject.as_deref()).collect();
+    assert_eq!(
+        subjects,
+        [
+            Some("=HYPERLINK(\"http://evil\")"),
+            Some("-5 stars"),
+            Some("it's fine")
+        ]
+    );
+}
+
+#[test]
+fn mysql_backslash_escaped_quotes_keep_the_columns() {
+    let data = r#""ticket_id","created","closed_at","status","subject"
+"1","2024-03-01 10:00:00","2024-03-01 14:00:00","closed","Printer \"jammed\", again"
+"3","2024-03-02 09:00:00",\N,"open","Refund \"now\", please"
+"#;
+    let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0);
+    let t = tickets(&rows);
+    assert_eq!(t[0].subject.as_deref(), Some(r#"Printer "jammed", again"#));
+    assert_eq!(
+        (t[1].resolved_at, t[1].status.as_deref()),
+        (None, Some("open"))
+    );
+    assert!(reader.warnings().iter().any(|w| w.contains("backslash")));
+}

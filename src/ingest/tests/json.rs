@@ -775,3 +775,67 @@ fn enveloped_tickets_are_read_from_the_envelope() {
         ["c1", "c2"]
     );
 }
+
+#[test]
+fn python_bare_nan_and_infinity_read_as_missing() {
+    // `json.dump(records)` / pandas: a missing number is a bare NaN.
+    let data = br#"[{"ticket_id": 1, "created_at": "2024-03-01T10:00:00Z", "status": "solved", "csat": 5.0, "first_response_minutes": 30.0, "subject": "Hi"},
+ {"ticket_id": 2, "created_at": "2024-03-01T11:00:00Z", "status": "open", "csat": NaN, "first_response_minutes": NaN, "subject": "NaN"}]"#;
+    let (rows, stats, _) = read_all(".json", data, &kpi_opts());
+    assert_eq!(stats.rejected, 0, "{:?}", rejects(&rows));
+    let t = tickets(&rows);
+    assert_eq!((t[1].csat, t[1].first_response_minutes), (None, None));
+    assert_eq!(t[1].subject.as_deref(), Some("NaN"));
+
+    use crate::ingest::source::non_finite_as_null;
+    assert_eq!(
+        non_finite_as_null(r#"{"a": NaN, "c": -Infinity, "d": [Infinity, 1]}"#).as_deref(),
+        Some(r#"{"a": null, "c": null, "d": [null, 1]}"#)
+    );
+    // In strings, or as part of a word: left alone.
+    assert_eq!(non_finite_as_null(r#"{"a": "x \" NaN", "b": NaNa}"#), None);
+}
+
+#[test]
+fn pandas_dataframe_orients_read_one_ticket_per_row() {
+    // `df.to_json()` (orient="columns", epoch ms), orient="index" and
+    // orient="split": the same four rows.
+    let columns = br#"{"ticket_id":{"0":1,"1":2,"2":3,"3":4},"created_at":{"0":1709287200000,"1":1709290800000,"2":1709370000000,"3":1709373600000},"status":{"0":"solved","1":"solved","2":"open","3":"solved"},"csat":{"0":5.0,"1":null,"2":null,"3":2.0}}"#;
+    let index =
+        br#"{"0":{"ticket_id":1,"created_at":"2024-03-01T10:00:00","status":"solved","csat":5.0},
+"1":{"ticket_id":2,"created_at":"2024-03-01T11:00:00","status":"solved","csat":null},
+"2":{"ticket_id":3,"created_at":"2024-03-02T09:00:00","status":"open","csat":NaN},
+"3":{"ticket_id":4,"created_at":"2024-03-02T10:00:00","status":"solved","csat":2.0}}"#;
+    let split = br#"{"columns":["ticket_id","created_at","status","csat"],"index":[0,1,2,3],"data":[[1,"2024-03-01T10:00:00.000","solved",5.0],[2,"2024-03-01T11:00:00.000","solved",null],[3,"2024-03-02T09:00:00.000","open",null],[4,"2024-03-02T10:00:00.000","solved",2.0]]}"#;
+    for (name, data) in [
+        ("columns", &columns[..]),
+        ("index", index),
+        ("split", split),
+    ] {
+        let opts = IngestOptions {
+            require_text: false,
+            ..kpi_opts()
+        };
+        let (rows, stats, reader) = read_all(".json", data, &opts);
+        assert_eq!(stats.rejected, 0, "{name}");
+        let t = tickets(&rows);
+        let ids: Vec<&str> = t.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3", "4"], "{name}");
+        assert_eq!(t[2].created_at, utc("2024-03-02T09:00:00Z"), "{name}");
+        let csat: Vec<Option<f64>> = t.iter().map(|t| t.csat).collect();
+        assert_eq!(csat, [Some(5.0), None, None, Some(2.0)], "{name}");
+        assert_eq!(t[3].line, 4, "{name}: a row's line is its row number");
+        assert!(
+            reader
+                .warnings()
+                .iter()
+                .any(|w| w.contains(name) && w.contains("pandas")),
+            "{name}: {:?}",
+            reader.warnings()
+        );
+    }
+    // A nested record that is no frame stays one record.
+    use crate::ingest::json::FrameOrient;
+    assert_eq!(FrameOrient::detect(br#"{"ticket": {"id": 1}}"#), None);
+    assert_eq!(FrameOrient::detect(br#"{"tickets": [{"id": 1}]}"#), None);
+}

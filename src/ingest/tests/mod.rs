@@ -74,7 +74,7 @@ pub(super) fn mapped(reader: &TicketReader, field: Field) -> Option<String> {
 }
 
 /// The exact header written by the project's fixture generator.
-pub(super) const CANONICAL: &str = "ticket_id,customer_id,created_at,first_response_at,resolved_at,status,resolution_code,channel,priority,agent,team,escalated,reopens,replies,csat,nps,ces,subject,body,tags,handle_time,escalated_at\n";
+pub(super) const CANONICAL: &str = "ticket_id,customer_id,created_at,first_response_at,resolved_at,status,resolution_code,channel,priority,agent,team,escalated,reopens,replies,csat,nps,ces,subject,body,tags,handle_time,escalated_at,spam,deleted\n";
 
 /// The pipeline moves the reader into its parsing thread.
 #[test]

@@ -9,7 +9,7 @@ use std::io::Write;
 #[test]
 fn canonical_header_maps_every_field_and_types_values() {
     let mut data = CANONICAL.to_string();
-    data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,Done,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip,00:25,2025-03-01T12:00:00Z\n");
+    data.push_str("T-1,C-9,2025-03-01T09:00:00Z,2025-03-01T09:30:00Z,2025-03-02T09:00:00Z,solved,Done,email,high,ana,tier1,yes,1,3,4,9,2,Refund,Please refund me,billing;vip,00:25,2025-03-01T12:00:00Z,no,\n");
     let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &kpi_opts());
     for f in Field::ALL {
         assert_eq!(
@@ -43,9 +43,14 @@ fn canonical_header_maps_every_field_and_types_values() {
     assert_eq!(t.handle_minutes, Some(25.0));
     assert_eq!(t.escalated_at, Some(utc("2025-03-01T12:00:00Z")));
     assert_eq!(t.resolution_code.as_deref(), Some("Done"));
-    assert_eq!(t.raw.len(), 22);
+    assert_eq!(
+        t.status.as_deref(),
+        Some("solved"),
+        "no spam or deleted mark"
+    );
+    assert_eq!(t.raw.len(), 24);
     assert_eq!(t.raw[0], "T-1");
-    assert_eq!(reader.headers().len(), 22);
+    assert_eq!(reader.headers().len(), 24);
 }
 
 #[test]

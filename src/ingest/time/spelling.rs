@@ -193,10 +193,39 @@ static CTIME: Lazy<Regex> = Lazy::new(|| {
         .expect("static regex")
 });
 /// Windows' zone display after a time: `(GMT+05:30) Chennai, Kolkata`,
-/// `(UTC-05:00) Eastern Time (US & Canada)`.
+/// `(UTC-05:00) Eastern Time (US & Canada)`, `(UTC) Coordinated Universal
+/// Time`.
 static ZONE_DISPLAY: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\s\((?:GMT|UTC)([+-]\d{2}:\d{2})\)(?:\s.*)?$").expect("static regex")
+    Regex::new(r"\s\((?:GMT|UTC)([+-]\d{2}:\d{2})?\)(?:\s(.*))?$").expect("static regex")
 });
+
+/// Windows zone displays whose places keep summer time, and their IANA
+/// zone (after CLDR's `windowsZones.xml`): the display shows the standard
+/// offset, so `(UTC-05:00) Eastern Time (US & Canada)` in July is UTC−4.
+/// Matched on a place the display names, in lower case.
+const DISPLAY_ZONES: &[(&str, &str)] = &[
+    ("eastern time (us", "America/New_York"),
+    ("central time (us", "America/Chicago"),
+    ("mountain time (us", "America/Denver"),
+    ("pacific time (us", "America/Los_Angeles"),
+    ("alaska", "America/Anchorage"),
+    ("atlantic time (canada", "America/Halifax"),
+    ("newfoundland", "America/St_Johns"),
+    ("santiago", "America/Santiago"),
+    ("london", "Europe/London"),
+    ("berlin", "Europe/Berlin"),
+    ("paris", "Europe/Paris"),
+    ("prague", "Europe/Prague"),
+    ("warsaw", "Europe/Warsaw"),
+    ("athens", "Europe/Athens"),
+    ("helsinki", "Europe/Helsinki"),
+    ("jerusalem", "Asia/Jerusalem"),
+    ("cairo", "Africa/Cairo"),
+    ("adelaide", "Australia/Adelaide"),
+    ("sydney", "Australia/Sydney"),
+    ("hobart", "Australia/Hobart"),
+    ("auckland", "Pacific/Auckland"),
+];
 /// A comma before the fraction of a second (`14:22:05,123`).
 static COMMA_FRACTION: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(:\d{2}),(\d{1,9})").expect("static regex"));
@@ -354,10 +383,18 @@ pub(super) fn respelled(s: &str) -> Option<String> {
     // is its offset; German exports end the clock with `Uhr`.
     let zone_display;
     let s = if let Some(c) = ZONE_DISPLAY.captures(s) {
+        let places = c
+            .get(2)
+            .map_or(String::new(), |m| m.as_str().to_lowercase());
+        let zone = match DISPLAY_ZONES.iter().find(|(p, _)| places.contains(p)) {
+            Some((_, iana)) => iana.to_string(),
+            None => c
+                .get(1)
+                .map_or("UTC".to_string(), |m| format!("GMT{}", m.as_str())),
+        };
         zone_display = format!(
-            "{} GMT{}",
-            s[..c.get(0).map_or(0, |m| m.start())].trim_end(),
-            &c[1]
+            "{} {zone}",
+            s[..c.get(0).map_or(0, |m| m.start())].trim_end()
         );
         zone_display.as_str()
     } else {

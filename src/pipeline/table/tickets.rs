@@ -81,7 +81,11 @@ pub fn read_table(source: &InputSource, ingest: &IngestOptions) -> Result<Ticket
         .collect();
     let columns = build(
         &tickets,
-        |f| map.has(f) && (f != Field::Subject || map.text_columns.is_empty()),
+        // A spam/deleted mark is written into the status.
+        |f| {
+            (map.has(f) && (f != Field::Subject || map.text_columns.is_empty()))
+                || (f == Field::Status && (map.has(Field::Spam) || map.has(Field::Deleted)))
+        },
         &extra,
     )?;
     let mapping = map
