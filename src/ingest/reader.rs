@@ -364,10 +364,7 @@ impl TicketReader {
         for item in records {
             match item {
                 Ok(Item::Record(rec)) => {
-                    let at = RecordAt {
-                        ordinal,
-                        line: rec.line,
-                    };
+                    let at = ordinal;
                     ordinal += 1;
                     if let Some(id) = converter.ticket_id(&rec.values) {
                         let created = converter.created_cell(&rec.values);

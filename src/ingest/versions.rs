@@ -31,8 +31,10 @@
 //! possible: [`RepeatedIds`] counts the repeats instead and the warning
 //! says how to get one row per ticket.
 //!
-//! Keys are 64-bit hashes (8 bytes a ticket): two different tickets share
-//! a hash about once in 10^7 exports of a million rows.
+//! Keys are 64-bit hashes: two different tickets share a hash about once
+//! in 10^7 exports of a million rows. The first pass holds 32 bytes a
+//! ticket (key, position, update time, two 32-bit row hashes), the read
+//! itself 8 (the key, to count repeats).
 
 use super::fields::normalize_header;
 use foldhash::fast::{FixedState, RandomState};
@@ -146,15 +148,24 @@ pub(crate) struct RecordAt {
     pub line: u64,
 }
 
-/// The latest row of a ticket so far.
+/// The latest row of a ticket so far. Small on purpose: the first pass
+/// holds one for every ticket of the file (24 bytes; the row's line is
+/// learned on the read itself, for the tickets that repeat).
 struct Best {
-    at: RecordAt,
-    updated: Option<i64>,
-    repeated: bool,
-    /// Hash of the row's cells other than its tags, and of its tag cell.
-    rest: u64,
-    tags: u64,
+    /// Position among the records; the top bit says the ticket repeats.
+    ordinal: u64,
+    /// Update time (Unix seconds), [`NO_UPDATE`] when none was read.
+    updated: i64,
+    /// Hash of the row's cells other than its tags, and of its tag cell,
+    /// cut to 32 bits (they are only compared between rows of one ticket).
+    rest: u32,
+    tags: u32,
 }
+
+/// [`Best::updated`] of a row without an update time.
+const NO_UPDATE: i64 = i64::MIN;
+/// [`Best::ordinal`]'s bit that says the ticket repeats.
+const REPEATED: u64 = 1 << 63;
 
 /// What a row holds besides its key, for telling a report's one row per
 /// tag from a ticket's versions: a hash of every cell but the tags, and
@@ -182,7 +193,7 @@ pub(crate) struct IdLines {
 }
 
 impl IdLines {
-    /// Record that the record `at` holds ticket `id` created at `created`
+    /// Record that the record at `ordinal` holds ticket `id` created at `created`
     /// (the cell as written), updated at `updated` (Unix seconds, when the
     /// file has an update-time column and the cell reads), and when the
     /// file has a tag column, what else the row holds (`shape`).
@@ -196,21 +207,22 @@ impl IdLines {
         id: &str,
         created: Option<&str>,
         updated: Option<i64>,
-        at: RecordAt,
+        ordinal: u64,
         shape: Option<RowShape<'_>>,
     ) {
         let Some(key) = ticket_key(&self.hasher, id, created) else {
             return;
         };
         self.by_update |= updated.is_some();
-        let rest = shape.map_or(0, |s| s.rest);
-        let tags = shape.map_or(0, |s| self.hasher.hash_one(s.tags.trim()));
+        let updated = updated.unwrap_or(NO_UPDATE);
+        let rest = shape.map_or(0, |s| s.rest as u32);
+        let tags = shape.map_or(0, |s| self.hasher.hash_one(s.tags.trim()) as u32);
         let (tag_rows, extra_tags) = (&mut self.tag_rows, &mut self.extra_tags);
         self.lines
             .entry(key)
             .and_modify(|best| {
-                best.repeated = true;
-                if let Some(shape) = shape.filter(|s| s.rest == best.rest) {
+                best.ordinal |= REPEATED;
+                if let Some(shape) = shape.filter(|s| s.rest as u32 == best.rest) {
                     // An identical row (a page boundary written twice)
                     // changes nothing: the kept row and its tags stay.
                     if tags == best.tags {
@@ -228,13 +240,12 @@ impl IdLines {
                 // A row with an update time outranks one without; between
                 // two with one, the later time; else the later row.
                 let newer = match (updated, best.updated) {
-                    (Some(u), Some(b)) => u >= b,
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => true,
+                    (NO_UPDATE, NO_UPDATE) => true,
+                    (NO_UPDATE, _) => false,
+                    (u, b) => u >= b,
                 };
                 if newer {
-                    best.at = at;
+                    best.ordinal = ordinal | REPEATED;
                     best.updated = updated;
                     best.rest = rest;
                     best.tags = tags;
@@ -242,9 +253,8 @@ impl IdLines {
                 }
             })
             .or_insert(Best {
-                at,
+                ordinal,
                 updated,
-                repeated: false,
                 rest,
                 tags,
             });
@@ -259,12 +269,14 @@ impl IdLines {
         let last: HashMap<u64, RecordAt, RandomState> = self
             .lines
             .into_iter()
-            .filter(|(_, best)| best.repeated)
+            .filter(|(_, best)| best.ordinal & REPEATED != 0)
             .map(|(key, best)| {
+                let ordinal = best.ordinal & !REPEATED;
                 if let Some(tags) = extras.remove(&key).filter(|t| !t.is_empty()) {
-                    extra_tags.insert(best.at.ordinal, tags);
+                    extra_tags.insert(ordinal, tags);
                 }
-                (key, best.at)
+                // The line is learned when the read passes the row.
+                (key, RecordAt { ordinal, line: 0 })
             })
             .collect();
         (!last.is_empty()).then_some(LastRows {
@@ -288,7 +300,7 @@ pub(crate) struct LastRows {
     by_update: bool,
     update_column: Option<String>,
     superseded: u64,
-    /// The first skipped row: (id, its line, the line of the row used).
+    /// The first skipped row: (id, its line, its ticket's key).
     first: Option<(String, u64, u64)>,
     /// Kept record (ordinal) → tag cells of its rows that differ only in tags.
     extra_tags: HashMap<u64, Vec<String>, RandomState>,
@@ -304,14 +316,18 @@ impl LastRows {
         let Some(key) = ticket_key(&self.hasher, id, created) else {
             return false;
         };
-        match self.last.get(&key) {
-            Some(&last) if last.ordinal != at.ordinal => {
+        match self.last.get_mut(&key) {
+            Some(last) if last.ordinal != at.ordinal => {
                 self.superseded += 1;
                 self.first
-                    .get_or_insert_with(|| (id.to_string(), at.line, last.line));
+                    .get_or_insert_with(|| (id.to_string(), at.line, key));
                 true
             }
-            _ => false,
+            Some(last) => {
+                last.line = at.line;
+                false
+            }
+            None => false,
         }
     }
 
@@ -326,7 +342,8 @@ impl LastRows {
 
     /// The warning, when a row was skipped.
     pub(crate) fn warning(&self) -> Option<String> {
-        let (id, line, last) = self.first.as_ref()?;
+        let (id, line, key) = self.first.as_ref()?;
+        let last = self.last.get(key).map_or(0, |at| at.line);
         let versions = self.superseded.saturating_sub(self.tag_rows);
         if versions == 0 {
             return Some(format!(
@@ -426,8 +443,8 @@ mod tests {
             line,
         };
         let mut ids = IdLines::default();
-        for (i, &(id, created, updated, line)) in rows.iter().enumerate() {
-            ids.add(id, created, updated, at(i, line), None);
+        for (i, &(id, created, updated, _)) in rows.iter().enumerate() {
+            ids.add(id, created, updated, i as u64, None);
         }
         let Some(mut last) = ids.finish(None) else {
             return (rows.iter().map(|r| r.3).collect(), None);
