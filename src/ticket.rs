@@ -176,7 +176,7 @@ impl TicketState {
     /// The status is lower-cased, `-` `_` `/` `(` `)` `,` `:` read as
     /// spaces, apostrophes dropped. Then, in this order:
     /// * a **terminal** word anywhere (`cancelled`/`canceled`, `merged`,
-    ///   `spam`, `duplicate`, `deleted`, `rejected`, `declined`,
+    ///   `spam`, `duplicate`, `deleted`, `invalid`, `rejected`, `declined`,
     ///   `withdrawn`, `abandoned`, `won't do`, `won't fix`/`wontfix`), so
     ///   `Closed - Duplicate` is terminal;
     /// * a status starting with solved/closed/resolved/done/complete(d)/
@@ -211,13 +211,15 @@ impl TicketState {
             return None;
         }
         let s = words.join(" ");
-        const TERMINAL: [&str; 25] = [
+        const TERMINAL: [&str; 26] = [
             "cancelled",
             "canceled",
             "merged",
             "spam",
             "duplicate",
             "deleted",
+            // Trengo's junk state, Bugzilla's `RESOLVED INVALID`.
+            "invalid",
             "rejected",
             "declined",
             "withdrawn",
@@ -1363,6 +1365,8 @@ mod tests {
             "cancelled",
             "Merged",
             "spam",
+            "INVALID",
+            "Resolved - Invalid",
             "Duplicate",
             "Won't Do",
             "Won\u{2019}t Fix",

@@ -141,6 +141,8 @@ impl Converter {
         t.customer_id = self
             .cell(values, Field::CustomerId)
             .and_then(|(_, v)| label_str(v))
+            // R's missing value: no customer is called `NA`.
+            .filter(|v| *v != "NA")
             .map(customer_key);
 
         t.created_at = match self.cell(values, Field::CreatedAt) {

@@ -92,6 +92,34 @@ pub(crate) struct CsvRows {
     prev_end: u64,
     /// The footer skipped at the end: rows, first line, first text.
     footer: Option<(usize, u64, String)>,
+    /// Rows of dashes (a SQL client's rule under the header, `----,---`
+    /// from sqlcmd, `---+---` from psql): how many, and the first one's line.
+    rules: (u64, Option<u64>),
+}
+
+/// A row of dashes that a SQL client draws under its header: every cell
+/// only `-`, `=`, `+` or spaces, one of them at least three dashes.
+fn rule_row(rec: &ByteRecord) -> bool {
+    rec.iter()
+        .all(|c| c.iter().all(|b| matches!(b, b'-' | b'=' | b'+' | b' ')))
+        && rec
+            .iter()
+            .any(|c| c.windows(3).any(|w| w == b"---" || w == b"==="))
+}
+
+/// A SQL client's row count after the rows: `(4 rows)` (psql),
+/// `(4 rows affected)` (sqlcmd), `(1 row)`.
+fn row_count_line(cell: &[u8]) -> bool {
+    let Some(inner) = cell.strip_prefix(b"(").and_then(|c| c.strip_suffix(b")")) else {
+        return false;
+    };
+    let digits = inner.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = String::from_utf8_lossy(&inner[digits..]).to_lowercase();
+    digits > 0
+        && matches!(
+            rest.trim(),
+            "row" | "rows" | "rows affected" | "row affected" | "rows selected"
+        )
 }
 
 /// A report's totals row: the first cell a summary word (`Total`, `Grand
@@ -202,6 +230,11 @@ impl CsvRows {
             self.empty_rows.1.get_or_insert(line);
             return RowKind::Skip;
         }
+        if rule_row(rec) {
+            self.rules.0 += 1;
+            self.rules.1.get_or_insert(line);
+            return RowKind::Skip;
+        }
         let after_blank = line > self.prev_end + 1;
         let breaks = rec
             .iter()
@@ -246,7 +279,8 @@ impl CsvRows {
         let one_cell = rec.iter().skip(1).all(|c| c.trim_ascii().is_empty());
         if headers.len() >= 3
             && !first.is_empty()
-            && ((one_cell && (after_blank || !self.held.is_empty())) || summary_row(rec))
+            && ((one_cell && (after_blank || !self.held.is_empty() || row_count_line(first)))
+                || summary_row(rec))
         {
             self.held.push((line, rec.clone()));
             return RowKind::Skip;
@@ -275,6 +309,11 @@ impl CsvRows {
         if let (n, Some(line)) = self.empty_rows {
             out.push(format!(
                 "{label}: {n} row(s) with every cell empty (first at line {line}) skipped, as blank lines"
+            ));
+        }
+        if let (n, Some(line)) = self.rules {
+            out.push(format!(
+                "{label}: {n} row(s) of dashes (first at line {line}), a SQL client's rule under its header: skipped"
             ));
         }
         if let (n, Some(line)) = self.repeated_headers {

@@ -298,9 +298,39 @@ pub(crate) fn parse_duration_minutes(s: &str) -> Option<f64> {
         return parse_iso8601(t);
     }
     if t.contains(':') {
-        return parse_clock_span(t).or_else(|| days_and_clock(t));
+        return parse_clock_span(t)
+            .or_else(|| days_and_clock(t))
+            .or_else(|| sql_interval(t));
     }
     parse_unit_sequence(t)
+}
+
+/// BigQuery's (and standard SQL's) `INTERVAL` as text: `Y-M D H:M:S[.F]`
+/// with unpadded fields (`0-0 0 0:15:0`, `0-0 1 2:0:0`). Years and months
+/// are refused, as in ISO 8601: their length varies.
+fn sql_interval(t: &str) -> Option<f64> {
+    let mut parts = t.split(' ');
+    let (ym, days, clock) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || ym.trim_start_matches('-') != "0-0" {
+        return None;
+    }
+    let days: f64 = days.parse().ok()?;
+    let mut hms = clock.split(':');
+    let (h, m, sec) = (hms.next()?, hms.next()?, hms.next()?);
+    if hms.next().is_some() {
+        return None;
+    }
+    let whole = |p: &str| -> Option<f64> {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (h, m) = (whole(h)?, whole(m)?);
+    let sec: f64 = sec.parse().ok().filter(|s: &f64| (0.0..60.0).contains(s))?;
+    if m >= 60.0 || days < 0.0 {
+        return None;
+    }
+    Some(days * 1440.0 + h * 60.0 + m + sec / 60.0)
 }
 
 /// Days before a clock, as Python's and pandas' timedelta and Postgres'
@@ -523,6 +553,9 @@ mod tests {
             ("2 days 02:00:00", 3000.0),
             ("0 days 00:30:00", 30.0),
             ("1 day, 06:00:00", 1800.0),
+            ("0-0 0 0:15:0", 15.0),
+            ("0-0 1 2:0:0", 1560.0),
+            ("0-0 0 4:30:0.5", 270.0 + 0.5 / 60.0),
             ("1.02:00:00", 1560.0),
             ("0.00:30:00.5", 30.0 + 0.5 / 60.0),
             ("1h30", 90.0),

@@ -397,6 +397,8 @@ impl Field {
                 "Ticket Closed Time",
                 // OTRS.
                 "Close Time",
+                // Zammad (its `Close In Min` is business minutes).
+                "Close at",
                 "Solved date",
                 // Zendesk Explore.
                 "Ticket solved - Timestamp",

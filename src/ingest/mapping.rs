@@ -206,6 +206,67 @@ fn jira_time_spent(norm_headers: &[String], header: &str) -> bool {
         && Unit::from_header(header).is_none()
 }
 
+/// The unclaimed column holding the time of day of the timestamp field
+/// `field` read from column `idx`, when an export splits them (`Date
+/// Created` and `Time Created`, `Close Date` and `Close Time`): the one
+/// whose header is the date column's with `date` read as `time`. The cells
+/// are joined only where the date cell has no time of day
+/// ([`join_date_and_clock`]).
+fn clock_column(field: Field, norm: &[String], idx: usize, taken: &[bool]) -> Option<usize> {
+    if !matches!(
+        field,
+        Field::CreatedAt | Field::FirstResponse | Field::Resolved | Field::EscalatedAt
+    ) {
+        return None;
+    }
+    let date = norm.get(idx)?;
+    if !date.contains("date") || date.contains("time") {
+        return None;
+    }
+    let clock = date.replacen("date", "time", 1);
+    norm.iter()
+        .enumerate()
+        .position(|(j, h)| !taken[j] && *h == clock)
+}
+
+/// A timestamp field's cell from its columns' cells (non-blank, in column
+/// order): a date without a time of day and a clock after it (`2024-03-15`,
+/// `09:00`) are joined, a clock alone is blank; otherwise the first cell
+/// (repeated columns).
+pub(crate) fn join_date_and_clock(cells: &[&str]) -> String {
+    match cells {
+        [date, clock, ..] if !date.contains(':') && is_clock(clock) => format!("{date} {clock}"),
+        // A time of day without its date (the date cell blank) is no time.
+        [clock] if is_clock(clock) => String::new(),
+        [first, ..] => first.to_string(),
+        [] => String::new(),
+    }
+}
+
+/// `9:00`, `09:00:00.000`, `9:00 AM`: a time of day alone.
+fn is_clock(s: &str) -> bool {
+    let t = s.trim();
+    let t = t
+        .strip_suffix("AM")
+        .or_else(|| t.strip_suffix("PM"))
+        .or_else(|| t.strip_suffix("am"))
+        .or_else(|| t.strip_suffix("pm"))
+        .unwrap_or(t)
+        .trim_end();
+    let mut parts = t.split(':');
+    let (Some(h), Some(m)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    let seconds_ok = parts.next().is_none_or(|sec| {
+        let whole = sec.split(['.', ',']).next().unwrap_or("");
+        digits(whole, 2..=2)
+    });
+    digits(h, 1..=2) && digits(m, 2..=2) && seconds_ok && parts.next().is_none()
+}
+
 /// A header without a trailing `(…)` or `[…]` group; the header itself when
 /// there is none (or nothing before it).
 fn without_qualifier(h: &str) -> &str {
@@ -343,6 +404,16 @@ pub(crate) fn resolve(
             taken[i] |= is_event_time(h);
         }
     }
+    // Jira Service Management's SLA columns in a Jira export (an `Issue
+    // key` column): `Time to first response` and `Time to resolution` hold
+    // the time *left* against the SLA's goal (`3h 30m`, negative once
+    // breached), not the time the ticket took. Not mapped (`--map` still
+    // can).
+    if norm.iter().any(|h| h == "issuekey") {
+        for (i, n) in norm.iter().enumerate() {
+            taken[i] |= matches!(n.as_str(), "timetofirstresponse" | "timetoresolution");
+        }
+    }
     let norm_enveloped: Option<Vec<String>> = enveloped
         .as_ref()
         .map(|keys| keys.iter().map(|h| normalize_header(h)).collect());
@@ -412,7 +483,7 @@ pub(crate) fn resolve(
         } else {
             continue;
         };
-        let sources = if idx < headers.len() {
+        let mut sources = if idx < headers.len() {
             let same = repeated(headers, idx);
             for &j in &same {
                 taken[j] = true;
@@ -421,6 +492,11 @@ pub(crate) fn resolve(
         } else {
             Vec::new()
         };
+        if let Some(j) = clock_column(field, &norm, idx, &taken) {
+            // `Date Created` beside `Time Created`: one cell, "date time".
+            taken[j] = true;
+            sources.push(j);
+        }
         let scale = if field == Field::HandleTime && jira_time_spent(&norm, &name) {
             Unit::Seconds.minutes() / field_unit(field).minutes()
         } else {

@@ -781,7 +781,18 @@ fn plan_columns(
                 })
                 .collect();
             let max = answers.iter().copied().fold(0.0, f64::max);
-            let scale = super::CsatScale::of_answers(&answers);
+            // Answers written as percentages (`100%`, `0%`: a thumbs
+            // survey exported as a score) are on 0–100 however few values
+            // they take.
+            let percents = records
+                .iter()
+                .filter(|v| column_value(v, c).trim().ends_with('%'))
+                .count();
+            let scale = if percents > 0 && percents * 2 >= answers.len() {
+                super::CsatScale::ZeroToHundred
+            } else {
+                super::CsatScale::of_answers(&answers)
+            };
             if scale != super::CsatScale::OneToFive {
                 warnings.push(format!(
                     "CSAT answers in column '{}' go up to {}: read on a {} scale (mapped linearly onto 1–5, so {} and above count as satisfied); pass {} 5 if they are not",

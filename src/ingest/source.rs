@@ -538,6 +538,12 @@ impl RecordSource {
                             })
                             .join(json::LIST_SEP),
                         Field::Subject | Field::Body => cells.collect::<Vec<_>>().join("\n\n"),
+                        Field::CreatedAt
+                        | Field::FirstResponse
+                        | Field::Resolved
+                        | Field::EscalatedAt => {
+                            super::mapping::join_date_and_clock(&cells.collect::<Vec<_>>())
+                        }
                         _ => cells.map(str::to_string).next().unwrap_or_default(),
                     };
                     rec.values.push(v);

@@ -349,7 +349,23 @@ fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
         .collect::<Vec<_>>()
         .join(" ");
     let mid = (lo + hi) / 2.0;
+    // A five-point satisfaction scale's second and fourth answers
+    // (`Somewhat satisfied` is 4 of 5: satisfied, top-two box).
+    let (fair, unfair) = (lo + 0.75 * (hi - lo), lo + 0.25 * (hi - lo));
     Some(Some(match words.as_str() {
+        "somewhat satisfied" | "fairly satisfied" | "mostly satisfied" | "quite satisfied"
+        | "moderately satisfied" | "slightly satisfied" => fair,
+        "somewhat dissatisfied"
+        | "somewhat unsatisfied"
+        | "fairly dissatisfied"
+        | "mostly dissatisfied"
+        | "moderately dissatisfied"
+        | "slightly dissatisfied"
+        | "not very satisfied" => unfair,
+        // Zendesk's survey wording.
+        "good i m satisfied" | "good im satisfied" => hi,
+        "bad i m unsatisfied" | "bad im unsatisfied" => lo,
+        "not at all satisfied" => lo,
         "good"
         | "great"
         | "satisfied"
@@ -750,6 +766,11 @@ mod tests {
             ("4/5", Some(4.0)),
             ("3 out of 5", Some(3.0)),
             ("4.5", Some(4.5)),
+            ("Good, I'm satisfied", Some(5.0)),
+            ("Bad, I'm unsatisfied", Some(1.0)),
+            ("Somewhat satisfied", Some(4.0)),
+            ("Somewhat dissatisfied", Some(2.0)),
+            ("Not at all satisfied", Some(1.0)),
         ] {
             assert_eq!(csat(v), Ok(want), "{v}");
         }

@@ -443,3 +443,99 @@ fn mysql_backslash_escaped_quotes_keep_the_columns() {
     );
     assert!(reader.warnings().iter().any(|w| w.contains("backslash")));
 }
+
+#[test]
+fn sql_client_rules_and_row_counts_are_no_tickets() {
+    // sqlcmd: a rule of dashes under the header; psql's aligned output:
+    // `---+---` and `(N rows)` right after the last row.
+    let sqlcmd = "\
+ticket_id,created_at,resolved_at,status
+---------,-----------------------,-----------------------,------
+1,2024-03-27 09:00:00.000,2024-03-27 11:00:00.000,closed
+2,2024-03-27 10:00:00.000,,open
+
+(2 rows affected)
+";
+    let psql = " ticket_id |     created_at      |     resolved_at     | status \n\
+-----------+---------------------+---------------------+--------\n\
+         1 | 2024-03-28 09:00:00 | 2024-03-28 11:00:00 | closed\n\
+         2 | 2024-03-28 10:00:00 |                     | open\n\
+(2 rows)\n";
+    for data in [sqlcmd, psql] {
+        let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &opts());
+        assert_eq!((stats.accepted, stats.rejected), (2, 0), "{data}");
+        assert_eq!(statuses(&rows), [Some("closed"), Some("open")]);
+        assert!(
+            reader.warnings().iter().any(|w| w.contains("dashes")),
+            "{:?}",
+            reader.warnings()
+        );
+    }
+}
+
+#[test]
+fn desk_specific_columns_and_values() {
+    // Zammad: `Close At` is the resolution; `Close In Min` (business
+    // minutes) is not read when it is there.
+    let data = "\
+Number,State,Customer,Created At,First Response At,Close At,First Response In Min,Close In Min
+1,closed,a@x.com,2024-03-04 09:00:00 UTC,2024-03-04 09:20:00 UTC,2024-03-04 13:00:00 UTC,20,60
+2,closed,NA,2024-03-04 10:00:00 UTC,2024-03-04 10:30:00 UTC,2024-03-04 12:00:00 UTC,30,
+";
+    let (rows, _, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(
+        reader.mapping().get(Field::Resolved).unwrap().column,
+        "Close At"
+    );
+    let t = tickets(&rows);
+    assert_eq!(t[0].resolution_hours(), Some(4.0));
+    // R's NA is no customer.
+    assert_eq!(t[1].customer_id, None);
+
+    // JSM's SLA columns hold the time left, not the time taken.
+    let data = "\
+Summary,Issue key,Status,Created,Resolved,Time to first response,Time to resolution
+VPN down,HELP-1,Resolved,2024-03-01 09:00,2024-03-01 13:00,3h 30m,4h 0m
+Laptop,HELP-2,Waiting for support,2024-03-01 10:00,,-1h 15m,-2h 10m
+";
+    let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0);
+    assert!(reader.mapping().get(Field::FirstResponse).is_none());
+    assert_eq!(tickets(&rows)[0].resolution_hours(), Some(4.0));
+
+    // A thumbs survey exported as percentages: 0–100 however few values.
+    let data = "\
+Ticket ID,Created,Status,CSAT score
+1,2024-03-08 09:00,Closed,100%
+2,2024-03-08 09:30,Closed,0%
+3,2024-03-08 10:00,Closed,100%
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0);
+    let csat: Vec<Option<f64>> = tickets(&rows).iter().map(|t| t.csat).collect();
+    assert_eq!(csat, [Some(5.0), Some(1.0), Some(5.0)]);
+}
+
+#[test]
+fn dates_and_times_of_day_in_separate_columns_are_one_timestamp() {
+    let data = "\
+Ticket Number,Date Created,Time Created,Status,Date Closed,Time Closed
+1001,2024-03-15,09:00,Closed,2024-03-15,12:00
+1002,2024-03-15,10:30,Open,,
+1003,2024-03-16 08:00,08:00,Closed,2024-03-16,9:15 AM
+";
+    let (rows, stats, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(stats.rejected, 0);
+    let t = tickets(&rows);
+    assert_eq!(t[0].created_at, utc("2024-03-15T09:00:00Z"));
+    assert_eq!(t[0].resolution_hours(), Some(3.0));
+    assert_eq!(
+        (t[1].created_at, t[1].resolved_at),
+        (utc("2024-03-15T10:30:00Z"), None)
+    );
+    // A date cell with its time already is read as it is.
+    assert_eq!(t[2].created_at, utc("2024-03-16T08:00:00Z"));
+    assert_eq!(t[2].resolved_at, Some(utc("2024-03-16T09:15:00Z")));
+    let created = reader.mapping().get(Field::CreatedAt).unwrap();
+    assert_eq!(created.sources, [1, 2]);
+}

@@ -141,6 +141,18 @@ pub(super) fn zone_named(name: &str) -> Option<Zone> {
     if let Some(&(_, m)) = ABBREVIATIONS.iter().find(|(a, _)| *a == upper) {
         return Some(Zone::Offset(m));
     }
+    // US desks' generic zones (`9:00 ET`): standard or daylight time,
+    // whichever the date had.
+    let generic = match upper.as_str() {
+        "ET" => Some(chrono_tz::America::New_York),
+        "CT" => Some(chrono_tz::America::Chicago),
+        "MT" => Some(chrono_tz::America::Denver),
+        "PT" => Some(chrono_tz::America::Los_Angeles),
+        _ => None,
+    };
+    if let Some(tz) = generic {
+        return Some(Zone::Named(tz));
+    }
     if name.contains('/') {
         return name.parse::<Tz>().ok().map(Zone::Named);
     }
@@ -176,6 +188,12 @@ pub(super) fn trailing_zone(s: &str) -> Option<(&str, Zone)> {
 /// Korean dates as Excel and Korean desks write them: `2024. 3. 1.`.
 static DOTTED_YMD: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(\d{4})\. ?(\d{1,2})\. ?(\d{1,2})\.?(\s|$)").expect("static regex"));
+/// Czech and Slovak Excel dates, a space after each dot: `1. 3. 2024`.
+static SPACED_DMY: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\d{1,2})\. (\d{1,2})\. (\d{4})(\s|$)").expect("static regex"));
+/// Vietnamese 12-hour clocks: `9:00 SA` (sáng, morning), `1:00 CH` (chiều).
+static VIETNAMESE_MERIDIEM: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(\d) (SA|CH)$").expect("static regex"));
 /// `p.m.`, `p. m.`, `a.m.` after a clock.
 static MERIDIEM: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)(\d)\s*([ap])\.\s?m\.?(\s|$)").expect("static regex"));
@@ -433,6 +451,17 @@ pub(super) fn respelled(s: &str) -> Option<String> {
         t = format!("{}-{:0>2}-{:0>2} {}", &c[1], &c[2], &c[3], &t[end..])
             .trim_end()
             .to_string();
+    }
+    if let Some(c) = SPACED_DMY.captures(&t) {
+        let end = c.get(0).map_or(0, |m| m.end());
+        t = format!("{}.{}.{} {}", &c[1], &c[2], &c[3], &t[end..])
+            .trim_end()
+            .to_string();
+    }
+    if let Some(c) = VIETNAMESE_MERIDIEM.captures(&t) {
+        let meridiem = if &c[2] == "SA" { "AM" } else { "PM" };
+        let start = c.get(2).map_or(0, |m| m.start());
+        t = format!("{}{meridiem}", &t[..start]);
     }
     // East Asian 12-hour clocks put the meridiem before the time:
     // Korean `오후 2:22`, Chinese `下午2:22`, Japanese `午後2:22`.
