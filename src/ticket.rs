@@ -176,7 +176,7 @@ impl TicketState {
     /// The status is lower-cased, `-` `_` `/` `(` `)` `,` `:` read as
     /// spaces, apostrophes dropped. Then, in this order:
     /// * a **terminal** word anywhere (`cancelled`/`canceled`, `merged`,
-    ///   `spam`, `duplicate`, `deleted`, `invalid`, `rejected`, `declined`,
+    ///   `spam`, `duplicate`, `deleted`, `rejected`, `declined`,
     ///   `withdrawn`, `abandoned`, `won't do`, `won't fix`/`wontfix`), so
     ///   `Closed - Duplicate` is terminal;
     /// * a status starting with solved/closed/resolved/done/complete(d)/
@@ -187,7 +187,8 @@ impl TicketState {
     ///   in review/under review/unresolved → open (whole words: `newsletter`
     ///   is not `new`).
     ///
-    /// Before the last two: ServiceNow's `Closed Incomplete` and `Closed
+    /// Also terminal: `invalid` as the whole status or after a closing
+    /// word (`Resolved - Invalid`). Before the last two: ServiceNow's `Closed Incomplete` and `Closed
     /// Skipped` are terminal; `reopen(ed)` anywhere is open (`Solved -
     /// Reopened`); `pending`/`awaiting` followed by close/closed/closure/
     /// resolved/solved is resolved (solved, waiting for the customer to
@@ -211,15 +212,25 @@ impl TicketState {
             return None;
         }
         let s = words.join(" ");
-        const TERMINAL: [&str; 26] = [
+        // Trengo's junk state `INVALID`, Bugzilla's `RESOLVED INVALID`: the
+        // whole status, or the verdict after a closing word (`Waiting -
+        // invalid address` is still open).
+        if words.last() == Some(&"invalid")
+            && (words.len() == 1
+                || matches!(
+                    words[0],
+                    "closed" | "resolved" | "done" | "solved" | "rejected"
+                ))
+        {
+            return Some(TicketState::Terminal);
+        }
+        const TERMINAL: [&str; 25] = [
             "cancelled",
             "canceled",
             "merged",
             "spam",
             "duplicate",
             "deleted",
-            // Trengo's junk state, Bugzilla's `RESOLVED INVALID`.
-            "invalid",
             "rejected",
             "declined",
             "withdrawn",
@@ -1356,6 +1367,22 @@ mod tests {
         // A custom status that is neither defers to the resolution time.
         assert!(ticket(Some("Tier 2"), true, None).is_resolved());
         assert!(!ticket(Some("Tier 2"), false, None).is_resolved());
+    }
+
+    #[test]
+    fn invalid_is_terminal_only_as_a_verdict() {
+        assert_eq!(
+            TicketState::of_status("INVALID"),
+            Some(TicketState::Terminal)
+        );
+        assert_eq!(
+            TicketState::of_status("Closed - Invalid"),
+            Some(TicketState::Terminal)
+        );
+        assert_eq!(
+            TicketState::of_status("Waiting - invalid address"),
+            Some(TicketState::Open)
+        );
     }
 
     #[test]

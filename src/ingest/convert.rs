@@ -222,9 +222,15 @@ impl Converter {
                 // means marked. The desk's own views file such a ticket
                 // under Spam or Trash whatever status it had, and so does
                 // its state.
+                // Anything but a flag or a time is a bad value, as in any
+                // flag column.
                 let marked = match parse_bool(field, &c.column, v) {
                     Ok(flag) => flag.unwrap_or(false),
-                    Err(_) => !is_blank(v) && !is_placeholder_date(v),
+                    Err(_) if is_placeholder_date(v) => false,
+                    Err(e) => {
+                        super::time::parse_timestamp(v.trim(), self.tz).ok_or(e)?;
+                        true
+                    }
                 };
                 if marked {
                     t.status = Some(status.to_string());

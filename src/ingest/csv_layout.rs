@@ -339,11 +339,40 @@ impl CsvRows {
 /// value in the middle and the row gets the wrong number of columns; a value
 /// that merely ends with a backslash (`"C:\temp\"`) does not count.
 pub(crate) fn backslash_escapes(prefix: &[u8]) -> bool {
-    prefix.windows(3).any(|w| {
-        w[0] == b'\\'
-            && w[1] == b'"'
-            && !matches!(w[2], b',' | b';' | b'\t' | b'|' | b'"' | b'\r' | b'\n')
-    })
+    let ends_field = |b: u8| matches!(b, b',' | b';' | b'\t' | b'|' | b'\r' | b'\n');
+    // RFC 4180 quote state: a quote opens a value only at its start.
+    let (mut quoted, mut at_start) = (false, true);
+    let mut i = 0;
+    while i < prefix.len() {
+        let b = prefix[i];
+        if quoted {
+            match b {
+                // `\"x` inside a value: a quote escaped with a backslash
+                // (as RFC 4180 it would end the value in the middle).
+                b'\\' if prefix.get(i + 1) == Some(&b'"') => {
+                    if let Some(&c) = prefix.get(i + 2) {
+                        if !ends_field(c) && c != b'"' {
+                            return true;
+                        }
+                    }
+                }
+                b'"' if prefix.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' => {
+                    quoted = false;
+                    at_start = false;
+                }
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' if at_start => quoted = true,
+                _ if ends_field(b) => at_start = true,
+                _ => at_start = false,
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -355,6 +384,8 @@ mod tests {
         assert!(backslash_escapes(br#""1","Printer \"jammed\", again""#));
         assert!(!backslash_escapes(br#""1","C:\temp\","x""#));
         assert!(!backslash_escapes(br#""1","He said ""hi""""#));
+        // Outside quotes a backslash is text.
+        assert!(!backslash_escapes(b"1,regex \\\"foo\n2,\"C:\\temp\\\"\n"));
     }
 
     #[test]

@@ -400,18 +400,45 @@ impl FrameOrient {
             return None;
         }
         let (key, at) = member(open + 1)?;
-        match text.get(at)? {
-            b'[' if key == "columns" => Some(FrameOrient::Split),
-            b'{' => {
-                let (inner, _) = member(at + 1)?;
-                match (digits(&key), digits(&inner)) {
-                    (true, false) => Some(FrameOrient::Index),
-                    (false, true) => Some(FrameOrient::Columns),
-                    _ => None,
-                }
-            }
-            _ => None,
+        if text.get(at)? == &b'[' {
+            return (key == "columns").then_some(FrameOrient::Split);
         }
+        // A column's values (or a row) keyed by row labels, for every
+        // member the text shows (at most three): a record whose first key
+        // holds such an object (`{"custom_fields": {"360001": …}, "id": 1}`)
+        // is no frame.
+        let shape = |key: &str, at: usize| -> Option<FrameOrient> {
+            if text.get(at)? != &b'{' {
+                return None;
+            }
+            let (inner, _) = member(at + 1)?;
+            match (digits(key), digits(&inner)) {
+                (true, false) => Some(FrameOrient::Index),
+                (false, true) => Some(FrameOrient::Columns),
+                _ => None,
+            }
+        };
+        let orient = shape(&key, at)?;
+        let mut end = value_end(text, at);
+        for _ in 0..2 {
+            let Some(e) = end else { break };
+            let i = skip_ws(text, e);
+            match text.get(i) {
+                Some(b',') => {}
+                _ => break,
+            }
+            let Some((key, at)) = member(i + 1) else {
+                break;
+            };
+            if text.get(at).is_none() {
+                break;
+            }
+            if shape(&key, at) != Some(orient) {
+                return None;
+            }
+            end = value_end(text, at);
+        }
+        Some(orient)
     }
 
     /// The frame's rows as records (column name → value), in the frame's

@@ -206,36 +206,59 @@ fn jira_time_spent(norm_headers: &[String], header: &str) -> bool {
         && Unit::from_header(header).is_none()
 }
 
-/// The unclaimed column holding the time of day of the timestamp field
-/// `field` read from column `idx`, when an export splits them (`Date
-/// Created` and `Time Created`, `Close Date` and `Close Time`): the one
-/// whose header is the date column's with `date` read as `time`. The cells
-/// are joined only where the date cell has no time of day
-/// ([`join_date_and_clock`]).
-fn clock_column(field: Field, norm: &[String], idx: usize, taken: &[bool]) -> Option<usize> {
+/// The unclaimed column that holds the other half of the timestamp field
+/// `field` read from column `idx`, when an export splits date and time of
+/// day (`Date Created` and `Time Created`, `Close Date` and `Close Time`):
+/// the one whose header is the mapped one's with `date` read as `time`, or
+/// `time` as `date` (`Created time`, a Freshdesk spelling of the whole
+/// timestamp, beside `Created date`); with whether it is the date. The
+/// cells are joined only where the date cell has no time of day and the
+/// other is a clock ([`join_date_and_clock`]).
+fn clock_column(
+    field: Field,
+    norm: &[String],
+    idx: usize,
+    taken: &[bool],
+) -> Option<(usize, bool)> {
     if !matches!(
         field,
         Field::CreatedAt | Field::FirstResponse | Field::Resolved | Field::EscalatedAt
     ) {
         return None;
     }
-    let date = norm.get(idx)?;
-    if !date.contains("date") || date.contains("time") {
+    let mapped = norm.get(idx)?;
+    let (date, clock, date_first) = match (mapped.contains("date"), mapped.contains("time")) {
+        (true, false) => (mapped.clone(), mapped.replacen("date", "time", 1), false),
+        (false, true) => (mapped.replacen("time", "date", 1), mapped.clone(), true),
+        _ => return None,
+    };
+    let other = if date_first { &date } else { &clock };
+    // `Resolution time`, `First response time` are durations, not clocks.
+    if ["resolution", "response", "handle", "spent", "work"]
+        .iter()
+        .any(|d| clock.contains(d))
+    {
         return None;
     }
-    let clock = date.replacen("date", "time", 1);
     norm.iter()
         .enumerate()
-        .position(|(j, h)| !taken[j] && *h == clock)
+        .position(|(j, h)| !taken[j] && h == other)
+        .map(|j| (j, date_first))
 }
 
 /// A timestamp field's cell from its columns' cells (non-blank, in column
 /// order): a date without a time of day and a clock after it (`2024-03-15`,
-/// `09:00`) are joined, a clock alone is blank; otherwise the first cell
-/// (repeated columns).
+/// `09:00`) are joined, a date beside a whole timestamp is the timestamp,
+/// a clock alone is blank; otherwise the first cell (repeated columns).
 pub(crate) fn join_date_and_clock(cells: &[&str]) -> String {
     match cells {
         [date, clock, ..] if !date.contains(':') && is_clock(clock) => format!("{date} {clock}"),
+        // A whole timestamp beats a bare date.
+        [date, whole, ..]
+            if !date.contains(':') && whole.contains(':') && whole.contains(['-', '/', '.']) =>
+        {
+            whole.to_string()
+        }
         // A time of day without its date (the date cell blank) is no time.
         [clock] if is_clock(clock) => String::new(),
         [first, ..] => first.to_string(),
@@ -264,7 +287,13 @@ fn is_clock(s: &str) -> bool {
         let whole = sec.split(['.', ',']).next().unwrap_or("");
         digits(whole, 2..=2)
     });
-    digits(h, 1..=2) && digits(m, 2..=2) && seconds_ok && parts.next().is_none()
+    let below = |p: &str, top: u32| p.parse::<u32>().is_ok_and(|x| x < top);
+    digits(h, 1..=2)
+        && digits(m, 2..=2)
+        && seconds_ok
+        && parts.next().is_none()
+        && below(h, 24)
+        && below(m, 60)
 }
 
 /// A header without a trailing `(…)` or `[…]` group; the header itself when
@@ -492,10 +521,14 @@ pub(crate) fn resolve(
         } else {
             Vec::new()
         };
-        if let Some(j) = clock_column(field, &norm, idx, &taken) {
+        if let Some((j, date_first)) = clock_column(field, &norm, idx, &taken) {
             // `Date Created` beside `Time Created`: one cell, "date time".
             taken[j] = true;
-            sources.push(j);
+            if date_first {
+                sources.insert(0, j);
+            } else {
+                sources.push(j);
+            }
         }
         let scale = if field == Field::HandleTime && jira_time_spent(&norm, &name) {
             Unit::Seconds.minutes() / field_unit(field).minutes()

@@ -17,6 +17,7 @@ mod durations;
 mod fields;
 mod infer;
 mod json;
+mod labels;
 mod mapping;
 pub(crate) mod quality;
 mod reader;

@@ -68,6 +68,8 @@ pub struct TicketReader {
     placeholders: PlaceholderDates,
     /// Status values no state is known for.
     statuses: UnknownStatuses,
+    /// Label spellings, so that `sam park` is `Sam Park`.
+    labels: super::labels::LabelSpellings,
 }
 
 /// Status values that say neither open, resolved nor closed without a fix
@@ -458,6 +460,7 @@ impl TicketReader {
             spans: NegativeSpans::default(),
             placeholders: PlaceholderDates::default(),
             statuses: UnknownStatuses::default(),
+            labels: Default::default(),
             csat: (0, f64::NEG_INFINITY),
         })
     }
@@ -564,6 +567,7 @@ impl Iterator for TicketReader {
                 self.warnings.extend(placeholders);
                 self.warnings
                     .extend(self.statuses.warning(column(Field::Status)));
+                self.warnings.extend(self.labels.warnings());
                 if self.converter.csat_scale == super::CsatScale::OneToFive {
                     let csat = csat_scale_warning(self.csat, column(Field::Csat));
                     self.warnings.extend(csat);
@@ -604,6 +608,7 @@ impl Iterator for TicketReader {
                         if keyed {
                             self.ids.add(&t.id, line);
                         }
+                        self.labels.unify(&mut t);
                         self.spans.add(&t, line, self.converter.tz);
                         self.statuses.add(t.status.as_deref());
                         if let Some(c) = t.csat {

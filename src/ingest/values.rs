@@ -554,6 +554,11 @@ fn parse_score_in(
             return Ok(Some(answer));
         }
     }
+    if field == Field::Ces {
+        if let Some(answer) = ces_word(t) {
+            return Ok(Some(answer));
+        }
+    }
     let t = labelled_score(t, (lo, hi)).unwrap_or(t);
     match parse_number(t, style) {
         Some(x) => {
@@ -571,6 +576,31 @@ fn parse_score_in(
             show(s)
         )),
     }
+}
+
+/// A customer effort answer written as words, on CES 2.0's 1–7 scale
+/// (Gartner: "The company made it easy for me to handle my issue",
+/// `Strongly disagree` 1 … `Strongly agree` 7), or as the ease it names
+/// (`Very difficult` 1 … `Very easy` 7): higher is less effort.
+fn ces_word(t: &str) -> Option<f64> {
+    let words: String = t
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(match words.as_str() {
+        "strongly disagree" | "very difficult" | "extremely difficult" => 1.0,
+        "disagree" | "difficult" => 2.0,
+        "somewhat disagree" | "slightly disagree" | "somewhat difficult" | "fairly difficult" => {
+            3.0
+        }
+        "neither agree nor disagree" | "neutral" | "neither easy nor difficult" => 4.0,
+        "somewhat agree" | "slightly agree" | "somewhat easy" | "fairly easy" => 5.0,
+        "agree" | "easy" => 6.0,
+        "strongly agree" | "very easy" | "extremely easy" => 7.0,
+        _ => return None,
+    })
 }
 
 /// A first-response or resolution cell: an instant or a duration.
@@ -883,6 +913,18 @@ mod tests {
             Err("nps value 11 in column 'n' outside 0–10".into())
         );
         assert_eq!(parse_score(Field::Ces, "e", "7", Dot), Ok(Some(7.0)));
+        assert_eq!(
+            parse_score(Field::Ces, "e", "Strongly agree", Dot),
+            Ok(Some(7.0))
+        );
+        assert_eq!(
+            parse_score(Field::Ces, "e", "Somewhat difficult", Dot),
+            Ok(Some(3.0))
+        );
+        assert_eq!(
+            parse_score(Field::Ces, "e", "Very Easy", Dot),
+            Ok(Some(7.0))
+        );
         assert_eq!(
             parse_score(Field::Ces, "e", "8", Dot),
             Err("ces value 8 in column 'e' outside 1–7".into())

@@ -538,4 +538,46 @@ Ticket Number,Date Created,Time Created,Status,Date Closed,Time Closed
     assert_eq!(t[2].resolved_at, Some(utc("2024-03-16T09:15:00Z")));
     let created = reader.mapping().get(Field::CreatedAt).unwrap();
     assert_eq!(created.sources, [1, 2]);
+
+    // `Created time` (mapped first: Freshdesk's whole timestamp) beside
+    // `Created date`: joined when it holds clocks, read alone otherwise.
+    for (time, want) in [
+        ("09:00", "2024-03-15T09:00:00Z"),
+        ("2024-03-15 10:00", "2024-03-15T10:00:00Z"),
+    ] {
+        let data =
+            format!("Ticket ID,Created date,Created time,Status\n1,2024-03-15,{time},Open\n");
+        let (rows, stats, _) = read_all(".csv", data.as_bytes(), &opts());
+        assert_eq!(stats.rejected, 0, "{time}");
+        assert_eq!(tickets(&rows)[0].created_at, utc(want), "{time}");
+    }
+}
+
+#[test]
+fn flag_and_clock_look_alikes_are_not_read_as_such() {
+    // A spam column holding something else than flags or times: bad
+    // values, rejected with their reason, not quietly marked.
+    let data = "\
+Ticket ID,Created at,Solved at,Status,Spam
+1,2024-03-01 09:00,2024-03-01 10:00,Solved,No
+2,2024-03-01 09:00,2024-03-01 10:00,Solved,0.02
+";
+    let (rows, stats, _) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!((stats.accepted, stats.rejected), (1, 1));
+    assert!(rejects(&rows)[0].1.contains("0.02"), "{:?}", rejects(&rows));
+
+    // `Resolution time` beside `Resolution date` is a duration: never
+    // joined as a clock (nor `26:00`, no time of day).
+    let data = "\
+Ticket ID,Created at,Resolution date,Resolution time,Status
+1,2024-03-01 09:00,2024-03-01,3:00,Solved
+";
+    let (_, _, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(reader.mapping().get(Field::Resolved).unwrap().sources, [2]);
+    use crate::ingest::mapping::join_date_and_clock;
+    assert_eq!(join_date_and_clock(&["2024-03-02", "26:00"]), "2024-03-02");
+    assert_eq!(
+        join_date_and_clock(&["2024-03-02", "9:05 PM"]),
+        "2024-03-02 9:05 PM"
+    );
 }

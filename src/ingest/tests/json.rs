@@ -838,4 +838,12 @@ fn pandas_dataframe_orients_read_one_ticket_per_row() {
     use crate::ingest::json::FrameOrient;
     assert_eq!(FrameOrient::detect(br#"{"ticket": {"id": 1}}"#), None);
     assert_eq!(FrameOrient::detect(br#"{"tickets": [{"id": 1}]}"#), None);
+    assert_eq!(
+        FrameOrient::detect(br#"{"custom_fields": {"360001": "a"}, "id": 1}"#),
+        None
+    );
+    assert_eq!(
+        FrameOrient::detect(br#"{"a": {"0": 1}, "b": {"0": 2}}"#),
+        Some(FrameOrient::Columns)
+    );
 }
