@@ -342,12 +342,7 @@ pub(crate) fn parse_csat(
 /// (`gut` / `schlecht`, `satisfait` / `insatisfait`, `bueno` / `malo`,
 /// `bom` / `ruim`, `goed` / `slecht`, `buono` / `cattivo`, `angeboten` …).
 fn csat_word(t: &str, (lo, hi): (f64, f64)) -> Option<Option<f64>> {
-    let words: String = t
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = rating_words(t);
     let mid = (lo + hi) / 2.0;
     // A five-point satisfaction scale's second and fourth answers
     // (`Somewhat satisfied` is 4 of 5: satisfied, top-two box).
@@ -578,17 +573,22 @@ fn parse_score_in(
     }
 }
 
+/// A rating's words: lower case, punctuation read as spaces, one space
+/// between words (`Good, I'm satisfied` → `good i m satisfied`).
+fn rating_words(t: &str) -> String {
+    t.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A customer effort answer written as words, on CES 2.0's 1–7 scale
 /// (Gartner: "The company made it easy for me to handle my issue",
 /// `Strongly disagree` 1 … `Strongly agree` 7), or as the ease it names
 /// (`Very difficult` 1 … `Very easy` 7): higher is less effort.
 fn ces_word(t: &str) -> Option<f64> {
-    let words: String = t
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = rating_words(t);
     Some(match words.as_str() {
         "strongly disagree" | "very difficult" | "extremely difficult" => 1.0,
         "disagree" | "difficult" => 2.0,
