@@ -422,8 +422,11 @@ impl TicketState {
             "in review",
             "under review",
             "unresolved",
-            // LiveAgent, GLPI, Front.
+            // LiveAgent (answered: waiting for the customer, as osTicket's
+            // `Answered`), GLPI, Front.
             "chatting",
+            "calling",
+            "answered",
             "postponed",
             "processing",
             "unassigned",

@@ -15,7 +15,10 @@ use serde_json::Value;
 
 /// A code table: the keys (JSON paths or column names) it applies to and
 /// each code's name.
-type Table = (&'static [&'static str], &'static [(i64, &'static str)]);
+type Table = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
 
 /// The test a value must pass for its record to use a vendor's tables.
 type Test = fn(&str) -> bool;
@@ -25,35 +28,55 @@ type Test = fn(&str) -> bool;
 type Condition = (&'static [&'static str], Test);
 
 /// Freshdesk's and Freshservice's ticket statuses.
-const FRESH_STATUSES: &[(i64, &str)] = &[
-    (2, "Open"),
-    (3, "Pending"),
-    (4, "Resolved"),
-    (5, "Closed"),
-    (6, "Waiting on Customer"),
-    (7, "Waiting on Third Party"),
+const FRESH_STATUSES: &[(&str, &str)] = &[
+    ("2", "Open"),
+    ("3", "Pending"),
+    ("4", "Resolved"),
+    ("5", "Closed"),
+    ("6", "Waiting on Customer"),
+    ("7", "Waiting on Third Party"),
 ];
 
 /// Freshdesk's and Freshservice's priorities.
-const FRESH_PRIORITIES: &[(i64, &str)] = &[(1, "Low"), (2, "Medium"), (3, "High"), (4, "Urgent")];
+const FRESH_PRIORITIES: &[(&str, &str)] = &[
+    ("1", "Low"),
+    ("2", "Medium"),
+    ("3", "High"),
+    ("4", "Urgent"),
+];
 
 /// ServiceNow incident states (docs.servicenow.com, "Incident state model").
-const SERVICENOW_STATES: &[(i64, &str)] = &[
-    (1, "New"),
-    (2, "In Progress"),
-    (3, "On Hold"),
-    (6, "Resolved"),
-    (7, "Closed"),
-    (8, "Canceled"),
+const SERVICENOW_STATES: &[(&str, &str)] = &[
+    ("1", "New"),
+    ("2", "In Progress"),
+    ("3", "On Hold"),
+    ("6", "Resolved"),
+    ("7", "Closed"),
+    ("8", "Canceled"),
 ];
 
 /// HubSpot's default ticket pipeline (`0`): its stage ids as the API and a
 /// raw export write them (developers.hubspot.com, "Pipelines").
-const HUBSPOT_STAGES: &[(i64, &str)] = &[
-    (1, "New"),
-    (2, "Waiting on contact"),
-    (3, "Waiting on us"),
-    (4, "Closed"),
+const HUBSPOT_STAGES: &[(&str, &str)] = &[
+    ("1", "New"),
+    ("2", "Waiting on contact"),
+    ("3", "Waiting on us"),
+    ("4", "Closed"),
+];
+
+/// LiveAgent's ticket statuses, one letter each (LiveAgent API,
+/// "Tickets"): what its screens call them.
+const LIVEAGENT_STATUSES: &[(&str, &str)] = &[
+    ("I", "New"),
+    ("N", "New"),
+    ("C", "Open"),
+    ("T", "Chatting"),
+    ("P", "Calling"),
+    ("A", "Answered"),
+    ("W", "Postponed"),
+    ("R", "Resolved"),
+    ("X", "Deleted"),
+    ("B", "Spam"),
 ];
 
 /// A vendor whose API records hold numeric codes.
@@ -75,6 +98,9 @@ pub(crate) enum Vendor {
     /// HubSpot tickets (`hs_pipeline_stage`, or the export's `Pipeline`
     /// beside `Ticket status`).
     HubSpot,
+    /// LiveAgent's API (`departmentid` with `owner_email`), whose
+    /// statuses are letters.
+    LiveAgent,
 }
 
 impl Vendor {
@@ -102,6 +128,8 @@ impl Vendor {
             && (has("sys_id") || has("sys_created_on") || has("opened_at") || has("incident_state"))
         {
             Vendor::ServiceNow
+        } else if has("departmentid") && has("owner_email") {
+            Vendor::LiveAgent
         } else if has("properties.hs_pipeline_stage")
             || has("hs_pipeline_stage")
             || (has_any_case("Ticket status") && has_any_case("Pipeline"))
@@ -127,12 +155,12 @@ impl Vendor {
                     (
                         &["source"],
                         &[
-                            (1, "Email"),
-                            (2, "Portal"),
-                            (3, "Phone"),
-                            (7, "Chat"),
-                            (9, "Feedback Widget"),
-                            (10, "Outbound Email"),
+                            ("1", "Email"),
+                            ("2", "Portal"),
+                            ("3", "Phone"),
+                            ("7", "Chat"),
+                            ("9", "Feedback Widget"),
+                            ("10", "Outbound Email"),
                         ],
                     ),
                 ],
@@ -149,16 +177,16 @@ impl Vendor {
                     (
                         &["source"],
                         &[
-                            (1, "Email"),
-                            (2, "Portal"),
-                            (3, "Phone"),
-                            (4, "Chat"),
-                            (5, "Feedback Widget"),
-                            (6, "Yammer"),
-                            (7, "AWS Cloudwatch"),
-                            (8, "Pagerduty"),
-                            (9, "Walkup"),
-                            (10, "Slack"),
+                            ("1", "Email"),
+                            ("2", "Portal"),
+                            ("3", "Phone"),
+                            ("4", "Chat"),
+                            ("5", "Feedback Widget"),
+                            ("6", "Yammer"),
+                            ("7", "AWS Cloudwatch"),
+                            ("8", "Pagerduty"),
+                            ("9", "Walkup"),
+                            ("10", "Slack"),
                         ],
                     ),
                 ],
@@ -170,6 +198,7 @@ impl Vendor {
                 &[(&["state", "incident_state"], SERVICENOW_STATES)],
                 Some((&["number"], |n| n.trim_start().starts_with("INC"))),
             ),
+            Vendor::LiveAgent => (&[(&["status"], LIVEAGENT_STATUSES)], None),
             Vendor::HubSpot => (
                 &[(
                     &[
@@ -201,8 +230,10 @@ impl Vendor {
     /// Widget, 10 Outbound Email. ServiceNow incidents (`number` INC…):
     /// `state` and `incident_state` 1 New, 2 In Progress, 3 On Hold, 6
     /// Resolved, 7 Closed, 8 Canceled. HubSpot's default pipeline (`0`):
-    /// stage 1 New, 2 Waiting on contact, 3 Waiting on us, 4 Closed. Other
-    /// codes stay as written.
+    /// stage 1 New, 2 Waiting on contact, 3 Waiting on us, 4 Closed.
+    /// LiveAgent: status I/N New, C Open, T Chatting, P Calling, A
+    /// Answered, W Postponed, R Resolved, X Deleted, B Spam. Other codes
+    /// stay as written.
     pub(crate) fn translate(self, flat: &mut Flat) {
         let (tables, condition) = self.tables();
         if let Some((keys, test)) = condition {
@@ -221,11 +252,11 @@ impl Vendor {
                     continue;
                 };
                 let code = match v {
-                    Value::Number(n) => n.as_i64(),
-                    Value::String(s) => s.trim().parse().ok(),
+                    Value::Number(n) => n.as_i64().map(|c| c.to_string()),
+                    Value::String(s) => Some(code_of(s)),
                     _ => None,
                 };
-                if let Some(name) = code.and_then(|c| name_of(codes, c)) {
+                if let Some(name) = code.and_then(|c| name_of(codes, &c)) {
                     *v = Value::String(name.to_string());
                 }
             }
@@ -244,7 +275,7 @@ impl Vendor {
             Some((keys, test)) => Some((keys.iter().find_map(|k| index(k))?, test)),
             None => None,
         };
-        let mut columns: Vec<(usize, &'static [(i64, &'static str)])> = Vec::new();
+        let mut columns: Vec<(usize, &'static [(&'static str, &'static str)])> = Vec::new();
         for (keys, codes) in tables {
             for i in keys.iter().filter_map(|k| index(k)) {
                 if !columns.iter().any(|(c, _)| *c == i) {
@@ -263,7 +294,7 @@ pub(crate) struct CellCodes {
     /// The column that says whether a row uses the codes, and its test.
     condition: Option<(usize, Test)>,
     /// Each column holding codes, and its table.
-    columns: Vec<(usize, &'static [(i64, &'static str)])>,
+    columns: Vec<(usize, &'static [(&'static str, &'static str)])>,
 }
 
 impl CellCodes {
@@ -278,7 +309,7 @@ impl CellCodes {
             let Some(cell) = cells.get_mut(i) else {
                 continue;
             };
-            if let Some(name) = cell.trim().parse().ok().and_then(|c| name_of(codes, c)) {
+            if let Some(name) = name_of(codes, &code_of(cell)) {
                 *cell = name.to_string();
             }
         }
@@ -286,8 +317,16 @@ impl CellCodes {
 }
 
 /// The name of `code` in a table.
-fn name_of(codes: &[(i64, &'static str)], code: i64) -> Option<&'static str> {
+fn name_of(codes: &[(&'static str, &'static str)], code: &str) -> Option<&'static str> {
     codes.iter().find(|(k, _)| *k == code).map(|(_, n)| *n)
+}
+
+/// A cell as a code: a whole number in its plain spelling (` 02` is `2`),
+/// anything else trimmed (LiveAgent's letters).
+fn code_of(cell: &str) -> String {
+    let t = cell.trim();
+    t.parse::<i64>()
+        .map_or_else(|_| t.to_string(), |c| c.to_string())
 }
 
 #[cfg(test)]

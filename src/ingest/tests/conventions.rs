@@ -581,3 +581,34 @@ Ticket ID,Created at,Resolution date,Resolution time,Status
         "2024-03-02 9:05 PM"
     );
 }
+
+#[test]
+fn liveagent_status_letters_are_named() {
+    let data = "\
+id,subject,status,departmentid,agentid,owner_email,date_created,date_resolved
+k1a2,Refund please,R,d1,a1,ann@x.com,2024-03-01 09:00:00,2024-03-01 13:00:00
+k1a3,Where is order,A,d1,a1,bob@x.com,2024-03-01 10:00:00,
+k1a4,Duplicate,X,d1,a2,bob@x.com,2024-03-01 11:00:00,
+k1a5,WIN BIG,B,d1,,spam@x.com,2024-03-01 12:00:00,
+k1a6,Login broken,N,d1,,cy@x.com,2024-03-02 09:00:00,
+";
+    let (rows, _, reader) = read_all(".csv", data.as_bytes(), &opts());
+    assert_eq!(
+        statuses(&rows),
+        [
+            Some("Resolved"),
+            Some("Answered"),
+            Some("Deleted"),
+            Some("Spam"),
+            Some("New")
+        ]
+    );
+    use crate::ticket::TicketState::{self, *};
+    let states: Vec<TicketState> = tickets(&rows).iter().map(|t| t.state()).collect();
+    assert_eq!(states, [Resolved, Open, Terminal, Terminal, Open]);
+    // Every status word is known: no warning about them.
+    assert!(!reader
+        .warnings()
+        .iter()
+        .any(|w| w.contains("neither open nor closed")));
+}
