@@ -219,11 +219,10 @@ impl Converter {
         for (field, status) in [(Field::Deleted, "deleted"), (Field::Spam, "spam")] {
             if let Some((c, v)) = self.cell(values, field) {
                 // A flag, or a time (Gorgias's `trashed_datetime`): set
-                // means marked. The desk's own views file such a ticket
+                // means marked; anything else is a bad value, as in any
+                // flag column. The desk's own views file such a ticket
                 // under Spam or Trash whatever status it had, and so does
                 // its state.
-                // Anything but a flag or a time is a bad value, as in any
-                // flag column.
                 let marked = match parse_bool(field, &c.column, v) {
                     Ok(flag) => flag.unwrap_or(false),
                     Err(_) if is_placeholder_date(v) => false,

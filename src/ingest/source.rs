@@ -1274,10 +1274,7 @@ fn json_item(line: u64, bytes: &[u8], end_line: Option<u64>) -> JsonItem {
 /// `orient` says (the document is then read as any other JSON).
 fn frame_as_records(doc: &[u8], orient: json::FrameOrient) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(doc).ok()?;
-    let value = serde_json::from_str::<Value>(text)
-        .ok()
-        .or_else(|| serde_json::from_str(&non_finite_as_null(text)?).ok())?;
-    let records = orient.records(value)?;
+    let records = orient.records(parse_value(text).ok()?)?;
     let mut out = b"[".to_vec();
     for (i, r) in records.into_iter().enumerate() {
         if i > 0 {
@@ -1298,20 +1295,21 @@ fn parse_object(bytes: &[u8]) -> std::result::Result<serde_json::Map<String, Val
             Setting::Encoding
         )
     })?;
-    let parsed = serde_json::from_str::<Value>(text).or_else(|e| {
-        // Python's `json.dump` and pandas write a missing number as a bare
-        // `NaN` (and infinities as `Infinity`), which JSON has no word for:
-        // read them as null rather than reject the record.
-        match non_finite_as_null(text) {
-            Some(fixed) => serde_json::from_str::<Value>(&fixed).map_err(|_| e),
-            None => Err(e),
-        }
-    });
-    match parsed {
+    match parse_value(text) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(other) => Err(format!("expected a JSON object, got {}", json_kind(&other))),
         Err(e) => Err(format!("invalid JSON: {e}")),
     }
+}
+
+/// One JSON value. Python's `json.dump` and pandas write a missing number
+/// as a bare `NaN` (and infinities as `Infinity`), which JSON has no word
+/// for: read as null rather than refused (the error is the text's own).
+fn parse_value(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_str::<Value>(text).or_else(|e| match non_finite_as_null(text) {
+        Some(fixed) => serde_json::from_str::<Value>(&fixed).map_err(|_| e),
+        None => Err(e),
+    })
 }
 
 /// `text` with every bare `NaN`, `Infinity` and `-Infinity` outside a
